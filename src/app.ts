@@ -1,0 +1,98 @@
+// buildApp(config, deps): the whole service, registered in order: framework settings →
+// cross-cutting plugins (errors, docs, auth) → feature routes. No process.env here.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import formbody from '@fastify/formbody'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Ajv } from 'ajv'
+import addFormats from 'ajv-formats'
+import type { Config } from './config.js'
+import { openDatabase, type DatabaseHandle } from './db/open.js'
+import { loggerOptions } from './logging.js'
+import errorsPlugin from './plugins/errors.js'
+import openapiPlugin from './plugins/openapi.js'
+import authPlugin from './plugins/auth.js'
+import { createTokenService } from './security/tokens.js'
+import type { Clock } from './modules/context.js'
+import { accountsService } from './modules/accounts/service.js'
+import { accountRoutes } from './modules/accounts/routes.js'
+import { authRoutes } from './modules/auth/routes.js'
+import { healthRoutes } from './modules/health/routes.js'
+
+export interface AppDeps {
+  /** An open database; default: open config.DATABASE_PATH (and close it with the app). */
+  readonly store?: DatabaseHandle
+  readonly clock?: Clock
+  /** Where log lines go (tests capture them); default stdout. */
+  readonly logStream?: NodeJS.WritableStream
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    readonly store: DatabaseHandle
+    readonly services: Services
+  }
+}
+
+export type Services = Awaited<ReturnType<typeof buildServices>>
+
+function buildServices (store: DatabaseHandle, config: Config, clock: Clock) {
+  const ctx = { store, config, clock }
+  return { accounts: accountsService(ctx) }
+}
+
+// Bodies are validated strictly (no coercion: "12345" is not 12345; every error listed);
+// query strings and path parameters arrive as text, so they are coerced.
+function validators () {
+  const base = { allErrors: true, strict: false, useDefaults: true, removeAdditional: false } as const
+  const strict = addFormats.default(new Ajv({ ...base, coerceTypes: false }))
+  const coercing = addFormats.default(new Ajv({ ...base, coerceTypes: 'array' }))
+  return ({ schema, httpPart }: { schema: object, httpPart?: string }) =>
+    (httpPart === 'body' ? strict : coercing).compile(schema)
+}
+
+/** Builds the app (not yet listening). Closing it closes the database it opened. */
+export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
+  const store = deps.store ?? openDatabase(config.DATABASE_PATH)
+  const clock = deps.clock ?? (() => new Date())
+  const options: FastifyServerOptions = {
+    logger: loggerOptions(config.LOG_LEVEL, deps.logStream),
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    connectionTimeout: config.REQUEST_TIMEOUT_MS + 5000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // A caller's X-Request-Id is kept when it is a plain token, so its logs and ours line up.
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(given) ? given : crypto.randomUUID()
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
+  }
+  const app = Fastify(options).withTypeProvider<TypeBoxTypeProvider>()
+  app.setValidatorCompiler(validators())
+  // Graceful close: answers still in flight when closing begins end their connection, so
+  // the server is not held open by idle keep-alive sockets after the last answer.
+  let closing = false
+  app.addHook('preClose', async () => { closing = true })
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+    if (closing) reply.header('connection', 'close')
+  })
+  if (!deps.store) app.addHook('onClose', async () => store.close())
+
+  const services = buildServices(store, config, clock)
+  const tokens = await createTokenService(config)
+  app.decorate('store', store)
+  app.decorate('services', services)
+
+  await app.register(formbody)
+  await app.register(errorsPlugin)
+  await app.register(openapiPlugin)
+  await app.register(authPlugin, { tokens, store })
+
+  await app.register(healthRoutes, { store })
+  await app.register(authRoutes, { accounts: services.accounts, tokens })
+  await app.register(accountRoutes, { accounts: services.accounts })
+  return app
+}

@@ -1,0 +1,96 @@
+// npm run cli -- <command>: first steps on a server, without the HTTP API.
+//   user add --username NAME --role ROLE [--agency ID] [--password PW | password on stdin]
+//   user passwd --username NAME [--password PW | stdin]
+//   user disable --username NAME
+//   client add --name NAME --role ROLE [--agency ID]      (prints client_id and client_secret once)
+// Exit codes: 0 done, 1 refused (the message says why), 2 bad usage.
+import { parseArgs } from 'node:util'
+import { readFileSync } from 'node:fs'
+import { loadConfig } from '../config.js'
+import { openDatabase } from '../db/open.js'
+import { RegistryError } from '../errors.js'
+import { accountsService } from '../modules/accounts/service.js'
+import { userRepository } from '../modules/accounts/repository.js'
+import { systemActor } from '../modules/audit/repository.js'
+import { isRole } from '../security/roles.js'
+
+const USAGE = `usage: npm run cli -- <command> [options]
+  user add --username NAME --role admin|clerk|hr|auditor [--agency ID] [--password PW]
+  user passwd --username NAME [--password PW]
+  user disable --username NAME
+  client add --name NAME --role ROLE [--agency ID]
+Without --password the password is read from standard input.
+Settings come from the same environment variables as the server (DATABASE_PATH …).`
+
+class Usage extends Error {}
+
+function readPassword (given: string | undefined): string {
+  if (given) return given
+  if (process.stdin.isTTY) throw new Usage('give --password or pipe the password on standard input')
+  const pw = readFileSync(0, 'utf8').trim()
+  if (!pw) throw new Usage('no password on standard input')
+  return pw
+}
+
+async function run (argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      username: { type: 'string' },
+      password: { type: 'string' },
+      role: { type: 'string' },
+      agency: { type: 'string' },
+      name: { type: 'string' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  })
+  const [noun, verb] = positionals
+  if (values.help || !noun) { process.stdout.write(USAGE + '\n'); return values.help ? 0 : 2 }
+  const cfg = loadConfig(process.env)
+  if (!cfg.ok) throw new Usage(cfg.errors.join('; '))
+  const store = openDatabase(cfg.config.DATABASE_PATH)
+  const accounts = accountsService({ store, config: cfg.config, clock: () => new Date() })
+  const actor = systemActor('cli')
+  const agencyId = values.agency === undefined ? null : Number(values.agency)
+  if (agencyId !== null && !Number.isSafeInteger(agencyId)) throw new Usage('--agency takes an agency id')
+  try {
+    const command = `${noun} ${verb ?? ''}`
+    if (command === 'user add' || command === 'client add') {
+      if (!isRole(values.role)) throw new Usage('--role must be admin, clerk, hr or auditor')
+      if (noun === 'user') {
+        if (!values.username) throw new Usage('--username is required')
+        const user = await accounts.createUser(actor, { username: values.username, password: readPassword(values.password), role: values.role, agencyId })
+        process.stdout.write(`created user ${user.username} (id ${user.id}, role ${user.role})\n`)
+      } else {
+        if (!values.name) throw new Usage('--name is required')
+        const c = await accounts.createClient(actor, { name: values.name, role: values.role, agencyId })
+        process.stdout.write(`client_id=${c.clientId}\nclient_secret=${c.clientSecret}\n(the secret is shown only now)\n`)
+      }
+      return 0
+    }
+    if (command === 'user passwd' || command === 'user disable') {
+      const user = values.username ? userRepository.findByUsername(store.db, values.username) : undefined
+      if (!user) throw new Usage(`no user ${values.username ?? '(give --username)'}`)
+      await accounts.updateUser(actor, user.id, verb === 'passwd' ? { password: readPassword(values.password) } : { disabled: true })
+      process.stdout.write(`${verb === 'passwd' ? 'password changed' : 'disabled'}: ${user.username}\n`)
+      return 0
+    }
+    throw new Usage(`unknown command: ${command.trim()}`)
+  } finally {
+    store.close()
+  }
+}
+
+run(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err: unknown) => {
+  if (err instanceof Usage || (err instanceof TypeError && 'code' in err)) {
+    process.stderr.write(`${err.message}\n\n${USAGE}\n`)
+    process.exitCode = 2
+  } else if (err instanceof RegistryError) {
+    process.stderr.write(`refused: ${err.code}: ${err.message}\n`)
+    process.exitCode = 1
+  } else {
+    process.stderr.write(`failed: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.exitCode = 1
+  }
+})

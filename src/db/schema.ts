@@ -1,0 +1,186 @@
+// The drizzle schema: camelCase keys over snake_case columns. Only repositories and db/ import
+// drizzle. Booleans are 0/1 integers, dates are 'YYYY-MM-DD' text, timestamps RFC 3339 text.
+import { sql } from 'drizzle-orm'
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+const createdAt = () => text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`)
+const flag = (name: string) => integer(name, { mode: 'boolean' }).notNull().default(false)
+
+export const agencies = sqliteTable('agencies', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  uscc: text('uscc').notNull(),
+  kind: text('kind', { enum: ['organ', 'authorized', 'entrusted'] }).notNull(),
+  level: text('level', { enum: ['province', 'city', 'county', 'township'] }).notNull(),
+  parentId: integer('parent_id'),
+  // Materialised path '/1/7/23/': scope checks and subtree queries are one LIKE on an index.
+  path: text('path').notNull().default(''),
+  regionCode: text('region_code').notNull(),
+  domains: text('domains', { mode: 'json' }).$type<string[]>().notNull(),
+  status: text('status', { enum: ['active', 'merged', 'dissolved'] }).notNull().default('active'),
+  successorId: integer('successor_id'),
+  endedOn: text('ended_on'),
+  version: integer('version').notNull().default(1),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at')
+}, (t) => [
+  uniqueIndex('agencies_uscc_uq').on(t.uscc),
+  index('agencies_path_ix').on(t.path),
+  index('agencies_parent_ix').on(t.parentId)
+])
+
+export const agencyConfirmations = sqliteTable('agency_confirmations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  agencyId: integer('agency_id').notNull().references(() => agencies.id),
+  year: integer('year').notNull(),
+  announcementNo: text('announcement_no').notNull(),
+  date: text('date').notNull(),
+  createdAt: createdAt()
+}, (t) => [uniqueIndex('agency_confirmations_year_uq').on(t.agencyId, t.year)])
+
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  username: text('username').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: ['admin', 'clerk', 'hr', 'auditor'] }).notNull(),
+  agencyId: integer('agency_id').references(() => agencies.id),
+  disabled: flag('disabled'),
+  createdAt: createdAt()
+}, (t) => [uniqueIndex('users_username_uq').on(t.username)])
+
+export const clients = sqliteTable('clients', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  clientId: text('client_id').notNull(),
+  name: text('name').notNull(),
+  secretHash: text('secret_hash').notNull(),
+  role: text('role', { enum: ['admin', 'clerk', 'hr', 'auditor'] }).notNull(),
+  agencyId: integer('agency_id').references(() => agencies.id),
+  disabled: flag('disabled'),
+  createdAt: createdAt()
+}, (t) => [uniqueIndex('clients_client_id_uq').on(t.clientId)])
+
+export const officers = sqliteTable('officers', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  idNumber: text('id_number').notNull(),
+  agencyId: integer('agency_id').notNull().references(() => agencies.id),
+  employeeNo: text('employee_no'),
+  phone: text('phone'),
+  auxiliary: flag('auxiliary'),
+  police: flag('police'),
+  legalReviewer: flag('legal_reviewer'),
+  supervisor: flag('supervisor'),
+  status: text('status', { enum: ['active', 'departed'] }).notNull().default('active'),
+  joinedOn: text('joined_on'),
+  departedOn: text('departed_on'),
+  departureReason: text('departure_reason'),
+  version: integer('version').notNull().default(1),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at')
+}, (t) => [
+  uniqueIndex('officers_id_number_uq').on(t.idNumber),
+  index('officers_agency_ix').on(t.agencyId, t.status)
+])
+
+export const officerMoves = sqliteTable('officer_moves', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  officerId: integer('officer_id').notNull().references(() => officers.id),
+  fromAgencyId: integer('from_agency_id').notNull().references(() => agencies.id),
+  toAgencyId: integer('to_agency_id').references(() => agencies.id),
+  kind: text('kind', { enum: ['transfer', 'departure'] }).notNull(),
+  reason: text('reason').notNull(),
+  date: text('date').notNull(),
+  createdAt: createdAt()
+}, (t) => [index('officer_moves_officer_ix').on(t.officerId)])
+
+export const exams = sqliteTable('exams', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  date: text('date').notNull(),
+  passMark: integer('pass_mark').notNull(),
+  createdAt: createdAt()
+})
+
+export const examResults = sqliteTable('exam_results', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  examId: integer('exam_id').notNull().references(() => exams.id),
+  officerId: integer('officer_id').notNull().references(() => officers.id),
+  score: integer('score').notNull(),
+  passed: integer('passed', { mode: 'boolean' }).notNull(),
+  createdAt: createdAt()
+}, (t) => [
+  uniqueIndex('exam_results_uq').on(t.examId, t.officerId),
+  index('exam_results_officer_ix').on(t.officerId)
+])
+
+export const certificates = sqliteTable('certificates', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  number: text('number').notNull(),
+  officerId: integer('officer_id').notNull().references(() => officers.id),
+  agencyId: integer('agency_id').notNull().references(() => agencies.id),
+  domains: text('domains', { mode: 'json' }).$type<string[]>().notNull(),
+  issuedOn: text('issued_on').notNull(),
+  validUntil: text('valid_until').notNull(),
+  status: text('status', { enum: ['active', 'suspended', 'revoked', 'cancelled'] }).notNull(),
+  statusReason: text('status_reason'),
+  suspendedUntil: text('suspended_until'),
+  version: integer('version').notNull().default(1),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at')
+}, (t) => [
+  uniqueIndex('certificates_number_uq').on(t.number),
+  // One live certificate per officer and agency, held by the database itself.
+  uniqueIndex('certificates_live_uq').on(t.officerId, t.agencyId).where(sql`status in ('active','suspended')`),
+  index('certificates_agency_ix').on(t.agencyId, t.status),
+  index('certificates_officer_ix').on(t.officerId)
+])
+
+export const certificateSequences = sqliteTable('certificate_sequences', {
+  regionCode: text('region_code').notNull(),
+  year: integer('year').notNull(),
+  lastSeq: integer('last_seq').notNull()
+}, (t) => [primaryKey({ columns: [t.regionCode, t.year] })])
+
+export const certificateEvents = sqliteTable('certificate_events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  certificateId: integer('certificate_id').notNull().references(() => certificates.id),
+  action: text('action').notNull(),
+  fromStatus: text('from_status'),
+  toStatus: text('to_status').notNull(),
+  reason: text('reason'),
+  until: text('until'),
+  actor: text('actor').notNull(),
+  at: text('at').notNull()
+}, (t) => [index('certificate_events_cert_ix').on(t.certificateId)])
+
+export const cardRecalls = sqliteTable('card_recalls', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  certificateId: integer('certificate_id').notNull().references(() => certificates.id),
+  status: text('status', { enum: ['open', 'recovered', 'lost'] }).notNull().default('open'),
+  reason: text('reason').notNull(),
+  openedOn: text('opened_on').notNull(),
+  closedOn: text('closed_on'),
+  note: text('note'),
+  createdAt: createdAt()
+}, (t) => [index('card_recalls_cert_ix').on(t.certificateId), index('card_recalls_status_ix').on(t.status)])
+
+export const assessments = sqliteTable('assessments', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  officerId: integer('officer_id').notNull().references(() => officers.id),
+  year: integer('year').notNull(),
+  grade: text('grade', { enum: ['excellent', 'competent', 'basically_competent', 'incompetent'] }).notNull(),
+  createdAt: createdAt()
+}, (t) => [uniqueIndex('assessments_uq').on(t.officerId, t.year)])
+
+export const auditEvents = sqliteTable('audit_events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: text('at').notNull(),
+  actor: text('actor').notNull(),
+  role: text('role').notNull(),
+  requestId: text('request_id'),
+  entity: text('entity').notNull(),
+  entityId: text('entity_id').notNull(),
+  action: text('action').notNull(),
+  before: text('before'),
+  after: text('after')
+}, (t) => [index('audit_events_entity_ix').on(t.entity, t.entityId)])

@@ -1,0 +1,31 @@
+// Accounts in SQL: users (people, password grant) and clients (HR systems, client_credentials).
+import { and, asc, eq, gt } from 'drizzle-orm'
+import type { Db } from '../../db/open.js'
+import { clients, users } from '../../db/schema.js'
+import type { Role } from '../../security/roles.js'
+
+export type UserRow = typeof users.$inferSelect
+export type ClientRow = typeof clients.$inferSelect
+
+export const userRepository = {
+  findByUsername: (db: Db, username: string) => db.select().from(users).where(eq(users.username, username)).get(),
+  findById: (db: Db, id: number) => db.select().from(users).where(eq(users.id, id)).get(),
+  anyAdmin: (db: Db) => db.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).limit(1).get() !== undefined,
+  list: (db: Db, afterId: number, limit: number) =>
+    db.select().from(users).where(gt(users.id, afterId)).orderBy(asc(users.id)).limit(limit).all(),
+  insert: (db: Db, v: { username: string, passwordHash: string, role: Role, agencyId: number | null }) =>
+    db.insert(users).values(v).returning().get(),
+  update: (db: Db, id: number, v: Partial<Pick<UserRow, 'passwordHash' | 'role' | 'agencyId' | 'disabled'>>) =>
+    db.update(users).set(v).where(eq(users.id, id)).returning().get()
+}
+
+export const clientRepository = {
+  findByClientId: (db: Db, clientId: string) => db.select().from(clients).where(eq(clients.clientId, clientId)).get(),
+  findById: (db: Db, id: number) => db.select().from(clients).where(eq(clients.id, id)).get(),
+  list: (db: Db, afterId: number, limit: number) =>
+    db.select().from(clients).where(and(gt(clients.id, afterId))).orderBy(asc(clients.id)).limit(limit).all(),
+  insert: (db: Db, v: { clientId: string, name: string, secretHash: string, role: Role, agencyId: number | null }) =>
+    db.insert(clients).values(v).returning().get(),
+  update: (db: Db, id: number, v: Partial<Pick<ClientRow, 'name' | 'role' | 'agencyId' | 'disabled' | 'secretHash'>>) =>
+    db.update(clients).set(v).where(eq(clients.id, id)).returning().get()
+}

@@ -1,0 +1,110 @@
+// /v1/users and /v1/clients: accounts, admin only.
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Body, Id, IdParams, Page, PageQuery, StringEnum, Timestamp, problems } from '../../http/schemas.js'
+import { pageRequest, toPage } from '../../http/pagination.js'
+import { ROLES } from '../../security/roles.js'
+import { publicClient, publicUser, type AccountsService } from './service.js'
+
+const admin = { access: { roles: ['admin'] } } as const
+const Role = StringEnum(ROLES, { description: 'admin 管理员 | clerk 司法局工作人员 | hr 人事系统 | auditor 审计' })
+const AgencyId = Type.Union([Id, Type.Null()], { description: 'scope: this agency and all below it (required unless admin) / 权限范围所属执法主体' })
+
+const User = Type.Object({ id: Id, username: Type.String(), role: Role, agencyId: Type.Union([Id, Type.Null()]), disabled: Type.Boolean(), createdAt: Timestamp })
+const Client = Type.Object({ id: Id, clientId: Type.String(), name: Type.String(), role: Role, agencyId: Type.Union([Id, Type.Null()]), disabled: Type.Boolean(), createdAt: Timestamp })
+const Password = Type.String({ minLength: 10, maxLength: 256, description: 'at least 10 characters / 至少 10 位' })
+const Username = Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$', description: 'login name / 登录名' })
+
+export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsService }> = async (app, { accounts }) => {
+  const tags = ['accounts']
+
+  app.post('/v1/users', {
+    config: admin,
+    schema: {
+      tags,
+      operationId: 'createUser',
+      summary: '创建用户 Create a user',
+      description: '为司法局工作人员或审计人员创建登录账号。Creates a login for a clerk, auditor or admin.',
+      body: Body({ username: Username, password: Password, role: Role, agencyId: Type.Optional(AgencyId) }),
+      response: { 201: User, ...problems(404, 409, 422) }
+    }
+  }, async (req, reply) => reply.code(201).send(await accounts.createUser(req.actor, req.body)))
+
+  app.get('/v1/users', {
+    config: admin,
+    schema: {
+      tags,
+      operationId: 'listUsers',
+      summary: '用户列表 List users',
+      description: '分页列出用户。Lists users, page by page.',
+      querystring: Type.Object(PageQuery),
+      response: { 200: Page(User), ...problems() }
+    }
+  }, async (req) => {
+    const page = pageRequest(req.query)
+    return toPage(accounts.listUsers(page.afterId, page.limit), page.limit, publicUser)
+  })
+
+  app.get('/v1/users/:id', {
+    config: admin,
+    schema: { tags, operationId: 'getUser', summary: '查看用户 Get a user', description: '按编号读取用户。Reads one user.', params: IdParams, response: { 200: User, ...problems(404) } }
+  }, async (req) => accounts.getUser(req.params.id))
+
+  app.patch('/v1/users/:id', {
+    config: admin,
+    schema: {
+      tags,
+      operationId: 'updateUser',
+      summary: '修改用户 Update a user',
+      description: '修改角色、权限范围、密码或停用账号。Changes role, scope, password, or disables the account.',
+      params: IdParams,
+      body: Body({ password: Type.Optional(Password), role: Type.Optional(Role), agencyId: Type.Optional(AgencyId), disabled: Type.Optional(Type.Boolean()) }),
+      response: { 200: User, ...problems(404, 422) }
+    }
+  }, async (req) => accounts.updateUser(req.actor, req.params.id, req.body))
+
+  app.post('/v1/clients', {
+    config: admin,
+    schema: {
+      tags,
+      operationId: 'createClient',
+      summary: '登记接入系统 Register an HR system client',
+      description: '为人事系统创建 client_credentials 凭据；clientSecret 只在此次返回，请妥善保存。Registers a machine client; clientSecret is shown only in this answer.',
+      body: Body({ name: Type.String({ minLength: 1, maxLength: 200, description: 'system name / 系统名称' }), role: Role, agencyId: Type.Optional(AgencyId) }),
+      response: { 201: Type.Intersect([Client, Type.Object({ clientSecret: Type.String({ description: 'shown once / 仅显示一次' }) })]), ...problems(404, 422) }
+    }
+  }, async (req, reply) => reply.code(201).header('cache-control', 'no-store').send(await accounts.createClient(req.actor, req.body)))
+
+  app.get('/v1/clients', {
+    config: admin,
+    schema: {
+      tags,
+      operationId: 'listClients',
+      summary: '接入系统列表 List clients',
+      description: '分页列出接入系统（不含密钥）。Lists clients, without secrets.',
+      querystring: Type.Object(PageQuery),
+      response: { 200: Page(Client), ...problems() }
+    }
+  }, async (req) => {
+    const page = pageRequest(req.query)
+    return toPage(accounts.listClients(page.afterId, page.limit), page.limit, publicClient)
+  })
+
+  app.get('/v1/clients/:id', {
+    config: admin,
+    schema: { tags, operationId: 'getClient', summary: '查看接入系统 Get a client', description: '按编号读取接入系统。Reads one client.', params: IdParams, response: { 200: Client, ...problems(404) } }
+  }, async (req) => accounts.getClient(req.params.id))
+
+  app.patch('/v1/clients/:id', {
+    config: admin,
+    schema: {
+      tags,
+      operationId: 'updateClient',
+      summary: '修改接入系统 Update a client',
+      description: '修改名称、角色、范围或停用。Renames, re-scopes or disables a client.',
+      params: IdParams,
+      body: Body({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), role: Type.Optional(Role), agencyId: Type.Optional(AgencyId), disabled: Type.Optional(Type.Boolean()) }),
+      response: { 200: Client, ...problems(404, 422) }
+    }
+  }, async (req) => accounts.updateClient(req.actor, req.params.id, req.body))
+}

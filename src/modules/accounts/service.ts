@@ -1,0 +1,122 @@
+// Accounts: users for clerks and auditors, clients for HR systems, and the token grant.
+import { eq } from 'drizzle-orm'
+import { agencies } from '../../db/schema.js'
+import type { Db } from '../../db/open.js'
+import { fail } from '../../errors.js'
+import { hashSecret, randomSecret, verifySecret } from '../../security/passwords.js'
+import type { Actor, Principal, Role } from '../../security/roles.js'
+import { appendAudit, systemActor, type SystemActor } from '../audit/repository.js'
+import type { ServiceContext } from '../context.js'
+import { clientRepository, userRepository, type ClientRow, type UserRow } from './repository.js'
+
+export interface NewAccount { role: Role, agencyId?: number | null | undefined }
+
+export const publicUser = (u: UserRow) => ({ id: u.id, username: u.username, role: u.role, agencyId: u.agencyId, disabled: u.disabled, createdAt: u.createdAt })
+export const publicClient = (c: ClientRow) => ({ id: c.id, clientId: c.clientId, name: c.name, role: c.role, agencyId: c.agencyId, disabled: c.disabled, createdAt: c.createdAt })
+
+/** The agency an account is bound to: none for admin; required and existing for every other role. */
+function accountAgency (db: Db, a: NewAccount): number | null {
+  if (a.role === 'admin') return null
+  if (a.agencyId === undefined || a.agencyId === null) fail('SCOPE_REQUIRED', `role ${a.role} needs an agencyId`)
+  const found = db.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, a.agencyId)).get()
+  if (!found) fail('AGENCY_OUT_OF_SCOPE', `agency ${a.agencyId} does not exist`)
+  return a.agencyId
+}
+
+export function accountsService ({ store, clock }: ServiceContext) {
+  return {
+    /** Creates a user; USERNAME_TAKEN, SCOPE_REQUIRED, AGENCY_OUT_OF_SCOPE. */
+    async createUser (actor: Actor | SystemActor, input: NewAccount & { username: string, password: string }) {
+      const passwordHash = await hashSecret(input.password)
+      return store.write((db) => {
+        if (userRepository.findByUsername(db, input.username)) fail('USERNAME_TAKEN', `username ${input.username} exists`)
+        const agencyId = accountAgency(db, input)
+        const row = userRepository.insert(db, { username: input.username, passwordHash, role: input.role, agencyId })
+        appendAudit(db, actor, clock(), { entity: 'user', entityId: row.id, action: 'create', after: publicUser(row) })
+        return publicUser(row)
+      })
+    },
+
+    /** Changes a user's role, scope, password or disabled flag; NOT_FOUND, SCOPE_REQUIRED. */
+    async updateUser (actor: Actor | SystemActor, id: number, input: Partial<NewAccount & { password: string, disabled: boolean }>) {
+      const passwordHash = input.password === undefined ? undefined : await hashSecret(input.password)
+      return store.write((db) => {
+        const before = userRepository.findById(db, id) ?? fail('NOT_FOUND', `user ${id} not found`)
+        const role = input.role ?? before.role
+        const agencyId = accountAgency(db, { role, agencyId: input.agencyId === undefined ? before.agencyId : input.agencyId })
+        const row = userRepository.update(db, id, {
+          role,
+          agencyId,
+          ...(passwordHash ? { passwordHash } : {}),
+          ...(input.disabled === undefined ? {} : { disabled: input.disabled })
+        }) ?? fail('NOT_FOUND')
+        appendAudit(db, actor, clock(), { entity: 'user', entityId: id, action: passwordHash ? 'update+password' : 'update', before: publicUser(before), after: publicUser(row) })
+        return publicUser(row)
+      })
+    },
+
+    getUser: (id: number) => publicUser(userRepository.findById(store.db, id) ?? fail('NOT_FOUND', `user ${id} not found`)),
+    listUsers: (afterId: number, limit: number) => userRepository.list(store.db, afterId, limit + 1),
+
+    /** Registers an HR system; the secret is answered once and stored only as a hash. */
+    async createClient (actor: Actor | SystemActor, input: NewAccount & { name: string }) {
+      const clientSecret = randomSecret()
+      const secretHash = await hashSecret(clientSecret)
+      const clientId = `hr-${randomSecret(9)}`
+      return store.write((db) => {
+        const agencyId = accountAgency(db, input)
+        const row = clientRepository.insert(db, { clientId, name: input.name, secretHash, role: input.role, agencyId })
+        appendAudit(db, actor, clock(), { entity: 'client', entityId: row.id, action: 'create', after: publicClient(row) })
+        return { ...publicClient(row), clientSecret }
+      })
+    },
+
+    async updateClient (actor: Actor | SystemActor, id: number, input: Partial<NewAccount & { name: string, disabled: boolean }>) {
+      return store.write((db) => {
+        const before = clientRepository.findById(db, id) ?? fail('NOT_FOUND', `client ${id} not found`)
+        const role = input.role ?? before.role
+        const agencyId = accountAgency(db, { role, agencyId: input.agencyId === undefined ? before.agencyId : input.agencyId })
+        const row = clientRepository.update(db, id, {
+          role, agencyId, ...(input.name ? { name: input.name } : {}), ...(input.disabled === undefined ? {} : { disabled: input.disabled })
+        }) ?? fail('NOT_FOUND')
+        appendAudit(db, actor, clock(), { entity: 'client', entityId: id, action: 'update', before: publicClient(before), after: publicClient(row) })
+        return publicClient(row)
+      })
+    },
+
+    getClient: (id: number) => publicClient(clientRepository.findById(store.db, id) ?? fail('NOT_FOUND', `client ${id} not found`)),
+    listClients: (afterId: number, limit: number) => clientRepository.list(store.db, afterId, limit + 1),
+
+    /** The principal behind a username and password; INVALID_GRANT when wrong or disabled. */
+    async authenticateUser (username: string, password: string): Promise<Omit<Principal, 'via'>> {
+      const user = userRepository.findByUsername(store.db, username)
+      const ok = await verifySecret(password, user?.passwordHash ?? null)
+      if (!user || !ok || user.disabled) fail('INVALID_GRANT', 'wrong username or password / 用户名或密码错误')
+      return { sub: `user:${user.id}`, role: user.role, agencyId: user.agencyId }
+    },
+
+    /** The principal behind a client id and secret; INVALID_GRANT when wrong or disabled. */
+    async authenticateClient (clientId: string, secret: string): Promise<Omit<Principal, 'via'>> {
+      const client = clientRepository.findByClientId(store.db, clientId)
+      const ok = await verifySecret(secret, client?.secretHash ?? null)
+      if (!client || !ok || client.disabled) fail('INVALID_GRANT', 'wrong client_id or client_secret / 客户端凭据错误')
+      return { sub: `client:${client.id}`, role: client.role, agencyId: client.agencyId }
+    },
+
+    /** First start: creates the admin when none exists. Returns the password when it was generated. */
+    async ensureAdmin (username: string, password: string | undefined): Promise<{ created: boolean, generatedPassword: string | null }> {
+      if (userRepository.anyAdmin(store.db)) return { created: false, generatedPassword: null }
+      const pw = password ?? randomSecret(18)
+      try {
+        await this.createUser(systemActor('first-start'), { username, password: pw, role: 'admin' })
+      } catch (err) {
+        // Two processes starting at once: the other one created it.
+        if (userRepository.anyAdmin(store.db)) return { created: false, generatedPassword: null }
+        throw err
+      }
+      return { created: true, generatedPassword: password ? null : pw }
+    }
+  }
+}
+
+export type AccountsService = ReturnType<typeof accountsService>

@@ -1,0 +1,12 @@
+// What every service is built with: the database, the settings and the clock (injected, so
+// tests can fix "today").
+import type { Config } from '../config.js'
+import type { DatabaseHandle } from '../db/open.js'
+
+export type Clock = () => Date
+
+export interface ServiceContext {
+  readonly store: DatabaseHandle
+  readonly config: Config
+  readonly clock: Clock
+}

@@ -1,0 +1,35 @@
+// Liveness and readiness, for load balancers and operators.
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { migrationsApplied, type DatabaseHandle } from '../../db/open.js'
+import { Problem } from '../../http/schemas.js'
+import { sendProblem } from '../../plugins/errors.js'
+
+const Status = Type.Object({ status: Type.String() })
+
+export const healthRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle }> = async (app, { store }) => {
+  const common = { tags: ['health'], security: [] }
+  app.get('/healthz', {
+    config: { access: 'public' },
+    schema: { ...common, operationId: 'healthz', summary: '进程存活 Liveness', description: '进程在运行即返回 200。200 while the process runs.', response: { 200: Status } }
+  }, async () => ({ status: 'ok' }))
+
+  app.get('/readyz', {
+    config: { access: 'public' },
+    schema: {
+      ...common,
+      operationId: 'readyz',
+      summary: '服务就绪 Readiness',
+      description: '数据库可访问且迁移已全部执行时返回 200，否则 503。200 when the database answers and every migration is applied.',
+      response: { 200: Status, 503: Problem }
+    }
+  }, async (_req, reply) => {
+    try {
+      store.sqlite.prepare('select 1').get()
+      if (!migrationsApplied(store.sqlite)) return sendProblem(reply, 'SERVICE_UNAVAILABLE', 'migrations not applied')
+    } catch {
+      return sendProblem(reply, 'SERVICE_UNAVAILABLE', 'database not reachable')
+    }
+    return { status: 'ready' }
+  })
+}

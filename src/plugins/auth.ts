@@ -1,0 +1,57 @@
+// Authentication, roles and scope: one mechanism for every route. A route declares
+//   config: { access: 'public' }  or  config: { access: { roles: ['admin', 'clerk'] } }
+// and this plugin does the rest: a missing or bad token is 401, a role not listed is 403,
+// and request.actor carries the caller's scope for the repositories (out of scope = 404).
+// A route that declares nothing does not start: access is never open by accident.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { loadScope } from '../db/scope.js'
+import { RegistryError } from '../errors.js'
+import type { Actor, Role } from '../security/roles.js'
+import type { TokenService } from '../security/tokens.js'
+import type { DatabaseHandle } from '../db/open.js'
+
+export type Access = 'public' | { readonly roles: readonly Role[] }
+
+declare module 'fastify' {
+  interface FastifyContextConfig { access?: Access }
+  interface FastifyRequest {
+    /** The verified caller; set on every non-public route before the handler runs. */
+    actor: Actor
+  }
+}
+
+// Routes that plugins register for us (the docs UI and its assets) are public by nature.
+const PUBLIC_PREFIXES = ['/docs', '/openapi.json']
+
+function bearer (request: FastifyRequest): string {
+  const header = request.headers.authorization
+  if (!header) throw new RegistryError('UNAUTHENTICATED', 'Send Authorization: Bearer <token> (from POST /v1/auth/token)')
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  if (!m?.[1]) throw new RegistryError('INVALID_TOKEN', 'Authorization header is not "Bearer <token>"')
+  return m[1]
+}
+
+export default fp(async function authPlugin (app: FastifyInstance, opts: { tokens: TokenService, store: DatabaseHandle }) {
+  app.decorateRequest('actor', null as unknown as Actor)
+
+  app.addHook('onRoute', (route) => {
+    const url = route.url ?? route.path
+    if (route.config?.access) return
+    if (PUBLIC_PREFIXES.some((p) => url.startsWith(p))) {
+      route.config = { ...route.config, access: 'public' }
+      return
+    }
+    throw new Error(`route ${String(route.method)} ${url} declares no config.access`)
+  })
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access
+    if (access === undefined || access === 'public') return // undefined: the 404 handler
+    const principal = await opts.tokens.verify(bearer(request))
+    if (!access.roles.includes(principal.role)) {
+      throw new RegistryError('FORBIDDEN', `role ${principal.role} may not ${request.method} ${request.routeOptions.url ?? ''}`)
+    }
+    request.actor = { principal, scope: loadScope(opts.store.db, principal), requestId: String(request.id) }
+  })
+}, { name: 'auth' })

@@ -1,0 +1,86 @@
+// One place turns every failure into application/problem+json (RFC 9457): business rules,
+// validation, auth, unknown routes, framework errors and crashes. 5xx details go to the log
+// only; the body carries the request id so a clerk can quote it.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { ERRORS, RegistryError, type ErrorCode } from '../errors.js'
+
+export const PROBLEM_TYPE = 'application/problem+json'
+
+interface FieldError { in: string, pointer: string, detail: string }
+
+/** The body of a problem answer. */
+export function problemBody (code: ErrorCode, request: FastifyRequest, detail?: string, extra: Record<string, unknown> = {}) {
+  const spec = ERRORS[code]
+  return {
+    type: `urn:enforcement-registry:problem:${code}`,
+    title: spec.title,
+    status: spec.status,
+    detail: detail ?? spec.title,
+    instance: request.url.split('?')[0],
+    code,
+    requestId: String(request.id),
+    ...extra
+  }
+}
+
+export function sendProblem (reply: FastifyReply, code: ErrorCode, detail?: string, extra?: Record<string, unknown>) {
+  const body = problemBody(code, reply.request, detail, extra)
+  if (body.status === 401) reply.header('www-authenticate', `Bearer realm="registry", error="invalid_token", error_description="${code}"`)
+  return reply.code(body.status).type(PROBLEM_TYPE).send(body)
+}
+
+// Fastify's own error codes that are the client's fault, mapped to ours.
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'BAD_REQUEST',
+  FST_ERR_BAD_URL: 'BAD_REQUEST',
+  FST_ERR_ASYNC_CONSTRAINT: 'BAD_REQUEST'
+}
+
+function fieldErrors (error: FastifyError): FieldError[] {
+  const where = error.validationContext ?? 'body'
+  return (error.validation ?? []).map((v) => {
+    const params = v.params as Record<string, unknown>
+    let pointer = v.instancePath || ''
+    if (typeof params.missingProperty === 'string') pointer += `/${params.missingProperty}`
+    if (typeof params.additionalProperty === 'string') pointer += `/${params.additionalProperty}`
+    const detail = typeof params.additionalProperty === 'string'
+      ? 'unknown field / 未知字段'
+      : (v.message ?? 'invalid')
+    return { in: where, pointer: pointer || '/', detail }
+  })
+}
+
+function statusCode (error: FastifyError): number {
+  return typeof error.statusCode === 'number' ? error.statusCode : 500
+}
+
+export default fp(async function errorsPlugin (app: FastifyInstance) {
+  app.setErrorHandler(function (error: FastifyError | RegistryError, request, reply) {
+    if (error instanceof RegistryError) {
+      if (error.status >= 500) request.log.error({ err: error }, 'request failed')
+      return sendProblem(reply, error.code, error.message, error.extra)
+    }
+    if (error.validation) {
+      const errors = fieldErrors(error)
+      const fields = [...new Set(errors.map((e) => e.pointer))].join(', ')
+      return sendProblem(reply, 'VALIDATION_FAILED', `invalid ${error.validationContext ?? 'input'}: ${fields}`, { errors })
+    }
+    const mapped = error.code ? FASTIFY_CODES[error.code] : undefined
+    if (mapped) return sendProblem(reply, mapped, error.message)
+    const status = statusCode(error)
+    if (status === 429) return sendProblem(reply, 'RATE_LIMITED', error.message)
+    if (status === 408 || status === 503) return sendProblem(reply, status === 408 ? 'REQUEST_TIMEOUT' : 'SERVICE_UNAVAILABLE')
+    if (status >= 400 && status < 500) return sendProblem(reply, 'BAD_REQUEST', error.message)
+    request.log.error({ err: error }, 'unhandled error')
+    return sendProblem(reply, 'INTERNAL', `An internal error occurred. Quote request id ${String(request.id)} when reporting it. / 服务内部错误，请提供请求编号。`)
+  })
+
+  app.setNotFoundHandler(function (request, reply) {
+    return sendProblem(reply, 'ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?')[0]} is not a route of this service`)
+  })
+}, { name: 'errors' })

@@ -1,0 +1,63 @@
+// OpenAPI 3.1 at /openapi.json and Swagger UI at /docs, wired to the token endpoint so a clerk
+// can press Authorize, log in and try every route from the page.
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+
+export const TAGS = [
+  { name: 'auth', description: '认证与令牌 Authentication: tokens for clerks (password) and HR systems (client_credentials)' },
+  { name: 'accounts', description: '账号管理（仅管理员）Accounts: users and machine clients, admin only' },
+  { name: 'agencies', description: '执法主体 Enforcement bodies, yearly confirmations and the 5% legal-reviewer rule' },
+  { name: 'officers', description: '行政执法人员 Officers: registration, lookup, departure and transfer' },
+  { name: 'exams', description: '资格考试 Qualification exams and results' },
+  { name: 'certificates', description: '行政执法证件 Enforcement certificates: issue, suspend, reinstate, revoke, cancel, recall' },
+  { name: 'verify', description: '公众验证 Public verification of a certificate (no login)' },
+  { name: 'assessments', description: '年度考核 Annual assessments' },
+  { name: 'health', description: '运行状态 Liveness and readiness' }
+]
+
+export const OPENAPI_INFO = {
+  title: '行政执法人员登记系统 Enforcement Officer Registry API',
+  version: '1.0.0',
+  description: [
+    '司法局行政执法主体、执法人员、资格考试、执法证件与培训学时的登记系统。',
+    'The system of record of a justice bureau (司法局) for enforcement bodies, officers, exams, certificates and training.',
+    '',
+    '**如何使用 How to use:** 点击右侧 **Authorize**，在 password 方式中输入用户名和密码（client_id 可留空），即可试用各接口。',
+    'Press **Authorize**, enter your username and password in the password flow (leave client_id empty), then try any route.',
+    '',
+    '错误均以 `application/problem+json` 返回，`code` 为稳定错误码。Errors are RFC 9457 problem+json with a stable `code`.',
+    '列表分页：`?limit=`（默认 50，最大 500）与 `?cursor=`。Lists page with `?limit=` and `?cursor=`.'
+  ].join('\n')
+}
+
+export default fp(async function openapiPlugin (app: FastifyInstance) {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: OPENAPI_INFO,
+      tags: TAGS,
+      components: {
+        securitySchemes: {
+          oauth2: {
+            type: 'oauth2',
+            description: '用户名密码登录（工作人员）或 client_credentials（人事系统）。Password flow for clerks; client credentials for HR systems.',
+            flows: {
+              password: { tokenUrl: '/v1/auth/token', scopes: {} },
+              clientCredentials: { tokenUrl: '/v1/auth/token', scopes: {} }
+            }
+          },
+          bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: '已有令牌时直接粘贴。Paste a token you already have.' }
+        }
+      },
+      security: [{ oauth2: [] }, { bearer: [] }]
+    }
+  })
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true, persistAuthorization: true, displayRequestDuration: true, tryItOutEnabled: true },
+    initOAuth: { usePkceWithAuthorizationCodeGrant: false }
+  })
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())
+}, { name: 'openapi' })

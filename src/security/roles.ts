@@ -1,0 +1,33 @@
+// Roles and what a caller is: shared by the auth plugin, the services and the schemas.
+export const ROLES = ['admin', 'clerk', 'hr', 'auditor'] as const
+export type Role = typeof ROLES[number]
+
+/** Who is calling, as proven by a verified token. */
+export interface Principal {
+  readonly sub: string
+  readonly role: Role
+  /** The agency whose subtree the caller reaches; null only for admin (everything). */
+  readonly agencyId: number | null
+  readonly via: 'user' | 'client' | 'external'
+}
+
+/** What a caller can see: every agency, or an agency and all below it. */
+export type Scope =
+  | { readonly all: true }
+  | { readonly all: false, readonly rootAgencyId: number, readonly agencyIds: readonly number[] }
+
+/** The caller as services see it: who, in what scope, for audit under which request. */
+export interface Actor {
+  readonly principal: Principal
+  readonly scope: Scope
+  readonly requestId: string
+}
+
+export function isRole (v: unknown): v is Role {
+  return typeof v === 'string' && (ROLES as readonly string[]).includes(v)
+}
+
+/** Whether the scope reaches an agency. */
+export function inScope (scope: Scope, agencyId: number): boolean {
+  return scope.all || scope.agencyIds.includes(agencyId)
+}

@@ -1,0 +1,117 @@
+// Access tokens: EdDSA JWTs we sign ourselves, and optionally tokens of an external identity
+// provider (remote JWKS). Every way a token can be wrong ends as INVALID_TOKEN (401).
+import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import {
+  SignJWT, createRemoteJWKSet, decodeJwt, exportJWK, importPKCS8, importSPKI, jwtVerify,
+  type JWK, type JWTPayload, type JWTVerifyGetKey
+} from 'jose'
+import type { Config } from '../config.js'
+import { RegistryError } from '../errors.js'
+import { isRole, type Principal } from './roles.js'
+
+export interface TokenService {
+  /** Signs a short-lived token for the principal. */
+  issue (principal: Omit<Principal, 'via'>, via: Principal['via']): Promise<{ token: string, expiresIn: number }>
+  /** The principal a token proves; throws RegistryError INVALID_TOKEN for any fault. */
+  verify (token: string): Promise<Principal>
+  /** Our public key as a JWKS, for downstream systems that verify our tokens. */
+  readonly jwks: { keys: JWK[] }
+}
+
+export const KEY_FILE_NAME = 'signing-key.pem'
+
+/** The PKCS#8 PEM private key: from config, else the data folder (generated on first start),
+ *  else (an in-memory database) a fresh one for this process. */
+export function loadSigningKeyPem (config: Config): string {
+  if (config.AUTH_SIGNING_KEY) return config.AUTH_SIGNING_KEY.replace(/\\n/g, '\n')
+  const generate = () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+  if (config.DATABASE_PATH === ':memory:') return generate()
+  const file = join(dirname(config.DATABASE_PATH), KEY_FILE_NAME)
+  if (!existsSync(file)) {
+    try {
+      writeFileSync(file, generate(), { mode: 0o600, flag: 'wx' })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err // another process won the race: use its key
+    }
+  }
+  return readFileSync(file, 'utf8')
+}
+
+function invalid (why: string): RegistryError {
+  return new RegistryError('INVALID_TOKEN', why)
+}
+
+/** Maps verified claims to a principal; claims of the wrong shape are an invalid token. */
+function principalFrom (payload: JWTPayload, via: Principal['via']): Principal {
+  const role = payload.role
+  const raw = payload.agencyId
+  const agencyId = raw === undefined || raw === null ? null : Number(raw)
+  if (typeof payload.sub !== 'string' || payload.sub === '') throw invalid('token has no subject')
+  if (!isRole(role)) throw invalid('token has no known role')
+  if (agencyId !== null && (!Number.isSafeInteger(agencyId) || agencyId < 1)) throw invalid('token agencyId is not an id')
+  if (role !== 'admin' && agencyId === null) throw invalid('a non-admin token must carry agencyId')
+  return { sub: payload.sub, role, agencyId: role === 'admin' ? null : agencyId, via }
+}
+
+export async function createTokenService (config: Config): Promise<TokenService> {
+  const pem = loadSigningKeyPem(config)
+  const privateKey = await importPKCS8(createPrivateKey(pem).export({ type: 'pkcs8', format: 'pem' }).toString(), 'EdDSA')
+  const spki = createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString()
+  const publicKey = await importSPKI(spki, 'EdDSA', { extractable: true })
+  const publicJwk = await exportJWK(publicKey)
+  const kid = publicJwk.x?.slice(0, 16) ?? 'registry'
+  const external: JWTVerifyGetKey | null = config.AUTH_JWKS_URL
+    ? createRemoteJWKSet(new URL(config.AUTH_JWKS_URL), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000, timeoutDuration: 5000 })
+    : null
+
+  return {
+    jwks: { keys: [{ ...publicJwk, kid, alg: 'EdDSA', use: 'sig' }] },
+
+    async issue (p, via) {
+      const expiresIn = config.TOKEN_TTL_SECONDS
+      const token = await new SignJWT({ role: p.role, agencyId: p.agencyId, via })
+        .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid })
+        .setSubject(p.sub)
+        .setIssuer(config.TOKEN_ISSUER)
+        .setAudience(config.TOKEN_AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(`${expiresIn}s`)
+        .sign(privateKey)
+      return { token, expiresIn }
+    },
+
+    async verify (token) {
+      let iss: unknown
+      try {
+        iss = decodeJwt(token).iss
+      } catch {
+        throw invalid('token is not a JWT')
+      }
+      try {
+        if (iss === config.TOKEN_ISSUER) {
+          const { payload } = await jwtVerify(token, publicKey, {
+            algorithms: ['EdDSA'], issuer: config.TOKEN_ISSUER, audience: config.TOKEN_AUDIENCE, requiredClaims: ['exp', 'iat', 'sub']
+          })
+          const via = payload.via === 'client' ? 'client' : 'user'
+          return principalFrom(payload, via)
+        }
+        if (external && iss === config.AUTH_ISSUER) {
+          const { payload } = await jwtVerify(token, external, {
+            // Asymmetric algorithms only: an HS256 token "signed" with a public key is refused.
+            algorithms: ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'],
+            issuer: config.AUTH_ISSUER,
+            audience: config.AUTH_AUDIENCE,
+            requiredClaims: ['exp', 'sub']
+          })
+          return principalFrom(payload, 'external')
+        }
+      } catch (err) {
+        if (err instanceof RegistryError) throw err
+        throw invalid(`token rejected: ${(err as { code?: string }).code ?? 'verification failed'}`)
+      }
+      throw invalid('token issuer is not trusted')
+    }
+  }
+}

@@ -1,0 +1,152 @@
+import t from 'tap'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { generateKeyPairSync } from 'node:crypto'
+import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, importPKCS8, base64url } from 'jose'
+import { assertProblem, buildTestApp } from '../helper.js'
+import { systemActor } from '../../src/modules/audit/repository.js'
+
+const PW = 'Correct-Horse-9'
+
+async function withUser (t: Parameters<typeof buildTestApp>[0], overrides = {}) {
+  const ctx = await buildTestApp(t, overrides)
+  await ctx.app.services.accounts.createUser(systemActor('test'), { username: 'root', password: PW, role: 'admin' })
+  return ctx
+}
+
+t.test('password grant works as JSON and as a form, and the token opens admin routes', async (t) => {
+  const { app } = await withUser(t)
+  for (const res of [
+    await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'root', password: PW } }),
+    await app.inject({ method: 'POST', url: '/v1/auth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `grant_type=password&username=root&password=${PW}&scope=` })
+  ]) {
+    t.equal(res.statusCode, 200, res.body)
+    const body = res.json()
+    t.equal(body.token_type, 'Bearer')
+    t.equal(body.expires_in, 900)
+    t.equal(res.headers['cache-control'], 'no-store')
+    const users = await app.inject({ method: 'GET', url: '/v1/users', headers: { authorization: `Bearer ${body.access_token}` } })
+    t.equal(users.statusCode, 200)
+  }
+})
+
+t.test('a wrong password or unknown user is INVALID_GRANT, the same for both', async (t) => {
+  const { app } = await withUser(t)
+  const wrong = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'root', password: 'nope-nope-nope' } })
+  const unknown = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'ghost', password: 'nope-nope-nope' } })
+  t.equal(assertProblem(t, wrong, 400, 'INVALID_GRANT').detail, assertProblem(t, unknown, 400, 'INVALID_GRANT').detail)
+  const missing = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'root' } })
+  assertProblem(t, missing, 400, 'INVALID_GRANT')
+  const grant = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'implicit' } })
+  assertProblem(t, grant, 400, 'VALIDATION_FAILED')
+})
+
+t.test('client_credentials: secret answered once, works in the body and as HTTP Basic; disabled clients cannot log in', async (t) => {
+  const { app, as } = await withUser(t)
+  const admin = await as('admin')
+  const created = await app.inject({ method: 'POST', url: '/v1/clients', headers: admin, payload: { name: 'HR 系统', role: 'admin' } })
+  t.equal(created.statusCode, 201)
+  const { id, clientId, clientSecret } = created.json()
+  t.type(clientSecret, 'string')
+  const read = await app.inject({ method: 'GET', url: `/v1/clients/${id as number}`, headers: admin })
+  t.notOk('clientSecret' in read.json(), 'the secret is never shown again')
+  const body = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret } })
+  t.equal(body.statusCode, 200)
+  const basic = await app.inject({
+    method: 'POST', url: '/v1/auth/token',
+    headers: { authorization: `Basic ${Buffer.from(`${clientId as string}:${clientSecret as string}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'grant_type=client_credentials'
+  })
+  t.equal(basic.statusCode, 200)
+  await app.inject({ method: 'PATCH', url: `/v1/clients/${id as number}`, headers: admin, payload: { disabled: true } })
+  const after = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret } })
+  assertProblem(t, after, 400, 'INVALID_GRANT')
+})
+
+t.test('every forged or broken token is a 401 with WWW-Authenticate, never a 500', async (t) => {
+  const { app, config } = await withUser(t)
+  const good = (await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'root', password: PW } })).json().access_token as string
+  const jwks = (await app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json()
+  const claims = { role: 'admin', agencyId: null }
+  const other = await generateKeyPair('EdDSA')
+  const now = Math.floor(Date.now() / 1000)
+  const signed = (key: CryptoKey | Uint8Array, alg: string, edit: (j: SignJWT) => SignJWT = (j) => j) =>
+    edit(new SignJWT(claims).setProtectedHeader({ alg }).setSubject('user:1').setIssuer(config.TOKEN_ISSUER).setAudience(config.TOKEN_AUDIENCE).setIssuedAt().setExpirationTime('5m')).sign(key)
+  const [h, p] = good.split('.')
+  const cases: Array<[string, string | null]> = [
+    ['no Authorization header', null],
+    ['not a bearer header', 'Token abc'],
+    ['garbage', 'Bearer not.a.jwt'],
+    ['random bytes', `Bearer ${base64url.encode(new Uint8Array(64))}`],
+    ['signed with another key', `Bearer ${await signed(other.privateKey, 'EdDSA')}`],
+    ['alg none', `Bearer ${new UnsecuredJWT(claims).setSubject('user:1').setIssuer(config.TOKEN_ISSUER).setAudience(config.TOKEN_AUDIENCE).setIssuedAt().setExpirationTime('5m').encode()}`],
+    ['HS256 keyed with our public key', `Bearer ${await signed(new TextEncoder().encode(JSON.stringify(jwks.keys[0])), 'HS256')}`],
+    ['HS256 keyed with the raw public key bytes', `Bearer ${await signed(base64url.decode(jwks.keys[0].x), 'HS256')}`],
+    ['expired', `Bearer ${await signed(other.privateKey, 'EdDSA', (j) => j.setExpirationTime(now - 60))}`],
+    ['tampered payload', `Bearer ${h as string}.${base64url.encode(JSON.stringify({ sub: 'user:1', role: 'admin', iss: config.TOKEN_ISSUER, aud: config.TOKEN_AUDIENCE, exp: now + 600, iat: now }))}.${good.split('.')[2] as string}`],
+    ['signature stripped', `Bearer ${h as string}.${p as string}.`],
+    ['unknown issuer', `Bearer ${await signed(other.privateKey, 'EdDSA', (j) => j.setIssuer('https://evil.example'))}`]
+  ]
+  for (const [name, header] of cases) {
+    const res = await app.inject({ method: 'GET', url: '/v1/users', headers: header ? { authorization: header } : {} })
+    const body = assertProblem(t, res, 401, header ? 'INVALID_TOKEN' : 'UNAUTHENTICATED')
+    t.ok(res.headers['www-authenticate']?.toString().startsWith('Bearer'), `${name}: WWW-Authenticate`)
+    t.type(body.detail, 'string', name)
+  }
+})
+
+t.test('our own key: expired, future nbf, wrong audience, missing exp are 401', async (t) => {
+  // An app on a key the test knows, so the test can sign near-valid tokens with it.
+  const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+  const { app, config } = await withUser(t, { AUTH_SIGNING_KEY: pem })
+  const key = await importPKCS8(pem, 'EdDSA')
+  const now = Math.floor(Date.now() / 1000)
+  const make = (claims: Record<string, unknown>, edit: (j: SignJWT) => SignJWT) =>
+    edit(new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA' }).setSubject('user:1').setIssuer(config.TOKEN_ISSUER).setAudience(config.TOKEN_AUDIENCE).setIssuedAt()).sign(key)
+  const admin = { role: 'admin', agencyId: null }
+  const valid = await make(admin, (j) => j.setExpirationTime('5m'))
+  t.equal((await app.inject({ method: 'GET', url: '/v1/users', headers: { authorization: `Bearer ${valid}` } })).statusCode, 200, 'control: a well-made token passes')
+  const cases = {
+    expired: await make(admin, (j) => j.setExpirationTime(now - 1)),
+    'future nbf': await make(admin, (j) => j.setExpirationTime('5m').setNotBefore(now + 3600)),
+    'wrong audience': await make(admin, (j) => j.setExpirationTime('5m').setAudience('someone-else')),
+    'no exp': await make(admin, (j) => j),
+    'unknown role': await make({ role: 'root', agencyId: null }, (j) => j.setExpirationTime('5m')),
+    'clerk without agency': await make({ role: 'clerk' }, (j) => j.setExpirationTime('5m'))
+  }
+  for (const [name, token] of Object.entries(cases)) {
+    const res = await app.inject({ method: 'GET', url: '/v1/users', headers: { authorization: `Bearer ${token}` } })
+    t.equal(res.statusCode, 401, name)
+    assertProblem(t, res, 401, 'INVALID_TOKEN')
+  }
+})
+
+t.test('tokens of a trusted external identity provider (remote JWKS) are accepted; others are not', async (t) => {
+  const idp = await generateKeyPair('RS256', { extractable: true })
+  const jwk = { ...(await exportJWK(idp.publicKey)), kid: 'idp-1', alg: 'RS256', use: 'sig' }
+  const server = createServer((req, res) => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ keys: [jwk] })) })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => server.close())
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`
+  const { app } = await buildTestApp(t, { AUTH_JWKS_URL: url, AUTH_ISSUER: 'https://idp.example.gov.cn', AUTH_AUDIENCE: 'registry' })
+  const token = (aud: string, role = 'admin') => new SignJWT({ role, agencyId: null }).setProtectedHeader({ alg: 'RS256', kid: 'idp-1' })
+    .setSubject('idp:alice').setIssuer('https://idp.example.gov.cn').setAudience(aud).setIssuedAt().setExpirationTime('5m').sign(idp.privateKey)
+  const ok = await app.inject({ method: 'GET', url: '/v1/users', headers: { authorization: `Bearer ${await token('registry')}` } })
+  t.equal(ok.statusCode, 200, ok.body)
+  const aud = await app.inject({ method: 'GET', url: '/v1/users', headers: { authorization: `Bearer ${await token('other')}` } })
+  assertProblem(t, aud, 401, 'INVALID_TOKEN')
+  const hr = await app.inject({ method: 'GET', url: '/v1/users', headers: { authorization: `Bearer ${await token('registry', 'hr')}` } })
+  assertProblem(t, hr, 401, 'INVALID_TOKEN') // hr without agencyId is not a valid principal
+})
+
+t.test('a role that may not act is 403', async (t) => {
+  const { app, as } = await buildTestApp(t)
+  const admin = await as('admin')
+  const agency = app.store.sqlite.prepare("insert into agencies (name, uscc, kind, level, region_code, domains, path) values ('a', 'x', 'organ', 'city', '110000', '[]', '/1/') returning id").get() as { id: number }
+  for (const role of ['clerk', 'hr', 'auditor'] as const) {
+    const headers = await as(role, agency.id)
+    assertProblem(t, await app.inject({ method: 'GET', url: '/v1/users', headers }), 403, 'FORBIDDEN')
+    assertProblem(t, await app.inject({ method: 'POST', url: '/v1/clients', headers, payload: { name: 'x', role: 'hr', agencyId: agency.id } }), 403, 'FORBIDDEN')
+  }
+  t.equal((await app.inject({ method: 'GET', url: '/v1/users', headers: admin })).statusCode, 200)
+})

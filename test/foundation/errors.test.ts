@@ -1,0 +1,82 @@
+import t from 'tap'
+import { assertProblem, buildTestApp } from '../helper.js'
+
+t.test('an unknown route is a problem+json 404', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ method: 'GET', url: '/v1/no-such-thing?x=1' })
+  const body = assertProblem(t, res, 404, 'ROUTE_NOT_FOUND')
+  t.equal(body.instance, '/v1/no-such-thing', 'instance is the path without query')
+})
+
+t.test('validation lists every bad field with its JSON pointer', async (t) => {
+  const { app, as } = await buildTestApp(t)
+  const admin = await as('admin')
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/users',
+    headers: admin,
+    payload: { username: 'x y', role: 'boss', agencyId: 'abc' }
+  })
+  const body = assertProblem(t, res, 400, 'VALIDATION_FAILED')
+  const pointers = body.errors.map((e: { pointer: string }) => e.pointer)
+  for (const p of ['/username', '/password', '/role', '/agencyId']) t.ok(pointers.includes(p), `names ${p}: ${pointers.join(' ')}`)
+  t.ok(body.errors.every((e: { in: string }) => e.in === 'body'), 'each error says where')
+})
+
+t.test('strict bodies: an unknown field is 400, not dropped', async (t) => {
+  const { app, as } = await buildTestApp(t)
+  const admin = await as('admin')
+  const res = await app.inject({
+    method: 'POST', url: '/v1/users', headers: admin,
+    payload: { username: 'clerk1', password: 'Long-enough-pw', role: 'admin', isSuperUser: true }
+  })
+  const body = assertProblem(t, res, 400, 'VALIDATION_FAILED')
+  t.same(body.errors.map((e: { pointer: string }) => e.pointer), ['/isSuperUser'])
+  t.equal((await app.inject({ method: 'GET', url: '/v1/users', headers: admin })).json().items.length, 1, 'nothing was created')
+})
+
+t.test('strict bodies: "12345" is not 12345, but query strings still coerce', async (t) => {
+  const { app, as } = await buildTestApp(t)
+  const admin = await as('admin')
+  const res = await app.inject({
+    method: 'POST', url: '/v1/users', headers: admin,
+    payload: { username: 'clerk1', password: 'Long-enough-pw', role: 'clerk', agencyId: '12345' }
+  })
+  const body = assertProblem(t, res, 400, 'VALIDATION_FAILED')
+  t.equal(body.errors[0].pointer, '/agencyId')
+  const bool = await app.inject({ method: 'PATCH', url: '/v1/users/1', headers: admin, payload: { disabled: 'true' } })
+  assertProblem(t, bool, 400, 'VALIDATION_FAILED')
+  const list = await app.inject({ method: 'GET', url: '/v1/users?limit=1', headers: admin })
+  t.equal(list.statusCode, 200, 'limit=1 in the query string is coerced to a number')
+  const bad = await app.inject({ method: 'GET', url: '/v1/users?limit=many', headers: admin })
+  t.equal(assertProblem(t, bad, 400, 'VALIDATION_FAILED').errors[0].in, 'querystring')
+})
+
+t.test('malformed JSON and a wrong content type are problem+json 400 and 415', async (t) => {
+  const { app, as } = await buildTestApp(t)
+  const admin = await as('admin')
+  const broken = await app.inject({ method: 'POST', url: '/v1/users', headers: { ...admin, 'content-type': 'application/json' }, payload: '{"username":' })
+  assertProblem(t, broken, 400, 'BAD_REQUEST')
+  const xml = await app.inject({ method: 'POST', url: '/v1/users', headers: { ...admin, 'content-type': 'application/xml' }, payload: '<a/>' })
+  assertProblem(t, xml, 415, 'UNSUPPORTED_MEDIA_TYPE')
+})
+
+t.test('a body over the limit is 413', async (t) => {
+  const { app, as } = await buildTestApp(t, { BODY_LIMIT_BYTES: 2048 })
+  const admin = await as('admin')
+  const res = await app.inject({ method: 'POST', url: '/v1/users', headers: admin, payload: { username: 'a'.repeat(5000) } })
+  assertProblem(t, res, 413, 'PAYLOAD_TOO_LARGE')
+})
+
+t.test('a crash is a 500 without details; the details and request id are in the log', async (t) => {
+  const { app, logs } = await buildTestApp(t)
+  app.get('/boom', { config: { access: 'public' } }, async () => { throw new Error('secret internal detail') })
+  const res = await app.inject({ method: 'GET', url: '/boom' })
+  const body = assertProblem(t, res, 500, 'INTERNAL')
+  t.notMatch(res.body, /secret internal detail/, 'the cause stays out of the body')
+  t.equal(res.headers['x-request-id'], body.requestId, 'request id in the header and the body')
+  const line = logs.find((l) => l.includes('secret internal detail'))
+  t.ok(line, 'the cause is logged')
+  t.match(line, body.requestId, 'with the same request id')
+  t.match(line, /"stack"/, 'with its stack')
+})

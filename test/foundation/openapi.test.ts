@@ -1,0 +1,40 @@
+import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { validate } from '@readme/openapi-parser'
+import { OPENAPI_FILE, renderOpenapi } from '../../src/openapi-document.js'
+import { buildTestApp } from '../helper.js'
+
+t.test('the served document is OpenAPI 3.1 and valid for a real parser', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ method: 'GET', url: '/openapi.json' })
+  t.equal(res.statusCode, 200)
+  const doc = res.json()
+  t.match(doc.openapi, /^3\.1/)
+  const result = await validate(structuredClone(doc))
+  t.ok(result.valid, JSON.stringify(result.errors ?? []).slice(0, 2000))
+  t.ok(doc.components.securitySchemes.oauth2.flows.password.tokenUrl.endsWith('/v1/auth/token'), 'Authorize logs in through the token endpoint')
+})
+
+t.test('the committed openapi/openapi.json matches the code (run `npm run openapi` after changing routes)', async (t) => {
+  t.equal(readFileSync(OPENAPI_FILE, 'utf8'), await renderOpenapi())
+})
+
+t.test('every operation is documented for clerks and strict about its body', async (t) => {
+  const doc = JSON.parse(await renderOpenapi())
+  const ids = new Set<string>()
+  for (const [path, item] of Object.entries<Record<string, Record<string, any>>>(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const where = `${method.toUpperCase()} ${path}`
+      t.ok(op.operationId && !ids.has(op.operationId), `${where}: unique operationId`)
+      ids.add(op.operationId)
+      t.ok(op.tags?.length, `${where}: tagged`)
+      t.match(op.summary, /[\u4e00-\u9fff]/, `${where}: Chinese summary`)
+      t.match(op.description, /[\u4e00-\u9fff]/, `${where}: Chinese description`)
+      t.match(op.description, /[A-Za-z]{3}/, `${where}: English description`)
+      const errors = Object.keys(op.responses).filter((s) => Number(s) >= 400)
+      t.ok(errors.length > 0 || (op.security && op.security.length === 0), `${where}: error responses declared`)
+      const body = op.requestBody?.content?.['application/json']?.schema
+      if (body) t.equal(body.additionalProperties, false, `${where}: body refuses unknown fields`)
+    }
+  }
+})

@@ -1,0 +1,55 @@
+// Test helpers: every test builds its own app over its own in-memory database.
+import type { Test } from 'tap'
+import { Writable } from 'node:stream'
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { buildApp, type AppDeps } from '../src/app.js'
+import { testConfig, type Config } from '../src/config.js'
+import { openDatabase } from '../src/db/open.js'
+import type { Role } from '../src/security/roles.js'
+import { systemActor } from '../src/modules/audit/repository.js'
+
+export interface TestApp {
+  readonly app: FastifyInstance
+  readonly config: Config
+  /** Every log line the app wrote, as text. */
+  readonly logs: string[]
+  /** Creates an account with that role (and scope) and returns a bearer header for it. */
+  as (role: Role, agencyId?: number | null): Promise<{ authorization: string }>
+}
+
+export async function buildTestApp (t: Test, overrides: Partial<Config> = {}, deps: AppDeps = {}): Promise<TestApp> {
+  const config = testConfig({ LOG_LEVEL: 'info', ...overrides })
+  const logs: string[] = []
+  const logStream = new Writable({ write (chunk, _enc, cb) { logs.push(String(chunk)); cb() } })
+  const store = deps.store ?? openDatabase(config.DATABASE_PATH)
+  const app = await buildApp(config, { logStream, ...deps, store })
+  t.teardown(async () => { await app.close(); if (!deps.store) store.close() })
+  let n = 0
+  return {
+    app,
+    config,
+    logs,
+    async as (role, agencyId = null) {
+      const username = `${role}-${++n}-${agencyId ?? 'all'}`
+      const password = 'Test-Password-1234'
+      await app.services.accounts.createUser(systemActor('test'), { username, password, role, agencyId })
+      const res = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username, password } })
+      if (res.statusCode !== 200) throw new Error(`login failed: ${res.body}`)
+      return { authorization: `Bearer ${res.json().access_token as string}` }
+    }
+  }
+}
+
+/** Asserts a problem+json answer with that status and code; returns its body. */
+export function assertProblem (t: Test, res: LightMyRequestResponse, status: number, code: string) {
+  t.equal(res.statusCode, status, `status ${status} (body: ${res.body.slice(0, 300)})`)
+  t.match(res.headers['content-type'], /^application\/problem\+json/, 'problem+json content type')
+  const body = res.json()
+  t.equal(body.status, status, 'status member')
+  t.equal(body.code, code, 'code member')
+  t.type(body.type, 'string')
+  t.type(body.title, 'string')
+  t.type(body.requestId, 'string')
+  t.notMatch(res.body, /\bat .+:\d+:\d+/, 'no stack trace in the body')
+  return body
+}
