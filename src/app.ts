@@ -17,6 +17,8 @@ import { accountsService } from './modules/accounts/service.js'
 import { accountRoutes } from './modules/accounts/routes.js'
 import { authRoutes } from './modules/auth/routes.js'
 import { healthRoutes } from './modules/health/routes.js'
+import { agenciesService } from './modules/agencies/service.js'
+import { agencyRoutes } from './modules/agencies/routes.js'
 
 export interface AppDeps {
   /** An open database; default: open config.DATABASE_PATH (and close it with the app). */
@@ -37,7 +39,7 @@ export type Services = Awaited<ReturnType<typeof buildServices>>
 
 function buildServices (store: DatabaseHandle, config: Config, clock: Clock) {
   const ctx = { store, config, clock }
-  return { accounts: accountsService(ctx) }
+  return { accounts: accountsService(ctx), agencies: agenciesService(ctx) }
 }
 
 // Bodies are validated strictly (no coercion: "12345" is not 12345; every error listed);
@@ -94,5 +96,6 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(healthRoutes, { store })
   await app.register(authRoutes, { accounts: services.accounts, tokens })
   await app.register(accountRoutes, { accounts: services.accounts })
+  await app.register(agencyRoutes, { agencies: services.agencies })
   return app
 }

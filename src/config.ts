@@ -11,7 +11,10 @@ export const ConfigSchema = Type.Object({
   PORT: Int(0, 65535, 3000, 'TCP port to listen on'),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'address to listen on' }),
   DATABASE_PATH: Type.String({ minLength: 1, default: './data/registry.db', description: 'SQLite file (its folder also holds the signing key), or :memory:' }),
-  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  LOG_LEVEL: Type.Union([
+    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
+    Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
+  ], { default: 'info' }),
   REGISTRY_ADMIN_USER: Type.String({ minLength: 1, maxLength: 64, default: 'admin', description: 'first admin account, created when no admin exists' }),
   REGISTRY_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, maxLength: 256, description: 'its password; generated and printed once when unset' })),
   AUTH_JWKS_URL: Type.Optional(Type.String({ format: 'uri', description: 'JWKS of an external identity provider to trust' })),

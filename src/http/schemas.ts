@@ -6,6 +6,12 @@ export function Body<P extends TProperties> (properties: P, description?: string
   return Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}) })
 }
 
+/** A query string: unknown parameters are refused too, so a typo (`?stauts=`) is a 400, not
+ *  a silently unfiltered list. */
+export function Query<P extends TProperties> (properties: P): TObject<P> {
+  return Type.Object(properties, { additionalProperties: false })
+}
+
 /** A string enum rendered as `enum` (Swagger UI shows a drop-down for it). */
 export function StringEnum<const T extends readonly string[]> (values: T, options: { description?: string, default?: T[number] } = {}): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options })

@@ -31,3 +31,17 @@ export function isRole (v: unknown): v is Role {
 export function inScope (scope: Scope, agencyId: number): boolean {
   return scope.all || scope.agencyIds.includes(agencyId)
 }
+
+/** Who may do what, by role: routes declare one of these in config.access. */
+export const ACCESS = {
+  /** Reading the registry within one's scope. */
+  read: { roles: ['admin', 'clerk', 'hr', 'auditor'] },
+  /** The justice bureau's work: agencies, exams, certificates. */
+  bureau: { roles: ['admin', 'clerk'] },
+  /** Personnel data an HR system keeps: officers, departures, transfers, training. */
+  personnel: { roles: ['admin', 'clerk', 'hr'] },
+  /** Accounts and system settings. */
+  admin: { roles: ['admin'] },
+  /** The audit trail. */
+  audit: { roles: ['admin', 'auditor'] }
+} as const satisfies Record<string, { roles: readonly Role[] }>

@@ -53,7 +53,8 @@ t.test('client_credentials: secret answered once, works in the body and as HTTP 
   const body = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret } })
   t.equal(body.statusCode, 200)
   const basic = await app.inject({
-    method: 'POST', url: '/v1/auth/token',
+    method: 'POST',
+    url: '/v1/auth/token',
     headers: { authorization: `Basic ${Buffer.from(`${clientId as string}:${clientSecret as string}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
     payload: 'grant_type=client_credentials'
   })

@@ -27,7 +27,9 @@ t.test('strict bodies: an unknown field is 400, not dropped', async (t) => {
   const { app, as } = await buildTestApp(t)
   const admin = await as('admin')
   const res = await app.inject({
-    method: 'POST', url: '/v1/users', headers: admin,
+    method: 'POST',
+    url: '/v1/users',
+    headers: admin,
     payload: { username: 'clerk1', password: 'Long-enough-pw', role: 'admin', isSuperUser: true }
   })
   const body = assertProblem(t, res, 400, 'VALIDATION_FAILED')
@@ -39,7 +41,9 @@ t.test('strict bodies: "12345" is not 12345, but query strings still coerce', as
   const { app, as } = await buildTestApp(t)
   const admin = await as('admin')
   const res = await app.inject({
-    method: 'POST', url: '/v1/users', headers: admin,
+    method: 'POST',
+    url: '/v1/users',
+    headers: admin,
     payload: { username: 'clerk1', password: 'Long-enough-pw', role: 'clerk', agencyId: '12345' }
   })
   const body = assertProblem(t, res, 400, 'VALIDATION_FAILED')

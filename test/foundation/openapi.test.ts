@@ -11,7 +11,7 @@ t.test('the served document is OpenAPI 3.1 and valid for a real parser', async (
   const doc = res.json()
   t.match(doc.openapi, /^3\.1/)
   const result = await validate(structuredClone(doc))
-  t.ok(result.valid, JSON.stringify(result.errors ?? []).slice(0, 2000))
+  t.ok(result.valid, JSON.stringify(result).slice(0, 2000))
   t.ok(doc.components.securitySchemes.oauth2.flows.password.tokenUrl.endsWith('/v1/auth/token'), 'Authorize logs in through the token endpoint')
 })
 

@@ -1,12 +1,12 @@
 // /v1/users and /v1/clients: accounts, admin only.
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Body, Id, IdParams, Page, PageQuery, StringEnum, Timestamp, problems } from '../../http/schemas.js'
+import { Body, Id, IdParams, Page, PageQuery, Query, StringEnum, Timestamp, problems } from '../../http/schemas.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
-import { ROLES } from '../../security/roles.js'
+import { ACCESS, ROLES } from '../../security/roles.js'
 import { publicClient, publicUser, type AccountsService } from './service.js'
 
-const admin = { access: { roles: ['admin'] } } as const
+const admin = { access: ACCESS.admin }
 const Role = StringEnum(ROLES, { description: 'admin 管理员 | clerk 司法局工作人员 | hr 人事系统 | auditor 审计' })
 const AgencyId = Type.Union([Id, Type.Null()], { description: 'scope: this agency and all below it (required unless admin) / 权限范围所属执法主体' })
 
@@ -37,7 +37,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       operationId: 'listUsers',
       summary: '用户列表 List users',
       description: '分页列出用户。Lists users, page by page.',
-      querystring: Type.Object(PageQuery),
+      querystring: Query(PageQuery),
       response: { 200: Page(User), ...problems() }
     }
   }, async (req) => {
@@ -82,7 +82,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       operationId: 'listClients',
       summary: '接入系统列表 List clients',
       description: '分页列出接入系统（不含密钥）。Lists clients, without secrets.',
-      querystring: Type.Object(PageQuery),
+      querystring: Query(PageQuery),
       response: { 200: Page(Client), ...problems() }
     }
   }, async (req) => {

@@ -1,0 +1,107 @@
+// The life of an enforcement certificate (行政执法证件): who may get one (rule 1) and how its
+// status may change. Suspension (暂扣) is reversible; revocation (吊销, a sanction) and
+// cancellation (注销, an administrative end) are final (policy 003 台账 12, 004 二.1).
+import { addDays, addYears, compareDates } from './dates.js'
+import type { IsoDate } from './dates.js'
+import type { ErrorCode } from '../errors.js'
+
+/** Statuses kept in storage. */
+export const STORED_STATUSES = ['active', 'suspended', 'revoked', 'cancelled'] as const
+export type StoredStatus = typeof STORED_STATUSES[number]
+
+/** Statuses a reader sees: `expired` is derived from the validity date, never stored. */
+export type CertificateStatus = StoredStatus | 'expired'
+
+/** What a clerk (or a departure, for cancel) can do to a certificate. */
+export const CERTIFICATE_ACTIONS = ['suspend', 'reinstate', 'revoke', 'cancel'] as const
+export type CertificateAction = typeof CERTIFICATE_ACTIONS[number]
+
+/** Why an officer leaves the post (004 二.1: 调动、辞职、辞退、退休或其他原因). */
+export const departureReasons = ['transfer', 'resignation', 'dismissal', 'retirement', 'other'] as const
+export type DepartureReason = typeof departureReasons[number]
+
+export type TransitionResult =
+  | { ok: true, status: StoredStatus }
+  | { ok: false, code: 'CERTIFICATE_TRANSITION_NOT_ALLOWED' }
+
+// From each status, the actions allowed and where they lead. An expired card accepts only
+// cancel: suspending or reinstating a card that no longer verifies changes nothing, and
+// revoke is a sanction on a working card; but a departure must still be able to close it
+// (rule 2 cancels every active or suspended card, expired or not) so the recall opens.
+const TRANSITIONS: Record<CertificateStatus, Partial<Record<CertificateAction, StoredStatus>>> = {
+  active: { suspend: 'suspended', revoke: 'revoked', cancel: 'cancelled' },
+  suspended: { reinstate: 'active', revoke: 'revoked', cancel: 'cancelled' },
+  expired: { cancel: 'cancelled' },
+  revoked: {},
+  cancelled: {}
+}
+
+/**
+ * Returns the status an action leads to from `current` (pass the effective status, so an
+ * expired card is treated as such), or CERTIFICATE_TRANSITION_NOT_ALLOWED.
+ */
+export function nextStatus (current: CertificateStatus, action: CertificateAction): TransitionResult {
+  const status = TRANSITIONS[current][action]
+  return status === undefined ? { ok: false, code: 'CERTIFICATE_TRANSITION_NOT_ALLOWED' } : { ok: true, status }
+}
+
+/**
+ * Returns the status to show on `today`: an active or suspended card whose last valid day
+ * (`validUntil`) is before today is 'expired'; revoked and cancelled stay as they are
+ * (their final reason matters more than the date). A null `validUntil` never expires.
+ */
+export function effectiveStatus (stored: StoredStatus, validUntil: IsoDate | null, today: IsoDate): CertificateStatus {
+  if (stored === 'revoked' || stored === 'cancelled') return stored
+  if (validUntil !== null && compareDates(validUntil, today) < 0) return 'expired'
+  return stored
+}
+
+/** Returns true only for 'active': the one status under which the holder may enforce. */
+export function isValid (effective: CertificateStatus): boolean {
+  return effective === 'active'
+}
+
+export interface EligibilityFacts {
+  officerStatus: 'active' | 'departed'
+  auxiliary: boolean
+  police: boolean
+  agencyStatus: 'active' | 'merged' | 'dissolved'
+  agencyConfirmedThisYear: boolean
+  hasPassedExam: boolean
+  hasActiveCertificateAtAgency: boolean
+}
+
+export type EligibilityRefusal = Extract<ErrorCode,
+  | 'OFFICER_DEPARTED' | 'AGENCY_NOT_ACTIVE' | 'AGENCY_NOT_CONFIRMED' | 'OFFICER_AUXILIARY'
+  | 'OFFICER_POLICE' | 'EXAM_NOT_PASSED' | 'CERTIFICATE_EXISTS'>
+
+/**
+ * Returns every reason a certificate may not be issued (rule 1), in a fixed order: person,
+ * then agency, then role, then exam, then duplicates. Empty means eligible. The caller
+ * answers with the first code and may list all of them.
+ */
+export function certificateEligibility (facts: EligibilityFacts): EligibilityRefusal[] {
+  const refusals: EligibilityRefusal[] = []
+  if (facts.officerStatus !== 'active') refusals.push('OFFICER_DEPARTED')
+  // A merged or dissolved agency issues nothing; its successor reissues (rule 5).
+  if (facts.agencyStatus !== 'active') refusals.push('AGENCY_NOT_ACTIVE')
+  if (!facts.agencyConfirmedThisYear) refusals.push('AGENCY_NOT_CONFIRMED')
+  if (facts.auxiliary) refusals.push('OFFICER_AUXILIARY')
+  if (facts.police) refusals.push('OFFICER_POLICE')
+  if (!facts.hasPassedExam) refusals.push('EXAM_NOT_PASSED')
+  if (facts.hasActiveCertificateAtAgency) refusals.push('CERTIFICATE_EXISTS')
+  return refusals
+}
+
+/**
+ * Returns the last day a certificate issued on `issuedOn` is valid for `validityYears`
+ * (a positive integer): the day before the anniversary. Throws RangeError otherwise.
+ */
+export function validUntilFor (issuedOn: IsoDate, validityYears: number): IsoDate {
+  if (!Number.isSafeInteger(validityYears) || validityYears < 1) {
+    throw new RangeError(`validityYears must be a whole number >= 1, got ${validityYears}`)
+  }
+  // A card issued on 29 February has its anniversary on 28 February of a common year
+  // (addYears), so its term ends on the 27th: never longer than the years stated.
+  return addDays(addYears(issuedOn, validityYears), -1)
+}

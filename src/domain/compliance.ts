@@ -1,0 +1,135 @@
+// Rule 3: each officer in scope needs, per calendar year, at least 30 学时 of public-law
+// training (公共法律知识) and at least 30 学时 of professional training (专业法律知识和执法技能)
+// (policy 000 (二)(三), 004 一.3). The two buckets are separate minimums: surplus in one never
+// covers the other. Minimums are versioned so a future change does not rewrite past years.
+import { compareDates, daysBetween, endOfYear, startOfYear, yearOf } from './dates.js'
+import type { IsoDate } from './dates.js'
+import { hoursToUnits } from './hours.js'
+import { ceilDiv, wholeNumber } from './integers.js'
+
+export interface TrainingRule {
+  version: string
+  /** First calendar year the rule applies to. */
+  effectiveFrom: number
+  publicLawHours: number
+  professionalHours: number
+  /** Whether officers who join during a year owe only the share of the year left. */
+  proRateJoiners: boolean
+}
+
+export const DEFAULT_TRAINING_RULES: readonly TrainingRule[] = Object.freeze([
+  { version: '2023', effectiveFrom: 2023, publicLawHours: 30, professionalHours: 30, proRateJoiners: false }
+])
+
+/** Returns the rule in force in `year` (greatest effectiveFrom <= year; on a tie the later entry), or null: no requirement. */
+export function ruleForYear (rules: readonly TrainingRule[], year: number): TrainingRule | null {
+  let best: TrainingRule | null = null
+  for (const r of rules) {
+    if (r.effectiveFrom <= year && (best === null || r.effectiveFrom >= best.effectiveFrom)) best = r
+  }
+  return best
+}
+
+export interface Buckets {
+  publicLaw: number
+  professional: number
+}
+
+export type TrainingStatus = 'compliant' | 'on_track' | 'at_risk' | 'non_compliant'
+
+export interface TrainingInput {
+  year: number
+  /** The Shanghai date the evaluation is made on. */
+  asOf: IsoDate
+  joinedOn: IsoDate | null
+  publicLawUnits: number
+  professionalUnits: number
+  rule: TrainingRule | null
+}
+
+export interface TrainingEvaluation {
+  year: number
+  ruleVersion: string | null
+  required: Buckets
+  deficits: Buckets
+  expectedByNow: Buckets
+  compliant: boolean
+  status: TrainingStatus
+}
+
+function ruleUnits (hours: number): number {
+  const r = hoursToUnits(hours)
+  // A rule is configuration; a minimum that is not a whole number of units is a setup error.
+  if (!r.ok) throw new RangeError(`training rule hours invalid (${r.reason}): ${hours}`)
+  return r.units
+}
+
+function scale (b: Buckets, num: number, den: number): Buckets {
+  return { publicLaw: ceilDiv(b.publicLaw * num, den), professional: ceilDiv(b.professional * num, den) }
+}
+
+/**
+ * Returns the officer's standing for `year` as of `asOf`, all in units (1/90 学时):
+ * 'compliant' when both minimums are met; otherwise 'non_compliant' once the year is over
+ * (asOf on or after 1 January of the next year), else 'at_risk' when either bucket is below
+ * the share expected by asOf, else 'on_track'. A null rule means no requirement (compliant).
+ * Throws RangeError on negative or fractional units.
+ */
+export function evaluateTraining (input: TrainingInput): TrainingEvaluation {
+  const { year, asOf, joinedOn, rule } = input
+  const have: Buckets = {
+    publicLaw: wholeNumber('publicLawUnits', input.publicLawUnits),
+    professional: wholeNumber('professionalUnits', input.professionalUnits)
+  }
+  const yearStart = startOfYear(year)
+  const yearEnd = endOfYear(year)
+  const yearDays = daysBetween(yearStart, yearEnd) + 1
+
+  // The period the requirement covers: the whole year, or, for a pro-rated joiner,
+  // from the joining day to 31 December inclusive.
+  const proRated = rule !== null && rule.proRateJoiners && joinedOn !== null && yearOf(joinedOn) === year
+  const periodStart = proRated ? joinedOn : yearStart
+  const periodDays = daysBetween(periodStart, yearEnd) + 1
+
+  const full: Buckets = rule === null
+    ? { publicLaw: 0, professional: 0 }
+    : { publicLaw: ruleUnits(rule.publicLawHours), professional: ruleUnits(rule.professionalHours) }
+  // Rounded up: a joiner never owes less than their share, and whole units stay exact.
+  const required = scale(full, periodDays, yearDays)
+
+  // Expected so far: the share of the period elapsed by asOf, so a pro-rated joiner is
+  // measured from the day they joined, not from 1 January.
+  const elapsed = Math.min(periodDays, Math.max(0, daysBetween(periodStart, asOf) + 1))
+  const expectedByNow = scale(required, elapsed, periodDays)
+
+  const deficits: Buckets = {
+    publicLaw: Math.max(0, required.publicLaw - have.publicLaw),
+    professional: Math.max(0, required.professional - have.professional)
+  }
+  let status: TrainingStatus
+  if (deficits.publicLaw === 0 && deficits.professional === 0) status = 'compliant'
+  else if (compareDates(asOf, yearEnd) > 0) status = 'non_compliant'
+  else if (have.publicLaw < expectedByNow.publicLaw || have.professional < expectedByNow.professional) status = 'at_risk'
+  else status = 'on_track'
+
+  return {
+    year,
+    ruleVersion: rule === null ? null : rule.version,
+    required,
+    deficits,
+    expectedByNow,
+    compliant: status === 'compliant',
+    status
+  }
+}
+
+export interface ScopeFacts {
+  status: 'active' | 'departed'
+  auxiliary: boolean
+  police: boolean
+}
+
+/** Returns true when rule 3 applies: an active officer who is neither auxiliary (never certified) nor police (own regime). */
+export function inTrainingScope ({ status, auxiliary, police }: ScopeFacts): boolean {
+  return status === 'active' && !auxiliary && !police
+}

@@ -1,0 +1,85 @@
+// Agencies in SQL. Every read takes the caller's scope; out of scope reads as not found.
+import { and, asc, eq, gt, inArray, like, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../../db/open.js'
+import { agencies, agencyConfirmations, certificates, officers } from '../../db/schema.js'
+import { inScopeWhere } from '../../db/scope.js'
+import type { Scope } from '../../security/roles.js'
+
+export type AgencyRow = typeof agencies.$inferSelect
+export type NewAgencyRow = typeof agencies.$inferInsert
+
+export interface AgencyFilter { status?: AgencyRow['status'] | undefined, parentId?: number | undefined, name?: string | undefined }
+
+export const agencyRepository = {
+  findById: (db: Db, scope: Scope, id: number) =>
+    db.select().from(agencies).where(and(eq(agencies.id, id), inScopeWhere(scope, agencies.id))).get(),
+
+  findByUscc: (db: Db, uscc: string) => db.select().from(agencies).where(eq(agencies.uscc, uscc)).get(),
+
+  list: (db: Db, scope: Scope, f: AgencyFilter, afterId: number, limit: number) => {
+    const where: Array<SQL | undefined> = [gt(agencies.id, afterId), inScopeWhere(scope, agencies.id)]
+    if (f.status) where.push(eq(agencies.status, f.status))
+    if (f.parentId !== undefined) where.push(eq(agencies.parentId, f.parentId))
+    if (f.name) where.push(like(agencies.name, `%${f.name.replace(/[%_\\]/g, (c) => `\\${c}`)}%`))
+    return db.select().from(agencies).where(and(...where)).orderBy(asc(agencies.id)).limit(limit).all()
+  },
+
+  insert: (db: Db, v: NewAgencyRow) => db.insert(agencies).values(v).returning().get(),
+
+  update: (db: Db, id: number, v: Partial<NewAgencyRow>) =>
+    db.update(agencies).set({ ...v, version: sql`${agencies.version} + 1` }).where(eq(agencies.id, id)).returning().get(),
+
+  /** Places a new agency in the tree (its path needs its own id, known only after insert). */
+  setPath: (db: Db, id: number, path: string) =>
+    db.update(agencies).set({ path }).where(eq(agencies.id, id)).returning().get(),
+
+  /** Re-roots a whole subtree after its top moved (one statement, inside the caller's transaction). */
+  rebaseSubtree: (db: Db, oldPrefix: string, newPrefix: string) =>
+    db.update(agencies)
+      .set({ path: sql`${newPrefix} || substr(${agencies.path}, ${oldPrefix.length + 1})` })
+      .where(like(agencies.path, `${oldPrefix}%`)).run(),
+
+  confirmedYears: (db: Db, ids: number[]) => {
+    const rows = ids.length === 0
+      ? []
+      : db.select({ agencyId: agencyConfirmations.agencyId, year: agencyConfirmations.year })
+        .from(agencyConfirmations).where(inArray(agencyConfirmations.agencyId, ids)).orderBy(asc(agencyConfirmations.year)).all()
+    const byAgency = new Map<number, number[]>()
+    for (const r of rows) byAgency.set(r.agencyId, [...(byAgency.get(r.agencyId) ?? []), r.year])
+    return byAgency
+  },
+
+  isConfirmed: (db: Db, agencyId: number, year: number) =>
+    db.select({ id: agencyConfirmations.id }).from(agencyConfirmations)
+      .where(and(eq(agencyConfirmations.agencyId, agencyId), eq(agencyConfirmations.year, year))).get() !== undefined,
+
+  insertConfirmation: (db: Db, v: typeof agencyConfirmations.$inferInsert) => db.insert(agencyConfirmations).values(v).returning().get(),
+
+  listConfirmations: (db: Db, agencyId: number) =>
+    db.select().from(agencyConfirmations).where(eq(agencyConfirmations.agencyId, agencyId)).orderBy(asc(agencyConfirmations.year)).all(),
+
+  /** The counts behind rule 4 for each agency: active officers with a live certificate, and
+   *  active, non-auxiliary officers flagged as legal reviewers. */
+  staffingCounts: (db: Db, agencyIds: number[]) => {
+    if (agencyIds.length === 0) return new Map<number, { officers: number, reviewers: number }>()
+    const certified = db.select({ agencyId: officers.agencyId, n: sql<number>`count(distinct ${officers.id})` })
+      .from(officers)
+      .innerJoin(certificates, and(eq(certificates.officerId, officers.id), eq(certificates.agencyId, officers.agencyId), inArray(certificates.status, ['active', 'suspended'])))
+      .where(and(inArray(officers.agencyId, agencyIds), eq(officers.status, 'active')))
+      .groupBy(officers.agencyId).all()
+    const reviewers = db.select({ agencyId: officers.agencyId, n: sql<number>`count(*)` })
+      .from(officers)
+      .where(and(inArray(officers.agencyId, agencyIds), eq(officers.status, 'active'), eq(officers.legalReviewer, true), eq(officers.auxiliary, false)))
+      .groupBy(officers.agencyId).all()
+    const counts = new Map(agencyIds.map((id) => [id, { officers: 0, reviewers: 0 }]))
+    for (const r of certified) counts.get(r.agencyId)!.officers = r.n
+    for (const r of reviewers) counts.get(r.agencyId)!.reviewers = r.n
+    return counts
+  },
+
+  /** Active or suspended certificates held at an agency: to reissue after a merge or dissolution. */
+  liveCertificates: (db: Db, agencyId: number) =>
+    db.select({ id: certificates.id, number: certificates.number, officerId: certificates.officerId, status: certificates.status })
+      .from(certificates).where(and(eq(certificates.agencyId, agencyId), inArray(certificates.status, ['active', 'suspended'])))
+      .orderBy(asc(certificates.id)).all()
+}

@@ -1,0 +1,80 @@
+// Wire shapes of 执法主体 (agencies).
+import { Type } from 'typebox'
+import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Timestamp } from '../../http/schemas.js'
+
+export const AGENCY_KINDS = ['organ', 'authorized', 'entrusted'] as const
+export const AGENCY_LEVELS = ['province', 'city', 'county', 'township'] as const
+export const AGENCY_STATUSES = ['active', 'merged', 'dissolved'] as const
+
+const Name = Type.String({ minLength: 2, maxLength: 200, description: '名称 name, e.g. 示例市市场监督管理局' })
+const Uscc = Type.String({ minLength: 18, maxLength: 18, description: '统一社会信用代码 (GB 32100-2015, check character validated)' })
+const Kind = StringEnum(AGENCY_KINDS, { description: 'organ 行政机关 | authorized 法律法规授权组织 | entrusted 受委托组织' })
+const Level = StringEnum(AGENCY_LEVELS, { description: 'province 省 | city 市 | county 县（区） | township 乡镇（街道）' })
+const RegionCode = Type.String({ pattern: '^\\d{6}$', description: '行政区划代码 (6 digits)' })
+const Domains = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50, uniqueItems: true, description: '执法领域 enforcement domains, e.g. ["市场监管"]' })
+const ParentId = Type.Union([Id, Type.Null()], { description: '上级主体 parent agency (null: top level, admin only)' })
+
+export const Agency = Type.Object({
+  id: Id,
+  name: Type.String(),
+  uscc: Type.String(),
+  kind: Kind,
+  level: Level,
+  parentId: Type.Union([Id, Type.Null()]),
+  regionCode: Type.String(),
+  domains: Type.Array(Type.String()),
+  status: StringEnum(AGENCY_STATUSES, { description: 'active 存续 | merged 已合并 | dissolved 已撤销' }),
+  successorId: Type.Union([Id, Type.Null()], { description: '承继主体 the successor after a merge or dissolution' }),
+  endedOn: Type.Union([IsoDate(), Type.Null()]),
+  confirmedYears: Type.Array(Type.Integer(), { description: '已确认公告的年度 years confirmed and announced' }),
+  version: Type.Integer({ description: 'row version (also the ETag)' }),
+  createdAt: Timestamp,
+  updatedAt: Type.Union([Timestamp, Type.Null()])
+})
+
+export const CreateAgency = Body({
+  name: Name, uscc: Uscc, kind: Kind, level: Level, parentId: Type.Optional(ParentId), regionCode: RegionCode, domains: Domains
+})
+
+export const UpdateAgency = Body({
+  name: Type.Optional(Name),
+  uscc: Type.Optional(Uscc),
+  kind: Type.Optional(Kind),
+  level: Type.Optional(Level),
+  parentId: Type.Optional(ParentId),
+  regionCode: Type.Optional(RegionCode),
+  domains: Type.Optional(Domains)
+})
+
+export const AgencyQuery = Query({
+  ...PageQuery,
+  status: Type.Optional(StringEnum(AGENCY_STATUSES)),
+  parentId: Type.Optional(Id),
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: '名称包含 name contains' }))
+})
+
+export const Confirmation = Type.Object({
+  id: Id, agencyId: Id, year: Type.Integer(), announcementNo: Type.String(), date: IsoDate(), createdAt: Timestamp
+})
+
+export const CreateConfirmation = Body({
+  year: Type.Integer({ minimum: 2000, maximum: 2100, description: '确认年度 year confirmed' }),
+  announcementNo: Type.String({ minLength: 1, maxLength: 100, description: '公告文号, e.g. 示例公告〔2026〕1号' }),
+  date: IsoDate('公告日期 date of the announcement')
+})
+
+export const EndAgency = Body({
+  date: IsoDate('生效日期 effective date'),
+  successorId: Type.Optional(Type.Union([Id, Type.Null()], { description: '承继主体 successor (required for a merge)' })),
+  reason: Type.Optional(Type.String({ maxLength: 500, description: '说明 note, e.g. the decision number' }))
+})
+
+export const Staffing = Type.Object({
+  agencyId: Id,
+  agencyName: Type.String(),
+  officers: Type.Integer({ description: '持有效或暂扣证件的在岗执法人员 active officers with an active or suspended certificate' }),
+  reviewers: Type.Integer({ description: '在岗法制审核人员 active legal reviewers' }),
+  required: Type.Integer({ description: 'ceil(officers / 20)' }),
+  shortfall: Type.Integer({ description: '缺口 required − reviewers, never below 0' }),
+  compliant: Type.Boolean({ description: 'reviewers × 20 ≥ officers' })
+})

@@ -1,0 +1,139 @@
+// 执法主体: registration, hierarchy, yearly confirmation, merger and dissolution, staffing.
+import { childPath, createsCycle } from '../../domain/agency-tree.js'
+import { evaluateStaffing } from '../../domain/staffing.js'
+import { checkUscc } from '../../domain/uscc.js'
+import { assertVersion } from '../../http/concurrency.js'
+import type { Db } from '../../db/open.js'
+import { fail } from '../../errors.js'
+import type { Actor } from '../../security/roles.js'
+import { appendAudit } from '../audit/repository.js'
+import type { ServiceContext } from '../context.js'
+import { agencyRepository, type AgencyFilter, type AgencyRow } from './repository.js'
+
+export interface AgencyInput {
+  name: string
+  uscc: string
+  kind: AgencyRow['kind']
+  level: AgencyRow['level']
+  parentId?: number | null | undefined
+  regionCode: string
+  domains: string[]
+}
+
+export interface EndInput { date: string, successorId?: number | null | undefined, reason?: string | undefined }
+
+function present (row: AgencyRow, confirmedYears: number[]) {
+  const { path: _path, ...rest } = row
+  return { ...rest, confirmedYears }
+}
+export type AgencyView = ReturnType<typeof present>
+
+function validUscc (db: Db, uscc: string, selfId: number | null): string {
+  const check = checkUscc(uscc)
+  if (!check.ok) fail('USCC_INVALID', check.reason, { errors: [{ in: 'body', pointer: '/uscc', detail: check.reason }] })
+  const other = agencyRepository.findByUscc(db, check.uscc)
+  if (other && other.id !== selfId) fail('USCC_TAKEN', `agency ${other.id} already has USCC ${check.uscc}`)
+  return check.uscc
+}
+
+/** The parent to place an agency under: null only for admin; otherwise an agency in scope. */
+function parentFor (db: Db, actor: Actor, parentId: number | null | undefined): AgencyRow | null {
+  if (parentId === null || parentId === undefined) {
+    if (actor.principal.role !== 'admin') fail('FORBIDDEN', 'only an admin may create or move a top-level agency; give parentId')
+    return null
+  }
+  return agencyRepository.findById(db, actor.scope, parentId) ??
+    fail('AGENCY_OUT_OF_SCOPE', `parent agency ${parentId} not found`, { errors: [{ in: 'body', pointer: '/parentId', detail: 'not found in your scope' }] })
+}
+
+export function agenciesService ({ store, clock }: ServiceContext) {
+  const view = (db: Db, row: AgencyRow) => present(row, agencyRepository.confirmedYears(db, [row.id]).get(row.id) ?? [])
+  const load = (db: Db, actor: Actor, id: number) => agencyRepository.findById(db, actor.scope, id) ?? fail('NOT_FOUND', `agency ${id} not found`)
+
+  return {
+    /** Registers an agency; USCC_INVALID, USCC_TAKEN, AGENCY_OUT_OF_SCOPE, FORBIDDEN. */
+    create (actor: Actor, input: AgencyInput): AgencyView {
+      return store.write((db) => {
+        const uscc = validUscc(db, input.uscc, null)
+        const parent = parentFor(db, actor, input.parentId)
+        const row = agencyRepository.insert(db, { ...input, uscc, parentId: parent?.id ?? null, path: '' })
+        const placed = agencyRepository.setPath(db, row.id, childPath(parent?.path ?? '', row.id)) ?? row
+        appendAudit(db, actor, clock(), { entity: 'agency', entityId: row.id, action: 'create', after: placed })
+        return view(db, placed)
+      })
+    },
+
+    get: (actor: Actor, id: number): AgencyView => view(store.db, load(store.db, actor, id)),
+
+    list (actor: Actor, filter: AgencyFilter, afterId: number, limit: number) {
+      const rows = agencyRepository.list(store.db, actor.scope, filter, afterId, limit + 1)
+      const years = agencyRepository.confirmedYears(store.db, rows.map((r) => r.id))
+      return rows.map((r) => ({ ...present(r, years.get(r.id) ?? []), id: r.id }))
+    },
+
+    /** Changes an agency; NOT_FOUND, PRECONDITION_FAILED, USCC_*, AGENCY_PARENT_CYCLE, AGENCY_OUT_OF_SCOPE. */
+    update (actor: Actor, id: number, expectedVersion: number, patch: Partial<AgencyInput>): AgencyView {
+      return store.write((db) => {
+        const before = load(db, actor, id)
+        assertVersion(before.version, expectedVersion)
+        const changes: Partial<AgencyRow> = { ...patch, updatedAt: clock().toISOString() }
+        if (patch.uscc !== undefined) changes.uscc = validUscc(db, patch.uscc, id)
+        if (patch.parentId !== undefined && patch.parentId !== before.parentId) {
+          const parent = parentFor(db, actor, patch.parentId)
+          if (parent && createsCycle(before.path, parent.path)) {
+            fail('AGENCY_PARENT_CYCLE', `agency ${parent.id} is ${id} itself or lies below it`)
+          }
+          const newPath = childPath(parent?.path ?? '', id)
+          agencyRepository.rebaseSubtree(db, before.path, newPath)
+        }
+        const after = agencyRepository.update(db, id, changes) ?? fail('NOT_FOUND')
+        appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: 'update', before, after })
+        return view(db, after)
+      })
+    },
+
+    /** Records the yearly confirmation (公告); NOT_FOUND, AGENCY_NOT_ACTIVE, CONFIRMATION_EXISTS. */
+    confirm (actor: Actor, id: number, input: { year: number, announcementNo: string, date: string }) {
+      return store.write((db) => {
+        const agency = load(db, actor, id)
+        if (agency.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${id} is ${agency.status}`)
+        if (agencyRepository.isConfirmed(db, id, input.year)) fail('CONFIRMATION_EXISTS', `agency ${id} is already confirmed for ${input.year}`)
+        const row = agencyRepository.insertConfirmation(db, { agencyId: id, ...input })
+        appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: 'confirm', after: row })
+        return row
+      })
+    },
+
+    listConfirmations (actor: Actor, id: number) {
+      load(store.db, actor, id)
+      return agencyRepository.listConfirmations(store.db, id)
+    },
+
+    /** Merger or dissolution: the agency stops issuing, and its live certificates are listed
+     *  for reissue (换发) by the successor. NOT_FOUND, AGENCY_NOT_ACTIVE, SUCCESSOR_REQUIRED. */
+    end (actor: Actor, id: number, how: 'merged' | 'dissolved', input: EndInput) {
+      return store.write((db) => {
+        const before = load(db, actor, id)
+        if (before.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${id} is already ${before.status}`)
+        const successorId = input.successorId ?? null
+        if (how === 'merged' && successorId === null) fail('SUCCESSOR_REQUIRED', 'a merger names the agency it merges into (successorId)')
+        if (successorId !== null) {
+          const successor = load(db, actor, successorId)
+          if (successor.id === id || successor.status !== 'active') fail('SUCCESSOR_REQUIRED', 'the successor must be another active agency')
+        }
+        const after = agencyRepository.update(db, id, { status: how, successorId, endedOn: input.date, updatedAt: clock().toISOString() }) ?? fail('NOT_FOUND')
+        appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: how === 'merged' ? 'merge' : 'dissolve', before, after: { ...after, reason: input.reason } })
+        return { agency: view(db, after), certificatesToReissue: agencyRepository.liveCertificates(db, id) }
+      })
+    },
+
+    /** Rule 4 for one agency in scope; NOT_FOUND. */
+    staffing (actor: Actor, id: number) {
+      const agency = load(store.db, actor, id)
+      const counts = agencyRepository.staffingCounts(store.db, [id]).get(id) ?? { officers: 0, reviewers: 0 }
+      return { agencyId: id, agencyName: agency.name, ...evaluateStaffing(counts) }
+    }
+  }
+}
+
+export type AgenciesService = ReturnType<typeof agenciesService>

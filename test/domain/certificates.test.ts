@@ -1,0 +1,105 @@
+import t from 'tap'
+import {
+  CERTIFICATE_ACTIONS, certificateEligibility, departureReasons, effectiveStatus, isValid, nextStatus,
+  STORED_STATUSES, validUntilFor
+} from '../../src/domain/certificates.js'
+import type { CertificateAction, CertificateStatus, EligibilityFacts, StoredStatus } from '../../src/domain/certificates.js'
+
+t.test('nextStatus: the full transition table', async t => {
+  // Every (status, action) pair; null means CERTIFICATE_TRANSITION_NOT_ALLOWED.
+  const table: Record<CertificateStatus, Record<CertificateAction, StoredStatus | null>> = {
+    active: { suspend: 'suspended', reinstate: null, revoke: 'revoked', cancel: 'cancelled' },
+    suspended: { suspend: null, reinstate: 'active', revoke: 'revoked', cancel: 'cancelled' },
+    expired: { suspend: null, reinstate: null, revoke: null, cancel: 'cancelled' },
+    revoked: { suspend: null, reinstate: null, revoke: null, cancel: null },
+    cancelled: { suspend: null, reinstate: null, revoke: null, cancel: null }
+  }
+  const statuses = [...STORED_STATUSES, 'expired'] as const
+  for (const from of statuses) {
+    for (const action of CERTIFICATE_ACTIONS) {
+      const to = table[from][action]
+      const want = to === null ? { ok: false, code: 'CERTIFICATE_TRANSITION_NOT_ALLOWED' } : { ok: true, status: to }
+      t.same(nextStatus(from, action), want, `${from} --${action}-->`)
+    }
+  }
+})
+
+t.test('effectiveStatus derives expired from the last valid day', async t => {
+  const cases: Array<[StoredStatus, string | null, string, CertificateStatus]> = [
+    ['active', '2025-06-30', '2025-06-29', 'active'],
+    ['active', '2025-06-30', '2025-06-30', 'active'],
+    ['active', '2025-06-30', '2025-07-01', 'expired'],
+    ['suspended', '2025-06-30', '2025-06-30', 'suspended'],
+    ['suspended', '2025-06-30', '2026-01-01', 'expired'],
+    ['revoked', '2025-06-30', '2026-01-01', 'revoked'],
+    ['cancelled', '2025-06-30', '2026-01-01', 'cancelled'],
+    ['revoked', null, '2026-01-01', 'revoked'],
+    ['active', null, '2099-01-01', 'active']
+  ]
+  for (const [stored, validUntil, today, want] of cases) {
+    t.equal(effectiveStatus(stored, validUntil, today), want, `${stored} until ${String(validUntil)} on ${today}`)
+  }
+})
+
+t.test('isValid only for active', async t => {
+  const cases: Array<[CertificateStatus, boolean]> = [
+    ['active', true], ['suspended', false], ['expired', false], ['revoked', false], ['cancelled', false]
+  ]
+  for (const [status, want] of cases) t.equal(isValid(status), want, status)
+})
+
+t.test('certificateEligibility lists refusals in a fixed order', async t => {
+  const eligible: EligibilityFacts = {
+    officerStatus: 'active',
+    auxiliary: false,
+    police: false,
+    agencyStatus: 'active',
+    agencyConfirmedThisYear: true,
+    hasPassedExam: true,
+    hasActiveCertificateAtAgency: false
+  }
+  const cases: Array<[Partial<EligibilityFacts>, string[]]> = [
+    [{}, []],
+    [{ officerStatus: 'departed' }, ['OFFICER_DEPARTED']],
+    [{ agencyStatus: 'merged' }, ['AGENCY_NOT_ACTIVE']],
+    [{ agencyStatus: 'dissolved' }, ['AGENCY_NOT_ACTIVE']],
+    [{ agencyConfirmedThisYear: false }, ['AGENCY_NOT_CONFIRMED']],
+    [{ auxiliary: true }, ['OFFICER_AUXILIARY']],
+    [{ police: true }, ['OFFICER_POLICE']],
+    [{ hasPassedExam: false }, ['EXAM_NOT_PASSED']],
+    [{ hasActiveCertificateAtAgency: true }, ['CERTIFICATE_EXISTS']],
+    [{ hasPassedExam: false, auxiliary: true }, ['OFFICER_AUXILIARY', 'EXAM_NOT_PASSED']],
+    [{
+      officerStatus: 'departed',
+      auxiliary: true,
+      police: true,
+      agencyStatus: 'dissolved',
+      agencyConfirmedThisYear: false,
+      hasPassedExam: false,
+      hasActiveCertificateAtAgency: true
+    }, ['OFFICER_DEPARTED', 'AGENCY_NOT_ACTIVE', 'AGENCY_NOT_CONFIRMED', 'OFFICER_AUXILIARY', 'OFFICER_POLICE', 'EXAM_NOT_PASSED', 'CERTIFICATE_EXISTS']]
+  ]
+  for (const [change, want] of cases) {
+    t.same(certificateEligibility({ ...eligible, ...change }), want, JSON.stringify(change))
+  }
+})
+
+t.test('validUntilFor is the day before the anniversary', async t => {
+  const cases: Array<[string, number, string]> = [
+    ['2025-01-01', 5, '2029-12-31'],
+    ['2024-03-01', 1, '2025-02-28'],
+    ['2023-03-01', 1, '2024-02-29'],
+    ['2024-07-15', 3, '2027-07-14'],
+    // 29 February: the anniversary in a common year is 28 February
+    ['2024-02-29', 1, '2025-02-27'],
+    ['2024-02-29', 4, '2028-02-28']
+  ]
+  for (const [issuedOn, years, want] of cases) t.equal(validUntilFor(issuedOn, years), want, `${issuedOn} + ${years}y`)
+  for (const years of [0, -1, 2.5, Number.NaN]) {
+    t.throws(() => validUntilFor('2025-01-01', years), RangeError, `${years} years`)
+  }
+})
+
+t.test('departure reasons', async t => {
+  t.same([...departureReasons], ['transfer', 'resignation', 'dismissal', 'retirement', 'other'])
+})
