@@ -19,6 +19,13 @@ import { authRoutes } from './modules/auth/routes.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { agenciesService } from './modules/agencies/service.js'
 import { agencyRoutes } from './modules/agencies/routes.js'
+import { officersService } from './modules/officers/service.js'
+import { officerRoutes } from './modules/officers/routes.js'
+import { examRoutes, examsService } from './modules/exams/module.js'
+import { certificatesService } from './modules/certificates/service.js'
+import { certificateRoutes } from './modules/certificates/routes.js'
+import { verifyRoutes } from './modules/verify/routes.js'
+import { assessmentRoutes, assessmentsService } from './modules/assessments/module.js'
 
 export interface AppDeps {
   /** An open database; default: open config.DATABASE_PATH (and close it with the app). */
@@ -39,7 +46,14 @@ export type Services = Awaited<ReturnType<typeof buildServices>>
 
 function buildServices (store: DatabaseHandle, config: Config, clock: Clock) {
   const ctx = { store, config, clock }
-  return { accounts: accountsService(ctx), agencies: agenciesService(ctx) }
+  return {
+    accounts: accountsService(ctx),
+    agencies: agenciesService(ctx),
+    officers: officersService(ctx),
+    exams: examsService(ctx),
+    certificates: certificatesService(ctx),
+    assessments: assessmentsService(ctx)
+  }
 }
 
 // Bodies are validated strictly (no coercion: "12345" is not 12345; every error listed);
@@ -97,5 +111,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(authRoutes, { accounts: services.accounts, tokens })
   await app.register(accountRoutes, { accounts: services.accounts })
   await app.register(agencyRoutes, { agencies: services.agencies })
+  await app.register(officerRoutes, { officers: services.officers })
+  await app.register(examRoutes, { exams: services.exams })
+  await app.register(certificateRoutes, { certificates: services.certificates })
+  await app.register(verifyRoutes, { store, clock })
+  await app.register(assessmentRoutes, { assessments: services.assessments })
   return app
 }

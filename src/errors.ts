@@ -46,6 +46,7 @@ export const ERRORS = {
   ID_NUMBER_TAKEN: { status: 409, title: 'An officer with this ID number exists / 该身份证号码已登记' },
   OFFICER_DEPARTED: { status: 409, title: 'Officer has left / 执法人员已离岗' },
   OFFICER_NOT_ACTIVE: { status: 409, title: 'Officer is not active / 执法人员不在岗' },
+  OFFICER_NOT_AT_AGENCY: { status: 422, title: 'Officer does not serve at that agency / 该人员不在此执法主体任职' },
   SAME_AGENCY: { status: 422, title: 'Transfer to the same agency / 调入主体与原主体相同' },
 
   // exams
@@ -58,6 +59,7 @@ export const ERRORS = {
   CERTIFICATE_EXISTS: { status: 409, title: 'Officer already holds an active certificate here / 该人员在本主体已有有效证件' },
   CERTIFICATE_NOT_ACTIVE: { status: 409, title: 'Certificate is not active / 证件不处于有效状态' },
   CERTIFICATE_TRANSITION_NOT_ALLOWED: { status: 409, title: 'This status change is not allowed / 证件状态不允许此变更' },
+  CERTIFICATE_NUMBER_INVALID: { status: 400, title: 'Certificate number check failed: mistyped? / 证号校验位不符，请核对' },
   RECALL_CLOSED: { status: 409, title: 'Recall already closed / 证件收回记录已办结' },
   DOMAIN_NOT_HELD: { status: 422, title: 'Domain not held by the agency / 执法领域不在该主体职权范围内' },
 

@@ -184,3 +184,57 @@ export const auditEvents = sqliteTable('audit_events', {
   before: text('before'),
   after: text('after')
 }, (t) => [index('audit_events_entity_ix').on(t.entity, t.entityId)])
+
+// Training (rule 3). A training is a course or session; every credit an officer earns is one
+// row of training_records: an attendance of a training, or an external training with its
+// evidence. Each record keeps the figure as given (hours or minutes), the conversion rule
+// applied and the exact units (1/90 学时), so a total can be explained and recomputed.
+export const trainings = sqliteTable('trainings', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  title: text('title').notNull(),
+  category: text('category', { enum: ['public_law', 'professional'] }).notNull(),
+  rawHours: text('raw_hours'),
+  rawMinutes: integer('raw_minutes'),
+  rule: text('rule', { enum: ['hours', 'minutes_45'] }).notNull(),
+  units: integer('units').notNull(),
+  startDate: text('start_date').notNull(),
+  endDate: text('end_date').notNull(),
+  year: integer('year').notNull(),
+  mode: text('mode', { enum: ['online', 'offline'] }).notNull(),
+  provider: text('provider').notNull(),
+  // The organiser; null: open to every agency (admin only).
+  agencyId: integer('agency_id').references(() => agencies.id),
+  createdAt: createdAt()
+}, (t) => [index('trainings_agency_ix').on(t.agencyId), index('trainings_year_ix').on(t.year)])
+
+export const trainingRecords = sqliteTable('training_records', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  officerId: integer('officer_id').notNull().references(() => officers.id),
+  // Set for an attendance; null for an external training.
+  trainingId: integer('training_id').references(() => trainings.id),
+  category: text('category', { enum: ['public_law', 'professional'] }).notNull(),
+  rawHours: text('raw_hours'),
+  rawMinutes: integer('raw_minutes'),
+  rule: text('rule', { enum: ['hours', 'minutes_45'] }).notNull(),
+  units: integer('units').notNull(),
+  // The completion date (a training's endDate); its calendar year is the record's year.
+  date: text('date').notNull(),
+  year: integer('year').notNull(),
+  title: text('title'),
+  provider: text('provider'),
+  evidence: text('evidence'),
+  createdAt: createdAt()
+}, (t) => [
+  // One attendance per officer and training, held by the database itself.
+  uniqueIndex('training_records_attendance_uq').on(t.trainingId, t.officerId).where(sql`training_id is not null`),
+  index('training_records_officer_year_ix').on(t.officerId, t.year)
+])
+
+// Per-officer-year sums of training_records, kept in the same transaction as every record,
+// so summaries and reports read one row per officer instead of summing raw records.
+export const trainingTotals = sqliteTable('training_totals', {
+  officerId: integer('officer_id').notNull().references(() => officers.id),
+  year: integer('year').notNull(),
+  publicLawUnits: integer('public_law_units').notNull().default(0),
+  professionalUnits: integer('professional_units').notNull().default(0)
+}, (t) => [primaryKey({ columns: [t.officerId, t.year] }), index('training_totals_year_ix').on(t.year, t.officerId)])

@@ -63,6 +63,8 @@ export function isValid (effective: CertificateStatus): boolean {
 
 export interface EligibilityFacts {
   officerStatus: 'active' | 'departed'
+  /** The officer serves at the issuing agency (a card is issued by the agency one works for). */
+  servesAtAgency: boolean
   auxiliary: boolean
   police: boolean
   agencyStatus: 'active' | 'merged' | 'dissolved'
@@ -72,7 +74,7 @@ export interface EligibilityFacts {
 }
 
 export type EligibilityRefusal = Extract<ErrorCode,
-  | 'OFFICER_DEPARTED' | 'AGENCY_NOT_ACTIVE' | 'AGENCY_NOT_CONFIRMED' | 'OFFICER_AUXILIARY'
+  | 'OFFICER_DEPARTED' | 'OFFICER_NOT_AT_AGENCY' | 'AGENCY_NOT_ACTIVE' | 'AGENCY_NOT_CONFIRMED' | 'OFFICER_AUXILIARY'
   | 'OFFICER_POLICE' | 'EXAM_NOT_PASSED' | 'CERTIFICATE_EXISTS'>
 
 /**
@@ -83,6 +85,7 @@ export type EligibilityRefusal = Extract<ErrorCode,
 export function certificateEligibility (facts: EligibilityFacts): EligibilityRefusal[] {
   const refusals: EligibilityRefusal[] = []
   if (facts.officerStatus !== 'active') refusals.push('OFFICER_DEPARTED')
+  else if (!facts.servesAtAgency) refusals.push('OFFICER_NOT_AT_AGENCY')
   // A merged or dissolved agency issues nothing; its successor reissues (rule 5).
   if (facts.agencyStatus !== 'active') refusals.push('AGENCY_NOT_ACTIVE')
   if (!facts.agencyConfirmedThisYear) refusals.push('AGENCY_NOT_CONFIRMED')

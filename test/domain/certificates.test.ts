@@ -51,6 +51,7 @@ t.test('isValid only for active', async t => {
 t.test('certificateEligibility lists refusals in a fixed order', async t => {
   const eligible: EligibilityFacts = {
     officerStatus: 'active',
+    servesAtAgency: true,
     auxiliary: false,
     police: false,
     agencyStatus: 'active',
@@ -61,6 +62,8 @@ t.test('certificateEligibility lists refusals in a fixed order', async t => {
   const cases: Array<[Partial<EligibilityFacts>, string[]]> = [
     [{}, []],
     [{ officerStatus: 'departed' }, ['OFFICER_DEPARTED']],
+    [{ servesAtAgency: false }, ['OFFICER_NOT_AT_AGENCY']],
+    [{ officerStatus: 'departed', servesAtAgency: false }, ['OFFICER_DEPARTED']],
     [{ agencyStatus: 'merged' }, ['AGENCY_NOT_ACTIVE']],
     [{ agencyStatus: 'dissolved' }, ['AGENCY_NOT_ACTIVE']],
     [{ agencyConfirmedThisYear: false }, ['AGENCY_NOT_CONFIRMED']],
@@ -71,6 +74,7 @@ t.test('certificateEligibility lists refusals in a fixed order', async t => {
     [{ hasPassedExam: false, auxiliary: true }, ['OFFICER_AUXILIARY', 'EXAM_NOT_PASSED']],
     [{
       officerStatus: 'departed',
+      servesAtAgency: false,
       auxiliary: true,
       police: true,
       agencyStatus: 'dissolved',

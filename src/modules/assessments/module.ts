@@ -1,0 +1,73 @@
+// 年度考核: one grade per officer and year. Small enough for one file.
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { and, asc, eq, gt, type SQL } from 'drizzle-orm'
+import { assessments, officers } from '../../db/schema.js'
+import { inScopeWhere } from '../../db/scope.js'
+import { fail } from '../../errors.js'
+import { pageRequest, toPage } from '../../http/pagination.js'
+import { Body, Id, Page, PageQuery, Query, StringEnum, Timestamp, problems } from '../../http/schemas.js'
+import { ACCESS, type Actor } from '../../security/roles.js'
+import { appendAudit } from '../audit/repository.js'
+import type { ServiceContext } from '../context.js'
+import { officerRepository } from '../officers/repository.js'
+
+const GRADES = ['excellent', 'competent', 'basically_competent', 'incompetent'] as const
+const Grade = StringEnum(GRADES, { description: 'excellent 优秀 | competent 称职 | basically_competent 基本称职 | incompetent 不称职' })
+const Year = Type.Integer({ minimum: 2000, maximum: 2100, description: '考核年度 year assessed' })
+const Assessment = Type.Object({ id: Id, officerId: Id, year: Type.Integer(), grade: Grade, createdAt: Timestamp })
+
+export function assessmentsService ({ store, clock }: ServiceContext) {
+  return {
+    /** Records a grade; NOT_FOUND (officer in scope), ASSESSMENT_EXISTS. */
+    record (actor: Actor, input: { officerId: number, year: number, grade: typeof GRADES[number] }) {
+      return store.write((db) => {
+        officerRepository.findById(db, actor.scope, input.officerId) ??
+          fail('NOT_FOUND', `officer ${input.officerId} not found`, { errors: [{ in: 'body', pointer: '/officerId', detail: 'not found in your scope' }] })
+        const existing = db.select().from(assessments).where(and(eq(assessments.officerId, input.officerId), eq(assessments.year, input.year))).get()
+        if (existing) fail('ASSESSMENT_EXISTS', `officer ${input.officerId} was graded ${existing.grade} for ${input.year}`, { assessmentId: existing.id })
+        const row = db.insert(assessments).values(input).returning().get()
+        appendAudit(db, actor, clock(), { entity: 'assessment', entityId: row.id, action: 'create', after: row })
+        return row
+      })
+    },
+    list (actor: Actor, f: { officerId?: number | undefined, year?: number | undefined }, afterId: number, limit: number) {
+      const where: Array<SQL | undefined> = [gt(assessments.id, afterId), inScopeWhere(actor.scope, officers.agencyId)]
+      if (f.officerId !== undefined) where.push(eq(assessments.officerId, f.officerId))
+      if (f.year !== undefined) where.push(eq(assessments.year, f.year))
+      return store.db.select({ a: assessments }).from(assessments).innerJoin(officers, eq(officers.id, assessments.officerId))
+        .where(and(...where)).orderBy(asc(assessments.id)).limit(limit + 1).all().map((r) => r.a)
+    }
+  }
+}
+export type AssessmentsService = ReturnType<typeof assessmentsService>
+
+export const assessmentRoutes: FastifyPluginAsyncTypebox<{ assessments: AssessmentsService }> = async (app, { assessments: svc }) => {
+  const tags = ['assessments']
+  app.post('/v1/assessments', {
+    config: { access: ACCESS.personnel },
+    schema: {
+      tags,
+      operationId: 'recordAssessment',
+      summary: '登记年度考核 Record an annual assessment',
+      description: '每名人员每年一条考核结果。One grade per officer and year.',
+      body: Body({ officerId: Id, year: Year, grade: Grade }),
+      response: { 201: Assessment, ...problems(404, 409) }
+    }
+  }, async (req, reply) => reply.code(201).send(svc.record(req.actor, req.body)))
+
+  app.get('/v1/assessments', {
+    config: { access: ACCESS.read },
+    schema: {
+      tags,
+      operationId: 'listAssessments',
+      summary: '年度考核列表 List assessments',
+      description: '权限范围内人员的考核结果，可按人员、年度筛选。Grades of officers in scope; filter by officer or year.',
+      querystring: Query({ ...PageQuery, officerId: Type.Optional(Id), year: Type.Optional(Year) }),
+      response: { 200: Page(Assessment), ...problems() }
+    }
+  }, async (req) => {
+    const page = pageRequest(req.query)
+    return toPage(svc.list(req.actor, req.query, page.afterId, page.limit), page.limit, (a) => a)
+  })
+}

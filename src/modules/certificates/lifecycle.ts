@@ -1,0 +1,51 @@
+// Status changes of certificates, shared by the certificate routes and by departures and
+// transfers (rule 2): each change checks the state machine, records its history, opens the
+// card recall where the card must come back, and appends the audit event, all inside the
+// caller's write transaction.
+import { effectiveStatus, nextStatus, type CertificateAction } from '../../domain/certificates.js'
+import { shanghaiDate } from '../../domain/dates.js'
+import type { Db } from '../../db/open.js'
+import { fail } from '../../errors.js'
+import type { Actor } from '../../security/roles.js'
+import { appendAudit } from '../audit/repository.js'
+import { certificateRepository, type CertificateRow } from './repository.js'
+
+export interface TransitionInput { reason: string, until?: string | null | undefined }
+
+/** Applies one action; CERTIFICATE_TRANSITION_NOT_ALLOWED when the state machine refuses it.
+ *  A revocation or cancellation opens a recall of the physical card. */
+export function transition (db: Db, actor: Actor, at: Date, cert: CertificateRow, action: CertificateAction, input: TransitionInput) {
+  const from = effectiveStatus(cert.status, cert.validUntil, shanghaiDate(at))
+  const next = nextStatus(from, action)
+  if (!next.ok) fail(next.code, `${action} is not allowed on a ${from} certificate / 当前证件状态不允许此操作`)
+  const after = certificateRepository.setStatus(db, cert.id, {
+    status: next.status,
+    statusReason: input.reason,
+    suspendedUntil: action === 'suspend' ? input.until ?? null : null,
+    updatedAt: at.toISOString()
+  }) ?? fail('NOT_FOUND')
+  certificateRepository.insertEvent(db, {
+    certificateId: cert.id,
+    action,
+    fromStatus: from,
+    toStatus: next.status,
+    reason: input.reason,
+    until: action === 'suspend' ? input.until ?? null : null,
+    actor: actor.principal.sub,
+    at: at.toISOString()
+  })
+  const recall = next.status === 'revoked' || next.status === 'cancelled'
+    ? certificateRepository.insertRecall(db, { certificateId: cert.id, reason: input.reason, openedOn: shanghaiDate(at) })
+    : null
+  appendAudit(db, actor, at, { entity: 'certificate', entityId: cert.id, action, before: cert, after })
+  return { certificate: after, previousStatus: from, recall }
+}
+
+/** Cancels every active or suspended certificate of an officer (at one agency, when given),
+ *  opening a recall for each; returns what was cancelled. */
+export function cancelLiveCertificates (db: Db, actor: Actor, at: Date, officerId: number, reason: string, agencyId?: number) {
+  return certificateRepository.live(db, officerId, agencyId).map((cert) => {
+    const { certificate, previousStatus, recall } = transition(db, actor, at, cert, 'cancel', { reason })
+    return { id: certificate.id, number: certificate.number, agencyId: certificate.agencyId, previousStatus, recallId: recall?.id ?? 0 }
+  })
+}

@@ -1,0 +1,74 @@
+// Certificates, their status history, card recalls and number sequences in SQL.
+import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../../db/open.js'
+import { agencies, cardRecalls, certificateEvents, certificateSequences, certificates, examResults, officers } from '../../db/schema.js'
+import { inScopeWhere } from '../../db/scope.js'
+import type { Scope } from '../../security/roles.js'
+
+export type CertificateRow = typeof certificates.$inferSelect
+export type RecallRow = typeof cardRecalls.$inferSelect
+export interface CertificateFilter { officerId?: number | undefined, agencyId?: number | undefined, status?: CertificateRow['status'] | undefined }
+
+const LIVE = ['active', 'suspended'] as const
+
+export const certificateRepository = {
+  findById: (db: Db, scope: Scope, id: number) =>
+    db.select().from(certificates).where(and(eq(certificates.id, id), inScopeWhere(scope, certificates.agencyId))).get(),
+
+  list: (db: Db, scope: Scope, f: CertificateFilter, afterId: number, limit: number) => {
+    const where: Array<SQL | undefined> = [gt(certificates.id, afterId), inScopeWhere(scope, certificates.agencyId)]
+    if (f.officerId !== undefined) where.push(eq(certificates.officerId, f.officerId))
+    if (f.agencyId !== undefined) where.push(eq(certificates.agencyId, f.agencyId))
+    if (f.status) where.push(eq(certificates.status, f.status))
+    return db.select().from(certificates).where(and(...where)).orderBy(asc(certificates.id)).limit(limit).all()
+  },
+
+  /** Active or suspended certificates of an officer (at one agency, when given). */
+  live: (db: Db, officerId: number, agencyId?: number) =>
+    db.select().from(certificates).where(and(
+      eq(certificates.officerId, officerId),
+      inArray(certificates.status, [...LIVE]),
+      agencyId === undefined ? undefined : eq(certificates.agencyId, agencyId)
+    )).orderBy(asc(certificates.id)).all(),
+
+  insert: (db: Db, v: typeof certificates.$inferInsert) => db.insert(certificates).values(v).returning().get(),
+
+  setStatus: (db: Db, id: number, v: { status: CertificateRow['status'], statusReason: string | null, suspendedUntil: string | null, updatedAt: string }) =>
+    db.update(certificates).set({ ...v, version: sql`${certificates.version} + 1` }).where(eq(certificates.id, id)).returning().get(),
+
+  /** Reserves the next sequence number for a region and year (atomic inside the write transaction). */
+  nextSequence: (db: Db, regionCode: string, year: number): number =>
+    db.insert(certificateSequences).values({ regionCode, year, lastSeq: 1 })
+      .onConflictDoUpdate({ target: [certificateSequences.regionCode, certificateSequences.year], set: { lastSeq: sql`${certificateSequences.lastSeq} + 1` } })
+      .returning({ seq: certificateSequences.lastSeq }).get().seq,
+
+  hasPassedExam: (db: Db, officerId: number) =>
+    db.select({ id: examResults.id }).from(examResults).where(and(eq(examResults.officerId, officerId), eq(examResults.passed, true))).limit(1).get() !== undefined,
+
+  insertEvent: (db: Db, v: typeof certificateEvents.$inferInsert) => db.insert(certificateEvents).values(v).run(),
+  events: (db: Db, certificateId: number) =>
+    db.select().from(certificateEvents).where(eq(certificateEvents.certificateId, certificateId)).orderBy(asc(certificateEvents.id)).all(),
+
+  insertRecall: (db: Db, v: typeof cardRecalls.$inferInsert) => db.insert(cardRecalls).values(v).returning().get(),
+  recalls: (db: Db, certificateId: number) =>
+    db.select().from(cardRecalls).where(eq(cardRecalls.certificateId, certificateId)).orderBy(desc(cardRecalls.id)).all(),
+  openRecall: (db: Db, certificateId: number) =>
+    db.select().from(cardRecalls).where(and(eq(cardRecalls.certificateId, certificateId), eq(cardRecalls.status, 'open'), isNull(cardRecalls.closedOn))).get(),
+  closeRecall: (db: Db, id: number, v: { status: 'recovered' | 'lost', closedOn: string, note: string | null }) =>
+    db.update(cardRecalls).set(v).where(eq(cardRecalls.id, id)).returning().get(),
+
+  /** What the public verification page shows: the certificate, its agency's name, the holder's name. */
+  findForVerification: (db: Db, number: string) =>
+    db.select({
+      number: certificates.number,
+      status: certificates.status,
+      validUntil: certificates.validUntil,
+      issuedOn: certificates.issuedOn,
+      domains: certificates.domains,
+      agencyName: agencies.name,
+      holderName: officers.name
+    }).from(certificates)
+      .innerJoin(agencies, eq(agencies.id, certificates.agencyId))
+      .innerJoin(officers, eq(officers.id, certificates.officerId))
+      .where(eq(certificates.number, number)).get()
+}

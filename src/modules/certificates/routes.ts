@@ -1,0 +1,152 @@
+// /v1/certificates: 行政执法证件.
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { STORED_STATUSES } from '../../domain/certificates.js'
+import { withEtag } from '../../http/concurrency.js'
+import { pageRequest, toPage } from '../../http/pagination.js'
+import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, StringEnum, Timestamp, problems } from '../../http/schemas.js'
+import { ACCESS } from '../../security/roles.js'
+import type { CertificatesService } from './service.js'
+
+const tags = ['certificates']
+const Status = StringEnum([...STORED_STATUSES, 'expired'] as const, { description: 'active 有效 | suspended 暂扣 | revoked 吊销 | cancelled 注销 | expired 过期' })
+
+const Certificate = Type.Object({
+  id: Id,
+  number: Type.String({ description: '证号 (assigned by the service; the last character is a check character)' }),
+  officerId: Id,
+  agencyId: Id,
+  domains: Type.Array(Type.String()),
+  issuedOn: IsoDate(),
+  validUntil: IsoDate('有效期至 last valid day'),
+  status: Status,
+  storedStatus: StringEnum(STORED_STATUSES, { description: 'the recorded status (status shows expired when past validUntil)' }),
+  statusReason: Type.Union([Type.String(), Type.Null()]),
+  suspendedUntil: Type.Union([IsoDate(), Type.Null()]),
+  version: Type.Integer(),
+  createdAt: Timestamp,
+  updatedAt: Type.Union([Timestamp, Type.Null()])
+})
+
+const Recall = Type.Object({
+  id: Id,
+  certificateId: Id,
+  status: StringEnum(['open', 'recovered', 'lost'] as const, { description: 'open 待收回 | recovered 已收回 | lost 已声明遗失' }),
+  reason: Type.String(),
+  openedOn: IsoDate(),
+  closedOn: Type.Union([IsoDate(), Type.Null()]),
+  note: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp
+})
+
+const Event = Type.Object({
+  id: Id,
+  certificateId: Id,
+  action: Type.String(),
+  fromStatus: Type.Union([Type.String(), Type.Null()]),
+  toStatus: Type.String(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  until: Type.Union([IsoDate(), Type.Null()]),
+  actor: Type.String(),
+  at: Timestamp
+})
+
+const Reason = Type.String({ minLength: 1, maxLength: 500, description: '原因或决定文号 reason, or the decision number' })
+
+export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: CertificatesService }> = async (app, { certificates }) => {
+  app.post('/v1/certificates', {
+    config: { access: ACCESS.bureau },
+    schema: {
+      tags,
+      operationId: 'issueCertificate',
+      summary: '核发执法证件 Issue a certificate',
+      description: '仅在全部条件满足时核发：人员在岗且在该主体任职、主体存续且已完成本年度确认、非辅助人员、非人民警察、已通过资格考试、在该主体无有效证件。证号由系统生成。' +
+        ' Issued only when every rule holds (active officer of this agency; agency active and confirmed this year; not auxiliary; not police; a passed exam; no live certificate here). Each refusal has its own code. The service assigns the number.',
+      body: Body({
+        officerId: Id,
+        agencyId: Id,
+        domains: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { uniqueItems: true, maxItems: 50, description: '执法领域 (default: the agency\'s)' }))
+      }),
+      response: { 201: Certificate, ...problems(404, 409, 422) }
+    }
+  }, async (req, reply) => reply.code(201).send(certificates.issue(req.actor, req.body)))
+
+  app.get('/v1/certificates', {
+    config: { access: ACCESS.read },
+    schema: {
+      tags,
+      operationId: 'listCertificates',
+      summary: '证件列表 List certificates',
+      description: '权限范围内的证件，可按人员、主体、登记状态筛选。Certificates in scope; filter by officer, agency or recorded status.',
+      querystring: Query({ ...PageQuery, officerId: Type.Optional(Id), agencyId: Type.Optional(Id), status: Type.Optional(StringEnum(STORED_STATUSES)) }),
+      response: { 200: Page(Certificate), ...problems() }
+    }
+  }, async (req) => {
+    const page = pageRequest(req.query)
+    return toPage(certificates.list(req.actor, req.query, page.afterId, page.limit), page.limit, (c) => c)
+  })
+
+  app.get('/v1/certificates/:id', {
+    config: { access: ACCESS.read },
+    schema: {
+      tags,
+      operationId: 'getCertificate',
+      summary: '查看证件 Get a certificate',
+      description: '按编号读取证件。Reads one certificate.',
+      params: IdParams,
+      response: { 200: Certificate, ...problems(404) }
+    }
+  }, async (req, reply) => withEtag(reply, certificates.get(req.actor, req.params.id)))
+
+  const actions = [
+    ['suspension', 'suspend', 'suspendCertificate', '暂扣证件 Suspend', '有效证件暂扣，可恢复；可填写暂扣至日期。An active certificate is suspended (reversible), optionally until a date.'],
+    ['reinstatement', 'reinstate', 'reinstateCertificate', '恢复证件 Reinstate', '暂扣的证件恢复有效。A suspended certificate becomes active again.'],
+    ['revocation', 'revoke', 'revokeCertificate', '吊销证件 Revoke', '作为处分吊销证件，不可恢复，并发起证件收回。Revoked as a sanction: final; the card recall opens.'],
+    ['cancellation', 'cancel', 'cancelCertificate', '注销证件 Cancel', '行政注销，不可恢复，并发起证件收回。Cancelled as an administrative end: final; the card recall opens.']
+  ] as const
+  for (const [path, action, operationId, summary, description] of actions) {
+    app.post(`/v1/certificates/:id/${path}`, {
+      config: { access: ACCESS.bureau },
+      schema: {
+        tags,
+        operationId,
+        summary,
+        description: `${description} 状态不允许时返回 409 CERTIFICATE_TRANSITION_NOT_ALLOWED。An illegal change is 409 CERTIFICATE_TRANSITION_NOT_ALLOWED.`,
+        params: IdParams,
+        body: action === 'suspend'
+          ? Body({ reason: Reason, until: Type.Optional(IsoDate('暂扣至 suspended until')) })
+          : Body({ reason: Reason }),
+        response: { 200: Certificate, ...problems(404, 409) }
+      }
+    }, async (req, reply) => withEtag(reply, certificates.change(req.actor, req.params.id, action, req.body as { reason: string, until?: string })))
+  }
+
+  app.get('/v1/certificates/:id/history', {
+    config: { access: ACCESS.read },
+    schema: {
+      tags,
+      operationId: 'getCertificateHistory',
+      summary: '证件变更记录 Certificate history',
+      description: '每次状态变更的原因、操作人和时间，以及证件收回记录。Every status change with reason, actor and time, and the card recalls.',
+      params: IdParams,
+      response: { 200: Type.Object({ events: Type.Array(Event), recalls: Type.Array(Recall) }), ...problems(404) }
+    }
+  }, async (req) => certificates.history(req.actor, req.params.id))
+
+  app.post('/v1/certificates/:id/recall', {
+    config: { access: ACCESS.bureau },
+    schema: {
+      tags,
+      operationId: 'closeCardRecall',
+      summary: '证件收回结果 Close the card recall',
+      description: '登记实体证件已收回，或声明遗失。Records that the physical card came back, or was declared lost.',
+      params: IdParams,
+      body: Body({
+        outcome: StringEnum(['recovered', 'lost'] as const, { description: 'recovered 已收回 | lost 遗失声明' }),
+        date: IsoDate('办结日期 date'),
+        note: Type.Optional(Type.String({ maxLength: 500 }))
+      }),
+      response: { 200: Recall, ...problems(404, 409) }
+    }
+  }, async (req) => certificates.closeRecall(req.actor, req.params.id, req.body))
+}

@@ -1,0 +1,103 @@
+// 行政执法证件: issue under rule 1, the status machine, history and card recalls.
+import { certificateEligibility, effectiveStatus, validUntilFor, type CertificateAction } from '../../domain/certificates.js'
+import { formatCertificateNumber } from '../../domain/certificate-number.js'
+import { shanghaiDate, yearOf } from '../../domain/dates.js'
+import type { Db } from '../../db/open.js'
+import { fail } from '../../errors.js'
+import type { Actor } from '../../security/roles.js'
+import { appendAudit } from '../audit/repository.js'
+import { agencyRepository } from '../agencies/repository.js'
+import type { ServiceContext } from '../context.js'
+import { officerRepository } from '../officers/repository.js'
+import { transition, type TransitionInput } from './lifecycle.js'
+import { certificateRepository, type CertificateFilter, type CertificateRow } from './repository.js'
+
+export interface IssueInput { officerId: number, agencyId: number, domains?: string[] | undefined }
+
+/** The certificate as answered: the stored status, and `status` as it stands today (expired derived). */
+export function presentCertificate (row: CertificateRow, today: string) {
+  return { ...row, storedStatus: row.status, status: effectiveStatus(row.status, row.validUntil, today) }
+}
+
+export function certificatesService ({ store, config, clock }: ServiceContext) {
+  const load = (db: Db, actor: Actor, id: number) => certificateRepository.findById(db, actor.scope, id) ?? fail('NOT_FOUND', `certificate ${id} not found`)
+  const today = () => shanghaiDate(clock())
+
+  return {
+    /** Issues a certificate when every rule holds (rule 1). Refusals: NOT_FOUND / AGENCY_OUT_OF_SCOPE,
+     *  OFFICER_DEPARTED, AGENCY_NOT_ACTIVE, AGENCY_NOT_CONFIRMED, OFFICER_AUXILIARY, OFFICER_POLICE,
+     *  EXAM_NOT_PASSED, CERTIFICATE_EXISTS, DOMAIN_NOT_HELD. */
+    issue (actor: Actor, input: IssueInput) {
+      return store.write((db) => {
+        const at = clock()
+        const issuedOn = shanghaiDate(at)
+        const officer = officerRepository.findById(db, actor.scope, input.officerId) ??
+          fail('NOT_FOUND', `officer ${input.officerId} not found`, { errors: [{ in: 'body', pointer: '/officerId', detail: 'not found in your scope' }] })
+        const agency = agencyRepository.findById(db, actor.scope, input.agencyId) ??
+          fail('AGENCY_OUT_OF_SCOPE', `agency ${input.agencyId} not found`, { errors: [{ in: 'body', pointer: '/agencyId', detail: 'not found in your scope' }] })
+        const refusals = certificateEligibility({
+          officerStatus: officer.status,
+          servesAtAgency: officer.agencyId === agency.id,
+          auxiliary: officer.auxiliary,
+          police: officer.police,
+          agencyStatus: agency.status,
+          agencyConfirmedThisYear: agencyRepository.isConfirmed(db, agency.id, yearOf(issuedOn)),
+          hasPassedExam: certificateRepository.hasPassedExam(db, officer.id),
+          hasActiveCertificateAtAgency: certificateRepository.live(db, officer.id, agency.id).length > 0
+        })
+        const first = refusals[0]
+        if (first) fail(first, undefined, { refusals })
+        const domains = input.domains ?? agency.domains
+        const foreign = domains.filter((d) => !agency.domains.includes(d))
+        if (foreign.length > 0) fail('DOMAIN_NOT_HELD', `${agency.name} does not enforce in ${foreign.join(', ')}`, { errors: [{ in: 'body', pointer: '/domains', detail: foreign.join(', ') }] })
+        const seq = certificateRepository.nextSequence(db, agency.regionCode, yearOf(issuedOn))
+        const row = certificateRepository.insert(db, {
+          number: formatCertificateNumber({ regionCode: agency.regionCode, year: yearOf(issuedOn), seq }),
+          officerId: officer.id,
+          agencyId: agency.id,
+          domains,
+          issuedOn,
+          validUntil: validUntilFor(issuedOn, config.CERTIFICATE_VALIDITY_YEARS),
+          status: 'active'
+        })
+        certificateRepository.insertEvent(db, { certificateId: row.id, action: 'issue', toStatus: 'active', actor: actor.principal.sub, at: at.toISOString() })
+        appendAudit(db, actor, at, { entity: 'certificate', entityId: row.id, action: 'issue', after: row })
+        return presentCertificate(row, issuedOn)
+      })
+    },
+
+    get: (actor: Actor, id: number) => presentCertificate(load(store.db, actor, id), today()),
+
+    list (actor: Actor, filter: CertificateFilter, afterId: number, limit: number) {
+      const d = today()
+      return certificateRepository.list(store.db, actor.scope, filter, afterId, limit + 1).map((r) => presentCertificate(r, d))
+    },
+
+    /** Suspend, reinstate, revoke or cancel; NOT_FOUND, CERTIFICATE_TRANSITION_NOT_ALLOWED. */
+    change (actor: Actor, id: number, action: CertificateAction, input: TransitionInput) {
+      return store.write((db) => {
+        const at = clock()
+        const { certificate } = transition(db, actor, at, load(db, actor, id), action, input)
+        return presentCertificate(certificate, shanghaiDate(at))
+      })
+    },
+
+    history (actor: Actor, id: number) {
+      load(store.db, actor, id)
+      return { events: certificateRepository.events(store.db, id), recalls: certificateRepository.recalls(store.db, id) }
+    },
+
+    /** Closes the open recall of a card: recovered, or declared lost. NOT_FOUND, RECALL_CLOSED. */
+    closeRecall (actor: Actor, id: number, input: { outcome: 'recovered' | 'lost', date: string, note?: string | undefined }) {
+      return store.write((db) => {
+        load(db, actor, id)
+        const open = certificateRepository.openRecall(db, id) ?? fail('RECALL_CLOSED', `certificate ${id} has no open recall`)
+        const after = certificateRepository.closeRecall(db, open.id, { status: input.outcome, closedOn: input.date, note: input.note ?? null }) ?? fail('NOT_FOUND')
+        appendAudit(db, actor, clock(), { entity: 'card_recall', entityId: open.id, action: input.outcome, before: open, after })
+        return after
+      })
+    }
+  }
+}
+
+export type CertificatesService = ReturnType<typeof certificatesService>

@@ -1,0 +1,139 @@
+// 资格考试: exam sessions and results. Small enough for one file: schema, SQL, rules, routes.
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { and, asc, eq, gt } from 'drizzle-orm'
+import type { Db } from '../../db/open.js'
+import { examResults, exams, officers } from '../../db/schema.js'
+import { inScopeWhere } from '../../db/scope.js'
+import { fail } from '../../errors.js'
+import { pageRequest, toPage } from '../../http/pagination.js'
+import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, Timestamp, problems } from '../../http/schemas.js'
+import { ACCESS, type Actor } from '../../security/roles.js'
+import { appendAudit } from '../audit/repository.js'
+import type { ServiceContext } from '../context.js'
+import { officerRepository } from '../officers/repository.js'
+
+const Exam = Type.Object({ id: Id, name: Type.String(), date: IsoDate(), passMark: Type.Integer(), createdAt: Timestamp })
+const Result = Type.Object({ id: Id, examId: Id, officerId: Id, score: Type.Integer(), passed: Type.Boolean(), createdAt: Timestamp })
+
+/** Whether a score passes; `claimed` (when given) must agree, so a typo in either is caught. */
+export function examOutcome (score: number, passMark: number, claimed: boolean | undefined): boolean {
+  const passed = score >= passMark
+  if (claimed !== undefined && claimed !== passed) {
+    fail('VALIDATION_FAILED', `passed=${String(claimed)} contradicts score ${score} with pass mark ${passMark}`,
+      { errors: [{ in: 'body', pointer: '/passed', detail: 'contradicts score / 与分数不符' }] })
+  }
+  return passed
+}
+
+export function examsService ({ store, config, clock }: ServiceContext) {
+  const load = (db: Db, id: number) => db.select().from(exams).where(eq(exams.id, id)).get() ?? fail('NOT_FOUND', `exam ${id} not found`)
+  return {
+    create (actor: Actor, input: { name: string, date: string, passMark?: number | undefined }) {
+      return store.write((db) => {
+        const row = db.insert(exams).values({ ...input, passMark: input.passMark ?? config.EXAM_PASS_MARK }).returning().get()
+        appendAudit(db, actor, clock(), { entity: 'exam', entityId: row.id, action: 'create', after: row })
+        return row
+      })
+    },
+    list: (afterId: number, limit: number) => store.db.select().from(exams).where(gt(exams.id, afterId)).orderBy(asc(exams.id)).limit(limit + 1).all(),
+    get: (id: number) => load(store.db, id),
+
+    /** Records one officer's result; NOT_FOUND (exam or officer in scope), EXAM_RESULT_EXISTS. */
+    recordResult (actor: Actor, examId: number, input: { officerId: number, score: number, passed?: boolean | undefined }) {
+      return store.write((db) => {
+        const exam = load(db, examId)
+        officerRepository.findById(db, actor.scope, input.officerId) ??
+          fail('NOT_FOUND', `officer ${input.officerId} not found`, { errors: [{ in: 'body', pointer: '/officerId', detail: 'not found in your scope' }] })
+        const existing = db.select().from(examResults).where(and(eq(examResults.examId, examId), eq(examResults.officerId, input.officerId))).get()
+        if (existing) fail('EXAM_RESULT_EXISTS', `result ${existing.id} already recorded`, { resultId: existing.id })
+        const passed = examOutcome(input.score, exam.passMark, input.passed)
+        const row = db.insert(examResults).values({ examId, officerId: input.officerId, score: input.score, passed }).returning().get()
+        appendAudit(db, actor, clock(), { entity: 'exam_result', entityId: row.id, action: 'create', after: row })
+        return row
+      })
+    },
+
+    /** Results of an exam for officers in the caller's scope. */
+    results (actor: Actor, examId: number, afterId: number, limit: number) {
+      load(store.db, examId)
+      return store.db.select({ result: examResults }).from(examResults)
+        .innerJoin(officers, eq(officers.id, examResults.officerId))
+        .where(and(eq(examResults.examId, examId), gt(examResults.id, afterId), inScopeWhere(actor.scope, officers.agencyId)))
+        .orderBy(asc(examResults.id)).limit(limit + 1).all().map((r) => r.result)
+    }
+  }
+}
+export type ExamsService = ReturnType<typeof examsService>
+
+export const examRoutes: FastifyPluginAsyncTypebox<{ exams: ExamsService }> = async (app, { exams: svc }) => {
+  const tags = ['exams']
+  app.post('/v1/exams', {
+    config: { access: ACCESS.bureau },
+    schema: {
+      tags,
+      operationId: 'createExam',
+      summary: '创建考试场次 Create an exam session',
+      description: '行政执法资格考试场次（通常每年两次）。及格线默认取配置值。A qualification exam session (usually two a year); the pass mark defaults to the configured one.',
+      body: Body({
+        name: Type.String({ minLength: 1, maxLength: 200, description: '名称, e.g. 2026年上半年行政执法资格考试' }),
+        date: IsoDate('考试日期 exam date'),
+        passMark: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: '及格分 pass mark' }))
+      }),
+      response: { 201: Exam, ...problems() }
+    }
+  }, async (req, reply) => reply.code(201).send(svc.create(req.actor, req.body)))
+
+  app.get('/v1/exams', {
+    config: { access: ACCESS.read },
+    schema: {
+      tags,
+      operationId: 'listExams',
+      summary: '考试场次列表 List exam sessions',
+      description: '全部考试场次。All exam sessions.',
+      querystring: Query(PageQuery),
+      response: { 200: Page(Exam), ...problems() }
+    }
+  }, async (req) => {
+    const page = pageRequest(req.query)
+    return toPage(svc.list(page.afterId, page.limit), page.limit, (e) => e)
+  })
+
+  app.get('/v1/exams/:id', {
+    config: { access: ACCESS.read },
+    schema: { tags, operationId: 'getExam', summary: '查看考试场次 Get an exam session', description: '按编号读取。Reads one session.', params: IdParams, response: { 200: Exam, ...problems(404) } }
+  }, async (req) => svc.get(req.params.id))
+
+  app.post('/v1/exams/:id/results', {
+    config: { access: ACCESS.bureau },
+    schema: {
+      tags,
+      operationId: 'recordExamResult',
+      summary: '登记考试成绩 Record a result',
+      description: '登记一名人员的成绩；是否通过由分数与及格线决定，如填写 passed 须与之一致。Records one officer\'s score; passed follows from the pass mark and, when sent, must agree.',
+      params: IdParams,
+      body: Body({
+        officerId: Id,
+        score: Type.Integer({ minimum: 0, maximum: 100, description: '分数 score' }),
+        passed: Type.Optional(Type.Boolean({ description: '是否通过 passed (checked against the score)' }))
+      }),
+      response: { 201: Result, ...problems(404, 409) }
+    }
+  }, async (req, reply) => reply.code(201).send(svc.recordResult(req.actor, req.params.id, req.body)))
+
+  app.get('/v1/exams/:id/results', {
+    config: { access: ACCESS.read },
+    schema: {
+      tags,
+      operationId: 'listExamResults',
+      summary: '考试成绩列表 List results',
+      description: '本场考试中权限范围内人员的成绩。Results of officers in your scope.',
+      params: IdParams,
+      querystring: Query(PageQuery),
+      response: { 200: Page(Result), ...problems(404) }
+    }
+  }, async (req) => {
+    const page = pageRequest(req.query)
+    return toPage(svc.results(req.actor, req.params.id, page.afterId, page.limit), page.limit, (r) => r)
+  })
+}

@@ -1,0 +1,140 @@
+// 行政执法人员: registration, lookup, correction, departure and transfer.
+import { checkIdNumber, maskIdNumber, maskPhone } from '../../domain/identity.js'
+import { shanghaiDate } from '../../domain/dates.js'
+import type { DepartureReason } from '../../domain/certificates.js'
+import { assertVersion } from '../../http/concurrency.js'
+import type { Db } from '../../db/open.js'
+import { fail } from '../../errors.js'
+import type { Actor } from '../../security/roles.js'
+import { appendAudit } from '../audit/repository.js'
+import { agencyRepository } from '../agencies/repository.js'
+import { cancelLiveCertificates } from '../certificates/lifecycle.js'
+import type { ServiceContext } from '../context.js'
+import { officerRepository, type OfficerFilter, type OfficerRow } from './repository.js'
+
+export interface OfficerInput {
+  name: string
+  idNumber: string
+  agencyId: number
+  employeeNo?: string | null | undefined
+  phone?: string | null | undefined
+  joinedOn?: string | null | undefined
+  auxiliary?: boolean | undefined
+  police?: boolean | undefined
+  legalReviewer?: boolean | undefined
+  supervisor?: boolean | undefined
+}
+
+/** Who may see an ID number whole: admin and clerk, on a single-officer read. */
+const mayReveal = (actor: Actor) => actor.principal.role === 'admin' || actor.principal.role === 'clerk'
+
+/** The officer as answered: ID number (and, in lists, phone) masked unless `reveal`. */
+export function presentOfficer (row: OfficerRow, reveal: { idNumber: boolean, phone: boolean }) {
+  return {
+    ...row,
+    idNumber: reveal.idNumber ? row.idNumber : maskIdNumber(row.idNumber),
+    phone: row.phone === null || reveal.phone ? row.phone : maskPhone(row.phone)
+  }
+}
+
+function validIdNumber (db: Db, actor: Actor, raw: string, today: string, selfId: number | null): string {
+  const check = checkIdNumber(raw, today)
+  if (!check.ok) fail('ID_NUMBER_INVALID', check.reason, { errors: [{ in: 'body', pointer: '/idNumber', detail: check.reason }] })
+  const other = officerRepository.findByIdNumber(db, check.idNumber)
+  if (other && other.id !== selfId) {
+    // Say which officer only when the caller may see them; otherwise only that the person exists.
+    const visible = officerRepository.findById(db, actor.scope, other.id) !== undefined
+    fail('ID_NUMBER_TAKEN', visible ? `officer ${other.id} has this ID number` : 'this person is registered with another agency; ask for a transfer', visible ? { officerId: other.id } : undefined)
+  }
+  return check.idNumber
+}
+
+export function officersService ({ store, clock }: ServiceContext) {
+  const load = (db: Db, actor: Actor, id: number) => officerRepository.findById(db, actor.scope, id) ?? fail('NOT_FOUND', `officer ${id} not found`)
+  const activeAgency = (db: Db, actor: Actor, agencyId: number, pointer: string) => {
+    const agency = agencyRepository.findById(db, actor.scope, agencyId) ??
+      fail('AGENCY_OUT_OF_SCOPE', `agency ${agencyId} not found`, { errors: [{ in: 'body', pointer, detail: 'not found in your scope' }] })
+    if (agency.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${agencyId} is ${agency.status}`)
+    return agency
+  }
+  const full = (actor: Actor, row: OfficerRow) => presentOfficer(row, { idNumber: mayReveal(actor), phone: true })
+
+  return {
+    /** Registers an officer; ID_NUMBER_INVALID, ID_NUMBER_TAKEN, AGENCY_OUT_OF_SCOPE, AGENCY_NOT_ACTIVE. */
+    register (actor: Actor, input: OfficerInput) {
+      return store.write((db) => {
+        const at = clock()
+        const idNumber = validIdNumber(db, actor, input.idNumber, shanghaiDate(at), null)
+        activeAgency(db, actor, input.agencyId, '/agencyId')
+        const row = officerRepository.insert(db, { ...input, idNumber })
+        appendAudit(db, actor, at, { entity: 'officer', entityId: row.id, action: 'create', after: row })
+        return full(actor, row)
+      })
+    },
+
+    get: (actor: Actor, id: number) => full(actor, load(store.db, actor, id)),
+
+    /** Exact lookup by ID number within scope; NOT_FOUND (also when the number is malformed). */
+    lookup (actor: Actor, idNumber: string) {
+      const check = checkIdNumber(idNumber, shanghaiDate(clock()))
+      const row = check.ok ? officerRepository.findByIdNumber(store.db, check.idNumber) : undefined
+      if (!row || !officerRepository.findById(store.db, actor.scope, row.id)) fail('NOT_FOUND', 'no officer with this ID number in your scope')
+      return full(actor, row)
+    },
+
+    list (actor: Actor, filter: OfficerFilter, afterId: number, limit: number) {
+      return officerRepository.list(store.db, actor.scope, filter, afterId, limit + 1)
+        .map((r) => presentOfficer(r, { idNumber: false, phone: false }))
+    },
+
+    /** Corrects an officer's data; NOT_FOUND, PRECONDITION_FAILED, ID_NUMBER_*. */
+    update (actor: Actor, id: number, expectedVersion: number, patch: Partial<Omit<OfficerInput, 'agencyId'>>) {
+      return store.write((db) => {
+        const at = clock()
+        const before = load(db, actor, id)
+        assertVersion(before.version, expectedVersion)
+        const changes = { ...patch, updatedAt: at.toISOString() }
+        if (patch.idNumber !== undefined) changes.idNumber = validIdNumber(db, actor, patch.idNumber, shanghaiDate(at), id)
+        const after = officerRepository.update(db, id, changes) ?? fail('NOT_FOUND')
+        appendAudit(db, actor, at, { entity: 'officer', entityId: id, action: 'update', before, after })
+        return full(actor, after)
+      })
+    },
+
+    /** The officer leaves the post: departed, and in the same transaction every active or
+     *  suspended certificate is cancelled with that reason and its card recall opened (rule 2).
+     *  NOT_FOUND, OFFICER_DEPARTED. */
+    depart (actor: Actor, id: number, input: { reason: DepartureReason, date: string, note?: string | undefined }) {
+      return store.write((db) => {
+        const at = clock()
+        const before = load(db, actor, id)
+        if (before.status === 'departed') fail('OFFICER_DEPARTED', `officer ${id} left on ${before.departedOn ?? '?'}`)
+        const cancelled = cancelLiveCertificates(db, actor, at, id, `departure:${input.reason}`)
+        const after = officerRepository.update(db, id, { status: 'departed', departedOn: input.date, departureReason: input.reason, updatedAt: at.toISOString() }) ?? fail('NOT_FOUND')
+        officerRepository.insertMove(db, { officerId: id, fromAgencyId: before.agencyId, kind: 'departure', reason: input.reason, date: input.date })
+        appendAudit(db, actor, at, { entity: 'officer', entityId: id, action: 'depart', before, after: { ...after, note: input.note } })
+        return { officer: full(actor, after), cancelled }
+      })
+    },
+
+    /** Moves the person to another agency: the old agency's certificates are cancelled (and
+     *  recalled) in the same transaction; the person, exams and training history stay.
+     *  NOT_FOUND, OFFICER_DEPARTED, SAME_AGENCY, AGENCY_OUT_OF_SCOPE, AGENCY_NOT_ACTIVE. */
+    transfer (actor: Actor, id: number, input: { toAgencyId: number, date: string, note?: string | undefined }) {
+      return store.write((db) => {
+        const at = clock()
+        const before = load(db, actor, id)
+        if (before.status === 'departed') fail('OFFICER_DEPARTED', `officer ${id} has left`)
+        if (input.toAgencyId === before.agencyId) fail('SAME_AGENCY', 'the officer already serves at that agency')
+        activeAgency(db, actor, input.toAgencyId, '/toAgencyId')
+        const cancelled = cancelLiveCertificates(db, actor, at, id, 'transfer', before.agencyId)
+        const after = officerRepository.update(db, id, { agencyId: input.toAgencyId, updatedAt: at.toISOString() }) ?? fail('NOT_FOUND')
+        officerRepository.insertMove(db, { officerId: id, fromAgencyId: before.agencyId, toAgencyId: input.toAgencyId, kind: 'transfer', reason: 'transfer', date: input.date })
+        appendAudit(db, actor, at, { entity: 'officer', entityId: id, action: 'transfer', before, after: { ...after, note: input.note } })
+        return { officer: full(actor, after), cancelled }
+      })
+    }
+  }
+}
+
+export type OfficersService = ReturnType<typeof officersService>

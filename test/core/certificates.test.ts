@@ -1,0 +1,124 @@
+import t from 'tap'
+import { checkCertificateNumber } from '../../src/domain/certificate-number.js'
+import { assertProblem } from '../helper.js'
+import { createAgency, post } from '../fixtures.js'
+import { registry } from './setup.js'
+
+t.test('issue assigns a checked number, validity from config, the agency\'s domains, and is listed and readable in scope only', async (t) => {
+  const { app, as, countyB, countyC, certified } = await registry(t)
+  const { certificate } = await certified(countyB.id)
+  const full = (await app.inject({ method: 'GET', url: `/v1/certificates/${certificate.id}`, headers: await as('auditor', countyB.id) })).json()
+  t.ok(checkCertificateNumber(full.number), 'the number carries a valid check character')
+  t.match(full.number, /^140802\d{4}\d{5}[\dX]$/)
+  t.equal(full.status, 'active')
+  t.same(full.domains, ['市场监管'])
+  t.equal(Number(full.validUntil.slice(0, 4)) - Number(full.issuedOn.slice(0, 4)), 5, 'five years by default')
+  const hrC = await as('hr', countyC.id)
+  assertProblem(t, await app.inject({ method: 'GET', url: `/v1/certificates/${certificate.id}`, headers: hrC }), 404, 'NOT_FOUND')
+  t.equal((await app.inject({ method: 'GET', url: '/v1/certificates', headers: hrC })).json().items.length, 0)
+  t.equal((await app.inject({ method: 'GET', url: `/v1/certificates?agencyId=${countyB.id}&status=active`, headers: await as('hr', countyB.id) })).json().items.length, 1)
+})
+
+t.test('every refusal of rule 1 has its own code', async (t) => {
+  const { app, admin, year, today, city, countyB, countyC, exam, officer, certified } = await registry(t)
+  const passed = async (o: { id: number }) => post(app, admin, `/v1/exams/${exam.id as number}/results`, { officerId: o.id, score: 75 })
+  const issue = (officerId: number, agencyId: number, extra = {}) => post(app, admin, '/v1/certificates', { officerId, agencyId, ...extra })
+
+  const noExam = await officer(countyB.id)
+  assertProblem(t, await issue(noExam.id, countyB.id), 422, 'EXAM_NOT_PASSED')
+  await post(app, admin, `/v1/exams/${exam.id as number}/results`, { officerId: noExam.id, score: 40 })
+  assertProblem(t, await issue(noExam.id, countyB.id), 422, 'EXAM_NOT_PASSED')
+
+  const aux = await officer(countyB.id, { auxiliary: true })
+  await passed(aux)
+  assertProblem(t, await issue(aux.id, countyB.id), 422, 'OFFICER_AUXILIARY')
+  const police = await officer(countyB.id, { police: true })
+  await passed(police)
+  assertProblem(t, await issue(police.id, countyB.id), 422, 'OFFICER_POLICE')
+
+  const { officer: holder } = await certified(countyB.id)
+  const dup = assertProblem(t, await issue(holder.id, countyB.id), 409, 'CERTIFICATE_EXISTS')
+  t.same(dup.refusals, ['CERTIFICATE_EXISTS'])
+  assertProblem(t, await issue(holder.id, countyC.id), 422, 'OFFICER_NOT_AT_AGENCY')
+  assertProblem(t, await issue(holder.id, countyB.id, { domains: ['生态环境'] }), 409, 'CERTIFICATE_EXISTS')
+
+  const other = await officer(countyB.id)
+  await passed(other)
+  assertProblem(t, await issue(other.id, countyB.id, { domains: ['生态环境'] }), 422, 'DOMAIN_NOT_HELD')
+
+  const unconfirmed = await createAgency(app, admin, { parentId: city.id })
+  const u = await officer(unconfirmed.id)
+  await passed(u)
+  assertProblem(t, await issue(u.id, unconfirmed.id), 409, 'AGENCY_NOT_CONFIRMED')
+  await post(app, admin, `/v1/agencies/${unconfirmed.id}/confirmations`, { year: year - 1, announcementNo: 'old', date: `${year - 1}-03-01` })
+  assertProblem(t, await issue(u.id, unconfirmed.id), 409, 'AGENCY_NOT_CONFIRMED')
+  await post(app, admin, `/v1/agencies/${unconfirmed.id}/confirmations`, { year, announcementNo: 'new', date: today })
+  t.equal((await issue(u.id, unconfirmed.id)).statusCode, 201, 'confirmed for this year: issued')
+
+  const m = await officer(countyC.id)
+  await passed(m)
+  await post(app, admin, `/v1/agencies/${countyC.id}/merger`, { date: today, successorId: countyB.id })
+  const merged = assertProblem(t, await issue(m.id, countyC.id), 409, 'AGENCY_NOT_ACTIVE')
+  t.same(merged.refusals, ['AGENCY_NOT_ACTIVE'])
+  assertProblem(t, await issue(999999, countyB.id), 404, 'NOT_FOUND')
+})
+
+t.test('the status machine through the routes: every allowed change, every refused one, each in the history', async (t) => {
+  const { app, admin, as, countyB, certified } = await registry(t)
+  const { certificate } = await certified(countyB.id)
+  const url = (p: string) => `/v1/certificates/${certificate.id}/${p}`
+  const act = (p: string, body: Record<string, unknown> = { reason: '测试' }) => post(app, admin, url(p), body)
+
+  assertProblem(t, await act('reinstatement'), 409, 'CERTIFICATE_TRANSITION_NOT_ALLOWED')
+  const s = await act('suspension', { reason: '立案调查', until: '2027-01-31' })
+  t.equal(s.json().status, 'suspended')
+  t.equal(s.json().suspendedUntil, '2027-01-31')
+  assertProblem(t, await act('suspension'), 409, 'CERTIFICATE_TRANSITION_NOT_ALLOWED')
+  t.equal((await act('reinstatement')).json().status, 'active')
+  t.equal((await act('revocation', { reason: '处分决定〔2026〕3号' })).json().status, 'revoked')
+  for (const p of ['suspension', 'reinstatement', 'revocation', 'cancellation']) {
+    assertProblem(t, await act(p), 409, 'CERTIFICATE_TRANSITION_NOT_ALLOWED')
+  }
+  assertProblem(t, await act('suspension', { reason: '' }), 400, 'VALIDATION_FAILED')
+  assertProblem(t, await post(app, await as('hr', countyB.id), url('suspension'), { reason: 'x' }), 403, 'FORBIDDEN')
+
+  const history = (await app.inject({ method: 'GET', url: url('history'), headers: admin })).json()
+  t.same(history.events.map((e: { action: string, toStatus: string }) => `${e.action}:${e.toStatus}`),
+    ['issue:active', 'suspend:suspended', 'reinstate:active', 'revoke:revoked'])
+  t.ok(history.events.every((e: { actor: string, at: string }) => e.actor.startsWith('user:') && e.at), 'actor and time on each')
+  t.equal(history.recalls.length, 1, 'revocation opened a recall')
+
+  const { certificate: second } = await certified(countyB.id)
+  t.equal((await post(app, admin, `/v1/certificates/${second.id}/cancellation`, { reason: '注销' })).json().status, 'cancelled')
+})
+
+t.test('card recall: open after a final change, closed once as recovered or lost', async (t) => {
+  const { app, admin, countyB, certified } = await registry(t)
+  const { certificate } = await certified(countyB.id)
+  const recall = (body: Record<string, unknown>) => post(app, admin, `/v1/certificates/${certificate.id}/recall`, body)
+  assertProblem(t, await recall({ outcome: 'recovered', date: '2026-11-20' }), 409, 'RECALL_CLOSED')
+  await post(app, admin, `/v1/certificates/${certificate.id}/cancellation`, { reason: '注销' })
+  const closed = await recall({ outcome: 'lost', date: '2026-11-21', note: '登报声明作废' })
+  t.equal(closed.statusCode, 200, closed.body)
+  t.equal(closed.json().status, 'lost')
+  assertProblem(t, await recall({ outcome: 'recovered', date: '2026-11-22' }), 409, 'RECALL_CLOSED')
+  assertProblem(t, await post(app, admin, '/v1/certificates/99999/recall', { outcome: 'lost', date: '2026-11-22' }), 404, 'NOT_FOUND')
+})
+
+t.test('staffing applies the 5% rule to real data: certified officers against active legal reviewers', async (t) => {
+  const { app, admin, countyB, certified, officer } = await registry(t)
+  for (let i = 0; i < 21; i++) await certified(countyB.id)
+  const url = `/v1/agencies/${countyB.id}/staffing`
+  t.same((await app.inject({ method: 'GET', url, headers: admin })).json(),
+    { agencyId: countyB.id, agencyName: countyB.name, officers: 21, reviewers: 0, required: 2, shortfall: 2, compliant: false })
+  await officer(countyB.id, { legalReviewer: true })
+  await officer(countyB.id, { legalReviewer: true, auxiliary: true })
+  const one = (await app.inject({ method: 'GET', url, headers: admin })).json()
+  t.equal(one.reviewers, 1, 'an auxiliary reviewer does not count')
+  t.equal(one.shortfall, 1)
+  const r2 = await officer(countyB.id, { legalReviewer: true })
+  const ok = (await app.inject({ method: 'GET', url, headers: admin })).json()
+  t.equal(ok.compliant, true)
+  await post(app, admin, `/v1/officers/${r2.id}/departure`, { reason: 'resignation', date: '2026-11-01' })
+  t.equal((await app.inject({ method: 'GET', url, headers: admin })).json().compliant, false, 'a departed reviewer no longer counts')
+})

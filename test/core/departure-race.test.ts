@@ -1,0 +1,47 @@
+import t from 'tap'
+import { join } from 'node:path'
+import { Worker } from 'node:worker_threads'
+import { openDatabase } from '../../src/db/open.js'
+import { testConfig } from '../../src/config.js'
+import { shanghaiDate, yearOf } from '../../src/domain/dates.js'
+import { agenciesService } from '../../src/modules/agencies/service.js'
+import { officersService } from '../../src/modules/officers/service.js'
+import { examsService } from '../../src/modules/exams/module.js'
+import type { Actor } from '../../src/security/roles.js'
+import { idNumber, uscc } from '../fixtures.js'
+
+const N = 150
+
+t.test('departure and issue racing on two connections never leave a departed officer with a live certificate', async (t) => {
+  const file = join(t.testdir(), 'race.db')
+  const store = openDatabase(file)
+  const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date() }
+  const actor: Actor = { principal: { sub: 'test', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'setup' }
+  const agency = agenciesService(ctx).create(actor, { name: '竞态测试局', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+  agenciesService(ctx).confirm(actor, agency.id, { year: yearOf(shanghaiDate(new Date())), announcementNo: '测试〔1〕号', date: shanghaiDate(new Date()) })
+  const exam = examsService(ctx).create(actor, { name: '资格考试', date: '2026-01-01' })
+  const officerIds: number[] = []
+  for (let i = 0; i < N; i++) {
+    const o = officersService(ctx).register(actor, { name: `人员${i}`, idNumber: idNumber(i, '19900101'), agencyId: agency.id })
+    examsService(ctx).recordResult(actor, exam.id, { officerId: o.id, score: 90 })
+    officerIds.push(o.id)
+  }
+  const barrier = new SharedArrayBuffer(4)
+  const run = (op: 'issue' | 'depart') => new Promise<Record<string, number>>((resolve, reject) => {
+    const w = new Worker(new URL('./race-worker.ts', import.meta.url), { workerData: { file, op, officerIds, agencyId: agency.id, barrier } })
+    w.once('message', resolve)
+    w.once('error', reject)
+  })
+  const [issued, departed] = await Promise.all([run('issue'), run('depart')])
+  t.equal(departed.ok, N, 'every departure succeeded')
+  t.equal((issued.ok ?? 0) + (issued.OFFICER_DEPARTED ?? 0), N, `each issue either won or was refused as departed: ${JSON.stringify(issued)}`)
+  const broken = store.sqlite.prepare(`select count(*) n from certificates c join officers o on o.id = c.officer_id
+    where o.status = 'departed' and c.status in ('active', 'suspended')`).get() as { n: number }
+  t.equal(broken.n, 0, 'no departed officer holds a live certificate')
+  const cancelled = store.sqlite.prepare("select count(*) n from certificates where status = 'cancelled'").get() as { n: number }
+  t.equal(cancelled.n, issued.ok ?? 0, 'every certificate that was issued first was cancelled by the departure')
+  const recalls = store.sqlite.prepare("select count(*) n from card_recalls where status = 'open'").get() as { n: number }
+  t.equal(recalls.n, cancelled.n, 'and each has its card recall open')
+  t.comment(`issue outcomes ${JSON.stringify(issued)}`)
+  store.close()
+})
