@@ -1,16 +1,20 @@
 // buildApp(config, deps): the whole service, registered in order: framework settings →
 // cross-cutting plugins (errors, docs, auth) → feature routes. No process.env here.
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify'
+import type { Server } from 'node:http'
 import formbody from '@fastify/formbody'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { Config } from './config.js'
 import { openDatabase, type DatabaseHandle } from './db/open.js'
-import { loggerOptions } from './logging.js'
+import { loggerOptions, scrubText } from './logging.js'
 import errorsPlugin from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
 import authPlugin from './plugins/auth.js'
+import idempotencyPlugin from './plugins/idempotency.js'
+import hardeningPlugin, { frameworkErrors } from './plugins/hardening.js'
+import { prepareIdNumbers } from './security/id-number-store.js'
 import { createTokenService } from './security/tokens.js'
 import type { Clock } from './modules/context.js'
 import { accountsService } from './modules/accounts/service.js'
@@ -21,11 +25,21 @@ import { agenciesService } from './modules/agencies/service.js'
 import { agencyRoutes } from './modules/agencies/routes.js'
 import { officersService } from './modules/officers/service.js'
 import { officerRoutes } from './modules/officers/routes.js'
+import { trainingService } from './modules/training/service.js'
+import { trainingRoutes } from './modules/training/routes.js'
+import { reportsService } from './modules/reports/service.js'
+import { reportRoutes } from './modules/reports/routes.js'
 import { examRoutes, examsService } from './modules/exams/module.js'
 import { certificatesService } from './modules/certificates/service.js'
 import { certificateRoutes } from './modules/certificates/routes.js'
 import { verifyRoutes } from './modules/verify/routes.js'
 import { assessmentRoutes, assessmentsService } from './modules/assessments/module.js'
+import { auditService } from './modules/audit/service.js'
+import { auditRoutes } from './modules/audit/routes.js'
+import { eventsService } from './modules/events/service.js'
+import { eventRoutes } from './modules/events/routes.js'
+import { importsService } from './modules/imports/service.js'
+import { importRoutes } from './modules/imports/routes.js'
 
 export interface AppDeps {
   /** An open database; default: open config.DATABASE_PATH (and close it with the app). */
@@ -50,9 +64,14 @@ function buildServices (store: DatabaseHandle, config: Config, clock: Clock) {
     accounts: accountsService(ctx),
     agencies: agenciesService(ctx),
     officers: officersService(ctx),
+    training: trainingService(ctx),
+    reports: reportsService(ctx),
     exams: examsService(ctx),
     certificates: certificatesService(ctx),
-    assessments: assessmentsService(ctx)
+    assessments: assessmentsService(ctx),
+    audit: auditService(ctx),
+    events: eventsService(ctx),
+    imports: importsService(ctx)
   }
 }
 
@@ -69,21 +88,27 @@ function validators () {
 /** Builds the app (not yet listening). Closing it closes the database it opened. */
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const store = deps.store ?? openDatabase(config.DATABASE_PATH)
+  // ID numbers are sealed at rest; this also converts rows still in clear (see the file).
+  prepareIdNumbers(store, config)
   const clock = deps.clock ?? (() => new Date())
-  const options: FastifyServerOptions = {
+  const options: FastifyHttpOptions<Server> = {
     logger: loggerOptions(config.LOG_LEVEL, deps.logStream),
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestTimeout: config.REQUEST_TIMEOUT_MS,
     connectionTimeout: config.REQUEST_TIMEOUT_MS + 5000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    // A caller's X-Request-Id is kept when it is a plain token, so its logs and ours line up.
+    // A caller's X-Request-Id is kept when it is a plain token, so its logs and ours line up;
+    // not when it carries an ID or mobile number (it is written on every log line).
     requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id']
-      return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(given) ? given : crypto.randomUUID()
+      return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(given) && scrubText(given) === given ? given : crypto.randomUUID()
     },
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 }
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    http: { maxHeaderSize: config.MAX_HEADER_BYTES },
+    frameworkErrors,
+    ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {})
   }
   const app = Fastify(options).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(validators())
@@ -104,17 +129,24 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
 
   await app.register(formbody)
   await app.register(errorsPlugin)
+  await app.register(hardeningPlugin, { config, now: () => clock().getTime() })
   await app.register(openapiPlugin)
   await app.register(authPlugin, { tokens, store })
+  await app.register(idempotencyPlugin, { store, clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS })
 
   await app.register(healthRoutes, { store })
   await app.register(authRoutes, { accounts: services.accounts, tokens })
   await app.register(accountRoutes, { accounts: services.accounts })
   await app.register(agencyRoutes, { agencies: services.agencies })
   await app.register(officerRoutes, { officers: services.officers })
+  await app.register(trainingRoutes, { training: services.training })
+  await app.register(reportRoutes, { reports: services.reports })
   await app.register(examRoutes, { exams: services.exams })
   await app.register(certificateRoutes, { certificates: services.certificates })
-  await app.register(verifyRoutes, { store, clock })
+  await app.register(verifyRoutes, { store, clock, publicBaseUrl: config.PUBLIC_BASE_URL })
   await app.register(assessmentRoutes, { assessments: services.assessments })
+  await app.register(auditRoutes, { audit: services.audit })
+  await app.register(eventRoutes, { events: services.events })
+  await app.register(importRoutes, { imports: services.imports })
   return app
 }

@@ -3,6 +3,22 @@
 // Only src/server.ts and the CLI read process.env; everything else receives a Config.
 import { Type, type Static } from 'typebox'
 import { Ajv } from 'ajv'
+import { DEFAULT_TRAINING_RULES } from './domain/compliance.js'
+import { hoursToUnits } from './domain/hours.js'
+
+// Rule 3's minimums as data: a deployment changes them, or adds a version from a later year,
+// without a code change. Hours are 学时 with at most one decimal.
+const RuleHours = (description: string) => Type.Number({ minimum: 0, maximum: 1000, description })
+export const TrainingRuleSchema = Type.Object({
+  version: Type.String({ minLength: 1, maxLength: 50, description: 'rule version shown in every summary' }),
+  effectiveFrom: Type.Integer({ minimum: 2000, maximum: 2100, description: 'first calendar year the rule applies to' }),
+  publicLawHours: RuleHours('minimum 公共法律知识 学时 a year'),
+  professionalHours: RuleHours('minimum 专业法律知识和执法技能 学时 a year'),
+  proRateJoiners: Type.Boolean({ default: false, description: 'officers who join mid-year owe only the share of the year left' })
+}, { additionalProperties: false })
+
+// Settings whose value is JSON text in the environment.
+const JSON_SETTINGS = new Set(['TRAINING_RULES'])
 
 const Int = (min: number, max: number, def: number, description: string) =>
   Type.Integer({ minimum: min, maximum: max, default: def, description })
@@ -27,7 +43,25 @@ export const ConfigSchema = Type.Object({
   REQUEST_TIMEOUT_MS: Int(1000, 600000, 30000, 'a request running longer is answered 408'),
   BODY_LIMIT_BYTES: Int(1024, 64 * 1024 * 1024, 1024 * 1024, 'largest accepted request body'),
   EXAM_PASS_MARK: Int(0, 100, 60, 'qualification exam pass mark'),
-  CERTIFICATE_VALIDITY_YEARS: Int(1, 20, 5, 'a certificate is valid this many years from issue')
+  CERTIFICATE_VALIDITY_YEARS: Int(1, 20, 5, 'a certificate is valid this many years from issue'),
+  IDEMPOTENCY_TTL_HOURS: Int(1, 24 * 30, 24, 'an Idempotency-Key and its stored answer are kept this many hours'),
+  TRAINING_RULES: Type.Array(TrainingRuleSchema, {
+    minItems: 1,
+    maxItems: 100,
+    default: DEFAULT_TRAINING_RULES,
+    description: 'JSON array of training rules (version, effectiveFrom, publicLawHours, professionalHours, proRateJoiners); default 30 + 30 学时 from 2023'
+  }),
+  // Hardening (src/plugins/hardening.ts, src/security/).
+  PUBLIC_BASE_URL: Type.String({ format: 'uri', pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$', default: 'http://127.0.0.1:3000', description: 'the address the public reaches this service at: QR codes encode PUBLIC_BASE_URL/verify/{number}' }),
+  TRUST_PROXY: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z.:/, ]+$', description: 'reverse proxies whose X-Forwarded-For is believed: their addresses or CIDRs, comma-separated (or loopback); unset: none, the peer address is the client (rate limits are per client address)' })),
+  RATE_LIMIT_VERIFY_PER_MINUTE: Int(1, 1000000, 120, 'public verification requests (/v1/verify, /verify) a client IP may make per minute'),
+  RATE_LIMIT_TOKEN_PER_MINUTE: Int(1, 1000000, 20, 'token requests per minute, per client IP and per username or client_id'),
+  LOGIN_MAX_FAILURES: Int(1, 1000, 5, 'failed sign-ins of one username or client_id within LOGIN_FAILURE_WINDOW_SECONDS that lock it'),
+  LOGIN_FAILURE_WINDOW_SECONDS: Int(1, 86400, 900, 'the window failed sign-ins are counted in'),
+  LOGIN_LOCKOUT_SECONDS: Int(1, 86400, 60, 'the first lockout; each further one doubles, up to LOGIN_LOCKOUT_MAX_SECONDS; a successful sign-in resets'),
+  LOGIN_LOCKOUT_MAX_SECONDS: Int(1, 7 * 86400, 3600, 'the longest lockout'),
+  MAX_HEADER_BYTES: Int(1024, 65536, 16384, 'largest request line plus headers (bigger: 431)'),
+  ID_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^\\s*[A-Za-z0-9+/]{43}=\\s*$', description: 'base64 of 32 random bytes (openssl rand -base64 32) sealing ID numbers at rest; default: id-encryption.key generated beside the database' }))
 }, { additionalProperties: false })
 
 export type Config = Static<typeof ConfigSchema>
@@ -42,12 +76,19 @@ export type ConfigResult = { ok: true, config: Config } | { ok: false, errors: s
  *  Returns every problem at once, each naming its variable. */
 export function loadConfig (env: Record<string, string | undefined>): ConfigResult {
   const raw: Record<string, unknown> = {}
+  const unparsed: string[] = []
   for (const key of Object.keys(ConfigSchema.properties)) {
     const v = env[key]
-    if (v !== undefined && v !== '') raw[key] = v
+    if (v === undefined || v === '') continue
+    if (!JSON_SETTINGS.has(key)) raw[key] = v
+    else {
+      try { raw[key] = JSON.parse(v) } catch { unparsed.push(`${key}: not valid JSON`) }
+    }
   }
-  if (validate(raw)) {
+  if (validate(raw) && unparsed.length === 0) {
     const config = raw as Config
+    const rules = trainingRuleErrors(config.TRAINING_RULES)
+    if (rules.length > 0) return { ok: false, errors: rules }
     const external = [config.AUTH_JWKS_URL, config.AUTH_ISSUER, config.AUTH_AUDIENCE].filter(Boolean).length
     if (external !== 0 && external !== 3) {
       return { ok: false, errors: ['AUTH_JWKS_URL, AUTH_ISSUER and AUTH_AUDIENCE go together: set all three or none'] }
@@ -59,7 +100,19 @@ export function loadConfig (env: Record<string, string | undefined>): ConfigResu
     const allowed = e.keyword === 'anyOf' ? ` (one of ${describeChoices(name)})` : ''
     return `${name}: ${e.message ?? 'invalid'}${allowed}`
   })
-  return { ok: false, errors: [...new Set(errors)].filter((e) => !e.includes('must be equal to constant')) }
+  return { ok: false, errors: [...unparsed, ...new Set(errors)].filter((e) => !e.includes('must be equal to constant')) }
+}
+
+// What the schema cannot say: hours must be whole units (one decimal) and versions unique.
+function trainingRuleErrors (rules: Config['TRAINING_RULES']): string[] {
+  const errors: string[] = []
+  rules.forEach((r, i) => {
+    for (const key of ['publicLawHours', 'professionalHours'] as const) {
+      if (!hoursToUnits(r[key]).ok) errors.push(`TRAINING_RULES/${i}/${key}: must have at most one decimal place`)
+    }
+  })
+  if (new Set(rules.map((r) => r.version)).size !== rules.length) errors.push('TRAINING_RULES: each version must be unique')
+  return errors
 }
 
 function describeChoices (name: string): string {
@@ -69,7 +122,9 @@ function describeChoices (name: string): string {
 
 /** A config for tests and tools: defaults, an in-memory database, quiet logs, plus overrides. */
 export function testConfig (overrides: Partial<Config> = {}): Config {
-  const r = loadConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent' })
+  // Rate limits out of the way: tests log in and verify far more often than a person would;
+  // the tests of the limits set their own.
+  const r = loadConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', RATE_LIMIT_VERIFY_PER_MINUTE: '1000000', RATE_LIMIT_TOKEN_PER_MINUTE: '1000000' })
   if (!r.ok) throw new Error(r.errors.join('; '))
   return { ...r.config, ...overrides }
 }

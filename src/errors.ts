@@ -74,7 +74,11 @@ export const ERRORS = {
   PRECONDITION_FAILED: { status: 412, title: 'The resource changed since you read it / 数据已被他人修改，请重新读取' },
   PRECONDITION_REQUIRED: { status: 428, title: 'If-Match header required / 需要提供 If-Match 请求头' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with another body / 幂等键已用于不同请求' },
-  IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'The first request with this key is still running / 相同幂等键的请求仍在处理' }
+  IDEMPOTENCY_IN_PROGRESS: { status: 409, title: 'The first request with this key is still running / 相同幂等键的请求仍在处理' },
+
+  // bulk imports
+  IMPORT_REJECTED: { status: 422, title: 'Rows failed: nothing was imported / 存在错误行，未导入任何数据' },
+  IMPORT_INCOMPLETE: { status: 409, title: 'Data changed during the import: it stopped part way / 导入期间数据发生变化，导入未全部完成' }
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -1,5 +1,7 @@
 // Log settings: JSON lines with the request id; secrets and personal data never reach them.
 import type { FastifyServerOptions } from 'fastify'
+import { stdSerializers } from 'pino'
+import { maskIdNumber, maskPhone } from './domain/identity.js'
 
 // pino redaction paths: headers that carry credentials, and any body or object field that
 // carries a password, secret or ID number, wherever it is logged.
@@ -9,10 +11,67 @@ export const REDACT = [
   'body.password', 'body.client_secret', 'body.idNumber'
 ]
 
+// Query parameters whose value is never logged, whatever it looks like.
+const SECRET_PARAM = /^(?:id_?number|id_?card|phone|mobile|password|client_secret|secret|token|access_token)$/i
+// Anything shaped like an ID number (17 digits + check character), anywhere in a text.
+const ID_NUMBER_SHAPE = /\d{17}[\dXx]/g
+// A mainland mobile number standing alone (not part of a longer digit run such as a certificate number).
+const MOBILE_SHAPE = /(?<!\d)1[3-9]\d{9}(?!\d)/g
+
+/** Returns the text with ID-number-shaped runs and mobile numbers masked. */
+export function scrubText (s: string): string {
+  return s.replace(ID_NUMBER_SHAPE, (m) => maskIdNumber(m)).replace(MOBILE_SHAPE, (m) => maskPhone(m))
+}
+
+/**
+ * Returns the URL as it may be logged. The API never takes personal data in a URL, but callers
+ * make mistakes (an ID number typed into the public check, `?idNumber=` on a list): the request
+ * line must not carry them into the log. Sensitive query parameters lose their value; ID-number
+ * and mobile-number shapes anywhere in the path or query are masked.
+ */
+export function scrubUrl (url: string): string {
+  const q = url.indexOf('?')
+  const path = q < 0 ? url : url.slice(0, q)
+  if (q < 0) return scrubText(path)
+  const query = url.slice(q + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=')
+    if (eq < 0) return pair
+    let name = pair.slice(0, eq)
+    try { name = decodeURIComponent(name) } catch { /* keep it raw */ }
+    return SECRET_PARAM.test(name) ? `${pair.slice(0, eq)}=[redacted]` : pair
+  }).join('&')
+  return scrubText(`${path}?${query}`)
+}
+
+interface LoggedRequest {
+  method: string
+  url: string
+  host?: string
+  ip?: string
+  socket?: { remotePort?: number | undefined } | null
+}
+
+export const serializers = {
+  // Fastify's request serializer, with the URL scrubbed.
+  req: (req: LoggedRequest) => ({
+    method: req.method,
+    url: scrubUrl(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort
+  }),
+  // An error's message or stack may quote input (a URL, a value): scrub them too.
+  err: (err: Error) => {
+    const out = stdSerializers.err(err)
+    return { ...out, message: scrubText(String(out.message)), stack: scrubText(String(out.stack)) }
+  }
+}
+
 export function loggerOptions (level: string, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
     level,
     redact: { paths: REDACT, censor: '[redacted]' },
+    serializers,
     ...(stream ? { stream } : {})
   }
 }

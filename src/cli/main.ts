@@ -3,12 +3,15 @@
 //   user passwd --username NAME [--password PW | stdin]
 //   user disable --username NAME
 //   client add --name NAME --role ROLE [--agency ID]      (prints client_id and client_secret once)
-// Exit codes: 0 done, 1 refused (the message says why), 2 bad usage.
+//   audit verify                                           (checks the audit hash chain)
+//   backup FILE [--force]                                  (online copy while the server serves)
+// Exit codes: 0 done, 1 refused or broken (the message says why), 2 bad usage.
 import { parseArgs } from 'node:util'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { loadConfig } from '../config.js'
 import { openDatabase } from '../db/open.js'
 import { RegistryError } from '../errors.js'
+import { auditVerify, backupDatabase, backupTargetExists } from './integrity.js'
 import { accountsService } from '../modules/accounts/service.js'
 import { userRepository } from '../modules/accounts/repository.js'
 import { systemActor } from '../modules/audit/repository.js'
@@ -19,6 +22,8 @@ const USAGE = `usage: npm run cli -- <command> [options]
   user passwd --username NAME [--password PW]
   user disable --username NAME
   client add --name NAME --role ROLE [--agency ID]
+  audit verify                  check the audit trail's hash chain (1: names the first broken event)
+  backup FILE [--force]         online backup to FILE, checked with PRAGMA integrity_check
 Without --password the password is read from standard input.
 Settings come from the same environment variables as the server (DATABASE_PATH …).`
 
@@ -42,6 +47,7 @@ async function run (argv: string[]): Promise<number> {
       role: { type: 'string' },
       agency: { type: 'string' },
       name: { type: 'string' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
     }
   })
@@ -49,6 +55,7 @@ async function run (argv: string[]): Promise<number> {
   if (values.help || !noun) { process.stdout.write(USAGE + '\n'); return values.help ? 0 : 2 }
   const cfg = loadConfig(process.env)
   if (!cfg.ok) throw new Usage(cfg.errors.join('; '))
+  if (noun === 'audit' || noun === 'backup') return integrity(cfg.config.DATABASE_PATH, positionals, values.force ?? false)
   const store = openDatabase(cfg.config.DATABASE_PATH)
   const accounts = accountsService({ store, config: cfg.config, clock: () => new Date() })
   const actor = systemActor('cli')
@@ -80,6 +87,23 @@ async function run (argv: string[]): Promise<number> {
   } finally {
     store.close()
   }
+}
+
+// The data-safety commands open the database themselves, read-only.
+async function integrity (databasePath: string, [noun, arg, extra]: string[], force: boolean): Promise<number> {
+  if (databasePath === ':memory:' || !existsSync(databasePath)) throw new Usage(`no database at ${databasePath} (set DATABASE_PATH)`)
+  let outcome
+  if (noun === 'audit') {
+    if (arg !== 'verify' || extra !== undefined) throw new Usage(`unknown command: audit ${arg ?? ''}`.trim())
+    outcome = auditVerify(databasePath)
+  } else {
+    if (!arg || extra !== undefined) throw new Usage('backup takes one FILE')
+    if (backupTargetExists(arg) && !force) throw new Usage(`${arg} exists; choose another name or give --force`)
+    outcome = await backupDatabase(databasePath, arg)
+  }
+  const out = outcome.code === 0 ? process.stdout : process.stderr
+  out.write(outcome.message + '\n')
+  return outcome.code
 }
 
 run(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err: unknown) => {

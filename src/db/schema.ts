@@ -1,7 +1,7 @@
 // The drizzle schema: camelCase keys over snake_case columns. Only repositories and db/ import
 // drizzle. Booleans are 0/1 integers, dates are 'YYYY-MM-DD' text, timestamps RFC 3339 text.
 import { sql } from 'drizzle-orm'
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 
 const createdAt = () => text('created_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`)
 const flag = (name: string) => integer(name, { mode: 'boolean' }).notNull().default(false)
@@ -182,8 +182,20 @@ export const auditEvents = sqliteTable('audit_events', {
   entityId: text('entity_id').notNull(),
   action: text('action').notNull(),
   before: text('before'),
-  after: text('after')
-}, (t) => [index('audit_events_entity_ix').on(t.entity, t.entityId)])
+  after: text('after'),
+  // The agency the change concerns (and, for a transfer, the one it left): auditors read
+  // within their scope. Null: registry-wide (exam sessions, admin accounts).
+  agencyId: integer('agency_id'),
+  priorAgencyId: integer('prior_agency_id'),
+  // Hash chain: hash = sha256(canonical fields + prev_hash). Null only on events written
+  // before the chain existed (a prefix); `npm run cli -- audit verify` checks it.
+  prevHash: text('prev_hash'),
+  hash: text('hash')
+}, (t) => [
+  index('audit_events_entity_ix').on(t.entity, t.entityId),
+  index('audit_events_actor_ix').on(t.actor),
+  index('audit_events_at_ix').on(t.at)
+])
 
 // Training (rule 3). A training is a course or session; every credit an officer earns is one
 // row of training_records: an attendance of a training, or an external training with its
@@ -238,3 +250,44 @@ export const trainingTotals = sqliteTable('training_totals', {
   publicLawUnits: integer('public_law_units').notNull().default(0),
   professionalUnits: integer('professional_units').notNull().default(0)
 }, (t) => [primaryKey({ columns: [t.officerId, t.year] }), index('training_totals_year_ix').on(t.year, t.officerId)])
+
+// Idempotency-Key reservations and the answers stored for them (src/plugins/idempotency.ts).
+// Keys are per caller; a 'running' row whose lease passed was abandoned by a dead process.
+export const idempotencyKeys = sqliteTable('idempotency_keys', {
+  principal: text('principal').notNull(),
+  key: text('key').notNull(),
+  requestHash: text('request_hash').notNull(),
+  state: text('state', { enum: ['running', 'done'] }).notNull(),
+  token: text('token').notNull(),
+  leaseUntil: text('lease_until').notNull(),
+  statusCode: integer('status_code'),
+  headers: text('headers', { mode: 'json' }).$type<Record<string, string>>(),
+  body: blob('body', { mode: 'buffer' }),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at').notNull()
+}, (t) => [primaryKey({ columns: [t.principal, t.key] }), index('idempotency_keys_expiry_ix').on(t.expiresAt)])
+
+// The change feed (GET /v1/events): domain events projected from audit events by appendAudit,
+// in the same transaction. One audit event may give several (an attendance list: one per
+// officer). The id is the feed's order and cursor.
+export const domainEvents = sqliteTable('domain_events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  auditEventId: integer('audit_event_id').notNull().references(() => auditEvents.id),
+  type: text('type').notNull(),
+  subject: text('subject').notNull(),
+  agencyId: integer('agency_id').notNull(),
+  priorAgencyId: integer('prior_agency_id'),
+  time: text('time').notNull(),
+  data: text('data').notNull()
+}, (t) => [
+  index('domain_events_agency_ix').on(t.agencyId, t.id),
+  index('domain_events_prior_agency_ix').on(t.priorAgencyId, t.id)
+])
+
+// Blind index of officers' ID numbers (src/security/id-numbers.ts). officers.id_number holds the
+// number sealed with AES-256-GCM; this keyed HMAC of it gives exact lookup and keeps the number
+// unique across the registry without storing it in clear.
+export const officerIdIndex = sqliteTable('officer_id_index', {
+  officerId: integer('officer_id').primaryKey().references(() => officers.id),
+  digest: text('digest').notNull()
+}, (t) => [uniqueIndex('officer_id_index_digest_uq').on(t.digest)])

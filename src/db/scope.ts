@@ -1,21 +1,39 @@
 // Scope in SQL: the one helper every repository uses to keep a caller inside its agencies.
-import { inArray, like, type SQL, type Column } from 'drizzle-orm'
+import { and, eq, gte, lt, sql, type SQL, type Column } from 'drizzle-orm'
 import type { Db } from './open.js'
 import { agencies } from './schema.js'
 import type { Principal, Scope } from '../security/roles.js'
 
-/** The scope a principal reaches: admin everything; everyone else their agency's subtree
- *  (empty when that agency does not exist, so they see nothing). */
-export function loadScope (db: Db, principal: Principal): Scope {
-  if (principal.role === 'admin' || principal.agencyId === null) return { all: true }
-  const root = db.select({ path: agencies.path }).from(agencies).where(inArray(agencies.id, [principal.agencyId])).get()
-  const ids = root
-    ? db.select({ id: agencies.id }).from(agencies).where(like(agencies.path, `${root.path}%`)).all().map((r) => r.id)
-    : []
-  return { all: false, rootAgencyId: principal.agencyId, agencyIds: ids }
+// A subtree is a range of materialised paths: '/1/7/' up to (not including) '/1/70' — '0'
+// is the character after '/' — so the path index answers it without a scan.
+function subtree (rootPath: string): SQL {
+  return and(gte(agencies.path, rootPath), lt(agencies.path, `${rootPath.slice(0, -1)}0`)) as SQL
 }
 
-/** A WHERE condition keeping `column` (an agency id) inside the scope; undefined for all. */
+/** The scope a principal reaches: admin everything; everyone else their agency's subtree
+ *  (empty when that agency does not exist, or when a non-admin carries no agency: fail closed).
+ *  Costs one primary-key read; the subtree's ids are read only if a caller asks for them. */
+export function loadScope (db: Db, principal: Principal): Scope {
+  if (principal.role === 'admin') return { all: true }
+  const rootAgencyId = principal.agencyId ?? 0
+  const root = db.select({ path: agencies.path }).from(agencies).where(eq(agencies.id, rootAgencyId)).get()
+  // A path no agency has: the subtree is empty.
+  const rootPath = root?.path ?? '/none/'
+  let ids: number[] | undefined
+  return {
+    all: false,
+    rootAgencyId,
+    rootPath,
+    get agencyIds () {
+      ids ??= db.select({ id: agencies.id }).from(agencies).where(subtree(rootPath)).all().map((r) => r.id)
+      return ids
+    }
+  }
+}
+
+/** A WHERE condition keeping `column` (an agency id) inside the scope; undefined for all.
+ *  The subtree is a sub-select on the path index, not a list of ids in the statement. */
 export function inScopeWhere (scope: Scope, column: Column): SQL | undefined {
-  return scope.all ? undefined : inArray(column, [...scope.agencyIds])
+  if (scope.all) return undefined
+  return sql`${column} in (select ${agencies.id} from ${agencies} where ${subtree(scope.rootPath)})`
 }

@@ -15,6 +15,10 @@ export type Access = 'public' | { readonly roles: readonly Role[] }
 
 declare module 'fastify' {
   interface FastifyContextConfig { access?: Access }
+  interface FastifyInstance {
+    /** Every route's declared access, by "METHOD /url" (for the docs and the route matrix test). */
+    readonly routeAccess: Map<string, Access>
+  }
   interface FastifyRequest {
     /** The verified caller; set on every non-public route before the handler runs. */
     actor: Actor
@@ -34,15 +38,16 @@ function bearer (request: FastifyRequest): string {
 
 export default fp(async function authPlugin (app: FastifyInstance, opts: { tokens: TokenService, store: DatabaseHandle }) {
   app.decorateRequest('actor', null as unknown as Actor)
+  const routeAccess = new Map<string, Access>()
+  app.decorate('routeAccess', routeAccess)
 
   app.addHook('onRoute', (route) => {
     const url = route.url ?? route.path
-    if (route.config?.access) return
-    if (PUBLIC_PREFIXES.some((p) => url.startsWith(p))) {
+    if (!route.config?.access) {
+      if (!PUBLIC_PREFIXES.some((p) => url.startsWith(p))) throw new Error(`route ${String(route.method)} ${url} declares no config.access`)
       route.config = { ...route.config, access: 'public' }
-      return
     }
-    throw new Error(`route ${String(route.method)} ${url} declares no config.access`)
+    for (const method of [route.method].flat()) routeAccess.set(`${method} ${url}`, route.config.access as Access)
   })
 
   app.addHook('onRequest', async (request) => {

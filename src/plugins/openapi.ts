@@ -13,7 +13,12 @@ export const TAGS = [
   { name: 'exams', description: '资格考试 Qualification exams and results' },
   { name: 'certificates', description: '行政执法证件 Enforcement certificates: issue, suspend, reinstate, revoke, cancel, recall' },
   { name: 'verify', description: '公众验证 Public verification of a certificate (no login)' },
+  { name: 'training', description: '培训学时 Training: courses, bulk attendances, external records and each officer\'s yearly 学时 (30 + 30)' },
+  { name: 'reports', description: '报表 Reports: training compliance for every officer in scope, as JSON, CSV or xlsx' },
   { name: 'assessments', description: '年度考核 Annual assessments' },
+  { name: 'audit', description: '审计记录 Audit trail: every change, who, when, before and after; append-only and hash-chained' },
+  { name: 'events', description: '变更事件流 Change feed: domain events as CloudEvents, polled with a cursor by systems that cannot receive webhooks' },
+  { name: 'imports', description: '批量导入 Bulk imports from HR systems: JSON, NDJSON or CSV (UTF-8 or GBK), a result per row' },
   { name: 'health', description: '运行状态 Liveness and readiness' }
 ]
 
@@ -52,6 +57,12 @@ export default fp(async function openapiPlugin (app: FastifyInstance) {
         }
       },
       security: [{ oauth2: [] }, { bearer: [] }]
+    },
+    // Each operation says which roles may call it, so a clerk can tell from the page alone.
+    transform: ({ schema, url, route }) => {
+      const access = route.config?.access
+      if (!schema || !access || access === 'public' || !schema.description) return { schema, url }
+      return { schema: { ...schema, description: `${schema.description}\n\n**角色 Roles:** ${access.roles.join(', ')}` }, url }
     }
   })
   await app.register(swaggerUi, {

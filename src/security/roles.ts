@@ -14,7 +14,14 @@ export interface Principal {
 /** What a caller can see: every agency, or an agency and all below it. */
 export type Scope =
   | { readonly all: true }
-  | { readonly all: false, readonly rootAgencyId: number, readonly agencyIds: readonly number[] }
+  | {
+    readonly all: false
+    readonly rootAgencyId: number
+    /** The root agency's materialised path ('/1/7/'); the subtree is every path below it. */
+    readonly rootPath: string
+    /** The subtree's ids, read on first use (prefer inScopeWhere in SQL). */
+    readonly agencyIds: readonly number[]
+  }
 
 /** The caller as services see it: who, in what scope, for audit under which request. */
 export interface Actor {

@@ -66,6 +66,15 @@ export async function createTokenService (config: Config): Promise<TokenService>
     ? createRemoteJWKSet(new URL(config.AUTH_JWKS_URL), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000, timeoutDuration: 5000 })
     : null
 
+  // Verifying a signature costs far more than the request it guards, and HR systems reuse one
+  // token for many calls: a verified token is remembered until it expires (bounded, oldest out).
+  const verified = new Map<string, { principal: Principal, exp: number }>()
+  function remember (token: string, principal: Principal): void {
+    const exp = Number(decodeJwt(token).exp ?? 0)
+    if (verified.size >= 10_000) verified.delete(verified.keys().next().value as string)
+    verified.set(token, { principal, exp })
+  }
+
   return {
     jwks: { keys: [{ ...publicJwk, kid, alg: 'EdDSA', use: 'sig' }] },
 
@@ -83,35 +92,43 @@ export async function createTokenService (config: Config): Promise<TokenService>
     },
 
     async verify (token) {
-      let iss: unknown
-      try {
-        iss = decodeJwt(token).iss
-      } catch {
-        throw invalid('token is not a JWT')
-      }
-      try {
-        if (iss === config.TOKEN_ISSUER) {
-          const { payload } = await jwtVerify(token, publicKey, {
-            algorithms: ['EdDSA'], issuer: config.TOKEN_ISSUER, audience: config.TOKEN_AUDIENCE, requiredClaims: ['exp', 'iat', 'sub']
-          })
-          const via = payload.via === 'client' ? 'client' : 'user'
-          return principalFrom(payload, via)
-        }
-        if (external && iss === config.AUTH_ISSUER) {
-          const { payload } = await jwtVerify(token, external, {
-            // Asymmetric algorithms only: an HS256 token "signed" with a public key is refused.
-            algorithms: ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'],
-            issuer: config.AUTH_ISSUER,
-            audience: config.AUTH_AUDIENCE,
-            requiredClaims: ['exp', 'sub']
-          })
-          return principalFrom(payload, 'external')
-        }
-      } catch (err) {
-        if (err instanceof RegistryError) throw err
-        throw invalid(`token rejected: ${(err as { code?: string }).code ?? 'verification failed'}`)
-      }
-      throw invalid('token issuer is not trusted')
+      const hit = verified.get(token)
+      if (hit && hit.exp > Date.now() / 1000) return hit.principal
+      const principal = await verifyUncached(token)
+      remember(token, principal)
+      return principal
     }
+  }
+
+  async function verifyUncached (token: string): Promise<Principal> {
+    let iss: unknown
+    try {
+      iss = decodeJwt(token).iss
+    } catch {
+      throw invalid('token is not a JWT')
+    }
+    try {
+      if (iss === config.TOKEN_ISSUER) {
+        const { payload } = await jwtVerify(token, publicKey, {
+          algorithms: ['EdDSA'], issuer: config.TOKEN_ISSUER, audience: config.TOKEN_AUDIENCE, requiredClaims: ['exp', 'iat', 'sub']
+        })
+        const via = payload.via === 'client' ? 'client' : 'user'
+        return principalFrom(payload, via)
+      }
+      if (external && iss === config.AUTH_ISSUER) {
+        const { payload } = await jwtVerify(token, external, {
+          // Asymmetric algorithms only: an HS256 token "signed" with a public key is refused.
+          algorithms: ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'],
+          issuer: config.AUTH_ISSUER,
+          audience: config.AUTH_AUDIENCE,
+          requiredClaims: ['exp', 'sub']
+        })
+        return principalFrom(payload, 'external')
+      }
+    } catch (err) {
+      if (err instanceof RegistryError) throw err
+      throw invalid(`token rejected: ${(err as { code?: string }).code ?? 'verification failed'}`)
+    }
+    throw invalid('token issuer is not trusted')
   }
 }

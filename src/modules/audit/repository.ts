@@ -1,8 +1,17 @@
 // The audit trail: every change appends who, when, what, before and after, inside the same
 // transaction as the change itself (a rolled-back change leaves no audit event either).
+// Each event is chained to the one before by hash (chain.ts); the table is append-only
+// (triggers refuse UPDATE and DELETE); and the change feed's domain events are projected from
+// it in the same transaction.
+import { and, asc, desc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
+import type Database from 'better-sqlite3'
 import type { Db } from '../../db/open.js'
-import { auditEvents } from '../../db/schema.js'
-import type { Actor } from '../../security/roles.js'
+import { auditEvents, certificates, officers, trainings } from '../../db/schema.js'
+import type { Actor, Scope } from '../../security/roles.js'
+import { eventRepository } from '../events/repository.js'
+import { projectEvents } from '../events/projection.js'
+import { eventHash, GENESIS, type StoredEvent } from './chain.js'
+import { maskPersonalData } from '../../security/personal-data.js'
 
 export interface AuditEntry {
   readonly entity: string
@@ -12,9 +21,52 @@ export interface AuditEntry {
   readonly after?: unknown
 }
 
-/** Appends one audit event; call it inside the write transaction of the change. */
-export function appendAudit (db: Db, actor: Actor | SystemActor, at: Date, entry: AuditEntry): void {
-  db.insert(auditEvents).values({
+export type AuditRow = typeof auditEvents.$inferSelect
+
+type Obj = Record<string, unknown>
+const asObj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Obj : {})
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined)
+
+/** The agency a change concerns (for scope): the entity's own agencyId, else that of the officer,
+ *  certificate or training it refers to; and, when it moved, the agency it left. Null: none
+ *  (exam sessions, admin accounts, trainings open to every agency). */
+function concernedAgencies (db: Db, entry: AuditEntry): { agencyId: number | null, priorAgencyId: number | null } {
+  const before = asObj(entry.before)
+  const after = asObj(entry.after)
+  const pick = (k: string) => num(after[k]) ?? num(before[k])
+  let agencyId: number | undefined
+  if (entry.entity === 'agency') agencyId = Number(entry.entityId)
+  agencyId ??= pick('agencyId')
+  const officerId = agencyId === undefined ? pick('officerId') : undefined
+  if (officerId !== undefined) agencyId = db.select({ a: officers.agencyId }).from(officers).where(eq(officers.id, officerId)).get()?.a
+  const certificateId = agencyId === undefined ? pick('certificateId') : undefined
+  if (certificateId !== undefined) agencyId = db.select({ a: certificates.agencyId }).from(certificates).where(eq(certificates.id, certificateId)).get()?.a
+  if (agencyId === undefined && entry.entity === 'training') {
+    agencyId = db.select({ a: trainings.agencyId }).from(trainings).where(eq(trainings.id, Number(entry.entityId))).get()?.a ?? undefined
+  }
+  const prior = num(before.agencyId)
+  return { agencyId: agencyId ?? null, priorAgencyId: prior !== undefined && prior !== agencyId ? prior : null }
+}
+
+// appendAudit runs on every change (50,000 times in a large import): its two fixed statements
+// are prepared once per connection.
+const statements = new WeakMap<Db, ReturnType<typeof prepare>>()
+const COLUMNS = ['at', 'actor', 'role', 'requestId', 'entity', 'entityId', 'action', 'before', 'after', 'agencyId', 'priorAgencyId', 'prevHash', 'hash'] as const
+function prepare (db: Db) {
+  const values = Object.fromEntries(COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as typeof auditEvents.$inferInsert
+  return {
+    tailHash: db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).prepare(),
+    insert: db.insert(auditEvents).values(values).returning({ id: auditEvents.id }).prepare()
+  }
+}
+const prepared = (db: Db) => statements.get(db) ?? statements.set(db, prepare(db)).get(db) as ReturnType<typeof prepare>
+
+/** Appends one audit event, chained to the last, and the change feed's events it gives; call it
+ *  inside the write transaction of the change (which serialises appends, so the chain is linear). */
+export function appendAudit (db: Db, actor: Actor | SystemActor, at: Date, given: AuditEntry): void {
+  // ID numbers go into the trail (and the feed projected from it) masked: it is append-only.
+  const entry = maskPersonalData(given)
+  const fields = {
     at: at.toISOString(),
     actor: actor.principal.sub,
     role: actor.principal.role,
@@ -23,8 +75,14 @@ export function appendAudit (db: Db, actor: Actor | SystemActor, at: Date, entry
     entityId: String(entry.entityId),
     action: entry.action,
     before: entry.before === undefined ? null : JSON.stringify(entry.before),
-    after: entry.after === undefined ? null : JSON.stringify(entry.after)
-  }).run()
+    after: entry.after === undefined ? null : JSON.stringify(entry.after),
+    ...concernedAgencies(db, entry)
+  }
+  const q = prepared(db)
+  const prevHash = q.tailHash.get()?.hash ?? GENESIS
+  const row = q.insert.get({ ...fields, prevHash, hash: eventHash(fields, prevHash) }) as { id: number }
+  const drafts = projectEvents({ entity: entry.entity, entityId: fields.entityId, action: entry.action, before: entry.before, after: entry.after })
+  eventRepository.append(db, { id: row.id, at: fields.at, agencyId: fields.agencyId, priorAgencyId: fields.priorAgencyId }, drafts)
 }
 
 /** The service itself (first start, CLI), acting as admin with no request. */
@@ -35,4 +93,37 @@ export interface SystemActor {
 
 export function systemActor (what: string): SystemActor {
   return { principal: { sub: `system:${what}`, role: 'admin' }, requestId: what }
+}
+
+export interface AuditFilter {
+  entity?: string | undefined
+  entityId?: string | undefined
+  actor?: string | undefined
+  /** Inclusive lower and exclusive upper bound, as stored (UTC, toISOString). */
+  from?: string | undefined
+  to?: string | undefined
+}
+
+export const auditRepository = {
+  /** Events in id order; a scoped caller sees those concerning an agency in scope. */
+  list (db: Db, scope: Scope, f: AuditFilter, afterId: number, limit: number): AuditRow[] {
+    const where: Array<SQL | undefined> = [gt(auditEvents.id, afterId)]
+    if (!scope.all) where.push(or(inArray(auditEvents.agencyId, [...scope.agencyIds]), inArray(auditEvents.priorAgencyId, [...scope.agencyIds])))
+    if (f.entity) where.push(eq(auditEvents.entity, f.entity))
+    if (f.entityId) where.push(eq(auditEvents.entityId, f.entityId))
+    if (f.actor) where.push(eq(auditEvents.actor, f.actor))
+    if (f.from) where.push(gte(auditEvents.at, f.from))
+    if (f.to) where.push(lt(auditEvents.at, f.to))
+    return db.select().from(auditEvents).where(and(...where)).orderBy(asc(auditEvents.id)).limit(limit).all()
+  },
+
+  /** Every event in id order, streamed (the chain can be millions of rows). */
+  iterateAll (sqlite: Database.Database): IterableIterator<StoredEvent> {
+    return sqlite.prepare(`select id, at, actor, role, request_id as requestId, entity, entity_id as entityId, action, before, after,
+      agency_id as agencyId, prior_agency_id as priorAgencyId, prev_hash as prevHash, hash from audit_events order by id`).iterate() as IterableIterator<StoredEvent>
+  },
+
+  /** The highest id SQLite ever assigned (it never reuses one), 0 when none. */
+  lastAssignedId: (db: Db): number =>
+    db.get<{ seq: number } | undefined>(sql`select seq from sqlite_sequence where name = 'audit_events'`)?.seq ?? 0
 }

@@ -1,16 +1,22 @@
-// GET /v1/verify/{number}: the public check of a certificate shown in the street (扫码验证).
-// No token; nothing personal beyond a masked name.
+// The public check of a certificate shown in the street (扫码验证): GET /v1/verify/{number} for
+// programs, GET /verify/{number} as a page for the phone that scanned the card's QR code, and
+// the QR code itself (GET /v1/certificates/{id}/qr.svg). No token for the first two; nothing
+// personal beyond a masked name. Both are rate-limited per client (src/plugins/hardening.ts).
 import { Type } from 'typebox'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import QRCode from 'qrcode'
 import { checkCertificateNumber, normalizeCertificateNumber } from '../../domain/certificate-number.js'
 import { effectiveStatus, isValid } from '../../domain/certificates.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import { maskName } from '../../domain/identity.js'
-import { fail } from '../../errors.js'
-import { IsoDate, StringEnum, Timestamp, problems } from '../../http/schemas.js'
+import { fail, RegistryError } from '../../errors.js'
+import { IdParams, IsoDate, Problem, StringEnum, Timestamp, problems } from '../../http/schemas.js'
+import { ACCESS } from '../../security/roles.js'
 import type { DatabaseHandle } from '../../db/open.js'
 import type { Clock } from '../context.js'
 import { certificateRepository } from '../certificates/repository.js'
+import { PAGE_CSP, renderProblemPage, renderVerificationPage, type ProblemPageKind } from './page.js'
 
 export const STATUS_LABELS = { active: '有效', suspended: '已暂扣', revoked: '已吊销', cancelled: '已注销', expired: '已过期' } as const
 
@@ -46,7 +52,31 @@ export function verifyCertificate (store: DatabaseHandle, clock: Clock, raw: str
   }
 }
 
-export const verifyRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, clock: Clock }> = async (app, { store, clock }) => {
+/** The address a certificate's QR code encodes: the verification page, nothing personal. */
+export function verificationUrl (publicBaseUrl: string, number: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/verify/${encodeURIComponent(number)}`
+}
+
+function sendPage (reply: FastifyReply, status: number, html: string) {
+  return reply.code(status).header('cache-control', 'no-store').header('content-security-policy', PAGE_CSP)
+    .type('text/html; charset=utf-8').send(html)
+}
+
+// The page's own answers (no such card, mistyped number) are always HTML. Anything else that
+// goes wrong (too many requests, a malformed URL) is a page for a browser, which asks for
+// text/html, and problem+json for every other client.
+function pageErrorHandler (error: FastifyError | RegistryError, request: FastifyRequest, reply: FastifyReply) {
+  if (!/\btext\/html\b/i.test(request.headers.accept ?? '')) throw error
+  const status = error instanceof RegistryError ? error.status : error.validation ? 400 : (error.statusCode ?? 500)
+  const kinds: Record<number, ProblemPageKind> = { 400: 'bad-request', 404: 'not-found', 429: 'rate-limited' }
+  if (status >= 500) request.log.error({ err: error }, 'verification page failed')
+  const retry = Number(reply.getHeader('retry-after')) || undefined
+  return sendPage(reply, status >= 500 ? 503 : status, renderProblemPage(kinds[status] ?? 'unavailable', '', retry))
+}
+
+const Html = (description: string) => ({ description, content: { 'text/html': { schema: Type.String() } } })
+
+export const verifyRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, clock: Clock, publicBaseUrl: string }> = async (app, { store, clock, publicBaseUrl }) => {
   app.get('/v1/verify/:number', {
     config: { access: 'public' },
     schema: {
@@ -62,5 +92,54 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, cl
   }, async (req, reply) => {
     reply.header('cache-control', 'no-store')
     return verifyCertificate(store, clock, req.params.number)
+  })
+
+  app.get('/verify/:number', {
+    config: { access: 'public' },
+    errorHandler: pageErrorHandler,
+    schema: {
+      tags: ['verify'],
+      operationId: 'verificationPage',
+      summary: '证件验证页面 Verification page',
+      security: [],
+      description: '扫描执法证件二维码打开的手机网页（中文，无需登录，不含脚本）：醒目显示有效、已暂扣、已吊销、已注销或已过期，以及执法单位、脱敏姓名、执法领域、有效期和查询时间（北京时间）。查无此证为 404、证号校验位不符为 400，均为中文网页。' +
+        ' The page a phone opens from the card\'s QR code (Chinese, no login, no script): the verdict in large type, the agency, masked name, domains, validity and the time of the check (Beijing time). An unknown number is a 404 page, a mistyped one a 400 page. Other errors are a page for browsers (Accept: text/html) and problem+json otherwise.',
+      params: Type.Object({ number: Type.String({ minLength: 1, maxLength: 64, description: '证号 certificate number' }) }),
+      response: {
+        200: Html('验证结果页面 the verification page'),
+        400: Html('证号有误 mistyped number'),
+        404: Html('查无此证 no such certificate'),
+        429: { description: '查询过于频繁 too many requests', content: { 'text/html': { schema: Type.String() }, 'application/problem+json': { schema: Problem } } },
+        500: { description: '服务内部错误 internal error', content: { 'application/problem+json': { schema: Problem } } },
+        503: Html('暂时无法查询 the check could not be made (for browsers)')
+      }
+    }
+  }, async (req, reply) => {
+    try {
+      return sendPage(reply, 200, renderVerificationPage(verifyCertificate(store, clock, req.params.number)))
+    } catch (err) {
+      if (!(err instanceof RegistryError) || (err.code !== 'NOT_FOUND' && err.code !== 'CERTIFICATE_NUMBER_INVALID')) throw err
+      return sendPage(reply, err.status, renderProblemPage(err.code === 'NOT_FOUND' ? 'not-found' : 'number-invalid', req.params.number))
+    }
+  })
+
+  app.get('/v1/certificates/:id/qr.svg', {
+    config: { access: ACCESS.read },
+    schema: {
+      tags: ['certificates'],
+      operationId: 'getCertificateQrCode',
+      summary: '证件二维码 Certificate QR code',
+      description: '印制在执法证件上的二维码（SVG），内容仅为公开验证页面的网址（PUBLIC_BASE_URL/verify/证号），不含任何个人信息。' +
+        ' The QR code printed on the card (SVG). It encodes only the public verification page\'s address (PUBLIC_BASE_URL/verify/{number}), nothing personal.',
+      params: IdParams,
+      response: { 200: { description: 'SVG 二维码 the QR code', content: { 'image/svg+xml': { schema: Type.String() } } }, ...problems(404) }
+    }
+  }, async (req, reply) => {
+    const cert = certificateRepository.findById(store.db, req.actor.scope, req.params.id) ?? fail('NOT_FOUND', `certificate ${req.params.id} not found`)
+    const svg = await QRCode.toString(verificationUrl(publicBaseUrl, cert.number), { type: 'svg', errorCorrectionLevel: 'M', margin: 4 })
+    return reply.type('image/svg+xml; charset=utf-8')
+      .header('content-disposition', `inline; filename="certificate-${cert.number}-qr.svg"`)
+      .header('cache-control', 'private, max-age=3600')
+      .send(svg)
   })
 }

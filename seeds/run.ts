@@ -1,0 +1,204 @@
+// Writes the planned city through the services, in date order, each call under the clock of
+// its own day, so every rule is checked and every change lands in the audit trail as it would
+// have on that day. The whole run is one outer transaction (the services' own transactions
+// become savepoints): all or nothing, and one sync to disk instead of a hundred thousand.
+import type { Config } from '../src/config.js'
+import type { DatabaseHandle } from '../src/db/open.js'
+import { addDays, compareDates, isoDate, shanghaiDate, type IsoDate } from '../src/domain/dates.js'
+import { agenciesService } from '../src/modules/agencies/service.js'
+import { assessmentsService } from '../src/modules/assessments/module.js'
+import { certificatesService } from '../src/modules/certificates/service.js'
+import { examsService } from '../src/modules/exams/module.js'
+import { officersService } from '../src/modules/officers/service.js'
+import { trainingService } from '../src/modules/training/service.js'
+import type { Actor } from '../src/security/roles.js'
+import { CITY, planCity, type AgencyPlan } from './city.js'
+import { seedCalendar, type SeedCalendar } from './calendar.js'
+import { assignRoles, planOfficers, type CertPlan, type OfficerPlan } from './officers.js'
+import { stream } from './random.js'
+import { withStatementCache } from './statement-cache.js'
+import { planTrainingYear, type TrainingYear } from './training.js'
+
+export interface SeedOptions {
+  /** The day the data is dated to (default: today in Shanghai). */
+  readonly today?: IsoDate
+  /** 1 = the full city (about 9,000 officers); 0.25 = a quarter of the people in a quarter of
+   *  the counties (the city level stays whole). */
+  readonly scale?: number
+}
+
+export interface SeedPlan {
+  readonly cal: SeedCalendar
+  readonly agencies: AgencyPlan[]
+  readonly officers: OfficerPlan[]
+  readonly training: TrainingYear[]
+  readonly unconfirmed: AgencyPlan[]
+  readonly shortOfReviewers: AgencyPlan[]
+}
+
+/** The whole city, decided in memory (deterministic for a given today and scale). */
+export function planSeed (config: Config, options: SeedOptions = {}): SeedPlan {
+  const today = options.today ?? shanghaiDate(new Date())
+  const scale = options.scale ?? 1
+  // A smaller demo keeps the city level and drops counties, so agencies shrink with people.
+  const agencies = planCity(stream('city'), Math.round(9000 * scale), Math.max(1, Math.min(13, Math.round(13 * scale))))
+  const share = (n: number) => Math.max(2, Math.round(n * agencies.length / 558))
+  // About 2 % of the bodies have not been confirmed yet this year: small county offices and townships.
+  const pick = stream('unconfirmed')
+  const unconfirmed = pick.shuffle(agencies.filter((a) => a.level !== 'city' && !a.name.endsWith('人民政府') && a.size <= 40)).slice(0, share(11))
+  const cal = seedCalendar(today, { passMark: config.EXAM_PASS_MARK, validityYears: config.CERTIFICATE_VALIDITY_YEARS, unconfirmed: new Set(unconfirmed.map((a) => a.index)) })
+  const officers = planOfficers(stream('officers'), agencies, cal)
+  const shortOfReviewers = assignRoles(stream('roles'), officers, agencies, share(8), Math.round(304 * scale))
+  const organisers = new Map<string, AgencyPlan>()
+  for (const a of agencies) {
+    const domain = a.domains[0] ?? ''
+    if (a.level === 'city' && a.name.includes('综合行政执法支队')) organisers.set(a.group, a)
+    if (domain === '司法行政') {
+      const where = a.county?.code ?? 'city'
+      organisers.set(`司法行政:${where}`, a)
+      if (where === 'city') organisers.set('司法行政', a)
+    }
+  }
+  const training = [cal.year - 2, cal.year - 1, cal.year].map((y) =>
+    planTrainingYear(stream(`training-${y}`), y, officers, cal, organisers, y === cal.year ? 0.1 : 0.09))
+  return { cal, agencies, officers, training, unconfirmed, shortOfReviewers }
+}
+
+export const SEED_ACTOR: Actor = { principal: { sub: 'system:seed', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'seed' }
+
+/** The root body's USCC: its presence means the city is already seeded. */
+export const rootUscc = (plan: SeedPlan): string => (plan.agencies[0] as AgencyPlan).uscc
+
+interface Step { date: IsoDate, phase: number, seq: number, run: () => void }
+
+// Within one day: bodies, confirmations, people, exams, courses, attendance, card changes,
+// new cards (a renewal cancels the old card first), moves, recalls closed, assessments.
+const PHASE = { agency: 0, confirm: 1, register: 2, exam: 3, result: 4, training: 5, attend: 6, change: 7, issue: 8, move: 9, recall: 10, assess: 11 } as const
+
+/** Writes the plan through the services in one transaction; returns how many service calls. */
+export function writeSeed (store: DatabaseHandle, config: Config, plan: SeedPlan): number {
+  let now = new Date()
+  const ctx = { store: withStatementCache(store), config, clock: () => now }
+  const svc = {
+    agencies: agenciesService(ctx),
+    officers: officersService(ctx),
+    exams: examsService(ctx),
+    certificates: certificatesService(ctx),
+    training: trainingService(ctx),
+    assessments: assessmentsService(ctx)
+  }
+  const actor = SEED_ACTOR
+  const { cal } = plan
+  const steps: Step[] = []
+  const at = (date: IsoDate, phase: number, run: () => void) => { if (compareDates(date, cal.today) <= 0) steps.push({ date, phase, seq: steps.length, run }) }
+  const agencyId = new Map<AgencyPlan, number>()
+  const idOf = (a: AgencyPlan) => agencyId.get(a) ?? fail(`agency ${a.name} not created`)
+  const officerId = (o: OfficerPlan) => o.id ?? fail(`officer ${o.key} not registered`)
+  const certId = (c: CertPlan) => c.id ?? fail(`certificate of ${c.agency.name} not issued`)
+
+  for (const a of plan.agencies) {
+    at(cal.agenciesCreated, PHASE.agency, () => {
+      const parentId = a.parent === null ? null : idOf(plan.agencies[a.parent] as AgencyPlan)
+      agencyId.set(a, svc.agencies.create(actor, { name: a.name, uscc: a.uscc, kind: a.kind, level: a.level, parentId, regionCode: a.regionCode, domains: a.domains }).id)
+    })
+    for (const y of cal.confirmationYears) {
+      const date = cal.confirmedOn(a, y)
+      const announcer = a.county?.short ?? CITY.short
+      if (date) at(date, PHASE.confirm, () => svc.agencies.confirm(actor, idOf(a), { year: y, announcementNo: `${announcer}政公告〔${y}〕${a.level === 'township' ? 2 : 1}号`, date }))
+    }
+  }
+
+  const examIds: number[] = []
+  cal.sessions.forEach((date, i) => {
+    const half = Number(date.slice(5, 7)) < 7 ? '上' : '下'
+    at(addDays(date, -30), PHASE.exam, () => { examIds[i] = svc.exams.create(actor, { name: `${CITY.name}${date.slice(0, 4)}年${half}半年行政执法资格考试`, date }).id })
+  })
+
+  for (const o of plan.officers) {
+    at(o.registeredOn, PHASE.register, () => {
+      o.id = svc.officers.register(actor, {
+        name: o.name,
+        idNumber: o.idNumber,
+        agencyId: idOf(o.agency),
+        employeeNo: o.employeeNo,
+        phone: o.phone ?? undefined,
+        joinedOn: o.joinedOn,
+        auxiliary: o.auxiliary,
+        police: o.police,
+        legalReviewer: o.legalReviewer,
+        supervisor: o.supervisor
+      }).id
+    })
+    for (const e of o.exams) {
+      at(cal.sessions[e.session] as IsoDate, PHASE.result, () => svc.exams.recordResult(actor, examIds[e.session] ?? fail('exam missing'), { officerId: officerId(o), score: e.score }))
+    }
+    for (const c of o.certs) {
+      at(c.issuedOn, PHASE.issue, () => { c.id = svc.certificates.issue(actor, { officerId: officerId(o), agencyId: idOf(c.agency) }).id })
+      for (const e of c.events) {
+        at(e.date, PHASE.change, () => svc.certificates.change(actor, certId(c), e.action, { reason: e.reason, until: e.until }))
+        const recall = e.recall
+        if (recall) at(recall.date, PHASE.recall, () => svc.certificates.closeRecall(actor, certId(c), { outcome: recall.outcome, date: recall.date }))
+      }
+      const moved = c.moveRecall
+      if (moved) at(moved.date, PHASE.recall, () => svc.certificates.closeRecall(actor, certId(c), { outcome: moved.outcome, date: moved.date }))
+    }
+    const { transfer, departure } = o
+    if (transfer) at(transfer.date, PHASE.move, () => svc.officers.transfer(actor, officerId(o), { toAgencyId: idOf(transfer.to), date: transfer.date }))
+    if (departure) at(departure.date, PHASE.move, () => svc.officers.depart(actor, officerId(o), { reason: departure.reason, date: departure.date }))
+  }
+
+  for (const year of plan.training) {
+    for (const t of year.trainings) {
+      at(addDays(t.startDate, -14), PHASE.training, () => {
+        t.id = svc.training.createTraining(actor, {
+          title: t.title, category: t.category, hours: t.hours ?? null, minutes: t.minutes ?? null, startDate: t.startDate, endDate: t.endDate, mode: t.mode, provider: t.provider, agencyId: t.organiser ? idOf(t.organiser) : null
+        }).id
+      })
+      at(t.endDate, PHASE.attend, () => {
+        const r = svc.training.recordAttendances(actor, t.id ?? fail('training missing'), t.attendees.map(officerId).sort((a, b) => a - b))
+        if (r.rejected > 0) fail(`${t.title}: ${r.rejected} attendances refused`)
+      })
+    }
+    for (const e of year.externals) {
+      at(e.date, PHASE.attend, () => svc.training.recordExternal(actor, { officerId: officerId(e.officer), category: e.category, hours: e.hours, date: e.date, evidence: e.evidence, title: e.title, provider: e.provider }))
+    }
+  }
+
+  planAssessments(plan, (date, run) => at(date, PHASE.assess, run), (o, year, grade) => svc.assessments.record(actor, { officerId: officerId(o), year, grade }))
+
+  steps.sort((a, b) => a.date < b.date ? -1 : a.date > b.date ? 1 : a.phase - b.phase || a.seq - b.seq)
+  store.sqlite.transaction(() => {
+    let day = ''
+    let tick = 0
+    for (const s of steps) {
+      if (s.date !== day) { day = s.date; tick = 0 }
+      // 09:00 in Shanghai, a quarter of a second apart, so the audit trail keeps the order.
+      now = new Date(Date.parse(`${s.date}T01:00:00.000Z`) + 250 * tick++)
+      s.run()
+    }
+  })()
+  return steps.length
+}
+
+type Grade = 'excellent' | 'competent' | 'basically_competent' | 'incompetent'
+
+// 年度考核 for the last two closed years, recorded in January after each: everyone (not
+// auxiliary, not police) who served that whole year's last quarter and was still there at its end.
+function planAssessments (plan: SeedPlan, at: (date: IsoDate, run: () => void) => void, record: (o: OfficerPlan, year: number, grade: Grade) => void): void {
+  const rnd = stream('assessments')
+  const { year } = plan.cal
+  for (let y = year - 2; y < year; y++) {
+    for (const o of plan.officers) {
+      if (o.auxiliary || o.police || compareDates(o.joinedOn, isoDate(y, 9, 30)) > 0) continue
+      if (o.departure && compareDates(o.departure.date, isoDate(y + 1, 1, 1)) <= 0) continue
+      const date = isoDate(y + 1, 1, rnd.int(10, 28))
+      if (compareDates(o.registeredOn, date) > 0) continue
+      const grade = rnd.weighted<Grade>([['excellent', 15], ['competent', 80], ['basically_competent', 4], ['incompetent', 1]])
+      at(date, () => record(o, y, grade))
+    }
+  }
+}
+
+function fail (message: string): never {
+  throw new Error(`seed plan inconsistent: ${message}`)
+}

@@ -1,0 +1,138 @@
+// npm run flag-undertrained -- [--year 2026] [--as-of 2026-11-30] [--agency ID] [--format json|csv]
+//                               [--out FILE] [--fail-on-findings] [--db FILE]
+// The nightly check of rule 3: lists in-scope officers who are short of their 学时 (the year is
+// over: non_compliant) or behind the pace the year requires (at_risk), with their deficits.
+// Reads the database file directly and read-only (DATABASE_PATH, or --db), through the same
+// report service as GET /v1/reports/training-compliance, so the two never disagree.
+// Exit codes: 0 done, 1 failed (the message says why), 2 bad usage, 3 findings with --fail-on-findings.
+import { existsSync, createWriteStream } from 'node:fs'
+import { Readable, type Writable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { parseArgs } from 'node:util'
+import { loadConfig } from '../config.js'
+import { TRAINING_STATUSES, COMPLIANCE_COLUMNS } from '../modules/reports/schema.js'
+import { openDatabase } from '../db/open.js'
+import { isIsoDate } from '../domain/dates.js'
+import { isFinding } from '../domain/training.js'
+import { RegistryError } from '../errors.js'
+import { csvStream } from '../modules/reports/export.js'
+import { reportsService, type ComplianceRow } from '../modules/reports/service.js'
+import type { Actor } from '../security/roles.js'
+
+const USAGE = `usage: npm run flag-undertrained -- [options]
+  --year YYYY          training year (default: this year, Asia/Shanghai)
+  --as-of YYYY-MM-DD   evaluate as of this day (default: today)
+  --agency ID          only this agency and the agencies below it
+  --format json|csv    output format (default json)
+  --out FILE           write to FILE instead of standard output
+  --fail-on-findings   exit 3 when anyone is flagged
+  --db FILE            database file (default: DATABASE_PATH)
+Exit codes: 0 done, 1 failed, 2 bad usage, 3 findings with --fail-on-findings.`
+
+class Usage extends Error {}
+
+const ACTOR: Actor = {
+  principal: { sub: 'system:flag-undertrained', role: 'admin', agencyId: null, via: 'user' },
+  scope: { all: true },
+  requestId: 'flag-undertrained'
+}
+
+function options (argv: string[]) {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        year: { type: 'string' },
+        'as-of': { type: 'string' },
+        agency: { type: 'string' },
+        format: { type: 'string', default: 'json' },
+        out: { type: 'string' },
+        'fail-on-findings': { type: 'boolean', default: false },
+        db: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false }
+      }
+    }).values
+  } catch (err) {
+    throw new Usage(err instanceof Error ? err.message : String(err))
+  }
+  const whole = (name: string, v: string | undefined, min: number, max: number) => {
+    if (v === undefined) return undefined
+    const n = Number(v)
+    if (!/^\d+$/.test(v) || n < min || n > max) throw new Usage(`--${name} must be a whole number from ${min} to ${max}`)
+    return n
+  }
+  const asOf = parsed['as-of']
+  if (asOf !== undefined && !isIsoDate(asOf)) throw new Usage('--as-of must be a date YYYY-MM-DD')
+  if (parsed.format !== 'json' && parsed.format !== 'csv') throw new Usage('--format must be json or csv')
+  return {
+    help: parsed.help,
+    year: whole('year', parsed.year, 2000, 2100),
+    asOf,
+    agencyId: whole('agency', parsed.agency, 1, Number.MAX_SAFE_INTEGER),
+    format: parsed.format,
+    out: parsed.out,
+    failOnFindings: parsed['fail-on-findings'],
+    db: parsed.db
+  }
+}
+
+/** JSON document written a batch at a time: { year, asOf, ruleVersion, agencyId, findings: [...] }. */
+function * jsonChunks (head: Record<string, unknown>, batches: Iterable<ComplianceRow[]>) {
+  yield JSON.stringify(head).slice(0, -1) + ',"findings":['
+  let first = true
+  for (const batch of batches) {
+    const items = batch.map(({ id: _id, ...row }) => JSON.stringify(row)).join(',\n')
+    yield (first ? '\n' : ',\n') + items
+    first = false
+  }
+  yield '\n]}\n'
+}
+
+async function run (argv: string[]): Promise<number> {
+  const o = options(argv)
+  if (o.help) { process.stdout.write(USAGE + '\n'); return 0 }
+  const cfg = loadConfig(process.env)
+  if (!cfg.ok) throw new Usage(cfg.errors.join('; '))
+  const path = o.db ?? cfg.config.DATABASE_PATH
+  if (path === ':memory:' || !existsSync(path)) throw new Usage(`no database at ${path} (set DATABASE_PATH or --db)`)
+  const store = openDatabase(path, { readonly: true })
+  try {
+    const reports = reportsService({ store, config: cfg.config, clock: () => new Date() })
+    let report
+    try {
+      report = reports.trainingCompliance(ACTOR, { year: o.year, asOf: o.asOf, agencyId: o.agencyId, statuses: TRAINING_STATUSES.filter(isFinding) })
+    } catch (err) {
+      if (err instanceof RegistryError && err.code === 'AGENCY_OUT_OF_SCOPE') throw new Usage(`no agency ${o.agencyId ?? ''}`)
+      throw err
+    }
+    const counts: Record<string, number> = { at_risk: 0, non_compliant: 0 }
+    const counted = (function * () {
+      for (const batch of report.batches()) {
+        for (const r of batch) counts[r.status] = (counts[r.status] ?? 0) + 1
+        yield batch
+      }
+    })()
+    const body = o.format === 'csv'
+      ? csvStream(COMPLIANCE_COLUMNS, counted)
+      : Readable.from(jsonChunks({ year: report.year, asOf: report.asOf, ruleVersion: report.ruleVersion, agencyId: o.agencyId ?? null }, counted))
+    const sink: Writable = o.out === undefined ? process.stdout : createWriteStream(o.out)
+    await pipeline(body, sink, { end: o.out !== undefined })
+    const total = (counts.at_risk ?? 0) + (counts.non_compliant ?? 0)
+    process.stderr.write(`flag-undertrained: ${report.year} as of ${report.asOf}: ${total} flagged (${counts.non_compliant ?? 0} non_compliant, ${counts.at_risk ?? 0} at_risk)\n`)
+    return o.failOnFindings && total > 0 ? 3 : 0
+  } finally {
+    store.close()
+  }
+}
+
+run(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err: unknown) => {
+  if (err instanceof Usage) {
+    process.stderr.write(`${err.message}\n\n${USAGE}\n`)
+    process.exitCode = 2
+  } else {
+    process.stderr.write(`flag-undertrained failed: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.exitCode = 1
+  }
+})

@@ -1,0 +1,101 @@
+// Rule 3 around the arithmetic: who a year's requirement applies to on a given day, what
+// happens to each officer named in a bulk attendance, and how a record's 学时 were derived,
+// in words a clerk can check by hand.
+import { compareDates, endOfYear, type IsoDate } from './dates.js'
+import { evaluateTraining, inTrainingScope, type TrainingEvaluation, type TrainingRule, type TrainingStatus } from './compliance.js'
+import { formatHours, UNITS_PER_HOUR, type HoursRule } from './hours.js'
+
+export interface ServiceFacts {
+  status: 'active' | 'departed'
+  joinedOn: IsoDate | null
+  departedOn: IsoDate | null
+}
+
+/**
+ * Returns true when the officer was at their post on `date`: joined on or before it (an
+ * unknown joining date counts as always) and, if departed, left after it. The day of leaving
+ * is no longer a working day; a departure without a date counts as long ago.
+ */
+export function activeOn (f: ServiceFacts, date: IsoDate): boolean {
+  if (f.joinedOn !== null && compareDates(f.joinedOn, date) > 0) return false
+  if (f.status === 'active') return true
+  return f.departedOn !== null && compareDates(f.departedOn, date) > 0
+}
+
+/**
+ * Returns the day scope is judged on for `year` evaluated on `asOf`: asOf itself, or
+ * 31 December when asOf lies after the year (who owed training for a closed year does not
+ * change when they leave later).
+ */
+export function scopeDay (year: number, asOf: IsoDate): IsoDate {
+  const end = endOfYear(year)
+  return compareDates(asOf, end) > 0 ? end : asOf
+}
+
+/** Returns true when rule 3 applies to the officer for `year` as of `asOf`: at their post on
+ *  scopeDay(year, asOf), neither auxiliary nor police. */
+export function inTrainingScopeFor (f: ServiceFacts & { auxiliary: boolean, police: boolean }, year: number, asOf: IsoDate): boolean {
+  const active = activeOn(f, scopeDay(year, asOf))
+  return inTrainingScope({ status: active ? 'active' : 'departed', auxiliary: f.auxiliary, police: f.police })
+}
+
+export type AttendanceOutcome = 'recorded' | 'already_recorded' | 'not_found' | 'officer_departed'
+
+/**
+ * Returns what happens to one officer named in a bulk attendance: not_found when the officer
+ * does not exist or lies outside the caller's scope (undefined), officer_departed when they
+ * have left, already_recorded on a repeat (in the database or earlier in the same request),
+ * else recorded.
+ */
+export function attendanceOutcome (officer: { status: 'active' | 'departed' } | undefined, alreadyRecorded: boolean): AttendanceOutcome {
+  if (officer === undefined) return 'not_found'
+  if (alreadyRecorded) return 'already_recorded'
+  if (officer.status === 'departed') return 'officer_departed'
+  return 'recorded'
+}
+
+export interface Conversion {
+  rule: HoursRule
+  rawHours: string | null
+  rawMinutes: number | null
+  units: number
+}
+
+/**
+ * Returns how a record's 学时 were derived, e.g. '1350 分钟 ÷ 45 = 30 学时 (2700/90)' or
+ * '1.5 学时 as stated / 按所列学时 (135/90)'. '≈' marks a figure rounded for display
+ * (100 分钟 ≈ 2.22 学时); the units are always exact.
+ */
+export function explainConversion (c: Conversion): string {
+  const exact = (c.units * 100) % UNITS_PER_HOUR === 0
+  const units = `(${c.units}/${UNITS_PER_HOUR})`
+  if (c.rule === 'minutes_45') return `${c.rawMinutes ?? '?'} 分钟 ÷ 45 ${exact ? '=' : '≈'} ${formatHours(c.units)} 学时 ${units}`
+  return `${c.rawHours ?? '?'} 学时 as stated / 按所列学时 ${units}`
+}
+
+/** Returns true when a standing needs someone to act: behind pace during the year (at_risk)
+ *  or short once it is over (non_compliant). on_track and compliant are not findings. */
+export function isFinding (status: TrainingStatus): boolean {
+  return status === 'at_risk' || status === 'non_compliant'
+}
+
+/**
+ * Returns evaluateTraining fixed to one year, day and rule, remembering each distinct input:
+ * a report evaluates every officer of a province, and most share a handful of totals. The
+ * joining date changes the result only under a pro-rating rule for a joiner of that year, so
+ * only then is it part of the key. The evaluations returned are shared: do not mutate them.
+ */
+export function trainingEvaluator (year: number, asOf: IsoDate, rule: TrainingRule | null) {
+  const cache = new Map<string, TrainingEvaluation>()
+  const joinedThisYear = `${String(year).padStart(4, '0')}-`
+  return (joinedOn: IsoDate | null, publicLawUnits: number, professionalUnits: number): TrainingEvaluation => {
+    const joiner = rule !== null && rule.proRateJoiners && joinedOn !== null && joinedOn.startsWith(joinedThisYear) ? joinedOn : ''
+    const key = `${joiner}|${publicLawUnits}|${professionalUnits}`
+    let e = cache.get(key)
+    if (e === undefined) {
+      e = evaluateTraining({ year, asOf, joinedOn, publicLawUnits, professionalUnits, rule })
+      cache.set(key, e)
+    }
+    return e
+  }
+}

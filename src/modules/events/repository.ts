@@ -1,0 +1,59 @@
+// The change feed in SQL: domain_events, appended by appendAudit inside each change's
+// transaction, read in id order within the caller's scope.
+import { and, asc, desc, eq, gt, inArray, lte, max, or, type SQL } from 'drizzle-orm'
+import type { Db } from '../../db/open.js'
+import { domainEvents, officerMoves, officers } from '../../db/schema.js'
+import type { Scope } from '../../security/roles.js'
+import { EVENT_TYPE_PREFIX, type EventDraft } from './projection.js'
+
+export type DomainEventRow = typeof domainEvents.$inferSelect
+
+const CHUNK = 500
+
+/** Each officer's current agency (the agency an event about them belongs to). */
+function agenciesOf (db: Db, officerIds: number[]): Map<number, number> {
+  const found = new Map<number, number>()
+  for (let i = 0; i < officerIds.length; i += CHUNK) {
+    const ids = officerIds.slice(i, i + CHUNK)
+    for (const r of db.select({ id: officers.id, agencyId: officers.agencyId }).from(officers).where(inArray(officers.id, ids)).all()) found.set(r.id, r.agencyId)
+  }
+  return found
+}
+
+export const eventRepository = {
+  /** Appends the events of one audit event; call it in that audit event's transaction. */
+  append (db: Db, audit: { id: number, at: string, agencyId: number | null, priorAgencyId: number | null }, drafts: EventDraft[]): void {
+    if (drafts.length === 0) return
+    const byOfficer = agenciesOf(db, [...new Set(drafts.flatMap((d) => (d.officerId === undefined ? [] : [d.officerId])))])
+    const rows = drafts.flatMap((d) => {
+      const agencyId = d.officerId === undefined ? audit.agencyId : byOfficer.get(d.officerId)
+      if (agencyId === null || agencyId === undefined) return []
+      const data = d.type === 'officer.transferred' ? { ...d.data, date: lastMoveDate(db, Number(d.subject.split('/')[1])) } : d.data
+      return [{
+        auditEventId: audit.id,
+        type: EVENT_TYPE_PREFIX + d.type,
+        subject: d.subject,
+        agencyId,
+        priorAgencyId: d.officerId === undefined && audit.priorAgencyId !== agencyId ? audit.priorAgencyId : null,
+        time: audit.at,
+        data: JSON.stringify(data)
+      }]
+    })
+    for (let i = 0; i < rows.length; i += CHUNK) db.insert(domainEvents).values(rows.slice(i, i + CHUNK)).run()
+  },
+
+  /** The newest event id (0 when none): the feed reads up to it, so a page and its cursor agree. */
+  head: (db: Db): number => db.select({ id: max(domainEvents.id) }).from(domainEvents).get()?.id ?? 0,
+
+  /** Events after `afterId` up to `upTo`, in order, in scope (the agency it concerns, or the
+   *  one an officer left). */
+  list (db: Db, scope: Scope, afterId: number, upTo: number, limit: number): DomainEventRow[] {
+    const where: Array<SQL | undefined> = [gt(domainEvents.id, afterId), lte(domainEvents.id, upTo)]
+    if (!scope.all) where.push(or(inArray(domainEvents.agencyId, [...scope.agencyIds]), inArray(domainEvents.priorAgencyId, [...scope.agencyIds])))
+    return db.select().from(domainEvents).where(and(...where)).orderBy(asc(domainEvents.id)).limit(limit).all()
+  }
+}
+
+function lastMoveDate (db: Db, officerId: number): string | null {
+  return db.select({ date: officerMoves.date }).from(officerMoves).where(eq(officerMoves.officerId, officerId)).orderBy(desc(officerMoves.id)).limit(1).get()?.date ?? null
+}

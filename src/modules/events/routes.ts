@@ -1,0 +1,28 @@
+// /v1/events: the change feed.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { pageRequest } from '../../http/pagination.js'
+import { problems } from '../../http/schemas.js'
+import { ACCESS } from '../../security/roles.js'
+import { EVENT_TYPE_PREFIX, EVENT_TYPES } from './projection.js'
+import { FeedPage, FeedQuery } from './schema.js'
+import type { EventsService } from './service.js'
+
+export const eventRoutes: FastifyPluginAsyncTypebox<{ events: EventsService }> = async (app, { events }) => {
+  app.get('/v1/events', {
+    config: { access: ACCESS.read },
+    schema: {
+      tags: ['events'],
+      operationId: 'listEvents',
+      summary: '变更事件流 Change feed',
+      description: '供无法接收回调的下游系统轮询：按发生顺序列出权限范围内的业务事件（CloudEvents 1.0 格式）。首次不带游标从头读取；保存返回的 nextCursor，下次带上即只返回此后的新事件，不重不漏。' +
+        ` 事件类型 Types: ${EVENT_TYPES.map((t) => '`' + EVENT_TYPE_PREFIX + t + '`').join(', ')}.` +
+        ' For systems that cannot receive webhooks: the domain events in your scope, in the order they happened, as CloudEvents 1.0. Start without a cursor to read from the beginning;' +
+        ' save nextCursor and pass it next time to get exactly the newer events, none twice, none missed. An officer transferred out of your scope still shows its transfer.',
+      querystring: FeedQuery,
+      response: { 200: FeedPage, ...problems() }
+    }
+  }, async (req) => {
+    const page = pageRequest(req.query)
+    return events.feed(req.actor, page.afterId, page.limit)
+  })
+}

@@ -1,0 +1,85 @@
+// Importing training attendances: each row an officer (matched on the ID number, or the
+// registry id) who attended a training. Rows go through the training module's own
+// recordAttendances, a call per training per transaction, so totals, audit and the change feed
+// are what POST /v1/trainings/{id}/attendances does. A repeat is never counted twice.
+import { Ajv } from 'ajv'
+import addFormats from 'ajv-formats'
+import type { Static } from 'typebox'
+import { checkIdNumber } from '../../domain/identity.js'
+import { RegistryError, type ErrorCode } from '../../errors.js'
+import type { ServiceContext } from '../context.js'
+import { officerRepository } from '../officers/repository.js'
+import { trainingRepository } from '../training/repository.js'
+import { recordAttendances } from '../training/service.js'
+import { refusal, schemaErrors, type RowError, type RowResult, type RowSpec } from './engine.js'
+import { ATTENDANCE_COLUMNS, ImportAttendanceRow } from './schema.js'
+
+type Row = Static<typeof ImportAttendanceRow>
+interface Attendance { trainingId: number, officerId: number, repeatOf: number | null }
+
+const validRow = addFormats.default(new Ajv({ allErrors: true, strict: false })).compile<Row>(ImportAttendanceRow)
+
+const REFUSED: Record<string, { code: ErrorCode, detail: string }> = {
+  not_found: { code: 'NOT_FOUND', detail: 'officer not found in your scope' },
+  officer_departed: { code: 'OFFICER_DEPARTED', detail: 'the officer has left' }
+}
+
+export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance> {
+  return {
+    columns: ATTENDANCE_COLUMNS,
+    // A whole chunk per call: one audit event per training per transaction, not per row.
+    batch: 500,
+
+    check (db, actor, v, row, state, today) {
+      const errors: RowError[] = validRow(v) ? [] : schemaErrors(validRow.errors)
+      if ((v.idNumber === undefined) === (v.officerId === undefined)) {
+        errors.push({ code: 'VALIDATION_FAILED', pointer: '/idNumber', detail: 'give idNumber or officerId, one of them / 身份证号与人员编号须且只能填写一项' })
+      }
+      let officerId = typeof v.officerId === 'number' ? v.officerId : 0
+      if (typeof v.idNumber === 'string') {
+        const id = checkIdNumber(v.idNumber, today)
+        const found = id.ok ? officerRepository.findByIdNumber(db, id.idNumber) : undefined
+        if (!id.ok) errors.push({ code: 'ID_NUMBER_INVALID', pointer: '/idNumber', detail: id.reason })
+        else if (!found || !officerRepository.findById(db, actor.scope, found.id)) errors.push({ code: 'NOT_FOUND', pointer: '/idNumber', detail: 'no officer with this ID number in your scope' })
+        else officerId = found.id
+      }
+      if (typeof v.trainingId === 'number' && Number.isSafeInteger(v.trainingId)) {
+        const key = `training:${v.trainingId}`
+        if (!state.cache.has(key)) state.cache.set(key, trainingRepository.findTraining(db, actor.scope, v.trainingId) !== undefined)
+        if (state.cache.get(key) !== true) errors.push({ code: 'NOT_FOUND', pointer: '/trainingId', detail: `training ${v.trainingId} not found` })
+      }
+      if (errors.length > 0) return { errors }
+      const trainingId = v.trainingId as number
+      const key = `${trainingId}:${officerId}`
+      const repeatOf = state.seen.get(key) ?? null
+      if (repeatOf === null) state.seen.set(key, row)
+      return { input: { trainingId, officerId, repeatOf } }
+    },
+
+    apply (db, actor, at, rows) {
+      const results = new Map<number, RowResult>()
+      const byTraining = new Map<number, Array<{ row: number, officerId: number }>>()
+      for (const { row, input } of rows) {
+        if (input.repeatOf !== null) results.set(row, { row, outcome: 'unchanged', officerId: input.officerId })
+        else byTraining.set(input.trainingId, [...(byTraining.get(input.trainingId) ?? []), { row, officerId: input.officerId }])
+      }
+      for (const [trainingId, attendees] of byTraining) {
+        try {
+          const recorded = ctx.store.write(() => recordAttendances(db, actor, at, trainingId, attendees.map((a) => a.officerId)))
+          const outcome = new Map(recorded.results.map((r) => [r.officerId, r.outcome]))
+          for (const { row, officerId } of attendees) {
+            const o = outcome.get(officerId)
+            const refused = o === undefined ? REFUSED.not_found : REFUSED[o]
+            results.set(row, refused
+              ? { row, outcome: 'error', officerId, errors: [{ ...refused, pointer: '/officerId' }] }
+              : { row, outcome: o === 'recorded' ? 'created' : 'unchanged', officerId })
+          }
+        } catch (err) {
+          if (!(err instanceof RegistryError)) throw err
+          for (const { row, officerId } of attendees) results.set(row, { row, outcome: 'error', officerId, errors: [refusal(err)] })
+        }
+      }
+      return rows.map(({ row }) => results.get(row) as RowResult)
+    }
+  }
+}

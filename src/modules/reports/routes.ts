@@ -1,0 +1,55 @@
+// /v1/reports: registry-wide reports in the caller's scope.
+import type { Readable } from 'node:stream'
+import type { FastifyReply } from 'fastify'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { pageRequest, toPage } from '../../http/pagination.js'
+import { problems } from '../../http/schemas.js'
+import { ACCESS } from '../../security/roles.js'
+import { csvStream, xlsxStream } from './export.js'
+import { COMPLIANCE_COLUMNS, ComplianceQuery, CompliancePage, XLSX_TYPE } from './schema.js'
+import { firstRows, type ReportsService } from './service.js'
+
+const tags = ['reports']
+
+// A file streamed out: the typed reply knows only the JSON shape, so the stream goes through
+// the plain reply (no serializer runs on a stream anyway).
+function sendFile (reply: FastifyReply, type: string, name: string, stream: Readable) {
+  return reply.type(type).header('content-disposition', `attachment; filename="${name}"`).send(stream)
+}
+
+export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }> = async (app, { reports }) => {
+  app.get('/v1/reports/training-compliance', {
+    config: { access: ACCESS.read },
+    schema: {
+      tags,
+      operationId: 'reportTrainingCompliance',
+      summary: '年度学时达标报表 Training compliance report',
+      description: '列出权限范围内（或 agencyId 及其下级）适用学时要求的全部人员及两类学时、应达学时、差额与状态；可按状态筛选。format=json 分页；csv（UTF-8 带 BOM，中文表头）与 xlsx 为全部数据，流式输出。' +
+        ' Every officer in training scope within your scope (or under agencyId) with both buckets, minimums, deficits and status; filter by status. format=json pages; csv (UTF-8 with BOM, Chinese headers) and xlsx hold every row and stream.',
+      querystring: ComplianceQuery,
+      response: {
+        200: {
+          description: '报表 the report',
+          content: {
+            'application/json': { schema: CompliancePage },
+            'text/csv': { schema: Type.String({ description: 'CSV, UTF-8 with BOM' }) },
+            [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) }
+          }
+        },
+        ...problems(404)
+      }
+    }
+  }, async (req, reply) => {
+    const { format, status, year, asOf, agencyId } = req.query
+    const page = pageRequest(req.query)
+    const report = reports.trainingCompliance(req.actor, { year, asOf, agencyId, statuses: status })
+    if (format === 'json') {
+      const body = toPage(firstRows(report, page.afterId, page.limit), page.limit, ({ id: _id, ...row }) => row)
+      return reply.type('application/json; charset=utf-8').send({ year: report.year, asOf: report.asOf, ruleVersion: report.ruleVersion, ...body })
+    }
+    const file = `training-compliance-${report.year}.${format}`
+    if (format === 'csv') return sendFile(reply, 'text/csv; charset=utf-8', file, csvStream(COMPLIANCE_COLUMNS, report.batches()))
+    return sendFile(reply, XLSX_TYPE, file, xlsxStream(`${report.year}年度学时`, COMPLIANCE_COLUMNS, report.batches()))
+  })
+}

@@ -1,0 +1,73 @@
+// Wire shapes of reports, and the columns of their CSV and xlsx files (Chinese headers).
+import { Type } from 'typebox'
+import { Id, IsoDate, PageQuery, Query, StringEnum } from '../../http/schemas.js'
+import type { Column } from './export.js'
+import type { ComplianceRow } from './service.js'
+
+export const TRAINING_STATUSES = ['compliant', 'on_track', 'at_risk', 'non_compliant'] as const
+export const FORMATS = ['json', 'csv', 'xlsx'] as const
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+const STATUS_LABELS: Record<ComplianceRow['status'], string> = {
+  compliant: '已达标', on_track: '进度正常', at_risk: '进度落后', non_compliant: '未达标'
+}
+
+export const ComplianceQuery = Query({
+  ...PageQuery,
+  year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: '年度 year (default this year, Asia/Shanghai)' })),
+  asOf: Type.Optional(IsoDate('评估日期 evaluate as of this day (default today)')),
+  agencyId: Type.Optional(Id),
+  status: Type.Optional(Type.Array(StringEnum(TRAINING_STATUSES), {
+    description: '只列出这些状态（可重复）only these standings (repeat the parameter for several): compliant | on_track | at_risk | non_compliant'
+  })),
+  format: StringEnum(FORMATS, { default: 'json', description: 'json 分页 (paged) | csv (UTF-8 BOM, 中文表头) | xlsx; csv and xlsx hold every row and ignore limit and cursor' })
+})
+
+export const ComplianceItem = Type.Object({
+  officerId: Id,
+  name: Type.String(),
+  employeeNo: Type.Union([Type.String(), Type.Null()]),
+  agencyId: Id,
+  agencyName: Type.String(),
+  year: Type.Integer(),
+  publicLawHours: Type.Number({ description: '公共法律知识学时' }),
+  professionalHours: Type.Number({ description: '专业法律知识和执法技能学时' }),
+  publicLawUnits: Type.Integer({ description: 'exact units of 1/90 学时' }),
+  professionalUnits: Type.Integer(),
+  requiredPublicLawHours: Type.Number(),
+  requiredProfessionalHours: Type.Number(),
+  publicLawDeficitHours: Type.Number(),
+  professionalDeficitHours: Type.Number(),
+  publicLawDeficitUnits: Type.Integer(),
+  professionalDeficitUnits: Type.Integer(),
+  ruleVersion: Type.Union([Type.String(), Type.Null()]),
+  compliant: Type.Boolean(),
+  status: StringEnum(TRAINING_STATUSES, { description: 'compliant 已达标 | on_track 进度正常 | at_risk 进度落后 | non_compliant 未达标' })
+})
+
+export const CompliancePage = Type.Object({
+  year: Type.Integer(),
+  asOf: IsoDate(),
+  ruleVersion: Type.Union([Type.String(), Type.Null()], { description: '适用的学时规则版本 the rule applied (null: none that year)' }),
+  items: Type.Array(ComplianceItem),
+  nextCursor: Type.Union([Type.String(), Type.Null()])
+})
+
+export const COMPLIANCE_COLUMNS: ReadonlyArray<Column<ComplianceRow>> = [
+  { header: '人员编号', value: (r) => r.officerId, width: 10 },
+  { header: '姓名', value: (r) => r.name, width: 12 },
+  { header: '工号', value: (r) => r.employeeNo },
+  { header: '执法主体编号', value: (r) => r.agencyId },
+  { header: '执法主体', value: (r) => r.agencyName, width: 30 },
+  { header: '年度', value: (r) => r.year, width: 8 },
+  { header: '公共法律知识学时', value: (r) => r.publicLawHours },
+  { header: '专业法律知识学时', value: (r) => r.professionalHours },
+  { header: '公共法律知识应达学时', value: (r) => r.requiredPublicLawHours },
+  { header: '专业法律知识应达学时', value: (r) => r.requiredProfessionalHours },
+  { header: '公共法律知识差额', value: (r) => r.publicLawDeficitHours },
+  { header: '专业法律知识差额', value: (r) => r.professionalDeficitHours },
+  { header: '规则版本', value: (r) => r.ruleVersion },
+  { header: '是否达标', value: (r) => (r.compliant ? '是' : '否'), width: 8 },
+  { header: '状态', value: (r) => STATUS_LABELS[r.status], width: 10 },
+  { header: '状态代码', value: (r) => r.status }
+]

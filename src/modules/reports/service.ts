@@ -1,0 +1,135 @@
+// Reports over the whole registry, in the caller's scope. The training-compliance report reads
+// the maintained officer-year totals (one row per officer), evaluates each officer with the
+// domain rules and yields rows batch by batch, so JSON pages, CSV and xlsx share one path and
+// a large report streams in bounded memory.
+import { ruleForYear, type TrainingStatus } from '../../domain/compliance.js'
+import { shanghaiDate, yearOf } from '../../domain/dates.js'
+import { unitsToHours } from '../../domain/hours.js'
+import { inTrainingScopeFor, scopeDay, trainingEvaluator } from '../../domain/training.js'
+import { fail } from '../../errors.js'
+import type { Actor } from '../../security/roles.js'
+import { agencyRepository } from '../agencies/repository.js'
+import type { ServiceContext } from '../context.js'
+import { reportRepository, type Candidate } from './repository.js'
+
+export interface ComplianceQuery {
+  year?: number | undefined
+  asOf?: string | undefined
+  agencyId?: number | undefined
+  /** Only these standings; all when absent. */
+  statuses?: readonly TrainingStatus[] | undefined
+}
+
+export interface ComplianceRow {
+  id: number
+  officerId: number
+  name: string
+  employeeNo: string | null
+  agencyId: number
+  agencyName: string
+  year: number
+  publicLawHours: number
+  professionalHours: number
+  publicLawUnits: number
+  professionalUnits: number
+  requiredPublicLawHours: number
+  requiredProfessionalHours: number
+  publicLawDeficitHours: number
+  professionalDeficitHours: number
+  publicLawDeficitUnits: number
+  professionalDeficitUnits: number
+  ruleVersion: string | null
+  compliant: boolean
+  status: TrainingStatus
+}
+
+export interface ComplianceReport {
+  year: number
+  asOf: string
+  ruleVersion: string | null
+  /** Rows in officer-id order, a batch at a time, starting after `afterId`. */
+  batches (afterId?: number): Generator<ComplianceRow[]>
+}
+
+const BATCH = 1000
+
+export function reportsService ({ store, config, clock }: ServiceContext) {
+  return {
+    /** The training-compliance report for a year (default this Shanghai year) as of a day
+     *  (default today): every officer in training scope, both buckets. AGENCY_OUT_OF_SCOPE. */
+    trainingCompliance (actor: Actor, q: ComplianceQuery): ComplianceReport {
+      const db = store.db
+      const today = shanghaiDate(clock())
+      const year = q.year ?? yearOf(today)
+      const asOf = q.asOf ?? today
+      const agency = q.agencyId === undefined
+        ? undefined
+        : agencyRepository.findById(db, actor.scope, q.agencyId) ??
+          fail('AGENCY_OUT_OF_SCOPE', `agency ${q.agencyId} not found`, { errors: [{ in: 'querystring', pointer: '/agencyId', detail: 'not found in your scope' }] })
+      const rule = ruleForYear(config.TRAINING_RULES, year)
+      const filter = { year, day: scopeDay(year, asOf), agencyPath: agency?.path }
+      const wanted = q.statuses && q.statuses.length > 0 ? new Set(q.statuses) : null
+      const evaluateOne = trainingEvaluator(year, asOf, rule)
+
+      const evaluate = (c: Candidate): ComplianceRow | null => {
+        if (!inTrainingScopeFor(c, year, asOf)) return null
+        const e = evaluateOne(c.joinedOn, c.publicLawUnits, c.professionalUnits)
+        if (wanted !== null && !wanted.has(e.status)) return null
+        return {
+          id: c.id,
+          officerId: c.id,
+          name: c.name,
+          employeeNo: c.employeeNo,
+          agencyId: c.agencyId,
+          agencyName: c.agencyName,
+          year,
+          publicLawHours: unitsToHours(c.publicLawUnits),
+          professionalHours: unitsToHours(c.professionalUnits),
+          publicLawUnits: c.publicLawUnits,
+          professionalUnits: c.professionalUnits,
+          requiredPublicLawHours: unitsToHours(e.required.publicLaw),
+          requiredProfessionalHours: unitsToHours(e.required.professional),
+          publicLawDeficitHours: unitsToHours(e.deficits.publicLaw),
+          professionalDeficitHours: unitsToHours(e.deficits.professional),
+          publicLawDeficitUnits: e.deficits.publicLaw,
+          professionalDeficitUnits: e.deficits.professional,
+          ruleVersion: e.ruleVersion,
+          compliant: e.compliant,
+          status: e.status
+        }
+      }
+
+      return {
+        year,
+        asOf,
+        ruleVersion: rule?.version ?? null,
+        * batches (afterId = 0) {
+          const read = reportRepository.trainingCandidates(store.db, actor.scope, filter)
+          let after = afterId
+          for (;;) {
+            const candidates = read(after, BATCH)
+            const rows = candidates.map(evaluate).filter((r): r is ComplianceRow => r !== null)
+            if (rows.length > 0) yield rows
+            const last = candidates[candidates.length - 1]
+            if (candidates.length < BATCH || last === undefined) return
+            after = last.id
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Takes `limit` rows (plus one, to tell whether more exist) from a report, after `afterId`. */
+export function firstRows (report: ComplianceReport, afterId: number, limit: number): ComplianceRow[] {
+  const out: ComplianceRow[] = []
+  for (const batch of report.batches(afterId)) {
+    for (const row of batch) {
+      out.push(row)
+      if (out.length > limit) return out
+    }
+  }
+  return out
+}
+
+export type ReportsService = ReturnType<typeof reportsService>

@@ -1,0 +1,165 @@
+// Training in SQL. Trainings are visible when their organiser is in scope or they have none;
+// records follow their officer's current agency. Every record write also moves the
+// officer-year totals, inside the caller's transaction.
+import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../../db/open.js'
+import { officers, trainingRecords, trainingTotals, trainings } from '../../db/schema.js'
+import { inScopeWhere } from '../../db/scope.js'
+import type { Scope } from '../../security/roles.js'
+
+export type TrainingRow = typeof trainings.$inferSelect
+export type NewTrainingRow = typeof trainings.$inferInsert
+export type RecordRow = typeof trainingRecords.$inferSelect
+export type NewRecordRow = typeof trainingRecords.$inferInsert
+export type Category = TrainingRow['category']
+
+export interface TrainingFilter { year?: number | undefined, category?: Category | undefined, agencyId?: number | undefined }
+export interface RecordFilter { officerId?: number | undefined, year?: number | undefined, category?: Category | undefined }
+
+// Well below SQLite's limit on bound parameters, also when a scope adds its agency ids.
+const CHUNK = 500
+
+function chunks<T> (items: readonly T[]): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK))
+  return out
+}
+
+const visibleTraining = (scope: Scope): SQL | undefined =>
+  scope.all ? undefined : or(isNull(trainings.agencyId), inArray(trainings.agencyId, [...scope.agencyIds]))
+
+// A record with the title and provider of its training, when it is an attendance.
+const recordColumns = {
+  record: trainingRecords,
+  trainingTitle: trainings.title,
+  trainingProvider: trainings.provider
+}
+export type RecordWithTraining = { record: RecordRow, trainingTitle: string | null, trainingProvider: string | null }
+
+function totalsDelta (category: Category, units: number) {
+  return category === 'public_law' ? { publicLawUnits: units, professionalUnits: 0 } : { publicLawUnits: 0, professionalUnits: units }
+}
+
+export const trainingRepository = {
+  insertTraining: (db: Db, v: NewTrainingRow) => db.insert(trainings).values(v).returning().get(),
+
+  findTraining: (db: Db, scope: Scope, id: number) =>
+    db.select().from(trainings).where(and(eq(trainings.id, id), visibleTraining(scope))).get(),
+
+  listTrainings: (db: Db, scope: Scope, f: TrainingFilter, afterId: number, limit: number) => {
+    const where: Array<SQL | undefined> = [gt(trainings.id, afterId), visibleTraining(scope)]
+    if (f.year !== undefined) where.push(eq(trainings.year, f.year))
+    if (f.category) where.push(eq(trainings.category, f.category))
+    if (f.agencyId !== undefined) where.push(eq(trainings.agencyId, f.agencyId))
+    return db.select().from(trainings).where(and(...where)).orderBy(asc(trainings.id)).limit(limit).all()
+  },
+
+  /** The officers among `ids` that exist in scope, by id: one query per 500 ids. */
+  officersByIds: (db: Db, scope: Scope, ids: readonly number[]) => {
+    const found = new Map<number, { id: number, status: 'active' | 'departed' }>()
+    for (const part of chunks(ids)) {
+      const rows = db.select({ id: officers.id, status: officers.status }).from(officers)
+        .where(and(inArray(officers.id, part), inScopeWhere(scope, officers.agencyId))).all()
+      for (const r of rows) found.set(r.id, r)
+    }
+    return found
+  },
+
+  /** Which of `ids` already attended the training. */
+  attendedAmong: (db: Db, trainingId: number, ids: readonly number[]) => {
+    const seen = new Set<number>()
+    for (const part of chunks(ids)) {
+      const rows = db.select({ officerId: trainingRecords.officerId }).from(trainingRecords)
+        .where(and(eq(trainingRecords.trainingId, trainingId), inArray(trainingRecords.officerId, part))).all()
+      for (const r of rows) seen.add(r.officerId)
+    }
+    return seen
+  },
+
+  /** Prepared statements for many attendances of one training in one transaction: each call
+   *  inserts the record and moves that officer's totals; returns the record id. */
+  attendanceWriter: (db: Db, t: TrainingRow) => {
+    const insert = db.insert(trainingRecords).values({
+      officerId: sql.placeholder('officerId'),
+      trainingId: t.id,
+      category: t.category,
+      rawHours: t.rawHours,
+      rawMinutes: t.rawMinutes,
+      rule: t.rule,
+      units: t.units,
+      date: t.endDate,
+      year: t.year
+    }).returning({ id: trainingRecords.id }).prepare()
+    const delta = totalsDelta(t.category, t.units)
+    const total = db.insert(trainingTotals).values({
+      officerId: sql.placeholder('officerId'), year: t.year, ...delta
+    }).onConflictDoUpdate({
+      target: [trainingTotals.officerId, trainingTotals.year],
+      set: {
+        publicLawUnits: sql`${trainingTotals.publicLawUnits} + ${delta.publicLawUnits}`,
+        professionalUnits: sql`${trainingTotals.professionalUnits} + ${delta.professionalUnits}`
+      }
+    }).prepare()
+    return (officerId: number): number => {
+      const row = insert.get({ officerId }) as { id: number }
+      total.run({ officerId })
+      return row.id
+    }
+  },
+
+  /** Inserts one record and moves its officer-year totals. */
+  insertRecord: (db: Db, v: NewRecordRow) => {
+    const row = db.insert(trainingRecords).values(v).returning().get()
+    const delta = totalsDelta(row.category, row.units)
+    db.insert(trainingTotals).values({ officerId: row.officerId, year: row.year, ...delta })
+      .onConflictDoUpdate({
+        target: [trainingTotals.officerId, trainingTotals.year],
+        set: {
+          publicLawUnits: sql`${trainingTotals.publicLawUnits} + ${delta.publicLawUnits}`,
+          professionalUnits: sql`${trainingTotals.professionalUnits} + ${delta.professionalUnits}`
+        }
+      }).run()
+    return row
+  },
+
+  findTotals: (db: Db, officerId: number, year: number) =>
+    db.select({ publicLawUnits: trainingTotals.publicLawUnits, professionalUnits: trainingTotals.professionalUnits })
+      .from(trainingTotals).where(and(eq(trainingTotals.officerId, officerId), eq(trainingTotals.year, year))).get(),
+
+  /** Every record of an officer in a year, oldest first. */
+  recordsOf: (db: Db, officerId: number, year: number): RecordWithTraining[] =>
+    db.select(recordColumns).from(trainingRecords)
+      .leftJoin(trainings, eq(trainings.id, trainingRecords.trainingId))
+      .where(and(eq(trainingRecords.officerId, officerId), eq(trainingRecords.year, year)))
+      .orderBy(asc(trainingRecords.date), asc(trainingRecords.id)).all(),
+
+  findRecord: (db: Db, scope: Scope, id: number): RecordWithTraining | undefined =>
+    db.select(recordColumns).from(trainingRecords)
+      .innerJoin(officers, eq(officers.id, trainingRecords.officerId))
+      .leftJoin(trainings, eq(trainings.id, trainingRecords.trainingId))
+      .where(and(eq(trainingRecords.id, id), inScopeWhere(scope, officers.agencyId))).get(),
+
+  listRecords: (db: Db, scope: Scope, f: RecordFilter, afterId: number, limit: number): RecordWithTraining[] => {
+    const where: Array<SQL | undefined> = [gt(trainingRecords.id, afterId), inScopeWhere(scope, officers.agencyId)]
+    if (f.officerId !== undefined) where.push(eq(trainingRecords.officerId, f.officerId))
+    if (f.year !== undefined) where.push(eq(trainingRecords.year, f.year))
+    if (f.category) where.push(eq(trainingRecords.category, f.category))
+    return db.select(recordColumns).from(trainingRecords)
+      .innerJoin(officers, eq(officers.id, trainingRecords.officerId))
+      .leftJoin(trainings, eq(trainings.id, trainingRecords.trainingId))
+      .where(and(...where)).orderBy(asc(trainingRecords.id)).limit(limit).all()
+  },
+
+  /** The attendees of a training that lie in scope, by record id. */
+  attendees: (db: Db, scope: Scope, trainingId: number, afterId: number, limit: number) =>
+    db.select({
+      id: trainingRecords.id,
+      officerId: officers.id,
+      officerName: officers.name,
+      agencyId: officers.agencyId,
+      createdAt: trainingRecords.createdAt
+    }).from(trainingRecords)
+      .innerJoin(officers, eq(officers.id, trainingRecords.officerId))
+      .where(and(eq(trainingRecords.trainingId, trainingId), gt(trainingRecords.id, afterId), inScopeWhere(scope, officers.agencyId)))
+      .orderBy(asc(trainingRecords.id)).limit(limit).all()
+}

@@ -1,0 +1,256 @@
+// 学时 (rule 3): trainings, bulk attendances, external records and the yearly summary.
+// Every figure is exact integer units (1/90 学时); each record keeps the figure as given and
+// the rule applied, and the officer-year totals move in the same transaction as the record.
+import { evaluateTraining, ruleForYear, type Buckets } from '../../domain/compliance.js'
+import { compareDates, shanghaiDate, yearOf } from '../../domain/dates.js'
+import { recordUnits, unitsToHours, UNITS_PER_HOUR, UNITS_PER_MINUTE, type RecordDuration } from '../../domain/hours.js'
+import { attendanceOutcome, explainConversion, inTrainingScopeFor, type AttendanceOutcome } from '../../domain/training.js'
+import type { Db } from '../../db/open.js'
+import { fail } from '../../errors.js'
+import type { Actor } from '../../security/roles.js'
+import { agencyRepository } from '../agencies/repository.js'
+import { appendAudit } from '../audit/repository.js'
+import type { ServiceContext } from '../context.js'
+import { officerRepository } from '../officers/repository.js'
+import {
+  trainingRepository, type Category, type RecordFilter, type RecordWithTraining, type TrainingFilter, type TrainingRow
+} from './repository.js'
+
+export interface TrainingInput extends RecordDuration {
+  title: string
+  category: Category
+  startDate: string
+  endDate: string
+  mode: TrainingRow['mode']
+  provider: string
+  agencyId?: number | null | undefined
+}
+
+export interface ExternalRecordInput extends RecordDuration {
+  officerId: number
+  category: Category
+  date: string
+  evidence: string
+  title?: string | undefined
+  provider?: string | undefined
+}
+
+export interface AttendanceResult {
+  trainingId: number
+  recorded: number
+  alreadyRecorded: number
+  rejected: number
+  results: Array<{ officerId: number, outcome: AttendanceOutcome, recordId?: number }>
+}
+
+// One record of more than 1000 学时 is a typing error, not a course.
+const MAX_UNITS = 1000 * UNITS_PER_HOUR
+
+/** The exact units of hours-or-minutes with the raw figure kept as given; HOURS_OR_MINUTES,
+ *  VALIDATION_FAILED (malformed, zero or over 1000 学时). */
+function duration (d: RecordDuration) {
+  const r = recordUnits(d)
+  if (!r.ok) {
+    const pointer = r.reason.startsWith('minutes') ? '/minutes' : '/hours'
+    fail(r.code, r.reason, r.code === 'VALIDATION_FAILED' ? { errors: [{ in: 'body', pointer, detail: r.reason }] } : undefined)
+  }
+  if (r.units === 0 || r.units > MAX_UNITS) {
+    const pointer = r.rule === 'hours' ? '/hours' : '/minutes'
+    const detail = r.units === 0 ? 'must be more than 0' : 'at most 1000 学时 (45000 minutes)'
+    fail('VALIDATION_FAILED', `${pointer.slice(1)}: ${detail}`, { errors: [{ in: 'body', pointer, detail }] })
+  }
+  const rawHours = r.rule === 'hours' ? String(d.hours).trim() : null
+  return { rule: r.rule, units: r.units, rawHours, rawMinutes: r.rule === 'minutes_45' ? d.minutes ?? null : null }
+}
+
+const conversionOf = (row: { rawHours: string | null, rawMinutes: number | null, rule: TrainingRow['rule'], units: number }) => ({
+  hours: row.rawHours === null ? null : Number(row.rawHours),
+  minutes: row.rawMinutes,
+  rule: row.rule,
+  units: row.units,
+  creditHours: unitsToHours(row.units)
+})
+
+export function presentTraining (row: TrainingRow) {
+  const { rawHours: _h, rawMinutes: _m, ...rest } = row
+  return { ...rest, ...conversionOf(row) }
+}
+
+export function presentRecord ({ record: r, trainingTitle, trainingProvider }: RecordWithTraining) {
+  return {
+    id: r.id,
+    officerId: r.officerId,
+    source: r.trainingId === null ? 'external' as const : 'training' as const,
+    trainingId: r.trainingId,
+    category: r.category,
+    ...conversionOf(r),
+    explanation: explainConversion(r),
+    date: r.date,
+    year: r.year,
+    title: r.title ?? trainingTitle,
+    provider: r.provider ?? trainingProvider,
+    evidence: r.evidence,
+    createdAt: r.createdAt
+  }
+}
+
+const hoursPair = (b: Buckets) => ({
+  publicLawHours: unitsToHours(b.publicLaw),
+  professionalHours: unitsToHours(b.professional),
+  publicLawUnits: b.publicLaw,
+  professionalUnits: b.professional
+})
+
+/**
+ * Records attendances of one training inside the caller's write transaction: one result per
+ * id in request order (recorded, already_recorded, not_found, officer_departed); a repeat is
+ * never stored twice. Reusable by bulk imports. NOT_FOUND when the training is not visible.
+ */
+export function recordAttendances (db: Db, actor: Actor, at: Date, trainingId: number, officerIds: readonly number[]): AttendanceResult {
+  const training = trainingRepository.findTraining(db, actor.scope, trainingId) ?? fail('NOT_FOUND', `training ${trainingId} not found`)
+  const unique = [...new Set(officerIds)]
+  const found = trainingRepository.officersByIds(db, actor.scope, unique)
+  const attended = trainingRepository.attendedAmong(db, trainingId, unique)
+  const write = trainingRepository.attendanceWriter(db, training)
+  const result: AttendanceResult = { trainingId, recorded: 0, alreadyRecorded: 0, rejected: 0, results: [] }
+  for (const officerId of officerIds) {
+    const outcome = attendanceOutcome(found.get(officerId), attended.has(officerId))
+    if (outcome === 'recorded') {
+      attended.add(officerId)
+      result.recorded++
+      result.results.push({ officerId, outcome, recordId: write(officerId) })
+      continue
+    }
+    if (outcome === 'already_recorded') result.alreadyRecorded++
+    else result.rejected++
+    result.results.push({ officerId, outcome })
+  }
+  if (result.recorded > 0) {
+    appendAudit(db, actor, at, {
+      entity: 'training',
+      entityId: trainingId,
+      action: 'record_attendances',
+      after: { year: training.year, category: training.category, units: training.units, officerIds: result.results.filter((r) => r.outcome === 'recorded').map((r) => r.officerId) }
+    })
+  }
+  return result
+}
+
+export function trainingService ({ store, clock, config }: ServiceContext) {
+  // The organiser: the one given (in scope), else the caller's own agency; null (open to all) is for admins only.
+  const organiser = (db: Db, actor: Actor, agencyId: number | null | undefined): number | null => {
+    if (agencyId === undefined) return actor.scope.all ? null : actor.scope.rootAgencyId
+    if (agencyId === null) {
+      if (!actor.scope.all) fail('FORBIDDEN', 'only an admin may create a training open to every agency; give agencyId')
+      return null
+    }
+    const agency = agencyRepository.findById(db, actor.scope, agencyId) ??
+      fail('AGENCY_OUT_OF_SCOPE', `agency ${agencyId} not found`, { errors: [{ in: 'body', pointer: '/agencyId', detail: 'not found in your scope' }] })
+    return agency.id
+  }
+
+  return {
+    /** Creates a training; HOURS_OR_MINUTES, VALIDATION_FAILED, DATE_RANGE_INVALID, AGENCY_OUT_OF_SCOPE, FORBIDDEN. */
+    createTraining (actor: Actor, input: TrainingInput) {
+      const credit = duration(input)
+      if (compareDates(input.endDate, input.startDate) < 0) fail('DATE_RANGE_INVALID', `endDate ${input.endDate} is before startDate ${input.startDate}`)
+      return store.write((db) => {
+        const row = trainingRepository.insertTraining(db, {
+          title: input.title,
+          category: input.category,
+          ...credit,
+          startDate: input.startDate,
+          endDate: input.endDate,
+          year: yearOf(input.endDate),
+          mode: input.mode,
+          provider: input.provider,
+          agencyId: organiser(db, actor, input.agencyId)
+        })
+        appendAudit(db, actor, clock(), { entity: 'training', entityId: row.id, action: 'create', after: row })
+        return presentTraining(row)
+      })
+    },
+
+    /** NOT_FOUND unless the training is open to all or organised in scope. */
+    getTraining: (actor: Actor, id: number) =>
+      presentTraining(trainingRepository.findTraining(store.db, actor.scope, id) ?? fail('NOT_FOUND', `training ${id} not found`)),
+
+    listTrainings: (actor: Actor, filter: TrainingFilter, afterId: number, limit: number) =>
+      trainingRepository.listTrainings(store.db, actor.scope, filter, afterId, limit + 1).map(presentTraining),
+
+    /** Records many attendances in one transaction; see recordAttendances. */
+    recordAttendances: (actor: Actor, trainingId: number, officerIds: readonly number[]) =>
+      store.write((db) => recordAttendances(db, actor, clock(), trainingId, officerIds)),
+
+    /** The attendees in scope; NOT_FOUND when the training is not visible. */
+    listAttendees (actor: Actor, trainingId: number, afterId: number, limit: number) {
+      trainingRepository.findTraining(store.db, actor.scope, trainingId) ?? fail('NOT_FOUND', `training ${trainingId} not found`)
+      return trainingRepository.attendees(store.db, actor.scope, trainingId, afterId, limit + 1)
+        .map(({ id, ...rest }) => ({ id, recordId: id, ...rest }))
+    },
+
+    /** Records an officer's external training; HOURS_OR_MINUTES, VALIDATION_FAILED, NOT_FOUND, OFFICER_DEPARTED. */
+    recordExternal (actor: Actor, input: ExternalRecordInput) {
+      const credit = duration(input)
+      return store.write((db) => {
+        const officer = officerRepository.findById(db, actor.scope, input.officerId) ?? fail('NOT_FOUND', `officer ${input.officerId} not found`)
+        if (officer.status === 'departed') fail('OFFICER_DEPARTED', `officer ${officer.id} left on ${officer.departedOn ?? '?'}`)
+        const row = trainingRepository.insertRecord(db, {
+          officerId: officer.id,
+          trainingId: null,
+          category: input.category,
+          ...credit,
+          date: input.date,
+          year: yearOf(input.date),
+          title: input.title ?? null,
+          provider: input.provider ?? null,
+          evidence: input.evidence
+        })
+        appendAudit(db, actor, clock(), { entity: 'training_record', entityId: row.id, action: 'create', after: row })
+        return presentRecord({ record: row, trainingTitle: null, trainingProvider: null })
+      })
+    },
+
+    getRecord: (actor: Actor, id: number) =>
+      presentRecord(trainingRepository.findRecord(store.db, actor.scope, id) ?? fail('NOT_FOUND', `training record ${id} not found`)),
+
+    listRecords: (actor: Actor, filter: RecordFilter, afterId: number, limit: number) =>
+      trainingRepository.listRecords(store.db, actor.scope, filter, afterId, limit + 1).map(presentRecord),
+
+    /** The officer's standing for a year (default: this Shanghai year) as of a day (default
+     *  today), from the maintained totals, with the records behind each number. NOT_FOUND. */
+    summary (actor: Actor, officerId: number, q: { year?: number | undefined, asOf?: string | undefined }) {
+      const db = store.db
+      const officer = officerRepository.findById(db, actor.scope, officerId) ?? fail('NOT_FOUND', `officer ${officerId} not found`)
+      const today = shanghaiDate(clock())
+      const year = q.year ?? yearOf(today)
+      const asOf = q.asOf ?? today
+      const inScope = inTrainingScopeFor(officer, year, asOf)
+      const rule = inScope ? ruleForYear(config.TRAINING_RULES, year) : null
+      const totals = trainingRepository.findTotals(db, officerId, year) ?? { publicLawUnits: 0, professionalUnits: 0 }
+      const e = evaluateTraining({ year, asOf, joinedOn: officer.joinedOn, ...totals, rule })
+      const records = trainingRepository.recordsOf(db, officerId, year).map(presentRecord)
+      return {
+        officerId,
+        year,
+        asOf,
+        inScope,
+        ...hoursPair({ publicLaw: totals.publicLawUnits, professional: totals.professionalUnits }),
+        unit: { name: '1/90 学时', perHour: UNITS_PER_HOUR, perMinute: UNITS_PER_MINUTE },
+        rule,
+        ruleVersion: e.ruleVersion,
+        required: hoursPair(e.required),
+        expectedByNow: hoursPair(e.expectedByNow),
+        deficits: hoursPair(e.deficits),
+        compliant: e.compliant,
+        status: e.status,
+        records: {
+          publicLaw: records.filter((r) => r.category === 'public_law'),
+          professional: records.filter((r) => r.category === 'professional')
+        }
+      }
+    }
+  }
+}
+
+export type TrainingService = ReturnType<typeof trainingService>

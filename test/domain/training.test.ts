@@ -1,0 +1,101 @@
+import t from 'tap'
+import { activeOn, attendanceOutcome, explainConversion, inTrainingScopeFor, isFinding, scopeDay, trainingEvaluator } from '../../src/domain/training.js'
+import { DEFAULT_TRAINING_RULES, evaluateTraining } from '../../src/domain/compliance.js'
+import type { TrainingRule, TrainingStatus } from '../../src/domain/compliance.js'
+import type { AttendanceOutcome, Conversion, ServiceFacts } from '../../src/domain/training.js'
+
+const active: ServiceFacts = { status: 'active', joinedOn: null, departedOn: null }
+
+t.test('activeOn: joined on or before the day, and not yet left', async t => {
+  const cases: Array<[ServiceFacts, string, boolean, string]> = [
+    [active, '2026-06-01', true, 'active, no joining date'],
+    [{ ...active, joinedOn: '2026-06-01' }, '2026-06-01', true, 'joined that day'],
+    [{ ...active, joinedOn: '2026-06-02' }, '2026-06-01', false, 'joins the day after'],
+    [{ status: 'departed', joinedOn: null, departedOn: '2026-06-02' }, '2026-06-01', true, 'leaves the day after'],
+    [{ status: 'departed', joinedOn: null, departedOn: '2026-06-01' }, '2026-06-01', false, 'the day of leaving'],
+    [{ status: 'departed', joinedOn: null, departedOn: '2026-01-01' }, '2026-06-01', false, 'left earlier'],
+    [{ status: 'departed', joinedOn: null, departedOn: null }, '2026-06-01', false, 'departed without a date'],
+    [{ status: 'departed', joinedOn: '2026-07-01', departedOn: '2026-12-01' }, '2026-06-01', false, 'not yet joined'],
+    [{ status: 'active', joinedOn: null, departedOn: '2020-01-01' }, '2026-06-01', true, 'status active wins (came back)']
+  ]
+  for (const [facts, day, want, why] of cases) t.equal(activeOn(facts, day), want, why)
+})
+
+t.test('scopeDay: asOf inside or before the year, else 31 December', async t => {
+  const cases: Array<[number, string, string]> = [
+    [2026, '2026-03-01', '2026-03-01'],
+    [2026, '2026-12-31', '2026-12-31'],
+    [2026, '2027-01-01', '2026-12-31'],
+    [2026, '2030-05-05', '2026-12-31'],
+    [2027, '2026-11-30', '2026-11-30']
+  ]
+  for (const [year, asOf, want] of cases) t.equal(scopeDay(year, asOf), want, `${year} as of ${asOf}`)
+})
+
+t.test('inTrainingScopeFor: active on the scope day, neither auxiliary nor police', async t => {
+  const base = { ...active, auxiliary: false, police: false }
+  const left2027 = { ...base, status: 'departed' as const, departedOn: '2027-03-01' }
+  const cases: Array<[typeof base, number, string, boolean, string]> = [
+    [base, 2026, '2026-06-01', true, 'active officer'],
+    [{ ...base, auxiliary: true }, 2026, '2026-06-01', false, 'auxiliary'],
+    [{ ...base, police: true }, 2026, '2026-06-01', false, 'police'],
+    [left2027, 2026, '2027-06-01', true, 'left after the year: still owed 2026'],
+    [left2027, 2027, '2027-06-01', false, 'gone by asOf in 2027'],
+    [left2027, 2027, '2027-02-01', true, 'still there on asOf'],
+    [{ ...base, joinedOn: '2026-09-01' }, 2026, '2026-08-31', false, 'not yet joined on asOf'],
+    [{ ...base, joinedOn: '2026-09-01' }, 2026, '2027-01-10', true, 'joined during the year, judged at its end']
+  ]
+  for (const [facts, year, asOf, want, why] of cases) t.equal(inTrainingScopeFor(facts, year, asOf), want, why)
+})
+
+t.test('attendanceOutcome: unknown, repeat, departed, recorded', async t => {
+  const cases: Array<[{ status: 'active' | 'departed' } | undefined, boolean, AttendanceOutcome]> = [
+    [undefined, false, 'not_found'],
+    [undefined, true, 'not_found'],
+    [{ status: 'active' }, true, 'already_recorded'],
+    [{ status: 'departed' }, true, 'already_recorded'],
+    [{ status: 'departed' }, false, 'officer_departed'],
+    [{ status: 'active' }, false, 'recorded']
+  ]
+  for (const [officer, repeat, want] of cases) t.equal(attendanceOutcome(officer, repeat), want, `${JSON.stringify(officer)} repeat=${repeat}`)
+})
+
+t.test('explainConversion says how the 学时 were derived', async t => {
+  const cases: Array<[Conversion, string]> = [
+    [{ rule: 'minutes_45', rawHours: null, rawMinutes: 1350, units: 2700 }, '1350 分钟 ÷ 45 = 30 学时 (2700/90)'],
+    [{ rule: 'minutes_45', rawHours: null, rawMinutes: 100, units: 200 }, '100 分钟 ÷ 45 ≈ 2.22 学时 (200/90)'],
+    [{ rule: 'minutes_45', rawHours: null, rawMinutes: 9, units: 18 }, '9 分钟 ÷ 45 = 0.2 学时 (18/90)'],
+    [{ rule: 'hours', rawHours: '1.5', rawMinutes: null, units: 135 }, '1.5 学时 as stated / 按所列学时 (135/90)'],
+    [{ rule: 'hours', rawHours: '30', rawMinutes: null, units: 2700 }, '30 学时 as stated / 按所列学时 (2700/90)']
+  ]
+  for (const [c, want] of cases) t.equal(explainConversion(c), want)
+})
+
+t.test('isFinding: at_risk and non_compliant need action; on_track and compliant do not', async t => {
+  const cases: Array<[TrainingStatus, boolean]> = [['compliant', false], ['on_track', false], ['at_risk', true], ['non_compliant', true]]
+  for (const [status, want] of cases) t.equal(isFinding(status), want, status)
+})
+
+t.test('trainingEvaluator answers exactly what evaluateTraining answers, joiners included', async t => {
+  const plain = DEFAULT_TRAINING_RULES[0] as TrainingRule
+  const proRata: TrainingRule = { ...plain, version: 'pro', proRateJoiners: true }
+  const joins = [null, '2025-03-01', '2026-01-01', '2026-07-02', '2026-12-31']
+  const units = [0, 9, 1228, 2699, 2700, 5400]
+  for (const rule of [plain, proRata, null]) {
+    for (const asOf of ['2026-07-15', '2027-01-02']) {
+      const evaluate = trainingEvaluator(2026, asOf, rule)
+      for (const joinedOn of joins) {
+        for (const pl of units) {
+          for (const pro of units) {
+            const want = evaluateTraining({ year: 2026, asOf, joinedOn, publicLawUnits: pl, professionalUnits: pro, rule })
+            const got = evaluate(joinedOn, pl, pro)
+            if (JSON.stringify(got) !== JSON.stringify(want)) t.fail(`${rule?.version ?? 'none'} ${asOf} ${joinedOn ?? '-'} ${pl}/${pro}`)
+          }
+        }
+      }
+    }
+  }
+  const proJoiner = trainingEvaluator(2026, '2027-01-02', proRata)
+  t.not(proJoiner('2026-07-02', 0, 0).required.publicLaw, proJoiner(null, 0, 0).required.publicLaw, 'a pro-rated joiner is not served from the cache of a full-year officer')
+  t.equal(proJoiner('2026-07-02', 0, 0).required.publicLaw, 1354, 'ceil(2700 × 183 / 365)')
+})

@@ -1,0 +1,42 @@
+// Every route, whatever module adds it, gets the same treatment from the one auth mechanism:
+// no token 401, a role not declared 403, an unknown id 404 (never 403 or 5xx), an unknown body
+// field 400. The route list comes from the app itself, so a new route is covered by default.
+import t from 'tap'
+import { ROLES } from '../../src/security/roles.js'
+import { assertProblem, buildTestApp } from '../helper.js'
+import { createAgency } from '../fixtures.js'
+
+t.test('the role matrix holds on every route', async (t) => {
+  const { app, as } = await buildTestApp(t, { LOG_LEVEL: 'silent' })
+  await app.ready()
+  const admin = await as('admin')
+  const agency = await createAgency(app, admin)
+  const tokens = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await as(r, r === 'admin' ? null : agency.id)] as const)))
+  const routes = [...app.routeAccess.entries()].filter(([key]) => !key.startsWith('HEAD ') && !key.includes('/docs'))
+  t.ok(routes.length >= 30, `${routes.length} routes found`)
+  for (const [key, access] of routes) {
+    const [method, pattern] = key.split(' ') as [string, string]
+    const url = pattern.replace(/:[A-Za-z]+/g, '999999')
+    const send = (headers: Record<string, string>, payload?: unknown) =>
+      app.inject({ method: method as 'GET', url, headers, ...(payload === undefined ? {} : { payload: payload as object }) })
+    if (access === 'public') {
+      const res = await send({})
+      t.not(res.statusCode, 401, `${key} is public`)
+      t.ok(res.statusCode < 500, `${key} without token: ${res.statusCode}`)
+      continue
+    }
+    assertProblem(t, await send({}), 401, 'UNAUTHENTICATED')
+    for (const role of ROLES) {
+      const allowed = access.roles.includes(role)
+      const res = await send(tokens[role] as Record<string, string>, method === 'GET' ? undefined : { unexpectedField: 1 })
+      if (!allowed) {
+        assertProblem(t, res, 403, 'FORBIDDEN')
+        continue
+      }
+      t.ok(res.statusCode < 500, `${key} as ${role}: ${res.statusCode} ${res.body.slice(0, 120)}`)
+      t.not(res.statusCode, 403, `${key} as ${role} is allowed`)
+      if (method === 'GET' && pattern.includes(':')) t.equal(res.statusCode, 404, `${key}: unknown id is 404`)
+      if (method !== 'GET' && res.statusCode === 400) t.equal(res.json().code, 'VALIDATION_FAILED', `${key}: unknown field refused`)
+    }
+  }
+})

@@ -1,0 +1,96 @@
+// The change feed: domain events as CloudEvents, in order, in scope, resumable from a cursor.
+import t from 'tap'
+import { assertProblem } from '../helper.js'
+import { post } from '../fixtures.js'
+import { registry } from '../core/setup.js'
+
+interface CloudEvent { specversion: string, id: string, source: string, type: string, time: string, subject: string, datacontenttype: string, agencyid: number, data: Record<string, any> }
+type Headers = { authorization: string }
+
+t.test('every change a downstream system cares about is in the feed, in order, as a CloudEvent', async (t) => {
+  const { app, admin, countyB, countyC, certified, year } = await registry(t)
+  const { officer, certificate } = await certified(countyB.id)
+  const cert = `/v1/certificates/${certificate.id}`
+  await post(app, admin, `${cert}/suspension`, { reason: '调查期间' })
+  await post(app, admin, `${cert}/reinstatement`, { reason: '调查结束' })
+  await post(app, admin, `${cert}/revocation`, { reason: '违法执法' })
+  await app.inject({ method: 'PATCH', url: `/v1/officers/${officer.id}`, headers: { ...admin, 'if-match': `"${officer.version}"` }, payload: { employeeNo: 'HR-1' } })
+  const training = (await post(app, admin, '/v1/trainings', {
+    title: '行政处罚法专题', category: 'public_law', hours: 3, startDate: `${year}-01-10`, endDate: `${year}-01-10`, mode: 'offline', provider: '市司法局', agencyId: countyB.id
+  })).json()
+  t.equal((await post(app, admin, `/v1/trainings/${training.id as number}/attendances`, { officerIds: [officer.id] })).statusCode, 200)
+  t.equal((await post(app, admin, '/v1/training-records', { officerId: officer.id, category: 'professional', minutes: 90, date: `${year}-02-01`, evidence: '结业证书 2026-15' })).statusCode, 201)
+  t.equal((await post(app, admin, `/v1/officers/${officer.id}/transfer`, { toAgencyId: countyC.id, date: `${year}-03-01` })).statusCode, 200)
+  t.equal((await post(app, admin, `/v1/officers/${officer.id}/departure`, { reason: 'retirement', date: `${year}-04-01` })).statusCode, 200)
+
+  const res = await app.inject({ method: 'GET', url: '/v1/events?limit=500', headers: admin })
+  t.equal(res.statusCode, 200)
+  const items = res.json().items as CloudEvent[]
+  const mine = items.filter((e) => e.subject === `officers/${officer.id}` || e.subject === `certificates/${certificate.id}`)
+  t.same(mine.map((e) => e.type.replace('cn.gov.registry.', '')), [
+    'officer.registered', 'certificate.issued', 'certificate.suspended', 'certificate.reinstated', 'certificate.revoked',
+    'officer.updated', 'training.recorded', 'training.recorded', 'officer.transferred', 'officer.departed'
+  ])
+  const ids = items.map((e) => Number(e.id))
+  t.same(ids, [...ids].sort((a, b) => a - b), 'ids increase')
+  const first = mine[0] as CloudEvent
+  t.match(first, { specversion: '1.0', source: 'urn:enforcement-registry', datacontenttype: 'application/json', agencyid: countyB.id })
+  t.match(first.time, /^\d{4}-\d{2}-\d{2}T/)
+  t.match(first.data.officer.idNumber, /\*{8}/, 'ID numbers are masked')
+  t.match(mine[4]?.data, { previousStatus: 'active', reason: '违法执法', certificate: { status: 'revoked' } })
+  t.same(mine[5]?.data.changed, ['employeeNo'])
+  t.match(mine[6]?.data, { kind: 'attendance', trainingId: training.id, category: 'public_law', hours: 3 })
+  t.match(mine[7]?.data, { kind: 'external', category: 'professional', hours: 2 })
+  t.match(mine[8], { agencyid: countyC.id, data: { fromAgencyId: countyB.id, toAgencyId: countyC.id, date: `${year}-03-01` } })
+  t.match(mine[9]?.data, { reason: 'retirement', date: `${year}-04-01`, officer: { status: 'departed' } })
+})
+
+t.test('a consumer that saves nextCursor gets exactly the newer events, and only its scope', async (t) => {
+  const { app, admin, as, countyB, countyC, officer } = await registry(t)
+  const hrB = await as('hr', countyB.id)
+  const hrC = await as('hr', countyC.id)
+  const feed = async (headers: Headers, cursor?: string, limit = 500) => {
+    const res = await app.inject({ method: 'GET', url: `/v1/events?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, headers })
+    t.equal(res.statusCode, 200, res.body.slice(0, 200))
+    return res.json() as { items: CloudEvent[], nextCursor: string }
+  }
+
+  const b1 = await officer(countyB.id)
+  await officer(countyC.id)
+  const start = await feed(hrB)
+  t.same(start.items.map((e) => e.subject), [`officers/${b1.id}`], 'county B sees its own officer only')
+  t.type(start.nextCursor, 'string')
+  const idle = await feed(hrB, start.nextCursor)
+  t.same(idle.items, [], 'nothing new')
+  t.equal(idle.nextCursor, start.nextCursor, 'up to date: the same cursor back')
+
+  // Events outside B's scope move its cursor on without being shown.
+  await officer(countyC.id)
+  const skipped = await feed(hrB, start.nextCursor)
+  t.same(skipped.items, [])
+  const b2 = await officer(countyB.id)
+  const b3 = await officer(countyB.id)
+  const moved = await post(app, admin, `/v1/officers/${b2.id}/transfer`, { toAgencyId: countyC.id, date: '2026-05-01' })
+  t.equal(moved.statusCode, 200)
+
+  const later = await feed(hrB, skipped.nextCursor)
+  t.same(later.items.map((e) => `${e.type.split('.').pop() ?? ''} ${e.subject}`), [
+    `registered officers/${b2.id}`, `registered officers/${b3.id}`, `transferred officers/${b2.id}`
+  ], 'exactly the newer events, the transfer out included')
+  t.same((await feed(hrB, later.nextCursor)).items, [], 'and nothing twice')
+
+  // Small pages walk the same sequence as one big page.
+  const all = (await feed(hrC)).items.map((e) => e.id)
+  const walked: string[] = []
+  let cursor: string | undefined
+  for (let i = 0; i < 20; i++) {
+    const page = await feed(hrC, cursor, 1)
+    walked.push(...page.items.map((e) => e.id))
+    if (page.items.length === 0) break
+    cursor = page.nextCursor
+  }
+  t.same(walked, all, 'paged one by one, the same events')
+  t.ok(all.length >= 3, 'county C sees its officers and the transfer in')
+
+  assertProblem(t, await app.inject({ method: 'GET', url: '/v1/events?cursor=not-ours', headers: hrB }), 400, 'VALIDATION_FAILED')
+})

@@ -1,0 +1,186 @@
+// Bulk imports of officers: upsert on the ID number, a result per row, all or nothing unless
+// ?partial=true, JSON / NDJSON / CSV in UTF-8 or GBK.
+import t from 'tap'
+import iconv from 'iconv-lite'
+import { assertProblem } from '../helper.js'
+import { idNumber } from '../fixtures.js'
+import { registry } from '../core/setup.js'
+
+type Headers = { authorization: string }
+const count = (app: { store: { sqlite: { prepare: (s: string) => { pluck: () => { get: () => unknown } } } } }, sql: string) =>
+  app.store.sqlite.prepare(sql).pluck().get() as number
+
+function rows (n: number, agencyId: number, birth = '19790101') {
+  return Array.from({ length: n }, (_, i) => ({ name: `导入${i}`, idNumber: idNumber(i, birth), agencyId, employeeNo: `E${i}` }))
+}
+
+t.test('one bad row in 1,000 commits nothing by default; with ?partial=true the 999 good ones', async (t) => {
+  const { app, admin, countyB } = await registry(t)
+  const send = (url: string, payload: unknown) => app.inject({ method: 'POST', url, headers: admin, payload: payload as object[] })
+  const officers = count(app, 'select count(*) from officers')
+  const audits = count(app, 'select count(*) from audit_events')
+  const payload: Array<Record<string, unknown>> = rows(1000, countyB.id)
+  // Row 500: a wrong check digit, an agency that does not exist, and a field nobody knows.
+  payload[499] = { ...payload[499], idNumber: `${(payload[499]?.idNumber as string).slice(0, 17)}0`, agencyId: 999999, grade: 'A' }
+  if (payload[499]?.idNumber === payload[498]?.idNumber) throw new Error('test data')
+
+  const res = await send('/v1/imports/officers', payload)
+  const problem = assertProblem(t, res, 422, 'IMPORT_REJECTED')
+  t.equal(count(app, 'select count(*) from officers'), officers, 'no officer written')
+  t.equal(count(app, 'select count(*) from audit_events'), audits, 'no audit event written')
+  t.match(problem.result, { status: 'rejected', rows: 1000, failed: 1, created: 999, committedRows: 0 })
+  const bad = (problem.result.results as Array<{ row: number, outcome: string, errors?: Array<{ code: string, pointer?: string }> }>).filter((r) => r.outcome === 'error')
+  t.same(bad.map((r) => r.row), [500])
+  t.same(bad[0]?.errors?.map((e) => `${e.code} ${e.pointer ?? ''}`).sort(), [
+    'AGENCY_OUT_OF_SCOPE /agencyId', 'ID_NUMBER_INVALID /idNumber', 'VALIDATION_FAILED /grade'
+  ], 'every reason of the row')
+
+  const partial = await send('/v1/imports/officers?partial=true', payload)
+  t.equal(partial.statusCode, 200, partial.body.slice(0, 300))
+  t.match(partial.json(), { status: 'committed', partial: true, rows: 1000, created: 999, failed: 1, committedRows: 999 })
+  t.equal(count(app, 'select count(*) from officers'), officers + 999, '999 officers written')
+  t.equal(count(app, "select count(*) from audit_events where entity = 'officer' and action = 'create'"), officers + 999, 'each audited')
+  t.equal(count(app, "select count(*) from domain_events where type = 'cn.gov.registry.officer.registered'"), officers + 999, 'and in the change feed')
+  t.equal(app.services.audit.verify().ok, true, 'the audit chain holds')
+
+  const again = await send('/v1/imports/officers?partial=true', payload)
+  t.match(again.json(), { created: 0, updated: 0, unchanged: 999, failed: 1, committedRows: 999 }, 'importing the same file again changes nothing')
+  t.equal(count(app, 'select count(*) from officers'), officers + 999)
+})
+
+t.test('a GBK CSV from Excel, with Chinese headings, imports correctly', async (t) => {
+  const { app, admin, countyB } = await registry(t)
+  const csv = [
+    '姓名,身份证号,执法主体编号,工号,电话,法制审核人员',
+    `张三丰,${idNumber(11, '19700315')},${countyB.id},A-001,13800001111,是`,
+    `"欧阳,娜娜",${idNumber(12, '19810921')},${countyB.id},A-002,,否`,
+    `𠇔明,${idNumber(13, '19920101')},${countyB.id},,,`
+  ].join('\r\n') + '\r\n'
+  const gbk = iconv.encode(csv, 'gb18030')
+  t.not(gbk.toString('utf8'), csv, 'the bytes are not UTF-8')
+  const res = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: { ...admin, 'content-type': 'text/csv' }, payload: gbk })
+  t.equal(res.statusCode, 200, res.body.slice(0, 400))
+  t.match(res.json(), { status: 'committed', rows: 3, created: 3 })
+  const stored = app.store.sqlite.prepare('select name, employee_no as employeeNo, legal_reviewer as legalReviewer, phone from officers order by id').all()
+  t.same(stored, [
+    { name: '张三丰', employeeNo: 'A-001', legalReviewer: 1, phone: '13800001111' },
+    { name: '欧阳,娜娜', employeeNo: 'A-002', legalReviewer: 0, phone: null },
+    { name: '𠇔明', employeeNo: null, legalReviewer: 0, phone: null }
+  ])
+
+  const named = await app.inject({
+    method: 'POST',
+    url: '/v1/imports/officers?dryRun=true',
+    headers: { ...admin, 'content-type': 'text/csv; charset=GBK' },
+    payload: iconv.encode(`name,idNumber,agencyId\n李四,${idNumber(14, '19700101')},${countyB.id}\n`, 'gbk')
+  })
+  t.match(named.json(), { status: 'validated', created: 1, committedRows: 0 }, 'a charset parameter is honoured')
+  const utf8 = await app.inject({
+    method: 'POST',
+    url: '/v1/imports/officers?dryRun=true',
+    headers: { ...admin, 'content-type': 'text/csv' },
+    payload: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`姓名,身份证号,执法主体编号\n王五,${idNumber(15, '19700101')},${countyB.id}\n`)])
+  })
+  t.match(utf8.json(), { status: 'validated', created: 1 }, 'UTF-8 with a BOM too')
+  t.equal(count(app, 'select count(*) from officers'), 3, 'a dry run writes nothing')
+
+  const unknown = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: { ...admin, 'content-type': 'text/csv' }, payload: '姓名,身份证号,血型\n' })
+  t.match(assertProblem(t, unknown, 400, 'VALIDATION_FAILED').detail, /血型/)
+})
+
+t.test('updates, departures and refusals, row by row, in NDJSON', async (t) => {
+  const { app, admin, as, countyB, countyC, certified, officer } = await registry(t)
+  const { officer: held, certificate } = await certified(countyB.id)
+  const elsewhere = await officer(countyC.id)
+  const fresh = idNumber(21, '19850606')
+  const lines = [
+    { name: '张三', idNumber: held.idNumber, agencyId: countyB.id, phone: '13900002222' },
+    { name: '新人', idNumber: fresh, agencyId: countyB.id, departureReason: 'resignation', departureDate: '2026-02-01' },
+    { name: '张三', idNumber: elsewhere.idNumber, agencyId: countyB.id },
+    { name: '重复', idNumber: fresh, agencyId: countyB.id },
+    { name: '缺日期', idNumber: idNumber(22, '19850606'), agencyId: countyB.id, departureReason: 'retirement' }
+  ]
+  const ndjson = lines.map((l) => JSON.stringify(l)).join('\n') + '\n\n{not json\n'
+  const hr = await as('hr', countyB.id) as Headers
+  const res = await app.inject({ method: 'POST', url: '/v1/imports/officers?partial=true', headers: { ...hr, 'content-type': 'application/x-ndjson' }, payload: ndjson })
+  t.equal(res.statusCode, 200, res.body.slice(0, 300))
+  const results = res.json().results as Array<{ row: number, outcome: string, errors?: Array<{ code: string }> }>
+  t.same(results.map((r) => `${r.row} ${r.outcome} ${(r.errors ?? []).map((e) => e.code).join('+')}`), [
+    '1 updated ', '2 created ', '3 error ID_NUMBER_TAKEN', '4 error VALIDATION_FAILED', '5 error VALIDATION_FAILED', '6 error VALIDATION_FAILED'
+  ], 'the officer of another county is not theirs to import')
+  t.equal(app.store.sqlite.prepare('select phone from officers where id = ?').pluck().get(held.id), '13900002222')
+  t.equal(app.store.sqlite.prepare("select status from officers where name = '新人'").pluck().get(), 'departed', 'a departure row departs the new officer')
+
+  const leaving = await app.inject({
+    method: 'POST',
+    url: '/v1/imports/officers',
+    headers: admin,
+    payload: [{ name: '张三', idNumber: held.idNumber, agencyId: countyB.id, departureReason: 'retirement', departureDate: '2026-03-01' }]
+  })
+  t.match(leaving.json(), { status: 'committed', updated: 1 })
+  const cert = await app.inject({ method: 'GET', url: `/v1/certificates/${certificate.id}`, headers: admin })
+  t.equal(cert.json().status, 'cancelled', 'as with the departure endpoint, the certificate is cancelled')
+  t.equal(app.store.sqlite.prepare("select count(*) from card_recalls where status = 'open'").pluck().get(), 1, 'and its recall opened')
+
+  const moved = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: admin, payload: [{ name: '张三', idNumber: elsewhere.idNumber, agencyId: countyB.id }] })
+  t.match(assertProblem(t, moved, 422, 'IMPORT_REJECTED').result.results[0].errors[0], { code: 'OFFICER_NOT_AT_AGENCY', pointer: '/agencyId' }, 'a move is a transfer, not an import')
+
+  assertProblem(t, await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: admin, payload: { name: 'x' } }), 400, 'VALIDATION_FAILED')
+  assertProblem(t, await app.inject({ method: 'POST', url: '/v1/officers', headers: { ...admin, 'content-type': 'text/csv' }, payload: 'a,b\n' }), 415, 'UNSUPPORTED_MEDIA_TYPE')
+})
+
+t.test('a retried import with its Idempotency-Key is answered from the first run', async (t) => {
+  const { app, admin, countyB } = await registry(t)
+  const payload = rows(50, countyB.id, '19660606')
+  const headers = { ...admin, 'idempotency-key': 'nightly-2026-03-02' }
+  const first = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers, payload })
+  t.match(first.json(), { created: 50 })
+  const retry = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers, payload })
+  t.equal(retry.headers['idempotent-replayed'], 'true')
+  t.equal(retry.body, first.body, 'the first result, not a run that finds every row unchanged')
+  t.equal(count(app, "select count(*) from audit_events where entity = 'officer'"), 50)
+})
+
+t.test('attendances import: matched on the ID number, never counted twice, through the training module', async (t) => {
+  const { app, admin, as, countyB, countyC, officer, year } = await registry(t)
+  const b1 = await officer(countyB.id)
+  const b2 = await officer(countyB.id)
+  const gone = await officer(countyB.id)
+  await app.inject({ method: 'POST', url: `/v1/officers/${gone.id}/departure`, headers: admin, payload: { reason: 'retirement', date: `${year}-01-02` } })
+  const c1 = await officer(countyC.id)
+  const training = (await app.inject({
+    method: 'POST',
+    url: '/v1/trainings',
+    headers: admin,
+    payload: { title: '行政复议法', category: 'public_law', hours: 4, startDate: `${year}-03-01`, endDate: `${year}-03-01`, mode: 'offline', provider: '市司法局', agencyId: countyB.id }
+  })).json() as { id: number }
+  const csv = [
+    '培训编号,身份证号,人员编号',
+    `${training.id},${b1.idNumber},`,
+    `${training.id},,${b2.id}`,
+    `${training.id},${b1.idNumber},`,
+    `${training.id},${c1.idNumber},`,
+    `${training.id},${gone.idNumber},`,
+    `999999,${b2.idNumber},`
+  ].join('\n')
+  const hr = await as('hr', countyB.id) as Headers
+  const send = (query: string) => app.inject({ method: 'POST', url: `/v1/imports/attendances${query}`, headers: { ...hr, 'content-type': 'text/csv' }, payload: iconv.encode(csv, 'gbk') })
+  const records = () => count(app, 'select count(*) from training_records')
+
+  const rejected = assertProblem(t, await send(''), 422, 'IMPORT_REJECTED')
+  t.equal(records(), 0, 'all or nothing: nothing recorded')
+  t.same(rejected.result.results.map((r: { row: number, outcome: string, errors?: Array<{ code: string }> }) => `${r.row} ${r.outcome} ${(r.errors ?? []).map((e) => e.code).join('+')}`), [
+    '1 created ', '2 created ', '3 unchanged ', '4 error NOT_FOUND', '5 error OFFICER_DEPARTED', '6 error NOT_FOUND'
+  ])
+
+  const partial = await send('?partial=true')
+  t.match(partial.json(), { status: 'committed', created: 2, unchanged: 1, failed: 3, committedRows: 3 })
+  t.equal(records(), 2, 'two attendances, the repeat not counted again')
+  const summary = await app.inject({ method: 'GET', url: `/v1/officers/${b1.id}/training-summary?year=${year}`, headers: admin })
+  t.equal(summary.json().publicLawHours, 4, 'the hours count in the officer\'s year')
+  t.equal(count(app, "select count(*) from domain_events where type = 'cn.gov.registry.training.recorded'"), 2, 'each in the change feed')
+
+  const again = await send('?partial=true')
+  t.match(again.json(), { created: 0, unchanged: 3, failed: 3 }, 'importing it again changes nothing')
+  t.equal(records(), 2)
+})

@@ -1,0 +1,116 @@
+// The demo seed (npm run seed) at a tenth of the city, dated to a fixed day: its shape, the
+// rules it must respect, and that a second run adds nothing.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { testConfig } from '../../src/config.js'
+import { openDatabase } from '../../src/db/open.js'
+import { checkIdNumber } from '../../src/domain/identity.js'
+import { agenciesService } from '../../src/modules/agencies/service.js'
+import { idNumberCodec } from '../../src/security/id-number-store.js'
+import { planSeed, SEED_ACTOR } from '../../seeds/run.js'
+import { seed } from '../../seeds/seed.js'
+
+const TODAY = '2025-11-20'
+const SCALE = 0.1
+
+const dir = mkdtempSync(join(tmpdir(), 'seed-test-'))
+const file = join(dir, 'registry.db')
+const config = testConfig({ DATABASE_PATH: file })
+const store = openDatabase(file)
+t.teardown(() => { store.close(); rmSync(dir, { recursive: true, force: true }) })
+
+const tableCounts = () => Object.fromEntries(
+  (store.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'").all() as Array<{ name: string }>)
+    .map(({ name }) => [name, (store.sqlite.prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n])
+)
+
+t.test('the plan is the same on every run', async (t) => {
+  const a = planSeed(config, { today: TODAY, scale: SCALE })
+  const b = planSeed(config, { today: TODAY, scale: SCALE })
+  t.same(a.officers.map((o) => [o.name, o.idNumber, o.certs.length]), b.officers.map((o) => [o.name, o.idNumber, o.certs.length]))
+  t.same(a.agencies.map((x) => x.uscc), b.agencies.map((x) => x.uscc))
+})
+
+t.test('seeding a fresh database', async (t) => {
+  const first = await seed(store, config, { today: TODAY, scale: SCALE })
+  const s = first.summary
+  t.ok(first.seeded, 'seeded')
+  t.comment(`seeded ${first.steps} service calls in ${(first.ms / 1000).toFixed(1)} s`)
+
+  t.test('agencies: city, counties and townships, confirmed yearly, a few not yet this year', async (t) => {
+    t.ok(s.agenciesByLevel.city === 36 && (s.agenciesByLevel.county ?? 0) > 0 && (s.agenciesByLevel.township ?? 0) > 0, JSON.stringify(s.agenciesByLevel))
+    const unconfirmed = s.agencies - s.confirmedThisYear
+    t.ok(unconfirmed >= 1 && unconfirmed <= s.agencies * 0.05, `${unconfirmed} of ${s.agencies} not confirmed this year`)
+    const lastYear = store.sqlite.prepare('select count(*) as n from agency_confirmations where year = ?').get(2024) as { n: number }
+    t.equal(lastYear.n, s.agencies, 'every agency confirmed last year')
+  })
+
+  t.test('officers: valid fictional ID numbers, Chinese names, some auxiliary and police', async (t) => {
+    const codec = idNumberCodec(store.db)
+    const rows = (store.sqlite.prepare('select name, id_number as idNumber from officers').all() as Array<{ name: string, idNumber: string }>)
+      .map((r) => ({ ...r, idNumber: codec.open(r.idNumber) }))
+    t.ok(rows.length > 800 && rows.length < 1000, `${rows.length} officers at scale ${SCALE}`)
+    const bad = rows.filter((r) => {
+      const c = checkIdNumber(r.idNumber, TODAY)
+      return !c.ok || !r.idNumber.startsWith('1499') || c.birthDate < '1965-01-01' || c.birthDate > '2000-12-31'
+    })
+    t.same(bad, [], 'every ID number valid, of 河东市 (1499xx), born 1965–2000')
+    t.ok(rows.every((r) => /^[\u4e00-\u9fff]{2,3}$/.test(r.name)), 'names of two or three Chinese characters')
+    t.ok(s.auxiliary > 0 && s.auxiliary < s.officers * 0.1, `${s.auxiliary} auxiliary`)
+    t.ok(s.police > 0 && s.police < s.officers * 0.05, `${s.police} police`)
+    t.ok(s.departed > 0 && s.departed < s.officers * 0.1, `${s.departed} departed`)
+  })
+
+  t.test('certificates in every state, mostly active', async (t) => {
+    const c = s.certificates
+    for (const state of ['active', 'suspended', 'revoked', 'cancelled', 'expired'] as const) t.ok(c[state] > 0, `${state}: ${c[state]}`)
+    const all = Object.values(c).reduce((a, b) => a + b, 0)
+    t.ok(c.active / all > 0.6, `active ${c.active} of ${all}`)
+    t.ok(c.suspended + c.revoked + c.expired < c.active * 0.1, 'suspended, revoked and expired are exceptions')
+    t.ok(s.awaitingRecallAfterDeparture > 0, `${s.awaitingRecallAfterDeparture} cards of departed officers awaiting recall`)
+    t.ok(s.recalls.recovered > s.recalls.open, 'most recalls are closed')
+    t.ok(s.examResults.failed > 0 && s.examResults.passed > s.examResults.failed * 5, 'most pass the exam, some fail')
+    const live = store.sqlite.prepare(`select count(*) as n from certificates c join officers o on o.id = c.officer_id
+      where c.status in ('active','suspended') and (o.status = 'departed' or o.auxiliary = 1 or o.police = 1)`).get() as { n: number }
+    t.equal(live.n, 0, 'no live card held by a departed, auxiliary or police officer')
+  })
+
+  t.test('training: three years, hours and minutes, online and offline; about one in ten under-trained this year', async (t) => {
+    t.same(Object.keys(s.trainingRecords), ['2023', '2024', '2025'])
+    const mix = store.sqlite.prepare('select r.rule, t.mode, count(*) as n from training_records r join trainings t on t.id = r.training_id group by r.rule, t.mode').all() as Array<{ rule: string, mode: string, n: number }>
+    t.ok(mix.some((m) => m.rule === 'hours' && m.mode === 'online'), 'online courses in 学时')
+    t.ok(mix.some((m) => m.rule === 'minutes_45' && m.mode === 'offline'), 'sessions given in minutes')
+    t.ok(s.externalRecords > 0, 'some external records')
+    t.ok(s.underTrainedShare >= 0.05 && s.underTrainedShare <= 0.15, `under-trained ${s.underTrainedThisYear} of ${s.inScopeThisYear}`)
+    const drift = store.sqlite.prepare(`select count(*) as n from training_totals t where public_law_units + professional_units
+      != (select coalesce(sum(units), 0) from training_records r where r.officer_id = t.officer_id and r.year = t.year)`).get() as { n: number }
+    t.equal(drift.n, 0, 'per-officer-year totals agree with the records')
+  })
+
+  t.test('legal reviewers: a few agencies short of 5 %', async (t) => {
+    t.ok(s.agenciesShortOfReviewers >= 1 && s.agenciesShortOfReviewers <= Math.max(3, s.agencies * 0.05), `${s.agenciesShortOfReviewers} short`)
+    const agencies = agenciesService({ store, config, clock: () => new Date(`${TODAY}T04:00:00Z`) })
+    const ids = (store.sqlite.prepare('select id from agencies').all() as Array<{ id: number }>).map((r) => r.id)
+    const short = ids.map((id) => agencies.staffing(SEED_ACTOR, id)).filter((r) => !r.compliant)
+    t.equal(short.length, s.agenciesShortOfReviewers, 'the staffing service agrees')
+    t.ok(short.every((r) => r.shortfall >= 1 && r.shortfall <= 2), 'each short by one or two')
+  })
+
+  t.test('every change is in the audit trail; demo logins exist', async (t) => {
+    t.ok(s.auditEvents >= first.steps, `${s.auditEvents} audit events for ${first.steps} service calls`)
+    t.ok(s.assessments > 0, 'annual assessments')
+    const accounts = store.sqlite.prepare("select (select count(*) from users where username = 'clerk' and role = 'clerk') as clerk, (select count(*) from clients where role = 'hr') as hr").get() as { clerk: number, hr: number }
+    t.same(accounts, { clerk: 1, hr: 1 })
+    t.match(first.accountLines.join('\n'), /client_secret=\S{20,}/, 'the client secret is printed once')
+  })
+})
+
+t.test('a second run adds nothing', async (t) => {
+  const before = tableCounts()
+  const again = await seed(store, config, { today: TODAY, scale: SCALE })
+  t.notOk(again.seeded, 'reports the city already there')
+  t.same(tableCounts(), before, 'no table changed')
+  t.notMatch(again.accountLines.join('\n'), /client_secret=/, 'no secret printed again')
+})

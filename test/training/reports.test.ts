@@ -1,0 +1,117 @@
+import t from 'tap'
+import ExcelJS from 'exceljs'
+import { post } from '../fixtures.js'
+import { assertProblem } from '../helper.js'
+import { world } from './world.js'
+
+async function registry (t: Parameters<typeof world>[0]) {
+  const w = await world(t)
+  const { officer, training, attend, record, admin, countyB, countyC } = w
+  const done = await officer(countyB.id, { name: '达标' })
+  const half = await officer(countyB.id, { name: '=HYPERLINK("x")' })
+  const none = await officer(countyC.id, { name: '未培训' })
+  const aux = await officer(countyB.id, { auxiliary: true })
+  const police = await officer(countyC.id, { police: true })
+  const gone = await officer(countyB.id)
+  t.equal((await post(w.app, admin, `/v1/officers/${gone.id}/departure`, { reason: 'retirement', date: '2026-05-01' })).statusCode, 200)
+  await attend(admin, await training(admin, { hours: 30 }), [done.id, half.id, aux.id, police.id])
+  await attend(admin, await training(admin, { hours: undefined, minutes: 1350, category: 'professional' }), [done.id])
+  await record(admin, { officerId: half.id, category: 'professional', hours: 0.1, date: '2026-05-01' })
+  return { ...w, done, half, none, aux, police, gone }
+}
+
+const get = (w: Awaited<ReturnType<typeof registry>>, headers: { authorization: string }, qs: string) =>
+  w.app.inject({ method: 'GET', url: `/v1/reports/training-compliance${qs}`, headers })
+
+t.test('JSON: every officer in training scope with both buckets, minimums, deficits and status', async (t) => {
+  const w = await registry(t)
+  const res = await get(w, w.admin, '?year=2026&asOf=2026-06-15')
+  t.equal(res.statusCode, 200, res.body)
+  const body = res.json()
+  t.match(body, { year: 2026, asOf: '2026-06-15', ruleVersion: '2023', nextCursor: null })
+  t.same(body.items.map((r: { officerId: number }) => r.officerId), [w.done.id, w.half.id, w.none.id], 'no auxiliary, no police, no one who left')
+  t.same(body.items[0], {
+    officerId: w.done.id,
+    name: '达标',
+    employeeNo: null,
+    agencyId: w.countyB.id,
+    agencyName: w.countyB.name,
+    year: 2026,
+    publicLawHours: 30,
+    professionalHours: 30,
+    publicLawUnits: 2700,
+    professionalUnits: 2700,
+    requiredPublicLawHours: 30,
+    requiredProfessionalHours: 30,
+    publicLawDeficitHours: 0,
+    professionalDeficitHours: 0,
+    publicLawDeficitUnits: 0,
+    professionalDeficitUnits: 0,
+    ruleVersion: '2023',
+    compliant: true,
+    status: 'compliant'
+  })
+  t.match(body.items[1], { professionalHours: 0.1, professionalUnits: 9, professionalDeficitHours: 29.9, professionalDeficitUnits: 2691, status: 'at_risk' })
+  t.match(body.items[2], { publicLawHours: 0, status: 'at_risk', compliant: false })
+})
+
+t.test('JSON filters by status and agency subtree, and pages with a cursor', async (t) => {
+  const w = await registry(t)
+  const ids = async (qs: string) => (await get(w, w.admin, qs)).json().items.map((r: { officerId: number }) => r.officerId)
+  t.same(await ids('?year=2026&status=at_risk'), [w.half.id, w.none.id])
+  t.same(await ids('?year=2026&status=compliant&status=at_risk'), [w.done.id, w.half.id, w.none.id])
+  t.same(await ids('?year=2026&asOf=2027-01-02&status=non_compliant'), [w.half.id, w.none.id], 'short after the year is over')
+  t.same(await ids(`?year=2026&agencyId=${w.countyC.id}`), [w.none.id])
+  t.same(await ids(`?year=2026&agencyId=${w.city.id}`), [w.done.id, w.half.id, w.none.id], 'an agency and everything below it')
+  const first = (await get(w, w.admin, '?year=2026&limit=2')).json()
+  t.equal(first.items.length, 2)
+  const second = (await get(w, w.admin, `?year=2026&limit=2&cursor=${first.nextCursor as string}`)).json()
+  t.same(second.items.map((r: { officerId: number }) => r.officerId), [w.none.id])
+  t.equal(second.nextCursor, null)
+  const filteredPage = (await get(w, w.admin, '?year=2026&status=at_risk&limit=1')).json()
+  t.same(filteredPage.items.map((r: { officerId: number }) => r.officerId), [w.half.id])
+  t.type(filteredPage.nextCursor, 'string')
+})
+
+t.test('scope: hr sees its own agency only; an agency outside scope is 404; auditor reads; bad input 400', async (t) => {
+  const w = await registry(t)
+  t.same((await get(w, w.hrB, '?year=2026')).json().items.map((r: { officerId: number }) => r.officerId), [w.done.id, w.half.id])
+  assertProblem(t, await get(w, w.hrB, `?agencyId=${w.countyC.id}`), 404, 'AGENCY_OUT_OF_SCOPE')
+  const auditor = await w.as('auditor', w.countyC.id)
+  t.same((await get(w, auditor, '?year=2026')).json().items.map((r: { officerId: number }) => r.officerId), [w.none.id])
+  assertProblem(t, await get(w, w.admin, '?status=late'), 400, 'VALIDATION_FAILED')
+  assertProblem(t, await get(w, w.admin, '?format=pdf'), 400, 'VALIDATION_FAILED')
+  assertProblem(t, await w.app.inject({ method: 'GET', url: '/v1/reports/training-compliance' }), 401, 'UNAUTHENTICATED')
+})
+
+t.test('CSV: UTF-8 with BOM, Chinese headers, every row, and no formula injection', async (t) => {
+  const w = await registry(t)
+  const res = await get(w, w.admin, '?year=2026&asOf=2026-06-15&format=csv&limit=1')
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^text\/csv; charset=utf-8/)
+  t.match(res.headers['content-disposition'], /attachment; filename="training-compliance-2026.csv"/)
+  t.equal(res.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf', 'starts with the UTF-8 BOM')
+  const lines = res.body.replace(/^\ufeff/, '').trimEnd().split('\r\n')
+  t.equal(lines[0], '人员编号,姓名,工号,执法主体编号,执法主体,年度,公共法律知识学时,专业法律知识学时,公共法律知识应达学时,专业法律知识应达学时,公共法律知识差额,专业法律知识差额,规则版本,是否达标,状态,状态代码')
+  t.equal(lines.length, 4, 'header and three officers, limit ignored')
+  t.equal(lines[1], `${w.done.id},达标,,${w.countyB.id},${w.countyB.name},2026,30,30,30,30,0,0,2023,是,已达标,compliant`)
+  t.equal(lines[2], `${w.half.id},"'=HYPERLINK(""x"")",,${w.countyB.id},${w.countyB.name},2026,30,0.1,30,30,0,29.9,2023,否,进度落后,at_risk`)
+})
+
+t.test('xlsx: one sheet with the same columns and values', async (t) => {
+  const w = await registry(t)
+  const res = await get(w, w.admin, '?year=2026&format=xlsx')
+  t.equal(res.statusCode, 200)
+  t.equal(res.headers['content-type'], 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  const book = new ExcelJS.Workbook()
+  await book.xlsx.load(res.rawPayload as unknown as ArrayBuffer)
+  const sheet = book.worksheets[0]!
+  t.equal(sheet.name, '2026年度学时')
+  t.equal(sheet.rowCount, 4)
+  t.equal(sheet.getRow(1).getCell(1).value, '人员编号')
+  t.equal(sheet.getRow(1).getCell(15).value, '状态')
+  const row = sheet.getRow(3)
+  t.equal(row.getCell(1).value, w.half.id)
+  t.equal(row.getCell(8).value, 0.1)
+  t.equal(row.getCell(16).value, 'at_risk')
+})

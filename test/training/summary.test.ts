@@ -1,0 +1,117 @@
+import t from 'tap'
+import { post } from '../fixtures.js'
+import { assertProblem } from '../helper.js'
+import { world } from './world.js'
+
+t.test('30 学时 + 1350 minutes: compliant, with the numbers as numbers and the records behind them', async (t) => {
+  const { officer, training, attend, summary, hrB, countyB } = await world(t)
+  const o = await officer(countyB.id)
+  await attend(hrB, await training(hrB, { hours: 30 }), [o.id])
+  await attend(hrB, await training(hrB, { hours: undefined, minutes: 1350, category: 'professional' }), [o.id])
+  const res = await summary(hrB, o.id, '?year=2026')
+  t.equal(res.statusCode, 200, res.body)
+  const s = res.json()
+  t.equal(s.publicLawHours, 30)
+  t.equal(s.professionalHours, 30)
+  t.match(s, {
+    officerId: o.id,
+    year: 2026,
+    asOf: '2026-06-15',
+    inScope: true,
+    publicLawUnits: 2700,
+    professionalUnits: 2700,
+    unit: { name: '1/90 学时', perHour: 90, perMinute: 2 },
+    rule: { version: '2023', effectiveFrom: 2023, publicLawHours: 30, professionalHours: 30, proRateJoiners: false },
+    ruleVersion: '2023',
+    required: { publicLawHours: 30, professionalHours: 30 },
+    deficits: { publicLawHours: 0, professionalHours: 0 },
+    compliant: true,
+    status: 'compliant'
+  })
+  t.match(s.records.publicLaw, [{ rule: 'hours', hours: 30, units: 2700, creditHours: 30, source: 'training' }])
+  t.match(s.records.professional, [{ rule: 'minutes_45', minutes: 1350, units: 2700, creditHours: 30, explanation: '1350 分钟 ÷ 45 = 30 学时 (2700/90)' }])
+})
+
+t.test('60 public-law 学时 and no professional ones is not compliant: buckets do not share', async (t) => {
+  const { officer, training, attend, summary, hrB, countyB } = await world(t)
+  const o = await officer(countyB.id)
+  await attend(hrB, await training(hrB, { hours: 60 }), [o.id])
+  const closed = (await summary(hrB, o.id, '?year=2026&asOf=2027-01-05')).json()
+  t.match(closed, {
+    publicLawHours: 60,
+    professionalHours: 0,
+    compliant: false,
+    status: 'non_compliant',
+    deficits: { publicLawHours: 0, professionalHours: 30, publicLawUnits: 0, professionalUnits: 2700 }
+  })
+  const midYear = (await summary(hrB, o.id, '?year=2026&asOf=2026-03-01')).json()
+  t.equal(midYear.status, 'at_risk', 'behind on professional by March')
+  t.equal(midYear.compliant, false)
+})
+
+t.test('status over the year: on_track when keeping pace, at_risk when behind', async (t) => {
+  const { officer, record, summary, hrB, countyB } = await world(t)
+  const o = await officer(countyB.id)
+  await record(hrB, { officerId: o.id, hours: 15, date: '2026-05-01' })
+  await record(hrB, { officerId: o.id, hours: 15, category: 'professional', date: '2026-05-01' })
+  t.equal((await summary(hrB, o.id, '?year=2026&asOf=2026-06-30')).json().status, 'on_track', '15 of 30 by mid-year')
+  const late = (await summary(hrB, o.id, '?year=2026&asOf=2026-09-30')).json()
+  t.equal(late.status, 'at_risk', '15 of 30 by the end of September')
+  t.ok(late.expectedByNow.publicLawUnits > 15 * 90)
+})
+
+t.test('year and asOf default to the Asia/Shanghai calendar: 16:30 UTC on 31 December is already next year', async (t) => {
+  const { officer, summary, hrB, countyB } = await world(t, {}, new Date('2026-12-31T16:30:00Z'))
+  const o = await officer(countyB.id)
+  const s = (await summary(hrB, o.id)).json()
+  t.equal(s.year, 2027)
+  t.equal(s.asOf, '2027-01-01')
+})
+
+t.test('outside the requirement: auxiliary staff and police owe nothing; inScope says so', async (t) => {
+  const { officer, summary, hrB, countyB } = await world(t)
+  for (const flag of ['auxiliary', 'police']) {
+    const o = await officer(countyB.id, { [flag]: true })
+    t.match((await summary(hrB, o.id, '?year=2026&asOf=2027-01-05')).json(), {
+      inScope: false, rule: null, ruleVersion: null, required: { publicLawUnits: 0, professionalUnits: 0 }, compliant: true
+    }, flag)
+  }
+})
+
+t.test('a departed officer still owes the years they served to the end, not the year they left', async (t) => {
+  const { app, officer, summary, admin, countyB } = await world(t, {}, new Date('2027-03-01T04:00:00Z'))
+  const o = await officer(countyB.id)
+  t.equal((await post(app, admin, `/v1/officers/${o.id}/departure`, { reason: 'retirement', date: '2027-02-01' })).statusCode, 200)
+  t.match((await summary(admin, o.id, '?year=2026')).json(), { inScope: true, status: 'non_compliant' })
+  t.match((await summary(admin, o.id, '?year=2027')).json(), { inScope: false, compliant: true })
+})
+
+t.test('TRAINING_RULES: a deployment\'s own minimums and versions apply by year, pro-rating joiners when it says so', async (t) => {
+  const rules = [
+    { version: '2023', effectiveFrom: 2023, publicLawHours: 30, professionalHours: 30, proRateJoiners: false },
+    { version: '2026-local', effectiveFrom: 2026, publicLawHours: 40, professionalHours: 20.5, proRateJoiners: true }
+  ]
+  const { officer, record, summary, hrB, countyB } = await world(t, { TRAINING_RULES: rules })
+  const o = await officer(countyB.id)
+  await record(hrB, { officerId: o.id, hours: 30, date: '2025-06-01' })
+  t.match((await summary(hrB, o.id, '?year=2025&asOf=2026-01-02')).json(), { ruleVersion: '2023', required: { publicLawHours: 30 }, deficits: { professionalHours: 30 } })
+  t.match((await summary(hrB, o.id, '?year=2026&asOf=2027-01-02')).json(), {
+    ruleVersion: '2026-local', required: { publicLawHours: 40, professionalHours: 20.5, publicLawUnits: 3600, professionalUnits: 1845 }
+  })
+  // Joined 2 July 2026: 183 of 365 days left, so ceil(3600 × 183 / 365) = 1805 units.
+  const joiner = await officer(countyB.id, { joinedOn: '2026-07-02' })
+  t.match((await summary(hrB, joiner.id, '?year=2026&asOf=2027-01-02')).json(), { required: { publicLawUnits: 1805 } })
+  t.match((await summary(hrB, o.id, '?year=2022&asOf=2023-01-02')).json(), { rule: null, compliant: true }, 'no rule before 2023')
+})
+
+t.test('scope and input: a sibling agency\'s hr gets 404; an unknown officer 404; a bad year or asOf 400', async (t) => {
+  const { officer, summary, hrB, hrC, as, countyB } = await world(t)
+  const o = await officer(countyB.id)
+  assertProblem(t, await summary(hrC, o.id), 404, 'NOT_FOUND')
+  assertProblem(t, await summary(hrB, 999999), 404, 'NOT_FOUND')
+  assertProblem(t, await summary(hrB, o.id, '?year=1999'), 400, 'VALIDATION_FAILED')
+  assertProblem(t, await summary(hrB, o.id, '?asOf=2026-02-30'), 400, 'VALIDATION_FAILED')
+  assertProblem(t, await summary(hrB, o.id, '?years=2026'), 400, 'VALIDATION_FAILED')
+  const auditor = await as('auditor', countyB.id)
+  t.equal((await summary(auditor, o.id)).statusCode, 200, 'auditor reads')
+})
