@@ -29,6 +29,7 @@ import { trainingService } from './modules/training/service.js'
 import { trainingRoutes } from './modules/training/routes.js'
 import { reportsService } from './modules/reports/service.js'
 import { reportRoutes } from './modules/reports/routes.js'
+import { registryReportRoutes } from './modules/reports/registry-reports.js'
 import { examRoutes, examsService } from './modules/exams/module.js'
 import { certificatesService } from './modules/certificates/service.js'
 import { certificateRoutes } from './modules/certificates/routes.js'
@@ -141,6 +142,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(officerRoutes, { officers: services.officers })
   await app.register(trainingRoutes, { training: services.training })
   await app.register(reportRoutes, { reports: services.reports })
+  await app.register(registryReportRoutes, { store, clock })
   await app.register(examRoutes, { exams: services.exams })
   await app.register(certificateRoutes, { certificates: services.certificates })
   await app.register(verifyRoutes, { store, clock, publicBaseUrl: config.PUBLIC_BASE_URL })

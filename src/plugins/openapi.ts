@@ -67,7 +67,15 @@ export default fp(async function openapiPlugin (app: FastifyInstance) {
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',
-    uiConfig: { docExpansion: 'list', deepLinking: true, persistAuthorization: true, displayRequestDuration: true, tryItOutEnabled: true },
+    uiConfig: {
+      // No badge from validator.swagger.io: it would send the document's address to a third party.
+      validatorUrl: null,
+      docExpansion: 'list',
+      deepLinking: true,
+      persistAuthorization: true,
+      displayRequestDuration: true,
+      tryItOutEnabled: true
+    },
     initOAuth: { usePkceWithAuthorizationCodeGrant: false }
   })
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger())

@@ -1,7 +1,7 @@
 // Access tokens: EdDSA JWTs we sign ourselves, and optionally tokens of an external identity
 // provider (remote JWKS). Every way a token can be wrong ends as INVALID_TOKEN (401).
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import {
   SignJWT, createRemoteJWKSet, decodeJwt, exportJWK, importPKCS8, importSPKI, jwtVerify,
@@ -30,10 +30,16 @@ export function loadSigningKeyPem (config: Config): string {
   if (config.DATABASE_PATH === ':memory:') return generate()
   const file = join(dirname(config.DATABASE_PATH), KEY_FILE_NAME)
   if (!existsSync(file)) {
+    // Written aside, then linked into place: a process starting at the same moment never reads
+    // a half-written file; whoever links second uses the winner's key.
+    const temp = `${file}.${process.pid}.tmp`
+    writeFileSync(temp, generate(), { mode: 0o600 })
     try {
-      writeFileSync(file, generate(), { mode: 0o600, flag: 'wx' })
+      linkSync(temp, file)
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err // another process won the race: use its key
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+    } finally {
+      unlinkSync(temp)
     }
   }
   return readFileSync(file, 'utf8')

@@ -3,7 +3,7 @@
 // Each event is chained to the one before by hash (chain.ts); the table is append-only
 // (triggers refuse UPDATE and DELETE); and the change feed's domain events are projected from
 // it in the same transaction.
-import { and, asc, desc, eq, gt, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm'
 import type Database from 'better-sqlite3'
 import type { Db } from '../../db/open.js'
 import { auditEvents, certificates, officers, trainings } from '../../db/schema.js'
@@ -12,6 +12,7 @@ import { eventRepository } from '../events/repository.js'
 import { projectEvents } from '../events/projection.js'
 import { eventHash, GENESIS, type StoredEvent } from './chain.js'
 import { maskPersonalData } from '../../security/personal-data.js'
+import { inScopeWhere } from '../../db/scope.js'
 
 export interface AuditEntry {
   readonly entity: string
@@ -108,7 +109,7 @@ export const auditRepository = {
   /** Events in id order; a scoped caller sees those concerning an agency in scope. */
   list (db: Db, scope: Scope, f: AuditFilter, afterId: number, limit: number): AuditRow[] {
     const where: Array<SQL | undefined> = [gt(auditEvents.id, afterId)]
-    if (!scope.all) where.push(or(inArray(auditEvents.agencyId, [...scope.agencyIds]), inArray(auditEvents.priorAgencyId, [...scope.agencyIds])))
+    if (!scope.all) where.push(or(inScopeWhere(scope, auditEvents.agencyId), inScopeWhere(scope, auditEvents.priorAgencyId)))
     if (f.entity) where.push(eq(auditEvents.entity, f.entity))
     if (f.entityId) where.push(eq(auditEvents.entityId, f.entityId))
     if (f.actor) where.push(eq(auditEvents.actor, f.actor))

@@ -5,6 +5,7 @@ import type { Db } from '../../db/open.js'
 import { domainEvents, officerMoves, officers } from '../../db/schema.js'
 import type { Scope } from '../../security/roles.js'
 import { EVENT_TYPE_PREFIX, type EventDraft } from './projection.js'
+import { inScopeWhere } from '../../db/scope.js'
 
 export type DomainEventRow = typeof domainEvents.$inferSelect
 
@@ -49,7 +50,7 @@ export const eventRepository = {
    *  one an officer left). */
   list (db: Db, scope: Scope, afterId: number, upTo: number, limit: number): DomainEventRow[] {
     const where: Array<SQL | undefined> = [gt(domainEvents.id, afterId), lte(domainEvents.id, upTo)]
-    if (!scope.all) where.push(or(inArray(domainEvents.agencyId, [...scope.agencyIds]), inArray(domainEvents.priorAgencyId, [...scope.agencyIds])))
+    if (!scope.all) where.push(or(inScopeWhere(scope, domainEvents.agencyId), inScopeWhere(scope, domainEvents.priorAgencyId)))
     return db.select().from(domainEvents).where(and(...where)).orderBy(asc(domainEvents.id)).limit(limit).all()
   }
 }

@@ -26,7 +26,7 @@ function chunks<T> (items: readonly T[]): T[][] {
 }
 
 const visibleTraining = (scope: Scope): SQL | undefined =>
-  scope.all ? undefined : or(isNull(trainings.agencyId), inArray(trainings.agencyId, [...scope.agencyIds]))
+  scope.all ? undefined : or(isNull(trainings.agencyId), inScopeWhere(scope, trainings.agencyId))
 
 // A record with the title and provider of its training, when it is an attendance.
 const recordColumns = {

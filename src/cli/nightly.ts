@@ -1,0 +1,107 @@
+// npm run nightly -- [--year YYYY] [--as-of YYYY-MM-DD] [--due-within-days N] [--fail-on-findings] [--db FILE]
+// Every nightly check at once, reading the database file read-only: under-trained and at-risk
+// officers (rule 3), agencies below 5% legal reviewers (rule 4), agencies not confirmed this
+// year (rule 5), certificates expiring soon or whose card awaits recall, and broken invariants
+// (a departed officer with a live certificate; an active certificate without a passed exam).
+// The result is one JSON document on stdout; progress goes to stderr, only on a terminal.
+// Exit codes: 0 done, 1 failed, 2 bad usage, 3 findings with --fail-on-findings.
+import { existsSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { loadConfig } from '../config.js'
+import { openDatabase } from '../db/open.js'
+import { isIsoDate, shanghaiDate, yearOf } from '../domain/dates.js'
+import { isFinding } from '../domain/training.js'
+import { TRAINING_STATUSES } from '../modules/reports/schema.js'
+import { reportsService } from '../modules/reports/service.js'
+import { brokenInvariants, unconfirmedAgencies } from '../modules/reports/invariants.js'
+import { certificatesReport, staffingReport } from '../modules/reports/registry-reports.js'
+import type { Actor } from '../security/roles.js'
+
+const USAGE = `usage: npm run nightly -- [options]
+  --year YYYY            training year (default: the year of --as-of)
+  --as-of YYYY-MM-DD     evaluate as of this day (default: today, Asia/Shanghai)
+  --due-within-days N    certificates expiring within N days (default 30)
+  --fail-on-findings     exit 3 when any check finds something
+  --db FILE              database file (default: DATABASE_PATH)
+Exit codes: 0 done, 1 failed, 2 bad usage, 3 findings with --fail-on-findings.`
+
+class Usage extends Error {}
+
+const ACTOR: Actor = { principal: { sub: 'system:nightly', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'nightly' }
+
+function options (argv: string[]) {
+  let v
+  try {
+    v = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        year: { type: 'string' },
+        'as-of': { type: 'string' },
+        'due-within-days': { type: 'string', default: '30' },
+        'fail-on-findings': { type: 'boolean', default: false },
+        db: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false }
+      }
+    }).values
+  } catch (err) {
+    throw new Usage(err instanceof Error ? err.message : String(err))
+  }
+  const asOf = v['as-of'] ?? shanghaiDate(new Date())
+  if (!isIsoDate(asOf)) throw new Usage('--as-of must be a date YYYY-MM-DD')
+  if (v.year !== undefined && !/^(20\d\d|2100)$/.test(v.year)) throw new Usage('--year must be a year from 2000 to 2100')
+  if (!/^\d{1,4}$/.test(v['due-within-days'])) throw new Usage('--due-within-days must be a whole number of days')
+  return { help: v.help, asOf, year: v.year === undefined ? yearOf(asOf) : Number(v.year), days: Number(v['due-within-days']), failOnFindings: v['fail-on-findings'], db: v.db }
+}
+
+async function run (argv: string[]): Promise<number> {
+  const o = options(argv)
+  if (o.help) { process.stdout.write(USAGE + '\n'); return 0 }
+  const cfg = loadConfig(process.env)
+  if (!cfg.ok) throw new Usage(cfg.errors.join('; '))
+  const path = o.db ?? cfg.config.DATABASE_PATH
+  if (path === ':memory:' || !existsSync(path)) throw new Usage(`no database at ${path} (set DATABASE_PATH or --db)`)
+  const store = openDatabase(path, { readonly: true })
+  const progress = (step: string) => { if (process.stderr.isTTY) process.stderr.write(`nightly: ${step}…\n`) }
+  try {
+    progress('training')
+    const report = reportsService({ store, config: cfg.config, clock: () => new Date() })
+      .trainingCompliance(ACTOR, { year: o.year, asOf: o.asOf, statuses: TRAINING_STATUSES.filter(isFinding) })
+    const flagged = [...report.batches()].flat().map(({ id: _id, ...row }) => row)
+    progress('staffing')
+    const staffingShort = staffingReport(store.db, ACTOR).filter((r) => !r.compliant)
+    progress('confirmations')
+    const unconfirmed = unconfirmedAgencies(store.db, yearOf(o.asOf))
+    progress('certificates')
+    const certificates = certificatesReport(store.db, ACTOR, o.asOf, o.days)
+    progress('invariants')
+    const invariants = brokenInvariants(store.db)
+    const checks = {
+      underTrained: flagged.filter((r) => r.status === 'non_compliant'),
+      atRisk: flagged.filter((r) => r.status === 'at_risk'),
+      agenciesBelowReviewerRatio: staffingShort,
+      agenciesNotConfirmed: unconfirmed,
+      certificatesExpiring: certificates.filter((c) => c.kind === 'expiring'),
+      cardsAwaitingRecall: certificates.filter((c) => c.kind === 'awaiting_recall'),
+      departedWithLiveCertificate: invariants.departedWithLiveCertificate,
+      liveCertificateWithoutPassedExam: invariants.liveCertificateWithoutPassedExam
+    }
+    const counts = Object.fromEntries(Object.entries(checks).map(([k, rows]) => [k, rows.length]))
+    process.stdout.write(JSON.stringify({ year: o.year, asOf: o.asOf, ruleVersion: report.ruleVersion, counts, checks }, null, 2) + '\n')
+    const total = Object.values(counts).reduce((a, b) => a + b, 0)
+    process.stderr.write(`nightly: ${Object.entries(counts).map(([k, n]) => `${k}=${n}`).join(' ')}\n`)
+    return o.failOnFindings && total > 0 ? 3 : 0
+  } finally {
+    store.close()
+  }
+}
+
+run(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err: unknown) => {
+  if (err instanceof Usage) {
+    process.stderr.write(`${err.message}\n\n${USAGE}\n`)
+    process.exitCode = 2
+  } else {
+    process.stderr.write(`nightly failed: ${err instanceof Error ? err.message : String(err)}\n`)
+    process.exitCode = 1
+  }
+})

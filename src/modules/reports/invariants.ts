@@ -1,0 +1,29 @@
+// Checks of the data itself, for the nightly run: rows that break a rule the service enforces
+// on every write. Any hit means a write bypassed the service (a manual fix, an old import).
+import { and, eq, inArray, notExists, sql } from 'drizzle-orm'
+import type { Db } from '../../db/open.js'
+import { agencies, agencyConfirmations, certificates, examResults, officers } from '../../db/schema.js'
+
+export function brokenInvariants (db: Db) {
+  const live = inArray(certificates.status, ['active', 'suspended'])
+  return {
+    /** Rule 2: a departed officer holds an active or suspended certificate. */
+    departedWithLiveCertificate: db.select({ certificateId: certificates.id, number: certificates.number, officerId: officers.id })
+      .from(certificates).innerJoin(officers, eq(officers.id, certificates.officerId))
+      .where(and(live, eq(officers.status, 'departed'))).all(),
+    /** Rule 1: an active certificate whose holder has no passed exam. */
+    liveCertificateWithoutPassedExam: db.select({ certificateId: certificates.id, number: certificates.number, officerId: certificates.officerId })
+      .from(certificates)
+      .where(and(eq(certificates.status, 'active'), notExists(
+        db.select({ one: sql`1` }).from(examResults).where(and(eq(examResults.officerId, certificates.officerId), eq(examResults.passed, true)))
+      ))).all()
+  }
+}
+
+/** Rule 5: active agencies with no confirmation for `year`. */
+export function unconfirmedAgencies (db: Db, year: number) {
+  return db.select({ agencyId: agencies.id, name: agencies.name }).from(agencies)
+    .where(and(eq(agencies.status, 'active'), notExists(
+      db.select({ one: sql`1` }).from(agencyConfirmations).where(and(eq(agencyConfirmations.agencyId, agencies.id), eq(agencyConfirmations.year, year)))
+    ))).orderBy(agencies.id).all()
+}

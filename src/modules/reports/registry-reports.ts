@@ -1,0 +1,104 @@
+// /v1/reports/staffing and /v1/reports/certificates: the 5% rule for every agency in scope
+// (shortfalls first), and certificates expiring soon or whose card awaits recall.
+import { Type } from 'typebox'
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm'
+import { addDays, shanghaiDate } from '../../domain/dates.js'
+import { evaluateStaffing } from '../../domain/staffing.js'
+import type { Db } from '../../db/open.js'
+import { agencies, cardRecalls, certificates } from '../../db/schema.js'
+import { inScopeWhere } from '../../db/scope.js'
+import { fail } from '../../errors.js'
+import { Id, IsoDate, PageQuery, Query, problems } from '../../http/schemas.js'
+import { ACCESS, type Actor } from '../../security/roles.js'
+import type { DatabaseHandle } from '../../db/open.js'
+import type { Clock } from '../context.js'
+import { agencyRepository } from '../agencies/repository.js'
+
+/** A page of an ordered report: the cursor is the offset of the next row. */
+function offsetPage<T> (rows: T[], q: { limit?: number, cursor?: string | undefined }) {
+  const decoded = q.cursor ? /^o:(\d{1,9})$/.exec(Buffer.from(q.cursor, 'base64url').toString('utf8')) : null
+  const start = decoded?.[1] ? Number(decoded[1]) : 0
+  if (q.cursor && !decoded) fail('VALIDATION_FAILED', 'cursor is not one this service issued', { errors: [{ in: 'querystring', pointer: '/cursor', detail: 'unknown cursor' }] })
+  const limit = q.limit ?? 50
+  const end = start + limit
+  return { items: rows.slice(start, end), nextCursor: end < rows.length ? Buffer.from(`o:${end}`).toString('base64url') : null }
+}
+
+/** Rule 4 for every active agency in scope (or under `agencyId`), shortfalls first. */
+export function staffingReport (db: Db, actor: Actor, agencyId?: number) {
+  const root = agencyId === undefined ? null : agencyRepository.findById(db, actor.scope, agencyId) ?? fail('NOT_FOUND', `agency ${agencyId} not found`)
+  const rows = db.select({ id: agencies.id, name: agencies.name, path: agencies.path }).from(agencies)
+    .where(and(eq(agencies.status, 'active'), inScopeWhere(actor.scope, agencies.id))).orderBy(asc(agencies.id)).all()
+    .filter((a) => root === null || a.path.startsWith(root.path))
+  const counts = agencyRepository.staffingCounts(db, rows.map((a) => a.id))
+  return rows
+    .map((a) => ({ agencyId: a.id, agencyName: a.name, ...evaluateStaffing(counts.get(a.id) ?? { officers: 0, reviewers: 0 }) }))
+    .sort((x, y) => y.shortfall - x.shortfall || x.agencyId - y.agencyId)
+}
+
+/** Live certificates whose last valid day falls within the next `days`, and cards awaiting recall. */
+export function certificatesReport (db: Db, actor: Actor, today: string, days: number) {
+  const until = addDays(today, days)
+  const expiring = db.select().from(certificates).where(and(
+    inArray(certificates.status, ['active', 'suspended']), gte(certificates.validUntil, today), lte(certificates.validUntil, until),
+    inScopeWhere(actor.scope, certificates.agencyId)
+  )).orderBy(asc(certificates.validUntil), asc(certificates.id)).all()
+  const recalls = db.select({ c: certificates, r: cardRecalls }).from(cardRecalls)
+    .innerJoin(certificates, eq(certificates.id, cardRecalls.certificateId))
+    .where(and(eq(cardRecalls.status, 'open'), inScopeWhere(actor.scope, certificates.agencyId)))
+    .orderBy(asc(cardRecalls.openedOn), asc(cardRecalls.id)).all()
+  return [
+    ...recalls.map(({ c, r }) => ({ kind: 'awaiting_recall' as const, certificateId: c.id, number: c.number, officerId: c.officerId, agencyId: c.agencyId, status: c.status, validUntil: c.validUntil, recallId: r.id, recallOpenedOn: r.openedOn })),
+    ...expiring.map((c) => ({ kind: 'expiring' as const, certificateId: c.id, number: c.number, officerId: c.officerId, agencyId: c.agencyId, status: c.status, validUntil: c.validUntil, recallId: null, recallOpenedOn: null }))
+  ]
+}
+
+const StaffingRow = Type.Object({
+  agencyId: Id,
+  agencyName: Type.String(),
+  officers: Type.Integer(),
+  reviewers: Type.Integer(),
+  required: Type.Integer(),
+  shortfall: Type.Integer(),
+  compliant: Type.Boolean()
+})
+const CertificateRow = Type.Object({
+  kind: Type.Unsafe<'expiring' | 'awaiting_recall'>({ type: 'string', enum: ['expiring', 'awaiting_recall'], description: 'expiring 即将到期 | awaiting_recall 待收回' }),
+  certificateId: Id,
+  number: Type.String(),
+  officerId: Id,
+  agencyId: Id,
+  status: Type.String(),
+  validUntil: IsoDate(),
+  recallId: Type.Union([Id, Type.Null()]),
+  recallOpenedOn: Type.Union([IsoDate(), Type.Null()])
+})
+const pageOf = <T extends ReturnType<typeof Type.Object>>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) })
+
+export const registryReportRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, clock: Clock }> = async (app, { store, clock }) => {
+  const tags = ['reports']
+  app.get('/v1/reports/staffing', {
+    config: { access: ACCESS.read },
+    schema: {
+      tags,
+      operationId: 'reportStaffing',
+      summary: '法制审核人员配备报表 Staffing report (5%)',
+      description: '权限范围内（或 agencyId 及其下级）每个存续主体的法制审核人员配备，缺口大的在前。The 5% rule for every active agency in scope (or under agencyId), largest shortfall first.',
+      querystring: Query({ ...PageQuery, agencyId: Type.Optional(Id) }),
+      response: { 200: pageOf(StaffingRow), ...problems(404) }
+    }
+  }, async (req) => offsetPage(staffingReport(store.db, req.actor, req.query.agencyId), req.query))
+
+  app.get('/v1/reports/certificates', {
+    config: { access: ACCESS.read },
+    schema: {
+      tags,
+      operationId: 'reportCertificates',
+      summary: '证件到期与收回报表 Certificates expiring or awaiting recall',
+      description: '待收回的证件（注销或吊销后实体证件尚未收回），以及在 dueWithinDays 天内到期的有效或暂扣证件。Cards awaiting recall, then live certificates whose last valid day is within dueWithinDays (default 90).',
+      querystring: Query({ ...PageQuery, dueWithinDays: Type.Integer({ minimum: 0, maximum: 3660, default: 90, description: '到期天数 days ahead' }) }),
+      response: { 200: pageOf(CertificateRow), ...problems() }
+    }
+  }, async (req) => offsetPage(certificatesReport(store.db, req.actor, shanghaiDate(clock()), req.query.dueWithinDays), req.query))
+}

@@ -1,0 +1,67 @@
+import t from 'tap'
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { testConfig } from '../../src/config.js'
+import { openDatabase } from '../../src/db/open.js'
+import { agenciesService } from '../../src/modules/agencies/service.js'
+import { certificatesService } from '../../src/modules/certificates/service.js'
+import { examsService } from '../../src/modules/exams/module.js'
+import { officersService } from '../../src/modules/officers/service.js'
+import type { Actor } from '../../src/security/roles.js'
+import { idNumber, uscc } from '../fixtures.js'
+
+const ADMIN: Actor = { principal: { sub: 'test', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'test' }
+const NOW = new Date('2026-11-20T04:00:00Z')
+
+/** A registry file: one confirmed agency with a certified officer, one unconfirmed agency,
+ *  and one broken invariant written behind the service's back. */
+function registryFile (dir: string) {
+  const file = join(dir, 'registry.db')
+  const store = openDatabase(file)
+  const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => NOW }
+  const agencies = agenciesService(ctx)
+  const officers = officersService(ctx)
+  const exams = examsService(ctx)
+  const certs = certificatesService(ctx)
+  const a = agencies.create(ADMIN, { name: '甲局', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+  const b = agencies.create(ADMIN, { name: '乙局', uscc: uscc(2), kind: 'organ', level: 'county', parentId: a.id, regionCode: '140802', domains: ['市场监管'] })
+  agencies.confirm(ADMIN, a.id, { year: 2026, announcementNo: '甲〔2026〕1号', date: '2026-02-01' })
+  const exam = exams.create(ADMIN, { name: '考试', date: '2026-01-10' })
+  const holders = [1, 2, 3].map((i) => {
+    const o = officers.register(ADMIN, { name: `人员${i}`, idNumber: idNumber(i), agencyId: a.id })
+    exams.recordResult(ADMIN, exam.id, { officerId: o.id, score: 90 })
+    return { officer: o, cert: certs.issue(ADMIN, { officerId: o.id, agencyId: a.id }) }
+  })
+  officers.depart(ADMIN, holders[0]!.officer.id, { reason: 'retirement', date: '2026-11-01' })
+  // Behind the service's back: the second holder marked departed with the card still active.
+  store.sqlite.prepare("update officers set status = 'departed' where id = ?").run(holders[1]!.officer.id)
+  store.close()
+  return { file, a, b, holders }
+}
+
+function nightly (file: string, ...args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/nightly.ts', ...args], {
+    env: { ...process.env, DATABASE_PATH: file }, encoding: 'utf8', timeout: 60000
+  })
+}
+
+t.test('nightly runs every check in one document; exit 3 only with --fail-on-findings; 2 on bad usage', async (t) => {
+  const { file, a, b, holders } = registryFile(t.testdir())
+  const run = nightly(file, '--as-of', '2026-11-20')
+  t.equal(run.status, 0, run.stderr)
+  const out = JSON.parse(run.stdout)
+  t.equal(out.year, 2026)
+  t.same(out.checks.agenciesNotConfirmed.map((r: { agencyId: number }) => r.agencyId), [b.id], 'the county is not confirmed for 2026')
+  t.same(out.checks.cardsAwaitingRecall.map((r: { certificateId: number }) => r.certificateId), [holders[0]!.cert.id], 'the retired officer\'s card awaits recall')
+  t.same(out.checks.departedWithLiveCertificate.map((r: { certificateId: number }) => r.certificateId), [holders[1]!.cert.id], 'the broken invariant is found')
+  t.same(out.checks.liveCertificateWithoutPassedExam, [])
+  t.same(out.checks.agenciesBelowReviewerRatio.map((r: { agencyId: number }) => r.agencyId), [a.id], 'one active certified officer and no reviewer at 甲局')
+  t.ok(out.counts.atRisk + out.counts.underTrained >= 1, 'untrained officers are flagged')
+  t.equal(out.counts.departedWithLiveCertificate, 1)
+  t.notMatch(run.stdout, /\d{17}[\dX]/, 'no ID number in the output')
+  t.equal(nightly(file, '--as-of', '2026-11-20', '--fail-on-findings').status, 3)
+  const bad = nightly(file, '--as-of', '2026-13-01')
+  t.equal(bad.status, 2)
+  t.match(bad.stderr, /--as-of/)
+  t.equal(nightly(join(t.testdir(), 'missing.db')).status, 2, 'no database is bad usage')
+})

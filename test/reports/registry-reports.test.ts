@@ -1,0 +1,38 @@
+import t from 'tap'
+import { assertProblem } from '../helper.js'
+import { post } from '../fixtures.js'
+import { registry } from '../core/setup.js'
+
+t.test('staffing report: every agency in scope, shortfalls first, paged', async (t) => {
+  const { app, as, admin, city, countyB, countyC, certified, officer } = await registry(t)
+  for (let i = 0; i < 21; i++) await certified(countyB.id)
+  await certified(countyC.id)
+  await officer(countyC.id, { legalReviewer: true })
+  const all = (await app.inject({ method: 'GET', url: '/v1/reports/staffing', headers: admin })).json()
+  t.same(all.items.map((r: { agencyId: number }) => r.agencyId), [countyB.id, city.id, countyC.id], 'B (short by 2) first')
+  t.same(all.items[0], { agencyId: countyB.id, agencyName: countyB.name, officers: 21, reviewers: 0, required: 2, shortfall: 2, compliant: false })
+  const page = (await app.inject({ method: 'GET', url: '/v1/reports/staffing?limit=2', headers: admin })).json()
+  t.equal(page.items.length, 2)
+  const rest = (await app.inject({ method: 'GET', url: `/v1/reports/staffing?limit=2&cursor=${page.nextCursor as string}`, headers: admin })).json()
+  t.same(rest.items.map((r: { agencyId: number }) => r.agencyId), [countyC.id])
+  t.equal(rest.nextCursor, null)
+  const hrC = await as('hr', countyC.id)
+  t.same((await app.inject({ method: 'GET', url: '/v1/reports/staffing', headers: hrC })).json().items.map((r: { agencyId: number }) => r.agencyId), [countyC.id], 'scoped')
+  assertProblem(t, await app.inject({ method: 'GET', url: `/v1/reports/staffing?agencyId=${countyB.id}`, headers: hrC }), 404, 'NOT_FOUND')
+  t.equal((await app.inject({ method: 'GET', url: `/v1/reports/staffing?agencyId=${countyB.id}`, headers: admin })).json().items.length, 1)
+  assertProblem(t, await app.inject({ method: 'GET', url: '/v1/reports/staffing?cursor=!!', headers: admin }), 400, 'VALIDATION_FAILED')
+})
+
+t.test('certificates report: cards awaiting recall, and live certificates due within the window', async (t) => {
+  const { app, as, admin, countyB, countyC, certified } = await registry(t)
+  const a = await certified(countyB.id)
+  const b = await certified(countyC.id)
+  await post(app, admin, `/v1/officers/${a.officer.id}/departure`, { reason: 'retirement', date: '2026-11-01' })
+  const soon = (await app.inject({ method: 'GET', url: '/v1/reports/certificates?dueWithinDays=30', headers: admin })).json()
+  t.same(soon.items.map((r: { kind: string, certificateId: number }) => `${r.kind}:${r.certificateId}`), [`awaiting_recall:${a.certificate.id}`], 'a five-year card is not due within 30 days')
+  const later = (await app.inject({ method: 'GET', url: '/v1/reports/certificates?dueWithinDays=3660', headers: admin })).json()
+  t.same(later.items.map((r: { kind: string, certificateId: number }) => `${r.kind}:${r.certificateId}`), [`awaiting_recall:${a.certificate.id}`, `expiring:${b.certificate.id}`])
+  const hrC = await as('hr', countyC.id)
+  t.same((await app.inject({ method: 'GET', url: '/v1/reports/certificates?dueWithinDays=3660', headers: hrC })).json().items.map((r: { certificateId: number }) => r.certificateId), [b.certificate.id], 'scoped')
+  assertProblem(t, await app.inject({ method: 'GET', url: '/v1/reports/certificates?dueWithinDays=-1', headers: admin }), 400, 'VALIDATION_FAILED')
+})
