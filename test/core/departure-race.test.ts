@@ -10,7 +10,7 @@ import { examsService } from '../../src/modules/exams/module.js'
 import type { Actor } from '../../src/security/roles.js'
 import { idNumber, uscc } from '../fixtures.js'
 
-const N = 150
+const N = 60
 
 t.test('departure and issue racing on two connections never leave a departed officer with a live certificate', async (t) => {
   const file = join(t.testdir(), 'race.db')
