@@ -16,7 +16,6 @@ import { CITY, planCity, type AgencyPlan } from './city.js'
 import { seedCalendar, type SeedCalendar } from './calendar.js'
 import { assignRoles, planOfficers, type CertPlan, type OfficerPlan } from './officers.js'
 import { stream } from './random.js'
-import { withStatementCache } from './statement-cache.js'
 import { planTrainingYear, type TrainingYear } from './training.js'
 
 export interface SeedOptions {
@@ -78,7 +77,7 @@ const PHASE = { agency: 0, confirm: 1, register: 2, exam: 3, result: 4, training
 /** Writes the plan through the services in one transaction; returns how many service calls. */
 export function writeSeed (store: DatabaseHandle, config: Config, plan: SeedPlan): number {
   let now = new Date()
-  const ctx = { store: withStatementCache(store), config, clock: () => now }
+  const ctx = { store, config, clock: () => now }
   const svc = {
     agencies: agenciesService(ctx),
     officers: officersService(ctx),

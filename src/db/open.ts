@@ -33,7 +33,7 @@ export function openDatabase (path: string, options: OpenOptions = {}): Database
   if (!memory && !options.readonly) mkdirSync(dirname(path), { recursive: true })
   const sqlite = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false })
   applyPragmas(sqlite, { busyTimeoutMs: options.busyTimeoutMs ?? 5000, readonly: options.readonly ?? false })
-  const db = drizzle(sqlite, { schema })
+  const db = drizzle(cachingStatements(sqlite), { schema })
   if (options.migrate !== false && !options.readonly) migrate(db, { migrationsFolder: MIGRATIONS_DIR })
   return {
     sqlite,
@@ -41,6 +41,39 @@ export function openDatabase (path: string, options: OpenOptions = {}): Database
     write: (fn) => sqlite.transaction(() => fn(db)).immediate(),
     close: () => { if (sqlite.open) sqlite.close() }
   }
+}
+
+/** The connection as drizzle sees it: the same connection, but `prepare` hands back the
+ *  statement prepared before for the same SQL text (the most recently used STATEMENT_CACHE
+ *  texts). drizzle prepares every query anew, and preparing costs as much as running a simple
+ *  indexed read; with the cache a service call pays it once per distinct query. */
+export const STATEMENT_CACHE = 500
+
+function cachingStatements (sqlite: Database.Database): Database.Database {
+  const cache = new Map<string, Database.Statement>()
+  const prepare = (source: string): Database.Statement => {
+    const cached = cache.get(source)
+    cache.delete(source)
+    // A statement still being iterated cannot run again: prepare another one.
+    if (cached !== undefined && !cached.busy) {
+      cache.set(source, cached) // now the most recently used
+      // drizzle switches a statement to array rows where it maps rows itself and expects
+      // objects elsewhere: hand it back in the default mode every time.
+      if (cached.reader) cached.raw(false)
+      return cached
+    }
+    const stmt = sqlite.prepare(source)
+    cache.set(source, stmt)
+    if (cache.size > STATEMENT_CACHE) cache.delete(cache.keys().next().value as string)
+    return stmt
+  }
+  return new Proxy(sqlite, {
+    get (target, prop) {
+      if (prop === 'prepare') return prepare
+      const value: unknown = Reflect.get(target, prop, target)
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value
+    }
+  })
 }
 
 function applyPragmas (sqlite: Database.Database, o: { busyTimeoutMs: number, readonly: boolean }): void {

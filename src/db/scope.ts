@@ -1,5 +1,6 @@
 // Scope in SQL: the one helper every repository uses to keep a caller inside its agencies.
 import { and, eq, gte, lt, sql, type SQL, type Column } from 'drizzle-orm'
+import { once } from './prepared.js'
 import type { Db } from './open.js'
 import { agencies } from './schema.js'
 import type { Principal, Scope } from '../security/roles.js'
@@ -16,7 +17,8 @@ function subtree (rootPath: string): SQL {
 export function loadScope (db: Db, principal: Principal): Scope {
   if (principal.role === 'admin') return { all: true }
   const rootAgencyId = principal.agencyId ?? 0
-  const root = db.select({ path: agencies.path }).from(agencies).where(eq(agencies.id, rootAgencyId)).get()
+  const root = once(db, 'scope.rootPath', () => db.select({ path: agencies.path }).from(agencies).where(eq(agencies.id, sql.placeholder('id'))).prepare())
+    .get({ id: rootAgencyId })
   // A path no agency has: the subtree is empty.
   const rootPath = root?.path ?? '/none/'
   let ids: number[] | undefined

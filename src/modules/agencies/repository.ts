@@ -3,6 +3,7 @@ import { and, asc, eq, gt, inArray, like, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { agencies, agencyConfirmations, certificates, officers } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
+import { inScopePlaceholder, once, scopeParams, scopeVariant } from '../../db/prepared.js'
 import type { Scope } from '../../security/roles.js'
 
 export type AgencyRow = typeof agencies.$inferSelect
@@ -11,8 +12,9 @@ export type NewAgencyRow = typeof agencies.$inferInsert
 export interface AgencyFilter { status?: AgencyRow['status'] | undefined, parentId?: number | undefined, name?: string | undefined }
 
 export const agencyRepository = {
-  findById: (db: Db, scope: Scope, id: number) =>
-    db.select().from(agencies).where(and(eq(agencies.id, id), inScopeWhere(scope, agencies.id))).get(),
+  findById: (db: Db, scope: Scope, id: number) => once(db, `agencies.findById.${scopeVariant(scope)}`, () => db.select().from(agencies)
+    .where(and(eq(agencies.id, sql.placeholder('id')), scope.all ? undefined : inScopePlaceholder(agencies.id))).prepare())
+    .get({ id, ...scopeParams(scope) }),
 
   findByUscc: (db: Db, uscc: string) => db.select().from(agencies).where(eq(agencies.uscc, uscc)).get(),
 

@@ -13,6 +13,7 @@ import { projectEvents } from '../events/projection.js'
 import { eventHash, GENESIS, type StoredEvent } from './chain.js'
 import { maskPersonalData } from '../../security/personal-data.js'
 import { inScopeWhere } from '../../db/scope.js'
+import { once } from '../../db/prepared.js'
 
 export interface AuditEntry {
   readonly entity: string
@@ -39,28 +40,30 @@ function concernedAgencies (db: Db, entry: AuditEntry): { agencyId: number | nul
   if (entry.entity === 'agency') agencyId = Number(entry.entityId)
   agencyId ??= pick('agencyId')
   const officerId = agencyId === undefined ? pick('officerId') : undefined
-  if (officerId !== undefined) agencyId = db.select({ a: officers.agencyId }).from(officers).where(eq(officers.id, officerId)).get()?.a
+  const q = prepared(db)
+  if (officerId !== undefined) agencyId = q.officerAgency.get({ id: officerId })?.a
   const certificateId = agencyId === undefined ? pick('certificateId') : undefined
-  if (certificateId !== undefined) agencyId = db.select({ a: certificates.agencyId }).from(certificates).where(eq(certificates.id, certificateId)).get()?.a
-  if (agencyId === undefined && entry.entity === 'training') {
-    agencyId = db.select({ a: trainings.agencyId }).from(trainings).where(eq(trainings.id, Number(entry.entityId))).get()?.a ?? undefined
-  }
+  if (certificateId !== undefined) agencyId = q.certificateAgency.get({ id: certificateId })?.a
+  if (agencyId === undefined && entry.entity === 'training') agencyId = q.trainingAgency.get({ id: Number(entry.entityId) })?.a ?? undefined
   const prior = num(before.agencyId)
   return { agencyId: agencyId ?? null, priorAgencyId: prior !== undefined && prior !== agencyId ? prior : null }
 }
 
-// appendAudit runs on every change (50,000 times in a large import): its two fixed statements
-// are prepared once per connection.
-const statements = new WeakMap<Db, ReturnType<typeof prepare>>()
+// appendAudit runs on every change (50,000 times in a large import): its statements are
+// prepared once per connection.
 const COLUMNS = ['at', 'actor', 'role', 'requestId', 'entity', 'entityId', 'action', 'before', 'after', 'agencyId', 'priorAgencyId', 'prevHash', 'hash'] as const
 function prepare (db: Db) {
   const values = Object.fromEntries(COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as typeof auditEvents.$inferInsert
+  const id = sql.placeholder('id')
   return {
     tailHash: db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).prepare(),
-    insert: db.insert(auditEvents).values(values).returning({ id: auditEvents.id }).prepare()
+    insert: db.insert(auditEvents).values(values).returning({ id: auditEvents.id }).prepare(),
+    officerAgency: db.select({ a: officers.agencyId }).from(officers).where(eq(officers.id, id)).prepare(),
+    certificateAgency: db.select({ a: certificates.agencyId }).from(certificates).where(eq(certificates.id, id)).prepare(),
+    trainingAgency: db.select({ a: trainings.agencyId }).from(trainings).where(eq(trainings.id, id)).prepare()
   }
 }
-const prepared = (db: Db) => statements.get(db) ?? statements.set(db, prepare(db)).get(db) as ReturnType<typeof prepare>
+const prepared = (db: Db) => once(db, 'audit', () => prepare(db))
 
 /** Appends one audit event, chained to the last, and the change feed's events it gives; call it
  *  inside the write transaction of the change (which serialises appends, so the chain is linear). */

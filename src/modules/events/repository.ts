@@ -1,11 +1,12 @@
 // The change feed in SQL: domain_events, appended by appendAudit inside each change's
 // transaction, read in id order within the caller's scope.
-import { and, asc, desc, eq, gt, inArray, lte, max, or, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, lte, max, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { domainEvents, officerMoves, officers } from '../../db/schema.js'
 import type { Scope } from '../../security/roles.js'
 import { EVENT_TYPE_PREFIX, type EventDraft } from './projection.js'
 import { inScopeWhere } from '../../db/scope.js'
+import { once } from '../../db/prepared.js'
 
 export type DomainEventRow = typeof domainEvents.$inferSelect
 
@@ -14,6 +15,12 @@ const CHUNK = 500
 /** Each officer's current agency (the agency an event about them belongs to). */
 function agenciesOf (db: Db, officerIds: number[]): Map<number, number> {
   const found = new Map<number, number>()
+  if (officerIds.length === 1) { // most changes concern one officer
+    const id = officerIds[0] as number
+    const row = once(db, 'events.officerAgency', () => db.select({ agencyId: officers.agencyId }).from(officers).where(eq(officers.id, sql.placeholder('id'))).prepare()).get({ id })
+    if (row) found.set(id, row.agencyId)
+    return found
+  }
   for (let i = 0; i < officerIds.length; i += CHUNK) {
     const ids = officerIds.slice(i, i + CHUNK)
     for (const r of db.select({ id: officers.id, agencyId: officers.agencyId }).from(officers).where(inArray(officers.id, ids)).all()) found.set(r.id, r.agencyId)
@@ -40,7 +47,16 @@ export const eventRepository = {
         data: JSON.stringify(data)
       }]
     })
-    for (let i = 0; i < rows.length; i += CHUNK) db.insert(domainEvents).values(rows.slice(i, i + CHUNK)).run()
+    const insert = once(db, 'events.insert', () => db.insert(domainEvents).values({
+      auditEventId: sql.placeholder('auditEventId'),
+      type: sql.placeholder('type'),
+      subject: sql.placeholder('subject'),
+      agencyId: sql.placeholder('agencyId'),
+      priorAgencyId: sql.placeholder('priorAgencyId'),
+      time: sql.placeholder('time'),
+      data: sql.placeholder('data')
+    }).prepare())
+    for (const row of rows) insert.run(row)
   },
 
   /** The newest event id (0 when none): the feed reads up to it, so a page and its cursor agree. */

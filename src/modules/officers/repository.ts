@@ -4,11 +4,15 @@ import { and, asc, eq, gt, like, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { officerIdIndex, officerMoves, officers } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
+import { inScopePlaceholder, once, scopeParams, scopeVariant } from '../../db/prepared.js'
 import { idNumberCodec } from '../../security/id-number-store.js'
 import type { Scope } from '../../security/roles.js'
 
 export type OfficerRow = typeof officers.$inferSelect
 export type NewOfficerRow = typeof officers.$inferInsert
+/** What registering an officer sets; the rest takes the column's default. */
+export type NewOfficer = Pick<NewOfficerRow, 'name' | 'idNumber' | 'agencyId' | 'employeeNo' | 'phone' | 'joinedOn' | 'auxiliary' | 'police' | 'legalReviewer' | 'supervisor'>
+const NEW_OFFICER_COLUMNS = ['name', 'idNumber', 'agencyId', 'employeeNo', 'phone', 'joinedOn', 'auxiliary', 'police', 'legalReviewer', 'supervisor'] as const
 export interface OfficerFilter { agencyId?: number | undefined, status?: OfficerRow['status'] | undefined, legalReviewer?: boolean | undefined, name?: string | undefined }
 
 function opened<R extends OfficerRow | undefined> (db: Db, row: R): R {
@@ -17,17 +21,21 @@ function opened<R extends OfficerRow | undefined> (db: Db, row: R): R {
 
 function indexIdNumber (db: Db, officerId: number, idNumber: string): void {
   const digest = idNumberCodec(db).blindIndex(idNumber)
-  db.insert(officerIdIndex).values({ officerId, digest }).onConflictDoUpdate({ target: officerIdIndex.officerId, set: { digest } }).run()
+  once(db, 'officers.indexIdNumber', () => db.insert(officerIdIndex).values({ officerId: sql.placeholder('officerId'), digest: sql.placeholder('digest') })
+    .onConflictDoUpdate({ target: officerIdIndex.officerId, set: { digest: sql`excluded.digest` } }).prepare())
+    .run({ officerId, digest })
 }
 
 export const officerRepository = {
-  findById: (db: Db, scope: Scope, id: number) =>
-    opened(db, db.select().from(officers).where(and(eq(officers.id, id), inScopeWhere(scope, officers.agencyId))).get()),
+  findById: (db: Db, scope: Scope, id: number) => opened(db, once(db, `officers.findById.${scopeVariant(scope)}`, () => db.select().from(officers)
+    .where(and(eq(officers.id, sql.placeholder('id')), scope.all ? undefined : inScopePlaceholder(officers.agencyId))).prepare())
+    .get({ id, ...scopeParams(scope) })),
 
   /** Exact match on the ID number, regardless of scope (uniqueness is registry-wide). */
-  findByIdNumber: (db: Db, idNumber: string) => opened(db, db.select({ officer: officers }).from(officers)
+  findByIdNumber: (db: Db, idNumber: string) => opened(db, once(db, 'officers.findByIdNumber', () => db.select({ officer: officers }).from(officers)
     .innerJoin(officerIdIndex, eq(officerIdIndex.officerId, officers.id))
-    .where(eq(officerIdIndex.digest, idNumberCodec(db).blindIndex(idNumber))).get()?.officer),
+    .where(eq(officerIdIndex.digest, sql.placeholder('digest'))).prepare())
+    .get({ digest: idNumberCodec(db).blindIndex(idNumber) })?.officer),
 
   list: (db: Db, scope: Scope, f: OfficerFilter, afterId: number, limit: number) => {
     const where: Array<SQL | undefined> = [gt(officers.id, afterId), inScopeWhere(scope, officers.agencyId)]
@@ -39,8 +47,21 @@ export const officerRepository = {
   },
 
   /** Inserts an officer and its blind index; call it inside a write transaction. */
-  insert: (db: Db, v: NewOfficerRow) => {
-    const row = db.insert(officers).values({ ...v, idNumber: idNumberCodec(db).seal(v.idNumber) }).returning().get()
+  insert: (db: Db, v: NewOfficer) => {
+    const row = once(db, 'officers.insert', () => db.insert(officers)
+      .values(Object.fromEntries(NEW_OFFICER_COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as NewOfficerRow).returning().prepare())
+      .get({
+        name: v.name,
+        idNumber: idNumberCodec(db).seal(v.idNumber),
+        agencyId: v.agencyId,
+        employeeNo: v.employeeNo ?? null,
+        phone: v.phone ?? null,
+        joinedOn: v.joinedOn ?? null,
+        auxiliary: v.auxiliary ?? false,
+        police: v.police ?? false,
+        legalReviewer: v.legalReviewer ?? false,
+        supervisor: v.supervisor ?? false
+      }) as OfficerRow
     indexIdNumber(db, row.id, v.idNumber)
     return opened(db, row)
   },
