@@ -34,13 +34,13 @@ export function stopAll (): void {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
 }
 
-/** Runs a server entry and waits until /readyz is 200. */
-export async function startChild (entry: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Child> {
+/** Runs a server entry (with `nodeArgs` for Node itself, e.g. --cpu-prof) and waits until /readyz is 200. */
+export async function startChild (entry: string, env: Record<string, string>, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<Child> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const started = performance.now()
   // TypeScript through tsx (as npm start does); a built .mjs with plain node.
-  const proc = spawn(process.execPath, entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry], {
+  const proc = spawn(process.execPath, [...nodeArgs, ...(entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry])], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe']

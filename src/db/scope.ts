@@ -13,21 +13,24 @@ function subtree (rootPath: string): SQL {
 
 /** The scope a principal reaches: admin everything; everyone else their agency's subtree
  *  (empty when that agency does not exist, or when a non-admin carries no agency: fail closed).
- *  Costs one primary-key read; the subtree's ids are read only if a caller asks for them. */
+ *  Costs nothing up front: the root's path and the subtree's ids are read when first asked for
+ *  (a point read checks scope in its own statement, see inScopePlaceholder). */
 export function loadScope (db: Db, principal: Principal): Scope {
   if (principal.role === 'admin') return { all: true }
   const rootAgencyId = principal.agencyId ?? 0
-  const root = once(db, 'scope.rootPath', () => db.select({ path: agencies.path }).from(agencies).where(eq(agencies.id, sql.placeholder('id'))).prepare())
-    .get({ id: rootAgencyId })
-  // A path no agency has: the subtree is empty.
-  const rootPath = root?.path ?? '/none/'
+  let path: string | undefined
   let ids: number[] | undefined
   return {
     all: false,
     rootAgencyId,
-    rootPath,
+    get rootPath () {
+      // A path no agency has: the subtree is empty.
+      path ??= once(db, 'scope.rootPath', () => db.select({ path: agencies.path }).from(agencies).where(eq(agencies.id, sql.placeholder('id'))).prepare())
+        .get({ id: rootAgencyId })?.path ?? '/none/'
+      return path
+    },
     get agencyIds () {
-      ids ??= db.select({ id: agencies.id }).from(agencies).where(subtree(rootPath)).all().map((r) => r.id)
+      ids ??= db.select({ id: agencies.id }).from(agencies).where(subtree(this.rootPath)).all().map((r) => r.id)
       return ids
     }
   }

@@ -38,6 +38,9 @@ export interface IdNumberCodec {
   openBytes (stored: Buffer, context: string): Buffer
 }
 
+/** How many opened ID numbers a codec remembers (by their sealed text, oldest forgotten first). */
+const OPENED_CACHE = 20_000
+
 /** A codec over a 32-byte master key. */
 export function createIdNumberCodec (masterKey: Buffer): IdNumberCodec {
   if (masterKey.length !== 32) throw new RangeError(`the ID-number key must be 32 bytes, not ${masterKey.length}`)
@@ -49,6 +52,22 @@ export function createIdNumberCodec (masterKey: Buffer): IdNumberCodec {
   // Binds a ciphertext to its column: a sealed ID number pasted into another field does not open.
   const aad = Buffer.from('officers.id_number')
   const isSealed = (stored: string) => SEALED.test(stored)
+
+  // Opening costs about as much as the indexed read that fetched the row; an answer read again
+  // (a busy officer's record) is opened once. Only values that authenticated are kept.
+  const opened = new Map<string, string>()
+  const openSealed = (stored: string): string => {
+    const [, kid, ivText, bodyText] = stored.split('.') as [string, string, string, string]
+    if (kid !== keyId) throw new Error(`an ID number was sealed with key ${kid}, but the configured key is ${keyId}: set ID_ENCRYPTION_KEY (or the ${ID_KEY_FILE_NAME} file) to the key the data was written with`)
+    const body = Buffer.from(bodyText, 'base64url')
+    const decipher = createDecipheriv('aes-256-gcm', encKey, Buffer.from(ivText, 'base64url'), { authTagLength: TAG_BYTES }).setAAD(aad)
+    decipher.setAuthTag(body.subarray(body.length - TAG_BYTES))
+    try {
+      return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString('utf8')
+    } catch {
+      throw new Error('a sealed ID number failed authentication: the stored value was altered')
+    }
+  }
 
   return {
     keyId,
@@ -62,16 +81,12 @@ export function createIdNumberCodec (masterKey: Buffer): IdNumberCodec {
 
     open (stored) {
       if (!isSealed(stored)) return stored
-      const [, kid, ivText, bodyText] = stored.split('.') as [string, string, string, string]
-      if (kid !== keyId) throw new Error(`an ID number was sealed with key ${kid}, but the configured key is ${keyId}: set ID_ENCRYPTION_KEY (or the ${ID_KEY_FILE_NAME} file) to the key the data was written with`)
-      const body = Buffer.from(bodyText, 'base64url')
-      const decipher = createDecipheriv('aes-256-gcm', encKey, Buffer.from(ivText, 'base64url'), { authTagLength: TAG_BYTES }).setAAD(aad)
-      decipher.setAuthTag(body.subarray(body.length - TAG_BYTES))
-      try {
-        return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString('utf8')
-      } catch {
-        throw new Error('a sealed ID number failed authentication: the stored value was altered')
-      }
+      const known = opened.get(stored)
+      if (known !== undefined) return known
+      const clear = openSealed(stored)
+      opened.set(stored, clear)
+      if (opened.size > OPENED_CACHE) opened.delete(opened.keys().next().value as string)
+      return clear
     },
 
     blindIndex: (idNumber) => createHmac('sha256', macKey).update(normalizeIdNumber(idNumber), 'utf8').digest('base64url'),
