@@ -1,4 +1,4 @@
-// npm run bench [-- --seconds 10] [--data FILE] [--regenerate]
+// npm run bench [-- --seconds 10] [--data FILE] [--regenerate] [--only B1,B3]
 // Measures B1–B6 of BENCH.md in one run, each beside its ceiling measured in the same run on the
 // same data: a working copy of the bench database (npm run bench:data, generated here when
 // missing: 100,000 officers, 1,000,000 records). Servers listen on 127.0.0.1 only and are
@@ -42,8 +42,11 @@ function table (rows: Row[]): string {
 }
 
 async function main (): Promise<number> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, data: { type: 'string', default: DEFAULT_BENCH_DB }, regenerate: { type: 'boolean', default: false } } })
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, data: { type: 'string', default: DEFAULT_BENCH_DB }, regenerate: { type: 'boolean', default: false }, only: { type: 'string', default: 'B1,B2,B3,B4,B5,B6' } } })
   const seconds = Number(values.seconds)
+  const only = new Set(values.only.split(',').map((s) => s.trim().toUpperCase()))
+  const wanted = (id: string) => only.has(id)
+  if ([...only].some((id) => !/^B[1-6]$/.test(id))) { process.stderr.write('--only takes B1 … B6, comma-separated\n'); return 2 }
   if (!(seconds >= 2 && seconds <= 60)) { process.stderr.write('--seconds must be 2..60\n'); return 2 }
   const started = performance.now()
   const source = resolve(ROOT, values.data)
@@ -73,9 +76,8 @@ async function main (): Promise<number> {
   const rows: Row[] = []
   const step = (what: string) => process.stdout.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${what}\n`)
   try {
-    step('B5 start-up')
-    const built = await buildServer()
-    const b5Rows = await b5(env, built)
+    const built = wanted('B5') || wanted('B4') ? await buildServer() : null
+    const b5Rows = wanted('B5') ? (step('B5 start-up'), await b5(env, built)) : []
     step('starting the server for B1, B2, B3, B6')
     const server = await startChild('bench/server.ts', env)
     try {
@@ -92,18 +94,23 @@ async function main (): Promise<number> {
         adminOfficerPaths: activeIds.filter((_, i) => i % 50 === 0).map((id) => `/v1/officers/${id}`),
         routes: new Set(Object.keys(openapi.paths))
       }
-      step('B1 point reads under load')
-      const first = await b1(ctx)
-      rows.push(...first.rows)
-      step('B2 compliance report')
-      const second = await b2(ctx)
-      rows.push(second.row)
-      step('B6 nightly command under load')
-      rows.push(await b6(ctx, first.clerk, second.reportMs))
-      step('B3 bulk attendances')
-      rows.push(await b3(ctx, activeIds))
-      step('B4 CSV export memory')
-      rows.push(...await b4(ctx, built))
+      // B6 compares with B1 and B2: it runs them when they were not asked for.
+      const first = wanted('B1') || wanted('B6') ? (step('B1 point reads under load'), await b1(ctx)) : null
+      if (first && wanted('B1')) rows.push(...first.rows)
+      const second = wanted('B2') || wanted('B6') ? (step('B2 compliance report'), await b2(ctx)) : null
+      if (second && wanted('B2')) rows.push(second.row)
+      if (wanted('B6') && first && second) {
+        step('B6 nightly command under load')
+        rows.push(await b6(ctx, first.clerk, second.reportMs))
+      }
+      if (wanted('B3')) {
+        step('B3 bulk attendances')
+        rows.push(await b3(ctx, activeIds))
+      }
+      if (wanted('B4')) {
+        step('B4 CSV export memory')
+        rows.push(...await b4(ctx, built))
+      }
     } finally {
       await server.stop()
     }
