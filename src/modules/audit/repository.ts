@@ -57,7 +57,7 @@ function prepare (db: Db) {
   const id = sql.placeholder('id')
   return {
     tailHash: db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).prepare(),
-    insert: db.insert(auditEvents).values(values).returning({ id: auditEvents.id }).prepare(),
+    insert: db.insert(auditEvents).values(values).prepare(), // the rowid is the id (RETURNING costs more than the insert)
     officerAgency: db.select({ a: officers.agencyId }).from(officers).where(eq(officers.id, id)).prepare(),
     certificateAgency: db.select({ a: certificates.agencyId }).from(certificates).where(eq(certificates.id, id)).prepare(),
     trainingAgency: db.select({ a: trainings.agencyId }).from(trainings).where(eq(trainings.id, id)).prepare()
@@ -84,7 +84,7 @@ export function appendAudit (db: Db, actor: Actor | SystemActor, at: Date, given
   }
   const q = prepared(db)
   const prevHash = q.tailHash.get()?.hash ?? GENESIS
-  const row = q.insert.get({ ...fields, prevHash, hash: eventHash(fields, prevHash) }) as { id: number }
+  const row = { id: Number(q.insert.run({ ...fields, prevHash, hash: eventHash(fields, prevHash) }).lastInsertRowid) }
   const drafts = projectEvents({ entity: entry.entity, entityId: fields.entityId, action: entry.action, before: entry.before, after: entry.after })
   eventRepository.append(db, { id: row.id, at: fields.at, agencyId: fields.agencyId, priorAgencyId: fields.priorAgencyId }, drafts)
 }

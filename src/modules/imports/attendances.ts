@@ -6,6 +6,7 @@ import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { Static } from 'typebox'
 import { checkIdNumber } from '../../domain/identity.js'
+import { attendanceOutcome } from '../../domain/training.js'
 import { RegistryError, type ErrorCode } from '../../errors.js'
 import type { ServiceContext } from '../context.js'
 import { officerRepository } from '../officers/repository.js'
@@ -29,6 +30,7 @@ export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance> {
     columns: ATTENDANCE_COLUMNS,
     // A whole chunk per call: one audit event per training per transaction, not per row.
     batch: 500,
+    checkIsComplete: true,
 
     check (db, actor, v, row, state, today) {
       const errors: RowError[] = validRow(v) ? [] : schemaErrors(validRow.errors)
@@ -52,8 +54,12 @@ export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance> {
       const trainingId = v.trainingId as number
       const key = `${trainingId}:${officerId}`
       const repeatOf = state.seen.get(key) ?? null
+      // What recording it does (the same rule as recordAttendances): a repeat in the file counts as attended.
+      const outcome = attendanceOutcome(trainingRepository.officerInScope(db, actor.scope, officerId), repeatOf !== null || trainingRepository.hasAttended(db, trainingId, officerId))
+      const refused = REFUSED[outcome]
+      if (refused) return { errors: [{ ...refused, pointer: typeof v.idNumber === 'string' ? '/idNumber' : '/officerId' }] }
       if (repeatOf === null) state.seen.set(key, row)
-      return { input: { trainingId, officerId, repeatOf } }
+      return { input: { trainingId, officerId, repeatOf }, expect: { outcome: outcome === 'recorded' ? 'created' : 'unchanged', officerId } }
     },
 
     apply (db, actor, at, rows) {

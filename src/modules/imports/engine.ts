@@ -16,7 +16,7 @@ import type { ServiceContext } from '../context.js'
 import { chunked, readRecords, type ColumnSpec, type ImportFormat, type RawRecord } from './parse.js'
 import { MAX_ROWS, type ROW_OUTCOMES } from './schema.js'
 
-const CHUNK = 500
+const CHUNK = 1000
 const CHUNK_MS = 200
 
 export type Outcome = typeof ROW_OUTCOMES[number]
@@ -37,13 +37,19 @@ export interface PassState {
   readonly cache: Map<string, unknown>
 }
 
-export type Checked<I> = { input: I } | { errors: RowError[] }
+/** A row that passed its check (with, when the spec's check is complete, what applying it would
+ *  do), or every reason it cannot be applied. */
+export type Checked<I> = { input: I, expect?: Omit<RowResult, 'row'> } | { errors: RowError[] }
 
 /** One kind of import. */
 export interface RowSpec<I> {
   readonly columns: Record<string, ColumnSpec>
   /** Rows applied together (1: each in its own savepoint). */
   readonly batch: number
+  /** True when check() finds every refusal apply() can give (on unchanged data) and says what
+   *  applying would do (`expect`): then checking an import (dryRun, and the first pass of all or
+   *  nothing) only reads, and the rows are applied once, when they are committed. */
+  readonly checkIsComplete?: boolean
   /** Every reason a row cannot be applied that is known before trying it. */
   check (db: Db, actor: Actor, value: Record<string, unknown>, row: number, state: PassState, today: string): Checked<I>
   /** Applies checked rows inside the transaction: a result for each, in order. A refusal is a
@@ -76,6 +82,7 @@ export function importEngine ({ store, clock }: ServiceContext) {
   function runChunk<I> (spec: RowSpec<I>, actor: Actor, chunk: RawRecord[], from: number, mode: { commit: boolean, stopOnError: boolean }, state: PassState) {
     const results: RowResult[] = []
     let stopped = false
+    const readOnly = !mode.commit && spec.checkIsComplete === true
     try {
       store.write((db) => {
         const at = clock()
@@ -90,6 +97,7 @@ export function importEngine ({ store, clock }: ServiceContext) {
               ? { errors: [{ code: 'VALIDATION_FAILED', detail: `beyond the ${MAX_ROWS}-row limit of one import` }] }
               : rec.value ? spec.check(db, actor, rec.value, rec.row, state, today) : { errors: [{ code: 'VALIDATION_FAILED', detail: rec.error ?? 'unreadable' }] }
             if ('errors' in c) checked.push({ row: rec.row, outcome: 'error', errors: c.errors })
+            else if (readOnly) checked.push({ row: rec.row, ...(c.expect ?? { outcome: 'created' }) })
             else { batch.push({ row: rec.row, input: c.input }); checked.push(null) }
           }
           const applied = batch.length > 0 ? spec.apply(db, actor, at, batch) : []

@@ -5,6 +5,7 @@ import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-or
 import type { Db } from '../../db/open.js'
 import { officers, trainingRecords, trainingTotals, trainings } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
+import { inScopePlaceholder, once, scopeParams, scopeVariant } from '../../db/prepared.js'
 import type { Scope } from '../../security/roles.js'
 
 export type TrainingRow = typeof trainings.$inferSelect
@@ -65,6 +66,16 @@ export const trainingRepository = {
     return found
   },
 
+  /** One officer's status, when in scope (a prepared point read, for checking rows one by one). */
+  officerInScope: (db: Db, scope: Scope, id: number) => once(db, `training.officerInScope.${scopeVariant(scope)}`, () => db.select({ id: officers.id, status: officers.status })
+    .from(officers).where(and(eq(officers.id, sql.placeholder('id')), scope.all ? undefined : inScopePlaceholder(officers.agencyId))).prepare())
+    .get({ id, ...scopeParams(scope) }),
+
+  /** Whether the officer already attended the training. */
+  hasAttended: (db: Db, trainingId: number, officerId: number): boolean => once(db, 'training.hasAttended', () => db.select({ id: trainingRecords.id }).from(trainingRecords)
+    .where(and(eq(trainingRecords.trainingId, sql.placeholder('trainingId')), eq(trainingRecords.officerId, sql.placeholder('officerId')))).prepare())
+    .get({ trainingId, officerId }) !== undefined,
+
   /** Which of `ids` already attended the training. */
   attendedAmong: (db: Db, trainingId: number, ids: readonly number[]) => {
     const seen = new Set<number>()
@@ -89,7 +100,7 @@ export const trainingRepository = {
       units: t.units,
       date: t.endDate,
       year: t.year
-    }).returning({ id: trainingRecords.id }).prepare()
+    }).prepare() // no RETURNING: it costs SQLite three times the insert; the rowid is the id
     const delta = totalsDelta(t.category, t.units)
     const total = db.insert(trainingTotals).values({
       officerId: sql.placeholder('officerId'), year: t.year, ...delta
@@ -101,9 +112,9 @@ export const trainingRepository = {
       }
     }).prepare()
     return (officerId: number): number => {
-      const row = insert.get({ officerId }) as { id: number }
+      const id = Number(insert.run({ officerId }).lastInsertRowid)
       total.run({ officerId })
-      return row.id
+      return id
     }
   },
 
