@@ -16,14 +16,11 @@ import { DEFAULT_BENCH_DB, generateBenchData } from './data.js'
 import { b1, b2, b3, b4, b5, b6, type Context, type Row } from './measures.js'
 import { ROOT, runCommand, startChild, stopAll } from './proc.js'
 
-// The server bundled by esbuild (it comes with tsx) into data/build/ (git-ignored; two levels
-// below the project, where the bundle's own path finds migrations/). Null when esbuild is missing.
-async function buildServer (): Promise<string | null> {
-  const esbuild = join(ROOT, 'node_modules', '.bin', 'esbuild')
-  if (!existsSync(esbuild)) return null
-  const out = join(ROOT, 'data', 'build', 'server.mjs')
-  const r = await runCommand([esbuild, 'src/server.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external', '--target=node20', `--outfile=${out}`, '--log-level=warning'], {}, false)
-  return r.code === 0 ? out : null
+// The server as `npm start` runs it: the bundle its prestart step builds (npm run build).
+async function buildServer (): Promise<{ entry: string, buildMs: number }> {
+  const r = await runCommand(['npm', 'run', 'build'], {}, false)
+  if (r.code !== 0) throw new Error(`npm run build failed: ${r.stderr}`)
+  return { entry: 'dist/server.mjs', buildMs: r.ms }
 }
 
 async function token (url: string, username: string, password: string): Promise<string> {
@@ -76,7 +73,7 @@ async function main (): Promise<number> {
   const rows: Row[] = []
   const step = (what: string) => process.stdout.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${what}\n`)
   try {
-    const built = wanted('B5') || wanted('B4') ? await buildServer() : null
+    const built = await buildServer()
     const b5Rows = wanted('B5') ? (step('B5 start-up'), await b5(env, built)) : []
     step('starting the server for B1, B2, B3, B6')
     const server = await startChild('bench/server.ts', env)
@@ -109,7 +106,7 @@ async function main (): Promise<number> {
       }
       if (wanted('B4')) {
         step('B4 CSV export memory')
-        rows.push(...await b4(ctx, built))
+        rows.push(...await b4(ctx, built.entry))
       }
     } finally {
       await server.stop()

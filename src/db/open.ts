@@ -1,5 +1,5 @@
 // Opening the database: pragmas on every open, migrations at start, and the one way to write.
-import { mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
@@ -19,7 +19,16 @@ export interface DatabaseHandle {
   close(): void
 }
 
-export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations')
+/** The project's migrations/ folder: the nearest one above this module, which is src/db/ when
+ *  run from source and dist/ when run from the bundle `npm start` builds. */
+export const MIGRATIONS_DIR = findUp(dirname(fileURLToPath(import.meta.url)), join('migrations', 'meta', '_journal.json'), 'migrations')
+
+function findUp (from: string, marker: string, found: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, marker))) return join(dir, found)
+    if (dirname(dir) === dir) throw new Error(`no ${marker} above ${from}`)
+  }
+}
 
 export interface OpenOptions {
   readonly readonly?: boolean

@@ -3,7 +3,6 @@
 // and respect back-pressure, so memory stays flat however many rows there are.
 import { PassThrough, Readable } from 'node:stream'
 import { once } from 'node:events'
-import ExcelJS from 'exceljs'
 
 export interface Column<R> {
   header: string
@@ -35,11 +34,13 @@ export function csvStream<R> (columns: readonly Column<R>[], batches: Iterable<R
 /** An xlsx stream of one worksheet; errors end the stream with that error. */
 export function xlsxStream<R> (sheetName: string, columns: readonly Column<R>[], batches: Iterable<R[]>): Readable {
   const out = new PassThrough()
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
-  const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] })
-  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width ?? 14 }))
-  sheet.getRow(1).font = { bold: true }
   const write = async () => {
+    // exceljs is large (loading it took a sixth of the start-up): loaded on the first xlsx export.
+    const { default: ExcelJS } = await import('exceljs')
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
+    const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] })
+    sheet.columns = columns.map((c) => ({ header: c.header, width: c.width ?? 14 }))
+    sheet.getRow(1).font = { bold: true }
     for (const batch of batches) {
       for (const row of batch) sheet.addRow(columns.map((c) => c.value(row))).commit()
       // Let the zip stream drain to the client before reading the next batch.

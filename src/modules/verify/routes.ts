@@ -5,7 +5,6 @@
 import { Type } from 'typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import QRCode from 'qrcode'
 import { checkCertificateNumber, normalizeCertificateNumber } from '../../domain/certificate-number.js'
 import { effectiveStatus, isValid } from '../../domain/certificates.js'
 import { shanghaiDate } from '../../domain/dates.js'
@@ -136,6 +135,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, cl
     }
   }, async (req, reply) => {
     const cert = certificateRepository.findById(store.db, req.actor.scope, req.params.id) ?? fail('NOT_FOUND', `certificate ${req.params.id} not found`)
+    const { default: QRCode } = await import('qrcode') // loaded on the first QR code, not at start
     const svg = await QRCode.toString(verificationUrl(publicBaseUrl, cert.number), { type: 'svg', errorCorrectionLevel: 'M', margin: 4 })
     return reply.type('image/svg+xml; charset=utf-8')
       .header('content-disposition', `inline; filename="certificate-${cert.number}-qr.svg"`)
