@@ -110,9 +110,17 @@ export function addYears (d: IsoDate, n: number): IsoDate {
 /** Returns -1, 0 or 1 as `a` is before, equal to or after `b`. */
 export function compareDates (a: IsoDate, b: IsoDate): -1 | 0 | 1 {
   // Validated fixed-width strings sort like the dates they name.
-  dateParts(a)
-  dateParts(b)
+  assertDate(a)
+  assertDate(b)
   return a < b ? -1 : a > b ? 1 : 0
+}
+
+// Dates already found valid: a report compares the same few thousand dates a million times.
+const validDates = new Set<string>()
+function assertDate (d: IsoDate): void {
+  if (validDates.has(d)) return
+  dateParts(d)
+  if (validDates.size < 100_000) validDates.add(d)
 }
 
 /** Returns the signed number of days from `a` to `b` (positive when `b` is later). */

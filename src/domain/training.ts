@@ -35,8 +35,13 @@ export function scopeDay (year: number, asOf: IsoDate): IsoDate {
 /** Returns true when rule 3 applies to the officer for `year` as of `asOf`: at their post on
  *  scopeDay(year, asOf), neither auxiliary nor police. */
 export function inTrainingScopeFor (f: ServiceFacts & { auxiliary: boolean, police: boolean }, year: number, asOf: IsoDate): boolean {
-  const active = activeOn(f, scopeDay(year, asOf))
-  return inTrainingScope({ status: active ? 'active' : 'departed', auxiliary: f.auxiliary, police: f.police })
+  return trainingScopeTest(year, asOf)(f)
+}
+
+/** inTrainingScopeFor for many officers and one (year, asOf): the day is worked out once. */
+export function trainingScopeTest (year: number, asOf: IsoDate): (f: ServiceFacts & { auxiliary: boolean, police: boolean }) => boolean {
+  const day = scopeDay(year, asOf)
+  return (f) => inTrainingScope({ status: activeOn(f, day) ? 'active' : 'departed', auxiliary: f.auxiliary, police: f.police })
 }
 
 export type AttendanceOutcome = 'recorded' | 'already_recorded' | 'not_found' | 'officer_departed'

@@ -1,8 +1,9 @@
 // Report reads: officers joined to their agency and, by primary key, to the maintained
 // officer-year totals. Keyset batches by officer id, so a report of any size is read in
 // bounded memory and no read cursor stays open while the answer streams out.
-import { and, asc, eq, gt, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/open.js'
+import { and, eq, gt, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm'
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
+import type Database from 'better-sqlite3'
 import { agencies, officers, trainingTotals } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
@@ -15,17 +16,34 @@ export interface CandidateFilter {
   agencyPath?: string | undefined
 }
 
+/** One officer as the training report reads it: flags as SQLite stores them (0 or 1). */
+export interface Candidate {
+  id: number
+  name: string
+  employeeNo: string | null
+  agencyId: number
+  agencyName: string
+  status: 'active' | 'departed'
+  joinedOn: string | null
+  departedOn: string | null
+  auxiliary: 0 | 1
+  police: 0 | 1
+  publicLawUnits: number
+  professionalUnits: number
+}
+
 export const reportRepository = {
   /**
    * Prepares the read of officers who may be in training scope for the year, with their
    * totals; the returned function reads the batch after an officer id. Prepared once per
    * report: a province is a hundred batches. The SQL narrows (neither auxiliary nor police,
    * at their post on the day) only to read fewer rows; the service applies the domain rule
-   * itself to every row.
+   * itself to every row. Rows come from SQLite as they are (no per-row mapping: a report is
+   * every officer of the registry).
    */
-  trainingCandidates: (db: Db, scope: Scope, f: CandidateFilter) => {
+  trainingCandidates: (sqlite: Database.Database, scope: Scope, f: CandidateFilter) => {
     const where: Array<SQL | undefined> = [
-      gt(officers.id, sql.placeholder('afterId')),
+      sql`${officers.id} > :afterId`,
       inScopeWhere(scope, officers.agencyId),
       eq(officers.auxiliary, false),
       eq(officers.police, false),
@@ -33,28 +51,18 @@ export const reportRepository = {
       or(isNull(officers.joinedOn), lte(officers.joinedOn, f.day))
     ]
     if (f.agencyPath !== undefined) where.push(like(agencies.path, `${f.agencyPath}%`))
-    const query = db.select({
-      id: officers.id,
-      name: officers.name,
-      employeeNo: officers.employeeNo,
-      agencyId: officers.agencyId,
-      agencyName: agencies.name,
-      status: officers.status,
-      joinedOn: officers.joinedOn,
-      departedOn: officers.departedOn,
-      auxiliary: officers.auxiliary,
-      police: officers.police,
-      publicLawUnits: sql<number>`coalesce(${trainingTotals.publicLawUnits}, 0)`,
-      professionalUnits: sql<number>`coalesce(${trainingTotals.professionalUnits}, 0)`
-    }).from(officers)
-      .innerJoin(agencies, eq(agencies.id, officers.agencyId))
-      .leftJoin(trainingTotals, and(eq(trainingTotals.officerId, officers.id), eq(trainingTotals.year, f.year)))
-      .where(and(...where))
-      .orderBy(asc(officers.id))
-      .limit(sql.placeholder('limit'))
-      .prepare()
-    return (afterId: number, limit: number) => query.all({ afterId, limit })
+    const query = sqliteDialect.sqlToQuery(sql`select ${officers.id} as id, ${officers.name} as name, ${officers.employeeNo} as employeeNo,
+        ${officers.agencyId} as agencyId, ${agencies.name} as agencyName, ${officers.status} as status, ${officers.joinedOn} as joinedOn,
+        ${officers.departedOn} as departedOn, ${officers.auxiliary} as auxiliary, ${officers.police} as police,
+        coalesce(${trainingTotals.publicLawUnits}, 0) as publicLawUnits, coalesce(${trainingTotals.professionalUnits}, 0) as professionalUnits
+      from ${officers}
+      join ${agencies} on ${eq(agencies.id, officers.agencyId)}
+      left join ${trainingTotals} on ${and(eq(trainingTotals.officerId, officers.id), eq(trainingTotals.year, f.year))}
+      where ${and(...where)}
+      order by ${officers.id} limit :limit`)
+    const stmt = sqlite.prepare(query.sql)
+    return (afterId: number, limit: number) => stmt.all(...query.params, { afterId, limit }) as Candidate[]
   }
 }
 
-export type Candidate = ReturnType<ReturnType<typeof reportRepository.trainingCandidates>>[number]
+const sqliteDialect = new SQLiteSyncDialect()

@@ -5,7 +5,7 @@
 import { ruleForYear, type TrainingStatus } from '../../domain/compliance.js'
 import { shanghaiDate, yearOf } from '../../domain/dates.js'
 import { unitsToHours } from '../../domain/hours.js'
-import { inTrainingScopeFor, scopeDay, trainingEvaluator } from '../../domain/training.js'
+import { scopeDay, trainingEvaluator, trainingScopeTest } from '../../domain/training.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import { agencyRepository } from '../agencies/repository.js'
@@ -70,9 +70,17 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
       const filter = { year, day: scopeDay(year, asOf), agencyPath: agency?.path }
       const wanted = q.statuses && q.statuses.length > 0 ? new Set(q.statuses) : null
       const evaluateOne = trainingEvaluator(year, asOf, rule)
+      const inTrainingScope = trainingScopeTest(year, asOf)
+      // The same few hundred unit totals recur over thousands of officers.
+      const hoursOf = new Map<number, number>()
+      const hours = (units: number) => {
+        let h = hoursOf.get(units)
+        if (h === undefined) hoursOf.set(units, h = unitsToHours(units))
+        return h
+      }
 
       const evaluate = (c: Candidate): ComplianceRow | null => {
-        if (!inTrainingScopeFor(c, year, asOf)) return null
+        if (!inTrainingScope({ status: c.status, joinedOn: c.joinedOn, departedOn: c.departedOn, auxiliary: c.auxiliary === 1, police: c.police === 1 })) return null
         const e = evaluateOne(c.joinedOn, c.publicLawUnits, c.professionalUnits)
         if (wanted !== null && !wanted.has(e.status)) return null
         return {
@@ -83,14 +91,14 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
           agencyId: c.agencyId,
           agencyName: c.agencyName,
           year,
-          publicLawHours: unitsToHours(c.publicLawUnits),
-          professionalHours: unitsToHours(c.professionalUnits),
+          publicLawHours: hours(c.publicLawUnits),
+          professionalHours: hours(c.professionalUnits),
           publicLawUnits: c.publicLawUnits,
           professionalUnits: c.professionalUnits,
-          requiredPublicLawHours: unitsToHours(e.required.publicLaw),
-          requiredProfessionalHours: unitsToHours(e.required.professional),
-          publicLawDeficitHours: unitsToHours(e.deficits.publicLaw),
-          professionalDeficitHours: unitsToHours(e.deficits.professional),
+          requiredPublicLawHours: hours(e.required.publicLaw),
+          requiredProfessionalHours: hours(e.required.professional),
+          publicLawDeficitHours: hours(e.deficits.publicLaw),
+          professionalDeficitHours: hours(e.deficits.professional),
           publicLawDeficitUnits: e.deficits.publicLaw,
           professionalDeficitUnits: e.deficits.professional,
           ruleVersion: e.ruleVersion,
@@ -104,7 +112,7 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
         asOf,
         ruleVersion: rule?.version ?? null,
         * batches (afterId = 0) {
-          const read = reportRepository.trainingCandidates(store.db, actor.scope, filter)
+          const read = reportRepository.trainingCandidates(store.sqlite, actor.scope, filter)
           let after = afterId
           for (;;) {
             const candidates = read(after, BATCH)
