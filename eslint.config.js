@@ -1,5 +1,5 @@
 import neostandard from 'neostandard'
 
 export default [
-  ...neostandard({ ts: true, ignores: ['node_modules/**', 'data/**', 'migrations/**', 'openapi/**', '.tap/**', 'bench/results.json'] })
+  ...neostandard({ ts: true, ignores: ['node_modules/**', 'data/**', 'dist/**', 'migrations/**', 'openapi/**', '.tap/**', 'bench/results.json'] })
 ]

@@ -206,7 +206,8 @@ export async function b4 (ctx: Context, built: string): Promise<Row[]> {
 
 /** B6: the nightly command on the data while B1's load runs on the server. */
 export async function b6 (ctx: Context, b1Alone: LoadResult, reportMs: number | null): Promise<Row> {
-  const command = ['--import', 'tsx', 'src/cli/flag-undertrained.ts', '--db', ctx.db, '--year', String(ctx.year), '--format', 'csv', '--out', '/dev/null']
+  // What `npm run flag-undertrained` runs after its build step (the bundle; see npm run build).
+  const command = ['dist/cli/flag-undertrained.mjs', '--db', ctx.db, '--year', String(ctx.year), '--format', 'csv', '--out', '/dev/null']
   const seconds = Math.max(ctx.seconds, Math.ceil(((reportMs ?? 5000) * 3 + 4000) / 1000) + 3)
   const loadRun = load({ url: ctx.server.url, paths: ctx.clerkOfficerPaths, headers: { authorization: ctx.clerkAuth }, seconds })
   await new Promise((resolve) => setTimeout(resolve, 2000))
@@ -225,7 +226,7 @@ export async function b6 (ctx: Context, b1Alone: LoadResult, reportMs: number | 
     ratio,
     bar: '≤ 2× B2; B1 ≥ 0.5',
     met: reportMs === null ? null : met,
-    note: `exit ${String(cmd.code)}; B1 during it ${fmt(during)} req/s = ${fmt(keep, 2)} of B1 alone; the command's time includes starting Node + tsx${cmd.code === 0 ? '' : `; ${cmd.stderr.slice(-300)}`}`,
+    note: `exit ${String(cmd.code)}; B1 during it ${fmt(during)} req/s = ${fmt(keep, 2)} of B1 alone; the command's time includes starting Node${cmd.code === 0 ? '' : `; ${cmd.stderr.slice(-300)}`}`,
     data: { ms: cmd.ms, exitCode: cmd.code, b1DuringRps: during, b1AloneRps: b1Alone.rps, keep }
   }
 }
