@@ -51,9 +51,9 @@ export const agencyRepository = {
     return byAgency
   },
 
-  isConfirmed: (db: Db, agencyId: number, year: number) =>
-    db.select({ id: agencyConfirmations.id }).from(agencyConfirmations)
-      .where(and(eq(agencyConfirmations.agencyId, agencyId), eq(agencyConfirmations.year, year))).get() !== undefined,
+  isConfirmed: (db: Db, agencyId: number, year: number) => once(db, 'agencies.isConfirmed', () => db.select({ id: agencyConfirmations.id }).from(agencyConfirmations)
+    .where(and(eq(agencyConfirmations.agencyId, sql.placeholder('agencyId')), eq(agencyConfirmations.year, sql.placeholder('year')))).prepare())
+    .get({ agencyId, year }) !== undefined,
 
   insertConfirmation: (db: Db, v: typeof agencyConfirmations.$inferInsert) => db.insert(agencyConfirmations).values(v).returning().get(),
 

@@ -1,9 +1,6 @@
-// 年度考核: one grade per officer and year. Small enough for one file.
+// 年度考核: one grade per officer and year: the service and its routes (SQL in repository.ts).
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { and, asc, eq, gt, type SQL } from 'drizzle-orm'
-import { assessments, officers } from '../../db/schema.js'
-import { inScopeWhere } from '../../db/scope.js'
 import { fail } from '../../errors.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { Body, Id, Page, PageQuery, Query, StringEnum, Timestamp, problems } from '../../http/schemas.js'
@@ -11,6 +8,7 @@ import { ACCESS, type Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
 import { officerRepository } from '../officers/repository.js'
+import { assessmentRepository } from './repository.js'
 
 const GRADES = ['excellent', 'competent', 'basically_competent', 'incompetent'] as const
 const Grade = StringEnum(GRADES, { description: 'excellent 优秀 | competent 称职 | basically_competent 基本称职 | incompetent 不称职' })
@@ -24,20 +22,15 @@ export function assessmentsService ({ store, clock }: ServiceContext) {
       return store.write((db) => {
         officerRepository.findById(db, actor.scope, input.officerId) ??
           fail('NOT_FOUND', `officer ${input.officerId} not found`, { errors: [{ in: 'body', pointer: '/officerId', detail: 'not found in your scope' }] })
-        const existing = db.select().from(assessments).where(and(eq(assessments.officerId, input.officerId), eq(assessments.year, input.year))).get()
+        const existing = assessmentRepository.find(db, input.officerId, input.year)
         if (existing) fail('ASSESSMENT_EXISTS', `officer ${input.officerId} was graded ${existing.grade} for ${input.year}`, { assessmentId: existing.id })
-        const row = db.insert(assessments).values(input).returning().get()
+        const row = assessmentRepository.insert(db, input)
         appendAudit(db, actor, clock(), { entity: 'assessment', entityId: row.id, action: 'create', after: row })
         return row
       })
     },
-    list (actor: Actor, f: { officerId?: number | undefined, year?: number | undefined }, afterId: number, limit: number) {
-      const where: Array<SQL | undefined> = [gt(assessments.id, afterId), inScopeWhere(actor.scope, officers.agencyId)]
-      if (f.officerId !== undefined) where.push(eq(assessments.officerId, f.officerId))
-      if (f.year !== undefined) where.push(eq(assessments.year, f.year))
-      return store.db.select({ a: assessments }).from(assessments).innerJoin(officers, eq(officers.id, assessments.officerId))
-        .where(and(...where)).orderBy(asc(assessments.id)).limit(limit + 1).all().map((r) => r.a)
-    }
+    list: (actor: Actor, f: { officerId?: number | undefined, year?: number | undefined }, afterId: number, limit: number) =>
+      assessmentRepository.list(store.db, actor.scope, f, afterId, limit + 1)
   }
 }
 export type AssessmentsService = ReturnType<typeof assessmentsService>

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-
 import type { Db } from '../../db/open.js'
 import { agencies, cardRecalls, certificateEvents, certificateSequences, certificates, examResults, officers } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
+import { inScopePlaceholder, once, scopeParams, scopeVariant } from '../../db/prepared.js'
 import type { Scope } from '../../security/roles.js'
 
 export type CertificateRow = typeof certificates.$inferSelect
@@ -10,10 +11,12 @@ export type RecallRow = typeof cardRecalls.$inferSelect
 export interface CertificateFilter { officerId?: number | undefined, agencyId?: number | undefined, status?: CertificateRow['status'] | undefined }
 
 const LIVE = ['active', 'suspended'] as const
+const EVENT_COLUMNS = ['certificateId', 'action', 'fromStatus', 'toStatus', 'reason', 'until', 'actor', 'at'] as const
 
 export const certificateRepository = {
-  findById: (db: Db, scope: Scope, id: number) =>
-    db.select().from(certificates).where(and(eq(certificates.id, id), inScopeWhere(scope, certificates.agencyId))).get(),
+  findById: (db: Db, scope: Scope, id: number) => once(db, `certificates.findById.${scopeVariant(scope)}`, () => db.select().from(certificates)
+    .where(and(eq(certificates.id, sql.placeholder('id')), scope.all ? undefined : inScopePlaceholder(certificates.agencyId))).prepare())
+    .get({ id, ...scopeParams(scope) }),
 
   list: (db: Db, scope: Scope, f: CertificateFilter, afterId: number, limit: number) => {
     const where: Array<SQL | undefined> = [gt(certificates.id, afterId), inScopeWhere(scope, certificates.agencyId)]
@@ -24,12 +27,14 @@ export const certificateRepository = {
   },
 
   /** Active or suspended certificates of an officer (at one agency, when given). */
-  live: (db: Db, officerId: number, agencyId?: number) =>
-    db.select().from(certificates).where(and(
-      eq(certificates.officerId, officerId),
-      inArray(certificates.status, [...LIVE]),
-      agencyId === undefined ? undefined : eq(certificates.agencyId, agencyId)
-    )).orderBy(asc(certificates.id)).all(),
+  live: (db: Db, officerId: number, agencyId?: number) => agencyId === undefined
+    ? once(db, 'certificates.live', () => db.select().from(certificates)
+      .where(and(eq(certificates.officerId, sql.placeholder('officerId')), inArray(certificates.status, [...LIVE]))).orderBy(asc(certificates.id)).prepare())
+      .all({ officerId })
+    : once(db, 'certificates.liveAt', () => db.select().from(certificates)
+      .where(and(eq(certificates.officerId, sql.placeholder('officerId')), inArray(certificates.status, [...LIVE]), eq(certificates.agencyId, sql.placeholder('agencyId'))))
+      .orderBy(asc(certificates.id)).prepare())
+      .all({ officerId, agencyId }),
 
   insert: (db: Db, v: typeof certificates.$inferInsert) => db.insert(certificates).values(v).returning().get(),
 
@@ -38,14 +43,18 @@ export const certificateRepository = {
 
   /** Reserves the next sequence number for a region and year (atomic inside the write transaction). */
   nextSequence: (db: Db, regionCode: string, year: number): number =>
-    db.insert(certificateSequences).values({ regionCode, year, lastSeq: 1 })
+    (once(db, 'certificates.nextSequence', () => db.insert(certificateSequences).values({ regionCode: sql.placeholder('regionCode'), year: sql.placeholder('year'), lastSeq: 1 })
       .onConflictDoUpdate({ target: [certificateSequences.regionCode, certificateSequences.year], set: { lastSeq: sql`${certificateSequences.lastSeq} + 1` } })
-      .returning({ seq: certificateSequences.lastSeq }).get().seq,
+      .returning({ seq: certificateSequences.lastSeq }).prepare())
+      .get({ regionCode, year }) as { seq: number }).seq,
 
-  hasPassedExam: (db: Db, officerId: number) =>
-    db.select({ id: examResults.id }).from(examResults).where(and(eq(examResults.officerId, officerId), eq(examResults.passed, true))).limit(1).get() !== undefined,
+  hasPassedExam: (db: Db, officerId: number) => once(db, 'certificates.hasPassedExam', () => db.select({ id: examResults.id }).from(examResults)
+    .where(and(eq(examResults.officerId, sql.placeholder('officerId')), eq(examResults.passed, true))).limit(1).prepare())
+    .get({ officerId }) !== undefined,
 
-  insertEvent: (db: Db, v: typeof certificateEvents.$inferInsert) => db.insert(certificateEvents).values(v).run(),
+  insertEvent: (db: Db, v: typeof certificateEvents.$inferInsert) => once(db, 'certificates.insertEvent', () => db.insert(certificateEvents)
+    .values(Object.fromEntries(EVENT_COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as typeof certificateEvents.$inferInsert).prepare())
+    .run(Object.fromEntries(EVENT_COLUMNS.map((c) => [c, v[c] ?? null]))),
   events: (db: Db, certificateId: number) =>
     db.select().from(certificateEvents).where(eq(certificateEvents.certificateId, certificateId)).orderBy(asc(certificateEvents.id)).all(),
 
@@ -58,17 +67,17 @@ export const certificateRepository = {
     db.update(cardRecalls).set(v).where(eq(cardRecalls.id, id)).returning().get(),
 
   /** What the public verification page shows: the certificate, its agency's name, the holder's name. */
-  findForVerification: (db: Db, number: string) =>
-    db.select({
-      number: certificates.number,
-      status: certificates.status,
-      validUntil: certificates.validUntil,
-      issuedOn: certificates.issuedOn,
-      domains: certificates.domains,
-      agencyName: agencies.name,
-      holderName: officers.name
-    }).from(certificates)
-      .innerJoin(agencies, eq(agencies.id, certificates.agencyId))
-      .innerJoin(officers, eq(officers.id, certificates.officerId))
-      .where(eq(certificates.number, number)).get()
+  findForVerification: (db: Db, number: string) => once(db, 'certificates.findForVerification', () => db.select({
+    number: certificates.number,
+    status: certificates.status,
+    validUntil: certificates.validUntil,
+    issuedOn: certificates.issuedOn,
+    domains: certificates.domains,
+    agencyName: agencies.name,
+    holderName: officers.name
+  }).from(certificates)
+    .innerJoin(agencies, eq(agencies.id, certificates.agencyId))
+    .innerJoin(officers, eq(officers.id, certificates.officerId))
+    .where(eq(certificates.number, sql.placeholder('number'))).prepare())
+    .get({ number })
 }

@@ -1,10 +1,9 @@
-// 资格考试: exam sessions and results. Small enough for one file: schema, SQL, rules, routes.
+// 资格考试: exam sessions and results: the service and its routes (SQL in repository.ts, the
+// pass rule in domain/exams.ts).
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { and, asc, eq, gt } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
-import { examResults, exams, officers } from '../../db/schema.js'
-import { inScopeWhere } from '../../db/scope.js'
+import { examOutcome } from '../../domain/exams.js'
 import { fail } from '../../errors.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, Timestamp, problems } from '../../http/schemas.js'
@@ -12,43 +11,36 @@ import { ACCESS, type Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
 import { officerRepository } from '../officers/repository.js'
+import { examRepository } from './repository.js'
 
 const Exam = Type.Object({ id: Id, name: Type.String(), date: IsoDate(), passMark: Type.Integer(), createdAt: Timestamp })
 const Result = Type.Object({ id: Id, examId: Id, officerId: Id, score: Type.Integer(), passed: Type.Boolean(), createdAt: Timestamp })
 
-/** Whether a score passes; `claimed` (when given) must agree, so a typo in either is caught. */
-export function examOutcome (score: number, passMark: number, claimed: boolean | undefined): boolean {
-  const passed = score >= passMark
-  if (claimed !== undefined && claimed !== passed) {
-    fail('VALIDATION_FAILED', `passed=${String(claimed)} contradicts score ${score} with pass mark ${passMark}`,
-      { errors: [{ in: 'body', pointer: '/passed', detail: 'contradicts score / 与分数不符' }] })
-  }
-  return passed
-}
-
 export function examsService ({ store, config, clock }: ServiceContext) {
-  const load = (db: Db, id: number) => db.select().from(exams).where(eq(exams.id, id)).get() ?? fail('NOT_FOUND', `exam ${id} not found`)
+  const load = (db: Db, id: number) => examRepository.findById(db, id) ?? fail('NOT_FOUND', `exam ${id} not found`)
   return {
     create (actor: Actor, input: { name: string, date: string, passMark?: number | undefined }) {
       return store.write((db) => {
-        const row = db.insert(exams).values({ ...input, passMark: input.passMark ?? config.EXAM_PASS_MARK }).returning().get()
+        const row = examRepository.insert(db, { ...input, passMark: input.passMark ?? config.EXAM_PASS_MARK })
         appendAudit(db, actor, clock(), { entity: 'exam', entityId: row.id, action: 'create', after: row })
         return row
       })
     },
-    list: (afterId: number, limit: number) => store.db.select().from(exams).where(gt(exams.id, afterId)).orderBy(asc(exams.id)).limit(limit + 1).all(),
+    list: (afterId: number, limit: number) => examRepository.list(store.db, afterId, limit + 1),
     get: (id: number) => load(store.db, id),
 
-    /** Records one officer's result; NOT_FOUND (exam or officer in scope), EXAM_RESULT_EXISTS. */
+    /** Records one officer's result; NOT_FOUND (exam or officer in scope), EXAM_RESULT_EXISTS,
+     *  VALIDATION_FAILED (a stated outcome the score contradicts). */
     recordResult (actor: Actor, examId: number, input: { officerId: number, score: number, passed?: boolean | undefined }) {
       return store.write((db) => {
         const exam = load(db, examId)
         officerRepository.findById(db, actor.scope, input.officerId) ??
           fail('NOT_FOUND', `officer ${input.officerId} not found`, { errors: [{ in: 'body', pointer: '/officerId', detail: 'not found in your scope' }] })
-        const existing = db.select().from(examResults).where(and(eq(examResults.examId, examId), eq(examResults.officerId, input.officerId))).get()
+        const existing = examRepository.findResult(db, examId, input.officerId)
         if (existing) fail('EXAM_RESULT_EXISTS', `result ${existing.id} already recorded`, { resultId: existing.id })
-        const passed = examOutcome(input.score, exam.passMark, input.passed)
-        const row = db.insert(examResults).values({ examId, officerId: input.officerId, score: input.score, passed }).returning().get()
+        const outcome = examOutcome(input.score, exam.passMark, input.passed)
+        if (!outcome.ok) fail('VALIDATION_FAILED', outcome.reason, { errors: [{ in: 'body', pointer: '/passed', detail: 'contradicts score / 与分数不符' }] })
+        const row = examRepository.insertResult(db, { examId, officerId: input.officerId, score: input.score, passed: outcome.passed })
         appendAudit(db, actor, clock(), { entity: 'exam_result', entityId: row.id, action: 'create', after: row })
         return row
       })
@@ -57,10 +49,7 @@ export function examsService ({ store, config, clock }: ServiceContext) {
     /** Results of an exam for officers in the caller's scope. */
     results (actor: Actor, examId: number, afterId: number, limit: number) {
       load(store.db, examId)
-      return store.db.select({ result: examResults }).from(examResults)
-        .innerJoin(officers, eq(officers.id, examResults.officerId))
-        .where(and(eq(examResults.examId, examId), gt(examResults.id, afterId), inScopeWhere(actor.scope, officers.agencyId)))
-        .orderBy(asc(examResults.id)).limit(limit + 1).all().map((r) => r.result)
+      return examRepository.results(store.db, actor.scope, examId, afterId, limit + 1)
     }
   }
 }

@@ -1,0 +1,14 @@
+// 行政执法资格考试: whether a score passes. The pass mark is the exam session's (set when it is
+// created, defaulting to EXAM_PASS_MARK); a result may also state `passed`, which must agree.
+
+export type ExamOutcome = { ok: true, passed: boolean } | { ok: false, reason: string }
+
+/** Returns whether `score` passes at `passMark`; when the caller also claims an outcome it must
+ *  agree with the score (so a typo in either is caught), else the contradiction. */
+export function examOutcome (score: number, passMark: number, claimed?: boolean): ExamOutcome {
+  const passed = score >= passMark
+  if (claimed !== undefined && claimed !== passed) {
+    return { ok: false, reason: `passed=${String(claimed)} contradicts score ${score} with pass mark ${passMark}` }
+  }
+  return { ok: true, passed }
+}

@@ -1,0 +1,27 @@
+// Annual assessments in SQL. They follow their officer's current agency for scope.
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../../db/open.js'
+import { once } from '../../db/prepared.js'
+import { assessments, officers } from '../../db/schema.js'
+import { inScopeWhere } from '../../db/scope.js'
+import type { Scope } from '../../security/roles.js'
+
+export type AssessmentRow = typeof assessments.$inferSelect
+
+export const assessmentRepository = {
+  find: (db: Db, officerId: number, year: number): AssessmentRow | undefined => once(db, 'assessments.find', () => db.select().from(assessments)
+    .where(and(eq(assessments.officerId, sql.placeholder('officerId')), eq(assessments.year, sql.placeholder('year')))).prepare())
+    .get({ officerId, year }),
+
+  insert: (db: Db, v: { officerId: number, year: number, grade: AssessmentRow['grade'] }): AssessmentRow => once(db, 'assessments.insert', () => db.insert(assessments)
+    .values({ officerId: sql.placeholder('officerId'), year: sql.placeholder('year'), grade: sql.placeholder('grade') }).returning().prepare())
+    .get(v) as AssessmentRow,
+
+  list (db: Db, scope: Scope, f: { officerId?: number | undefined, year?: number | undefined }, afterId: number, limit: number): AssessmentRow[] {
+    const where: Array<SQL | undefined> = [gt(assessments.id, afterId), inScopeWhere(scope, officers.agencyId)]
+    if (f.officerId !== undefined) where.push(eq(assessments.officerId, f.officerId))
+    if (f.year !== undefined) where.push(eq(assessments.year, f.year))
+    return db.select({ a: assessments }).from(assessments).innerJoin(officers, eq(officers.id, assessments.officerId))
+      .where(and(...where)).orderBy(asc(assessments.id)).limit(limit).all().map((r) => r.a)
+  }
+}

@@ -1,0 +1,35 @@
+// Exam sessions and results in SQL. Results follow their officer's current agency for scope.
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
+import type { Db } from '../../db/open.js'
+import { once } from '../../db/prepared.js'
+import { examResults, exams, officers } from '../../db/schema.js'
+import { inScopeWhere } from '../../db/scope.js'
+import type { Scope } from '../../security/roles.js'
+
+export type ExamRow = typeof exams.$inferSelect
+export type ExamResultRow = typeof examResults.$inferSelect
+
+export const examRepository = {
+  insert: (db: Db, v: typeof exams.$inferInsert): ExamRow => db.insert(exams).values(v).returning().get(),
+
+  findById: (db: Db, id: number): ExamRow | undefined => once(db, 'exams.findById', () => db.select().from(exams)
+    .where(eq(exams.id, sql.placeholder('id'))).prepare())
+    .get({ id }),
+
+  list: (db: Db, afterId: number, limit: number) => db.select().from(exams).where(gt(exams.id, afterId)).orderBy(asc(exams.id)).limit(limit).all(),
+
+  findResult: (db: Db, examId: number, officerId: number): ExamResultRow | undefined => once(db, 'exams.findResult', () => db.select().from(examResults)
+    .where(and(eq(examResults.examId, sql.placeholder('examId')), eq(examResults.officerId, sql.placeholder('officerId')))).prepare())
+    .get({ examId, officerId }),
+
+  insertResult: (db: Db, v: { examId: number, officerId: number, score: number, passed: boolean }): ExamResultRow => once(db, 'exams.insertResult', () => db.insert(examResults)
+    .values({ examId: sql.placeholder('examId'), officerId: sql.placeholder('officerId'), score: sql.placeholder('score'), passed: sql.placeholder('passed') }).returning().prepare())
+    .get(v) as ExamResultRow,
+
+  /** Results of an exam for officers in scope, in id order. */
+  results: (db: Db, scope: Scope, examId: number, afterId: number, limit: number): ExamResultRow[] =>
+    db.select({ result: examResults }).from(examResults)
+      .innerJoin(officers, eq(officers.id, examResults.officerId))
+      .where(and(eq(examResults.examId, examId), gt(examResults.id, afterId), inScopeWhere(scope, officers.agencyId)))
+      .orderBy(asc(examResults.id)).limit(limit).all().map((r) => r.result)
+}
