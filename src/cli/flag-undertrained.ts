@@ -5,19 +5,16 @@
 // Reads the database file directly and read-only (DATABASE_PATH, or --db), through the same
 // report service as GET /v1/reports/training-compliance, so the two never disagree.
 // Exit codes: 0 done, 1 failed (the message says why), 2 bad usage, 3 findings with --fail-on-findings.
-import { existsSync, createWriteStream } from 'node:fs'
+import { createWriteStream } from 'node:fs'
 import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { parseArgs } from 'node:util'
-import { loadConfig } from '../config.js'
 import { TRAINING_STATUSES, COMPLIANCE_COLUMNS } from '../modules/reports/schema.js'
-import { openDatabase } from '../db/open.js'
 import { isIsoDate } from '../domain/dates.js'
 import { isFinding } from '../domain/training.js'
 import { RegistryError } from '../errors.js'
 import { csvStream } from '../modules/reports/export.js'
 import { reportsService, type ComplianceRow } from '../modules/reports/service.js'
-import type { Actor } from '../security/roles.js'
+import { cliConfig, existingDatabase, parseOptions, runCli, systemAdmin, Usage, withReadOnlyDatabase } from './runner.js'
 
 const USAGE = `usage: npm run flag-undertrained -- [options]
   --year YYYY          training year (default: this year, Asia/Shanghai)
@@ -29,34 +26,23 @@ const USAGE = `usage: npm run flag-undertrained -- [options]
   --db FILE            database file (default: DATABASE_PATH)
 Exit codes: 0 done, 1 failed, 2 bad usage, 3 findings with --fail-on-findings.`
 
-class Usage extends Error {}
-
-const ACTOR: Actor = {
-  principal: { sub: 'system:flag-undertrained', role: 'admin', agencyId: null, via: 'user' },
-  scope: { all: true },
-  requestId: 'flag-undertrained'
-}
+const ACTOR = systemAdmin('flag-undertrained')
 
 function options (argv: string[]) {
-  let parsed
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        year: { type: 'string' },
-        'as-of': { type: 'string' },
-        agency: { type: 'string' },
-        format: { type: 'string', default: 'json' },
-        out: { type: 'string' },
-        'fail-on-findings': { type: 'boolean', default: false },
-        db: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false }
-      }
-    }).values
-  } catch (err) {
-    throw new Usage(err instanceof Error ? err.message : String(err))
-  }
+  const parsed = parseOptions({
+    args: argv,
+    strict: true,
+    options: {
+      year: { type: 'string' },
+      'as-of': { type: 'string' },
+      agency: { type: 'string' },
+      format: { type: 'string', default: 'json' },
+      out: { type: 'string' },
+      'fail-on-findings': { type: 'boolean', default: false },
+      db: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false }
+    }
+  }).values
   const whole = (name: string, v: string | undefined, min: number, max: number) => {
     if (v === undefined) return undefined
     const n = Number(v)
@@ -93,13 +79,9 @@ function * jsonChunks (head: Record<string, unknown>, batches: Iterable<Complian
 async function run (argv: string[]): Promise<number> {
   const o = options(argv)
   if (o.help) { process.stdout.write(USAGE + '\n'); return 0 }
-  const cfg = loadConfig(process.env)
-  if (!cfg.ok) throw new Usage(cfg.errors.join('; '))
-  const path = o.db ?? cfg.config.DATABASE_PATH
-  if (path === ':memory:' || !existsSync(path)) throw new Usage(`no database at ${path} (set DATABASE_PATH or --db)`)
-  const store = openDatabase(path, { readonly: true })
-  try {
-    const reports = reportsService({ store, config: cfg.config, clock: () => new Date() })
+  const config = cliConfig()
+  return withReadOnlyDatabase(existingDatabase(config, o.db), async (store) => {
+    const reports = reportsService({ store, config, clock: () => new Date() })
     let report
     try {
       report = reports.trainingCompliance(ACTOR, { year: o.year, asOf: o.asOf, agencyId: o.agencyId, statuses: TRAINING_STATUSES.filter(isFinding) })
@@ -122,17 +104,7 @@ async function run (argv: string[]): Promise<number> {
     const total = (counts.at_risk ?? 0) + (counts.non_compliant ?? 0)
     process.stderr.write(`flag-undertrained: ${report.year} as of ${report.asOf}: ${total} flagged (${counts.non_compliant ?? 0} non_compliant, ${counts.at_risk ?? 0} at_risk)\n`)
     return o.failOnFindings && total > 0 ? 3 : 0
-  } finally {
-    store.close()
-  }
+  })
 }
 
-run(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err: unknown) => {
-  if (err instanceof Usage) {
-    process.stderr.write(`${err.message}\n\n${USAGE}\n`)
-    process.exitCode = 2
-  } else {
-    process.stderr.write(`flag-undertrained failed: ${err instanceof Error ? err.message : String(err)}\n`)
-    process.exitCode = 1
-  }
-})
+runCli('flag-undertrained', USAGE, run)

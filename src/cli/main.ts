@@ -6,16 +6,14 @@
 //   audit verify                                           (checks the audit hash chain)
 //   backup FILE [--force]                                  (online copy while the server serves)
 // Exit codes: 0 done, 1 refused or broken (the message says why), 2 bad usage.
-import { parseArgs } from 'node:util'
-import { existsSync, readFileSync } from 'node:fs'
-import { loadConfig } from '../config.js'
+import { readFileSync } from 'node:fs'
 import { openDatabase } from '../db/open.js'
-import { RegistryError } from '../errors.js'
 import { auditVerify, backupDatabase, backupTargetExists } from './integrity.js'
 import { accountsService } from '../modules/accounts/service.js'
 import { userRepository } from '../modules/accounts/repository.js'
 import { systemActor } from '../modules/audit/repository.js'
 import { isRole } from '../security/roles.js'
+import { cliConfig, existingDatabase, parseOptions, runCli, Usage } from './runner.js'
 
 const USAGE = `usage: npm run cli -- <command> [options]
   user add --username NAME --role admin|clerk|hr|auditor [--agency ID] [--password PW]
@@ -27,8 +25,6 @@ const USAGE = `usage: npm run cli -- <command> [options]
 Without --password the password is read from standard input.
 Settings come from the same environment variables as the server (DATABASE_PATH …).`
 
-class Usage extends Error {}
-
 function readPassword (given: string | undefined): string {
   if (given) return given
   if (process.stdin.isTTY) throw new Usage('give --password or pipe the password on standard input')
@@ -38,7 +34,7 @@ function readPassword (given: string | undefined): string {
 }
 
 async function run (argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseOptions({
     args: argv,
     allowPositionals: true,
     options: {
@@ -53,11 +49,10 @@ async function run (argv: string[]): Promise<number> {
   })
   const [noun, verb] = positionals
   if (values.help || !noun) { process.stdout.write(USAGE + '\n'); return values.help ? 0 : 2 }
-  const cfg = loadConfig(process.env)
-  if (!cfg.ok) throw new Usage(cfg.errors.join('; '))
-  if (noun === 'audit' || noun === 'backup') return integrity(cfg.config.DATABASE_PATH, positionals, values.force ?? false)
-  const store = openDatabase(cfg.config.DATABASE_PATH)
-  const accounts = accountsService({ store, config: cfg.config, clock: () => new Date() })
+  const config = cliConfig()
+  if (noun === 'audit' || noun === 'backup') return integrity(existingDatabase(config), positionals, values.force ?? false)
+  const store = openDatabase(config.DATABASE_PATH)
+  const accounts = accountsService({ store, config, clock: () => new Date() })
   const actor = systemActor('cli')
   const agencyId = values.agency === undefined ? null : Number(values.agency)
   if (agencyId !== null && !Number.isSafeInteger(agencyId)) throw new Usage('--agency takes an agency id')
@@ -91,7 +86,6 @@ async function run (argv: string[]): Promise<number> {
 
 // The data-safety commands open the database themselves, read-only.
 async function integrity (databasePath: string, [noun, arg, extra]: string[], force: boolean): Promise<number> {
-  if (databasePath === ':memory:' || !existsSync(databasePath)) throw new Usage(`no database at ${databasePath} (set DATABASE_PATH)`)
   let outcome
   if (noun === 'audit') {
     if (arg !== 'verify' || extra !== undefined) throw new Usage(`unknown command: audit ${arg ?? ''}`.trim())
@@ -106,15 +100,4 @@ async function integrity (databasePath: string, [noun, arg, extra]: string[], fo
   return outcome.code
 }
 
-run(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err: unknown) => {
-  if (err instanceof Usage || (err instanceof TypeError && 'code' in err)) {
-    process.stderr.write(`${err.message}\n\n${USAGE}\n`)
-    process.exitCode = 2
-  } else if (err instanceof RegistryError) {
-    process.stderr.write(`refused: ${err.code}: ${err.message}\n`)
-    process.exitCode = 1
-  } else {
-    process.stderr.write(`failed: ${err instanceof Error ? err.message : String(err)}\n`)
-    process.exitCode = 1
-  }
-})
+runCli('cli', USAGE, run)

@@ -5,17 +5,13 @@
 // (a departed officer with a live certificate; an active certificate without a passed exam).
 // The result is one JSON document on stdout; progress goes to stderr, only on a terminal.
 // Exit codes: 0 done, 1 failed, 2 bad usage, 3 findings with --fail-on-findings.
-import { existsSync } from 'node:fs'
-import { parseArgs } from 'node:util'
-import { loadConfig } from '../config.js'
-import { openDatabase } from '../db/open.js'
 import { isIsoDate, shanghaiDate, yearOf } from '../domain/dates.js'
 import { isFinding } from '../domain/training.js'
 import { TRAINING_STATUSES } from '../modules/reports/schema.js'
 import { reportsService } from '../modules/reports/service.js'
 import { brokenInvariants, unconfirmedAgencies } from '../modules/reports/invariants.js'
 import { certificatesReport, staffingReport } from '../modules/reports/registry-reports.js'
-import type { Actor } from '../security/roles.js'
+import { cliConfig, existingDatabase, parseOptions, runCli, systemAdmin, Usage, withReadOnlyDatabase } from './runner.js'
 
 const USAGE = `usage: npm run nightly -- [options]
   --year YYYY            training year (default: the year of --as-of)
@@ -25,28 +21,21 @@ const USAGE = `usage: npm run nightly -- [options]
   --db FILE              database file (default: DATABASE_PATH)
 Exit codes: 0 done, 1 failed, 2 bad usage, 3 findings with --fail-on-findings.`
 
-class Usage extends Error {}
-
-const ACTOR: Actor = { principal: { sub: 'system:nightly', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'nightly' }
+const ACTOR = systemAdmin('nightly')
 
 function options (argv: string[]) {
-  let v
-  try {
-    v = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        year: { type: 'string' },
-        'as-of': { type: 'string' },
-        'due-within-days': { type: 'string', default: '30' },
-        'fail-on-findings': { type: 'boolean', default: false },
-        db: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false }
-      }
-    }).values
-  } catch (err) {
-    throw new Usage(err instanceof Error ? err.message : String(err))
-  }
+  const v = parseOptions({
+    args: argv,
+    strict: true,
+    options: {
+      year: { type: 'string' },
+      'as-of': { type: 'string' },
+      'due-within-days': { type: 'string', default: '30' },
+      'fail-on-findings': { type: 'boolean', default: false },
+      db: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false }
+    }
+  }).values
   const asOf = v['as-of'] ?? shanghaiDate(new Date())
   if (!isIsoDate(asOf)) throw new Usage('--as-of must be a date YYYY-MM-DD')
   if (v.year !== undefined && !/^(20\d\d|2100)$/.test(v.year)) throw new Usage('--year must be a year from 2000 to 2100')
@@ -57,15 +46,11 @@ function options (argv: string[]) {
 async function run (argv: string[]): Promise<number> {
   const o = options(argv)
   if (o.help) { process.stdout.write(USAGE + '\n'); return 0 }
-  const cfg = loadConfig(process.env)
-  if (!cfg.ok) throw new Usage(cfg.errors.join('; '))
-  const path = o.db ?? cfg.config.DATABASE_PATH
-  if (path === ':memory:' || !existsSync(path)) throw new Usage(`no database at ${path} (set DATABASE_PATH or --db)`)
-  const store = openDatabase(path, { readonly: true })
+  const config = cliConfig()
   const progress = (step: string) => { if (process.stderr.isTTY) process.stderr.write(`nightly: ${step}…\n`) }
-  try {
+  return withReadOnlyDatabase(existingDatabase(config, o.db), (store) => {
     progress('training')
-    const report = reportsService({ store, config: cfg.config, clock: () => new Date() })
+    const report = reportsService({ store, config, clock: () => new Date() })
       .trainingCompliance(ACTOR, { year: o.year, asOf: o.asOf, statuses: TRAINING_STATUSES.filter(isFinding) })
     const flagged = [...report.batches()].flat().map(({ id: _id, ...row }) => row)
     progress('staffing')
@@ -91,17 +76,7 @@ async function run (argv: string[]): Promise<number> {
     const total = Object.values(counts).reduce((a, b) => a + b, 0)
     process.stderr.write(`nightly: ${Object.entries(counts).map(([k, n]) => `${k}=${n}`).join(' ')}\n`)
     return o.failOnFindings && total > 0 ? 3 : 0
-  } finally {
-    store.close()
-  }
+  })
 }
 
-run(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err: unknown) => {
-  if (err instanceof Usage) {
-    process.stderr.write(`${err.message}\n\n${USAGE}\n`)
-    process.exitCode = 2
-  } else {
-    process.stderr.write(`nightly failed: ${err instanceof Error ? err.message : String(err)}\n`)
-    process.exitCode = 1
-  }
-})
+runCli('nightly', USAGE, run)

@@ -1,0 +1,67 @@
+// What every command-line tool shares: options parsed strictly (a bad one is a usage error,
+// exit 2), the configuration read from the environment, the database file checked before it is
+// opened, the system actor, and one way to end: 0 done, 1 failed or refused, 2 bad usage, or
+// the command's own code.
+import { existsSync } from 'node:fs'
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { loadConfig, type Config } from '../config.js'
+import { openDatabase, type DatabaseHandle } from '../db/open.js'
+import { RegistryError } from '../errors.js'
+import type { Actor } from '../security/roles.js'
+
+/** A usage error: the message, then the usage text, exit 2. */
+export class Usage extends Error {}
+
+/** parseArgs with its errors as usage errors. */
+export function parseOptions<T extends ParseArgsConfig> (config: T) {
+  try {
+    return parseArgs(config)
+  } catch (err) {
+    throw new Usage(err instanceof Error ? err.message : String(err))
+  }
+}
+
+/** The configuration from the environment (a bad setting is a usage error). */
+export function cliConfig (): Config {
+  const cfg = loadConfig(process.env)
+  if (!cfg.ok) throw new Usage(cfg.errors.join('; '))
+  return cfg.config
+}
+
+/** The database file to work on (--db, else DATABASE_PATH), which must exist. */
+export function existingDatabase (config: Config, given?: string): string {
+  const path = given ?? config.DATABASE_PATH
+  if (path === ':memory:' || !existsSync(path)) throw new Usage(`no database at ${path} (set DATABASE_PATH${given === undefined ? '' : ' or --db'})`)
+  return path
+}
+
+/** Opens that file read-only, runs `fn` and closes it. */
+export async function withReadOnlyDatabase<T> (path: string, fn: (store: DatabaseHandle) => Promise<T> | T): Promise<T> {
+  const store = openDatabase(path, { readonly: true })
+  try {
+    return await fn(store)
+  } finally {
+    store.close()
+  }
+}
+
+/** The command acting as admin over the whole registry (what it reads is everything). */
+export function systemAdmin (name: string): Actor {
+  return { principal: { sub: `system:${name}`, role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: name }
+}
+
+/** Runs a command's main and sets the exit code from what it returns or throws. */
+export function runCli (name: string, usage: string, main: (argv: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err: unknown) => {
+    if (err instanceof Usage) {
+      process.stderr.write(`${err.message}\n\n${usage}\n`)
+      process.exitCode = 2
+    } else if (err instanceof RegistryError) {
+      process.stderr.write(`${name} refused: ${err.code}: ${err.message}\n`)
+      process.exitCode = 1
+    } else {
+      process.stderr.write(`${name} failed: ${err instanceof Error ? err.message : String(err)}\n`)
+      process.exitCode = 1
+    }
+  })
+}
