@@ -184,3 +184,27 @@ t.test('attendances import: matched on the ID number, never counted twice, throu
   t.match(again.json(), { created: 0, unchanged: 3, failed: 3 }, 'importing it again changes nothing')
   t.equal(records(), 2)
 })
+
+t.test('50,000 rows in one request are committed in chunks while other requests are answered; row 50,001 is refused', async (t) => {
+  const { app, admin, countyB } = await registry(t)
+  const lines: string[] = []
+  for (let i = 0; i <= 50_000; i++) {
+    const birth = `19${60 + Math.floor(i / 1000) % 40}${String(1 + Math.floor(i / 40_000)).padStart(2, '0')}15`
+    lines.push(JSON.stringify({ name: `批量${i}`, idNumber: idNumber(i % 1000, birth), agencyId: countyB.id }))
+  }
+  const before = count(app, 'select count(*) from officers')
+  let importDone = false
+  const running = app.inject({ method: 'POST', url: '/v1/imports/officers?partial=true', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') })
+    .then((res) => { importDone = true; return res })
+  // Wait for the first committed chunk, then ask for something else.
+  while (count(app, 'select count(*) from officers') === before) await new Promise((resolve) => setImmediate(resolve))
+  const other = await app.inject({ method: 'GET', url: `/v1/agencies/${countyB.id}`, headers: admin })
+  t.equal(other.statusCode, 200)
+  t.notOk(importDone, 'another request was answered while the import was still running')
+  const res = await running
+  t.equal(res.statusCode, 200, res.body.slice(0, 300))
+  const body = res.json() as { rows: number, created: number, failed: number, results: Array<{ row: number, outcome: string, errors?: Array<{ detail: string }> }> }
+  t.match(body, { rows: 50_001, created: 50_000, failed: 1 })
+  t.match(body.results[50_000], { row: 50_001, outcome: 'error', errors: [{ detail: /50000-row limit/ }] })
+  t.equal(count(app, 'select count(*) from officers'), before + 50_000)
+})
