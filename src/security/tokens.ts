@@ -16,6 +16,8 @@ export interface TokenService {
   issue (principal: Omit<Principal, 'via'>, via: Principal['via']): Promise<{ token: string, expiresIn: number }>
   /** The principal a token proves; throws RegistryError INVALID_TOKEN for any fault. */
   verify (token: string): Promise<Principal>
+  /** The principal of a token verified before and not yet expired, without waiting; else undefined. */
+  verified (token: string): Principal | undefined
   /** Our public key as a JWKS, for downstream systems that verify our tokens. */
   readonly jwks: { keys: JWK[] }
 }
@@ -80,6 +82,10 @@ export async function createTokenService (config: Config): Promise<TokenService>
     if (verified.size >= 10_000) verified.delete(verified.keys().next().value as string)
     verified.set(token, { principal, exp })
   }
+  function known (token: string): Principal | undefined {
+    const hit = verified.get(token)
+    return hit && hit.exp > Date.now() / 1000 ? hit.principal : undefined
+  }
 
   return {
     jwks: { keys: [{ ...publicJwk, kid, alg: 'EdDSA', use: 'sig' }] },
@@ -97,9 +103,11 @@ export async function createTokenService (config: Config): Promise<TokenService>
       return { token, expiresIn }
     },
 
+    verified: known,
+
     async verify (token) {
-      const hit = verified.get(token)
-      if (hit && hit.exp > Date.now() / 1000) return hit.principal
+      const hit = known(token)
+      if (hit) return hit
       const principal = await verifyUncached(token)
       remember(token, principal)
       return principal
