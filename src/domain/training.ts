@@ -46,16 +46,23 @@ export function trainingScopeTest (year: number, asOf: IsoDate): (f: ServiceFact
 
 export type AttendanceOutcome = 'recorded' | 'already_recorded' | 'not_found' | 'officer_departed'
 
+/** Whether training completed on `completedOn` can be credited to the officer: they were at
+ *  their post that day (still serving, or left after it). An HR system that sends a departed
+ *  officer's earlier training late is recording history, not crediting someone gone. */
+export function creditableOn (officer: { status: 'active' | 'departed', departedOn: IsoDate | null }, completedOn: IsoDate): boolean {
+  return officer.status === 'active' || (officer.departedOn !== null && compareDates(officer.departedOn, completedOn) > 0)
+}
+
 /**
- * Returns what happens to one officer named in a bulk attendance: not_found when the officer
- * does not exist or lies outside the caller's scope (undefined), officer_departed when they
- * have left, already_recorded on a repeat (in the database or earlier in the same request),
- * else recorded.
+ * Returns what happens to one officer named in a bulk attendance of a training completed on
+ * `completedOn`: not_found when the officer does not exist or lies outside the caller's scope
+ * (undefined), already_recorded on a repeat (in the database or earlier in the same request),
+ * officer_departed when they had left by that day, else recorded.
  */
-export function attendanceOutcome (officer: { status: 'active' | 'departed' } | undefined, alreadyRecorded: boolean): AttendanceOutcome {
+export function attendanceOutcome (officer: { status: 'active' | 'departed', departedOn: IsoDate | null } | undefined, alreadyRecorded: boolean, completedOn: IsoDate): AttendanceOutcome {
   if (officer === undefined) return 'not_found'
   if (alreadyRecorded) return 'already_recorded'
-  if (officer.status === 'departed') return 'officer_departed'
+  if (!creditableOn(officer, completedOn)) return 'officer_departed'
   return 'recorded'
 }
 

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { activeOn, attendanceOutcome, explainConversion, inTrainingScopeFor, isFinding, scopeDay, trainingEvaluator } from '../../src/domain/training.js'
+import { activeOn, attendanceOutcome, creditableOn, explainConversion, inTrainingScopeFor, isFinding, scopeDay, trainingEvaluator } from '../../src/domain/training.js'
 import { DEFAULT_TRAINING_RULES, evaluateTraining } from '../../src/domain/compliance.js'
 import type { TrainingRule, TrainingStatus } from '../../src/domain/compliance.js'
 import type { AttendanceOutcome, Conversion, ServiceFacts } from '../../src/domain/training.js'
@@ -48,16 +48,34 @@ t.test('inTrainingScopeFor: active on the scope day, neither auxiliary nor polic
   for (const [facts, year, asOf, want, why] of cases) t.equal(inTrainingScopeFor(facts, year, asOf), want, why)
 })
 
-t.test('attendanceOutcome: unknown, repeat, departed, recorded', async t => {
-  const cases: Array<[{ status: 'active' | 'departed' } | undefined, boolean, AttendanceOutcome]> = [
-    [undefined, false, 'not_found'],
-    [undefined, true, 'not_found'],
-    [{ status: 'active' }, true, 'already_recorded'],
-    [{ status: 'departed' }, true, 'already_recorded'],
-    [{ status: 'departed' }, false, 'officer_departed'],
-    [{ status: 'active' }, false, 'recorded']
+t.test('attendanceOutcome: unknown, repeat, departed by the training day, recorded', async t => {
+  type Officer = { status: 'active' | 'departed', departedOn: string | null }
+  const serving: Officer = { status: 'active', departedOn: null }
+  const cases: Array<[Officer | undefined, boolean, string, AttendanceOutcome]> = [
+    // officer, repeat, training completed on → outcome
+    [undefined, false, '2026-05-10', 'not_found'],
+    [undefined, true, '2026-05-10', 'not_found'],
+    [serving, true, '2026-05-10', 'already_recorded'],
+    [{ status: 'departed', departedOn: '2026-03-01' }, true, '2026-05-10', 'already_recorded'],
+    [{ status: 'departed', departedOn: '2026-03-01' }, false, '2026-05-10', 'officer_departed'],
+    [{ status: 'departed', departedOn: '2026-05-10' }, false, '2026-05-10', 'officer_departed'],
+    [{ status: 'departed', departedOn: '2026-05-11' }, false, '2026-05-10', 'recorded'],
+    [{ status: 'departed', departedOn: null }, false, '2026-05-10', 'officer_departed'],
+    [serving, false, '2026-05-10', 'recorded'],
+    [{ status: 'active', departedOn: '2020-01-01' }, false, '2026-05-10', 'recorded']
   ]
-  for (const [officer, repeat, want] of cases) t.equal(attendanceOutcome(officer, repeat), want, `${JSON.stringify(officer)} repeat=${repeat}`)
+  for (const [officer, repeat, day, want] of cases) t.equal(attendanceOutcome(officer, repeat, day), want, `${JSON.stringify(officer)} repeat=${repeat} on ${day}`)
+})
+
+t.test('creditableOn: at the post on the day the training was completed', async t => {
+  const cases: Array<[{ status: 'active' | 'departed', departedOn: string | null }, string, boolean, string]> = [
+    [{ status: 'active', departedOn: null }, '2026-05-10', true, 'serving'],
+    [{ status: 'departed', departedOn: '2026-06-01' }, '2026-05-10', true, 'left after the training: late upload of history'],
+    [{ status: 'departed', departedOn: '2026-05-10' }, '2026-05-10', false, 'left that day'],
+    [{ status: 'departed', departedOn: '2026-01-01' }, '2026-05-10', false, 'left before'],
+    [{ status: 'departed', departedOn: null }, '2026-05-10', false, 'departed without a date']
+  ]
+  for (const [officer, day, want, why] of cases) t.equal(creditableOn(officer, day), want, why)
 })
 
 t.test('explainConversion says how the 学时 were derived', async t => {

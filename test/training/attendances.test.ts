@@ -31,7 +31,7 @@ t.test('unknown, out-of-scope and departed officers are reported per id; the res
   const gone = await officer(countyB.id)
   const theirs = await officer(countyC.id)
   t.equal((await post(app, admin, `/v1/officers/${gone.id}/departure`, { reason: 'retirement', date: '2026-05-01' })).statusCode, 200)
-  const id = await training(hrB)
+  const id = await training(hrB, { startDate: '2026-05-10', endDate: '2026-05-11' })
   const res = await attend(hrB, id, [mine.id, 987654, theirs.id, gone.id, mine.id])
   t.equal(res.statusCode, 200, res.body)
   t.same(res.json().results.map((r: { officerId: number, outcome: string }) => [r.officerId, r.outcome]), [
@@ -44,6 +44,14 @@ t.test('unknown, out-of-scope and departed officers are reported per id; the res
   t.match(res.json(), { recorded: 1, alreadyRecorded: 1, rejected: 3 })
   t.equal((await summary(admin, theirs.id, '?year=2026')).json().publicLawHours, 0, 'the sibling\'s officer got nothing')
   t.equal((await summary(admin, gone.id, '?year=2026')).json().publicLawHours, 0, 'the departed officer got nothing')
+
+  // HR sends the training the officer did in March, before leaving on 1 May: that is history.
+  const earlier = await training(hrB, { startDate: '2026-03-01', endDate: '2026-03-02' })
+  const late = await attend(hrB, earlier, [gone.id])
+  t.same(late.json().results.map((r: { outcome: string }) => r.outcome), ['recorded'], 'training completed before the departure is recorded, even late')
+  t.equal((await summary(admin, gone.id, '?year=2026')).json().publicLawHours, 30)
+  const onTheDay = await training(hrB, { startDate: '2026-04-30', endDate: '2026-05-01' })
+  t.same((await attend(hrB, onTheDay, [gone.id])).json().results.map((r: { outcome: string }) => r.outcome), ['officer_departed'], 'ending on the day of leaving is too late')
 })
 
 t.test('a repeated call (an HR retry) reports already_recorded and never counts twice', async (t) => {

@@ -63,11 +63,13 @@ t.test('errors: both or neither figure 422, bad figures 400, no evidence 400, un
   const theirs = await officer(countyC.id)
   assertProblem(t, await record(hrB, { officerId: theirs.id }), 404, 'NOT_FOUND')
   t.equal((await post(app, admin, `/v1/officers/${o.id}/departure`, { reason: 'resignation', date: '2026-05-01' })).statusCode, 200)
-  assertProblem(t, await record(hrB, { officerId: o.id }), 409, 'OFFICER_DEPARTED')
+  assertProblem(t, await record(hrB, { officerId: o.id, date: '2026-05-01' }), 409, 'OFFICER_DEPARTED')
+  assertProblem(t, await record(hrB, { officerId: o.id, date: '2026-05-20' }), 409, 'OFFICER_DEPARTED')
   const rows = app.store.sqlite.prepare('select count(*) n from training_records').get() as { n: number }
   t.equal(rows.n, 0, 'no refused record was stored')
   const totals = app.store.sqlite.prepare('select count(*) n from training_totals').get() as { n: number }
   t.equal(totals.n, 0, 'nor counted')
+  t.equal((await record(hrB, { officerId: o.id, date: '2026-04-30' })).statusCode, 201, 'training completed the day before leaving is history: recorded')
 })
 
 t.test('roles: auditor may not record (403) but may read', async (t) => {

@@ -22,7 +22,7 @@ const validRow = addFormats.default(new Ajv({ allErrors: true, strict: false }))
 
 const REFUSED: Record<string, { code: ErrorCode, detail: string }> = {
   not_found: { code: 'NOT_FOUND', detail: 'officer not found in your scope' },
-  officer_departed: { code: 'OFFICER_DEPARTED', detail: 'the officer has left' }
+  officer_departed: { code: 'OFFICER_DEPARTED', detail: 'the officer had left by the day the training ended' }
 }
 
 export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance> {
@@ -45,17 +45,20 @@ export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance> {
         else if (!found || !officerRepository.findById(db, actor.scope, found.id)) errors.push({ code: 'NOT_FOUND', pointer: '/idNumber', detail: 'no officer with this ID number in your scope' })
         else officerId = found.id
       }
+      let completedOn = ''
       if (typeof v.trainingId === 'number' && Number.isSafeInteger(v.trainingId)) {
         const key = `training:${v.trainingId}`
-        if (!state.cache.has(key)) state.cache.set(key, trainingRepository.findTraining(db, actor.scope, v.trainingId) !== undefined)
-        if (state.cache.get(key) !== true) errors.push({ code: 'NOT_FOUND', pointer: '/trainingId', detail: `training ${v.trainingId} not found` })
+        if (!state.cache.has(key)) state.cache.set(key, trainingRepository.findTraining(db, actor.scope, v.trainingId)?.endDate ?? null)
+        const endDate = state.cache.get(key) as string | null
+        if (endDate === null) errors.push({ code: 'NOT_FOUND', pointer: '/trainingId', detail: `training ${v.trainingId} not found` })
+        else completedOn = endDate
       }
       if (errors.length > 0) return { errors }
       const trainingId = v.trainingId as number
       const key = `${trainingId}:${officerId}`
       const repeatOf = state.seen.get(key) ?? null
       // What recording it does (the same rule as recordAttendances): a repeat in the file counts as attended.
-      const outcome = attendanceOutcome(trainingRepository.officerInScope(db, actor.scope, officerId), repeatOf !== null || trainingRepository.hasAttended(db, trainingId, officerId))
+      const outcome = attendanceOutcome(trainingRepository.officerInScope(db, actor.scope, officerId), repeatOf !== null || trainingRepository.hasAttended(db, trainingId, officerId), completedOn)
       const refused = REFUSED[outcome]
       if (refused) return { errors: [{ ...refused, pointer: typeof v.idNumber === 'string' ? '/idNumber' : '/officerId' }] }
       if (repeatOf === null) state.seen.set(key, row)

@@ -57,9 +57,9 @@ export const trainingRepository = {
 
   /** The officers among `ids` that exist in scope, by id: one query per 500 ids. */
   officersByIds: (db: Db, scope: Scope, ids: readonly number[]) => {
-    const found = new Map<number, { id: number, status: 'active' | 'departed' }>()
+    const found = new Map<number, { id: number, status: 'active' | 'departed', departedOn: string | null }>()
     for (const part of chunks(ids)) {
-      const rows = db.select({ id: officers.id, status: officers.status }).from(officers)
+      const rows = db.select({ id: officers.id, status: officers.status, departedOn: officers.departedOn }).from(officers)
         .where(and(inArray(officers.id, part), inScopeWhere(scope, officers.agencyId))).all()
       for (const r of rows) found.set(r.id, r)
     }
@@ -67,7 +67,7 @@ export const trainingRepository = {
   },
 
   /** One officer's status, when in scope (a prepared point read, for checking rows one by one). */
-  officerInScope: (db: Db, scope: Scope, id: number) => once(db, `training.officerInScope.${scopeVariant(scope)}`, () => db.select({ id: officers.id, status: officers.status })
+  officerInScope: (db: Db, scope: Scope, id: number) => once(db, `training.officerInScope.${scopeVariant(scope)}`, () => db.select({ id: officers.id, status: officers.status, departedOn: officers.departedOn })
     .from(officers).where(and(eq(officers.id, sql.placeholder('id')), scope.all ? undefined : inScopePlaceholder(officers.agencyId))).prepare())
     .get({ id, ...scopeParams(scope) }),
 

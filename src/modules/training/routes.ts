@@ -59,8 +59,8 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       tags,
       operationId: 'recordAttendances',
       summary: '批量登记参训 Record attendances in bulk',
-      description: '一次登记多名人员参加该培训（同一事务）。逐人返回结果：不存在或不在权限范围（not_found）、已离岗（officer_departed）的人员不登记，其余照常登记；重复登记返回 already_recorded，不重复计入学时。' +
-        ' Records many officers at once, in one transaction. Each id gets a result: unknown or out-of-scope (not_found) and departed (officer_departed) officers are skipped, the rest recorded; a repeat answers already_recorded and is never counted twice.',
+      description: '一次登记多名人员参加该培训（同一事务）。逐人返回结果：不存在或不在权限范围（not_found）、培训结束日已离岗（officer_departed）的人员不登记（离岗前完成的培训可补登），其余照常登记；重复登记返回 already_recorded，不重复计入学时。' +
+        ' Records many officers at once, in one transaction. Each id gets a result: unknown or out-of-scope (not_found) and officers who had left by the day the training ended (officer_departed) are skipped (training completed before leaving can be recorded late), the rest recorded; a repeat answers already_recorded and is never counted twice.',
       params: IdParams,
       body: CreateAttendances,
       response: { 200: AttendanceResult, ...problems(404) }

@@ -79,7 +79,7 @@ export const AttendanceResult = Type.Object({
   results: Type.Array(Type.Object({
     officerId: Type.Integer(),
     outcome: StringEnum(OUTCOMES, {
-      description: 'recorded 已登记 | already_recorded 已存在 | not_found 人员不存在或不在权限范围 | officer_departed 人员已离岗'
+      description: 'recorded 已登记 | already_recorded 已存在 | not_found 人员不存在或不在权限范围 | officer_departed 培训结束日人员已离岗 had left by the day the training ended'
     }),
     recordId: Type.Optional(Id)
   }), { description: '逐人结果，顺序同请求 one result per id, in request order' })

@@ -4,7 +4,7 @@
 import { evaluateTraining, ruleForYear, type Buckets } from '../../domain/compliance.js'
 import { compareDates, shanghaiDate, yearOf } from '../../domain/dates.js'
 import { recordUnits, unitsToHours, UNITS_PER_HOUR, UNITS_PER_MINUTE, type RecordDuration } from '../../domain/hours.js'
-import { attendanceOutcome, explainConversion, inTrainingScopeFor, type AttendanceOutcome } from '../../domain/training.js'
+import { attendanceOutcome, creditableOn, explainConversion, inTrainingScopeFor, type AttendanceOutcome } from '../../domain/training.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
@@ -114,7 +114,7 @@ export function recordAttendances (db: Db, actor: Actor, at: Date, trainingId: n
   const write = trainingRepository.attendanceWriter(db, training)
   const result: AttendanceResult = { trainingId, recorded: 0, alreadyRecorded: 0, rejected: 0, results: [] }
   for (const officerId of officerIds) {
-    const outcome = attendanceOutcome(found.get(officerId), attended.has(officerId))
+    const outcome = attendanceOutcome(found.get(officerId), attended.has(officerId), training.endDate)
     if (outcome === 'recorded') {
       attended.add(officerId)
       result.recorded++
@@ -194,7 +194,7 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
       const credit = duration(input)
       return store.write((db) => {
         const officer = officerRepository.findById(db, actor.scope, input.officerId) ?? fail('NOT_FOUND', `officer ${input.officerId} not found`)
-        if (officer.status === 'departed') fail('OFFICER_DEPARTED', `officer ${officer.id} left on ${officer.departedOn ?? '?'}`)
+        if (!creditableOn(officer, input.date)) fail('OFFICER_DEPARTED', `officer ${officer.id} left on ${officer.departedOn ?? '?'}, before ${input.date}`)
         const row = trainingRepository.insertRecord(db, {
           officerId: officer.id,
           trainingId: null,
