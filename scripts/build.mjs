@@ -4,18 +4,23 @@
 //   (several find their own files at run time, e.g. the Swagger UI assets).
 // - dist/cli/*.mjs: the commands with their packages bundled in (only the native better-sqlite3
 //   stays outside), so a nightly command starts in about a tenth of a second.
+// Each file is written aside and renamed into place: a command started while another one
+// rebuilds (two cron jobs at the same minute) never loads a half-written bundle.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { build } from 'esbuild'
-
-const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' }
 
 const only = process.argv[2]
 if (only !== undefined && only !== 'server' && only !== 'commands') {
   process.stderr.write('usage: node scripts/build.mjs [server|commands]\n')
   process.exit(2)
 }
-await Promise.all([
-  only !== 'commands' && build({ ...common, entryPoints: ['src/server.ts'], packages: 'external', outfile: 'dist/server.mjs' }),
-  only !== 'server' && build({
+
+const common = { bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', write: false }
+const builds = []
+if (only !== 'commands') builds.push(build({ ...common, entryPoints: ['src/server.ts'], packages: 'external', outfile: 'dist/server.mjs' }))
+if (only !== 'server') {
+  builds.push(build({
     ...common,
     entryPoints: ['src/cli/main.ts', 'src/cli/nightly.ts', 'src/cli/flag-undertrained.ts'],
     outdir: 'dist/cli',
@@ -23,5 +28,13 @@ await Promise.all([
     external: ['better-sqlite3'],
     // Bundled CommonJS packages call require(); give the ES module one.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" }
-  })
-])
+  }))
+}
+for (const result of await Promise.all(builds)) {
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true })
+    const aside = `${file.path}.${process.pid}.tmp`
+    writeFileSync(aside, file.contents)
+    renameSync(aside, file.path)
+  }
+}

@@ -56,6 +56,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     readonly store: DatabaseHandle
     readonly services: Services
+    /** Compiles every validator and serializer still waiting for its first request; how many there are. */
+    compileAllSchemas (): number
   }
 }
 
@@ -80,33 +82,42 @@ function buildServices (store: DatabaseHandle, config: Config, clock: Clock) {
 
 // Start-up: Fastify compiles every route's validators and serializers when it gets ready,
 // about a third of the start-up for this many routes. They are compiled on a route's first
-// request instead (a millisecond or two, once). The route-matrix test calls every route.
+// request instead (a millisecond or two, once). compileAll() compiles every one that is still
+// waiting, so a test finds a schema that does not compile (app.compileAllSchemas()).
 type Compiled<D, R> = ((data: D) => R) & { errors?: unknown }
-function onFirstUse<D, R> (compile: () => Compiled<D, R>): Compiled<D, R> {
-  let compiled: Compiled<D, R> | undefined
-  const run: Compiled<D, R> = (data) => {
-    compiled ??= compile()
-    const result = compiled(data)
-    run.errors = compiled.errors // Fastify reads a failed validation's errors from the function
-    return result
+function lazyCompilers () {
+  const waiting: Array<() => unknown> = []
+  function onFirstUse<D, R> (compile: () => Compiled<D, R>): Compiled<D, R> {
+    let compiled: Compiled<D, R> | undefined
+    const ready = () => (compiled ??= compile())
+    const run: Compiled<D, R> = (data) => {
+      const fn = ready()
+      const result = fn(data)
+      run.errors = fn.errors // Fastify reads a failed validation's errors from the function
+      return result
+    }
+    waiting.push(ready)
+    return run
   }
-  return run
+  return { onFirstUse, compileAll: () => { for (const ready of waiting) ready(); return waiting.length } }
 }
 
 // Bodies are validated strictly (no coercion: "12345" is not 12345; every error listed);
 // query strings and path parameters arrive as text, so they are coerced.
-function validators () {
+function validators (lazy: ReturnType<typeof lazyCompilers>) {
   const base = { allErrors: true, strict: false, useDefaults: true, removeAdditional: false } as const
   const strict = addFormats.default(new Ajv({ ...base, coerceTypes: false }))
   const coercing = addFormats.default(new Ajv({ ...base, coerceTypes: 'array' }))
   return ({ schema, httpPart }: { schema: object, httpPart?: string }): FastifyValidationResult =>
-    onFirstUse(() => (httpPart === 'body' ? strict : coercing).compile(schema)) as FastifyValidationResult
+    lazy.onFirstUse(() => (httpPart === 'body' ? strict : coercing).compile(schema)) as FastifyValidationResult
 }
 
 /** Fastify's own serializers (fast-json-stringify), each compiled on first use. */
-const serializers: SerializerSelector.SerializerFactory = (externalSchemas, options) => {
-  const compile = SerializerSelector()(externalSchemas, options)
-  return (route) => onFirstUse(() => compile(route))
+function serializers (lazy: ReturnType<typeof lazyCompilers>): SerializerSelector.SerializerFactory {
+  return (externalSchemas, options) => {
+    const compile = SerializerSelector()(externalSchemas, options)
+    return (route) => lazy.onFirstUse(() => compile(route))
+  }
 }
 
 /** Builds the app (not yet listening). Closing it closes the database it opened. */
@@ -115,6 +126,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   // ID numbers are sealed at rest; this also converts rows still in clear (see the file).
   prepareIdNumbers(store, config)
   const clock = deps.clock ?? (() => new Date())
+  const lazy = lazyCompilers()
   const options: FastifyHttpOptions<Server> = {
     logger: loggerOptions(config.LOG_LEVEL, deps.logStream),
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -132,11 +144,12 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     http: { maxHeaderSize: config.MAX_HEADER_BYTES },
     frameworkErrors,
-    schemaController: { compilersFactory: { buildSerializer: serializers } },
+    schemaController: { compilersFactory: { buildSerializer: serializers(lazy) } },
     ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {})
   }
   const app = Fastify(options).withTypeProvider<TypeBoxTypeProvider>()
-  app.setValidatorCompiler(validators())
+  app.setValidatorCompiler(validators(lazy))
+  app.decorate('compileAllSchemas', lazy.compileAll)
   // Graceful close: answers still in flight when closing begins end their connection, so
   // the server is not held open by idle keep-alive sockets after the last answer.
   let closing = false

@@ -19,15 +19,17 @@ export interface DatabaseHandle {
   close(): void
 }
 
-/** The project's migrations/ folder: the nearest one above this module, which is src/db/ when
- *  run from source and dist/ when run from the bundle `npm start` builds. */
-export const MIGRATIONS_DIR = findUp(dirname(fileURLToPath(import.meta.url)), join('migrations', 'meta', '_journal.json'), 'migrations')
+/** The project's migrations/ folder. This module runs from src/db/ (source), dist/ (the
+ *  server's bundle) or dist/cli/ (the commands'): the project is one or two folders up, the
+ *  first of them holding both package.json and migrations/. */
+export const MIGRATIONS_DIR = projectMigrations(dirname(fileURLToPath(import.meta.url)))
 
-function findUp (from: string, marker: string, found: string): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, marker))) return join(dir, found)
-    if (dirname(dir) === dir) throw new Error(`no ${marker} above ${from}`)
+function projectMigrations (here: string): string {
+  for (const up of ['..', join('..', '..')]) {
+    const root = join(here, up)
+    if (existsSync(join(root, 'package.json')) && existsSync(join(root, 'migrations', 'meta', '_journal.json'))) return join(root, 'migrations')
   }
+  throw new Error(`no migrations/ beside the project's package.json above ${here}`)
 }
 
 export interface OpenOptions {
