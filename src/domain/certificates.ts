@@ -97,6 +97,14 @@ export function certificateEligibility (facts: EligibilityFacts): EligibilityRef
 }
 
 /**
+ * Returns the enforcement domains (执法领域) a certificate asks for that its agency does not
+ * hold, in the order asked: a certificate may cover only what its agency enforces. Empty: fine.
+ */
+export function domainsNotHeld (asked: readonly string[], held: readonly string[]): string[] {
+  return asked.filter((d) => !held.includes(d))
+}
+
+/**
  * Returns the last day a certificate issued on `issuedOn` is valid for `validityYears`
  * (a positive integer): the day before the anniversary. Throws RangeError otherwise.
  */

@@ -1,7 +1,9 @@
-// Personal data in records that outlive the request (the audit trail): ID numbers are kept
-// masked there. The trail is append-only and hash-chained, so a number written in clear could
-// never be removed again; a masked one still shows that, and roughly how, it changed.
+// Personal data: who may see an ID number whole, and how records that outlive the request (the
+// audit trail) keep ID numbers masked. The trail is append-only and hash-chained, so a number
+// written in clear could never be removed again; a masked one still shows that, and roughly
+// how, it changed.
 import { maskIdNumber } from '../domain/identity.js'
+import type { Role } from './roles.js'
 
 // Fields holding an ID number, as the services name them.
 const ID_NUMBER_KEYS = new Set(['idNumber', 'id_number'])
@@ -21,4 +23,10 @@ function mask (value: unknown, depth: number): unknown {
     out[k] = ID_NUMBER_KEYS.has(k) && typeof v === 'string' ? maskIdNumber(v) : mask(v, depth + 1)
   }
   return out
+}
+
+/** Who may see an ID number whole: admin and clerk (司法局), on a single-officer read; HR
+ *  systems and auditors see it masked, and lists are masked for everyone. */
+export function mayRevealIdNumber (role: Role): boolean {
+  return role === 'admin' || role === 'clerk'
 }

@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  CERTIFICATE_ACTIONS, certificateEligibility, departureReasons, effectiveStatus, isValid, nextStatus,
+  CERTIFICATE_ACTIONS, certificateEligibility, departureReasons, domainsNotHeld, effectiveStatus, isValid, nextStatus,
   STORED_STATUSES, validUntilFor
 } from '../../src/domain/certificates.js'
 import type { CertificateAction, CertificateStatus, EligibilityFacts, StoredStatus } from '../../src/domain/certificates.js'
@@ -106,4 +106,17 @@ t.test('validUntilFor is the day before the anniversary', async t => {
 
 t.test('departure reasons', async t => {
   t.same([...departureReasons], ['transfer', 'resignation', 'dismissal', 'retirement', 'other'])
+})
+
+t.test('domainsNotHeld: a certificate covers only what its agency enforces', async t => {
+  const cases: Array<[string[], string[], string[]]> = [
+    // asked, held → not held
+    [['市场监管'], ['市场监管', '城市管理'], []],
+    [['市场监管', '城市管理'], ['市场监管', '城市管理'], []],
+    [[], ['市场监管'], []],
+    [['生态环境'], ['市场监管'], ['生态环境']],
+    [['交通运输', '市场监管', '农业'], ['市场监管'], ['交通运输', '农业']],
+    [['市场监管'], [], ['市场监管']]
+  ]
+  for (const [asked, held, want] of cases) t.same(domainsNotHeld(asked, held), want, `${asked.join('+')} at ${held.join('+')}`)
 })

@@ -1,5 +1,5 @@
 // 行政执法证件: issue under rule 1, the status machine, history and card recalls.
-import { certificateEligibility, effectiveStatus, validUntilFor, type CertificateAction } from '../../domain/certificates.js'
+import { certificateEligibility, domainsNotHeld, effectiveStatus, type CertificateAction, validUntilFor } from '../../domain/certificates.js'
 import { formatCertificateNumber } from '../../domain/certificate-number.js'
 import { shanghaiDate, yearOf } from '../../domain/dates.js'
 import type { Db } from '../../db/open.js'
@@ -48,7 +48,7 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
         const first = refusals[0]
         if (first) fail(first, undefined, { refusals })
         const domains = input.domains ?? agency.domains
-        const foreign = domains.filter((d) => !agency.domains.includes(d))
+        const foreign = domainsNotHeld(domains, agency.domains)
         if (foreign.length > 0) fail('DOMAIN_NOT_HELD', `${agency.name} does not enforce in ${foreign.join(', ')}`, { errors: [{ in: 'body', pointer: '/domains', detail: foreign.join(', ') }] })
         const seq = certificateRepository.nextSequence(db, agency.regionCode, yearOf(issuedOn))
         const row = certificateRepository.insert(db, {

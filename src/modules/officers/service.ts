@@ -5,6 +5,7 @@ import type { DepartureReason } from '../../domain/certificates.js'
 import { assertVersion } from '../../http/concurrency.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
+import { mayRevealIdNumber } from '../../security/personal-data.js'
 import type { Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
 import { agencyRepository } from '../agencies/repository.js'
@@ -24,9 +25,6 @@ export interface OfficerInput {
   legalReviewer?: boolean | undefined
   supervisor?: boolean | undefined
 }
-
-/** Who may see an ID number whole: admin and clerk, on a single-officer read. */
-const mayReveal = (actor: Actor) => actor.principal.role === 'admin' || actor.principal.role === 'clerk'
 
 /** The officer as answered: ID number (and, in lists, phone) masked unless `reveal`. */
 export function presentOfficer (row: OfficerRow, reveal: { idNumber: boolean, phone: boolean }) {
@@ -57,7 +55,7 @@ export function officersService ({ store, clock }: ServiceContext) {
     if (agency.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${agencyId} is ${agency.status}`)
     return agency
   }
-  const full = (actor: Actor, row: OfficerRow) => presentOfficer(row, { idNumber: mayReveal(actor), phone: true })
+  const full = (actor: Actor, row: OfficerRow) => presentOfficer(row, { idNumber: mayRevealIdNumber(actor.principal.role), phone: true })
 
   return {
     /** Registers an officer; ID_NUMBER_INVALID, ID_NUMBER_TAKEN, AGENCY_OUT_OF_SCOPE, AGENCY_NOT_ACTIVE. */
