@@ -12,6 +12,11 @@ export interface CertificateFilter { officerId?: number | undefined, agencyId?: 
 
 const LIVE = ['active', 'suspended'] as const
 const EVENT_COLUMNS = ['certificateId', 'action', 'fromStatus', 'toStatus', 'reason', 'until', 'actor', 'at'] as const
+const NEW_CERTIFICATE_COLUMNS = ['number', 'officerId', 'agencyId', 'domains', 'issuedOn', 'validUntil', 'status'] as const
+export type NewCertificate = Pick<typeof certificates.$inferInsert, typeof NEW_CERTIFICATE_COLUMNS[number]>
+/** Placeholders named after the columns, for a prepared insert (values) or update (set: as SQL). */
+const placeholders = <K extends string>(columns: readonly K[]) => Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)])) as unknown as Record<K, ReturnType<typeof sql.placeholder>>
+const setPlaceholders = <K extends string>(columns: readonly K[]) => Object.fromEntries(columns.map((c) => [c, sql`${sql.placeholder(c)}`])) as Record<K, SQL>
 
 export const certificateRepository = {
   findById: (db: Db, scope: Scope, id: number) => once(db, `certificates.findById.${scopeVariant(scope)}`, () => db.select().from(certificates)
@@ -36,10 +41,15 @@ export const certificateRepository = {
       .orderBy(asc(certificates.id)).prepare())
       .all({ officerId, agencyId }),
 
-  insert: (db: Db, v: typeof certificates.$inferInsert) => db.insert(certificates).values(v).returning().get(),
+  insert: (db: Db, v: NewCertificate): CertificateRow => once(db, 'certificates.insert', () => db.insert(certificates)
+    .values(placeholders(NEW_CERTIFICATE_COLUMNS) as unknown as typeof certificates.$inferInsert).returning().prepare())
+    .get(v) as CertificateRow,
 
-  setStatus: (db: Db, id: number, v: { status: CertificateRow['status'], statusReason: string | null, suspendedUntil: string | null, updatedAt: string }) =>
-    db.update(certificates).set({ ...v, version: sql`${certificates.version} + 1` }).where(eq(certificates.id, id)).returning().get(),
+  setStatus: (db: Db, id: number, v: { status: CertificateRow['status'], statusReason: string | null, suspendedUntil: string | null, updatedAt: string }): CertificateRow | undefined =>
+    once(db, 'certificates.setStatus', () => db.update(certificates)
+      .set({ ...setPlaceholders(['status', 'statusReason', 'suspendedUntil', 'updatedAt'] as const), version: sql`${certificates.version} + 1` })
+      .where(eq(certificates.id, sql.placeholder('id'))).returning().prepare())
+      .get({ ...v, id }) as CertificateRow | undefined,
 
   /** Reserves the next sequence number for a region and year (atomic inside the write transaction). */
   nextSequence: (db: Db, regionCode: string, year: number): number =>
@@ -53,18 +63,22 @@ export const certificateRepository = {
     .get({ officerId }) !== undefined,
 
   insertEvent: (db: Db, v: typeof certificateEvents.$inferInsert) => once(db, 'certificates.insertEvent', () => db.insert(certificateEvents)
-    .values(Object.fromEntries(EVENT_COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as typeof certificateEvents.$inferInsert).prepare())
+    .values(placeholders(EVENT_COLUMNS) as unknown as typeof certificateEvents.$inferInsert).prepare())
     .run(Object.fromEntries(EVENT_COLUMNS.map((c) => [c, v[c] ?? null]))),
   events: (db: Db, certificateId: number) =>
     db.select().from(certificateEvents).where(eq(certificateEvents.certificateId, certificateId)).orderBy(asc(certificateEvents.id)).all(),
 
-  insertRecall: (db: Db, v: typeof cardRecalls.$inferInsert) => db.insert(cardRecalls).values(v).returning().get(),
+  insertRecall: (db: Db, v: { certificateId: number, reason: string, openedOn: string }): RecallRow => once(db, 'certificates.insertRecall', () => db.insert(cardRecalls)
+    .values(placeholders(['certificateId', 'reason', 'openedOn'] as const) as unknown as typeof cardRecalls.$inferInsert).returning().prepare())
+    .get(v) as RecallRow,
   recalls: (db: Db, certificateId: number) =>
     db.select().from(cardRecalls).where(eq(cardRecalls.certificateId, certificateId)).orderBy(desc(cardRecalls.id)).all(),
-  openRecall: (db: Db, certificateId: number) =>
-    db.select().from(cardRecalls).where(and(eq(cardRecalls.certificateId, certificateId), eq(cardRecalls.status, 'open'), isNull(cardRecalls.closedOn))).get(),
-  closeRecall: (db: Db, id: number, v: { status: 'recovered' | 'lost', closedOn: string, note: string | null }) =>
-    db.update(cardRecalls).set(v).where(eq(cardRecalls.id, id)).returning().get(),
+  openRecall: (db: Db, certificateId: number): RecallRow | undefined => once(db, 'certificates.openRecall', () => db.select().from(cardRecalls)
+    .where(and(eq(cardRecalls.certificateId, sql.placeholder('certificateId')), eq(cardRecalls.status, 'open'), isNull(cardRecalls.closedOn))).prepare())
+    .get({ certificateId }),
+  closeRecall: (db: Db, id: number, v: { status: 'recovered' | 'lost', closedOn: string, note: string | null }): RecallRow | undefined => once(db, 'certificates.closeRecall', () => db.update(cardRecalls)
+    .set(setPlaceholders(['status', 'closedOn', 'note'] as const)).where(eq(cardRecalls.id, sql.placeholder('id'))).returning().prepare())
+    .get({ ...v, id }) as RecallRow | undefined,
 
   /** What the public verification page shows: the certificate, its agency's name, the holder's name. */
   findForVerification: (db: Db, number: string) => once(db, 'certificates.findForVerification', () => db.select({
