@@ -9,12 +9,11 @@ import { createWriteStream } from 'node:fs'
 import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { TRAINING_STATUSES, COMPLIANCE_COLUMNS } from '../modules/reports/schema.js'
-import { isIsoDate } from '../domain/dates.js'
 import { isFinding } from '../domain/training.js'
 import { RegistryError } from '../errors.js'
 import { csvStream } from '../modules/reports/export.js'
 import { reportsService, type ComplianceRow } from '../modules/reports/service.js'
-import { cliConfig, existingDatabase, parseOptions, runCli, systemAdmin, Usage, withReadOnlyDatabase } from './runner.js'
+import { cliConfig, dateOption, existingDatabase, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, Usage, wholeOption, withReadOnlyDatabase } from './runner.js'
 
 const USAGE = `usage: npm run flag-undertrained -- [options]
   --year YYYY          training year (default: this year, Asia/Shanghai)
@@ -33,30 +32,18 @@ function options (argv: string[]) {
     args: argv,
     strict: true,
     options: {
-      year: { type: 'string' },
-      'as-of': { type: 'string' },
+      ...NIGHTLY_OPTIONS,
       agency: { type: 'string' },
       format: { type: 'string', default: 'json' },
-      out: { type: 'string' },
-      'fail-on-findings': { type: 'boolean', default: false },
-      db: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false }
+      out: { type: 'string' }
     }
   }).values
-  const whole = (name: string, v: string | undefined, min: number, max: number) => {
-    if (v === undefined) return undefined
-    const n = Number(v)
-    if (!/^\d+$/.test(v) || n < min || n > max) throw new Usage(`--${name} must be a whole number from ${min} to ${max}`)
-    return n
-  }
-  const asOf = parsed['as-of']
-  if (asOf !== undefined && !isIsoDate(asOf)) throw new Usage('--as-of must be a date YYYY-MM-DD')
   if (parsed.format !== 'json' && parsed.format !== 'csv') throw new Usage('--format must be json or csv')
   return {
     help: parsed.help,
-    year: whole('year', parsed.year, 2000, 2100),
-    asOf,
-    agencyId: whole('agency', parsed.agency, 1, Number.MAX_SAFE_INTEGER),
+    year: wholeOption('year', parsed.year, 2000, 2100),
+    asOf: dateOption('as-of', parsed['as-of']),
+    agencyId: wholeOption('agency', parsed.agency, 1, Number.MAX_SAFE_INTEGER),
     format: parsed.format,
     out: parsed.out,
     failOnFindings: parsed['fail-on-findings'],

@@ -5,13 +5,13 @@
 // (a departed officer with a live certificate; an active certificate without a passed exam).
 // The result is one JSON document on stdout; progress goes to stderr, only on a terminal.
 // Exit codes: 0 done, 1 failed, 2 bad usage, 3 findings with --fail-on-findings.
-import { isIsoDate, shanghaiDate, yearOf } from '../domain/dates.js'
+import { shanghaiDate, yearOf } from '../domain/dates.js'
 import { isFinding } from '../domain/training.js'
 import { TRAINING_STATUSES } from '../modules/reports/schema.js'
 import { reportsService } from '../modules/reports/service.js'
 import { brokenInvariants, unconfirmedAgencies } from '../modules/reports/invariants.js'
 import { certificatesReport, staffingReport } from '../modules/reports/registry-reports.js'
-import { cliConfig, existingDatabase, parseOptions, runCli, systemAdmin, Usage, withReadOnlyDatabase } from './runner.js'
+import { cliConfig, dateOption, existingDatabase, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, wholeOption, withReadOnlyDatabase } from './runner.js'
 
 const USAGE = `usage: npm run nightly -- [options]
   --year YYYY            training year (default: the year of --as-of)
@@ -27,20 +27,11 @@ function options (argv: string[]) {
   const v = parseOptions({
     args: argv,
     strict: true,
-    options: {
-      year: { type: 'string' },
-      'as-of': { type: 'string' },
-      'due-within-days': { type: 'string', default: '30' },
-      'fail-on-findings': { type: 'boolean', default: false },
-      db: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false }
-    }
+    options: { ...NIGHTLY_OPTIONS, 'due-within-days': { type: 'string', default: '30' } }
   }).values
-  const asOf = v['as-of'] ?? shanghaiDate(new Date())
-  if (!isIsoDate(asOf)) throw new Usage('--as-of must be a date YYYY-MM-DD')
-  if (v.year !== undefined && !/^(20\d\d|2100)$/.test(v.year)) throw new Usage('--year must be a year from 2000 to 2100')
-  if (!/^\d{1,4}$/.test(v['due-within-days'])) throw new Usage('--due-within-days must be a whole number of days')
-  return { help: v.help, asOf, year: v.year === undefined ? yearOf(asOf) : Number(v.year), days: Number(v['due-within-days']), failOnFindings: v['fail-on-findings'], db: v.db }
+  const asOf = dateOption('as-of', v['as-of']) ?? shanghaiDate(new Date())
+  const days = wholeOption('due-within-days', v['due-within-days'], 0, 9999) as number
+  return { help: v.help, asOf, year: wholeOption('year', v.year, 2000, 2100) ?? yearOf(asOf), days, failOnFindings: v['fail-on-findings'], db: v.db }
 }
 
 async function run (argv: string[]): Promise<number> {

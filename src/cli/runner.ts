@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { loadConfig, type Config } from '../config.js'
 import { openDatabase, type DatabaseHandle } from '../db/open.js'
+import { isIsoDate } from '../domain/dates.js'
 import { RegistryError } from '../errors.js'
 import type { Actor } from '../security/roles.js'
 
@@ -19,6 +20,29 @@ export function parseOptions<T extends ParseArgsConfig> (config: T) {
   } catch (err) {
     throw new Usage(err instanceof Error ? err.message : String(err))
   }
+}
+
+/** The options the nightly commands share (nightly, flag-undertrained); spread into their own. */
+export const NIGHTLY_OPTIONS = {
+  year: { type: 'string' },
+  'as-of': { type: 'string' },
+  'fail-on-findings': { type: 'boolean', default: false },
+  db: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false }
+} as const
+
+/** A whole-number option from min to max; undefined when not given. */
+export function wholeOption (name: string, v: string | undefined, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (!/^\d+$/.test(v) || n < min || n > max) throw new Usage(`--${name} must be a whole number from ${min} to ${max}`)
+  return n
+}
+
+/** A date option (YYYY-MM-DD, a real day); undefined when not given. */
+export function dateOption (name: string, v: string | undefined): string | undefined {
+  if (v !== undefined && !isIsoDate(v)) throw new Usage(`--${name} must be a date YYYY-MM-DD`)
+  return v
 }
 
 /** The configuration from the environment (a bad setting is a usage error). */

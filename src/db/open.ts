@@ -58,7 +58,7 @@ export function openDatabase (path: string, options: OpenOptions = {}): Database
  *  statement prepared before for the same SQL text (the most recently used STATEMENT_CACHE
  *  texts). drizzle prepares every query anew, and preparing costs as much as running a simple
  *  indexed read; with the cache a service call pays it once per distinct query. */
-export const STATEMENT_CACHE = 500
+const STATEMENT_CACHE = 500
 
 function cachingStatements (sqlite: Database.Database): Database.Database {
   const cache = new Map<string, Database.Statement>()

@@ -5,7 +5,7 @@
 // A route that declares nothing does not start: access is never open by accident.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { loadScope } from '../db/scope.js'
+import { scopeOf } from '../db/scope.js'
 import { RegistryError } from '../errors.js'
 import type { Actor, Principal, Role } from '../security/roles.js'
 import type { TokenService } from '../security/tokens.js'
@@ -59,7 +59,7 @@ export default fp(async function authPlugin (app: FastifyInstance, opts: { token
         done(new RegistryError('FORBIDDEN', `role ${principal.role} may not ${request.method} ${request.routeOptions.url ?? ''}`))
         return
       }
-      request.actor = { principal, scope: loadScope(opts.store.db, principal), requestId: String(request.id) }
+      request.actor = { principal, scope: scopeOf(principal), requestId: String(request.id) }
       done()
     }
     let token: string

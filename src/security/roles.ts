@@ -11,17 +11,10 @@ export interface Principal {
   readonly via: 'user' | 'client' | 'external'
 }
 
-/** What a caller can see: every agency, or an agency and all below it. */
+/** What a caller can see: every agency, or an agency and all below it (src/db/scope.ts). */
 export type Scope =
   | { readonly all: true }
-  | {
-    readonly all: false
-    readonly rootAgencyId: number
-    /** The root agency's materialised path ('/1/7/'); the subtree is every path below it. */
-    readonly rootPath: string
-    /** The subtree's ids, read on first use (prefer inScopeWhere in SQL). */
-    readonly agencyIds: readonly number[]
-  }
+  | { readonly all: false, readonly rootAgencyId: number }
 
 /** The caller as services see it: who, in what scope, for audit under which request. */
 export interface Actor {
@@ -32,11 +25,6 @@ export interface Actor {
 
 export function isRole (v: unknown): v is Role {
   return typeof v === 'string' && (ROLES as readonly string[]).includes(v)
-}
-
-/** Whether the scope reaches an agency. */
-export function inScope (scope: Scope, agencyId: number): boolean {
-  return scope.all || scope.agencyIds.includes(agencyId)
 }
 
 /** Who may do what, by role: routes declare one of these in config.access. */

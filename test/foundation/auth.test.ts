@@ -151,3 +151,17 @@ t.test('a role that may not act is 403', async (t) => {
   }
   t.equal((await app.inject({ method: 'GET', url: '/v1/users', headers: admin })).statusCode, 200)
 })
+
+t.test('a token accepted once is refused once it expires (the verified-token cache keeps no token alive)', async (t) => {
+  const pem = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+  const { app, config } = await withUser(t, { AUTH_SIGNING_KEY: pem })
+  const key = await importPKCS8(pem, 'EdDSA')
+  const exp = Math.floor(Date.now() / 1000) + 2
+  const token = await new SignJWT({ role: 'admin', agencyId: null }).setProtectedHeader({ alg: 'EdDSA' }).setSubject('user:1')
+    .setIssuer(config.TOKEN_ISSUER).setAudience(config.TOKEN_AUDIENCE).setIssuedAt().setExpirationTime(exp).sign(key)
+  const call = () => app.inject({ method: 'GET', url: '/v1/users', headers: { authorization: `Bearer ${token}` } })
+  t.equal((await call()).statusCode, 200, 'verified and remembered')
+  t.equal((await call()).statusCode, 200, 'answered from the cache')
+  await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50))
+  assertProblem(t, await call(), 401, 'INVALID_TOKEN')
+})

@@ -48,3 +48,10 @@ t.test('every route schema compiles (they are compiled lazily, on first use, at 
   const n = app.compileAllSchemas()
   t.ok(n > 150, `${n} validators and serializers compiled`)
 })
+
+t.test('a schema that does not compile is found by compileAllSchemas, not left for a request', async (t) => {
+  const { app } = await buildTestApp(t, { LOG_LEVEL: 'silent' })
+  app.get('/broken', { config: { access: 'public' }, schema: { querystring: { type: 'object', properties: { n: { type: 'no-such-type' } } } } }, async () => ({}))
+  await app.ready()
+  t.throws(() => app.compileAllSchemas(), 'the bad schema throws when compiled')
+})

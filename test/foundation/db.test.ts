@@ -1,6 +1,10 @@
 import t from 'tap'
 import { join } from 'node:path'
 import { openDatabase, migrationsApplied } from '../../src/db/open.js'
+import { inScopeWhere, scopeOf } from '../../src/db/scope.js'
+import { agencies } from '../../src/db/schema.js'
+import { agencyRepository } from '../../src/modules/agencies/repository.js'
+import type { Scope } from '../../src/security/roles.js'
 
 t.test('every open sets WAL, foreign keys, busy timeout and synchronous=FULL, also after a reopen', async (t) => {
   const dir = t.testdir()
@@ -36,4 +40,33 @@ t.test('write transactions begin IMMEDIATE: a second connection waits instead of
   t.throws(() => b.write(() => 1), /SQLITE_BUSY|database is locked/, 'the lock is taken at BEGIN, not at the first write')
   a.sqlite.prepare('commit').run()
   t.equal(b.write(() => 7), 7)
+})
+
+t.test('scope: a subtree is its paths, never a sibling sharing a prefix; lists and point reads agree', async (t) => {
+  const store = openDatabase(':memory:')
+  t.teardown(() => store.close())
+  // /1/ ─ /1/2/ ─ /1/2/21/, /1/20/ (a sibling whose path starts with /1/2), /3/
+  const tree: Array<[number, string]> = [[1, '/1/'], [2, '/1/2/'], [20, '/1/20/'], [21, '/1/2/21/'], [3, '/3/']]
+  for (const [id, path] of tree) {
+    store.sqlite.prepare('insert into agencies (id, name, uscc, kind, level, path, region_code, domains, status) values (?, ?, ?, \'organ\', \'city\', ?, \'140802\', \'[]\', \'active\')')
+      .run(id, `机关${id}`, `U${id}`, path)
+  }
+  const cases: Array<[Scope, number[]]> = [
+    // scope → agencies it reaches
+    [{ all: true }, [1, 2, 3, 20, 21]],
+    [{ all: false, rootAgencyId: 1 }, [1, 2, 20, 21]],
+    [{ all: false, rootAgencyId: 2 }, [2, 21]],
+    [{ all: false, rootAgencyId: 20 }, [20]],
+    [{ all: false, rootAgencyId: 21 }, [21]],
+    [{ all: false, rootAgencyId: 3 }, [3]],
+    [{ all: false, rootAgencyId: 999 }, []],
+    [scopeOf({ sub: 'x', role: 'clerk', agencyId: null, via: 'user' }), []]
+  ]
+  for (const [scope, want] of cases) {
+    const listed = store.db.select({ id: agencies.id }).from(agencies).where(inScopeWhere(scope, agencies.id)).orderBy(agencies.id).all().map((r) => r.id)
+    t.same(listed, want, `list, ${JSON.stringify(scope)}`)
+    const read = tree.map(([id]) => id).filter((id) => agencyRepository.findById(store.db, scope, id) !== undefined).sort((a, b) => a - b)
+    t.same(read, want, `point reads, ${JSON.stringify(scope)}`)
+  }
+  t.same(scopeOf({ sub: 'x', role: 'admin', agencyId: 7, via: 'user' }), { all: true }, 'admin reaches everything')
 })

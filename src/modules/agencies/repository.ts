@@ -2,8 +2,8 @@
 import { and, asc, eq, gt, inArray, like, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { agencies, agencyConfirmations, certificates, officers } from '../../db/schema.js'
-import { inScopeWhere } from '../../db/scope.js'
-import { inScopePlaceholder, once, scopeParams, scopeVariant } from '../../db/prepared.js'
+import { inScopeWhere, onceInScope } from '../../db/scope.js'
+import { once } from '../../db/prepared.js'
 import type { Scope } from '../../security/roles.js'
 
 export type AgencyRow = typeof agencies.$inferSelect
@@ -12,9 +12,11 @@ export type NewAgencyRow = typeof agencies.$inferInsert
 export interface AgencyFilter { status?: AgencyRow['status'] | undefined, parentId?: number | undefined, name?: string | undefined }
 
 export const agencyRepository = {
-  findById: (db: Db, scope: Scope, id: number) => once(db, `agencies.findById.${scopeVariant(scope)}`, () => db.select().from(agencies)
-    .where(and(eq(agencies.id, sql.placeholder('id')), scope.all ? undefined : inScopePlaceholder(agencies.id))).prepare())
-    .get({ id, ...scopeParams(scope) }),
+  findById: (db: Db, scope: Scope, id: number) => {
+    const { query, params } = onceInScope(db, 'agencies.findById', scope, (inScope) => db.select().from(agencies)
+      .where(and(eq(agencies.id, sql.placeholder('id')), inScope(agencies.id))).prepare())
+    return query.get({ id, ...params })
+  },
 
   findByUscc: (db: Db, uscc: string) => db.select().from(agencies).where(eq(agencies.uscc, uscc)).get(),
 

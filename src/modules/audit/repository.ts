@@ -6,14 +6,15 @@
 import { and, asc, desc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm'
 import type Database from 'better-sqlite3'
 import type { Db } from '../../db/open.js'
-import { auditEvents, certificates, officers, trainings } from '../../db/schema.js'
+import { auditEvents, certificates, trainings } from '../../db/schema.js'
 import type { Actor, Scope } from '../../security/roles.js'
 import { eventRepository } from '../events/repository.js'
 import { projectEvents } from '../events/projection.js'
 import { eventHash, GENESIS, type StoredEvent } from './chain.js'
 import { maskPersonalData } from '../../security/personal-data.js'
 import { inScopeWhere } from '../../db/scope.js'
-import { once } from '../../db/prepared.js'
+import { once, placeholders } from '../../db/prepared.js'
+import { officerRepository } from '../officers/repository.js'
 
 export interface AuditEntry {
   readonly entity: string
@@ -41,7 +42,7 @@ function concernedAgencies (db: Db, entry: AuditEntry): { agencyId: number | nul
   agencyId ??= pick('agencyId')
   const officerId = agencyId === undefined ? pick('officerId') : undefined
   const q = prepared(db)
-  if (officerId !== undefined) agencyId = q.officerAgency.get({ id: officerId })?.a
+  if (officerId !== undefined) agencyId = officerRepository.agencyOf(db, officerId)
   const certificateId = agencyId === undefined ? pick('certificateId') : undefined
   if (certificateId !== undefined) agencyId = q.certificateAgency.get({ id: certificateId })?.a
   if (agencyId === undefined && entry.entity === 'training') agencyId = q.trainingAgency.get({ id: Number(entry.entityId) })?.a ?? undefined
@@ -53,12 +54,11 @@ function concernedAgencies (db: Db, entry: AuditEntry): { agencyId: number | nul
 // prepared once per connection.
 const COLUMNS = ['at', 'actor', 'role', 'requestId', 'entity', 'entityId', 'action', 'before', 'after', 'agencyId', 'priorAgencyId', 'prevHash', 'hash'] as const
 function prepare (db: Db) {
-  const values = Object.fromEntries(COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as typeof auditEvents.$inferInsert
+  const values = placeholders(COLUMNS) as unknown as typeof auditEvents.$inferInsert
   const id = sql.placeholder('id')
   return {
     tailHash: db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).prepare(),
     insert: db.insert(auditEvents).values(values).prepare(), // the rowid is the id (RETURNING costs more than the insert)
-    officerAgency: db.select({ a: officers.agencyId }).from(officers).where(eq(officers.id, id)).prepare(),
     certificateAgency: db.select({ a: certificates.agencyId }).from(certificates).where(eq(certificates.id, id)).prepare(),
     trainingAgency: db.select({ a: trainings.agencyId }).from(trainings).where(eq(trainings.id, id)).prepare()
   }

@@ -2,8 +2,8 @@
 import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { agencies, cardRecalls, certificateEvents, certificateSequences, certificates, examResults, officers } from '../../db/schema.js'
-import { inScopeWhere } from '../../db/scope.js'
-import { inScopePlaceholder, once, scopeParams, scopeVariant } from '../../db/prepared.js'
+import { inScopeWhere, onceInScope } from '../../db/scope.js'
+import { once, placeholders, setPlaceholders } from '../../db/prepared.js'
 import type { Scope } from '../../security/roles.js'
 
 export type CertificateRow = typeof certificates.$inferSelect
@@ -14,14 +14,13 @@ const LIVE = ['active', 'suspended'] as const
 const EVENT_COLUMNS = ['certificateId', 'action', 'fromStatus', 'toStatus', 'reason', 'until', 'actor', 'at'] as const
 const NEW_CERTIFICATE_COLUMNS = ['number', 'officerId', 'agencyId', 'domains', 'issuedOn', 'validUntil', 'status'] as const
 export type NewCertificate = Pick<typeof certificates.$inferInsert, typeof NEW_CERTIFICATE_COLUMNS[number]>
-/** Placeholders named after the columns, for a prepared insert (values) or update (set: as SQL). */
-const placeholders = <K extends string>(columns: readonly K[]) => Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)])) as unknown as Record<K, ReturnType<typeof sql.placeholder>>
-const setPlaceholders = <K extends string>(columns: readonly K[]) => Object.fromEntries(columns.map((c) => [c, sql`${sql.placeholder(c)}`])) as Record<K, SQL>
 
 export const certificateRepository = {
-  findById: (db: Db, scope: Scope, id: number) => once(db, `certificates.findById.${scopeVariant(scope)}`, () => db.select().from(certificates)
-    .where(and(eq(certificates.id, sql.placeholder('id')), scope.all ? undefined : inScopePlaceholder(certificates.agencyId))).prepare())
-    .get({ id, ...scopeParams(scope) }),
+  findById: (db: Db, scope: Scope, id: number) => {
+    const { query, params } = onceInScope(db, 'certificates.findById', scope, (inScope) => db.select().from(certificates)
+      .where(and(eq(certificates.id, sql.placeholder('id')), inScope(certificates.agencyId))).prepare())
+    return query.get({ id, ...params })
+  },
 
   list: (db: Db, scope: Scope, f: CertificateFilter, afterId: number, limit: number) => {
     const where: Array<SQL | undefined> = [gt(certificates.id, afterId), inScopeWhere(scope, certificates.agencyId)]

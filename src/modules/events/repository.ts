@@ -1,24 +1,26 @@
 // The change feed in SQL: domain_events, appended by appendAudit inside each change's
 // transaction, read in id order within the caller's scope.
-import { and, asc, desc, eq, gt, inArray, lte, max, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, lte, max, or, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { domainEvents, officerMoves, officers } from '../../db/schema.js'
 import type { Scope } from '../../security/roles.js'
 import { EVENT_TYPE_PREFIX, type EventDraft } from './projection.js'
 import { inScopeWhere } from '../../db/scope.js'
-import { once } from '../../db/prepared.js'
+import { once, placeholders } from '../../db/prepared.js'
+import { officerRepository } from '../officers/repository.js'
 
 export type DomainEventRow = typeof domainEvents.$inferSelect
 
 const CHUNK = 500
+const EVENT_COLUMNS = ['auditEventId', 'type', 'subject', 'agencyId', 'priorAgencyId', 'time', 'data'] as const
 
 /** Each officer's current agency (the agency an event about them belongs to). */
 function agenciesOf (db: Db, officerIds: number[]): Map<number, number> {
   const found = new Map<number, number>()
-  if (officerIds.length === 1) { // most changes concern one officer
+  if (officerIds.length === 1) { // most changes concern one officer: a prepared point read
     const id = officerIds[0] as number
-    const row = once(db, 'events.officerAgency', () => db.select({ agencyId: officers.agencyId }).from(officers).where(eq(officers.id, sql.placeholder('id'))).prepare()).get({ id })
-    if (row) found.set(id, row.agencyId)
+    const agencyId = officerRepository.agencyOf(db, id)
+    if (agencyId !== undefined) found.set(id, agencyId)
     return found
   }
   for (let i = 0; i < officerIds.length; i += CHUNK) {
@@ -47,15 +49,8 @@ export const eventRepository = {
         data: JSON.stringify(data)
       }]
     })
-    const insert = once(db, 'events.insert', () => db.insert(domainEvents).values({
-      auditEventId: sql.placeholder('auditEventId'),
-      type: sql.placeholder('type'),
-      subject: sql.placeholder('subject'),
-      agencyId: sql.placeholder('agencyId'),
-      priorAgencyId: sql.placeholder('priorAgencyId'),
-      time: sql.placeholder('time'),
-      data: sql.placeholder('data')
-    }).prepare())
+    const insert = once(db, 'events.insert', () => db.insert(domainEvents)
+      .values(placeholders(EVENT_COLUMNS) as unknown as typeof domainEvents.$inferInsert).prepare())
     for (const row of rows) insert.run(row)
   },
 

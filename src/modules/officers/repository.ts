@@ -3,8 +3,8 @@
 import { and, asc, eq, gt, like, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { officerIdIndex, officerMoves, officers } from '../../db/schema.js'
-import { inScopeWhere } from '../../db/scope.js'
-import { inScopePlaceholder, once, scopeParams, scopeVariant } from '../../db/prepared.js'
+import { inScopeWhere, onceInScope } from '../../db/scope.js'
+import { once, placeholders } from '../../db/prepared.js'
 import { idNumberCodec } from '../../security/id-number-store.js'
 import type { Scope } from '../../security/roles.js'
 
@@ -27,9 +27,16 @@ function indexIdNumber (db: Db, officerId: number, idNumber: string): void {
 }
 
 export const officerRepository = {
-  findById: (db: Db, scope: Scope, id: number) => opened(db, once(db, `officers.findById.${scopeVariant(scope)}`, () => db.select().from(officers)
-    .where(and(eq(officers.id, sql.placeholder('id')), scope.all ? undefined : inScopePlaceholder(officers.agencyId))).prepare())
-    .get({ id, ...scopeParams(scope) })),
+  findById: (db: Db, scope: Scope, id: number) => {
+    const { query, params } = onceInScope(db, 'officers.findById', scope, (inScope) => db.select().from(officers)
+      .where(and(eq(officers.id, sql.placeholder('id')), inScope(officers.agencyId))).prepare())
+    return opened(db, query.get({ id, ...params }))
+  },
+
+  /** The agency an officer serves at now (whatever the caller's scope: for audit and the feed). */
+  agencyOf: (db: Db, id: number): number | undefined => once(db, 'officers.agencyOf', () => db.select({ agencyId: officers.agencyId }).from(officers)
+    .where(eq(officers.id, sql.placeholder('id'))).prepare())
+    .get({ id })?.agencyId,
 
   /** Exact match on the ID number, regardless of scope (uniqueness is registry-wide). */
   findByIdNumber: (db: Db, idNumber: string) => opened(db, once(db, 'officers.findByIdNumber', () => db.select({ officer: officers }).from(officers)
@@ -49,7 +56,7 @@ export const officerRepository = {
   /** Inserts an officer and its blind index; call it inside a write transaction. */
   insert: (db: Db, v: NewOfficer) => {
     const row = once(db, 'officers.insert', () => db.insert(officers)
-      .values(Object.fromEntries(NEW_OFFICER_COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as NewOfficerRow).returning().prepare())
+      .values(placeholders(NEW_OFFICER_COLUMNS) as unknown as NewOfficerRow).returning().prepare())
       .get({
         name: v.name,
         idNumber: idNumberCodec(db).seal(v.idNumber),

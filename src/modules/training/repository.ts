@@ -4,8 +4,8 @@
 import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { officers, trainingRecords, trainingTotals, trainings } from '../../db/schema.js'
-import { inScopeWhere } from '../../db/scope.js'
-import { inScopePlaceholder, once, scopeParams, scopeVariant } from '../../db/prepared.js'
+import { inScopeWhere, onceInScope } from '../../db/scope.js'
+import { once } from '../../db/prepared.js'
 import type { Scope } from '../../security/roles.js'
 
 export type TrainingRow = typeof trainings.$inferSelect
@@ -67,9 +67,11 @@ export const trainingRepository = {
   },
 
   /** One officer's status, when in scope (a prepared point read, for checking rows one by one). */
-  officerInScope: (db: Db, scope: Scope, id: number) => once(db, `training.officerInScope.${scopeVariant(scope)}`, () => db.select({ id: officers.id, status: officers.status, departedOn: officers.departedOn })
-    .from(officers).where(and(eq(officers.id, sql.placeholder('id')), scope.all ? undefined : inScopePlaceholder(officers.agencyId))).prepare())
-    .get({ id, ...scopeParams(scope) }),
+  officerInScope: (db: Db, scope: Scope, id: number) => {
+    const { query, params } = onceInScope(db, 'training.officerInScope', scope, (inScope) => db.select({ id: officers.id, status: officers.status, departedOn: officers.departedOn })
+      .from(officers).where(and(eq(officers.id, sql.placeholder('id')), inScope(officers.agencyId))).prepare())
+    return query.get({ id, ...params })
+  },
 
   /** Whether the officer already attended the training. */
   hasAttended: (db: Db, trainingId: number, officerId: number): boolean => once(db, 'training.hasAttended', () => db.select({ id: trainingRecords.id }).from(trainingRecords)
