@@ -9,6 +9,7 @@ t.test('hundreds of officers in one call: each recorded once, credited in the ye
   for (let i = 0; i < 300; i++) {
     ids.push(app.services.officers.register(ADMIN_ACTOR, { name: `批量${i}`, idNumber: idNumber(i, '19900101'), agencyId: countyB.id }).id)
   }
+  ids.reverse() // request order, not registration order
   const id = await training(admin, { hours: undefined, minutes: 1350, category: 'professional' })
   const res = await attend(admin, id, ids)
   t.equal(res.statusCode, 200, res.body.slice(0, 300))
@@ -16,6 +17,9 @@ t.test('hundreds of officers in one call: each recorded once, credited in the ye
   t.match(body, { trainingId: id, recorded: 300, alreadyRecorded: 0, rejected: 0 })
   t.same(body.results.map((r: { officerId: number }) => r.officerId), ids, 'one result per id, in request order')
   t.ok(body.results.every((r: { outcome: string, recordId?: number }) => r.outcome === 'recorded' && typeof r.recordId === 'number'))
+  const recordOf = app.store.sqlite.prepare('select officer_id as officerId from training_records where id = ? and training_id = ?')
+  t.same(body.results.map((r: { recordId: number }) => (recordOf.get(r.recordId, id) as { officerId: number } | undefined)?.officerId), ids,
+    'each recordId is the record of that officer')
   const count = app.store.sqlite.prepare('select count(*) n, sum(units) u from training_records where training_id = ?').get(id) as { n: number, u: number }
   t.same(count, { n: 300, u: 300 * 2700 })
   const totals = app.store.sqlite.prepare('select count(*) n, min(professional_units) lo, max(professional_units) hi, max(public_law_units) pl from training_totals where year = 2026').get()

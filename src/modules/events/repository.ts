@@ -1,18 +1,15 @@
 // The change feed in SQL: domain_events, appended by appendAudit inside each change's
 // transaction, read in id order within the caller's scope.
-import { and, asc, desc, eq, gt, inArray, lte, max, or, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, lte, max, or, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { domainEvents, officerMoves, officers } from '../../db/schema.js'
 import type { Scope } from '../../security/roles.js'
 import { EVENT_TYPE_PREFIX, type EventDraft } from './projection.js'
 import { inScopeWhere } from '../../db/scope.js'
-import { once, placeholders } from '../../db/prepared.js'
+import { idList, inIdList, once, onceStatement } from '../../db/prepared.js'
 import { officerRepository } from '../officers/repository.js'
 
 export type DomainEventRow = typeof domainEvents.$inferSelect
-
-const CHUNK = 500
-const EVENT_COLUMNS = ['auditEventId', 'type', 'subject', 'agencyId', 'priorAgencyId', 'time', 'data'] as const
 
 /** Each officer's current agency (the agency an event about them belongs to). */
 function agenciesOf (db: Db, officerIds: number[]): Map<number, number> {
@@ -23,10 +20,9 @@ function agenciesOf (db: Db, officerIds: number[]): Map<number, number> {
     if (agencyId !== undefined) found.set(id, agencyId)
     return found
   }
-  for (let i = 0; i < officerIds.length; i += CHUNK) {
-    const ids = officerIds.slice(i, i + CHUNK)
-    for (const r of db.select({ id: officers.id, agencyId: officers.agencyId }).from(officers).where(inArray(officers.id, ids)).all()) found.set(r.id, r.agencyId)
-  }
+  const query = once(db, 'events.agenciesOf', () => db.select({ id: officers.id, agencyId: officers.agencyId }).from(officers)
+    .where(inIdList(officers.id, 'ids')).prepare())
+  for (const r of query.all({ ids: idList(officerIds) })) found.set(r.id, r.agencyId)
   return found
 }
 
@@ -49,8 +45,8 @@ export const eventRepository = {
         data: JSON.stringify(data)
       }]
     })
-    const insert = once(db, 'events.insert', () => db.insert(domainEvents)
-      .values(placeholders(EVENT_COLUMNS) as unknown as typeof domainEvents.$inferInsert).prepare())
+    const insert = onceStatement(db, 'events.insert', `insert into domain_events (audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
+      values (:auditEventId, :type, :subject, :agencyId, :priorAgencyId, :time, :data)`)
     for (const row of rows) insert.run(row)
   },
 

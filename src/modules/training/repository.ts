@@ -1,11 +1,11 @@
 // Training in SQL. Trainings are visible when their organiser is in scope or they have none;
 // records follow their officer's current agency. Every record write also moves the
 // officer-year totals, inside the caller's transaction.
-import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { officers, trainingRecords, trainingTotals, trainings } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
-import { once } from '../../db/prepared.js'
+import { idList, inIdList, once, onceStatement } from '../../db/prepared.js'
 import type { Scope } from '../../security/roles.js'
 
 export type TrainingRow = typeof trainings.$inferSelect
@@ -16,15 +16,6 @@ export type Category = TrainingRow['category']
 
 export interface TrainingFilter { year?: number | undefined, category?: Category | undefined, agencyId?: number | undefined }
 export interface RecordFilter { officerId?: number | undefined, year?: number | undefined, category?: Category | undefined }
-
-// Well below SQLite's limit on bound parameters, also when a scope adds its agency ids.
-const CHUNK = 500
-
-function chunks<T> (items: readonly T[]): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK))
-  return out
-}
 
 const visibleTraining = (scope: Scope): SQL | undefined =>
   scope.all ? undefined : or(isNull(trainings.agencyId), inScopeWhere(scope, trainings.agencyId))
@@ -55,14 +46,13 @@ export const trainingRepository = {
     return db.select().from(trainings).where(and(...where)).orderBy(asc(trainings.id)).limit(limit).all()
   },
 
-  /** The officers among `ids` that exist in scope, by id: one query per 500 ids. */
+  /** The officers among `ids` that exist in scope, by id (one prepared query for any number). */
   officersByIds: (db: Db, scope: Scope, ids: readonly number[]) => {
     const found = new Map<number, { id: number, status: 'active' | 'departed', departedOn: string | null }>()
-    for (const part of chunks(ids)) {
-      const rows = db.select({ id: officers.id, status: officers.status, departedOn: officers.departedOn }).from(officers)
-        .where(and(inArray(officers.id, part), inScopeWhere(scope, officers.agencyId))).all()
-      for (const r of rows) found.set(r.id, r)
-    }
+    if (ids.length === 0) return found
+    const { query, params } = onceInScope(db, 'training.officersByIds', scope, (inScope) => db.select({ id: officers.id, status: officers.status, departedOn: officers.departedOn })
+      .from(officers).where(and(inIdList(officers.id, 'ids'), inScope(officers.agencyId))).prepare())
+    for (const r of query.all({ ids: idList(ids), ...params })) found.set(r.id, r)
     return found
   },
 
@@ -78,46 +68,37 @@ export const trainingRepository = {
     .where(and(eq(trainingRecords.trainingId, sql.placeholder('trainingId')), eq(trainingRecords.officerId, sql.placeholder('officerId')))).prepare())
     .get({ trainingId, officerId }) !== undefined,
 
-  /** Which of `ids` already attended the training. */
+  /** Which of `ids` already attended the training (one prepared query for any number). */
   attendedAmong: (db: Db, trainingId: number, ids: readonly number[]) => {
-    const seen = new Set<number>()
-    for (const part of chunks(ids)) {
-      const rows = db.select({ officerId: trainingRecords.officerId }).from(trainingRecords)
-        .where(and(eq(trainingRecords.trainingId, trainingId), inArray(trainingRecords.officerId, part))).all()
-      for (const r of rows) seen.add(r.officerId)
-    }
-    return seen
+    if (ids.length === 0) return new Set<number>()
+    const query = once(db, 'training.attendedAmong', () => db.select({ officerId: trainingRecords.officerId }).from(trainingRecords)
+      .where(and(eq(trainingRecords.trainingId, sql.placeholder('trainingId')), inIdList(trainingRecords.officerId, 'ids'))).prepare())
+    return new Set(query.all({ trainingId, ids: idList(ids) }).map((r) => r.officerId))
   },
 
-  /** Prepared statements for many attendances of one training in one transaction: each call
-   *  inserts the record and moves that officer's totals; returns the record id. */
-  attendanceWriter: (db: Db, t: TrainingRow) => {
-    const insert = db.insert(trainingRecords).values({
-      officerId: sql.placeholder('officerId'),
-      trainingId: t.id,
-      category: t.category,
-      rawHours: t.rawHours,
-      rawMinutes: t.rawMinutes,
-      rule: t.rule,
-      units: t.units,
-      date: t.endDate,
-      year: t.year
-    }).prepare() // no RETURNING: it costs SQLite three times the insert; the rowid is the id
+  /**
+   * Records the attendance of each officer (distinct ids) at a training and moves their totals:
+   * two statements for the whole list (the ids go in as one JSON array). Returns the record ids
+   * in the order of `officerIds`: one INSERT numbers its rows consecutively in the order it
+   * inserts them, the order of the array.
+   */
+  insertAttendances: (db: Db, t: TrainingRow, officerIds: readonly number[]): number[] => {
+    if (officerIds.length === 0) return []
+    const ids = idList(officerIds)
+    const inserted = onceStatement(db, 'training.insertAttendances', `insert into training_records
+        (officer_id, training_id, category, raw_hours, raw_minutes, rule, units, date, year)
+      select value, :trainingId, :category, :rawHours, :rawMinutes, :rule, :units, :date, :year from json_each(:ids) order by key`)
+      .run({ ids, trainingId: t.id, category: t.category, rawHours: t.rawHours, rawMinutes: t.rawMinutes, rule: t.rule, units: t.units, date: t.endDate, year: t.year })
+    if (inserted.changes !== officerIds.length) throw new Error(`insertAttendances: ${inserted.changes} rows for ${officerIds.length} officers`)
     const delta = totalsDelta(t.category, t.units)
-    const total = db.insert(trainingTotals).values({
-      officerId: sql.placeholder('officerId'), year: t.year, ...delta
-    }).onConflictDoUpdate({
-      target: [trainingTotals.officerId, trainingTotals.year],
-      set: {
-        publicLawUnits: sql`${trainingTotals.publicLawUnits} + ${delta.publicLawUnits}`,
-        professionalUnits: sql`${trainingTotals.professionalUnits} + ${delta.professionalUnits}`
-      }
-    }).prepare()
-    return (officerId: number): number => {
-      const id = Number(insert.run({ officerId }).lastInsertRowid)
-      total.run({ officerId })
-      return id
-    }
+    onceStatement(db, 'training.addAttendanceTotals', `insert into training_totals (officer_id, year, public_law_units, professional_units)
+      select value, :year, :publicLawUnits, :professionalUnits from json_each(:ids) where true
+      on conflict (officer_id, year) do update set
+        public_law_units = public_law_units + excluded.public_law_units,
+        professional_units = professional_units + excluded.professional_units`)
+      .run({ ids, year: t.year, ...delta })
+    const first = Number(inserted.lastInsertRowid) - officerIds.length + 1
+    return officerIds.map((_, i) => first + i)
   },
 
   /** Inserts one record and moves its officer-year totals. */

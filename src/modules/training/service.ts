@@ -111,26 +111,30 @@ export function recordAttendances (db: Db, actor: Actor, at: Date, trainingId: n
   const unique = [...new Set(officerIds)]
   const found = trainingRepository.officersByIds(db, actor.scope, unique)
   const attended = trainingRepository.attendedAmong(db, trainingId, unique)
-  const write = trainingRepository.attendanceWriter(db, training)
   const result: AttendanceResult = { trainingId, recorded: 0, alreadyRecorded: 0, rejected: 0, results: [] }
+  const recorded: Array<{ officerId: number, recordId?: number }> = []
   for (const officerId of officerIds) {
     const outcome = attendanceOutcome(found.get(officerId), attended.has(officerId), training.endDate)
     if (outcome === 'recorded') {
       attended.add(officerId)
       result.recorded++
-      result.results.push({ officerId, outcome, recordId: write(officerId) })
+      const r = { officerId, outcome }
+      recorded.push(r)
+      result.results.push(r)
       continue
     }
     if (outcome === 'already_recorded') result.alreadyRecorded++
     else result.rejected++
     result.results.push({ officerId, outcome })
   }
+  const recordIds = trainingRepository.insertAttendances(db, training, recorded.map((r) => r.officerId))
+  recorded.forEach((r, i) => { r.recordId = recordIds[i] })
   if (result.recorded > 0) {
     appendAudit(db, actor, at, {
       entity: 'training',
       entityId: trainingId,
       action: 'record_attendances',
-      after: { year: training.year, category: training.category, units: training.units, officerIds: result.results.filter((r) => r.outcome === 'recorded').map((r) => r.officerId) }
+      after: { year: training.year, category: training.category, units: training.units, officerIds: recorded.map((r) => r.officerId) }
     })
   }
   return result
