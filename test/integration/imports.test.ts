@@ -5,6 +5,7 @@ import iconv from 'iconv-lite'
 import { assertProblem } from '../helper.js'
 import { idNumber } from '../fixtures.js'
 import { registry } from '../core/setup.js'
+import { ADMIN_ACTOR } from '../training/world.js'
 
 type Headers = { authorization: string }
 const count = (app: { store: { sqlite: { prepare: (s: string) => { pluck: () => { get: () => unknown } } } } }, sql: string) =>
@@ -207,4 +208,37 @@ t.test('50,000 rows in one request are committed in chunks while other requests 
   t.match(body, { rows: 50_001, created: 50_000, failed: 1 })
   t.match(body.results[50_000], { row: 50_001, outcome: 'error', errors: [{ detail: /50000-row limit/ }] })
   t.equal(count(app, 'select count(*) from officers'), before + 50_000)
+})
+
+t.test('all or nothing: an officer who leaves between the check and the commit stops the import where it is (IMPORT_INCOMPLETE); re-sending completes it', async (t) => {
+  const { app, admin, countyB, year } = await registry(t)
+  const ids: number[] = []
+  for (let i = 0; i < 2500; i++) {
+    ids.push(app.services.officers.register(ADMIN_ACTOR, { name: `批量${i}`, idNumber: idNumber(i % 1000, `1986010${1 + Math.floor(i / 1000)}`), agencyId: countyB.id }).id)
+  }
+  const training = (await app.inject({
+    method: 'POST',
+    url: '/v1/trainings',
+    headers: admin,
+    payload: { title: '行政处罚法', category: 'public_law', hours: 2, startDate: `${year}-03-01`, endDate: `${year}-03-01`, mode: 'offline', provider: '市司法局', agencyId: countyB.id }
+  })).json() as { id: number }
+  const body = ids.map((officerId) => JSON.stringify({ trainingId: training.id, officerId })).join('\n')
+  const send = () => app.inject({ method: 'POST', url: '/v1/imports/attendances', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: body })
+  const last = ids[ids.length - 1] as number
+  // Every row passes the check (a pass that only reads); the first record the commit writes
+  // makes the last officer leave in February, before the training: that row cannot be committed.
+  app.store.sqlite.exec(`create trigger leaves_meanwhile after insert on training_records when new.officer_id = ${ids[0] as number}
+    begin update officers set status = 'departed', departure_reason = 'retirement', departed_on = '${year}-02-01' where id = ${last}; end`)
+  const problem = assertProblem(t, await send(), 409, 'IMPORT_INCOMPLETE')
+  app.store.sqlite.exec('drop trigger leaves_meanwhile')
+  t.match(problem.result, { status: 'incomplete', rows: 2500, committedRows: 2000 }, 'the two whole chunks before it stay committed')
+  t.match(problem.result.results.at(-1), { row: 2500, outcome: 'error', errors: [{ code: 'OFFICER_DEPARTED' }] })
+  t.equal(count(app, `select count(*) from training_records where training_id = ${training.id}`), 2000, 'nothing of the third chunk')
+  t.equal(count(app, 'select count(*) from domain_events where type = \'cn.gov.registry.training.recorded\''), 2000)
+  t.equal(count(app, 'select count(*) from training_totals where public_law_units = 180'), 2000, 'totals moved only with committed records')
+
+  const rest = await app.inject({ method: 'POST', url: '/v1/imports/attendances?partial=true', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: body })
+  t.match(rest.json(), { status: 'committed', created: 499, unchanged: 2000, failed: 1 }, 're-sent: the rest recorded, the committed rows unchanged, the departed officer refused')
+  t.equal(count(app, `select count(*) from training_records where training_id = ${training.id}`), 2499)
+  t.equal(app.services.audit.verify().ok, true, 'the audit chain holds')
 })

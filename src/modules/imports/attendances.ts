@@ -18,6 +18,16 @@ import { ATTENDANCE_COLUMNS, ImportAttendanceRow } from './schema.js'
 type Row = Static<typeof ImportAttendanceRow>
 interface Attendance { trainingId: number, officerId: number, repeatOf: number | null }
 
+/** What a batch's rows given by officerId need, read at once: those officers (in scope) and
+ *  which of them already attended each training named. */
+interface Ahead {
+  readonly asked: ReadonlySet<number>
+  readonly officers: ReadonlyMap<number, { status: 'active' | 'departed', departedOn: string | null }>
+  readonly attended: ReadonlyMap<number, ReadonlySet<number>>
+}
+
+const safeId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0
+
 const validRow = addFormats.default(new Ajv({ allErrors: true, strict: false })).compile<Row>(ImportAttendanceRow)
 
 const REFUSED: Record<string, { code: ErrorCode, detail: string }> = {
@@ -25,14 +35,30 @@ const REFUSED: Record<string, { code: ErrorCode, detail: string }> = {
   officer_departed: { code: 'OFFICER_DEPARTED', detail: 'the officer had left by the day the training ended' }
 }
 
-export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance> {
+export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance, Ahead> {
   return {
     columns: ATTENDANCE_COLUMNS,
     // A whole chunk per call: one audit event per training per transaction, not per row.
     batch: 500,
     checkIsComplete: true,
 
-    check (db, actor, v, row, state, today) {
+    lookAhead (db, actor, values) {
+      const asked = new Set<number>()
+      const byTraining = new Map<number, number[]>()
+      for (const v of values) {
+        if (!safeId(v.officerId) || v.idNumber !== undefined) continue
+        asked.add(v.officerId)
+        if (!safeId(v.trainingId)) continue
+        const ids = byTraining.get(v.trainingId)
+        if (ids) ids.push(v.officerId)
+        else byTraining.set(v.trainingId, [v.officerId])
+      }
+      const attended = new Map<number, Set<number>>()
+      for (const [trainingId, ids] of byTraining) attended.set(trainingId, trainingRepository.attendedAmong(db, trainingId, ids))
+      return { asked, officers: trainingRepository.officersByIds(db, actor.scope, [...asked]), attended }
+    },
+
+    check (db, actor, v, row, state, today, ahead) {
       const errors: RowError[] = validRow(v) ? [] : schemaErrors(validRow.errors)
       if ((v.idNumber === undefined) === (v.officerId === undefined)) {
         errors.push({ code: 'VALIDATION_FAILED', pointer: '/idNumber', detail: 'give idNumber or officerId, one of them / 身份证号与人员编号须且只能填写一项' })
@@ -57,8 +83,15 @@ export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance> {
       const trainingId = v.trainingId as number
       const key = `${trainingId}:${officerId}`
       const repeatOf = state.seen.get(key) ?? null
+      if (ahead === undefined) { // rows checked a moment ago, now committed: recordAttendances decides
+        if (repeatOf === null) state.seen.set(key, row)
+        return { input: { trainingId, officerId, repeatOf } }
+      }
       // What recording it does (the same rule as recordAttendances): a repeat in the file counts as attended.
-      const outcome = attendanceOutcome(trainingRepository.officerInScope(db, actor.scope, officerId), repeatOf !== null || trainingRepository.hasAttended(db, trainingId, officerId), completedOn)
+      const readAhead = ahead.asked.has(officerId) // else matched on the ID number: read it now
+      const officer = readAhead ? ahead.officers.get(officerId) : trainingRepository.officerInScope(db, actor.scope, officerId)
+      const attended = repeatOf !== null || (readAhead ? ahead.attended.get(trainingId)?.has(officerId) === true : trainingRepository.hasAttended(db, trainingId, officerId))
+      const outcome = attendanceOutcome(officer, attended, completedOn)
       const refused = REFUSED[outcome]
       if (refused) return { errors: [{ ...refused, pointer: typeof v.idNumber === 'string' ? '/idNumber' : '/officerId' }] }
       if (repeatOf === null) state.seen.set(key, row)
@@ -70,7 +103,11 @@ export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance> {
       const byTraining = new Map<number, Array<{ row: number, officerId: number }>>()
       for (const { row, input } of rows) {
         if (input.repeatOf !== null) results.set(row, { row, outcome: 'unchanged', officerId: input.officerId })
-        else byTraining.set(input.trainingId, [...(byTraining.get(input.trainingId) ?? []), { row, officerId: input.officerId }])
+        else {
+          const attendees = byTraining.get(input.trainingId)
+          if (attendees) attendees.push({ row, officerId: input.officerId })
+          else byTraining.set(input.trainingId, [{ row, officerId: input.officerId }])
+        }
       }
       for (const [trainingId, attendees] of byTraining) {
         try {

@@ -41,8 +41,8 @@ export interface PassState {
  *  do), or every reason it cannot be applied. */
 export type Checked<I> = { input: I, expect?: Omit<RowResult, 'row'> } | { errors: RowError[] }
 
-/** One kind of import. */
-export interface RowSpec<I> {
+/** One kind of import; `L` is what it reads ahead for a batch of rows (see lookAhead). */
+export interface RowSpec<I, L = undefined> {
   readonly columns: Record<string, ColumnSpec>
   /** Rows applied together (1: each in its own savepoint). */
   readonly batch: number
@@ -50,8 +50,14 @@ export interface RowSpec<I> {
    *  applying would do (`expect`): then checking an import (dryRun, and the first pass of all or
    *  nothing) only reads, and the rows are applied once, when they are committed. */
   readonly checkIsComplete?: boolean
-  /** Every reason a row cannot be applied that is known before trying it. */
-  check (db: Db, actor: Actor, value: Record<string, unknown>, row: number, state: PassState, today: string): Checked<I>
+  /** Reads at once what checking the next rows needs (called before each batch, with the rows'
+   *  values, unvalidated), so that check() does not read row by row. Not called when all or
+   *  nothing commits rows that passed a complete check a moment before: apply() reads what it
+   *  needs then, and finds any refusal the data has come to give meanwhile. */
+  lookAhead? (db: Db, actor: Actor, values: ReadonlyArray<Record<string, unknown>>): L
+  /** Every reason a row cannot be applied that is known before trying it; `ahead` is what
+   *  lookAhead read for this row's batch (undefined: leave to apply() what it would read). */
+  check (db: Db, actor: Actor, value: Record<string, unknown>, row: number, state: PassState, today: string, ahead: L | undefined): Checked<I>
   /** Applies checked rows inside the transaction: a result for each, in order. A refusal is a
    *  result (outcome error); what it throws rolls back the whole transaction. */
   apply (db: Db, actor: Actor, at: Date, rows: Array<{ row: number, input: I }>): RowResult[]
@@ -76,13 +82,23 @@ export function refusal (err: RegistryError): RowError {
 
 class Rollback extends Error {}
 
+function valuesOf (chunk: RawRecord[], from: number, to: number): Array<Record<string, unknown>> {
+  const values: Array<Record<string, unknown>> = []
+  for (let i = from; i < to; i++) {
+    const v = (chunk[i] as RawRecord).value
+    if (v) values.push(v)
+  }
+  return values
+}
+
 export function importEngine ({ store, clock }: ServiceContext) {
   /** Rows from `from` on, in one transaction, until the time is up; rolled back unless `commit`.
    *  With `stopOnError` the first bad row rolls it back and stops. */
-  function runChunk<I> (spec: RowSpec<I>, actor: Actor, chunk: RawRecord[], from: number, mode: { commit: boolean, stopOnError: boolean }, state: PassState) {
+  function runChunk<I, L> (spec: RowSpec<I, L>, actor: Actor, chunk: RawRecord[], from: number, mode: { commit: boolean, stopOnError: boolean }, state: PassState) {
     const results: RowResult[] = []
     let stopped = false
     const readOnly = !mode.commit && spec.checkIsComplete === true
+    const rechecking = mode.commit && mode.stopOnError && spec.checkIsComplete === true
     try {
       store.write((db) => {
         const at = clock()
@@ -91,11 +107,13 @@ export function importEngine ({ store, clock }: ServiceContext) {
         for (let i = from; i < chunk.length;) {
           const batch: Array<{ row: number, input: I }> = []
           const checked: Array<RowResult | null> = []
-          for (; i < chunk.length && batch.length < spec.batch; i++) {
+          const end = Math.min(i + spec.batch, chunk.length)
+          const ahead = rechecking ? undefined : spec.lookAhead?.(db, actor, valuesOf(chunk, i, end))
+          for (; i < end; i++) {
             const rec = chunk[i] as RawRecord
             const c: Checked<I> = rec.row > MAX_ROWS
               ? { errors: [{ code: 'VALIDATION_FAILED', detail: `beyond the ${MAX_ROWS}-row limit of one import` }] }
-              : rec.value ? spec.check(db, actor, rec.value, rec.row, state, today) : { errors: [{ code: 'VALIDATION_FAILED', detail: rec.error ?? 'unreadable' }] }
+              : rec.value ? spec.check(db, actor, rec.value, rec.row, state, today, ahead) : { errors: [{ code: 'VALIDATION_FAILED', detail: rec.error ?? 'unreadable' }] }
             if ('errors' in c) checked.push({ row: rec.row, outcome: 'error', errors: c.errors })
             else if (readOnly) checked.push({ row: rec.row, ...(c.expect ?? { outcome: 'created' }) })
             else { batch.push({ row: rec.row, input: c.input }); checked.push(null) }
@@ -120,13 +138,15 @@ export function importEngine ({ store, clock }: ServiceContext) {
     return { results, stopped }
   }
 
-  async function pass<I> (spec: RowSpec<I>, actor: Actor, req: ImportRequest, mode: { commit: boolean, stopOnError: boolean }) {
+  /** One pass over the records (read from the body, or those a first pass kept in `records`). */
+  async function pass<I, L> (spec: RowSpec<I, L>, actor: Actor, req: ImportRequest, mode: { commit: boolean, stopOnError: boolean }, records: { keep?: RawRecord[][], reuse?: RawRecord[][] } = {}) {
     const state: PassState = { seen: new Map(), cache: new Map() }
     const results: RowResult[] = []
     let rows = 0
     let committedRows = 0
     let stoppedBy: RowResult | undefined
-    for await (const chunk of chunked(readRecords(req.format, req.body, spec.columns, req.charset), CHUNK)) {
+    for await (const chunk of records.reuse ?? chunked(readRecords(req.format, req.body, spec.columns, req.charset), CHUNK)) {
+      records.keep?.push(chunk)
       rows += chunk.length
       for (let from = 0; from < chunk.length;) {
         const r = runChunk(spec, actor, chunk, from, mode, state)
@@ -160,16 +180,17 @@ export function importEngine ({ store, clock }: ServiceContext) {
   /** Runs an import; the result lists every row. VALIDATION_FAILED when the body cannot be read
    *  at all; IMPORT_REJECTED (all or nothing, with the result) when any row is bad;
    *  IMPORT_INCOMPLETE when data changed between checking and committing (re-run it). */
-  return async function runImport<I> (spec: RowSpec<I>, actor: Actor, req: ImportRequest) {
+  return async function runImport<I, L> (spec: RowSpec<I, L>, actor: Actor, req: ImportRequest) {
     if (req.dryRun) return summary('validated', req, await pass(spec, actor, req, { commit: false, stopOnError: false }))
     if (req.partial) return summary('committed', req, await pass(spec, actor, req, { commit: true, stopOnError: false }))
-    const tried = await pass(spec, actor, req, { commit: false, stopOnError: false })
+    const records: RawRecord[][] = [] // read once (at most MAX_ROWS), checked, then committed
+    const tried = await pass(spec, actor, req, { commit: false, stopOnError: false }, { keep: records })
     const bad = tried.results.filter((r) => r.outcome === 'error').length
     if (bad > 0) {
       fail('IMPORT_REJECTED', `${bad} of ${tried.rows} rows have errors; nothing was imported (fix them, or send ?partial=true) / ${bad} 行有错误，未导入`,
         { result: summary('rejected', req, tried) })
     }
-    const done = await pass(spec, actor, req, { commit: true, stopOnError: true })
+    const done = await pass(spec, actor, req, { commit: true, stopOnError: true }, { reuse: records })
     if (done.stoppedBy) {
       fail('IMPORT_INCOMPLETE', `row ${done.stoppedBy.row} failed after the check (the data changed meanwhile): ${done.committedRows} rows were committed, the rest not. Importing the same file again is safe (use a new Idempotency-Key).`,
         { result: summary('incomplete', req, { ...done, results: [...done.results, done.stoppedBy] }) })
