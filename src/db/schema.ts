@@ -281,7 +281,8 @@ export const domainEvents = sqliteTable('domain_events', {
   data: text('data').notNull()
 }, (t) => [
   index('domain_events_agency_ix').on(t.agencyId, t.id),
-  index('domain_events_prior_agency_ix').on(t.priorAgencyId, t.id)
+  // Only events of an officer who moved carry a prior agency: the rest stay out of this index.
+  index('domain_events_prior_agency_ix').on(t.priorAgencyId, t.id).where(sql`${t.priorAgencyId} is not null`)
 ])
 
 // Blind index of officers' ID numbers (src/security/id-numbers.ts). officers.id_number holds the

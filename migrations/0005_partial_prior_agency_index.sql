@@ -1,0 +1,2 @@
+DROP INDEX `domain_events_prior_agency_ix`;--> statement-breakpoint
+CREATE INDEX `domain_events_prior_agency_ix` ON `domain_events` (`prior_agency_id`,`id`) WHERE "domain_events"."prior_agency_id" is not null;
