@@ -242,3 +242,24 @@ t.test('all or nothing: an officer who leaves between the check and the commit s
   t.equal(count(app, `select count(*) from training_records where training_id = ${training.id}`), 2499)
   t.equal(app.services.audit.verify().ok, true, 'the audit chain holds')
 })
+
+t.test('attendances dry run: rows by officerId and by ID number in one batch are each judged on their own training', async (t) => {
+  const { app, admin, countyB, officer, year } = await registry(t)
+  const a = await officer(countyB.id)
+  const course = async (title: string) => (await app.inject({
+    method: 'POST',
+    url: '/v1/trainings',
+    headers: admin,
+    payload: { title, category: 'public_law', hours: 2, startDate: `${year}-03-01`, endDate: `${year}-03-01`, mode: 'offline', provider: '市司法局', agencyId: countyB.id }
+  })).json() as { id: number }
+  const first = await course('行政许可法')
+  const second = await course('行政强制法')
+  t.equal((await app.inject({ method: 'POST', url: `/v1/trainings/${second.id}/attendances`, headers: admin, payload: { officerIds: [a.id] } })).statusCode, 200)
+  const body = [
+    JSON.stringify({ trainingId: first.id, officerId: a.id }),
+    JSON.stringify({ trainingId: second.id, idNumber: a.idNumber })
+  ].join('\n')
+  const res = await app.inject({ method: 'POST', url: '/v1/imports/attendances?dryRun=true', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: body })
+  t.equal(res.statusCode, 200, res.body.slice(0, 300))
+  t.same(res.json().results.map((r: { row: number, outcome: string }) => `${r.row} ${r.outcome}`), ['1 created', '2 unchanged'], 'the second training was attended already')
+})

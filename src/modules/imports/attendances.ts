@@ -21,7 +21,6 @@ interface Attendance { trainingId: number, officerId: number, repeatOf: number |
 /** What a batch's rows given by officerId need, read at once: those officers (in scope) and
  *  which of them already attended each training named. */
 interface Ahead {
-  readonly asked: ReadonlySet<number>
   readonly officers: ReadonlyMap<number, { status: 'active' | 'departed', departedOn: string | null }>
   readonly attended: ReadonlyMap<number, ReadonlySet<number>>
 }
@@ -55,7 +54,7 @@ export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance, Ahead>
       }
       const attended = new Map<number, Set<number>>()
       for (const [trainingId, ids] of byTraining) attended.set(trainingId, trainingRepository.attendedAmong(db, trainingId, ids))
-      return { asked, officers: trainingRepository.officersByIds(db, actor.scope, [...asked]), attended }
+      return { officers: trainingRepository.officersByIds(db, actor.scope, [...asked]), attended }
     },
 
     check (db, actor, v, row, state, today, ahead) {
@@ -88,7 +87,7 @@ export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance, Ahead>
         return { input: { trainingId, officerId, repeatOf } }
       }
       // What recording it does (the same rule as recordAttendances): a repeat in the file counts as attended.
-      const readAhead = ahead.asked.has(officerId) // else matched on the ID number: read it now
+      const readAhead = v.idNumber === undefined // read ahead for rows given by officerId; matched on the ID number: read now
       const officer = readAhead ? ahead.officers.get(officerId) : trainingRepository.officerInScope(db, actor.scope, officerId)
       const attended = repeatOf !== null || (readAhead ? ahead.attended.get(trainingId)?.has(officerId) === true : trainingRepository.hasAttended(db, trainingId, officerId))
       const outcome = attendanceOutcome(officer, attended, completedOn)
