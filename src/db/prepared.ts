@@ -4,7 +4,7 @@
 // prepared, with placeholders for its values, under a name: once(db, name, build).
 import { sql, type Column, type SQL } from 'drizzle-orm'
 import type Database from 'better-sqlite3'
-import type { Db } from './open.js'
+import { clientOf, type Db } from './open.js'
 
 const built = new WeakMap<Db, Map<string, unknown>>()
 
@@ -42,5 +42,5 @@ export const idList = (ids: Iterable<number>): string => JSON.stringify(Array.is
 /** SQL text prepared once per connection on better-sqlite3 itself, its values bound by :name:
  *  no per-call work by drizzle, for statements run per imported row or over a whole batch. */
 export function onceStatement (db: Db, name: string, text: string): Database.Statement {
-  return once(db, name, () => (db as Db & { $client: Database.Database }).$client.prepare(text))
+  return once(db, name, () => clientOf(db).prepare(text))
 }

@@ -10,7 +10,7 @@
 // number, stored differently) and no audit event is written. When it did convert rows it
 // VACUUMs, so the numbers in clear do not linger in free pages or the WAL.
 import { eq, isNull, like, not, or } from 'drizzle-orm'
-import type { DatabaseHandle, Db } from '../db/open.js'
+import { clientOf, type DatabaseHandle, type Db } from '../db/open.js'
 import { officerIdIndex, officers } from '../db/schema.js'
 import { createIdNumberCodec, loadIdNumberKey, type IdNumberCodec } from './id-numbers.js'
 
@@ -34,9 +34,8 @@ export function bindIdNumberCodec (db: Db, codec: IdNumberCodec): void {
 export function idNumberCodec (db: Db): IdNumberCodec {
   const bound = codecs.get(db)
   if (bound) return bound
-  // drizzle() keeps the better-sqlite3 connection as $client; its name is the file path.
-  const file = (db as Db & { $client?: { name?: string } }).$client?.name
-  if (file === undefined) throw new Error('no ID-number key is bound to this database (call prepareIdNumbers at start)')
+  const file = clientOf(db).name // the connection's name is its file path
+  if (!file) throw new Error('no ID-number key is bound to this database (call prepareIdNumbers at start)')
   const codec = createIdNumberCodec(loadIdNumberKey({ DATABASE_PATH: file }))
   bindIdNumberCodec(db, codec)
   return codec

@@ -2,35 +2,20 @@
 // transaction, read in id order within the caller's scope.
 import { and, asc, desc, eq, gt, lte, max, or, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
-import { domainEvents, officerMoves, officers } from '../../db/schema.js'
+import { domainEvents, officerMoves } from '../../db/schema.js'
 import type { Scope } from '../../security/roles.js'
 import { EVENT_TYPE_PREFIX, type EventDraft } from './projection.js'
 import { inScopeWhere } from '../../db/scope.js'
-import { idList, inIdList, once, onceStatement } from '../../db/prepared.js'
+import { onceStatement } from '../../db/prepared.js'
 import { officerRepository } from '../officers/repository.js'
 
 export type DomainEventRow = typeof domainEvents.$inferSelect
-
-/** Each officer's current agency (the agency an event about them belongs to). */
-function agenciesOf (db: Db, officerIds: number[]): Map<number, number> {
-  const found = new Map<number, number>()
-  if (officerIds.length === 1) { // most changes concern one officer: a prepared point read
-    const id = officerIds[0] as number
-    const agencyId = officerRepository.agencyOf(db, id)
-    if (agencyId !== undefined) found.set(id, agencyId)
-    return found
-  }
-  const query = once(db, 'events.agenciesOf', () => db.select({ id: officers.id, agencyId: officers.agencyId }).from(officers)
-    .where(inIdList(officers.id, 'ids')).prepare())
-  for (const r of query.all({ ids: idList(officerIds) })) found.set(r.id, r.agencyId)
-  return found
-}
 
 export const eventRepository = {
   /** Appends the events of one audit event; call it in that audit event's transaction. */
   append (db: Db, audit: { id: number, at: string, agencyId: number | null, priorAgencyId: number | null }, drafts: EventDraft[]): void {
     if (drafts.length === 0) return
-    const byOfficer = agenciesOf(db, [...new Set(drafts.flatMap((d) => (d.officerId === undefined ? [] : [d.officerId])))])
+    const byOfficer = officerRepository.agenciesOf(db, [...new Set(drafts.flatMap((d) => (d.officerId === undefined ? [] : [d.officerId])))])
     const rows = drafts.flatMap((d) => {
       const agencyId = d.officerId === undefined ? audit.agencyId : byOfficer.get(d.officerId)
       if (agencyId === null || agencyId === undefined) return []

@@ -138,15 +138,14 @@ export function importEngine ({ store, clock }: ServiceContext) {
     return { results, stopped }
   }
 
-  /** One pass over the records (read from the body, or those a first pass kept in `records`). */
-  async function pass<I, L> (spec: RowSpec<I, L>, actor: Actor, req: ImportRequest, mode: { commit: boolean, stopOnError: boolean }, records: { keep?: RawRecord[][], reuse?: RawRecord[][] } = {}) {
+  /** One pass over the records, chunk by chunk. */
+  async function pass<I, L> (spec: RowSpec<I, L>, actor: Actor, chunks: AsyncIterable<RawRecord[]> | Iterable<RawRecord[]>, mode: { commit: boolean, stopOnError: boolean }) {
     const state: PassState = { seen: new Map(), cache: new Map() }
     const results: RowResult[] = []
     let rows = 0
     let committedRows = 0
     let stoppedBy: RowResult | undefined
-    for await (const chunk of records.reuse ?? chunked(readRecords(req.format, req.body, spec.columns, req.charset), CHUNK)) {
-      records.keep?.push(chunk)
+    for await (const chunk of chunks) {
       rows += chunk.length
       for (let from = 0; from < chunk.length;) {
         const r = runChunk(spec, actor, chunk, from, mode, state)
@@ -181,16 +180,19 @@ export function importEngine ({ store, clock }: ServiceContext) {
    *  at all; IMPORT_REJECTED (all or nothing, with the result) when any row is bad;
    *  IMPORT_INCOMPLETE when data changed between checking and committing (re-run it). */
   return async function runImport<I, L> (spec: RowSpec<I, L>, actor: Actor, req: ImportRequest) {
-    if (req.dryRun) return summary('validated', req, await pass(spec, actor, req, { commit: false, stopOnError: false }))
-    if (req.partial) return summary('committed', req, await pass(spec, actor, req, { commit: true, stopOnError: false }))
-    const records: RawRecord[][] = [] // read once (at most MAX_ROWS), checked, then committed
-    const tried = await pass(spec, actor, req, { commit: false, stopOnError: false }, { keep: records })
+    const read = () => chunked(readRecords(req.format, req.body, spec.columns, req.charset), CHUNK)
+    if (req.dryRun) return summary('validated', req, await pass(spec, actor, read(), { commit: false, stopOnError: false }))
+    if (req.partial) return summary('committed', req, await pass(spec, actor, read(), { commit: true, stopOnError: false }))
+    // All or nothing goes over the rows twice: they are read once (at most MAX_ROWS) and kept.
+    const chunks: RawRecord[][] = []
+    for await (const chunk of read()) chunks.push(chunk)
+    const tried = await pass(spec, actor, chunks, { commit: false, stopOnError: false })
     const bad = tried.results.filter((r) => r.outcome === 'error').length
     if (bad > 0) {
       fail('IMPORT_REJECTED', `${bad} of ${tried.rows} rows have errors; nothing was imported (fix them, or send ?partial=true) / ${bad} 行有错误，未导入`,
         { result: summary('rejected', req, tried) })
     }
-    const done = await pass(spec, actor, req, { commit: true, stopOnError: true }, { reuse: records })
+    const done = await pass(spec, actor, chunks, { commit: true, stopOnError: true })
     if (done.stoppedBy) {
       fail('IMPORT_INCOMPLETE', `row ${done.stoppedBy.row} failed after the check (the data changed meanwhile): ${done.committedRows} rows were committed, the rest not. Importing the same file again is safe (use a new Idempotency-Key).`,
         { result: summary('incomplete', req, { ...done, results: [...done.results, done.stoppedBy] }) })

@@ -4,7 +4,7 @@ import { and, asc, eq, gt, like, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { officerIdIndex, officerMoves, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
-import { once, placeholders } from '../../db/prepared.js'
+import { idList, inIdList, once, placeholders } from '../../db/prepared.js'
 import { idNumberCodec } from '../../security/id-number-store.js'
 import type { Scope } from '../../security/roles.js'
 
@@ -37,6 +37,13 @@ export const officerRepository = {
   agencyOf: (db: Db, id: number): number | undefined => once(db, 'officers.agencyOf', () => db.select({ agencyId: officers.agencyId }).from(officers)
     .where(eq(officers.id, sql.placeholder('id'))).prepare())
     .get({ id })?.agencyId,
+
+  /** The agency each of `officerIds` serves at now, by officer id (one prepared query for any number). */
+  agenciesOf: (db: Db, officerIds: readonly number[]): Map<number, number> => new Map(officerIds.length === 0
+    ? []
+    : once(db, 'officers.agenciesOf', () => db.select({ id: officers.id, agencyId: officers.agencyId }).from(officers)
+      .where(inIdList(officers.id, 'ids')).prepare())
+      .all({ ids: idList(officerIds) }).map((r) => [r.id, r.agencyId])),
 
   /** Exact match on the ID number, regardless of scope (uniqueness is registry-wide). */
   findByIdNumber: (db: Db, idNumber: string) => opened(db, once(db, 'officers.findByIdNumber', () => db.select({ officer: officers }).from(officers)

@@ -28,8 +28,15 @@ const recordColumns = {
 }
 export type RecordWithTraining = { record: RecordRow, trainingTitle: string | null, trainingProvider: string | null }
 
-function totalsDelta (category: Category, units: number) {
-  return category === 'public_law' ? { publicLawUnits: units, professionalUnits: 0 } : { publicLawUnits: 0, professionalUnits: units }
+/** Adds a record's units, in its category's bucket, to the year's totals of each officer in
+ *  `ids` (an idList): the one statement that moves totals, for one record or a whole batch. */
+function addToTotals (db: Db, ids: string, year: number, category: Category, units: number): void {
+  onceStatement(db, 'training.addToTotals', `insert into training_totals (officer_id, year, public_law_units, professional_units)
+    select value, :year, :publicLawUnits, :professionalUnits from json_each(:ids) where true
+    on conflict (officer_id, year) do update set
+      public_law_units = public_law_units + excluded.public_law_units,
+      professional_units = professional_units + excluded.professional_units`)
+    .run({ ids, year, publicLawUnits: category === 'public_law' ? units : 0, professionalUnits: category === 'public_law' ? 0 : units })
 }
 
 export const trainingRepository = {
@@ -90,13 +97,7 @@ export const trainingRepository = {
       select value, :trainingId, :category, :rawHours, :rawMinutes, :rule, :units, :date, :year from json_each(:ids) order by key`)
       .run({ ids, trainingId: t.id, category: t.category, rawHours: t.rawHours, rawMinutes: t.rawMinutes, rule: t.rule, units: t.units, date: t.endDate, year: t.year })
     if (inserted.changes !== officerIds.length) throw new Error(`insertAttendances: ${inserted.changes} rows for ${officerIds.length} officers`)
-    const delta = totalsDelta(t.category, t.units)
-    onceStatement(db, 'training.addAttendanceTotals', `insert into training_totals (officer_id, year, public_law_units, professional_units)
-      select value, :year, :publicLawUnits, :professionalUnits from json_each(:ids) where true
-      on conflict (officer_id, year) do update set
-        public_law_units = public_law_units + excluded.public_law_units,
-        professional_units = professional_units + excluded.professional_units`)
-      .run({ ids, year: t.year, ...delta })
+    addToTotals(db, ids, t.year, t.category, t.units)
     const first = Number(inserted.lastInsertRowid) - officerIds.length + 1
     return officerIds.map((_, i) => first + i)
   },
@@ -104,15 +105,7 @@ export const trainingRepository = {
   /** Inserts one record and moves its officer-year totals. */
   insertRecord: (db: Db, v: NewRecordRow) => {
     const row = db.insert(trainingRecords).values(v).returning().get()
-    const delta = totalsDelta(row.category, row.units)
-    db.insert(trainingTotals).values({ officerId: row.officerId, year: row.year, ...delta })
-      .onConflictDoUpdate({
-        target: [trainingTotals.officerId, trainingTotals.year],
-        set: {
-          publicLawUnits: sql`${trainingTotals.publicLawUnits} + ${delta.publicLawUnits}`,
-          professionalUnits: sql`${trainingTotals.professionalUnits} + ${delta.professionalUnits}`
-        }
-      }).run()
+    addToTotals(db, idList([row.officerId]), row.year, row.category, row.units)
     return row
   },
 

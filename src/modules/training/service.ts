@@ -111,33 +111,25 @@ export function recordAttendances (db: Db, actor: Actor, at: Date, trainingId: n
   const unique = [...new Set(officerIds)]
   const found = trainingRepository.officersByIds(db, actor.scope, unique)
   const attended = trainingRepository.attendedAmong(db, trainingId, unique)
-  const result: AttendanceResult = { trainingId, recorded: 0, alreadyRecorded: 0, rejected: 0, results: [] }
-  const recorded: Array<{ officerId: number, recordId?: number }> = []
-  for (const officerId of officerIds) {
+  const outcomes = officerIds.map((officerId) => {
     const outcome = attendanceOutcome(found.get(officerId), attended.has(officerId), training.endDate)
-    if (outcome === 'recorded') {
-      attended.add(officerId)
-      result.recorded++
-      const r = { officerId, outcome }
-      recorded.push(r)
-      result.results.push(r)
-      continue
-    }
-    if (outcome === 'already_recorded') result.alreadyRecorded++
-    else result.rejected++
-    result.results.push({ officerId, outcome })
-  }
-  const recordIds = trainingRepository.insertAttendances(db, training, recorded.map((r) => r.officerId))
-  recorded.forEach((r, i) => { r.recordId = recordIds[i] })
-  if (result.recorded > 0) {
+    if (outcome === 'recorded') attended.add(officerId) // a repeat later in the request is already_recorded
+    return { officerId, outcome }
+  })
+  const recorded = outcomes.filter((r) => r.outcome === 'recorded').map((r) => r.officerId)
+  const recordIds = trainingRepository.insertAttendances(db, training, recorded)
+  let next = 0
+  const results = outcomes.map((r) => (r.outcome === 'recorded' ? { ...r, recordId: recordIds[next++] as number } : r))
+  if (recorded.length > 0) {
     appendAudit(db, actor, at, {
       entity: 'training',
       entityId: trainingId,
       action: 'record_attendances',
-      after: { year: training.year, category: training.category, units: training.units, officerIds: recorded.map((r) => r.officerId) }
+      after: { year: training.year, category: training.category, units: training.units, officerIds: recorded }
     })
   }
-  return result
+  const alreadyRecorded = outcomes.filter((r) => r.outcome === 'already_recorded').length
+  return { trainingId, recorded: recorded.length, alreadyRecorded, rejected: outcomes.length - recorded.length - alreadyRecorded, results }
 }
 
 export function trainingService ({ store, clock, config }: ServiceContext) {
