@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { withUsccCheck } from '../src/domain/uscc.js'
 import { idNumberCheckChar } from '../src/domain/identity.js'
+import type { Actor } from '../src/security/roles.js'
 
 /** A valid USCC: 11 (organ) + region + an organisation code derived from n + check. */
 export function uscc (n: number, region = '140802'): string {
@@ -13,6 +14,15 @@ export function idNumber (seq: number, birth = '19880512', region = '140802'): s
   const body = `${region}${birth}${String(seq % 1000).padStart(3, '0')}`
   return body + idNumberCheckChar(body)
 }
+
+/** A distinct valid ID number for each i below 360,000 (the 1,000 sequence numbers times
+ *  birthdays), for tests that register officers by the thousand. */
+export function distinctIdNumber (i: number): string {
+  return idNumber(i % 1000, `19${60 + Math.floor(i / 1000) % 40}0${1 + Math.floor(i / 40_000) % 9}15`)
+}
+
+/** An admin acting on the whole registry, for tests that call services directly. */
+export const ADMIN_ACTOR: Actor = { principal: { sub: 'test', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'test' }
 
 type Headers = { authorization: string }
 

@@ -5,6 +5,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, importPKCS8, base64url } from 'jose'
 import { assertProblem, buildTestApp } from '../helper.js'
 import { systemActor } from '../../src/modules/audit/repository.js'
+import { createTokenService } from '../../src/security/tokens.js'
 
 const PW = 'Correct-Horse-9'
 
@@ -162,6 +163,12 @@ t.test('a token accepted once is refused once it expires (the verified-token cac
   const call = () => app.inject({ method: 'GET', url: '/v1/users', headers: { authorization: `Bearer ${token}` } })
   t.equal((await call()).statusCode, 200, 'verified and remembered')
   t.equal((await call()).statusCode, 200, 'answered from the cache')
+  // The cache itself, on a token service of the same configuration.
+  const tokens = await createTokenService(config)
+  t.equal(tokens.verified(token), undefined, 'not known before it is verified')
+  t.equal((await tokens.verify(token)).sub, 'user:1')
+  t.equal(tokens.verified(token)?.sub, 'user:1', 'known, without waiting, once verified')
   await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50))
   assertProblem(t, await call(), 401, 'INVALID_TOKEN')
+  t.equal(tokens.verified(token), undefined, 'forgotten once expired')
 })

@@ -18,6 +18,10 @@ t.test('the role matrix holds on every route', async (t) => {
   const jsonBody = (method: string, pattern: string) =>
     paths[pattern.replace(/:([A-Za-z]+)/g, '{$1}')]?.[method.toLowerCase()]?.requestBody?.content['application/json'] !== undefined
   t.ok(routes.length >= 30, `${routes.length} routes found`)
+  // Every write takes a JSON body, so the unknown-field check below reaches it; a route that
+  // stopped declaring its body would silently leave that check.
+  const writesWithoutJsonBody = routes.filter(([key, access]) => access !== 'public' && !key.startsWith('GET ') && !jsonBody(...(key.split(' ') as [string, string])))
+  t.same(writesWithoutJsonBody.map(([key]) => key), [], 'every authenticated write declares a JSON body')
   for (const [key, access] of routes) {
     const [method, pattern] = key.split(' ') as [string, string]
     const url = pattern.replace(/:[A-Za-z]+/g, '999999')

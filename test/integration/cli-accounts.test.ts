@@ -2,21 +2,18 @@
 // works for signing in, a refusal exits 1 naming its code, a bad usage exits 2 with the usage.
 import t from 'tap'
 import { dirname, join } from 'node:path'
-import { spawnSync } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { testConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/open.js'
 import { accountsService } from '../../src/modules/accounts/service.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
-import { uscc } from '../fixtures.js'
-import { cli } from './cli.js'
+import { ADMIN_ACTOR, uscc } from '../fixtures.js'
+import { cli, cliWithInput } from './cli.js'
 
 t.test('user and client commands: create, change password, disable; refusals and bad usage', async (t) => {
   const file = join(t.testdir(), 'accounts.db')
   const store = openDatabase(file)
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date() }
-  const agency = agenciesService(ctx).create({ principal: { sub: 'test', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'setup' },
-    { name: '命令行测试局', uscc: uscc(21), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+  const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '命令行测试局', uscc: uscc(21), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   store.close()
   const accounts = () => {
     const s = openDatabase(file)
@@ -31,10 +28,7 @@ t.test('user and client commands: create, change password, disable; refusals and
   a.close()
 
   // The password from standard input, as a script pipes it.
-  const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-  const piped = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'user', 'passwd', '--username', 'clerk1'], {
-    cwd: ROOT, env: { ...process.env, DATABASE_PATH: file, LOG_LEVEL: 'silent' }, input: 'New-Clerk-Password-2\n', encoding: 'utf8', timeout: 120_000
-  })
+  const piped = cliWithInput(file, 'New-Clerk-Password-2\n', 'user', 'passwd', '--username', 'clerk1')
   t.equal(piped.status, 0, piped.stderr)
   a = accounts()
   t.match(await a.svc.authenticateUser('clerk1', 'New-Clerk-Password-2'), { role: 'clerk' }, 'the piped password is the new one')

@@ -11,16 +11,13 @@ import Database from 'better-sqlite3'
 import { testConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/open.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
-import type { Actor } from '../../src/security/roles.js'
 import { startChild, stopAll, type Child } from '../../bench/proc.js'
-import { idNumber, uscc } from '../fixtures.js'
+import { ADMIN_ACTOR, distinctIdNumber, uscc } from '../fixtures.js'
 import { cli } from './cli.js'
 
 const BATCH = 30_000
 const PRE = 200
 
-/** A distinct valid ID number per row: the fixture's 1,000 sequence numbers times birthdays. */
-const idOf = (i: number) => idNumber(i % 1000, `19${60 + Math.floor(i / 1000) % 40}0${1 + Math.floor(i / 40_000) % 9}15`)
 const ndjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n'
 
 t.teardown(stopAll)
@@ -29,9 +26,8 @@ t.test('SIGKILL in the middle of an import: whole chunks or nothing, and every e
   const dir = t.testdir()
   const file = join(dir, 'crash.db')
   const store = openDatabase(file)
-  const actor: Actor = { principal: { sub: 'test', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'setup' }
   const agency = agenciesService({ store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date() })
-    .create(actor, { name: '崩溃测试局', uscc: uscc(9), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+    .create(ADMIN_ACTOR, { name: '崩溃测试局', uscc: uscc(9), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   store.close()
 
   const password = randomBytes(12).toString('base64url')
@@ -46,18 +42,18 @@ t.test('SIGKILL in the middle of an import: whole chunks or nothing, and every e
   // Before the crash: answers the client keeps.
   let server = await startChild('src/server.ts', env)
   let auth = await login(server)
-  const one = { name: '王小明', idNumber: idOf(BATCH + 1), agencyId: agency.id, employeeNo: 'ONE' }
+  const one = { name: '王小明', idNumber: distinctIdNumber(BATCH + 1), agencyId: agency.id, employeeNo: 'ONE' }
   const created = await send(server, auth, 'POST', '/v1/officers', JSON.stringify(one), { 'idempotency-key': 'crash-test-one' })
   t.equal(created.status, 201)
   const oneAnswer = await created.json() as { id: number, version: number }
-  const preRows = Array.from({ length: PRE }, (_, i) => ({ name: `先导入${i}`, idNumber: idOf(BATCH + 10 + i), agencyId: agency.id, employeeNo: `PRE-${i + 1}` }))
+  const preRows = Array.from({ length: PRE }, (_, i) => ({ name: `先导入${i}`, idNumber: distinctIdNumber(BATCH + 10 + i), agencyId: agency.id, employeeNo: `PRE-${i + 1}` }))
   const pre = await send(server, auth, 'POST', '/v1/imports/officers', ndjson(preRows), { 'content-type': 'application/x-ndjson' })
   t.equal(pre.status, 200)
   const preAnswer = await pre.json() as { status: string, created: number, results: Array<{ row: number, officerId: number }> }
   t.match(preAnswer, { status: 'committed', created: PRE })
 
   // The large import (all or nothing: a checking pass, then the rows committed chunk by chunk).
-  const batch = Array.from({ length: BATCH }, (_, i) => ({ name: `批量${i}`, idNumber: idOf(i), agencyId: agency.id, employeeNo: `BIG-${i + 1}` }))
+  const batch = Array.from({ length: BATCH }, (_, i) => ({ name: `批量${i}`, idNumber: distinctIdNumber(i), agencyId: agency.id, employeeNo: `BIG-${i + 1}` }))
   const body = ndjson(batch)
   const running = send(server, auth, 'POST', '/v1/imports/officers', body, { 'content-type': 'application/x-ndjson' }).then((r) => r.status, () => 'connection lost')
   const watch = new Database(file, { readonly: true })
@@ -65,7 +61,7 @@ t.test('SIGKILL in the middle of an import: whole chunks or nothing, and every e
   const deadline = Date.now() + 120_000
   while (committed() === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
   // Meanwhile the server still answers (it yields between chunks); this answer must survive too.
-  const during = await send(server, auth, 'POST', '/v1/officers', JSON.stringify({ name: '李四', idNumber: idOf(BATCH + 2), agencyId: agency.id, employeeNo: 'DURING' }))
+  const during = await send(server, auth, 'POST', '/v1/officers', JSON.stringify({ name: '李四', idNumber: distinctIdNumber(BATCH + 2), agencyId: agency.id, employeeNo: 'DURING' }))
   t.equal(during.status, 201, 'another request is answered while the import commits')
   const duringAnswer = await during.json() as { id: number }
   server.proc.kill('SIGKILL')

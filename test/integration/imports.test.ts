@@ -3,9 +3,8 @@
 import t from 'tap'
 import iconv from 'iconv-lite'
 import { assertProblem } from '../helper.js'
-import { idNumber } from '../fixtures.js'
+import { ADMIN_ACTOR, distinctIdNumber, idNumber } from '../fixtures.js'
 import { registry } from '../core/setup.js'
-import { ADMIN_ACTOR } from '../training/world.js'
 
 type Headers = { authorization: string }
 const count = (app: { store: { sqlite: { prepare: (s: string) => { pluck: () => { get: () => unknown } } } } }, sql: string) =>
@@ -13,6 +12,18 @@ const count = (app: { store: { sqlite: { prepare: (s: string) => { pluck: () => 
 
 function rows (n: number, agencyId: number, birth = '19790101') {
   return Array.from({ length: n }, (_, i) => ({ name: `导入${i}`, idNumber: idNumber(i, birth), agencyId, employeeNo: `E${i}` }))
+}
+
+/** A public-law training held on 1 March of `year`, organised by `agencyId`; its id. */
+async function createTraining (app: Awaited<ReturnType<typeof registry>>['app'], headers: Headers, agencyId: number, year: number, title: string, hours = 2): Promise<number> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/trainings',
+    headers,
+    payload: { title, category: 'public_law', hours, startDate: `${year}-03-01`, endDate: `${year}-03-01`, mode: 'offline', provider: '市司法局', agencyId }
+  })
+  if (res.statusCode !== 201) throw new Error(`training not created: ${res.statusCode} ${res.body}`)
+  return (res.json() as { id: number }).id
 }
 
 t.test('one bad row in 1,000 commits nothing by default; with ?partial=true the 999 good ones', async (t) => {
@@ -149,19 +160,14 @@ t.test('attendances import: matched on the ID number, never counted twice, throu
   const gone = await officer(countyB.id)
   await app.inject({ method: 'POST', url: `/v1/officers/${gone.id}/departure`, headers: admin, payload: { reason: 'retirement', date: `${year}-01-02` } })
   const c1 = await officer(countyC.id)
-  const training = (await app.inject({
-    method: 'POST',
-    url: '/v1/trainings',
-    headers: admin,
-    payload: { title: '行政复议法', category: 'public_law', hours: 4, startDate: `${year}-03-01`, endDate: `${year}-03-01`, mode: 'offline', provider: '市司法局', agencyId: countyB.id }
-  })).json() as { id: number }
+  const trainingId = await createTraining(app, admin, countyB.id, year, '行政复议法', 4)
   const csv = [
     '培训编号,身份证号,人员编号',
-    `${training.id},${b1.idNumber},`,
-    `${training.id},,${b2.id}`,
-    `${training.id},${b1.idNumber},`,
-    `${training.id},${c1.idNumber},`,
-    `${training.id},${gone.idNumber},`,
+    `${trainingId},${b1.idNumber},`,
+    `${trainingId},,${b2.id}`,
+    `${trainingId},${b1.idNumber},`,
+    `${trainingId},${c1.idNumber},`,
+    `${trainingId},${gone.idNumber},`,
     `999999,${b2.idNumber},`
   ].join('\n')
   const hr = await as('hr', countyB.id) as Headers
@@ -190,18 +196,20 @@ t.test('50,000 rows in one request are committed in chunks while other requests 
   const { app, admin, countyB } = await registry(t)
   const lines: string[] = []
   for (let i = 0; i <= 50_000; i++) {
-    const birth = `19${60 + Math.floor(i / 1000) % 40}${String(1 + Math.floor(i / 40_000)).padStart(2, '0')}15`
-    lines.push(JSON.stringify({ name: `批量${i}`, idNumber: idNumber(i % 1000, birth), agencyId: countyB.id }))
+    lines.push(JSON.stringify({ name: `批量${i}`, idNumber: distinctIdNumber(i), agencyId: countyB.id }))
   }
   const before = count(app, 'select count(*) from officers')
   let importDone = false
   const running = app.inject({ method: 'POST', url: '/v1/imports/officers?partial=true', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') })
     .then((res) => { importDone = true; return res })
   // Wait for the first committed chunk, then ask for something else.
-  while (count(app, 'select count(*) from officers') === before) await new Promise((resolve) => setImmediate(resolve))
+  const started = () => importDone || count(app, 'select count(*) from officers') !== before
+  while (!started()) await new Promise((resolve) => setImmediate(resolve))
   const other = await app.inject({ method: 'GET', url: `/v1/agencies/${countyB.id}`, headers: admin })
+  const committedMeanwhile = count(app, 'select count(*) from officers') - before
   t.equal(other.statusCode, 200)
   t.notOk(importDone, 'another request was answered while the import was still running')
+  t.ok(committedMeanwhile > 0 && committedMeanwhile < 50_000, `answered between two committed chunks (${committedMeanwhile} rows in by then)`)
   const res = await running
   t.equal(res.statusCode, 200, res.body.slice(0, 300))
   const body = res.json() as { rows: number, created: number, failed: number, results: Array<{ row: number, outcome: string, errors?: Array<{ detail: string }> }> }
@@ -214,16 +222,11 @@ t.test('all or nothing: an officer who leaves between the check and the commit s
   const { app, admin, countyB, year } = await registry(t)
   const ids: number[] = []
   for (let i = 0; i < 2500; i++) {
-    ids.push(app.services.officers.register(ADMIN_ACTOR, { name: `批量${i}`, idNumber: idNumber(i % 1000, `1986010${1 + Math.floor(i / 1000)}`), agencyId: countyB.id }).id)
+    ids.push(app.services.officers.register(ADMIN_ACTOR, { name: `批量${i}`, idNumber: distinctIdNumber(i), agencyId: countyB.id }).id)
   }
-  const training = (await app.inject({
-    method: 'POST',
-    url: '/v1/trainings',
-    headers: admin,
-    payload: { title: '行政处罚法', category: 'public_law', hours: 2, startDate: `${year}-03-01`, endDate: `${year}-03-01`, mode: 'offline', provider: '市司法局', agencyId: countyB.id }
-  })).json() as { id: number }
-  const body = ids.map((officerId) => JSON.stringify({ trainingId: training.id, officerId })).join('\n')
-  const send = () => app.inject({ method: 'POST', url: '/v1/imports/attendances', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: body })
+  const trainingId = await createTraining(app, admin, countyB.id, year, '行政处罚法')
+  const body = ids.map((officerId) => JSON.stringify({ trainingId, officerId })).join('\n')
+  const send = (query = '') => app.inject({ method: 'POST', url: `/v1/imports/attendances${query}`, headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: body })
   const last = ids[ids.length - 1] as number
   // Every row passes the check (a pass that only reads); the first record the commit writes
   // makes the last officer leave in February, before the training: that row cannot be committed.
@@ -233,31 +236,25 @@ t.test('all or nothing: an officer who leaves between the check and the commit s
   app.store.sqlite.exec('drop trigger leaves_meanwhile')
   t.match(problem.result, { status: 'incomplete', rows: 2500, committedRows: 2000 }, 'the two whole chunks before it stay committed')
   t.match(problem.result.results.at(-1), { row: 2500, outcome: 'error', errors: [{ code: 'OFFICER_DEPARTED' }] })
-  t.equal(count(app, `select count(*) from training_records where training_id = ${training.id}`), 2000, 'nothing of the third chunk')
+  t.equal(count(app, `select count(*) from training_records where training_id = ${trainingId}`), 2000, 'nothing of the third chunk')
   t.equal(count(app, 'select count(*) from domain_events where type = \'cn.gov.registry.training.recorded\''), 2000)
   t.equal(count(app, 'select count(*) from training_totals where public_law_units = 180'), 2000, 'totals moved only with committed records')
 
-  const rest = await app.inject({ method: 'POST', url: '/v1/imports/attendances?partial=true', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: body })
+  const rest = await send('?partial=true')
   t.match(rest.json(), { status: 'committed', created: 499, unchanged: 2000, failed: 1 }, 're-sent: the rest recorded, the committed rows unchanged, the departed officer refused')
-  t.equal(count(app, `select count(*) from training_records where training_id = ${training.id}`), 2499)
+  t.equal(count(app, `select count(*) from training_records where training_id = ${trainingId}`), 2499)
   t.equal(app.services.audit.verify().ok, true, 'the audit chain holds')
 })
 
 t.test('attendances dry run: rows by officerId and by ID number in one batch are each judged on their own training', async (t) => {
   const { app, admin, countyB, officer, year } = await registry(t)
   const a = await officer(countyB.id)
-  const course = async (title: string) => (await app.inject({
-    method: 'POST',
-    url: '/v1/trainings',
-    headers: admin,
-    payload: { title, category: 'public_law', hours: 2, startDate: `${year}-03-01`, endDate: `${year}-03-01`, mode: 'offline', provider: '市司法局', agencyId: countyB.id }
-  })).json() as { id: number }
-  const first = await course('行政许可法')
-  const second = await course('行政强制法')
-  t.equal((await app.inject({ method: 'POST', url: `/v1/trainings/${second.id}/attendances`, headers: admin, payload: { officerIds: [a.id] } })).statusCode, 200)
+  const first = await createTraining(app, admin, countyB.id, year, '行政许可法')
+  const second = await createTraining(app, admin, countyB.id, year, '行政强制法')
+  t.equal((await app.inject({ method: 'POST', url: `/v1/trainings/${second}/attendances`, headers: admin, payload: { officerIds: [a.id] } })).statusCode, 200)
   const body = [
-    JSON.stringify({ trainingId: first.id, officerId: a.id }),
-    JSON.stringify({ trainingId: second.id, idNumber: a.idNumber })
+    JSON.stringify({ trainingId: first, officerId: a.id }),
+    JSON.stringify({ trainingId: second, idNumber: a.idNumber })
   ].join('\n')
   const res = await app.inject({ method: 'POST', url: '/v1/imports/attendances?dryRun=true', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: body })
   t.equal(res.statusCode, 200, res.body.slice(0, 300))

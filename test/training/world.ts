@@ -2,14 +2,13 @@
 // each, and builders for officers, trainings and summaries. "Today" is fixed by the clock.
 import type { Test } from 'tap'
 import type { Config } from '../../src/config.js'
-import type { Actor } from '../../src/security/roles.js'
 import { buildTestApp } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
 
 /** 2026-06-15 in Asia/Shanghai. */
 export const NOW = new Date('2026-06-15T04:00:00Z')
 
-export const ADMIN_ACTOR: Actor = { principal: { sub: 'test', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'test' }
+export { ADMIN_ACTOR } from '../fixtures.js'
 
 type Headers = { authorization: string }
 
