@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3'
 import { load, rateBetween, type LoadResult } from './load.js'
 import { memoryOf, runCommand, startChild, type Child } from './proc.js'
+import { MAX_ROWS } from '../src/modules/imports/schema.js'
 
 export interface Row {
   id: string
@@ -269,7 +270,7 @@ export async function b3 (ctx: Context, officerIds: number[]): Promise<Row> {
   })
   if (created.status !== 201) throw new Error(`B3: training not created: ${created.status} ${await created.text()}`)
   const trainingId = (await created.json() as { id: number }).id
-  const perRequest = 50_000
+  const perRequest = MAX_ROWS // the import's limit
   const bodies: string[] = []
   for (let i = 0; i < officerIds.length; i += perRequest) {
     bodies.push(officerIds.slice(i, i + perRequest).map((officerId) => `{"trainingId":${trainingId},"officerId":${officerId}}`).join('\n') + '\n')

@@ -34,13 +34,13 @@ export function stopAll (): void {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
 }
 
-/** Runs a server entry (with `nodeArgs` for Node itself, e.g. --cpu-prof) and waits until /readyz is 200. */
-export async function startChild (entry: string, env: Record<string, string>, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<Child> {
+/** Runs a server entry and waits until /readyz is 200. */
+export async function startChild (entry: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Child> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const started = performance.now()
   // TypeScript through tsx (as npm start does); a built .mjs with plain node.
-  const proc = spawn(process.execPath, [...nodeArgs, ...(entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry])], {
+  const proc = spawn(process.execPath, [...(entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry])], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe']
@@ -81,11 +81,10 @@ export function memoryOf (pid: number): { rssMb: number, peakMb: number } {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 }
 }
 
-/** Runs Node with `args` (or, node = false, the program args[0]) to completion; resolves with its exit code and wall time. */
-export async function runCommand (args: string[], env: Record<string, string> = {}, node = true): Promise<{ code: number | null, ms: number, stderr: string }> {
+/** Runs Node with `args` to completion; resolves with its exit code and wall time. */
+export async function runCommand (args: string[], env: Record<string, string> = {}): Promise<{ code: number | null, ms: number, stderr: string }> {
   const started = performance.now()
-  const [file, ...rest] = node ? [process.execPath, ...args] : args
-  const proc = spawn(file as string, rest, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
   children.add(proc)
   let stderr = ''
   proc.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000) })
