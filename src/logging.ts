@@ -1,6 +1,7 @@
 // Log settings: JSON lines with the request id; secrets and personal data never reach them.
 import type { FastifyServerOptions } from 'fastify'
 import { stdSerializers } from 'pino'
+import sonicBoom, { type SonicBoom } from 'sonic-boom'
 import { maskIdNumber, maskPhone } from './domain/identity.js'
 
 // pino redaction paths: headers that carry credentials, and any body or object field that
@@ -67,11 +68,38 @@ export const serializers = {
   }
 }
 
+let stdout: SonicBoom | undefined
+
+/**
+ * Standard output as the log's destination, written asynchronously and flushed on exit, like
+ * pino's default, except when whoever read it has gone (EPIPE: a closed pipe, a killed `| tee`).
+ * pino's default retries a failed write forever while flushing on exit, so a server whose
+ * reader went away never ended, even on SIGTERM. Here the log is dropped instead and the
+ * process ends. One per process (each would add an exit listener).
+ */
+export function stdoutDestination (): SonicBoom {
+  if (stdout) return stdout
+  const dest = new sonicBoom.SonicBoom({ fd: 1, sync: false })
+  let broken = false
+  dest.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err
+    broken = true
+  })
+  const write = dest.write.bind(dest)
+  dest.write = (chunk: string) => broken || write(chunk)
+  process.on('exit', () => {
+    if (broken) return
+    try { dest.flushSync() } catch { /* the reader has gone: nothing more can be told */ }
+  })
+  stdout = dest
+  return dest
+}
+
 export function loggerOptions (level: string, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
     level,
     redact: { paths: REDACT, censor: '[redacted]' },
     serializers,
-    ...(stream ? { stream } : {})
+    stream: stream ?? stdoutDestination()
   }
 }

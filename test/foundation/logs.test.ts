@@ -1,4 +1,5 @@
 import t from 'tap'
+import { spawn } from 'node:child_process'
 import { scrubUrl } from '../../src/logging.js'
 import { buildTestApp } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
@@ -133,4 +134,16 @@ t.test('scrubUrl: what a logged URL keeps and what it loses', async (t) => {
     ['/v1/auth/token?client_secret=abc&password=def', '/v1/auth/token?client_secret=[redacted]&password=[redacted]']
   ]
   for (const [url, logged] of cases) t.equal(scrubUrl(url), logged, url)
+})
+
+t.test('a server whose log reader has gone still exits (EPIPE drops the log, no endless retry)', async (t) => {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/foundation/log-reader-gone.ts'], { stdio: ['pipe', 'pipe', 'pipe'] })
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code) }))
+  await new Promise<void>((resolve) => child.stderr.once('data', () => { resolve() }))
+  child.stdout.destroy()
+  child.stdin.write('go\n')
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+  const code = await exited
+  clearTimeout(timer)
+  t.equal(code, 0, 'exited by itself with its own code (killed after 10 s otherwise)')
 })
