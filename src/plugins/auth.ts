@@ -2,6 +2,8 @@
 //   config: { access: 'public' }  or  config: { access: { roles: ['admin', 'clerk'] } }
 // and this plugin does the rest: a missing or bad token is 401, a role not listed is 403,
 // and request.actor carries the caller's scope for the repositories (out of scope = 404).
+// What an authenticated route answers is never stored by a browser or proxy (Cache-Control:
+// no-store): it may carry ID numbers and phones, and it is only the caller's to see.
 // A route that declares nothing does not start: access is never open by accident.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -51,9 +53,10 @@ export default fp(async function authPlugin (app: FastifyInstance, opts: { token
   })
 
   // Callback style, so a token verified before (the usual case) costs no promise.
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const access = request.routeOptions.config.access
     if (access === undefined || access === 'public') { done(); return } // undefined: the 404 handler
+    reply.header('cache-control', 'no-store')
     const admit = (principal: Principal) => {
       if (!access.roles.includes(principal.role)) {
         done(new RegistryError('FORBIDDEN', `role ${principal.role} may not ${request.method} ${request.routeOptions.url ?? ''}`))

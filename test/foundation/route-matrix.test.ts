@@ -1,6 +1,7 @@
 // Every route, whatever module adds it, gets the same treatment from the one auth mechanism:
 // no token 401, a role not declared 403, an unknown id 404 (never 403 or 5xx), an unknown body
-// field 400. The route list comes from the app itself, so a new route is covered by default.
+// field 400; no answer to a caller with a token may be stored (Cache-Control: no-store). The
+// route list comes from the app itself, so a new route is covered by default.
 import t from 'tap'
 import { ROLES } from '../../src/security/roles.js'
 import { assertProblem, buildTestApp } from '../helper.js'
@@ -37,6 +38,7 @@ t.test('the role matrix holds on every route', async (t) => {
     for (const role of ROLES) {
       const allowed = access.roles.includes(role)
       const res = await send(tokens[role] as Record<string, string>, method === 'GET' ? undefined : { unexpectedField: 1 })
+      t.equal(res.headers['cache-control'], 'no-store', `${key} as ${role}: not stored by a browser or proxy`)
       if (!allowed) {
         assertProblem(t, res, 403, 'FORBIDDEN')
         continue
