@@ -17,12 +17,11 @@ export function once<Q> (db: Db, name: string, build: () => Q): Q {
   return query
 }
 
-type Placeholder = ReturnType<typeof sql.placeholder>
-
-/** A placeholder per column, named after it: the values of a prepared insert, filled by name
- *  (cast it to the table's insert type: drizzle types values, not placeholders). */
-export function placeholders<K extends string> (columns: readonly K[]): Record<K, Placeholder> {
-  return Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)])) as unknown as Record<K, Placeholder>
+/** A placeholder per column, named after it: the values of a prepared insert into `table`,
+ *  filled by name when it runs. Typed as the table's insert values (drizzle types values, not
+ *  placeholders): this is the one place that cast is made. */
+export function insertPlaceholders<T extends { $inferInsert: object }, K extends keyof T['$inferInsert'] & string> (_table: T, columns: readonly K[]): T['$inferInsert'] {
+  return Object.fromEntries(columns.map((c) => [c, sql.placeholder(c)])) as unknown as T['$inferInsert']
 }
 
 /** The same for the `set` of a prepared update (drizzle takes SQL there). */

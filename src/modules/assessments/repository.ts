@@ -1,7 +1,7 @@
 // Annual assessments in SQL. They follow their officer's current agency for scope.
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
-import { once, placeholders } from '../../db/prepared.js'
+import { insertPlaceholders, once } from '../../db/prepared.js'
 import { assessments, officers } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
@@ -14,7 +14,7 @@ export const assessmentRepository = {
     .get({ officerId, year }),
 
   insert: (db: Db, v: { officerId: number, year: number, grade: AssessmentRow['grade'] }): AssessmentRow => once(db, 'assessments.insert', () => db.insert(assessments)
-    .values(placeholders(['officerId', 'year', 'grade'] as const) as unknown as typeof assessments.$inferInsert).returning().prepare())
+    .values(insertPlaceholders(assessments, ['officerId', 'year', 'grade'])).returning().prepare())
     .get(v) as AssessmentRow,
 
   list (db: Db, scope: Scope, f: { officerId?: number | undefined, year?: number | undefined }, afterId: number, limit: number): AssessmentRow[] {

@@ -13,7 +13,7 @@ import { projectEvents } from '../events/projection.js'
 import { eventHash, GENESIS, type StoredEvent } from './chain.js'
 import { maskPersonalData } from '../../security/personal-data.js'
 import { inScopeWhere } from '../../db/scope.js'
-import { once, placeholders } from '../../db/prepared.js'
+import { insertPlaceholders, once } from '../../db/prepared.js'
 import { officerRepository } from '../officers/repository.js'
 
 export interface AuditEntry {
@@ -54,7 +54,7 @@ function concernedAgencies (db: Db, entry: AuditEntry): { agencyId: number | nul
 // prepared once per connection.
 const COLUMNS = ['at', 'actor', 'role', 'requestId', 'entity', 'entityId', 'action', 'before', 'after', 'agencyId', 'priorAgencyId', 'prevHash', 'hash'] as const
 function prepare (db: Db) {
-  const values = placeholders(COLUMNS) as unknown as typeof auditEvents.$inferInsert
+  const values = insertPlaceholders(auditEvents, COLUMNS)
   const id = sql.placeholder('id')
   return {
     tailHash: db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).prepare(),

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-
 import type { Db } from '../../db/open.js'
 import { agencies, cardRecalls, certificateEvents, certificateSequences, certificates, examResults, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
-import { once, placeholders, setPlaceholders } from '../../db/prepared.js'
+import { insertPlaceholders, once, setPlaceholders } from '../../db/prepared.js'
 import type { Scope } from '../../security/roles.js'
 
 export type CertificateRow = typeof certificates.$inferSelect
@@ -41,7 +41,7 @@ export const certificateRepository = {
       .all({ officerId, agencyId }),
 
   insert: (db: Db, v: NewCertificate): CertificateRow => once(db, 'certificates.insert', () => db.insert(certificates)
-    .values(placeholders(NEW_CERTIFICATE_COLUMNS) as unknown as typeof certificates.$inferInsert).returning().prepare())
+    .values(insertPlaceholders(certificates, NEW_CERTIFICATE_COLUMNS)).returning().prepare())
     .get(v) as CertificateRow,
 
   setStatus: (db: Db, id: number, v: { status: CertificateRow['status'], statusReason: string | null, suspendedUntil: string | null, updatedAt: string }): CertificateRow | undefined =>
@@ -62,13 +62,13 @@ export const certificateRepository = {
     .get({ officerId }) !== undefined,
 
   insertEvent: (db: Db, v: typeof certificateEvents.$inferInsert) => once(db, 'certificates.insertEvent', () => db.insert(certificateEvents)
-    .values(placeholders(EVENT_COLUMNS) as unknown as typeof certificateEvents.$inferInsert).prepare())
+    .values(insertPlaceholders(certificateEvents, EVENT_COLUMNS)).prepare())
     .run(Object.fromEntries(EVENT_COLUMNS.map((c) => [c, v[c] ?? null]))),
   events: (db: Db, certificateId: number) =>
     db.select().from(certificateEvents).where(eq(certificateEvents.certificateId, certificateId)).orderBy(asc(certificateEvents.id)).all(),
 
   insertRecall: (db: Db, v: { certificateId: number, reason: string, openedOn: string }): RecallRow => once(db, 'certificates.insertRecall', () => db.insert(cardRecalls)
-    .values(placeholders(['certificateId', 'reason', 'openedOn'] as const) as unknown as typeof cardRecalls.$inferInsert).returning().prepare())
+    .values(insertPlaceholders(cardRecalls, ['certificateId', 'reason', 'openedOn'])).returning().prepare())
     .get(v) as RecallRow,
   recalls: (db: Db, certificateId: number) =>
     db.select().from(cardRecalls).where(eq(cardRecalls.certificateId, certificateId)).orderBy(desc(cardRecalls.id)).all(),

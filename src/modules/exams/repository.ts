@@ -1,7 +1,7 @@
 // Exam sessions and results in SQL. Results follow their officer's current agency for scope.
 import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
-import { once, placeholders } from '../../db/prepared.js'
+import { insertPlaceholders, once } from '../../db/prepared.js'
 import { examResults, exams, officers } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
@@ -23,7 +23,7 @@ export const examRepository = {
     .get({ examId, officerId }),
 
   insertResult: (db: Db, v: { examId: number, officerId: number, score: number, passed: boolean }): ExamResultRow => once(db, 'exams.insertResult', () => db.insert(examResults)
-    .values(placeholders(['examId', 'officerId', 'score', 'passed'] as const) as unknown as typeof examResults.$inferInsert).returning().prepare())
+    .values(insertPlaceholders(examResults, ['examId', 'officerId', 'score', 'passed'])).returning().prepare())
     .get(v) as ExamResultRow,
 
   /** Results of an exam for officers in scope, in id order. */

@@ -4,7 +4,7 @@ import { and, asc, eq, gt, like, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { officerIdIndex, officerMoves, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
-import { idList, inIdList, once, placeholders } from '../../db/prepared.js'
+import { idList, inIdList, insertPlaceholders, once } from '../../db/prepared.js'
 import { idNumberCodec } from '../../security/id-number-store.js'
 import type { Scope } from '../../security/roles.js'
 
@@ -63,7 +63,7 @@ export const officerRepository = {
   /** Inserts an officer and its blind index; call it inside a write transaction. */
   insert: (db: Db, v: NewOfficer) => {
     const row = once(db, 'officers.insert', () => db.insert(officers)
-      .values(placeholders(NEW_OFFICER_COLUMNS) as unknown as NewOfficerRow).returning().prepare())
+      .values(insertPlaceholders(officers, NEW_OFFICER_COLUMNS)).returning().prepare())
       .get({
         name: v.name,
         idNumber: idNumberCodec(db).seal(v.idNumber),
