@@ -68,19 +68,25 @@ function scale (b: Buckets, num: number, den: number): Buckets {
   return { publicLaw: ceilDiv(b.publicLaw * num, den), professional: ceilDiv(b.professional * num, den) }
 }
 
+/** What the year's rule asks of one officer as of a day, before counting what they did. */
+export interface TrainingRequirement {
+  year: number
+  ruleVersion: string | null
+  /** The minimums, pro-rated for a joiner. */
+  required: Buckets
+  /** The share of `required` expected by asOf. */
+  expectedByNow: Buckets
+  /** asOf lies after 31 December of the year: a shortfall is final. */
+  yearOver: boolean
+}
+
 /**
- * Returns the officer's standing for `year` as of `asOf`, all in units (1/90 学时):
- * 'compliant' when both minimums are met; otherwise 'non_compliant' once the year is over
- * (asOf on or after 1 January of the next year), else 'at_risk' when either bucket is below
- * the share expected by asOf, else 'on_track'. A null rule means no requirement (compliant).
- * Throws RangeError on negative or fractional units.
+ * Returns what `rule` requires of an officer for `year` as of `asOf`, in units (1/90 学时): the
+ * whole minimums, or for a pro-rated joiner the share of the year from the joining day; and the
+ * part of that expected by asOf. A null rule requires nothing.
  */
-export function evaluateTraining (input: TrainingInput): TrainingEvaluation {
+export function trainingRequirement (input: Omit<TrainingInput, 'publicLawUnits' | 'professionalUnits'>): TrainingRequirement {
   const { year, asOf, joinedOn, rule } = input
-  const have: Buckets = {
-    publicLaw: wholeNumber('publicLawUnits', input.publicLawUnits),
-    professional: wholeNumber('professionalUnits', input.professionalUnits)
-  }
   const yearStart = startOfYear(year)
   const yearEnd = endOfYear(year)
   const yearDays = daysBetween(yearStart, yearEnd) + 1
@@ -100,27 +106,54 @@ export function evaluateTraining (input: TrainingInput): TrainingEvaluation {
   // Expected so far: the share of the period elapsed by asOf, so a pro-rated joiner is
   // measured from the day they joined, not from 1 January.
   const elapsed = Math.min(periodDays, Math.max(0, daysBetween(periodStart, asOf) + 1))
-  const expectedByNow = scale(required, elapsed, periodDays)
-
-  const deficits: Buckets = {
-    publicLaw: Math.max(0, required.publicLaw - have.publicLaw),
-    professional: Math.max(0, required.professional - have.professional)
-  }
-  let status: TrainingStatus
-  if (deficits.publicLaw === 0 && deficits.professional === 0) status = 'compliant'
-  else if (compareDates(asOf, yearEnd) > 0) status = 'non_compliant'
-  else if (have.publicLaw < expectedByNow.publicLaw || have.professional < expectedByNow.professional) status = 'at_risk'
-  else status = 'on_track'
-
   return {
     year,
     ruleVersion: rule === null ? null : rule.version,
     required,
+    expectedByNow: scale(required, elapsed, periodDays),
+    yearOver: compareDates(asOf, yearEnd) > 0
+  }
+}
+
+/**
+ * Returns the standing of an officer who did `publicLawUnits` and `professionalUnits` against a
+ * requirement: 'compliant' when both minimums are met; otherwise 'non_compliant' once the year
+ * is over, else 'at_risk' when either bucket is below the share expected by now, else
+ * 'on_track'. Throws RangeError on negative or fractional units.
+ */
+export function standing (req: TrainingRequirement, publicLawUnits: number, professionalUnits: number): TrainingEvaluation {
+  const have: Buckets = {
+    publicLaw: wholeNumber('publicLawUnits', publicLawUnits),
+    professional: wholeNumber('professionalUnits', professionalUnits)
+  }
+  const deficits: Buckets = {
+    publicLaw: Math.max(0, req.required.publicLaw - have.publicLaw),
+    professional: Math.max(0, req.required.professional - have.professional)
+  }
+  let status: TrainingStatus
+  if (deficits.publicLaw === 0 && deficits.professional === 0) status = 'compliant'
+  else if (req.yearOver) status = 'non_compliant'
+  else if (have.publicLaw < req.expectedByNow.publicLaw || have.professional < req.expectedByNow.professional) status = 'at_risk'
+  else status = 'on_track'
+
+  return {
+    year: req.year,
+    ruleVersion: req.ruleVersion,
+    required: req.required,
     deficits,
-    expectedByNow,
+    expectedByNow: req.expectedByNow,
     compliant: status === 'compliant',
     status
   }
+}
+
+/**
+ * Returns the officer's standing for `year` as of `asOf`, all in units (1/90 学时): what the
+ * rule requires of them (trainingRequirement) against what they did (standing). A null rule
+ * means no requirement (compliant). Throws RangeError on negative or fractional units.
+ */
+export function evaluateTraining (input: TrainingInput): TrainingEvaluation {
+  return standing(trainingRequirement(input), input.publicLawUnits, input.professionalUnits)
 }
 
 export interface ScopeFacts {

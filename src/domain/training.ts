@@ -2,7 +2,7 @@
 // happens to each officer named in a bulk attendance, and how a record's 学时 were derived,
 // in words a clerk can check by hand.
 import { compareDates, endOfYear, type IsoDate } from './dates.js'
-import { evaluateTraining, inTrainingScope, type TrainingEvaluation, type TrainingRule, type TrainingStatus } from './compliance.js'
+import { inTrainingScope, standing, trainingRequirement, type TrainingEvaluation, type TrainingRequirement, type TrainingRule, type TrainingStatus } from './compliance.js'
 import { formatHours, UNITS_PER_HOUR, type HoursRule } from './hours.js'
 
 export interface ServiceFacts {
@@ -92,22 +92,22 @@ export function isFinding (status: TrainingStatus): boolean {
 }
 
 /**
- * Returns evaluateTraining fixed to one year, day and rule, remembering each distinct input:
- * a report evaluates every officer of a province, and most share a handful of totals. The
- * joining date changes the result only under a pro-rating rule for a joiner of that year, so
- * only then is it part of the key. The evaluations returned are shared: do not mutate them.
+ * Returns evaluateTraining fixed to one year, day and rule, for a report over many officers:
+ * what the rule requires is worked out once for everyone who did not join this year, and once
+ * per joining day for those who did (when the rule pro-rates joiners); each officer then costs
+ * only the comparison (standing).
  */
 export function trainingEvaluator (year: number, asOf: IsoDate, rule: TrainingRule | null) {
-  const cache = new Map<string, TrainingEvaluation>()
+  const whole = trainingRequirement({ year, asOf, joinedOn: null, rule })
+  const joiners = new Map<string, TrainingRequirement>()
   const joinedThisYear = `${String(year).padStart(4, '0')}-`
   return (joinedOn: IsoDate | null, publicLawUnits: number, professionalUnits: number): TrainingEvaluation => {
-    const joiner = rule !== null && rule.proRateJoiners && joinedOn !== null && joinedOn.startsWith(joinedThisYear) ? joinedOn : ''
-    const key = `${joiner}|${publicLawUnits}|${professionalUnits}`
-    let e = cache.get(key)
-    if (e === undefined) {
-      e = evaluateTraining({ year, asOf, joinedOn, publicLawUnits, professionalUnits, rule })
-      cache.set(key, e)
+    let req = whole
+    if (rule !== null && rule.proRateJoiners && joinedOn !== null && joinedOn.startsWith(joinedThisYear)) {
+      const known = joiners.get(joinedOn)
+      if (known === undefined) joiners.set(joinedOn, req = trainingRequirement({ year, asOf, joinedOn, rule }))
+      else req = known
     }
-    return e
+    return standing(req, publicLawUnits, professionalUnits)
   }
 }

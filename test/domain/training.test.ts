@@ -97,10 +97,10 @@ t.test('isFinding: at_risk and non_compliant need action; on_track and compliant
 t.test('trainingEvaluator answers exactly what evaluateTraining answers, joiners included', async t => {
   const plain = DEFAULT_TRAINING_RULES[0] as TrainingRule
   const proRata: TrainingRule = { ...plain, version: 'pro', proRateJoiners: true }
-  const joins = [null, '2025-03-01', '2026-01-01', '2026-07-02', '2026-12-31']
+  const joins = [null, '2025-03-01', '2026-01-01', '2026-07-02', '2026-09-01', '2026-12-31', '2027-02-01']
   const units = [0, 9, 1228, 2699, 2700, 5400]
   for (const rule of [plain, proRata, null]) {
-    for (const asOf of ['2026-07-15', '2027-01-02']) {
+    for (const asOf of ['2025-06-01', '2026-07-15', '2026-12-31', '2027-01-02']) {
       const evaluate = trainingEvaluator(2026, asOf, rule)
       for (const joinedOn of joins) {
         for (const pl of units) {
@@ -113,6 +113,8 @@ t.test('trainingEvaluator answers exactly what evaluateTraining answers, joiners
       }
     }
   }
+  t.throws(() => trainingEvaluator(2026, '2026-07-15', plain)(null, -1, 0), RangeError, 'negative units are refused, as by evaluateTraining')
+  t.throws(() => trainingEvaluator(2026, '2026-07-15', plain)(null, 0, 1.5), RangeError, 'fractional units too')
   const proJoiner = trainingEvaluator(2026, '2027-01-02', proRata)
   t.not(proJoiner('2026-07-02', 0, 0).required.publicLaw, proJoiner(null, 0, 0).required.publicLaw, 'a pro-rated joiner is not served from the cache of a full-year officer')
   t.equal(proJoiner('2026-07-02', 0, 0).required.publicLaw, 1354, 'ceil(2700 × 183 / 365)')
