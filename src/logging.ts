@@ -69,18 +69,21 @@ export const serializers = {
 }
 
 let stdout: SonicBoom | undefined
+const EXIT_FLUSH_RETRIES = 50 // × 100 ms
 
 /**
  * Standard output as the log's destination, written asynchronously and flushed on exit, like
  * pino's default, except when whoever read it has gone (EPIPE: a closed pipe, a killed `| tee`).
  * pino's default retries a failed write forever while flushing on exit, so a server whose
  * reader went away never ended, even on SIGTERM. Here the log is dropped instead and the
- * process ends. One per process (each would add an exit listener).
+ * process ends; a reader that is there but stopped reading is waited for 5 s at exit, not
+ * for ever. One per process (each would add an exit listener).
  */
 export function stdoutDestination (): SonicBoom {
   if (stdout) return stdout
-  const dest = new sonicBoom.SonicBoom({ fd: 1, sync: false })
   let broken = false
+  let exitRetries = -1 // counted once exiting
+  const dest = new sonicBoom.SonicBoom({ fd: 1, sync: false, retryEAGAIN: () => exitRetries < 0 || ++exitRetries <= EXIT_FLUSH_RETRIES })
   dest.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code !== 'EPIPE') throw err
     broken = true
@@ -89,7 +92,10 @@ export function stdoutDestination (): SonicBoom {
   dest.write = (chunk: string) => broken || write(chunk)
   process.on('exit', () => {
     if (broken) return
-    try { dest.flushSync() } catch { /* the reader has gone: nothing more can be told */ }
+    // A reader still there but not reading (EAGAIN) is waited for at most EXIT_FLUSH_RETRIES
+    // × 100 ms; while running, a slow reader only makes lines wait in memory.
+    exitRetries = 0
+    try { dest.flushSync() } catch { /* the reader has gone or stalled: nothing more can be told */ }
   })
   stdout = dest
   return dest

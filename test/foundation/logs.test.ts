@@ -136,14 +136,30 @@ t.test('scrubUrl: what a logged URL keeps and what it loses', async (t) => {
   for (const [url, logged] of cases) t.equal(scrubUrl(url), logged, url)
 })
 
-t.test('a server whose log reader has gone still exits (EPIPE drops the log, no endless retry)', async (t) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/foundation/log-reader-gone.ts'], { stdio: ['pipe', 'pipe', 'pipe'] })
+/** Runs log-reader-gone.ts in `mode`, its standard output read by nobody; its exit code, or null
+ *  when it had to be killed after `killAfterMs`. */
+async function exitOfChild (mode: 'gone' | 'stalled', killAfterMs: number): Promise<{ code: number | null, ms: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/foundation/log-reader-gone.ts', mode], { stdio: ['pipe', 'pipe', 'pipe'] })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code) }))
   await new Promise<void>((resolve) => child.stderr.once('data', () => { resolve() }))
-  child.stdout.destroy()
+  if (mode === 'gone') child.stdout.destroy()
+  else child.stdout.pause()
+  const started = Date.now()
   child.stdin.write('go\n')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs)
   const code = await exited
   clearTimeout(timer)
-  t.equal(code, 0, 'exited by itself with its own code (killed after 10 s otherwise)')
+  child.stdout.destroy()
+  return { code, ms: Date.now() - started }
+}
+
+t.test('a server whose log reader has gone still exits (EPIPE drops the log, no endless retry)', async (t) => {
+  const { code } = await exitOfChild('gone', 10_000)
+  t.equal(code, 0, 'exited by itself with its own code (killed after 10 s otherwise; 1 if the failed write crashed it)')
+})
+
+t.test('a server whose log reader stopped reading still exits, after a bounded wait', async (t) => {
+  const { code, ms } = await exitOfChild('stalled', 20_000)
+  t.equal(code, 0, 'exited by itself (killed after 20 s otherwise)')
+  t.ok(ms < 15_000, `within the exit flush's 5 s of retries (${ms} ms)`)
 })
