@@ -3,7 +3,8 @@
 // and this plugin does the rest: a missing or bad token is 401, a role not listed is 403,
 // and request.actor carries the caller's scope for the repositories (out of scope = 404).
 // What an authenticated route answers is never stored by a browser or proxy (Cache-Control:
-// no-store): it may carry ID numbers and phones, and it is only the caller's to see.
+// no-store): it may carry ID numbers and phones, and it is only the caller's to see. A route
+// whose answer holds nothing personal may say otherwise (the QR code image does).
 // A route that declares nothing does not start: access is never open by accident.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'

@@ -9,7 +9,9 @@ t.test('register: 201 with the ID number whole for admin and clerk, masked for h
   t.match(o.idNumber, /^\d{17}[\dX]$/, 'admin sees it whole')
   const clerk = await as('clerk', countyB.id)
   const hr = await as('hr', countyB.id)
-  t.equal((await app.inject({ method: 'GET', url: `/v1/officers/${o.id}`, headers: clerk })).json().idNumber, o.idNumber)
+  const clerkRead = await app.inject({ method: 'GET', url: `/v1/officers/${o.id}`, headers: clerk })
+  t.equal(clerkRead.json().idNumber, o.idNumber)
+  t.equal(clerkRead.headers['cache-control'], 'no-store', 'the whole ID number is not kept by a browser or proxy')
   const hrView = (await app.inject({ method: 'GET', url: `/v1/officers/${o.id}`, headers: hr })).json()
   t.equal(hrView.idNumber, `${o.idNumber.slice(0, 6)}********${o.idNumber.slice(14)}`)
   for (const h of [admin, clerk, hr]) {

@@ -106,6 +106,7 @@ t.test('the QR code encodes the page address and nothing else, for readers in sc
   const expected = `https://zfzj.example.gov.cn/registry/verify/${w.east.certificate.number}`
   t.equal(res.body, await QRCode.toString(expected, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }), `encodes exactly ${expected}`)
   t.notOk(res.body.includes(w.east.officer.idNumber))
+  t.equal(res.headers['cache-control'], 'private, max-age=3600', 'nothing personal in it: the one authenticated answer a browser may keep')
   const eastClerk = await w.as('clerk', w.east.agency.id)
   const auditor = await w.as('auditor', w.east.agency.id)
   t.equal((await w.app.inject({ method: 'GET', url, headers: auditor })).statusCode, 200, 'every reader role in scope')
