@@ -70,14 +70,14 @@ function scale (b: Buckets, num: number, den: number): Buckets {
 
 /** What the year's rule asks of one officer as of a day, before counting what they did. */
 export interface TrainingRequirement {
-  year: number
-  ruleVersion: string | null
+  readonly year: number
+  readonly ruleVersion: string | null
   /** The minimums, pro-rated for a joiner. */
-  required: Buckets
+  readonly required: Readonly<Buckets>
   /** The share of `required` expected by asOf. */
-  expectedByNow: Buckets
+  readonly expectedByNow: Readonly<Buckets>
   /** asOf lies after 31 December of the year: a shortfall is final. */
-  yearOver: boolean
+  readonly yearOver: boolean
 }
 
 /**
@@ -106,13 +106,14 @@ export function trainingRequirement (input: Omit<TrainingInput, 'publicLawUnits'
   // Expected so far: the share of the period elapsed by asOf, so a pro-rated joiner is
   // measured from the day they joined, not from 1 January.
   const elapsed = Math.min(periodDays, Math.max(0, daysBetween(periodStart, asOf) + 1))
-  return {
+  // Frozen: a report shares one requirement among thousands of evaluations.
+  return Object.freeze({
     year,
     ruleVersion: rule === null ? null : rule.version,
-    required,
-    expectedByNow: scale(required, elapsed, periodDays),
+    required: Object.freeze(required),
+    expectedByNow: Object.freeze(scale(required, elapsed, periodDays)),
     yearOver: compareDates(asOf, yearEnd) > 0
-  }
+  })
 }
 
 /**

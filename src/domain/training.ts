@@ -95,7 +95,8 @@ export function isFinding (status: TrainingStatus): boolean {
  * Returns evaluateTraining fixed to one year, day and rule, for a report over many officers:
  * what the rule requires is worked out once for everyone who did not join this year, and once
  * per joining day for those who did (when the rule pro-rates joiners); each officer then costs
- * only the comparison (standing).
+ * only the comparison (standing). The `required` and `expectedByNow` of the evaluations are
+ * shared and frozen.
  */
 export function trainingEvaluator (year: number, asOf: IsoDate, rule: TrainingRule | null) {
   const whole = trainingRequirement({ year, asOf, joinedOn: null, rule })
