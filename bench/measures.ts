@@ -70,7 +70,7 @@ export async function b5 (env: Record<string, string>, built: { entry: string, b
 // B1's rounds: the ceiling and the route are loaded in turn, each round's ratio taken from two
 // loads a few seconds apart, and the median round kept (this 2-core machine drifts by ±15 % over
 // a minute, more than the gap being measured).
-const B1_ROUNDS = 3
+const B1_ROUNDS = 5
 
 /** B1: GET /v1/officers/{id} with a clerk token (scope: one city) against an empty route. */
 export async function b1 (ctx: Context): Promise<{ rows: Row[], clerk: LoadResult }> {
