@@ -80,6 +80,12 @@ export interface TrainingRequirement {
   readonly yearOver: boolean
 }
 
+/** Whether `rule` asks of an officer who joined on `joinedOn` only the share of `year` left:
+ *  the rule pro-rates joiners and they joined during that year. */
+export function proRatedJoiner (rule: TrainingRule | null, year: number, joinedOn: IsoDate | null): joinedOn is IsoDate {
+  return rule !== null && rule.proRateJoiners && joinedOn !== null && yearOf(joinedOn) === year
+}
+
 /**
  * Returns what `rule` requires of an officer for `year` as of `asOf`, in units (1/90 学时): the
  * whole minimums, or for a pro-rated joiner the share of the year from the joining day; and the
@@ -93,8 +99,7 @@ export function trainingRequirement (input: Omit<TrainingInput, 'publicLawUnits'
 
   // The period the requirement covers: the whole year, or, for a pro-rated joiner,
   // from the joining day to 31 December inclusive.
-  const proRated = rule !== null && rule.proRateJoiners && joinedOn !== null && yearOf(joinedOn) === year
-  const periodStart = proRated ? joinedOn : yearStart
+  const periodStart = proRatedJoiner(rule, year, joinedOn) ? joinedOn : yearStart
   const periodDays = daysBetween(periodStart, yearEnd) + 1
 
   const full: Buckets = rule === null

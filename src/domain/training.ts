@@ -2,7 +2,7 @@
 // happens to each officer named in a bulk attendance, and how a record's 学时 were derived,
 // in words a clerk can check by hand.
 import { compareDates, endOfYear, type IsoDate } from './dates.js'
-import { inTrainingScope, standing, trainingRequirement, type TrainingEvaluation, type TrainingRequirement, type TrainingRule, type TrainingStatus } from './compliance.js'
+import { inTrainingScope, proRatedJoiner, standing, trainingRequirement, type TrainingEvaluation, type TrainingRequirement, type TrainingRule, type TrainingStatus } from './compliance.js'
 import { formatHours, UNITS_PER_HOUR, type HoursRule } from './hours.js'
 
 export interface ServiceFacts {
@@ -101,10 +101,9 @@ export function isFinding (status: TrainingStatus): boolean {
 export function trainingEvaluator (year: number, asOf: IsoDate, rule: TrainingRule | null) {
   const whole = trainingRequirement({ year, asOf, joinedOn: null, rule })
   const joiners = new Map<string, TrainingRequirement>()
-  const joinedThisYear = `${String(year).padStart(4, '0')}-`
   return (joinedOn: IsoDate | null, publicLawUnits: number, professionalUnits: number): TrainingEvaluation => {
     let req = whole
-    if (rule !== null && rule.proRateJoiners && joinedOn !== null && joinedOn.startsWith(joinedThisYear)) {
+    if (proRatedJoiner(rule, year, joinedOn)) {
       const known = joiners.get(joinedOn)
       if (known === undefined) joiners.set(joinedOn, req = trainingRequirement({ year, asOf, joinedOn, rule }))
       else req = known

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { DEFAULT_TRAINING_RULES, evaluateTraining, inTrainingScope, ruleForYear } from '../../src/domain/compliance.js'
+import { DEFAULT_TRAINING_RULES, evaluateTraining, inTrainingScope, proRatedJoiner, ruleForYear } from '../../src/domain/compliance.js'
 import type { TrainingInput, TrainingRule, TrainingStatus } from '../../src/domain/compliance.js'
 import { hoursToUnits, minutesToUnits } from '../../src/domain/hours.js'
 
@@ -113,6 +113,20 @@ t.test('pro-rating joiners (only when the rule says so)', async t => {
     evaluateTraining({ ...base, asOf: '2026-01-01', joinedOn: '2025-07-01', rule: PRO_RATA, publicLawUnits: pl, professionalUnits: 1362 }).status
   t.equal(atEnd(1362), 'compliant')
   t.equal(atEnd(1361), 'non_compliant')
+})
+
+t.test('proRatedJoiner: a rule that pro-rates, and a joining day in that year', async t => {
+  const cases: Array<[TrainingRule | null, string | null, boolean, string]> = [
+    [PRO_RATA, '2025-07-01', true, 'joined during the year'],
+    [PRO_RATA, '2025-01-01', true, 'joined on 1 January'],
+    [PRO_RATA, '2025-12-31', true, 'joined on 31 December'],
+    [PRO_RATA, '2024-12-31', false, 'joined the year before'],
+    [PRO_RATA, '2026-01-02', false, 'joins the year after'],
+    [PRO_RATA, null, false, 'joining day unknown'],
+    [RULE_2023, '2025-07-01', false, 'the rule does not pro-rate'],
+    [null, '2025-07-01', false, 'no rule']
+  ]
+  for (const [rule, joinedOn, want, why] of cases) t.equal(proRatedJoiner(rule, 2025, joinedOn), want, why)
 })
 
 t.test('a pro-rated joiner is measured from the joining day', async t => {
