@@ -19,12 +19,12 @@ export interface DatabaseHandle {
   close(): void
 }
 
-/** The project's migrations/ folder. This module runs from src/db/ (source), dist/ (the
- *  server's bundle) or dist/cli/ (the commands'): the project is one or two folders up, the
- *  first of them holding both package.json and migrations/. */
 /** The better-sqlite3 connection under a drizzle database (drizzle keeps it as $client). */
 export const clientOf = (db: Db): Database.Database => (db as Db & { $client: Database.Database }).$client
 
+/** The project's migrations/ folder. This module runs from src/db/ (source), dist/ (the
+ *  server's bundle) or dist/cli/ (the commands'): the project is one or two folders up, the
+ *  first of them holding both package.json and migrations/. */
 export const MIGRATIONS_DIR = projectMigrations(dirname(fileURLToPath(import.meta.url)))
 
 function projectMigrations (here: string): string {

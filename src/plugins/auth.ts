@@ -12,7 +12,6 @@ import { scopeOf } from '../db/scope.js'
 import { RegistryError } from '../errors.js'
 import type { Actor, Principal, Role } from '../security/roles.js'
 import type { TokenService } from '../security/tokens.js'
-import type { DatabaseHandle } from '../db/open.js'
 
 export type Access = 'public' | { readonly roles: readonly Role[] }
 
@@ -39,7 +38,7 @@ function bearer (request: FastifyRequest): string {
   return m[1]
 }
 
-export default fp(async function authPlugin (app: FastifyInstance, opts: { tokens: TokenService, store: DatabaseHandle }) {
+export default fp(async function authPlugin (app: FastifyInstance, opts: { tokens: TokenService }) {
   app.decorateRequest('actor', null as unknown as Actor)
   const routeAccess = new Map<string, Access>()
   app.decorate('routeAccess', routeAccess)
