@@ -13,7 +13,7 @@ import { isFinding } from '../domain/training.js'
 import { RegistryError } from '../errors.js'
 import { csvStream } from '../modules/reports/export.js'
 import { reportsService, type ComplianceRow } from '../modules/reports/service.js'
-import { cliConfig, dateOption, existingDatabase, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, Usage, wholeOption, withReadOnlyDatabase } from './runner.js'
+import { cliConfig, dateOption, existingDatabase, idOption, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, Usage, withReadOnlyDatabase, yearOption } from './runner.js'
 
 const USAGE = `usage: npm run flag-undertrained -- [options]
   --year YYYY          training year (default: this year, Asia/Shanghai)
@@ -26,6 +26,8 @@ const USAGE = `usage: npm run flag-undertrained -- [options]
 Exit codes: 0 done, 1 failed, 2 bad usage, 3 findings with --fail-on-findings.`
 
 const ACTOR = systemAdmin('flag-undertrained')
+// What the command flags: the standings that need action (domain isFinding).
+const FINDINGS = TRAINING_STATUSES.filter(isFinding)
 
 function options (argv: string[]) {
   const parsed = parseOptions({
@@ -41,9 +43,9 @@ function options (argv: string[]) {
   if (parsed.format !== 'json' && parsed.format !== 'csv') throw new Usage('--format must be json or csv')
   return {
     help: parsed.help,
-    year: wholeOption('year', parsed.year, 2000, 2100),
+    year: yearOption(parsed.year),
     asOf: dateOption('as-of', parsed['as-of']),
-    agencyId: wholeOption('agency', parsed.agency, 1, Number.MAX_SAFE_INTEGER),
+    agencyId: idOption('agency', parsed.agency),
     format: parsed.format,
     out: parsed.out,
     failOnFindings: parsed['fail-on-findings'],
@@ -71,15 +73,15 @@ async function run (argv: string[]): Promise<number> {
     const reports = reportsService({ store, config, clock: () => new Date() })
     let report
     try {
-      report = reports.trainingCompliance(ACTOR, { year: o.year, asOf: o.asOf, agencyId: o.agencyId, statuses: TRAINING_STATUSES.filter(isFinding) })
+      report = reports.trainingCompliance(ACTOR, { year: o.year, asOf: o.asOf, agencyId: o.agencyId, statuses: FINDINGS })
     } catch (err) {
       if (err instanceof RegistryError && err.code === 'AGENCY_OUT_OF_SCOPE') throw new Usage(`no agency ${o.agencyId ?? ''}`)
       throw err
     }
-    const counts: Record<string, number> = { at_risk: 0, non_compliant: 0 }
+    const counts = new Map(FINDINGS.map((s) => [s, 0]))
     const counted = (function * () {
       for (const batch of report.batches()) {
-        for (const r of batch) counts[r.status] = (counts[r.status] ?? 0) + 1
+        for (const r of batch) counts.set(r.status, (counts.get(r.status) ?? 0) + 1)
         yield batch
       }
     })()
@@ -88,8 +90,8 @@ async function run (argv: string[]): Promise<number> {
       : Readable.from(jsonChunks({ year: report.year, asOf: report.asOf, ruleVersion: report.ruleVersion, agencyId: o.agencyId ?? null }, counted))
     const sink: Writable = o.out === undefined ? process.stdout : createWriteStream(o.out)
     await pipeline(body, sink, { end: o.out !== undefined })
-    const total = (counts.at_risk ?? 0) + (counts.non_compliant ?? 0)
-    process.stderr.write(`flag-undertrained: ${report.year} as of ${report.asOf}: ${total} flagged (${counts.non_compliant ?? 0} non_compliant, ${counts.at_risk ?? 0} at_risk)\n`)
+    const total = [...counts.values()].reduce((a, b) => a + b, 0)
+    process.stderr.write(`flag-undertrained: ${report.year} as of ${report.asOf}: ${total} flagged (${counts.get('non_compliant') ?? 0} non_compliant, ${counts.get('at_risk') ?? 0} at_risk)\n`)
     return o.failOnFindings && total > 0 ? 3 : 0
   })
 }

@@ -13,7 +13,7 @@ import { accountsService } from '../modules/accounts/service.js'
 import { userRepository } from '../modules/accounts/repository.js'
 import { systemActor } from '../modules/audit/repository.js'
 import { isRole } from '../security/roles.js'
-import { cliConfig, existingDatabase, parseOptions, runCli, Usage } from './runner.js'
+import { cliConfig, existingDatabase, idOption, parseOptions, runCli, Usage } from './runner.js'
 
 const USAGE = `usage: npm run cli -- <command> [options]
   user add --username NAME --role admin|clerk|hr|auditor [--agency ID] [--password PW]
@@ -54,8 +54,7 @@ async function run (argv: string[]): Promise<number> {
   const store = openDatabase(config.DATABASE_PATH)
   const accounts = accountsService({ store, config, clock: () => new Date() })
   const actor = systemActor('cli')
-  const agencyId = values.agency === undefined ? null : Number(values.agency)
-  if (agencyId !== null && !Number.isSafeInteger(agencyId)) throw new Usage('--agency takes an agency id')
+  const agencyId = idOption('agency', values.agency) ?? null
   try {
     const command = `${noun} ${verb ?? ''}`
     if (command === 'user add' || command === 'client add') {

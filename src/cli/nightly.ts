@@ -11,7 +11,7 @@ import { TRAINING_STATUSES } from '../modules/reports/schema.js'
 import { reportsService } from '../modules/reports/service.js'
 import { brokenInvariants, unconfirmedAgencies } from '../modules/reports/invariants.js'
 import { certificatesReport, staffingReport } from '../modules/reports/registry-reports.js'
-import { cliConfig, dateOption, existingDatabase, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, wholeOption, withReadOnlyDatabase } from './runner.js'
+import { cliConfig, dateOption, existingDatabase, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, wholeOption, withReadOnlyDatabase, yearOption } from './runner.js'
 
 const USAGE = `usage: npm run nightly -- [options]
   --year YYYY            training year (default: the year of --as-of)
@@ -31,7 +31,7 @@ function options (argv: string[]) {
   }).values
   const asOf = dateOption('as-of', v['as-of']) ?? shanghaiDate(new Date())
   const days = wholeOption('due-within-days', v['due-within-days'], 0, 9999) as number
-  return { help: v.help, asOf, year: wholeOption('year', v.year, 2000, 2100) ?? yearOf(asOf), days, failOnFindings: v['fail-on-findings'], db: v.db }
+  return { help: v.help, asOf, year: yearOption(v.year) ?? yearOf(asOf), days, failOnFindings: v['fail-on-findings'], db: v.db }
 }
 
 async function run (argv: string[]): Promise<number> {

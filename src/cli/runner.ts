@@ -39,6 +39,12 @@ export function wholeOption (name: string, v: string | undefined, min: number, m
   return n
 }
 
+/** A year option (2000–2100); undefined when not given. */
+export const yearOption = (v: string | undefined): number | undefined => wholeOption('year', v, 2000, 2100)
+
+/** An id option (a whole number from 1); undefined when not given. */
+export const idOption = (name: string, v: string | undefined): number | undefined => wholeOption(name, v, 1, Number.MAX_SAFE_INTEGER)
+
 /** A date option (YYYY-MM-DD, a real day); undefined when not given. */
 export function dateOption (name: string, v: string | undefined): string | undefined {
   if (v !== undefined && !isIsoDate(v)) throw new Usage(`--${name} must be a date YYYY-MM-DD`)

@@ -51,7 +51,9 @@ t.test('user and client commands: create, change password, disable; refusals and
   const refused = cli(file, 'user', 'add', '--username', 'nobody', '--role', 'clerk', '--password', 'Some-Password-3')
   t.equal(refused.status, 1, 'a refusal exits 1')
   t.match(refused.stderr, /refused: SCOPE_REQUIRED/)
-  for (const args of [['user', 'add', '--username', 'x', '--role', 'boss', '--password', 'Some-Password-3'], ['user', 'add', '--bogus'], ['lunch'], ['user', 'passwd', '--username', 'ghost', '--password', 'x']]) {
+  for (const args of [['user', 'add', '--username', 'x', '--role', 'boss', '--password', 'Some-Password-3'], ['user', 'add', '--bogus'], ['lunch'], ['user', 'passwd', '--username', 'ghost', '--password', 'x'],
+    ['user', 'add', '--username', 'y', '--role', 'clerk', '--agency', '0', '--password', 'Some-Password-3'],
+    ['user', 'add', '--username', 'y', '--role', 'clerk', '--agency', '1e3', '--password', 'Some-Password-3']]) {
     const r = cli(file, ...args)
     t.equal(r.status, 2, `${args.join(' ')}: usage error`)
     t.match(r.stderr, /usage: npm run cli/)
