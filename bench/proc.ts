@@ -34,13 +34,15 @@ export function stopAll (): void {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
 }
 
+const READY_TIMEOUT_MS = 60_000
+
 /** Runs a server entry and waits until /readyz is 200. */
-export async function startChild (entry: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Child> {
+export async function startChild (entry: string, env: Record<string, string>): Promise<Child> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const started = performance.now()
-  // TypeScript through tsx (as npm start does); a built .mjs with plain node.
-  const proc = spawn(process.execPath, [...(entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry])], {
+  // TypeScript through tsx; a built .mjs (what npm start runs) with plain node.
+  const proc = spawn(process.execPath, entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, HOST: '127.0.0.1', PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe']
@@ -51,7 +53,7 @@ export async function startChild (entry: string, env: Record<string, string>, ti
   const exited = new Promise<void>((resolve) => proc.once('exit', () => { children.delete(proc); resolve() }))
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`${entry} exited (${proc.exitCode}): ${stderr}`)
-    if (performance.now() - started > timeoutMs) { proc.kill('SIGKILL'); throw new Error(`${entry} not ready after ${timeoutMs} ms: ${stderr}`) }
+    if (performance.now() - started > READY_TIMEOUT_MS) { proc.kill('SIGKILL'); throw new Error(`${entry} not ready after ${READY_TIMEOUT_MS} ms: ${stderr}`) }
     try {
       const res = await fetch(`${url}/readyz`)
       if (res.status === 200) break

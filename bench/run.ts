@@ -19,11 +19,14 @@ import { ROOT, runCommand, startChild, stopAll } from './proc.js'
 // The server as `npm start` runs it: the bundle its prestart step builds (scripts/build.mjs
 // server, timed), and the commands' bundles (B6 runs what npm run flag-undertrained runs).
 async function buildServer (): Promise<{ entry: string, buildMs: number }> {
-  const server = await runCommand(['scripts/build.mjs', 'server'])
-  if (server.code !== 0) throw new Error(`build failed: ${server.stderr}`)
-  const commands = await runCommand(['scripts/build.mjs', 'commands'])
-  if (commands.code !== 0) throw new Error(`build failed: ${commands.stderr}`)
-  return { entry: 'dist/server.mjs', buildMs: server.ms }
+  const build = async (part: 'server' | 'commands') => {
+    const r = await runCommand(['scripts/build.mjs', part])
+    if (r.code !== 0) throw new Error(`build of ${part} failed: ${r.stderr}`)
+    return r.ms
+  }
+  const buildMs = await build('server')
+  await build('commands')
+  return { entry: 'dist/server.mjs', buildMs }
 }
 
 async function token (url: string, username: string, password: string): Promise<string> {

@@ -79,7 +79,7 @@ const EXIT_FLUSH_RETRIES = 50 // × 100 ms
  * process ends; a reader that is there but stopped reading is waited for 5 s at exit, not
  * for ever. One per process (each would add an exit listener).
  */
-export function stdoutDestination (): SonicBoom {
+function stdoutDestination (): SonicBoom {
   if (stdout) return stdout
   let broken = false
   let exitRetries = -1 // counted once exiting
