@@ -138,11 +138,11 @@ t.test('scrubUrl: what a logged URL keeps and what it loses', async (t) => {
 
 /** Runs log-reader-gone.ts in `mode`, its standard output read by nobody; its exit code, or null
  *  when it had to be killed after `killAfterMs`. */
-async function exitOfChild (mode: 'gone' | 'stalled', killAfterMs: number): Promise<{ code: number | null, ms: number }> {
+async function exitOfChild (mode: 'gone' | 'gone-at-exit' | 'stalled', killAfterMs: number): Promise<{ code: number | null, ms: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/foundation/log-reader-gone.ts', mode], { stdio: ['pipe', 'pipe', 'pipe'] })
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => { resolve(code) }))
   await new Promise<void>((resolve) => child.stderr.once('data', () => { resolve() }))
-  if (mode === 'gone') child.stdout.destroy()
+  if (mode !== 'stalled') child.stdout.destroy()
   else child.stdout.pause()
   const started = Date.now()
   child.stdin.write('go\n')
@@ -153,9 +153,14 @@ async function exitOfChild (mode: 'gone' | 'stalled', killAfterMs: number): Prom
   return { code, ms: Date.now() - started }
 }
 
-t.test('a server whose log reader has gone still exits (EPIPE drops the log, no endless retry)', async (t) => {
+t.test('a server whose log reader has gone still exits: lines queued at exit are dropped, not retried for ever', async (t) => {
+  const { code } = await exitOfChild('gone-at-exit', 10_000)
+  t.equal(code, 0, 'exited by itself with its own code (killed after 10 s otherwise)')
+})
+
+t.test('a failed write while running (EPIPE) drops the log instead of crashing the server', async (t) => {
   const { code } = await exitOfChild('gone', 10_000)
-  t.equal(code, 0, 'exited by itself with its own code (killed after 10 s otherwise; 1 if the failed write crashed it)')
+  t.equal(code, 0, 'exited by itself with its own code (1 if the failed write crashed it)')
 })
 
 t.test('a server whose log reader stopped reading still exits, after a bounded wait', async (t) => {

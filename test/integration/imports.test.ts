@@ -259,4 +259,7 @@ t.test('attendances dry run: rows by officerId and by ID number in one batch are
   const res = await app.inject({ method: 'POST', url: '/v1/imports/attendances?dryRun=true', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: body })
   t.equal(res.statusCode, 200, res.body.slice(0, 300))
   t.same(res.json().results.map((r: { row: number, outcome: string }) => `${r.row} ${r.outcome}`), ['1 created', '2 unchanged'], 'the second training was attended already')
+  const byId = [first, second].map((trainingId) => JSON.stringify({ trainingId, officerId: a.id })).join('\n')
+  const both = await app.inject({ method: 'POST', url: '/v1/imports/attendances?dryRun=true', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: byId })
+  t.same(both.json().results.map((r: { row: number, outcome: string }) => `${r.row} ${r.outcome}`), ['1 created', '2 unchanged'], 'both by officerId: each on its own training')
 })
