@@ -2,7 +2,8 @@ import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { startServer } from '../../src/server.js'
-import { testConfig } from '../../src/config.js'
+import { Ajv } from 'ajv'
+import { ConfigSchema, testConfig } from '../../src/config.js'
 
 t.test('graceful close lets an in-flight request finish, then refuses new ones and closes the database', async (t) => {
   const file = join(t.testdir(), 'r.db')
@@ -24,6 +25,12 @@ t.test('graceful close lets an in-flight request finish, then refuses new ones a
   await closing
   t.notOk(server.app.store.sqlite.open, 'database closed')
   await t.rejects(fetch(`${server.url}/healthz`), 'no longer accepting')
+})
+
+t.test('the settings schema is a valid JSON Schema (the start skips checking it, to start faster)', async (t) => {
+  const ajv = new Ajv({ strict: false })
+  t.ok(ajv.validateSchema(ConfigSchema), JSON.stringify(ajv.errors))
+  t.notOk(ajv.validateSchema({ ...ConfigSchema, properties: { PORT: { type: 'port' } } }), 'an invalid schema is told apart')
 })
 
 t.test('bad settings stop the start with a clear message and exit code 2', async (t) => {
