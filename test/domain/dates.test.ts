@@ -19,10 +19,33 @@ t.test('isIsoDate accepts real days only', async t => {
     ['2024-1-01', false],
     [' 2024-01-01', false],
     ['2024-01-01T00:00:00Z', false],
+    ['2024-01-01\n', false],
+    ['2024/01/01', false],
+    ['２０２４-01-01', false],
+    ['2024-０1-01', false],
+    ['2024-01-0a', false],
+    ['+024-01-01', false],
+    ['2024--1-01', false],
+    ['0000-02-29', true],
     [20240101, false],
     [null, false]
   ]
-  for (const [s, want] of cases) t.equal(isIsoDate(s), want, String(s))
+  for (const [s, want] of cases) t.equal(isIsoDate(s), want, JSON.stringify(s))
+})
+
+t.test('isIsoDate agrees with the calendar on every month and day number, leap years or not', async t => {
+  const two = (n: number) => String(n).padStart(2, '0')
+  let wrong = 0
+  for (const y of [1900, 1999, 2000, 2023, 2024, 2100]) {
+    for (let m = 0; m <= 13; m++) {
+      for (let d = 0; d <= 32; d++) {
+        const utc = new Date(Date.UTC(y, m - 1, d))
+        const real = m >= 1 && m <= 12 && d >= 1 && utc.getUTCMonth() === m - 1 && utc.getUTCDate() === d
+        if (isIsoDate(`${y}-${two(m)}-${two(d)}`) !== real) wrong++
+      }
+    }
+  }
+  t.equal(wrong, 0)
 })
 
 t.test('leap years, year and month lengths', async t => {
