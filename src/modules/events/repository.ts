@@ -16,23 +16,17 @@ export const eventRepository = {
   append (db: Db, audit: { id: number, at: string, agencyId: number | null, priorAgencyId: number | null }, drafts: EventDraft[]): void {
     if (drafts.length === 0) return
     const byOfficer = officerRepository.agenciesOf(db, [...new Set(drafts.flatMap((d) => (d.officerId === undefined ? [] : [d.officerId])))])
-    const rows = drafts.flatMap((d) => {
-      const agencyId = d.officerId === undefined ? audit.agencyId : byOfficer.get(d.officerId)
-      if (agencyId === null || agencyId === undefined) return []
-      const data = d.type === 'officer.transferred' ? { ...d.data, date: lastMoveDate(db, Number(d.subject.split('/')[1])) } : d.data
-      return [{
-        auditEventId: audit.id,
-        type: EVENT_TYPE_PREFIX + d.type,
-        subject: d.subject,
-        agencyId,
-        priorAgencyId: d.officerId === undefined && audit.priorAgencyId !== agencyId ? audit.priorAgencyId : null,
-        time: audit.at,
-        data: JSON.stringify(data)
-      }]
-    })
     const insert = onceStatement(db, 'events.insert', `insert into domain_events (audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
-      values (:auditEventId, :type, :subject, :agencyId, :priorAgencyId, :time, :data)`)
-    for (const row of rows) insert.run(row)
+      values (?, ?, ?, ?, ?, ?, ?)`)
+    for (const d of drafts) {
+      const agencyId = d.officerId === undefined ? audit.agencyId : byOfficer.get(d.officerId)
+      if (agencyId === null || agencyId === undefined) continue
+      const data = d.type === 'officer.transferred' ? { ...d.data, date: lastMoveDate(db, Number(d.subject.split('/')[1])) } : d.data
+      const priorAgencyId = d.officerId === undefined && audit.priorAgencyId !== agencyId ? audit.priorAgencyId : null
+      // Positional parameters: a bulk attendance appends one event per officer, and binding
+      // seven named ones cost about a seventh of each insert.
+      insert.run(audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, agencyId, priorAgencyId, audit.at, JSON.stringify(data))
+    }
   },
 
   /** The newest event id (0 when none): the feed reads up to it, so a page and its cursor agree. */
