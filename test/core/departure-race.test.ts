@@ -7,8 +7,7 @@ import { shanghaiDate, yearOf } from '../../src/domain/dates.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { officersService } from '../../src/modules/officers/service.js'
 import { examsService } from '../../src/modules/exams/module.js'
-import type { Actor } from '../../src/security/roles.js'
-import { idNumber, uscc } from '../fixtures.js'
+import { ADMIN_ACTOR, idNumber, uscc } from '../fixtures.js'
 
 const N = 60
 
@@ -16,14 +15,13 @@ t.test('departure and issue racing on two connections never leave a departed off
   const file = join(t.testdir(), 'race.db')
   const store = openDatabase(file)
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date() }
-  const actor: Actor = { principal: { sub: 'test', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'setup' }
-  const agency = agenciesService(ctx).create(actor, { name: '竞态测试局', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
-  agenciesService(ctx).confirm(actor, agency.id, { year: yearOf(shanghaiDate(new Date())), announcementNo: '测试〔1〕号', date: shanghaiDate(new Date()) })
-  const exam = examsService(ctx).create(actor, { name: '资格考试', date: '2026-01-01' })
+  const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '竞态测试局', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+  agenciesService(ctx).confirm(ADMIN_ACTOR, agency.id, { year: yearOf(shanghaiDate(new Date())), announcementNo: '测试〔1〕号', date: shanghaiDate(new Date()) })
+  const exam = examsService(ctx).create(ADMIN_ACTOR, { name: '资格考试', date: '2026-01-01' })
   const officerIds: number[] = []
   for (let i = 0; i < N; i++) {
-    const o = officersService(ctx).register(actor, { name: `人员${i}`, idNumber: idNumber(i, '19900101'), agencyId: agency.id })
-    examsService(ctx).recordResult(actor, exam.id, { officerId: o.id, score: 90 })
+    const o = officersService(ctx).register(ADMIN_ACTOR, { name: `人员${i}`, idNumber: idNumber(i, '19900101'), agencyId: agency.id })
+    examsService(ctx).recordResult(ADMIN_ACTOR, exam.id, { officerId: o.id, score: 90 })
     officerIds.push(o.id)
   }
   const barrier = new SharedArrayBuffer(4)

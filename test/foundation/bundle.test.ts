@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startChild } from '../../bench/proc.js'
 import { buildTestApp } from '../helper.js'
+import { cli } from '../integration/cli.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -28,7 +29,7 @@ t.test('the bundles start and work: server, cli, nightly, flag-undertrained', as
   t.equal(token.status, 200, 'sign in works (validators and serializers compile on first use)')
   await server.stop()
 
-  const run = (file: string, ...args: string[]) => spawnSync(process.execPath, [file, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 })
+  const run = (entry: string, ...args: string[]) => cli({ databasePath: env.DATABASE_PATH, entry }, ...args)
   const verify = run('dist/cli/main.mjs', 'audit', 'verify')
   t.equal(verify.status, 0, verify.stderr)
   t.match(verify.stdout, /audit chain ok/)

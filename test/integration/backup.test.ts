@@ -9,8 +9,7 @@ import { testConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/open.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { officersService } from '../../src/modules/officers/service.js'
-import type { Actor } from '../../src/security/roles.js'
-import { idNumber, uscc } from '../fixtures.js'
+import { ADMIN_ACTOR, idNumber, uscc } from '../fixtures.js'
 import { cli } from './cli.js'
 
 const SEEDED = 900
@@ -20,11 +19,10 @@ t.test('a backup taken while another connection writes is consistent and passes 
   const file = join(dir, 'live.db')
   const store = openDatabase(file)
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date() }
-  const actor: Actor = { principal: { sub: 'test', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'setup' }
-  const agency = agenciesService(ctx).create(actor, { name: '备份测试局', uscc: uscc(7), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+  const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '备份测试局', uscc: uscc(7), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   // Enough pages that the copy takes more than one step (one transaction: quick to set up).
   const officers = officersService(ctx)
-  store.write(() => { for (let i = 0; i < SEEDED; i++) officers.register(actor, { name: `人员${i}`, idNumber: idNumber(i, '19700101'), agencyId: agency.id }) })
+  store.write(() => { for (let i = 0; i < SEEDED; i++) officers.register(ADMIN_ACTOR, { name: `人员${i}`, idNumber: idNumber(i, '19700101'), agencyId: agency.id }) })
   store.close()
 
   const shared = new SharedArrayBuffer(8)

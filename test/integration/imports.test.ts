@@ -3,8 +3,9 @@
 import t from 'tap'
 import iconv from 'iconv-lite'
 import { assertProblem } from '../helper.js'
-import { ADMIN_ACTOR, distinctIdNumber, idNumber } from '../fixtures.js'
+import { distinctIdNumber, idNumber, registerOfficers } from '../fixtures.js'
 import { registry } from '../core/setup.js'
+import { newTraining } from '../training/world.js'
 
 type Headers = { authorization: string }
 const count = (app: { store: { sqlite: { prepare: (s: string) => { pluck: () => { get: () => unknown } } } } }, sql: string) =>
@@ -14,17 +15,9 @@ function rows (n: number, agencyId: number, birth = '19790101') {
   return Array.from({ length: n }, (_, i) => ({ name: `导入${i}`, idNumber: idNumber(i, birth), agencyId, employeeNo: `E${i}` }))
 }
 
-/** A public-law training held on 1 March of `year`, organised by `agencyId`; its id. */
-async function createTraining (app: Awaited<ReturnType<typeof registry>>['app'], headers: Headers, agencyId: number, year: number, title: string, hours = 2): Promise<number> {
-  const res = await app.inject({
-    method: 'POST',
-    url: '/v1/trainings',
-    headers,
-    payload: { title, category: 'public_law', hours, startDate: `${year}-03-01`, endDate: `${year}-03-01`, mode: 'offline', provider: '市司法局', agencyId }
-  })
-  if (res.statusCode !== 201) throw new Error(`training not created: ${res.statusCode} ${res.body}`)
-  return (res.json() as { id: number }).id
-}
+/** The fields of a public-law training held on 1 March of `year`, organised by `agencyId` (for newTraining). */
+const heldOn1March = (year: number, agencyId: number, title: string, hours = 2) =>
+  ({ title, hours, startDate: `${year}-03-01`, endDate: `${year}-03-01`, agencyId })
 
 t.test('one bad row in 1,000 commits nothing by default; with ?partial=true the 999 good ones', async (t) => {
   const { app, admin, countyB } = await registry(t)
@@ -160,7 +153,7 @@ t.test('attendances import: matched on the ID number, never counted twice, throu
   const gone = await officer(countyB.id)
   await app.inject({ method: 'POST', url: `/v1/officers/${gone.id}/departure`, headers: admin, payload: { reason: 'retirement', date: `${year}-01-02` } })
   const c1 = await officer(countyC.id)
-  const trainingId = await createTraining(app, admin, countyB.id, year, '行政复议法', 4)
+  const trainingId = await newTraining(app, admin, heldOn1March(year, countyB.id, '行政复议法', 4))
   const csv = [
     '培训编号,身份证号,人员编号',
     `${trainingId},${b1.idNumber},`,
@@ -220,11 +213,8 @@ t.test('50,000 rows in one request are committed in chunks while other requests 
 
 t.test('all or nothing: an officer who leaves between the check and the commit stops the import where it is (IMPORT_INCOMPLETE); re-sending completes it', async (t) => {
   const { app, admin, countyB, year } = await registry(t)
-  const ids: number[] = []
-  for (let i = 0; i < 2500; i++) {
-    ids.push(app.services.officers.register(ADMIN_ACTOR, { name: `批量${i}`, idNumber: distinctIdNumber(i), agencyId: countyB.id }).id)
-  }
-  const trainingId = await createTraining(app, admin, countyB.id, year, '行政处罚法')
+  const ids = registerOfficers(app, countyB.id, 2500)
+  const trainingId = await newTraining(app, admin, heldOn1March(year, countyB.id, '行政处罚法'))
   const body = ids.map((officerId) => JSON.stringify({ trainingId, officerId })).join('\n')
   const send = (query = '') => app.inject({ method: 'POST', url: `/v1/imports/attendances${query}`, headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: body })
   const last = ids[ids.length - 1] as number
@@ -249,8 +239,8 @@ t.test('all or nothing: an officer who leaves between the check and the commit s
 t.test('attendances dry run: rows by officerId and by ID number in one batch are each judged on their own training', async (t) => {
   const { app, admin, countyB, officer, year } = await registry(t)
   const a = await officer(countyB.id)
-  const first = await createTraining(app, admin, countyB.id, year, '行政许可法')
-  const second = await createTraining(app, admin, countyB.id, year, '行政强制法')
+  const first = await newTraining(app, admin, heldOn1March(year, countyB.id, '行政许可法'))
+  const second = await newTraining(app, admin, heldOn1March(year, countyB.id, '行政强制法'))
   t.equal((await app.inject({ method: 'POST', url: `/v1/trainings/${second}/attendances`, headers: admin, payload: { officerIds: [a.id] } })).statusCode, 200)
   const body = [
     JSON.stringify({ trainingId: first, officerId: a.id }),

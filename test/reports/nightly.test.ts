@@ -1,5 +1,4 @@
 import t from 'tap'
-import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { testConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/open.js'
@@ -7,10 +6,9 @@ import { agenciesService } from '../../src/modules/agencies/service.js'
 import { certificatesService } from '../../src/modules/certificates/service.js'
 import { examsService } from '../../src/modules/exams/module.js'
 import { officersService } from '../../src/modules/officers/service.js'
-import type { Actor } from '../../src/security/roles.js'
-import { idNumber, uscc } from '../fixtures.js'
+import { ADMIN_ACTOR as ADMIN, idNumber, uscc } from '../fixtures.js'
+import { cli } from '../integration/cli.js'
 
-const ADMIN: Actor = { principal: { sub: 'test', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'test' }
 const NOW = new Date('2026-11-20T04:00:00Z')
 
 /** A registry file: one confirmed agency with a certified officer, one unconfirmed agency,
@@ -39,11 +37,7 @@ function registryFile (dir: string) {
   return { file, a, b, holders }
 }
 
-function nightly (file: string, ...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/nightly.ts', ...args], {
-    env: { ...process.env, DATABASE_PATH: file }, encoding: 'utf8', timeout: 60000
-  })
-}
+const nightly = (file: string, ...args: string[]) => cli({ databasePath: file, entry: 'src/cli/nightly.ts' }, ...args)
 
 t.test('nightly runs every check in one document; exit 3 only with --fail-on-findings; 2 on bad usage', async (t) => {
   const { file, a, b, holders } = registryFile(t.testdir())

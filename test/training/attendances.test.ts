@@ -1,14 +1,11 @@
 import t from 'tap'
-import { idNumber, post } from '../fixtures.js'
+import { post, registerOfficers } from '../fixtures.js'
 import { assertProblem } from '../helper.js'
-import { ADMIN_ACTOR, world } from './world.js'
+import { world } from './world.js'
 
 t.test('hundreds of officers in one call: each recorded once, credited in the year the training ends', async (t) => {
   const { app, training, attend, summary, admin, countyB } = await world(t)
-  const ids: number[] = []
-  for (let i = 0; i < 300; i++) {
-    ids.push(app.services.officers.register(ADMIN_ACTOR, { name: `批量${i}`, idNumber: idNumber(i, '19900101'), agencyId: countyB.id }).id)
-  }
+  const ids = registerOfficers(app, countyB.id, 300)
   ids.reverse() // request order, not registration order
   const id = await training(admin, { hours: undefined, minutes: 1350, category: 'professional' })
   const res = await attend(admin, id, ids)

@@ -1,6 +1,7 @@
 // A small registry for training tests: a city with two counties (B and C) below it, tokens for
 // each, and builders for officers, trainings and summaries. "Today" is fixed by the clock.
 import type { Test } from 'tap'
+import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../src/config.js'
 import { buildTestApp } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
@@ -11,6 +12,19 @@ export const NOW = new Date('2026-06-15T04:00:00Z')
 export { ADMIN_ACTOR } from '../fixtures.js'
 
 type Headers = { authorization: string }
+
+/** POSTs a training (30 学时 public-law in March 2026 unless overridden); returns the response. */
+export const postTraining = (app: FastifyInstance, headers: Headers, fields: Record<string, unknown> = {}) =>
+  post(app, headers, '/v1/trainings', {
+    title: '行政执法培训', category: 'public_law', hours: 30, startDate: '2026-03-01', endDate: '2026-03-02', mode: 'offline', provider: '市司法局', ...fields
+  })
+
+/** Creates a training (201 expected) and returns its id. */
+export async function newTraining (app: FastifyInstance, headers: Headers, fields: Record<string, unknown> = {}): Promise<number> {
+  const res = await postTraining(app, headers, fields)
+  if (res.statusCode !== 201) throw new Error(`training not created: ${res.statusCode} ${res.body}`)
+  return res.json().id as number
+}
 
 export async function world (t: Test, overrides: Partial<Config> = {}, now: Date = NOW) {
   const ctx = await buildTestApp(t, overrides, { clock: () => now })
@@ -31,18 +45,8 @@ export async function world (t: Test, overrides: Partial<Config> = {}, now: Date
     return res.json() as { id: number, agencyId: number }
   }
 
-  /** POSTs a training (30 学时 public-law in March 2026 unless overridden); returns the response. */
-  const createTraining = (headers: Headers, fields: Record<string, unknown> = {}) =>
-    post(app, headers, '/v1/trainings', {
-      title: '行政执法培训', category: 'public_law', hours: 30, startDate: '2026-03-01', endDate: '2026-03-02', mode: 'offline', provider: '市司法局', ...fields
-    })
-
-  /** Creates a training (201 expected) and returns its id. */
-  async function training (headers: Headers, fields: Record<string, unknown> = {}): Promise<number> {
-    const res = await createTraining(headers, fields)
-    if (res.statusCode !== 201) throw new Error(`training not created: ${res.body}`)
-    return res.json().id as number
-  }
+  const createTraining = (headers: Headers, fields: Record<string, unknown> = {}) => postTraining(app, headers, fields)
+  const training = (headers: Headers, fields: Record<string, unknown> = {}) => newTraining(app, headers, fields)
 
   const attend = (headers: Headers, trainingId: number, officerIds: number[]) =>
     post(app, headers, `/v1/trainings/${trainingId}/attendances`, { officerIds })
