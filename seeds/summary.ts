@@ -71,7 +71,7 @@ export function summarize (store: DatabaseHandle, config: Config, today: IsoDate
   }
   const agencyIds = (store.sqlite.prepare("select id from agencies where status = 'active'").all() as Array<{ id: number }>).map((r) => r.id)
   let short = 0
-  for (const counts of agencyRepository.staffingCounts(store.db, agencyIds).values()) if (!evaluateStaffing(counts).compliant) short++
+  for (const counts of agencyRepository.staffingCounts(store.db, agencyIds, today).values()) if (!evaluateStaffing(counts).compliant) short++
   const recalls = { open: 0, recovered: 0, lost: 0, ...grouped(store, 'select status as k, count(*) as n from card_recalls group by status') }
   return {
     agencies: count(store, 'select count(*) as n from agencies'),

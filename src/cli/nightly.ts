@@ -45,7 +45,7 @@ async function run (argv: string[]): Promise<number> {
       .trainingCompliance(ACTOR, { year: o.year, asOf: o.asOf, statuses: TRAINING_STATUSES.filter(isFinding) })
     const flagged = [...report.batches()].flat().map(({ id: _id, ...row }) => row)
     progress('staffing')
-    const staffingShort = staffingReport(store.db, ACTOR).filter((r) => !r.compliant)
+    const staffingShort = staffingReport(store.db, ACTOR, o.asOf).filter((r) => !r.compliant)
     progress('confirmations')
     const unconfirmed = unconfirmedAgencies(store.db, yearOf(o.asOf))
     progress('certificates')

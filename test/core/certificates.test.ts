@@ -1,7 +1,7 @@
 import t from 'tap'
 import { checkCertificateNumber } from '../../src/domain/certificate-number.js'
-import { assertProblem } from '../helper.js'
-import { createAgency, post } from '../fixtures.js'
+import { assertProblem, buildTestApp } from '../helper.js'
+import { createAgency, idNumber, post } from '../fixtures.js'
 import { registry } from './setup.js'
 
 t.test('issue assigns a checked number, validity from config, the agency\'s domains, and is listed and readable in scope only', async (t) => {
@@ -121,4 +121,42 @@ t.test('staffing applies the 5% rule to real data: certified officers against ac
   t.equal(ok.compliant, true)
   await post(app, admin, `/v1/officers/${r2.id}/departure`, { reason: 'resignation', date: '2026-11-01' })
   t.equal((await app.inject({ method: 'GET', url, headers: admin })).json().compliant, false, 'a departed reviewer no longer counts')
+})
+
+t.test('an expired card is not active (rule 1): it leaves staffing and the active list, and a new card replaces it, the old one cancelled with its recall', async (t) => {
+  let now = new Date('2025-06-01T02:00:00Z') // 10:00 in Shanghai
+  const { app, as } = await buildTestApp(t, { CERTIFICATE_VALIDITY_YEARS: 1 }, { clock: () => now })
+  const admin = await as('admin')
+  const get = async (url: string) => (await app.inject({ method: 'GET', url, headers: admin })).json()
+  const agency = await createAgency(app, admin, { domains: ['市场监管'] })
+  const confirm = (year: number) => post(app, admin, `/v1/agencies/${agency.id}/confirmations`, { year, announcementNo: `公告〔${year}〕1号`, date: `${year}-01-10` })
+  await confirm(2025)
+  const officer = (await post(app, admin, '/v1/officers', { name: '李四', idNumber: idNumber(7, '19800101'), agencyId: agency.id })).json() as { id: number }
+  const exam = (await post(app, admin, '/v1/exams', { name: '2025年行政执法资格考试', date: '2025-05-20' })).json() as { id: number }
+  await post(app, admin, `/v1/exams/${exam.id}/results`, { officerId: officer.id, score: 85 })
+  const issue = () => post(app, admin, '/v1/certificates', { officerId: officer.id, agencyId: agency.id })
+  const first = (await issue()).json() as { id: number, validUntil: string }
+  t.equal(first.validUntil, '2026-05-31')
+  const ids = async (status: string) => ((await get(`/v1/certificates?agencyId=${agency.id}&status=${status}`)).items as Array<{ id: number }>).map((c) => c.id)
+  t.equal((await get(`/v1/agencies/${agency.id}/staffing`)).officers, 1)
+  assertProblem(t, await issue(), 409, 'CERTIFICATE_EXISTS')
+
+  now = new Date('2026-06-01T02:00:00Z') // 1 June 2026: the card's last valid day was yesterday
+  await confirm(2026)
+  t.equal((await get(`/v1/agencies/${agency.id}/staffing`)).officers, 0, 'an expired card does not make its holder an officer of rule 4')
+  t.same(await ids('active'), [], 'not listed as active')
+  t.same(await ids('expired'), [first.id], 'listed as expired')
+
+  const renewed = await issue()
+  t.equal(renewed.statusCode, 201, renewed.body)
+  const second = renewed.json() as { id: number, status: string, validUntil: string }
+  t.match(second, { status: 'active', validUntil: '2027-05-31' })
+  t.match(await get(`/v1/certificates/${first.id}`), { status: 'cancelled', statusReason: 'renewal' }, 'the expired card is cancelled')
+  const history = await get(`/v1/certificates/${first.id}/history`)
+  t.match(history.events.at(-1), { action: 'cancel', fromStatus: 'expired', toStatus: 'cancelled', reason: 'renewal' })
+  t.match(history.recalls, [{ status: 'open', reason: 'renewal', openedOn: '2026-06-01' }], 'and its card is to be handed back')
+  t.same(await ids('active'), [second.id])
+  t.same(await ids('cancelled'), [first.id])
+  t.equal((await get(`/v1/agencies/${agency.id}/staffing`)).officers, 1)
+  assertProblem(t, await issue(), 409, 'CERTIFICATE_EXISTS') // a card still valid is not replaced
 })

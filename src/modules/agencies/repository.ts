@@ -1,5 +1,5 @@
 // Agencies in SQL. Every read takes the caller's scope; out of scope reads as not found.
-import { and, asc, eq, gt, inArray, like, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, gte, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { agencies, agencyConfirmations, certificates, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
@@ -62,13 +62,15 @@ export const agencyRepository = {
   listConfirmations: (db: Db, agencyId: number) =>
     db.select().from(agencyConfirmations).where(eq(agencyConfirmations.agencyId, agencyId)).orderBy(asc(agencyConfirmations.year)).all(),
 
-  /** The counts behind rule 4 for each agency: active officers with a live certificate, and
-   *  active, non-auxiliary officers flagged as legal reviewers. */
-  staffingCounts: (db: Db, agencyIds: number[]) => {
+  /** The counts behind rule 4 for each agency on `today`: active officers holding a certificate
+   *  there that is active or suspended (not past its last valid day: an expired card is
+   *  neither), and active, non-auxiliary officers flagged as legal reviewers. */
+  staffingCounts: (db: Db, agencyIds: number[], today: string) => {
     if (agencyIds.length === 0) return new Map<number, { officers: number, reviewers: number }>()
     const certified = db.select({ agencyId: officers.agencyId, n: sql<number>`count(distinct ${officers.id})` })
       .from(officers)
-      .innerJoin(certificates, and(eq(certificates.officerId, officers.id), eq(certificates.agencyId, officers.agencyId), inArray(certificates.status, ['active', 'suspended'])))
+      .innerJoin(certificates, and(eq(certificates.officerId, officers.id), eq(certificates.agencyId, officers.agencyId), inArray(certificates.status, ['active', 'suspended']),
+        or(isNull(certificates.validUntil), gte(certificates.validUntil, today))))
       .where(and(inArray(officers.agencyId, agencyIds), eq(officers.status, 'active')))
       .groupBy(officers.agencyId).all()
     const reviewers = db.select({ agencyId: officers.agencyId, n: sql<number>`count(*)` })

@@ -1,6 +1,7 @@
 // 执法主体: registration, hierarchy, yearly confirmation, merger and dissolution, staffing.
 import { childPath, createsCycle } from '../../domain/agency-tree.js'
 import { evaluateStaffing } from '../../domain/staffing.js'
+import { shanghaiDate } from '../../domain/dates.js'
 import { checkUscc } from '../../domain/uscc.js'
 import { assertVersion } from '../../http/concurrency.js'
 import type { Db } from '../../db/open.js'
@@ -130,7 +131,7 @@ export function agenciesService ({ store, clock }: ServiceContext) {
     /** Rule 4 for one agency in scope; NOT_FOUND. */
     staffing (actor: Actor, id: number) {
       const agency = load(store.db, actor, id)
-      const counts = agencyRepository.staffingCounts(store.db, [id]).get(id) ?? { officers: 0, reviewers: 0 }
+      const counts = agencyRepository.staffingCounts(store.db, [id], shanghaiDate(clock())).get(id) ?? { officers: 0, reviewers: 0 }
       return { agencyId: id, agencyName: agency.name, ...evaluateStaffing(counts) }
     }
   }

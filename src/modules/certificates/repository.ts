@@ -1,19 +1,27 @@
 // Certificates, their status history, card recalls and number sequences in SQL.
-import { and, asc, desc, eq, gt, inArray, isNull, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { agencies, cardRecalls, certificateEvents, certificateSequences, certificates, examResults, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
 import { insertPlaceholders, once, setPlaceholders } from '../../db/prepared.js'
 import type { Scope } from '../../security/roles.js'
+import type { CertificateStatus } from '../../domain/certificates.js'
 
 export type CertificateRow = typeof certificates.$inferSelect
 export type RecallRow = typeof cardRecalls.$inferSelect
-export interface CertificateFilter { officerId?: number | undefined, agencyId?: number | undefined, status?: CertificateRow['status'] | undefined }
+export interface CertificateFilter { officerId?: number | undefined, agencyId?: number | undefined, status?: CertificateStatus | undefined }
 
 const LIVE = ['active', 'suspended'] as const
 const EVENT_COLUMNS = ['certificateId', 'action', 'fromStatus', 'toStatus', 'reason', 'until', 'actor', 'at'] as const
 const NEW_CERTIFICATE_COLUMNS = ['number', 'officerId', 'agencyId', 'domains', 'issuedOn', 'validUntil', 'status'] as const
 export type NewCertificate = Pick<typeof certificates.$inferInsert, typeof NEW_CERTIFICATE_COLUMNS[number]>
+
+/** effectiveStatus(status, validUntil, today) = `status`, in SQL. */
+function effectiveStatusIs (status: CertificateStatus, today: string): SQL | undefined {
+  const current = or(isNull(certificates.validUntil), gte(certificates.validUntil, today))
+  if (status === 'expired') return and(inArray(certificates.status, [...LIVE]), lt(certificates.validUntil, today))
+  return status === 'active' || status === 'suspended' ? and(eq(certificates.status, status), current) : eq(certificates.status, status)
+}
 
 export const certificateRepository = {
   findById: (db: Db, scope: Scope, id: number) => {
@@ -22,11 +30,12 @@ export const certificateRepository = {
     return query.get({ id, ...params })
   },
 
-  list: (db: Db, scope: Scope, f: CertificateFilter, afterId: number, limit: number) => {
+  /** Certificates in scope; `status` is the status as it stands on `today` (domain effectiveStatus). */
+  list: (db: Db, scope: Scope, f: CertificateFilter, today: string, afterId: number, limit: number) => {
     const where: Array<SQL | undefined> = [gt(certificates.id, afterId), inScopeWhere(scope, certificates.agencyId)]
     if (f.officerId !== undefined) where.push(eq(certificates.officerId, f.officerId))
     if (f.agencyId !== undefined) where.push(eq(certificates.agencyId, f.agencyId))
-    if (f.status) where.push(eq(certificates.status, f.status))
+    if (f.status) where.push(effectiveStatusIs(f.status, today))
     return db.select().from(certificates).where(and(...where)).orderBy(asc(certificates.id)).limit(limit).all()
   },
 

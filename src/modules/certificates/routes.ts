@@ -77,8 +77,8 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       tags,
       operationId: 'listCertificates',
       summary: '证件列表 List certificates',
-      description: '权限范围内的证件，可按人员、主体、登记状态筛选。Certificates in scope; filter by officer, agency or recorded status.',
-      querystring: Query({ ...PageQuery, officerId: Type.Optional(Id), agencyId: Type.Optional(Id), status: Type.Optional(StringEnum(STORED_STATUSES)) }),
+      description: '权限范围内的证件，可按人员、主体、当前状态筛选（expired：有效期已过的有效或暂扣证件；active、suspended 不含已过期的）。Certificates in scope; filter by officer, agency or status as it stands today (expired: active or suspended cards past their last valid day, which active and suspended then leave out).',
+      querystring: Query({ ...PageQuery, officerId: Type.Optional(Id), agencyId: Type.Optional(Id), status: Type.Optional(Status) }),
       response: { 200: Page(Certificate), ...problems() }
     }
   }, async (req) => {

@@ -12,6 +12,9 @@ import { officerRepository } from '../officers/repository.js'
 import { transition, type TransitionInput } from './lifecycle.js'
 import { certificateRepository, type CertificateFilter, type CertificateRow } from './repository.js'
 
+/** Why an expired card was cancelled: a new one was issued at the same agency (换发). */
+export const RENEWAL_REASON = 'renewal'
+
 export interface IssueInput { officerId: number, agencyId: number, domains?: string[] | undefined }
 
 /** The certificate as answered: the stored status, and `status` as it stands today (expired derived). */
@@ -24,9 +27,11 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
   const today = () => shanghaiDate(clock())
 
   return {
-    /** Issues a certificate when every rule holds (rule 1). Refusals: NOT_FOUND / AGENCY_OUT_OF_SCOPE,
-     *  OFFICER_DEPARTED, AGENCY_NOT_ACTIVE, AGENCY_NOT_CONFIRMED, OFFICER_AUXILIARY, OFFICER_POLICE,
-     *  EXAM_NOT_PASSED, CERTIFICATE_EXISTS, DOMAIN_NOT_HELD. */
+    /** Issues a certificate when every rule holds (rule 1); a card of the officer at this agency
+     *  that has expired is cancelled in the same transaction (reason RENEWAL_REASON, recall
+     *  opened). Refusals: NOT_FOUND / AGENCY_OUT_OF_SCOPE, OFFICER_DEPARTED, AGENCY_NOT_ACTIVE,
+     *  AGENCY_NOT_CONFIRMED, OFFICER_AUXILIARY, OFFICER_POLICE, EXAM_NOT_PASSED, CERTIFICATE_EXISTS
+     *  (a card still active or suspended), DOMAIN_NOT_HELD. */
     issue (actor: Actor, input: IssueInput) {
       return store.write((db) => {
         const at = clock()
@@ -35,6 +40,10 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
           fail('NOT_FOUND', `officer ${input.officerId} not found`, { errors: [{ in: 'body', pointer: '/officerId', detail: 'not found in your scope' }] })
         const agency = agencyRepository.findById(db, actor.scope, input.agencyId) ??
           fail('AGENCY_OUT_OF_SCOPE', `agency ${input.agencyId} not found`, { errors: [{ in: 'body', pointer: '/agencyId', detail: 'not found in your scope' }] })
+        // A card past its last valid day is not active (rule 1): it is replaced (换发), cancelled
+        // below with its recall opened, once everything else allows the new one.
+        const live = certificateRepository.live(db, officer.id, agency.id)
+        const expired = live.filter((c) => effectiveStatus(c.status, c.validUntil, issuedOn) === 'expired')
         const refusals = certificateEligibility({
           officerStatus: officer.status,
           servesAtAgency: officer.agencyId === agency.id,
@@ -43,13 +52,14 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
           agencyStatus: agency.status,
           agencyConfirmedThisYear: agencyRepository.isConfirmed(db, agency.id, yearOf(issuedOn)),
           hasPassedExam: certificateRepository.hasPassedExam(db, officer.id),
-          hasActiveCertificateAtAgency: certificateRepository.live(db, officer.id, agency.id).length > 0
+          hasActiveCertificateAtAgency: live.length > expired.length
         })
         const first = refusals[0]
         if (first) fail(first, undefined, { refusals })
         const domains = input.domains ?? agency.domains
         const foreign = domainsNotHeld(domains, agency.domains)
         if (foreign.length > 0) fail('DOMAIN_NOT_HELD', `${agency.name} does not enforce in ${foreign.join(', ')}`, { errors: [{ in: 'body', pointer: '/domains', detail: foreign.join(', ') }] })
+        for (const old of expired) transition(db, actor, at, old, 'cancel', { reason: RENEWAL_REASON })
         const seq = certificateRepository.nextSequence(db, agency.regionCode, yearOf(issuedOn))
         const row = certificateRepository.insert(db, {
           number: formatCertificateNumber({ regionCode: agency.regionCode, year: yearOf(issuedOn), seq }),
@@ -70,7 +80,7 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
 
     list (actor: Actor, filter: CertificateFilter, afterId: number, limit: number) {
       const d = today()
-      return certificateRepository.list(store.db, actor.scope, filter, afterId, limit + 1).map((r) => presentCertificate(r, d))
+      return certificateRepository.list(store.db, actor.scope, filter, d, afterId, limit + 1).map((r) => presentCertificate(r, d))
     },
 
     /** Suspend, reinstate, revoke or cancel; NOT_FOUND, CERTIFICATE_TRANSITION_NOT_ALLOWED. */

@@ -25,13 +25,13 @@ function offsetPage<T> (rows: T[], q: { limit?: number, cursor?: string | undefi
   return { items: rows.slice(start, end), nextCursor: end < rows.length ? Buffer.from(`o:${end}`).toString('base64url') : null }
 }
 
-/** Rule 4 for every active agency in scope (or under `agencyId`), shortfalls first. */
-export function staffingReport (db: Db, actor: Actor, agencyId?: number) {
+/** Rule 4 on `today` for every active agency in scope (or under `agencyId`), shortfalls first. */
+export function staffingReport (db: Db, actor: Actor, today: string, agencyId?: number) {
   const root = agencyId === undefined ? null : agencyRepository.findById(db, actor.scope, agencyId) ?? fail('NOT_FOUND', `agency ${agencyId} not found`)
   const rows = db.select({ id: agencies.id, name: agencies.name, path: agencies.path }).from(agencies)
     .where(and(eq(agencies.status, 'active'), inScopeWhere(actor.scope, agencies.id))).orderBy(asc(agencies.id)).all()
     .filter((a) => root === null || a.path.startsWith(root.path))
-  const counts = agencyRepository.staffingCounts(db, rows.map((a) => a.id))
+  const counts = agencyRepository.staffingCounts(db, rows.map((a) => a.id), today)
   return rows
     .map((a) => ({ agencyId: a.id, agencyName: a.name, ...evaluateStaffing(counts.get(a.id) ?? { officers: 0, reviewers: 0 }) }))
     .sort((x, y) => y.shortfall - x.shortfall || x.agencyId - y.agencyId)
@@ -88,7 +88,7 @@ export const registryReportRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHa
       querystring: Query({ ...PageQuery, agencyId: Type.Optional(Id) }),
       response: { 200: pageOf(StaffingRow), ...problems(404) }
     }
-  }, async (req) => offsetPage(staffingReport(store.db, req.actor, req.query.agencyId), req.query))
+  }, async (req) => offsetPage(staffingReport(store.db, req.actor, shanghaiDate(clock()), req.query.agencyId), req.query))
 
   app.get('/v1/reports/certificates', {
     config: { access: ACCESS.read },
