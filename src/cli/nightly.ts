@@ -60,6 +60,7 @@ async function run (argv: string[]): Promise<number> {
       certificatesExpiring: certificates.filter((c) => c.kind === 'expiring'),
       cardsAwaitingRecall: certificates.filter((c) => c.kind === 'awaiting_recall'),
       departedWithLiveCertificate: invariants.departedWithLiveCertificate,
+      auxiliaryOrPoliceWithLiveCertificate: invariants.auxiliaryOrPoliceWithLiveCertificate,
       liveCertificateWithoutPassedExam: invariants.liveCertificateWithoutPassedExam
     }
     const counts = Object.fromEntries(Object.entries(checks).map(([k, rows]) => [k, rows.length]))

@@ -61,6 +61,19 @@ export function isValid (effective: CertificateStatus): boolean {
   return effective === 'active'
 }
 
+/**
+ * Returns why an officer holding an active or suspended card (expired or not) may not become
+ * auxiliary or police (rule 1: neither ever holds a certificate; auxiliary staff are not
+ * officers, 002 item 10), or null. Only a change to true counts: a flag already set, or cleared,
+ * changes nothing about the card. The clerk cancels the card first.
+ */
+export function roleChangeRefusal (was: { auxiliary: boolean, police: boolean }, change: { auxiliary?: boolean | undefined, police?: boolean | undefined }, holdsCard: boolean): 'OFFICER_AUXILIARY' | 'OFFICER_POLICE' | null {
+  if (!holdsCard) return null
+  if (change.auxiliary === true && !was.auxiliary) return 'OFFICER_AUXILIARY'
+  if (change.police === true && !was.police) return 'OFFICER_POLICE'
+  return null
+}
+
 export interface EligibilityFacts {
   officerStatus: 'active' | 'departed'
   /** The officer serves at the issuing agency (a card is issued by the agency one works for). */

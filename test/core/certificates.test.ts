@@ -160,3 +160,30 @@ t.test('an expired card is not active (rule 1): it leaves staffing and the activ
   t.equal((await get(`/v1/agencies/${agency.id}/staffing`)).officers, 1)
   assertProblem(t, await issue(), 409, 'CERTIFICATE_EXISTS') // a card still valid is not replaced
 })
+
+t.test('a card holder cannot be marked auxiliary or police (rule 1), by PATCH or by import, until the card is cancelled', async (t) => {
+  const { app, admin, countyB, certified } = await registry(t)
+  const { officer, certificate } = await certified(countyB.id)
+  const url = `/v1/officers/${officer.id}`
+  const patch = (payload: Record<string, unknown>, version: number) => app.inject({ method: 'PATCH', url, headers: { ...admin, 'if-match': `"${version}"` }, payload })
+  const aux = assertProblem(t, await patch({ auxiliary: true }, officer.version), 422, 'OFFICER_AUXILIARY')
+  t.match(aux.errors, [{ pointer: '/auxiliary', detail: new RegExp(certificate.number) }], 'names the field and the card')
+  assertProblem(t, await patch({ police: true, employeeNo: 'P-1' }, officer.version), 422, 'OFFICER_POLICE')
+  const unchanged = (await app.inject({ method: 'GET', url, headers: admin })).json()
+  t.match(unchanged, { auxiliary: false, police: false, version: officer.version, employeeNo: null }, 'nothing of the refused changes was written')
+  t.match((await app.inject({ method: 'GET', url: `/v1/verify/${certificate.number}` })).json(), { valid: true })
+
+  const imported = await app.inject({
+    method: 'POST',
+    url: '/v1/imports/officers?partial=true',
+    headers: admin,
+    payload: [{ name: '张三', idNumber: officer.idNumber, agencyId: countyB.id, auxiliary: true }]
+  })
+  t.equal(imported.statusCode, 200, imported.body)
+  t.match(imported.json().results, [{ row: 1, outcome: 'error', errors: [{ code: 'OFFICER_AUXILIARY', pointer: '/auxiliary' }] }], 'an HR import is refused the same way')
+
+  t.equal((await post(app, admin, `/v1/certificates/${certificate.id}/cancellation`, { reason: '转为辅助人员' })).statusCode, 200)
+  const done = await patch({ auxiliary: true }, officer.version)
+  t.equal(done.statusCode, 200, done.body)
+  t.equal(done.json().auxiliary, true, 'once the card is cancelled the change goes through')
+})

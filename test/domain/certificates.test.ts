@@ -1,5 +1,6 @@
 import t from 'tap'
 import {
+  roleChangeRefusal,
   CERTIFICATE_ACTIONS, certificateEligibility, departureReasons, domainsNotHeld, effectiveStatus, isValid, nextStatus,
   STORED_STATUSES, validUntilFor
 } from '../../src/domain/certificates.js'
@@ -119,4 +120,20 @@ t.test('domainsNotHeld: a certificate covers only what its agency enforces', asy
     [['市场监管'], [], ['市场监管']]
   ]
   for (const [asked, held, want] of cases) t.same(domainsNotHeld(asked, held), want, `${asked.join('+')} at ${held.join('+')}`)
+})
+
+t.test('roleChangeRefusal: a card holder does not become auxiliary or police', async t => {
+  const plain = { auxiliary: false, police: false }
+  const cases: Array<[string, { auxiliary: boolean, police: boolean }, { auxiliary?: boolean, police?: boolean }, boolean, string | null]> = [
+    ['holder made auxiliary', plain, { auxiliary: true }, true, 'OFFICER_AUXILIARY'],
+    ['holder made police', plain, { police: true }, true, 'OFFICER_POLICE'],
+    ['holder made both', plain, { auxiliary: true, police: true }, true, 'OFFICER_AUXILIARY'],
+    ['no card: anything goes', plain, { auxiliary: true, police: true }, false, null],
+    ['already auxiliary (a card from before): the flag sent again changes nothing', { auxiliary: true, police: false }, { auxiliary: true }, true, null],
+    ['already police, sent again', { auxiliary: false, police: true }, { police: true }, true, null],
+    ['flags cleared', { auxiliary: true, police: true }, { auxiliary: false, police: false }, true, null],
+    ['other fields only', plain, {}, true, null],
+    ['explicit false', plain, { auxiliary: false, police: false }, true, null]
+  ]
+  for (const [name, was, change, holds, want] of cases) t.equal(roleChangeRefusal(was, change, holds), want, name)
 })

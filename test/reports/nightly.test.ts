@@ -11,8 +11,8 @@ import { cli } from '../integration/cli.js'
 
 const NOW = new Date('2026-11-20T04:00:00Z')
 
-/** A registry file: one confirmed agency with a certified officer, one unconfirmed agency,
- *  and one broken invariant written behind the service's back. */
+/** A registry file: one confirmed agency with certified officers, one unconfirmed agency,
+ *  and two broken invariants written behind the service's back. */
 function registryFile (dir: string) {
   const file = join(dir, 'registry.db')
   const store = openDatabase(file)
@@ -25,7 +25,7 @@ function registryFile (dir: string) {
   const b = agencies.create(ADMIN, { name: '乙局', uscc: uscc(2), kind: 'organ', level: 'county', parentId: a.id, regionCode: '140802', domains: ['市场监管'] })
   agencies.confirm(ADMIN, a.id, { year: 2026, announcementNo: '甲〔2026〕1号', date: '2026-02-01' })
   const exam = exams.create(ADMIN, { name: '考试', date: '2026-01-10' })
-  const holders = [1, 2, 3].map((i) => {
+  const holders = [1, 2, 3, 4].map((i) => {
     const o = officers.register(ADMIN, { name: `人员${i}`, idNumber: idNumber(i), agencyId: a.id })
     exams.recordResult(ADMIN, exam.id, { officerId: o.id, score: 90 })
     return { officer: o, cert: certs.issue(ADMIN, { officerId: o.id, agencyId: a.id }) }
@@ -33,6 +33,8 @@ function registryFile (dir: string) {
   officers.depart(ADMIN, holders[0]!.officer.id, { reason: 'retirement', date: '2026-11-01' })
   // Behind the service's back: the second holder marked departed with the card still active.
   store.sqlite.prepare("update officers set status = 'departed' where id = ?").run(holders[1]!.officer.id)
+  // And the fourth marked auxiliary with the card still active (the service refuses both).
+  store.sqlite.prepare('update officers set auxiliary = 1 where id = ?').run(holders[3]!.officer.id)
   store.close()
   return { file, a, b, holders }
 }
@@ -48,6 +50,7 @@ t.test('nightly runs every check in one document; exit 3 only with --fail-on-fin
   t.same(out.checks.agenciesNotConfirmed.map((r: { agencyId: number }) => r.agencyId), [b.id], 'the county is not confirmed for 2026')
   t.same(out.checks.cardsAwaitingRecall.map((r: { certificateId: number }) => r.certificateId), [holders[0]!.cert.id], 'the retired officer\'s card awaits recall')
   t.same(out.checks.departedWithLiveCertificate.map((r: { certificateId: number }) => r.certificateId), [holders[1]!.cert.id], 'the broken invariant is found')
+  t.same(out.checks.auxiliaryOrPoliceWithLiveCertificate.map((r: { certificateId: number }) => r.certificateId), [holders[3]!.cert.id], 'an auxiliary holding a card is found')
   t.same(out.checks.liveCertificateWithoutPassedExam, [])
   t.same(out.checks.agenciesBelowReviewerRatio.map((r: { agencyId: number }) => r.agencyId), [a.id], 'one active certified officer and no reviewer at 甲局')
   t.ok(out.counts.atRisk + out.counts.underTrained >= 1, 'untrained officers are flagged')

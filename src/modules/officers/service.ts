@@ -1,7 +1,7 @@
 // 行政执法人员: registration, lookup, correction, departure and transfer.
 import { checkIdNumber, maskIdNumber, maskPhone } from '../../domain/identity.js'
 import { shanghaiDate } from '../../domain/dates.js'
-import type { DepartureReason } from '../../domain/certificates.js'
+import { roleChangeRefusal, type DepartureReason } from '../../domain/certificates.js'
 import { assertVersion } from '../../http/concurrency.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
@@ -10,6 +10,7 @@ import type { Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
 import { agencyRepository } from '../agencies/repository.js'
 import { cancelLiveCertificates } from '../certificates/lifecycle.js'
+import { certificateRepository } from '../certificates/repository.js'
 import type { ServiceContext } from '../context.js'
 import { officerRepository, type OfficerFilter, type OfficerRow } from './repository.js'
 
@@ -85,14 +86,25 @@ export function officersService ({ store, clock }: ServiceContext) {
         .map((r) => presentOfficer(r, { idNumber: false, phone: false }))
     },
 
-    /** Corrects an officer's data; NOT_FOUND, PRECONDITION_FAILED, ID_NUMBER_*. */
+    /** Corrects an officer's data; NOT_FOUND, PRECONDITION_FAILED, ID_NUMBER_*, OFFICER_AUXILIARY
+     *  or OFFICER_POLICE (becoming one while holding an active or suspended card, expired or not:
+     *  cancel it first). */
     update (actor: Actor, id: number, expectedVersion: number, patch: Partial<Omit<OfficerInput, 'agencyId'>>) {
       return store.write((db) => {
         const at = clock()
         const before = load(db, actor, id)
         assertVersion(before.version, expectedVersion)
+        const today = shanghaiDate(at)
+        const cards = certificateRepository.live(db, id)
+        const refused = roleChangeRefusal(before, patch, cards.length > 0)
+        if (refused) {
+          const flag = refused === 'OFFICER_AUXILIARY' ? 'auxiliary' : 'police'
+          const numbers = cards.map((c) => c.number).join(', ')
+          fail(refused, `officer ${id} holds certificate ${numbers}: cancel it before marking the officer ${flag} / 该人员持有执法证件，请先注销证件`,
+            { errors: [{ in: 'body', pointer: `/${flag}`, detail: `holds certificate ${numbers}` }] })
+        }
         const changes = { ...patch, updatedAt: at.toISOString() }
-        if (patch.idNumber !== undefined) changes.idNumber = validIdNumber(db, actor, patch.idNumber, shanghaiDate(at), id)
+        if (patch.idNumber !== undefined) changes.idNumber = validIdNumber(db, actor, patch.idNumber, today, id)
         const after = officerRepository.update(db, id, changes) ?? fail('NOT_FOUND')
         appendAudit(db, actor, at, { entity: 'officer', entityId: id, action: 'update', before, after })
         return full(actor, after)

@@ -1,6 +1,6 @@
 // Checks of the data itself, for the nightly run: rows that break a rule the service enforces
 // on every write. Any hit means a write bypassed the service (a manual fix, an old import).
-import { and, eq, inArray, notExists, sql } from 'drizzle-orm'
+import { and, eq, inArray, notExists, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { agencies, agencyConfirmations, certificates, examResults, officers } from '../../db/schema.js'
 
@@ -11,6 +11,10 @@ export function brokenInvariants (db: Db) {
     departedWithLiveCertificate: db.select({ certificateId: certificates.id, number: certificates.number, officerId: officers.id })
       .from(certificates).innerJoin(officers, eq(officers.id, certificates.officerId))
       .where(and(live, eq(officers.status, 'departed'))).all(),
+    /** Rule 1: an auxiliary or police officer holds an active or suspended certificate. */
+    auxiliaryOrPoliceWithLiveCertificate: db.select({ certificateId: certificates.id, number: certificates.number, officerId: officers.id })
+      .from(certificates).innerJoin(officers, eq(officers.id, certificates.officerId))
+      .where(and(live, or(eq(officers.auxiliary, true), eq(officers.police, true)))).all(),
     /** Rule 1: an active certificate whose holder has no passed exam. */
     liveCertificateWithoutPassedExam: db.select({ certificateId: certificates.id, number: certificates.number, officerId: certificates.officerId })
       .from(certificates)
