@@ -52,6 +52,7 @@ export const ERRORS = {
   // exams
   EXAM_RESULT_EXISTS: { status: 409, title: 'Result already recorded / 该人员本场考试成绩已登记' },
   EXAM_NOT_PASSED: { status: 422, title: 'No passed qualification exam / 未通过行政执法资格考试' },
+  EXAM_NOT_HELD: { status: 422, title: 'The exam has not taken place yet / 考试尚未举行' },
 
   // certificates (行政执法证件)
   OFFICER_AUXILIARY: { status: 422, title: 'Auxiliary staff get no certificate / 辅助人员不得申领行政执法证件' },

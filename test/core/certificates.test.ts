@@ -187,3 +187,18 @@ t.test('a card holder cannot be marked auxiliary or police (rule 1), by PATCH or
   t.equal(done.statusCode, 200, done.body)
   t.equal(done.json().auxiliary, true, 'once the card is cancelled the change goes through')
 })
+
+t.test('only an exam already held qualifies: a passed result of a later exam (written behind the service\'s back) is EXAM_NOT_PASSED until its day', async (t) => {
+  let now = new Date('2025-06-01T02:00:00Z')
+  const { app, as } = await buildTestApp(t, {}, { clock: () => now })
+  const admin = await as('admin')
+  const agency = await createAgency(app, admin, { domains: ['市场监管'] })
+  await post(app, admin, `/v1/agencies/${agency.id}/confirmations`, { year: 2025, announcementNo: '公告〔2025〕1号', date: '2025-01-10' })
+  const officer = (await post(app, admin, '/v1/officers', { name: '赵六', idNumber: idNumber(8, '19800101'), agencyId: agency.id })).json() as { id: number }
+  const exam = (await post(app, admin, '/v1/exams', { name: '2025年上半年行政执法资格考试', date: '2025-06-10' })).json() as { id: number }
+  app.store.sqlite.prepare('insert into exam_results (exam_id, officer_id, score, passed) values (?, ?, 90, 1)').run(exam.id, officer.id)
+  const issue = () => post(app, admin, '/v1/certificates', { officerId: officer.id, agencyId: agency.id })
+  assertProblem(t, await issue(), 422, 'EXAM_NOT_PASSED')
+  now = new Date('2025-06-10T02:00:00Z')
+  t.equal((await issue()).statusCode, 201, 'from the exam\'s day on')
+})

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { examOutcome } from '../../src/domain/exams.js'
+import { examHeldBy, examOutcome } from '../../src/domain/exams.js'
 
 t.test('a score passes at or above the pass mark; a claimed outcome must agree', async (t) => {
   const cases: Array<[number, number, boolean | undefined, ReturnType<typeof examOutcome>]> = [
@@ -16,4 +16,16 @@ t.test('a score passes at or above the pass mark; a claimed outcome must agree',
   for (const [score, passMark, claimed, outcome] of cases) {
     t.same(examOutcome(score, passMark, claimed), outcome, `${score}/${passMark} claimed ${String(claimed)}`)
   }
+})
+
+t.test('an exam has been held from its own day on', async (t) => {
+  const cases: Array<[string, string, boolean]> = [
+    ['2026-05-20', '2026-05-19', false],
+    ['2026-05-20', '2026-05-20', true],
+    ['2026-05-20', '2026-05-21', true],
+    ['2026-12-31', '2027-01-01', true],
+    ['2027-01-01', '2026-12-31', false]
+  ]
+  for (const [exam, day, held] of cases) t.equal(examHeldBy(exam, day), held, `${exam} by ${day}`)
+  t.throws(() => examHeldBy('2026-02-30', '2026-03-01'), RangeError)
 })

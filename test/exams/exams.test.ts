@@ -185,3 +185,18 @@ t.test('GET results shows only officers in the caller\'s scope, and pages', asyn
   t.same(rest.items.map((r: { officerId: number }) => r.officerId), [b2.id])
   t.equal(rest.nextCursor, null)
 })
+
+t.test('a result waits for the exam: 422 EXAM_NOT_HELD before its day, nothing stored; accepted from that day (Shanghai)', async (t) => {
+  let now = new Date('2026-05-15T15:59:00Z') // 23:59 on 15 May in Shanghai
+  const ctx = await buildTestApp(t, {}, { clock: () => now })
+  const admin = await ctx.as('admin')
+  const agency = await createAgency(ctx.app, admin, {})
+  const officer = (await post(ctx.app, admin, '/v1/officers', { name: '王五', idNumber: idNumber(301), agencyId: agency.id })).json() as { id: number }
+  const exam = (await post(ctx.app, admin, '/v1/exams', { name: '2026年上半年行政执法资格考试', date: '2026-05-16' })).json() as { id: number }
+  const record = () => post(ctx.app, admin, `/v1/exams/${exam.id}/results`, { officerId: officer.id, score: 90 })
+  const early = assertProblem(t, await record(), 422, 'EXAM_NOT_HELD')
+  t.match(early.detail, /2026-05-16/)
+  t.equal((await ctx.app.inject({ method: 'GET', url: `/v1/exams/${exam.id}/results`, headers: admin })).json().items.length, 0, 'no result stored')
+  now = new Date('2026-05-15T16:00:00Z') // 00:00 on 16 May in Shanghai
+  t.equal((await record()).statusCode, 201, 'recorded on the day of the exam')
+})

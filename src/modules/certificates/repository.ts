@@ -1,7 +1,7 @@
 // Certificates, their status history, card recalls and number sequences in SQL.
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
-import { agencies, cardRecalls, certificateEvents, certificateSequences, certificates, examResults, officers } from '../../db/schema.js'
+import { agencies, cardRecalls, certificateEvents, certificateSequences, certificates, examResults, exams, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
 import { insertPlaceholders, once, setPlaceholders } from '../../db/prepared.js'
 import type { Scope } from '../../security/roles.js'
@@ -66,9 +66,12 @@ export const certificateRepository = {
       .returning({ seq: certificateSequences.lastSeq }).prepare())
       .get({ regionCode, year }) as { seq: number }).seq,
 
-  hasPassedExam: (db: Db, officerId: number) => once(db, 'certificates.hasPassedExam', () => db.select({ id: examResults.id }).from(examResults)
-    .where(and(eq(examResults.officerId, sql.placeholder('officerId')), eq(examResults.passed, true))).limit(1).prepare())
-    .get({ officerId }) !== undefined,
+  /** Whether the officer passed an exam held on or before `day` (a result of a later exam can
+   *  only be a mistake: nobody has sat it yet). */
+  hasPassedExam: (db: Db, officerId: number, day: string) => once(db, 'certificates.hasPassedExam', () => db.select({ id: examResults.id }).from(examResults)
+    .innerJoin(exams, eq(exams.id, examResults.examId))
+    .where(and(eq(examResults.officerId, sql.placeholder('officerId')), eq(examResults.passed, true), lte(exams.date, sql.placeholder('day')))).limit(1).prepare())
+    .get({ officerId, day }) !== undefined,
 
   insertEvent: (db: Db, v: typeof certificateEvents.$inferInsert) => once(db, 'certificates.insertEvent', () => db.insert(certificateEvents)
     .values(insertPlaceholders(certificateEvents, EVENT_COLUMNS)).prepare())

@@ -51,7 +51,7 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
           police: officer.police,
           agencyStatus: agency.status,
           agencyConfirmedThisYear: agencyRepository.isConfirmed(db, agency.id, yearOf(issuedOn)),
-          hasPassedExam: certificateRepository.hasPassedExam(db, officer.id),
+          hasPassedExam: certificateRepository.hasPassedExam(db, officer.id, issuedOn),
           hasActiveCertificateAtAgency: live.length > expired.length
         })
         const first = refusals[0]

@@ -3,7 +3,8 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Db } from '../../db/open.js'
-import { examOutcome } from '../../domain/exams.js'
+import { shanghaiDate } from '../../domain/dates.js'
+import { examHeldBy, examOutcome } from '../../domain/exams.js'
 import { fail } from '../../errors.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, Timestamp, problems } from '../../http/schemas.js'
@@ -29,11 +30,14 @@ export function examsService ({ store, config, clock }: ServiceContext) {
     list: (afterId: number, limit: number) => examRepository.list(store.db, afterId, limit + 1),
     get: (id: number) => load(store.db, id),
 
-    /** Records one officer's result; NOT_FOUND (exam or officer in scope), EXAM_RESULT_EXISTS,
-     *  VALIDATION_FAILED (a stated outcome the score contradicts). */
+    /** Records one officer's result; NOT_FOUND (exam or officer in scope), EXAM_NOT_HELD (the
+     *  exam's date is after today), EXAM_RESULT_EXISTS, VALIDATION_FAILED (a stated outcome the
+     *  score contradicts). */
     recordResult (actor: Actor, examId: number, input: { officerId: number, score: number, passed?: boolean | undefined }) {
       return store.write((db) => {
         const exam = load(db, examId)
+        const today = shanghaiDate(clock())
+        if (!examHeldBy(exam.date, today)) fail('EXAM_NOT_HELD', `exam ${examId} is on ${exam.date}: results can be recorded from that day / 考试于 ${exam.date} 举行，届时方可登记成绩`)
         officerRepository.findById(db, actor.scope, input.officerId) ??
           fail('NOT_FOUND', `officer ${input.officerId} not found`, { errors: [{ in: 'body', pointer: '/officerId', detail: 'not found in your scope' }] })
         const existing = examRepository.findResult(db, examId, input.officerId)
@@ -106,7 +110,7 @@ export const examRoutes: FastifyPluginAsyncTypebox<{ exams: ExamsService }> = as
         score: Type.Integer({ minimum: 0, maximum: 100, description: '分数 score' }),
         passed: Type.Optional(Type.Boolean({ description: '是否通过 passed (checked against the score)' }))
       }),
-      response: { 201: Result, ...problems(404, 409) }
+      response: { 201: Result, ...problems(404, 409, 422) }
     }
   }, async (req, reply) => reply.code(201).send(svc.recordResult(req.actor, req.params.id, req.body)))
 
