@@ -16,7 +16,7 @@ import { reportsService, type ComplianceRow } from '../modules/reports/service.j
 import { cliConfig, dateOption, existingDatabase, idOption, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, Usage, withReadOnlyDatabase, yearOption } from './runner.js'
 
 const USAGE = `usage: npm run flag-undertrained -- [options]
-  --year YYYY          training year (default: this year, Asia/Shanghai)
+  --year YYYY          training year (default: the year of --as-of)
   --as-of YYYY-MM-DD   evaluate as of this day (default: today)
   --agency ID          only this agency and the agencies below it
   --format json|csv    output format (default json)

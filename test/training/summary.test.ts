@@ -68,6 +68,16 @@ t.test('year and asOf default to the Asia/Shanghai calendar: 16:30 UTC on 31 Dec
   t.equal(s.asOf, '2027-01-01')
 })
 
+t.test('asOf alone sets the year: as of 31 December 2025 is the 2025 year, in the summary and the report', async (t) => {
+  const { app, officer, summary, admin, hrB, countyB } = await world(t)
+  const o = await officer(countyB.id)
+  t.match((await summary(hrB, o.id, '?asOf=2025-12-31')).json(), { year: 2025, asOf: '2025-12-31', status: 'at_risk' }, 'not the 2026 year, which had not begun')
+  const report = (await app.inject({ method: 'GET', url: '/v1/reports/training-compliance?asOf=2025-12-31', headers: admin })).json()
+  t.match(report, { year: 2025, asOf: '2025-12-31' })
+  t.match(report.items.find((i: { officerId: number }) => i.officerId === o.id), { status: 'at_risk' })
+  t.match((await summary(hrB, o.id, '?year=2026&asOf=2025-12-31')).json(), { year: 2026, status: 'on_track' }, 'a year given is kept')
+})
+
 t.test('outside the requirement: auxiliary staff and police owe nothing; inScope says so', async (t) => {
   const { officer, summary, hrB, countyB } = await world(t)
   for (const flag of ['auxiliary', 'police']) {

@@ -14,7 +14,7 @@ const STATUS_LABELS: Record<ComplianceRow['status'], string> = {
 
 export const ComplianceQuery = Query({
   ...PageQuery,
-  year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: '年度 year (default this year, Asia/Shanghai)' })),
+  year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: '年度，默认 asOf 所在年度 year (default: the year of asOf, which defaults to today, Asia/Shanghai)' })),
   asOf: Type.Optional(IsoDate('评估日期 evaluate as of this day (default today)')),
   agencyId: Type.Optional(Id),
   status: Type.Optional(Type.Array(StringEnum(TRAINING_STATUSES), {

@@ -55,13 +55,13 @@ const BATCH = 1000
 
 export function reportsService ({ store, config, clock }: ServiceContext) {
   return {
-    /** The training-compliance report for a year (default this Shanghai year) as of a day
-     *  (default today): every officer in training scope, both buckets. AGENCY_OUT_OF_SCOPE. */
+    /** The training-compliance report for a year (default: the year of asOf) as of a day
+     *  (default today, Asia/Shanghai): every officer in training scope, both buckets. AGENCY_OUT_OF_SCOPE. */
     trainingCompliance (actor: Actor, q: ComplianceQuery): ComplianceReport {
       const db = store.db
       const today = shanghaiDate(clock())
-      const year = q.year ?? yearOf(today)
       const asOf = q.asOf ?? today
+      const year = q.year ?? yearOf(asOf)
       const agency = q.agencyId === undefined
         ? undefined
         : agencyRepository.findById(db, actor.scope, q.agencyId) ??

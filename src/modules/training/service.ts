@@ -213,14 +213,14 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
     listRecords: (actor: Actor, filter: RecordFilter, afterId: number, limit: number) =>
       trainingRepository.listRecords(store.db, actor.scope, filter, afterId, limit + 1).map(presentRecord),
 
-    /** The officer's standing for a year (default: this Shanghai year) as of a day (default
-     *  today), from the maintained totals, with the records behind each number. NOT_FOUND. */
+    /** The officer's standing for a year (default: the year of asOf) as of a day (default
+     *  today, Asia/Shanghai), from the maintained totals, with the records behind each number. NOT_FOUND. */
     summary (actor: Actor, officerId: number, q: { year?: number | undefined, asOf?: string | undefined }) {
       const db = store.db
       const officer = officerRepository.findById(db, actor.scope, officerId) ?? fail('NOT_FOUND', `officer ${officerId} not found`)
       const today = shanghaiDate(clock())
-      const year = q.year ?? yearOf(today)
       const asOf = q.asOf ?? today
+      const year = q.year ?? yearOf(asOf)
       const inScope = inTrainingScopeFor(officer, year, asOf)
       const rule = inScope ? ruleForYear(config.TRAINING_RULES, year) : null
       const totals = trainingRepository.findTotals(db, officerId, year) ?? { publicLawUnits: 0, professionalUnits: 0 }
