@@ -69,6 +69,7 @@ export const ERRORS = {
 
   // training
   HOURS_OR_MINUTES: { status: 422, title: 'Give hours or minutes, not both / 学时与分钟须且只能填写一项' },
+  TRAINING_NOT_COMPLETED: { status: 422, title: 'The training has not ended yet / 培训尚未结束' },
   DATE_RANGE_INVALID: { status: 422, title: 'End date before start date / 结束日期早于开始日期' },
 
   // concurrency & retries

@@ -46,6 +46,12 @@ export function trainingScopeTest (year: number, asOf: IsoDate): (f: ServiceFact
 
 export type AttendanceOutcome = 'recorded' | 'already_recorded' | 'not_found' | 'officer_departed'
 
+/** Whether training completed on `completedOn` has been received by `today`: 学时 are
+ *  credited from the day a training ends (000 (二)(三): 每人每年接受…培训), never ahead of it. */
+export function completedBy (completedOn: IsoDate, today: IsoDate): boolean {
+  return compareDates(completedOn, today) <= 0
+}
+
 /** Whether training completed on `completedOn` can be credited to the officer: they were at
  *  their post that day (still serving, or left after it). An HR system that sends a departed
  *  officer's earlier training late is recording history, not crediting someone gone. */

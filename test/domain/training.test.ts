@@ -1,5 +1,5 @@
 import t from 'tap'
-import { activeOn, attendanceOutcome, creditableOn, explainConversion, inTrainingScopeFor, isFinding, scopeDay, trainingEvaluator } from '../../src/domain/training.js'
+import { activeOn, attendanceOutcome, completedBy, creditableOn, explainConversion, inTrainingScopeFor, isFinding, scopeDay, trainingEvaluator } from '../../src/domain/training.js'
 import { DEFAULT_TRAINING_RULES, evaluateTraining } from '../../src/domain/compliance.js'
 import type { TrainingRule, TrainingStatus } from '../../src/domain/compliance.js'
 import type { AttendanceOutcome, Conversion, ServiceFacts } from '../../src/domain/training.js'
@@ -76,6 +76,17 @@ t.test('creditableOn: at the post on the day the training was completed', async 
     [{ status: 'departed', departedOn: null }, '2026-05-10', false, 'departed without a date']
   ]
   for (const [officer, day, want, why] of cases) t.equal(creditableOn(officer, day), want, why)
+})
+
+t.test('completedBy: 学时 count from the day the training ends, never before', async t => {
+  const cases: Array<[string, string, boolean]> = [
+    ['2026-06-15', '2026-06-14', false],
+    ['2026-06-15', '2026-06-15', true],
+    ['2026-06-15', '2026-06-16', true],
+    ['2026-12-31', '2027-01-01', true],
+    ['2027-01-01', '2026-12-31', false]
+  ]
+  for (const [ends, today, want] of cases) t.equal(completedBy(ends, today), want, `${ends} by ${today}`)
 })
 
 t.test('explainConversion says how the 学时 were derived', async t => {

@@ -120,3 +120,24 @@ t.test('the attendee list shows only officers in the caller\'s scope, paged', as
   const ofC = await training(hrC)
   assertProblem(t, await app.inject({ method: 'GET', url: `/v1/trainings/${ofC}/attendances`, headers: hrB }), 404, 'NOT_FOUND')
 })
+
+t.test('training not yet ended is credited to nobody: 422 TRAINING_NOT_COMPLETED for attendances, external records and import rows, nothing stored', async (t) => {
+  const { app, admin, hrB, countyB, officer, training, attend, record, summary } = await world(t) // today: 2026-06-15
+  const o = await officer(countyB.id)
+  const later = await training(hrB, { startDate: '2026-06-10', endDate: '2026-06-16' })
+  const refused = assertProblem(t, await attend(hrB, later, [o.id]), 422, 'TRAINING_NOT_COMPLETED')
+  t.match(refused.detail, /2026-06-16/)
+  const external = assertProblem(t, await record(hrB, { officerId: o.id, hours: 30, date: '2026-06-16' }), 422, 'TRAINING_NOT_COMPLETED')
+  t.same(external.errors.map((e: { pointer: string }) => e.pointer), ['/date'])
+  const imported = await app.inject({
+    method: 'POST',
+    url: '/v1/imports/attendances?partial=true',
+    headers: { ...admin, 'content-type': 'application/x-ndjson' },
+    payload: JSON.stringify({ trainingId: later, officerId: o.id }) + '\n'
+  })
+  t.match(imported.json(), { created: 0, failed: 1, results: [{ outcome: 'error', errors: [{ code: 'TRAINING_NOT_COMPLETED', pointer: '/trainingId' }] }] })
+  t.match((await summary(hrB, o.id)).json(), { publicLawHours: 0, records: [] }, 'nothing credited')
+  t.equal((await record(hrB, { officerId: o.id, hours: 1, date: '2026-06-15' })).statusCode, 201, 'a record dated today is fine')
+  const today = await training(hrB, { startDate: '2026-06-15', endDate: '2026-06-15', hours: 2 })
+  t.equal((await attend(hrB, today, [o.id])).statusCode, 200, 'so is a training that ends today')
+})

@@ -6,7 +6,7 @@ import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { Static } from 'typebox'
 import { checkIdNumber } from '../../domain/identity.js'
-import { attendanceOutcome } from '../../domain/training.js'
+import { attendanceOutcome, completedBy } from '../../domain/training.js'
 import { RegistryError, type ErrorCode } from '../../errors.js'
 import type { ServiceContext } from '../context.js'
 import { officerRepository } from '../officers/repository.js'
@@ -76,6 +76,7 @@ export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance, Ahead>
         if (!state.cache.has(key)) state.cache.set(key, trainingRepository.findTraining(db, actor.scope, v.trainingId)?.endDate ?? null)
         const endDate = state.cache.get(key) as string | null
         if (endDate === null) errors.push({ code: 'NOT_FOUND', pointer: '/trainingId', detail: `training ${v.trainingId} not found` })
+        else if (!completedBy(endDate, today)) errors.push({ code: 'TRAINING_NOT_COMPLETED', pointer: '/trainingId', detail: `training ${v.trainingId} ends on ${endDate}` })
         else completedOn = endDate
       }
       if (errors.length > 0) return { errors }

@@ -4,7 +4,7 @@
 import { evaluateTraining, ruleForYear, type Buckets } from '../../domain/compliance.js'
 import { compareDates, shanghaiDate, yearOf } from '../../domain/dates.js'
 import { recordUnits, unitsToHours, UNITS_PER_HOUR, UNITS_PER_MINUTE, type RecordDuration } from '../../domain/hours.js'
-import { attendanceOutcome, creditableOn, explainConversion, inTrainingScopeFor, type AttendanceOutcome } from '../../domain/training.js'
+import { attendanceOutcome, completedBy, creditableOn, explainConversion, inTrainingScopeFor, type AttendanceOutcome } from '../../domain/training.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
@@ -104,10 +104,14 @@ const hoursPair = (b: Buckets) => ({
 /**
  * Records attendances of one training inside the caller's write transaction: one result per
  * id in request order (recorded, already_recorded, not_found, officer_departed); a repeat is
- * never stored twice. Reusable by bulk imports. NOT_FOUND when the training is not visible.
+ * never stored twice. Reusable by bulk imports. NOT_FOUND when the training is not visible,
+ * TRAINING_NOT_COMPLETED before the day it ends.
  */
+const notCompleted = (endDate: string) => `the training ends on ${endDate}: its 学时 are recorded from that day / 培训于 ${endDate} 结束，届时方可登记学时`
+
 export function recordAttendances (db: Db, actor: Actor, at: Date, trainingId: number, officerIds: readonly number[]): AttendanceResult {
   const training = trainingRepository.findTraining(db, actor.scope, trainingId) ?? fail('NOT_FOUND', `training ${trainingId} not found`)
+  if (!completedBy(training.endDate, shanghaiDate(at))) fail('TRAINING_NOT_COMPLETED', notCompleted(training.endDate))
   const unique = [...new Set(officerIds)]
   const found = trainingRepository.officersByIds(db, actor.scope, unique)
   const attended = trainingRepository.attendedAmong(db, trainingId, unique)
@@ -185,10 +189,12 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
         .map(({ id, ...rest }) => ({ id, recordId: id, ...rest }))
     },
 
-    /** Records an officer's external training; HOURS_OR_MINUTES, VALIDATION_FAILED, NOT_FOUND, OFFICER_DEPARTED. */
+    /** Records an officer's external training; HOURS_OR_MINUTES, VALIDATION_FAILED, NOT_FOUND,
+     *  OFFICER_DEPARTED, TRAINING_NOT_COMPLETED (dated after today). */
     recordExternal (actor: Actor, input: ExternalRecordInput) {
       const credit = duration(input)
       return store.write((db) => {
+        if (!completedBy(input.date, shanghaiDate(clock()))) fail('TRAINING_NOT_COMPLETED', notCompleted(input.date), { errors: [{ in: 'body', pointer: '/date', detail: 'after today' }] })
         const officer = officerRepository.findById(db, actor.scope, input.officerId) ?? fail('NOT_FOUND', `officer ${input.officerId} not found`)
         if (!creditableOn(officer, input.date)) fail('OFFICER_DEPARTED', `officer ${officer.id} left on ${officer.departedOn ?? '?'}, before ${input.date}`)
         const row = trainingRepository.insertRecord(db, {
