@@ -1,15 +1,15 @@
 // Personal data: who may see an ID number whole, and how records that outlive the request (the
-// audit trail) keep ID numbers masked. The trail is append-only and hash-chained, so a number
-// written in clear could never be removed again; a masked one still shows that, and roughly
-// how, it changed.
-import { maskIdNumber } from '../domain/identity.js'
+// audit trail) keep ID numbers and phones masked. The trail is append-only and hash-chained, so
+// a number written in clear could never be removed again; a masked one still shows that, and
+// roughly how, it changed.
+import { maskIdNumber, maskPhone } from '../domain/identity.js'
 import type { Role } from './roles.js'
 
-// Fields holding an ID number, as the services name them.
-const ID_NUMBER_KEYS = new Set(['idNumber', 'id_number'])
+// Fields holding an ID number or a phone, as the services and the tables name them.
+const MASKS: Record<string, (v: string) => string> = { idNumber: maskIdNumber, id_number: maskIdNumber, phone: maskPhone }
 
-/** Returns a copy of `value` (plain JSON data) with every ID-number field masked
- *  (110105********123X), at any depth; other values are returned as they are. */
+/** Returns a copy of `value` (plain JSON data) with every ID-number field (110105********123X)
+ *  and phone field (138****5678) masked, at any depth; other values are returned as they are. */
 export function maskPersonalData<T> (value: T): T {
   return mask(value, 0) as T
 }
@@ -20,7 +20,8 @@ function mask (value: unknown, depth: number): unknown {
   if (value instanceof Date || Buffer.isBuffer(value)) return value
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(value)) {
-    out[k] = ID_NUMBER_KEYS.has(k) && typeof v === 'string' ? maskIdNumber(v) : mask(v, depth + 1)
+    const masked = Object.hasOwn(MASKS, k) ? MASKS[k] : undefined
+    out[k] = masked !== undefined && typeof v === 'string' ? masked(v) : mask(v, depth + 1)
   }
   return out
 }

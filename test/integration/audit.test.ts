@@ -147,5 +147,11 @@ t.test('GET /v1/audit-events: filters, pages, and an auditor sees only their sco
   t.ok(seen.some((e) => e.entityId === String(b.id)), 'the auditor sees their county\'s officer')
   t.notOk(seen.some((e) => e.entityId === String(c.id)), 'not the other county\'s')
   t.ok(seen.every((e) => e.after.idNumber.includes('*')), 'ID numbers masked for the auditor')
+
+  const phoned = await app.inject({ method: 'PATCH', url: `/v1/officers/${b.id}`, headers: { ...admin, 'if-match': `"${b.version + 1}"` }, payload: { phone: '13987654321' } })
+  t.equal(phoned.statusCode, 200, phoned.body)
+  const change = ((await app.inject({ method: 'GET', url: `/v1/audit-events?entity=officer&entityId=${b.id}`, headers: admin })).json().items as Array<{ before: { phone: string }, after: { phone: string } }>).at(-1)
+  t.match(change, { before: { phone: '138****5678' }, after: { phone: '139****4321' } }, 'phones masked in the trail, for an admin too: it shows that and roughly how the number changed')
+  t.notMatch(JSON.stringify(app.store.sqlite.prepare('select before, after from audit_events').all()), /13987654321|13812345678/, 'and stored masked: the trail can never be edited')
   assertProblem(t, await app.inject({ method: 'GET', url: '/v1/audit-events', headers: await as('hr', countyB.id) }), 403, 'FORBIDDEN')
 })

@@ -1,23 +1,15 @@
 // Reading the audit trail and checking its hash chain.
 import type Database from 'better-sqlite3'
-import { maskIdNumber } from '../../domain/identity.js'
+import { maskPersonalData } from '../../security/personal-data.js'
 import type { Actor } from '../../security/roles.js'
 import type { ServiceContext } from '../context.js'
 import { verifyEvents, type ChainVerdict } from './chain.js'
 import { auditRepository, type AuditFilter, type AuditRow } from './repository.js'
 
-/** ID numbers inside before/after, masked wherever they sit (only admins see them whole). */
-function maskDeep (v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(maskDeep)
-  if (v === null || typeof v !== 'object') return v
-  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'idNumber' && typeof x === 'string' ? maskIdNumber(x) : maskDeep(x)]))
-}
-
-export function presentAuditEvent (row: AuditRow, reveal: boolean) {
-  const parse = (s: string | null) => {
-    const v: unknown = s === null ? null : JSON.parse(s)
-    return reveal ? v : maskDeep(v)
-  }
+/** An event as listed: ID numbers and phones inside before/after masked for everyone (new events
+ *  are stored masked; this also covers those written before the trail masked phones). */
+export function presentAuditEvent (row: AuditRow) {
+  const parse = (s: string | null) => (s === null ? null : maskPersonalData(JSON.parse(s) as unknown))
   return { ...row, before: parse(row.before), after: parse(row.after) }
 }
 
@@ -38,7 +30,7 @@ export function auditService ({ store }: ServiceContext) {
      *  (events with no agency — exam sessions, admin accounts — are for admins only). */
     list (actor: Actor, filter: AuditFilter, afterId: number, limit: number) {
       const rows = auditRepository.list(store.db, actor.scope, { ...filter, from: stored(filter.from), to: stored(filter.to) }, afterId, limit + 1)
-      return rows.map((r) => presentAuditEvent(r, actor.principal.role === 'admin'))
+      return rows.map(presentAuditEvent)
     },
 
     verify: () => verifyAuditChain(store.sqlite, store.db)
