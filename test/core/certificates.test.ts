@@ -93,16 +93,16 @@ t.test('the status machine through the routes: every allowed change, every refus
 })
 
 t.test('card recall: open after a final change, closed once as recovered or lost', async (t) => {
-  const { app, admin, countyB, certified } = await registry(t)
+  const { app, admin, countyB, certified, today } = await registry(t)
   const { certificate } = await certified(countyB.id)
   const recall = (body: Record<string, unknown>) => post(app, admin, `/v1/certificates/${certificate.id}/recall`, body)
-  assertProblem(t, await recall({ outcome: 'recovered', date: '2026-11-20' }), 409, 'RECALL_CLOSED')
+  assertProblem(t, await recall({ outcome: 'recovered', date: today }), 409, 'RECALL_CLOSED')
   await post(app, admin, `/v1/certificates/${certificate.id}/cancellation`, { reason: '注销' })
-  const closed = await recall({ outcome: 'lost', date: '2026-11-21', note: '登报声明作废' })
+  const closed = await recall({ outcome: 'lost', date: today, note: '登报声明作废' })
   t.equal(closed.statusCode, 200, closed.body)
   t.equal(closed.json().status, 'lost')
-  assertProblem(t, await recall({ outcome: 'recovered', date: '2026-11-22' }), 409, 'RECALL_CLOSED')
-  assertProblem(t, await post(app, admin, '/v1/certificates/99999/recall', { outcome: 'lost', date: '2026-11-22' }), 404, 'NOT_FOUND')
+  assertProblem(t, await recall({ outcome: 'recovered', date: today }), 409, 'RECALL_CLOSED')
+  assertProblem(t, await post(app, admin, '/v1/certificates/99999/recall', { outcome: 'lost', date: today }), 404, 'NOT_FOUND')
 })
 
 t.test('staffing applies the 5% rule to real data: certified officers against active legal reviewers', async (t) => {
@@ -201,4 +201,24 @@ t.test('only an exam already held qualifies: a passed result of a later exam (wr
   assertProblem(t, await issue(), 422, 'EXAM_NOT_PASSED')
   now = new Date('2025-06-10T02:00:00Z')
   t.equal((await issue()).statusCode, 201, 'from the exam\'s day on')
+})
+
+t.test('dates that cannot be: a suspension until a past day, a recall closed before it opened or in the future, an empty domain list', async (t) => {
+  const { app, admin, countyB, certified, today } = await registry(t)
+  const { certificate } = await certified(countyB.id)
+  const past = assertProblem(t, await post(app, admin, `/v1/certificates/${certificate.id}/suspension`, { reason: '立案调查', until: '2020-01-01' }), 422, 'DATE_RANGE_INVALID')
+  t.same(past.errors.map((e: { pointer: string }) => e.pointer), ['/until'])
+  t.equal((await app.inject({ method: 'GET', url: `/v1/certificates/${certificate.id}`, headers: admin })).json().status, 'active', 'nothing changed')
+  t.equal((await post(app, admin, `/v1/certificates/${certificate.id}/suspension`, { reason: '立案调查', until: today })).statusCode, 200, 'until today is fine')
+  await post(app, admin, `/v1/certificates/${certificate.id}/cancellation`, { reason: '注销' })
+  const recall = (date: string) => post(app, admin, `/v1/certificates/${certificate.id}/recall`, { outcome: 'recovered', date })
+  for (const date of ['2019-01-01', '2999-01-01']) {
+    const bad = assertProblem(t, await recall(date), 422, 'DATE_RANGE_INVALID')
+    t.same(bad.errors.map((e: { pointer: string }) => e.pointer), ['/date'], date)
+  }
+  t.equal((await recall(today)).statusCode, 200, 'closed the day it opened')
+  const other = await certified(countyB.id)
+  await post(app, admin, `/v1/certificates/${other.certificate.id}/cancellation`, { reason: '注销' })
+  const empty = assertProblem(t, await post(app, admin, '/v1/certificates', { officerId: other.officer.id, agencyId: countyB.id, domains: [] }), 400, 'VALIDATION_FAILED')
+  t.match(JSON.stringify(empty.errors), /\/domains/)
 })

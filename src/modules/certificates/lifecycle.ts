@@ -3,7 +3,7 @@
 // card recall where the card must come back, and appends the audit event, all inside the
 // caller's write transaction.
 import { effectiveStatus, nextStatus, type CertificateAction } from '../../domain/certificates.js'
-import { shanghaiDate } from '../../domain/dates.js'
+import { compareDates, shanghaiDate } from '../../domain/dates.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
@@ -12,10 +12,15 @@ import { certificateRepository, type CertificateRow } from './repository.js'
 
 export interface TransitionInput { reason: string, until?: string | null | undefined }
 
-/** Applies one action; CERTIFICATE_TRANSITION_NOT_ALLOWED when the state machine refuses it.
+/** Applies one action; CERTIFICATE_TRANSITION_NOT_ALLOWED when the state machine refuses it,
+ *  DATE_RANGE_INVALID for a suspension until a day already past.
  *  A revocation or cancellation opens a recall of the physical card. */
 export function transition (db: Db, actor: Actor, at: Date, cert: CertificateRow, action: CertificateAction, input: TransitionInput) {
-  const from = effectiveStatus(cert.status, cert.validUntil, shanghaiDate(at))
+  const today = shanghaiDate(at)
+  if (action === 'suspend' && input.until != null && compareDates(input.until, today) < 0) {
+    fail('DATE_RANGE_INVALID', `until ${input.until} is before today (${today}) / 暂扣截止日期早于今天`, { errors: [{ in: 'body', pointer: '/until', detail: 'before today' }] })
+  }
+  const from = effectiveStatus(cert.status, cert.validUntil, today)
   const next = nextStatus(from, action)
   if (!next.ok) fail(next.code, `${action} is not allowed on a ${from} certificate / 当前证件状态不允许此操作`)
   const after = certificateRepository.setStatus(db, cert.id, {
@@ -35,7 +40,7 @@ export function transition (db: Db, actor: Actor, at: Date, cert: CertificateRow
     at: at.toISOString()
   })
   const recall = next.status === 'revoked' || next.status === 'cancelled'
-    ? certificateRepository.insertRecall(db, { certificateId: cert.id, reason: input.reason, openedOn: shanghaiDate(at) })
+    ? certificateRepository.insertRecall(db, { certificateId: cert.id, reason: input.reason, openedOn: today })
     : null
   appendAudit(db, actor, at, { entity: 'certificate', entityId: cert.id, action, before: cert, after })
   return { certificate: after, previousStatus: from, recall }

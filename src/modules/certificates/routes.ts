@@ -65,7 +65,7 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       body: Body({
         officerId: Id,
         agencyId: Id,
-        domains: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { uniqueItems: true, maxItems: 50, description: '执法领域 (default: the agency\'s)' }))
+        domains: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { uniqueItems: true, minItems: 1, maxItems: 50, description: '执法领域 (default: the agency\'s)' }))
       }),
       response: { 201: Certificate, ...problems(404, 409, 422) }
     }
@@ -114,9 +114,9 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
         description: `${description} 状态不允许时返回 409 CERTIFICATE_TRANSITION_NOT_ALLOWED。An illegal change is 409 CERTIFICATE_TRANSITION_NOT_ALLOWED.`,
         params: IdParams,
         body: action === 'suspend'
-          ? Body({ reason: Reason, until: Type.Optional(IsoDate('暂扣至 suspended until')) })
+          ? Body({ reason: Reason, until: Type.Optional(IsoDate('暂扣至 suspended until (today or later)')) })
           : Body({ reason: Reason }),
-        response: { 200: Certificate, ...problems(404, 409) }
+        response: { 200: Certificate, ...(action === 'suspend' ? problems(404, 409, 422) : problems(404, 409)) }
       }
     }, async (req, reply) => withEtag(reply, certificates.change(req.actor, req.params.id, action, req.body as { reason: string, until?: string })))
   }
@@ -146,7 +146,7 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
         date: IsoDate('办结日期 date'),
         note: Type.Optional(Type.String({ maxLength: 500 }))
       }),
-      response: { 200: Recall, ...problems(404, 409) }
+      response: { 200: Recall, ...problems(404, 409, 422) }
     }
   }, async (req) => certificates.closeRecall(req.actor, req.params.id, req.body))
 }

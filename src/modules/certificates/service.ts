@@ -1,7 +1,7 @@
 // 行政执法证件: issue under rule 1, the status machine, history and card recalls.
 import { certificateEligibility, domainsNotHeld, effectiveStatus, type CertificateAction, validUntilFor } from '../../domain/certificates.js'
 import { formatCertificateNumber } from '../../domain/certificate-number.js'
-import { shanghaiDate, yearOf } from '../../domain/dates.js'
+import { compareDates, shanghaiDate, yearOf } from '../../domain/dates.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
@@ -97,11 +97,17 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
       return { events: certificateRepository.events(store.db, id), recalls: certificateRepository.recalls(store.db, id) }
     },
 
-    /** Closes the open recall of a card: recovered, or declared lost. NOT_FOUND, RECALL_CLOSED. */
+    /** Closes the open recall of a card: recovered, or declared lost. NOT_FOUND, RECALL_CLOSED,
+     *  DATE_RANGE_INVALID (a date before the recall opened, or after today). */
     closeRecall (actor: Actor, id: number, input: { outcome: 'recovered' | 'lost', date: string, note?: string | undefined }) {
       return store.write((db) => {
         load(db, actor, id)
         const open = certificateRepository.openRecall(db, id) ?? fail('RECALL_CLOSED', `certificate ${id} has no open recall`)
+        const day = today()
+        if (compareDates(input.date, open.openedOn) < 0 || compareDates(input.date, day) > 0) {
+          fail('DATE_RANGE_INVALID', `date ${input.date} is outside the recall: opened ${open.openedOn}, today ${day} / 日期须在收回开始之后且不晚于今天`,
+            { errors: [{ in: 'body', pointer: '/date', detail: `between ${open.openedOn} and ${day}` }] })
+        }
         const after = certificateRepository.closeRecall(db, open.id, { status: input.outcome, closedOn: input.date, note: input.note ?? null }) ?? fail('NOT_FOUND')
         appendAudit(db, actor, clock(), { entity: 'card_recall', entityId: open.id, action: input.outcome, before: open, after })
         return after
