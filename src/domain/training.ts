@@ -46,6 +46,18 @@ export function trainingScopeTest (year: number, asOf: IsoDate): (f: ServiceFact
 
 export type AttendanceOutcome = 'recorded' | 'already_recorded' | 'not_found' | 'officer_departed'
 
+/**
+ * Returns the last completion date whose records count for `year` evaluated on `asOf`, when that
+ * is not simply all of the year's records: asOf itself when it lies before both today and the
+ * end of the year (a standing as of a past day counts what had been received by that day, not
+ * training completed after it). null: every record of the year counts (asOf is today or later,
+ * and nothing is credited ahead of today; or the year was over by asOf), which is what the
+ * maintained per-officer-year totals hold.
+ */
+export function recordsCountedUpTo (year: number, asOf: IsoDate, today: IsoDate): IsoDate | null {
+  return compareDates(asOf, today) < 0 && compareDates(asOf, endOfYear(year)) < 0 ? asOf : null
+}
+
 /** Whether training completed on `completedOn` has been received by `today`: 学时 are
  *  credited from the day a training ends (000 (二)(三): 每人每年接受…培训), never ahead of it. */
 export function completedBy (completedOn: IsoDate, today: IsoDate): boolean {

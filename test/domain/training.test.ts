@@ -1,5 +1,5 @@
 import t from 'tap'
-import { activeOn, attendanceOutcome, completedBy, creditableOn, explainConversion, inTrainingScopeFor, isFinding, scopeDay, trainingEvaluator } from '../../src/domain/training.js'
+import { activeOn, attendanceOutcome, completedBy, creditableOn, recordsCountedUpTo, explainConversion, inTrainingScopeFor, isFinding, scopeDay, trainingEvaluator } from '../../src/domain/training.js'
 import { DEFAULT_TRAINING_RULES, evaluateTraining } from '../../src/domain/compliance.js'
 import type { TrainingRule, TrainingStatus } from '../../src/domain/compliance.js'
 import type { AttendanceOutcome, Conversion, ServiceFacts } from '../../src/domain/training.js'
@@ -87,6 +87,18 @@ t.test('completedBy: 学时 count from the day the training ends, never before',
     ['2027-01-01', '2026-12-31', false]
   ]
   for (const [ends, today, want] of cases) t.equal(completedBy(ends, today), want, `${ends} by ${today}`)
+})
+
+t.test('recordsCountedUpTo: a past day counts what had been received by then; otherwise the whole year', async t => {
+  const cases: Array<[number, string, string, string | null, string]> = [
+    [2026, '2026-04-01', '2026-06-15', '2026-04-01', 'a past day in the year'],
+    [2026, '2026-06-15', '2026-06-15', null, 'today'],
+    [2026, '2026-09-30', '2026-06-15', null, 'a day ahead: nothing is credited ahead of today'],
+    [2026, '2026-12-31', '2027-03-01', null, 'the last day of the year, asked later: every record of the year is dated by then'],
+    [2026, '2027-01-05', '2027-03-01', null, 'after the year: all of it'],
+    [2026, '2025-12-31', '2026-06-15', '2025-12-31', 'before the year: nothing of it yet']
+  ]
+  for (const [year, asOf, today, want, why] of cases) t.equal(recordsCountedUpTo(year, asOf, today), want, why)
 })
 
 t.test('explainConversion says how the 学时 were derived', async t => {

@@ -78,6 +78,23 @@ t.test('asOf alone sets the year: as of 31 December 2025 is the 2025 year, in th
   t.match((await summary(hrB, o.id, '?year=2026&asOf=2025-12-31')).json(), { year: 2026, status: 'on_track' }, 'a year given is kept')
 })
 
+t.test('as of a past day, only what had been received by then counts, in the summary and the report alike', async (t) => {
+  const { app, officer, record, summary, admin, hrB, countyB } = await world(t) // today: 2026-06-15
+  const o = await officer(countyB.id)
+  await record(hrB, { officerId: o.id, hours: 10, date: '2026-03-01' })
+  await record(hrB, { officerId: o.id, hours: 20, date: '2026-05-01' })
+  const april = (await summary(hrB, o.id, '?asOf=2026-04-01')).json()
+  t.match(april, { year: 2026, asOf: '2026-04-01', publicLawHours: 10 })
+  t.same(april.records.publicLaw.map((r: { date: string }) => r.date), ['2026-03-01'], 'the records behind it are those of the day')
+  const reportOn = async (asOf: string) => ((await app.inject({ method: 'GET', url: `/v1/reports/training-compliance?asOf=${asOf}`, headers: admin })).json().items as Array<{ officerId: number, publicLawHours: number, status: string }>)
+    .find((i) => i.officerId === o.id)
+  t.match(await reportOn('2026-04-01'), { publicLawHours: 10, status: april.status }, 'the report agrees')
+  const now = (await summary(hrB, o.id)).json()
+  t.match(now, { asOf: '2026-06-15', publicLawHours: 30 })
+  t.equal(now.records.publicLaw.length, 2)
+  t.match(await reportOn('2026-06-15'), { publicLawHours: 30, status: now.status })
+})
+
 t.test('outside the requirement: auxiliary staff and police owe nothing; inScope says so', async (t) => {
   const { officer, summary, hrB, countyB } = await world(t)
   for (const flag of ['auxiliary', 'police']) {

@@ -4,7 +4,7 @@
 import { and, eq, gt, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import type Database from 'better-sqlite3'
-import { agencies, officers, trainingTotals } from '../../db/schema.js'
+import { agencies, officers, trainingRecords, trainingTotals } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
 
@@ -14,6 +14,9 @@ export interface CandidateFilter {
   day: string
   /** Materialised path of an agency: only it and the agencies below it. */
   agencyPath?: string | undefined
+  /** Count only records completed on or before this day (domain recordsCountedUpTo), summed
+   *  from the records; absent: the maintained totals. */
+  recordsUpTo?: string | undefined
 }
 
 /** One officer as the training report reads it: flags as SQLite stores them (0 or 1). */
@@ -50,6 +53,14 @@ const candidate = (c: CandidateColumns): Candidate => ({
   professionalUnits: c[11]
 })
 
+/** An officer's units in one bucket for the year: the maintained total, or the sum of the
+ *  records completed by f.recordsUpTo (through the officer-year index). */
+function units (f: CandidateFilter, category: 'public_law' | 'professional'): SQL {
+  if (f.recordsUpTo === undefined) return sql`coalesce(${category === 'public_law' ? trainingTotals.publicLawUnits : trainingTotals.professionalUnits}, 0)`
+  return sql`(select coalesce(sum(${trainingRecords.units}), 0) from ${trainingRecords} where ${and(eq(trainingRecords.officerId, officers.id),
+    eq(trainingRecords.year, f.year), eq(trainingRecords.category, category), lte(trainingRecords.date, f.recordsUpTo))})`
+}
+
 export const reportRepository = {
   /**
    * Prepares the read of officers who may be in training scope for the year, with their
@@ -73,7 +84,7 @@ export const reportRepository = {
     const query = sqliteDialect.sqlToQuery(sql`select ${officers.id} as id, ${officers.name} as name, ${officers.employeeNo} as employeeNo,
         ${officers.agencyId} as agencyId, ${agencies.name} as agencyName, ${officers.status} as status, ${officers.joinedOn} as joinedOn,
         ${officers.departedOn} as departedOn, ${officers.auxiliary} as auxiliary, ${officers.police} as police,
-        coalesce(${trainingTotals.publicLawUnits}, 0) as publicLawUnits, coalesce(${trainingTotals.professionalUnits}, 0) as professionalUnits
+        ${units(f, 'public_law')} as publicLawUnits, ${units(f, 'professional')} as professionalUnits
       from ${officers}
       join ${agencies} on ${eq(agencies.id, officers.agencyId)}
       left join ${trainingTotals} on ${and(eq(trainingTotals.officerId, officers.id), eq(trainingTotals.year, f.year))}

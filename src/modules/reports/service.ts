@@ -5,7 +5,7 @@
 import { ruleForYear, type TrainingStatus } from '../../domain/compliance.js'
 import { shanghaiDate, yearOf } from '../../domain/dates.js'
 import { unitsToHours } from '../../domain/hours.js'
-import { scopeDay, trainingEvaluator, trainingScopeTest } from '../../domain/training.js'
+import { recordsCountedUpTo, scopeDay, trainingEvaluator, trainingScopeTest } from '../../domain/training.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import { agencyRepository } from '../agencies/repository.js'
@@ -67,7 +67,7 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
         : agencyRepository.findById(db, actor.scope, q.agencyId) ??
           fail('AGENCY_OUT_OF_SCOPE', `agency ${q.agencyId} not found`, { errors: [{ in: 'querystring', pointer: '/agencyId', detail: 'not found in your scope' }] })
       const rule = ruleForYear(config.TRAINING_RULES, year)
-      const filter = { year, day: scopeDay(year, asOf), agencyPath: agency?.path }
+      const filter = { year, day: scopeDay(year, asOf), agencyPath: agency?.path, recordsUpTo: recordsCountedUpTo(year, asOf, today) ?? undefined }
       const wanted = q.statuses && q.statuses.length > 0 ? new Set(q.statuses) : null
       const evaluateOne = trainingEvaluator(year, asOf, rule)
       const inTrainingScope = trainingScopeTest(year, asOf)

@@ -4,7 +4,7 @@
 import { evaluateTraining, ruleForYear, type Buckets } from '../../domain/compliance.js'
 import { compareDates, shanghaiDate, yearOf } from '../../domain/dates.js'
 import { recordUnits, unitsToHours, UNITS_PER_HOUR, UNITS_PER_MINUTE, type RecordDuration } from '../../domain/hours.js'
-import { attendanceOutcome, completedBy, creditableOn, explainConversion, inTrainingScopeFor, type AttendanceOutcome } from '../../domain/training.js'
+import { attendanceOutcome, completedBy, creditableOn, explainConversion, inTrainingScopeFor, recordsCountedUpTo, type AttendanceOutcome } from '../../domain/training.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
@@ -107,6 +107,9 @@ const hoursPair = (b: Buckets) => ({
  * never stored twice. Reusable by bulk imports. NOT_FOUND when the training is not visible,
  * TRAINING_NOT_COMPLETED before the day it ends.
  */
+const sumUnits = (records: ReadonlyArray<{ category: string, units: number }>, category: 'public_law' | 'professional') =>
+  records.reduce((n, r) => (r.category === category ? n + r.units : n), 0)
+
 const notCompleted = (endDate: string) => `the training ends on ${endDate}: its 学时 are recorded from that day / 培训于 ${endDate} 结束，届时方可登记学时`
 
 export function recordAttendances (db: Db, actor: Actor, at: Date, trainingId: number, officerIds: readonly number[]): AttendanceResult {
@@ -220,7 +223,8 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
       trainingRepository.listRecords(store.db, actor.scope, filter, afterId, limit + 1).map(presentRecord),
 
     /** The officer's standing for a year (default: the year of asOf) as of a day (default
-     *  today, Asia/Shanghai), from the maintained totals, with the records behind each number. NOT_FOUND. */
+     *  today, Asia/Shanghai), with the records behind each number: the maintained totals, or
+     *  for a past day only the records completed by then (recordsCountedUpTo). NOT_FOUND. */
     summary (actor: Actor, officerId: number, q: { year?: number | undefined, asOf?: string | undefined }) {
       const db = store.db
       const officer = officerRepository.findById(db, actor.scope, officerId) ?? fail('NOT_FOUND', `officer ${officerId} not found`)
@@ -229,9 +233,13 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
       const year = q.year ?? yearOf(asOf)
       const inScope = inTrainingScopeFor(officer, year, asOf)
       const rule = inScope ? ruleForYear(config.TRAINING_RULES, year) : null
-      const totals = trainingRepository.findTotals(db, officerId, year) ?? { publicLawUnits: 0, professionalUnits: 0 }
-      const e = evaluateTraining({ year, asOf, joinedOn: officer.joinedOn, ...totals, rule })
+      const upTo = recordsCountedUpTo(year, asOf, today)
       const records = trainingRepository.recordsOf(db, officerId, year).map(presentRecord)
+        .filter((r) => upTo === null || compareDates(r.date, upTo) <= 0)
+      const totals = upTo === null
+        ? trainingRepository.findTotals(db, officerId, year) ?? { publicLawUnits: 0, professionalUnits: 0 }
+        : { publicLawUnits: sumUnits(records, 'public_law'), professionalUnits: sumUnits(records, 'professional') }
+      const e = evaluateTraining({ year, asOf, joinedOn: officer.joinedOn, ...totals, rule })
       return {
         officerId,
         year,
