@@ -51,16 +51,28 @@ function invalid (why: string): RegistryError {
   return new RegistryError('INVALID_TOKEN', why)
 }
 
-/** Maps verified claims to a principal; claims of the wrong shape are an invalid token. */
+/** An agencyId claim: a positive integer, as a number or as its decimal digits; null when
+ *  absent; undefined for anything else (true, "1e0", [2] …), which is an invalid token rather
+ *  than a guess: a guess could widen a scope. */
+function agencyClaim (raw: unknown): number | null | undefined {
+  if (raw === undefined || raw === null) return null
+  const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^[1-9]\d{0,15}$/.test(raw) ? Number(raw) : NaN
+  return Number.isSafeInteger(n) && n >= 1 ? n : undefined
+}
+
+/** Maps verified claims to a principal; claims of the wrong shape are an invalid token. The
+ *  subject of an external identity provider's token is kept apart from ours ('ext:' + sub):
+ *  idempotency keys and the audit trail are per subject, and the provider may name anyone
+ *  'user:1'. */
 function principalFrom (payload: JWTPayload, via: Principal['via']): Principal {
   const role = payload.role
-  const raw = payload.agencyId
-  const agencyId = raw === undefined || raw === null ? null : Number(raw)
+  const agencyId = agencyClaim(payload.agencyId)
   if (typeof payload.sub !== 'string' || payload.sub === '') throw invalid('token has no subject')
   if (!isRole(role)) throw invalid('token has no known role')
-  if (agencyId !== null && (!Number.isSafeInteger(agencyId) || agencyId < 1)) throw invalid('token agencyId is not an id')
+  if (agencyId === undefined) throw invalid('token agencyId is not an id')
   if (role !== 'admin' && agencyId === null) throw invalid('a non-admin token must carry agencyId')
-  return { sub: payload.sub, role, agencyId: role === 'admin' ? null : agencyId, via }
+  const sub = via === 'external' ? `ext:${payload.sub}` : payload.sub
+  return { sub, role, agencyId: role === 'admin' ? null : agencyId, via }
 }
 
 export async function createTokenService (config: Config): Promise<TokenService> {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { generateKeyPairSync } from 'node:crypto'
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, importPKCS8, base64url } from 'jose'
 import { assertProblem, buildTestApp } from '../helper.js'
+import { uscc } from '../fixtures.js'
 import { systemActor } from '../../src/modules/audit/repository.js'
 import { createTokenService } from '../../src/security/tokens.js'
 
@@ -131,10 +132,21 @@ t.test('tokens of a trusted external identity provider (remote JWKS) are accepte
   t.teardown(() => server.close())
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`
   const { app } = await buildTestApp(t, { AUTH_JWKS_URL: url, AUTH_ISSUER: 'https://idp.example.gov.cn', AUTH_AUDIENCE: 'registry' })
-  const token = (aud: string, role = 'admin') => new SignJWT({ role, agencyId: null }).setProtectedHeader({ alg: 'RS256', kid: 'idp-1' })
-    .setSubject('idp:alice').setIssuer('https://idp.example.gov.cn').setAudience(aud).setIssuedAt().setExpirationTime('5m').sign(idp.privateKey)
+  const token = (aud: string, role = 'admin', claims: Record<string, unknown> = { agencyId: null }, sub = 'idp:alice') => new SignJWT({ role, ...claims }).setProtectedHeader({ alg: 'RS256', kid: 'idp-1' })
+    .setSubject(sub).setIssuer('https://idp.example.gov.cn').setAudience(aud).setIssuedAt().setExpirationTime('5m').sign(idp.privateKey)
   const ok = await app.inject({ method: 'GET', url: '/v1/users', headers: { authorization: `Bearer ${await token('registry')}` } })
   t.equal(ok.statusCode, 200, ok.body)
+  // The provider's subjects are its own: one it calls user:1 is not our account user:1.
+  const agency = await app.inject({ method: 'POST', url: '/v1/agencies', headers: { authorization: `Bearer ${await token('registry', 'admin', { agencyId: null }, 'user:1')}` }, payload: { name: '外部身份创建', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] } })
+  t.equal(agency.statusCode, 201, agency.body)
+  t.equal(app.store.sqlite.prepare("select actor from audit_events where entity = 'agency' order by id desc limit 1").pluck().get(), 'ext:user:1', 'audited as the provider\'s subject, not as our user:1')
+  const root = agency.json().id as number
+  for (const claim of [true, '1e0', [root], ' 1', '0x1', 0, -1, 1.5]) {
+    assertProblem(t, await app.inject({ method: 'GET', url: '/v1/agencies', headers: { authorization: `Bearer ${await token('registry', 'hr', { agencyId: claim })}` } }), 401, 'INVALID_TOKEN')
+  }
+  for (const claim of [root, String(root)]) {
+    t.equal((await app.inject({ method: 'GET', url: '/v1/agencies', headers: { authorization: `Bearer ${await token('registry', 'hr', { agencyId: claim })}` } })).statusCode, 200, `agencyId ${JSON.stringify(claim)}`)
+  }
   const aud = await app.inject({ method: 'GET', url: '/v1/users', headers: { authorization: `Bearer ${await token('other')}` } })
   assertProblem(t, aud, 401, 'INVALID_TOKEN')
   const hr = await app.inject({ method: 'GET', url: '/v1/users', headers: { authorization: `Bearer ${await token('registry', 'hr')}` } })
