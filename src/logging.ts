@@ -16,8 +16,9 @@ export const REDACT = [
 const SECRET_PARAM = /^(?:id_?number|id_?card|phone|mobile|password|client_secret|secret|token|access_token)$/i
 // Anything shaped like an ID number (17 digits + check character), anywhere in a text.
 const ID_NUMBER_SHAPE = /\d{17}[\dXx]/g
-// A mainland mobile number standing alone (not part of a longer digit run such as a certificate number).
-const MOBILE_SHAPE = /(?<!\d)1[3-9]\d{9}(?!\d)/g
+// A mainland mobile number standing alone (not part of a longer digit run such as a certificate
+// number), with or without the country code (8613912345678, +86…, %2B86… in a URL).
+const MOBILE_SHAPE = /(?<!\d)(?:86)?1[3-9]\d{9}(?!\d)/g
 
 /** Returns the text with ID-number-shaped runs and mobile numbers masked. */
 export function scrubText (s: string): string {

@@ -11,6 +11,7 @@ import type { Config } from '../config.js'
 import { RegistryError } from '../errors.js'
 import { sendProblem } from './errors.js'
 import { createLoginGuard } from '../security/login-guard.js'
+import { scrubText } from '../logging.js'
 
 export const TOKEN_ROUTE = '/v1/auth/token'
 /** The public verification routes: the API check and the page, one budget per client IP. */
@@ -119,7 +120,8 @@ export default fp(async function hardeningPlugin (app: FastifyInstance, { config
     if (name === null) return
     const verdict = guard.begin(name, now())
     if (!verdict.allowed) {
-      req.log.warn({ account: name, reason: verdict.reason }, 'sign-in refused: account locked after failed attempts')
+      // The account name may be a phone number or an ID number: logged as any text is.
+      req.log.warn({ account: scrubText(name), reason: verdict.reason }, 'sign-in refused: account locked after failed attempts')
       reply.header('retry-after', String(verdict.retryAfterSeconds))
       throw new RegistryError('RATE_LIMITED', `too many failed sign-ins for this account; retry in ${verdict.retryAfterSeconds} s / 该账号登录失败次数过多，请 ${verdict.retryAfterSeconds} 秒后再试`)
     }

@@ -87,6 +87,11 @@ t.test('no ID number, phone, password, secret or token reaches the log, even at 
   const basic = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`
   secrets.push(basic)
   await status('client login (Basic)', await app.inject({ method: 'POST', url: '/v1/auth/token', headers: { authorization: basic }, payload: { grant_type: 'client_credentials' } }), 200)
+  // An account named by a phone number, locked after failed sign-ins: the warning names it masked.
+  phones.push('13912345678')
+  for (let i = 0; i < 6; i++) await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: '13912345678', password: passwords[2] } })
+  await status('locked account', await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: '13912345678', password: passwords[2] } }), 429)
+  await status('malformed Basic credentials', await app.inject({ method: 'POST', url: '/v1/auth/token', headers: { authorization: `Basic ${Buffer.from('%E0%A4%A:secret').toString('base64')}` }, payload: { grant_type: 'client_credentials' } }), 400)
   await status('client login, wrong secret', await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'client_credentials', client_id: clientId, client_secret: `${clientSecret}x` } }), 400)
   const hr = { authorization: `Bearer ${byJson.json().access_token as string}` }
   await status('hr lookup', await post(app, hr, '/v1/officers/lookup', { idNumber: ids[2] }), 200)
@@ -107,6 +112,7 @@ t.test('no ID number, phone, password, secret or token reaches the log, even at 
   t.ok(lines.some((l) => l.includes('"url":"/v1/verify/')), 'the public check is logged (masked), not skipped')
   t.ok(lines.some((l) => l.includes('"url":"/v1/officers?')), 'the bad query is logged (masked), not skipped')
   t.ok(lines.some((l) => l.includes('could not process 140802') && l.includes('"stack"')), 'the crash is logged, masked')
+  t.ok(lines.some((l) => l.includes('account locked') && l.includes('139****5678')), 'the lockout is logged, masked')
 
   const leaks: string[] = []
   const forbidden = [
@@ -131,6 +137,8 @@ t.test('scrubUrl: what a logged URL keeps and what it loses', async (t) => {
     ['/v1/officers?phone=0351-2345678', '/v1/officers?phone=[redacted]'],
     ['/v1/officers?name=x&mobile=13812345678', '/v1/officers?name=x&mobile=[redacted]'],
     ['/v1/officers?q=13812345678', '/v1/officers?q=138****5678'],
+    ['/v1/officers?q=%2B8613912345678', '/v1/officers?q=%2B861******5678'],
+    ['/v1/officers?q=8613912345678', '/v1/officers?q=861******5678'],
     ['/v1/auth/token?client_secret=abc&password=def', '/v1/auth/token?client_secret=[redacted]&password=[redacted]']
   ]
   for (const [url, logged] of cases) t.equal(scrubUrl(url), logged, url)

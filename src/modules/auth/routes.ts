@@ -9,14 +9,19 @@ import type { AccountsService } from '../accounts/service.js'
 
 const Secret = Type.String({ minLength: 1, maxLength: 256 })
 
-/** client_id and client_secret from HTTP Basic (client_secret_basic), when sent that way. */
+/** client_id and client_secret from HTTP Basic (client_secret_basic), when sent that way; null
+ *  when absent or malformed (a bad percent-encoding too: wrong credentials, not a fault of ours). */
 function basicCredentials (header: string | undefined): { id: string, secret: string } | null {
   const m = header ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null
   if (!m?.[1]) return null
   const decoded = Buffer.from(m[1], 'base64').toString('utf8')
   const i = decoded.indexOf(':')
   if (i < 0) return null
-  return { id: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) }
+  try {
+    return { id: decodeURIComponent(decoded.slice(0, i)), secret: decodeURIComponent(decoded.slice(i + 1)) }
+  } catch {
+    return null
+  }
 }
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsService, tokens: TokenService }> = async (app, { accounts, tokens }) => {
