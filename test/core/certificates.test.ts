@@ -222,3 +222,25 @@ t.test('dates that cannot be: a suspension until a past day, a recall closed bef
   const empty = assertProblem(t, await post(app, admin, '/v1/certificates', { officerId: other.officer.id, agencyId: countyB.id, domains: [] }), 400, 'VALIDATION_FAILED')
   t.match(JSON.stringify(empty.errors), /\/domains/)
 })
+
+t.test('a merger lists for reissue only the cards still valid, not an expired one', async (t) => {
+  let now = new Date('2025-06-01T02:00:00Z')
+  const { app, as } = await buildTestApp(t, { CERTIFICATE_VALIDITY_YEARS: 1 }, { clock: () => now })
+  const admin = await as('admin')
+  const agency = await createAgency(app, admin, { domains: ['市场监管'] })
+  const successor = await createAgency(app, admin, { domains: ['市场监管'] })
+  await post(app, admin, `/v1/agencies/${agency.id}/confirmations`, { year: 2025, announcementNo: '公告〔2025〕2号', date: '2025-01-10' })
+  const exam = (await post(app, admin, '/v1/exams', { name: '2025年上半年行政执法资格考试', date: '2025-05-20' })).json() as { id: number }
+  const holder = async (seq: number) => {
+    const o = (await post(app, admin, '/v1/officers', { name: '钱七', idNumber: idNumber(seq, '19800101'), agencyId: agency.id })).json() as { id: number }
+    await post(app, admin, `/v1/exams/${exam.id}/results`, { officerId: o.id, score: 80 })
+    return (await post(app, admin, '/v1/certificates', { officerId: o.id, agencyId: agency.id })).json() as { id: number }
+  }
+  await holder(9) // valid until 2026-05-31
+  now = new Date('2025-12-01T02:00:00Z')
+  const current = await holder(10) // valid until 2026-11-30
+  now = new Date('2026-07-01T02:00:00Z')
+  const merged = await post(app, admin, `/v1/agencies/${agency.id}/merger`, { date: '2026-07-01', successorId: successor.id })
+  t.equal(merged.statusCode, 200, merged.body)
+  t.same(merged.json().certificatesToReissue.map((c: { id: number }) => c.id), [current.id])
+})

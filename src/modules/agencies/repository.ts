@@ -83,9 +83,11 @@ export const agencyRepository = {
     return counts
   },
 
-  /** Active or suspended certificates held at an agency: to reissue after a merge or dissolution. */
-  liveCertificates: (db: Db, agencyId: number) =>
+  /** Active or suspended certificates held at an agency on `today` (not past their last valid
+   *  day: an expired card is not reissued): to reissue after a merge or dissolution. */
+  liveCertificates: (db: Db, agencyId: number, today: string) =>
     db.select({ id: certificates.id, number: certificates.number, officerId: certificates.officerId, status: certificates.status })
-      .from(certificates).where(and(eq(certificates.agencyId, agencyId), inArray(certificates.status, ['active', 'suspended'])))
+      .from(certificates).where(and(eq(certificates.agencyId, agencyId), inArray(certificates.status, ['active', 'suspended']),
+        or(isNull(certificates.validUntil), gte(certificates.validUntil, today))))
       .orderBy(asc(certificates.id)).all()
 }

@@ -124,7 +124,7 @@ export function agenciesService ({ store, clock }: ServiceContext) {
         }
         const after = agencyRepository.update(db, id, { status: how, successorId, endedOn: input.date, updatedAt: clock().toISOString() }) ?? fail('NOT_FOUND')
         appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: how === 'merged' ? 'merge' : 'dissolve', before, after: { ...after, reason: input.reason } })
-        return { agency: view(db, after), certificatesToReissue: agencyRepository.liveCertificates(db, id) }
+        return { agency: view(db, after), certificatesToReissue: agencyRepository.liveCertificates(db, id, shanghaiDate(clock())) }
       })
     },
 
