@@ -87,7 +87,7 @@ export const officerMoves = sqliteTable('officer_moves', {
   officerId: integer('officer_id').notNull().references(() => officers.id),
   fromAgencyId: integer('from_agency_id').notNull().references(() => agencies.id),
   toAgencyId: integer('to_agency_id').references(() => agencies.id),
-  kind: text('kind', { enum: ['transfer', 'departure'] }).notNull(),
+  kind: text('kind', { enum: ['transfer', 'departure', 'rejoin'] }).notNull(),
   reason: text('reason').notNull(),
   date: text('date').notNull(),
   createdAt: createdAt()

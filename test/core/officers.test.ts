@@ -109,3 +109,33 @@ t.test('transfer moves the person, cancels only the old agency\'s card, and keep
   const again = await post(app, admin, '/v1/certificates', { officerId: officer.id, agencyId: countyC.id })
   t.equal(again.statusCode, 201, 'the passed exam still counts at the new agency')
 })
+
+t.test('a person who left is taken on again by another agency: the same officer, history kept, by registration or by import', async (t) => {
+  const { app, as, admin, countyB, countyC, certified } = await registry(t)
+  const hrB = await as('hr', countyB.id)
+  const hrC = await as('hr', countyC.id)
+  const { officer } = await certified(countyB.id)
+  t.equal((await post(app, hrB, `/v1/officers/${officer.id}/departure`, { reason: 'transfer', date: '2026-11-20' })).statusCode, 200)
+  const record = await post(app, admin, '/v1/training-records', { officerId: officer.id, category: 'public_law', hours: 3, date: '2026-11-01', evidence: '结业证书' })
+  t.equal(record.statusCode, 201, record.body)
+
+  const rejoined = await post(app, hrC, '/v1/officers', { name: '张三', idNumber: officer.idNumber, agencyId: countyC.id, employeeNo: 'C-9' })
+  t.equal(rejoined.statusCode, 201, rejoined.body)
+  t.match(rejoined.json(), { id: officer.id, agencyId: countyC.id, status: 'active', departedOn: null, departureReason: null, employeeNo: 'C-9' })
+  const summary = (await app.inject({ method: 'GET', url: `/v1/officers/${officer.id}/training-summary`, headers: hrC })).json()
+  t.equal(summary.publicLawHours, 3, 'the training history came along')
+  const card = await post(app, admin, '/v1/certificates', { officerId: officer.id, agencyId: countyC.id })
+  t.equal(card.statusCode, 201, 'and the passed exam: the new agency issues a card')
+  assertProblem(t, await app.inject({ method: 'GET', url: `/v1/officers/${officer.id}`, headers: hrB }), 404, 'NOT_FOUND')
+  t.equal(app.store.sqlite.prepare("select count(*) from officer_moves where officer_id = ? and kind = 'rejoin'").pluck().get(officer.id), 1)
+  t.equal(app.store.sqlite.prepare("select count(*) from domain_events where type = 'cn.gov.registry.officer.rejoined'").pluck().get(), 1, 'in the change feed')
+  const taken = assertProblem(t, await post(app, hrB, '/v1/officers', { name: '张三', idNumber: officer.idNumber, agencyId: countyB.id }), 409, 'ID_NUMBER_TAKEN')
+  t.same(taken.errors.map((e: { pointer: string }) => e.pointer), ['/idNumber'], 'an active person is still taken')
+
+  // The same through an HR import: a person who left C now serves at B.
+  t.equal((await post(app, hrC, `/v1/officers/${officer.id}/departure`, { reason: 'resignation', date: '2026-11-25' })).statusCode, 200)
+  const imported = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: hrB, payload: [{ name: '张三', idNumber: officer.idNumber, agencyId: countyB.id }] })
+  t.equal(imported.statusCode, 200, imported.body)
+  t.match(imported.json(), { updated: 1, results: [{ row: 1, outcome: 'updated', officerId: officer.id }] })
+  t.match((await app.inject({ method: 'GET', url: `/v1/officers/${officer.id}`, headers: hrB })).json(), { agencyId: countyB.id, status: 'active' })
+})

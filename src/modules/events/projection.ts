@@ -8,7 +8,7 @@ export const EVENT_TYPE_PREFIX = 'cn.gov.registry.'
 
 /** Every type the feed can carry (documented in the OpenAPI description). */
 export const EVENT_TYPES = [
-  'officer.registered', 'officer.updated', 'officer.departed', 'officer.transferred',
+  'officer.registered', 'officer.updated', 'officer.departed', 'officer.transferred', 'officer.rejoined',
   'certificate.issued', 'certificate.suspended', 'certificate.reinstated', 'certificate.revoked', 'certificate.cancelled',
   'training.recorded'
 ] as const
@@ -29,7 +29,7 @@ export interface EventDraft {
   readonly officerId?: number
 }
 
-const OFFICER_TYPES: Record<string, string> = { create: 'registered', update: 'updated', depart: 'departed', transfer: 'transferred' }
+const OFFICER_TYPES: Record<string, string> = { create: 'registered', update: 'updated', depart: 'departed', transfer: 'transferred', rejoin: 'rejoined' }
 const CERTIFICATE_TYPES: Record<string, string> = { issue: 'issued', suspend: 'suspended', reinstate: 'reinstated', revoke: 'revoked', cancel: 'cancelled' }
 // Bookkeeping columns that are not a change anyone asked for.
 const UNCHANGED_NOISE = new Set(['version', 'updatedAt', 'note'])
@@ -60,7 +60,7 @@ function officerEvent (e: AuditFacts): EventDraft[] {
   const data: Obj = { officer: maskedOfficer(after) }
   if (kind === 'updated') data.changed = changedFields(before, after)
   if (kind === 'departed') Object.assign(data, { reason: after.departureReason ?? null, date: after.departedOn ?? null })
-  if (kind === 'transferred') Object.assign(data, { fromAgencyId: before.agencyId ?? null, toAgencyId: after.agencyId ?? null })
+  if (kind === 'transferred' || kind === 'rejoined') Object.assign(data, { fromAgencyId: before.agencyId ?? null, toAgencyId: after.agencyId ?? null })
   return [{ type: `officer.${kind}`, subject: `officers/${e.entityId}`, data }]
 }
 

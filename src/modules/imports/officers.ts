@@ -31,13 +31,17 @@ export function officerRows (ctx: ServiceContext): RowSpec<{ row: Row, idNumber:
   function upsert (db: Db, actor: Actor, row: Row, idNumber: string): { outcome: Outcome, officerId: number } {
     const departure = row.departureReason && row.departureDate ? { reason: row.departureReason as DepartureReason, date: row.departureDate } : undefined
     const existing = officerRepository.findByIdNumber(db, idNumber)
-    if (!existing) {
+    // New here: a person never registered, or one who left and now serves at another agency
+    // (taken on again by register, the same officer with their history).
+    if (!existing || (existing.status === 'departed' && existing.agencyId !== row.agencyId)) {
       const { departureReason: _r, departureDate: _d, ...input } = row
       const created = officers.register(actor, { ...input, idNumber })
       if (departure) officers.depart(actor, created.id, departure)
-      return { outcome: 'created', officerId: created.id }
+      return { outcome: existing ? 'updated' : 'created', officerId: created.id }
     }
-    if (!officerRepository.findById(db, actor.scope, existing.id)) fail('ID_NUMBER_TAKEN', 'this person is registered with another agency; ask for a transfer')
+    if (!officerRepository.findById(db, actor.scope, existing.id)) {
+      fail('ID_NUMBER_TAKEN', 'this person is registered with another agency; ask for a transfer', { errors: [{ in: 'body', pointer: '/idNumber', detail: 'registered with another agency' }] })
+    }
     if (existing.agencyId !== row.agencyId) {
       fail('OFFICER_NOT_AT_AGENCY', `officer ${existing.id} serves at agency ${existing.agencyId}: record the transfer (POST /v1/officers/${existing.id}/transfer) first / 该人员在其他执法主体任职，请先办理调动`,
         { errors: [{ in: 'body', pointer: '/agencyId', detail: `serves at agency ${existing.agencyId}` }] })

@@ -16,7 +16,7 @@ export const officerRoutes: FastifyPluginAsyncTypebox<{ officers: OfficersServic
       tags,
       operationId: 'createOfficer',
       summary: '登记执法人员 Register an officer',
-      description: '登记执法人员。身份证号校验出生日期与校验位，全系统唯一。Registers an officer; the ID number is checked (birth date, GB 11643 check digit) and unique across the registry.',
+      description: '登记执法人员。身份证号校验出生日期与校验位，全系统唯一。已离岗人员（含调离）在新主体重新登记时恢复为在岗，保留原编号、考试与培训记录。Registers an officer; the ID number is checked (birth date, GB 11643 check digit) and unique across the registry. A person who had left (a departure, a transfer out) is taken on again: the same officer id, exams and training history, active at the agency given.',
       body: CreateOfficer,
       response: { 201: Officer, ...problems(404, 409, 422) }
     }

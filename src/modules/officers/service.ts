@@ -36,16 +36,25 @@ export function presentOfficer (row: OfficerRow, reveal: { idNumber: boolean, ph
   }
 }
 
-function validIdNumber (db: Db, actor: Actor, raw: string, today: string, selfId: number | null): string {
+/** The ID number checked (ID_NUMBER_INVALID) in its canonical form, and the person already
+ *  registered with it, if any. */
+function checkedIdNumber (db: Db, raw: string, today: string): { idNumber: string, holder: OfficerRow | undefined } {
   const check = checkIdNumber(raw, today)
   if (!check.ok) fail('ID_NUMBER_INVALID', check.reason, { errors: [{ in: 'body', pointer: '/idNumber', detail: check.reason }] })
-  const other = officerRepository.findByIdNumber(db, check.idNumber)
-  if (other && other.id !== selfId) {
-    // Say which officer only when the caller may see them; otherwise only that the person exists.
-    const visible = officerRepository.findById(db, actor.scope, other.id) !== undefined
-    fail('ID_NUMBER_TAKEN', visible ? `officer ${other.id} has this ID number` : 'this person is registered with another agency; ask for a transfer', visible ? { officerId: other.id } : undefined)
-  }
-  return check.idNumber
+  return { idNumber: check.idNumber, holder: officerRepository.findByIdNumber(db, check.idNumber) }
+}
+
+/** ID_NUMBER_TAKEN: another officer has it. Says which only when the caller may see them. */
+function idNumberTaken (db: Db, actor: Actor, other: OfficerRow): never {
+  const visible = officerRepository.findById(db, actor.scope, other.id) !== undefined
+  fail('ID_NUMBER_TAKEN', visible ? `officer ${other.id} has this ID number` : 'this person is registered with another agency; ask for a transfer',
+    { ...(visible ? { officerId: other.id } : {}), errors: [{ in: 'body', pointer: '/idNumber', detail: 'registered already' }] })
+}
+
+function validIdNumber (db: Db, actor: Actor, raw: string, today: string, selfId: number | null): string {
+  const { idNumber, holder } = checkedIdNumber(db, raw, today)
+  if (holder && holder.id !== selfId) idNumberTaken(db, actor, holder)
+  return idNumber
 }
 
 export function officersService ({ store, clock }: ServiceContext) {
@@ -59,12 +68,37 @@ export function officersService ({ store, clock }: ServiceContext) {
   const full = (actor: Actor, row: OfficerRow) => presentOfficer(row, { idNumber: mayRevealIdNumber(actor.principal.role), phone: true })
 
   return {
-    /** Registers an officer; ID_NUMBER_INVALID, ID_NUMBER_TAKEN, AGENCY_OUT_OF_SCOPE, AGENCY_NOT_ACTIVE. */
+    /** Registers an officer; ID_NUMBER_INVALID, ID_NUMBER_TAKEN, AGENCY_OUT_OF_SCOPE, AGENCY_NOT_ACTIVE.
+     *  A person who had left (departed, from any agency) is taken on again: the same officer,
+     *  with the exams and training history, active at this agency with the data given (rule 2:
+     *  a move keeps the person). */
     register (actor: Actor, input: OfficerInput) {
       return store.write((db) => {
         const at = clock()
-        const idNumber = validIdNumber(db, actor, input.idNumber, shanghaiDate(at), null)
+        const today = shanghaiDate(at)
+        const { idNumber, holder } = checkedIdNumber(db, input.idNumber, today)
+        if (holder && holder.status !== 'departed') idNumberTaken(db, actor, holder)
         activeAgency(db, actor, input.agencyId, '/agencyId')
+        if (holder) {
+          const after = officerRepository.update(db, holder.id, {
+            name: input.name,
+            agencyId: input.agencyId,
+            employeeNo: input.employeeNo ?? null,
+            phone: input.phone ?? null,
+            joinedOn: input.joinedOn ?? today,
+            auxiliary: input.auxiliary ?? false,
+            police: input.police ?? false,
+            legalReviewer: input.legalReviewer ?? false,
+            supervisor: input.supervisor ?? false,
+            status: 'active',
+            departedOn: null,
+            departureReason: null,
+            updatedAt: at.toISOString()
+          }) ?? fail('NOT_FOUND')
+          officerRepository.insertMove(db, { officerId: holder.id, fromAgencyId: holder.agencyId, toAgencyId: input.agencyId, kind: 'rejoin', reason: 'rejoin', date: today })
+          appendAudit(db, actor, at, { entity: 'officer', entityId: holder.id, action: 'rejoin', before: holder, after })
+          return full(actor, after)
+        }
         const row = officerRepository.insert(db, { ...input, idNumber })
         appendAudit(db, actor, at, { entity: 'officer', entityId: row.id, action: 'create', after: row })
         return full(actor, row)
