@@ -131,3 +131,27 @@ t.test('lists filter and page with a cursor; a forged cursor is 400 naming curso
   const bad = await app.inject({ method: 'GET', url: '/v1/agencies?cursor=bm9wZQ', headers: admin })
   t.equal(assertProblem(t, bad, 400, 'VALIDATION_FAILED').errors[0].pointer, '/cursor')
 })
+
+t.test('business refusals name the field they are about', async (t) => {
+  const { app, admin, city, countyB, countyC, townD } = await tree(t)
+  const pointers = (body: { errors?: Array<{ pointer: string }> }) => (body.errors ?? []).map((e) => e.pointer)
+  const b = (await app.inject({ method: 'GET', url: `/v1/agencies/${countyB.id}`, headers: admin })).json()
+  const cycle = assertProblem(t, await app.inject({ method: 'PATCH', url: `/v1/agencies/${countyB.id}`, headers: { ...admin, 'if-match': `"${b.version as number}"` }, payload: { parentId: townD.id } }), 422, 'AGENCY_PARENT_CYCLE')
+  t.same(pointers(cycle), ['/parentId'])
+  const taken = assertProblem(t, await post(app, admin, '/v1/agencies', { name: '重复', uscc: city.uscc, kind: 'organ', level: 'county', parentId: city.id, regionCode: '140802', domains: ['市场监管'] }), 409, 'USCC_TAKEN')
+  t.same(pointers(taken), ['/uscc'])
+  const confirm = () => post(app, admin, `/v1/agencies/${countyC.id}/confirmations`, { year: 2026, announcementNo: '公告〔2026〕9号', date: '2026-02-01' })
+  t.equal((await confirm()).statusCode, 201)
+  t.same(pointers(assertProblem(t, await confirm(), 409, 'CONFIRMATION_EXISTS')), ['/year'])
+  t.same(pointers(assertProblem(t, await post(app, admin, `/v1/agencies/${countyC.id}/merger`, { date: '2026-06-30' }), 422, 'SUCCESSOR_REQUIRED')), ['/successorId'])
+  t.same(pointers(assertProblem(t, await post(app, admin, `/v1/agencies/${countyC.id}/merger`, { date: '2026-06-30', successorId: 99999 }), 404, 'NOT_FOUND')), ['/successorId'])
+})
+
+t.test('the name filter finds names with % and _ in them, literally', async (t) => {
+  const { app, admin, city } = await tree(t)
+  for (const name of ['示例市城管_执法局', '示例市100%执法局', '示例市城管X执法局']) await createAgency(app, admin, { parentId: city.id, name })
+  const names = async (q: string) => ((await app.inject({ method: 'GET', url: `/v1/agencies?name=${encodeURIComponent(q)}`, headers: admin })).json().items as Array<{ name: string }>).map((a) => a.name)
+  t.same(await names('城管_'), ['示例市城管_执法局'], '_ is a character, not any character')
+  t.same(await names('100%'), ['示例市100%执法局'])
+  t.same(await names('城管'), ['示例市城管_执法局', '示例市城管X执法局'])
+})

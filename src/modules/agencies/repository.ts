@@ -1,6 +1,7 @@
 // Agencies in SQL. Every read takes the caller's scope; out of scope reads as not found.
 import { and, asc, eq, gt, gte, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
+import { contains } from '../../db/match.js'
 import { agencies, agencyConfirmations, certificates, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
 import { once } from '../../db/prepared.js'
@@ -24,7 +25,7 @@ export const agencyRepository = {
     const where: Array<SQL | undefined> = [gt(agencies.id, afterId), inScopeWhere(scope, agencies.id)]
     if (f.status) where.push(eq(agencies.status, f.status))
     if (f.parentId !== undefined) where.push(eq(agencies.parentId, f.parentId))
-    if (f.name) where.push(like(agencies.name, `%${f.name.replace(/[%_\\]/g, (c) => `\\${c}`)}%`))
+    if (f.name) where.push(contains(agencies.name, f.name))
     return db.select().from(agencies).where(and(...where)).orderBy(asc(agencies.id)).limit(limit).all()
   },
 

@@ -33,7 +33,7 @@ function validUscc (db: Db, uscc: string, selfId: number | null): string {
   const check = checkUscc(uscc)
   if (!check.ok) fail('USCC_INVALID', check.reason, { errors: [{ in: 'body', pointer: '/uscc', detail: check.reason }] })
   const other = agencyRepository.findByUscc(db, check.uscc)
-  if (other && other.id !== selfId) fail('USCC_TAKEN', `agency ${other.id} already has USCC ${check.uscc}`)
+  if (other && other.id !== selfId) fail('USCC_TAKEN', `agency ${other.id} already has USCC ${check.uscc}`, { errors: [{ in: 'body', pointer: '/uscc', detail: `agency ${other.id} has it` }] })
   return check.uscc
 }
 
@@ -82,7 +82,7 @@ export function agenciesService ({ store, clock }: ServiceContext) {
         if (patch.parentId !== undefined && patch.parentId !== before.parentId) {
           const parent = parentFor(db, actor, patch.parentId)
           if (parent && createsCycle(before.path, parent.path)) {
-            fail('AGENCY_PARENT_CYCLE', `agency ${parent.id} is ${id} itself or lies below it`)
+            fail('AGENCY_PARENT_CYCLE', `agency ${parent.id} is ${id} itself or lies below it`, { errors: [{ in: 'body', pointer: '/parentId', detail: 'itself or below it' }] })
           }
           const newPath = childPath(parent?.path ?? '', id)
           agencyRepository.rebaseSubtree(db, before.path, newPath)
@@ -98,7 +98,7 @@ export function agenciesService ({ store, clock }: ServiceContext) {
       return store.write((db) => {
         const agency = load(db, actor, id)
         if (agency.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${id} is ${agency.status}`)
-        if (agencyRepository.isConfirmed(db, id, input.year)) fail('CONFIRMATION_EXISTS', `agency ${id} is already confirmed for ${input.year}`)
+        if (agencyRepository.isConfirmed(db, id, input.year)) fail('CONFIRMATION_EXISTS', `agency ${id} is already confirmed for ${input.year}`, { errors: [{ in: 'body', pointer: '/year', detail: 'confirmed already' }] })
         const row = agencyRepository.insertConfirmation(db, { agencyId: id, ...input })
         appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: 'confirm', after: row })
         return row
@@ -117,10 +117,11 @@ export function agenciesService ({ store, clock }: ServiceContext) {
         const before = load(db, actor, id)
         if (before.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${id} is already ${before.status}`)
         const successorId = input.successorId ?? null
-        if (how === 'merged' && successorId === null) fail('SUCCESSOR_REQUIRED', 'a merger names the agency it merges into (successorId)')
+        const successorError = (detail: string) => ({ errors: [{ in: 'body', pointer: '/successorId', detail }] })
+        if (how === 'merged' && successorId === null) fail('SUCCESSOR_REQUIRED', 'a merger names the agency it merges into (successorId)', successorError('required for a merger'))
         if (successorId !== null) {
-          const successor = load(db, actor, successorId)
-          if (successor.id === id || successor.status !== 'active') fail('SUCCESSOR_REQUIRED', 'the successor must be another active agency')
+          const successor = agencyRepository.findById(db, actor.scope, successorId) ?? fail('NOT_FOUND', `agency ${successorId} not found`, successorError('not found in your scope'))
+          if (successor.id === id || successor.status !== 'active') fail('SUCCESSOR_REQUIRED', 'the successor must be another active agency', successorError('not another active agency'))
         }
         const after = agencyRepository.update(db, id, { status: how, successorId, endedOn: input.date, updatedAt: clock().toISOString() }) ?? fail('NOT_FOUND')
         appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: how === 'merged' ? 'merge' : 'dissolve', before, after: { ...after, reason: input.reason } })

@@ -1,7 +1,8 @@
 // Officers in SQL; scope follows the officer's current agency. ID numbers are sealed at rest
 // with a blind index beside them (src/security/id-numbers.ts); callers give and get them in clear.
-import { and, asc, eq, gt, like, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
+import { contains } from '../../db/match.js'
 import { officerIdIndex, officerMoves, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
 import { idList, inIdList, insertPlaceholders, once } from '../../db/prepared.js'
@@ -56,7 +57,7 @@ export const officerRepository = {
     if (f.agencyId !== undefined) where.push(eq(officers.agencyId, f.agencyId))
     if (f.status) where.push(eq(officers.status, f.status))
     if (f.legalReviewer !== undefined) where.push(eq(officers.legalReviewer, f.legalReviewer))
-    if (f.name) where.push(like(officers.name, `%${f.name.replace(/[%_\\]/g, (c) => `\\${c}`)}%`))
+    if (f.name) where.push(contains(officers.name, f.name))
     return db.select().from(officers).where(and(...where)).orderBy(asc(officers.id)).limit(limit).all().map((r) => opened(db, r))
   },
 
