@@ -253,3 +253,34 @@ t.test('attendances dry run: rows by officerId and by ID number in one batch are
   const both = await app.inject({ method: 'POST', url: '/v1/imports/attendances?dryRun=true', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: byId })
   t.same(both.json().results.map((r: { row: number, outcome: string }) => `${r.row} ${r.outcome}`), ['1 created', '2 unchanged'], 'both by officerId: each on its own training')
 })
+
+t.test('a dry run or a rejected import shows no id for an officer it would create (none was kept); one already registered keeps its id', async (t) => {
+  const { app, admin, countyB, officer } = await registry(t)
+  const known = await officer(countyB.id)
+  const payload = [{ name: '新人', idNumber: idNumber(501), agencyId: countyB.id }, { name: '张三', idNumber: known.idNumber, agencyId: countyB.id, employeeNo: 'B-77' }]
+  const dry = await app.inject({ method: 'POST', url: '/v1/imports/officers?dryRun=true', headers: admin, payload })
+  t.equal(dry.statusCode, 200, dry.body)
+  t.same(dry.json().results, [{ row: 1, outcome: 'created' }, { row: 2, outcome: 'updated', officerId: known.id }])
+  const rejected = assertProblem(t, await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: admin, payload: [...payload, { name: '坏', idNumber: 'x', agencyId: countyB.id }] }), 422, 'IMPORT_REJECTED')
+  t.same(rejected.result.results.slice(0, 2), [{ row: 1, outcome: 'created' }, { row: 2, outcome: 'updated', officerId: known.id }])
+  const done = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: admin, payload })
+  t.type(done.json().results[0].officerId, 'number', 'committed: the id is real')
+})
+
+t.test('a merged agency takes no one new from an import, but its people can still be recorded as departed (rule 2)', async (t) => {
+  const { app, admin, countyB, countyC, certified } = await registry(t)
+  const { officer, certificate } = await certified(countyB.id)
+  t.equal((await app.inject({ method: 'POST', url: `/v1/agencies/${countyB.id}/merger`, headers: admin, payload: { date: '2026-06-30', successorId: countyC.id } })).statusCode, 200)
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/imports/officers?partial=true',
+    headers: admin,
+    payload: [
+      { name: '张三', idNumber: officer.idNumber, agencyId: countyB.id, departureReason: 'retirement', departureDate: '2026-11-30' },
+      { name: '新人', idNumber: idNumber(502), agencyId: countyB.id }
+    ]
+  })
+  t.equal(res.statusCode, 200, res.body)
+  t.match(res.json().results, [{ row: 1, outcome: 'updated', officerId: officer.id }, { row: 2, outcome: 'error', errors: [{ code: 'AGENCY_NOT_ACTIVE', pointer: '/agencyId' }] }])
+  t.equal((await app.inject({ method: 'GET', url: `/v1/certificates/${certificate.id}`, headers: admin })).json().status, 'cancelled', 'the departure cancelled the card')
+})

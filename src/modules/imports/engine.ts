@@ -46,6 +46,10 @@ export interface RowSpec<I, L = undefined> {
   readonly columns: Record<string, ColumnSpec>
   /** Rows applied together (1: each in its own savepoint). */
   readonly batch: number
+  /** True when apply() answers, for a created row, the id its own insert assigned: that id is
+   *  left out where nothing was committed (a dry run, a rejected import), since it names nobody
+   *  and may later be someone else's. */
+  readonly assignsIds?: boolean
   /** True when check() finds every refusal apply() can give (on unchanged data) and says what
    *  applying would do (`expect`): then checking an import (dryRun, and the first pass of all or
    *  nothing) only reads, and the rows are applied once, when they are committed. */
@@ -179,9 +183,15 @@ export function importEngine ({ store, clock }: ServiceContext) {
   /** Runs an import; the result lists every row. VALIDATION_FAILED when the body cannot be read
    *  at all; IMPORT_REJECTED (all or nothing, with the result) when any row is bad;
    *  IMPORT_INCOMPLETE when data changed between checking and committing (re-run it). */
+  /** The results of a pass that committed nothing, as answered (see RowSpec.assignsIds). */
+  function uncommitted<T extends { results: RowResult[] }> (spec: { assignsIds?: boolean }, p: T): T {
+    if (spec.assignsIds !== true) return p
+    return { ...p, results: p.results.map((r) => (r.outcome === 'created' ? { row: r.row, outcome: r.outcome } : r)) }
+  }
+
   return async function runImport<I, L> (spec: RowSpec<I, L>, actor: Actor, req: ImportRequest) {
     const read = () => chunked(readRecords(req.format, req.body, spec.columns, req.charset), CHUNK)
-    if (req.dryRun) return summary('validated', req, await pass(spec, actor, read(), { commit: false, stopOnError: false }))
+    if (req.dryRun) return summary('validated', req, uncommitted(spec, await pass(spec, actor, read(), { commit: false, stopOnError: false })))
     if (req.partial) return summary('committed', req, await pass(spec, actor, read(), { commit: true, stopOnError: false }))
     // All or nothing goes over the rows twice: they are read once (at most MAX_ROWS) and kept.
     const chunks: RawRecord[][] = []
@@ -190,7 +200,7 @@ export function importEngine ({ store, clock }: ServiceContext) {
     const bad = tried.results.filter((r) => r.outcome === 'error').length
     if (bad > 0) {
       fail('IMPORT_REJECTED', `${bad} of ${tried.rows} rows have errors; nothing was imported (fix them, or send ?partial=true) / ${bad} 行有错误，未导入`,
-        { result: summary('rejected', req, tried) })
+        { result: summary('rejected', req, uncommitted(spec, tried)) })
     }
     const done = await pass(spec, actor, chunks, { commit: true, stopOnError: true })
     if (done.stoppedBy) {

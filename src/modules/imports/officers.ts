@@ -65,6 +65,7 @@ export function officerRows (ctx: ServiceContext): RowSpec<{ row: Row, idNumber:
   return {
     columns: OFFICER_COLUMNS,
     batch: 1,
+    assignsIds: true,
 
     check (db, actor, v, row, state, today) {
       const errors: RowError[] = validRow(v) ? [] : schemaErrors(validRow.errors)
@@ -82,12 +83,12 @@ export function officerRows (ctx: ServiceContext): RowSpec<{ row: Row, idNumber:
       if ((v.departureReason === undefined) !== (v.departureDate === undefined)) {
         errors.push({ code: 'VALIDATION_FAILED', pointer: v.departureReason === undefined ? '/departureReason' : '/departureDate', detail: 'departureReason and departureDate go together / 离岗原因与离岗日期须同时填写' })
       }
+      // An agency merged or dissolved takes no one new (register refuses, AGENCY_NOT_ACTIVE), but
+      // its people can still be corrected and, above all, recorded as departed (rule 2).
       if (typeof v.agencyId === 'number' && Number.isSafeInteger(v.agencyId)) {
         const key = `agency:${v.agencyId}`
-        if (!state.cache.has(key)) state.cache.set(key, agencyRepository.findById(db, actor.scope, v.agencyId)?.status ?? null)
-        const status = state.cache.get(key) as string | null
-        if (status === null) errors.push({ code: 'AGENCY_OUT_OF_SCOPE', pointer: '/agencyId', detail: `agency ${v.agencyId} not found in your scope` })
-        else if (status !== 'active') errors.push({ code: 'AGENCY_NOT_ACTIVE', pointer: '/agencyId', detail: `agency ${v.agencyId} is ${status}` })
+        if (!state.cache.has(key)) state.cache.set(key, agencyRepository.findById(db, actor.scope, v.agencyId) !== undefined)
+        if (state.cache.get(key) !== true) errors.push({ code: 'AGENCY_OUT_OF_SCOPE', pointer: '/agencyId', detail: `agency ${v.agencyId} not found in your scope` })
       }
       return errors.length > 0 ? { errors } : { input: { row: v as Row, idNumber } }
     },

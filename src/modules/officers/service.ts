@@ -62,7 +62,7 @@ export function officersService ({ store, clock }: ServiceContext) {
   const activeAgency = (db: Db, actor: Actor, agencyId: number, pointer: string) => {
     const agency = agencyRepository.findById(db, actor.scope, agencyId) ??
       fail('AGENCY_OUT_OF_SCOPE', `agency ${agencyId} not found`, { errors: [{ in: 'body', pointer, detail: 'not found in your scope' }] })
-    if (agency.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${agencyId} is ${agency.status}`)
+    if (agency.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${agencyId} is ${agency.status}`, { errors: [{ in: 'body', pointer, detail: agency.status }] })
     return agency
   }
   const full = (actor: Actor, row: OfficerRow) => presentOfficer(row, { idNumber: mayRevealIdNumber(actor.principal.role), phone: true })
