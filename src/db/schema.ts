@@ -45,6 +45,7 @@ export const users = sqliteTable('users', {
   role: text('role', { enum: ['admin', 'clerk', 'hr', 'auditor'] }).notNull(),
   agencyId: integer('agency_id').references(() => agencies.id),
   disabled: flag('disabled'),
+  version: integer('version').notNull().default(1),
   createdAt: createdAt()
 }, (t) => [uniqueIndex('users_username_uq').on(t.username)])
 
@@ -56,6 +57,7 @@ export const clients = sqliteTable('clients', {
   role: text('role', { enum: ['admin', 'clerk', 'hr', 'auditor'] }).notNull(),
   agencyId: integer('agency_id').references(() => agencies.id),
   disabled: flag('disabled'),
+  version: integer('version').notNull().default(1),
   createdAt: createdAt()
 }, (t) => [uniqueIndex('clients_client_id_uq').on(t.clientId)])
 

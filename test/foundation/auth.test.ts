@@ -61,7 +61,17 @@ t.test('client_credentials: secret answered once, works in the body and as HTTP 
     payload: 'grant_type=client_credentials'
   })
   t.equal(basic.statusCode, 200)
-  await app.inject({ method: 'PATCH', url: `/v1/clients/${id as number}`, headers: admin, payload: { disabled: true } })
+  // A change needs the ETag last read (API.md: single resources carry one; PATCH sends If-Match).
+  const url = `/v1/clients/${id as number}`
+  const current = await app.inject({ method: 'GET', url, headers: admin })
+  t.equal(current.headers.etag, '"1"')
+  assertProblem(t, await app.inject({ method: 'PATCH', url, headers: admin, payload: { disabled: true } }), 428, 'PRECONDITION_REQUIRED')
+  assertProblem(t, await app.inject({ method: 'PATCH', url, headers: { ...admin, 'if-match': '"7"' }, payload: { disabled: true } }), 412, 'PRECONDITION_FAILED')
+  t.equal((await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret } })).statusCode, 200, 'the refused changes changed nothing')
+  const disabled = await app.inject({ method: 'PATCH', url, headers: { ...admin, 'if-match': current.headers.etag as string }, payload: { disabled: true } })
+  t.equal(disabled.statusCode, 200, disabled.body)
+  t.match(disabled, { headers: { etag: '"2"' } })
+  t.match(disabled.json(), { disabled: true, version: 2 })
   const after = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret } })
   assertProblem(t, after, 400, 'INVALID_GRANT')
 })
@@ -151,6 +161,22 @@ t.test('tokens of a trusted external identity provider (remote JWKS) are accepte
   assertProblem(t, aud, 401, 'INVALID_TOKEN')
   const hr = await app.inject({ method: 'GET', url: '/v1/users', headers: { authorization: `Bearer ${await token('registry', 'hr')}` } })
   assertProblem(t, hr, 401, 'INVALID_TOKEN') // hr without agencyId is not a valid principal
+})
+
+t.test('users carry an ETag; a change needs If-Match (428 without, 412 stale), so two admins cannot silently undo each other', async (t) => {
+  const { app, as } = await buildTestApp(t)
+  const admin = await as('admin')
+  const created = await app.inject({ method: 'POST', url: '/v1/users', headers: admin, payload: { username: 'auditor.li', password: 'Long-enough-pw', role: 'admin' } })
+  t.equal(created.statusCode, 201, created.body)
+  t.equal(created.headers.etag, '"1"')
+  const url = `/v1/users/${created.json().id as number}`
+  const first = await app.inject({ method: 'PATCH', url, headers: { ...admin, 'if-match': '"1"' }, payload: { disabled: true } })
+  t.equal(first.statusCode, 200, first.body)
+  assertProblem(t, await app.inject({ method: 'PATCH', url, headers: { ...admin, 'if-match': '"1"' }, payload: { disabled: false } }), 412, 'PRECONDITION_FAILED')
+  assertProblem(t, await app.inject({ method: 'PATCH', url, headers: admin, payload: { disabled: false } }), 428, 'PRECONDITION_REQUIRED')
+  const now = await app.inject({ method: 'GET', url, headers: admin })
+  t.match(now, { headers: { etag: '"2"' } })
+  t.equal(now.json().disabled, true, 'the stale re-enable did not happen')
 })
 
 t.test('a role that may not act is 403', async (t) => {

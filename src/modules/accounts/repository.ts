@@ -1,5 +1,5 @@
 // Accounts in SQL: users (people, password grant) and clients (HR systems, client_credentials).
-import { and, asc, eq, gt } from 'drizzle-orm'
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { clients, users } from '../../db/schema.js'
 import type { Role } from '../../security/roles.js'
@@ -16,7 +16,7 @@ export const userRepository = {
   insert: (db: Db, v: { username: string, passwordHash: string, role: Role, agencyId: number | null }) =>
     db.insert(users).values(v).returning().get(),
   update: (db: Db, id: number, v: Partial<Pick<UserRow, 'passwordHash' | 'role' | 'agencyId' | 'disabled'>>) =>
-    db.update(users).set(v).where(eq(users.id, id)).returning().get()
+    db.update(users).set({ ...v, version: sql`${users.version} + 1` }).where(eq(users.id, id)).returning().get()
 }
 
 export const clientRepository = {
@@ -27,5 +27,5 @@ export const clientRepository = {
   insert: (db: Db, v: { clientId: string, name: string, secretHash: string, role: Role, agencyId: number | null }) =>
     db.insert(clients).values(v).returning().get(),
   update: (db: Db, id: number, v: Partial<Pick<ClientRow, 'name' | 'role' | 'agencyId' | 'disabled' | 'secretHash'>>) =>
-    db.update(clients).set(v).where(eq(clients.id, id)).returning().get()
+    db.update(clients).set({ ...v, version: sql`${clients.version} + 1` }).where(eq(clients.id, id)).returning().get()
 }

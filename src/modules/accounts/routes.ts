@@ -2,6 +2,7 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Body, Id, IdParams, Page, PageQuery, Query, StringEnum, Timestamp, problems } from '../../http/schemas.js'
+import { expectedVersion, IfMatchHeaders, withEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { ACCESS, ROLES } from '../../security/roles.js'
 import { publicClient, publicUser, type AccountsService } from './service.js'
@@ -10,8 +11,9 @@ const admin = { access: ACCESS.admin }
 const Role = StringEnum(ROLES, { description: 'admin 管理员 | clerk 司法局工作人员 | hr 人事系统 | auditor 审计' })
 const AgencyId = Type.Union([Id, Type.Null()], { description: 'scope: this agency and all below it (required unless admin) / 权限范围所属执法主体' })
 
-const User = Type.Object({ id: Id, username: Type.String(), role: Role, agencyId: Type.Union([Id, Type.Null()]), disabled: Type.Boolean(), createdAt: Timestamp })
-const Client = Type.Object({ id: Id, clientId: Type.String(), name: Type.String(), role: Role, agencyId: Type.Union([Id, Type.Null()]), disabled: Type.Boolean(), createdAt: Timestamp })
+const Version = Type.Integer({ minimum: 1, description: 'changes with every update; the ETag / 每次修改递增' })
+const User = Type.Object({ id: Id, username: Type.String(), role: Role, agencyId: Type.Union([Id, Type.Null()]), disabled: Type.Boolean(), version: Version, createdAt: Timestamp })
+const Client = Type.Object({ id: Id, clientId: Type.String(), name: Type.String(), role: Role, agencyId: Type.Union([Id, Type.Null()]), disabled: Type.Boolean(), version: Version, createdAt: Timestamp })
 const Password = Type.String({ minLength: 10, maxLength: 256, description: 'at least 10 characters / 至少 10 位' })
 const Username = Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$', description: 'login name / 登录名' })
 
@@ -28,7 +30,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       body: Body({ username: Username, password: Password, role: Role, agencyId: Type.Optional(AgencyId) }),
       response: { 201: User, ...problems(404, 409, 422) }
     }
-  }, async (req, reply) => reply.code(201).send(await accounts.createUser(req.actor, req.body)))
+  }, async (req, reply) => reply.code(201).send(withEtag(reply, await accounts.createUser(req.actor, req.body))))
 
   app.get('/v1/users', {
     config: admin,
@@ -48,7 +50,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
   app.get('/v1/users/:id', {
     config: admin,
     schema: { tags, operationId: 'getUser', summary: '查看用户 Get a user', description: '按编号读取用户。Reads one user.', params: IdParams, response: { 200: User, ...problems(404) } }
-  }, async (req) => accounts.getUser(req.params.id))
+  }, async (req, reply) => withEtag(reply, accounts.getUser(req.params.id)))
 
   app.patch('/v1/users/:id', {
     config: admin,
@@ -56,12 +58,13 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       tags,
       operationId: 'updateUser',
       summary: '修改用户 Update a user',
-      description: '修改角色、权限范围、密码或停用账号。Changes role, scope, password, or disables the account.',
+      description: '修改角色、权限范围、密码或停用账号。须携带 If-Match。Changes role, scope, password, or disables the account; send If-Match.',
       params: IdParams,
+      headers: IfMatchHeaders,
       body: Body({ password: Type.Optional(Password), role: Type.Optional(Role), agencyId: Type.Optional(AgencyId), disabled: Type.Optional(Type.Boolean()) }),
-      response: { 200: User, ...problems(404, 422) }
+      response: { 200: User, ...problems(404, 412, 422, 428) }
     }
-  }, async (req) => accounts.updateUser(req.actor, req.params.id, req.body))
+  }, async (req, reply) => withEtag(reply, await accounts.updateUser(req.actor, req.params.id, req.body, expectedVersion(req))))
 
   app.post('/v1/clients', {
     config: admin,
@@ -73,7 +76,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       body: Body({ name: Type.String({ minLength: 1, maxLength: 200, description: 'system name / 系统名称' }), role: Role, agencyId: Type.Optional(AgencyId) }),
       response: { 201: Type.Intersect([Client, Type.Object({ clientSecret: Type.String({ description: 'shown once / 仅显示一次' }) })]), ...problems(404, 422) }
     }
-  }, async (req, reply) => reply.code(201).header('cache-control', 'no-store').send(await accounts.createClient(req.actor, req.body)))
+  }, async (req, reply) => reply.code(201).header('cache-control', 'no-store').send(withEtag(reply, await accounts.createClient(req.actor, req.body))))
 
   app.get('/v1/clients', {
     config: admin,
@@ -93,7 +96,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
   app.get('/v1/clients/:id', {
     config: admin,
     schema: { tags, operationId: 'getClient', summary: '查看接入系统 Get a client', description: '按编号读取接入系统。Reads one client.', params: IdParams, response: { 200: Client, ...problems(404) } }
-  }, async (req) => accounts.getClient(req.params.id))
+  }, async (req, reply) => withEtag(reply, accounts.getClient(req.params.id)))
 
   app.patch('/v1/clients/:id', {
     config: admin,
@@ -101,10 +104,11 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       tags,
       operationId: 'updateClient',
       summary: '修改接入系统 Update a client',
-      description: '修改名称、角色、范围或停用。Renames, re-scopes or disables a client.',
+      description: '修改名称、角色、范围或停用。须携带 If-Match。Renames, re-scopes or disables a client; send If-Match.',
       params: IdParams,
+      headers: IfMatchHeaders,
       body: Body({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), role: Type.Optional(Role), agencyId: Type.Optional(AgencyId), disabled: Type.Optional(Type.Boolean()) }),
-      response: { 200: Client, ...problems(404, 422) }
+      response: { 200: Client, ...problems(404, 412, 422, 428) }
     }
-  }, async (req) => accounts.updateClient(req.actor, req.params.id, req.body))
+  }, async (req, reply) => withEtag(reply, await accounts.updateClient(req.actor, req.params.id, req.body, expectedVersion(req))))
 }

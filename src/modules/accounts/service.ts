@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm'
 import { agencies } from '../../db/schema.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
+import { assertVersion } from '../../http/concurrency.js'
 import { hashSecret, randomSecret, verifySecret } from '../../security/passwords.js'
 import type { Actor, Principal, Role } from '../../security/roles.js'
 import { appendAudit, systemActor, type SystemActor } from '../audit/repository.js'
@@ -11,8 +12,8 @@ import { clientRepository, userRepository, type ClientRow, type UserRow } from '
 
 export interface NewAccount { role: Role, agencyId?: number | null | undefined }
 
-export const publicUser = (u: UserRow) => ({ id: u.id, username: u.username, role: u.role, agencyId: u.agencyId, disabled: u.disabled, createdAt: u.createdAt })
-export const publicClient = (c: ClientRow) => ({ id: c.id, clientId: c.clientId, name: c.name, role: c.role, agencyId: c.agencyId, disabled: c.disabled, createdAt: c.createdAt })
+export const publicUser = (u: UserRow) => ({ id: u.id, username: u.username, role: u.role, agencyId: u.agencyId, disabled: u.disabled, version: u.version, createdAt: u.createdAt })
+export const publicClient = (c: ClientRow) => ({ id: c.id, clientId: c.clientId, name: c.name, role: c.role, agencyId: c.agencyId, disabled: c.disabled, version: c.version, createdAt: c.createdAt })
 
 /** The agency an account is bound to: none for admin; required and existing for every other role. */
 function accountAgency (db: Db, a: NewAccount): number | null {
@@ -38,10 +39,13 @@ export function accountsService ({ store, clock }: ServiceContext) {
     },
 
     /** Changes a user's role, scope, password or disabled flag; NOT_FOUND, SCOPE_REQUIRED. */
-    async updateUser (actor: Actor | SystemActor, id: number, input: Partial<NewAccount & { password: string, disabled: boolean }>) {
+    /** Changes a user; `expectedVersion` (If-Match over HTTP) guards against a change made
+     *  meanwhile (PRECONDITION_FAILED); the CLI changes an account as it finds it. */
+    async updateUser (actor: Actor | SystemActor, id: number, input: Partial<NewAccount & { password: string, disabled: boolean }>, expectedVersion?: number) {
       const passwordHash = input.password === undefined ? undefined : await hashSecret(input.password)
       return store.write((db) => {
         const before = userRepository.findById(db, id) ?? fail('NOT_FOUND', `user ${id} not found`)
+        if (expectedVersion !== undefined) assertVersion(before.version, expectedVersion)
         const role = input.role ?? before.role
         const agencyId = accountAgency(db, { role, agencyId: input.agencyId === undefined ? before.agencyId : input.agencyId })
         const row = userRepository.update(db, id, {
@@ -71,9 +75,11 @@ export function accountsService ({ store, clock }: ServiceContext) {
       })
     },
 
-    async updateClient (actor: Actor | SystemActor, id: number, input: Partial<NewAccount & { name: string, disabled: boolean }>) {
+    /** Changes a client; `expectedVersion` as for updateUser. */
+    async updateClient (actor: Actor | SystemActor, id: number, input: Partial<NewAccount & { name: string, disabled: boolean }>, expectedVersion?: number) {
       return store.write((db) => {
         const before = clientRepository.findById(db, id) ?? fail('NOT_FOUND', `client ${id} not found`)
+        if (expectedVersion !== undefined) assertVersion(before.version, expectedVersion)
         const role = input.role ?? before.role
         const agencyId = accountAgency(db, { role, agencyId: input.agencyId === undefined ? before.agencyId : input.agencyId })
         const row = clientRepository.update(db, id, {
