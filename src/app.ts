@@ -43,6 +43,7 @@ import { eventsService } from './modules/events/service.js'
 import { eventRoutes } from './modules/events/routes.js'
 import { importsService } from './modules/imports/service.js'
 import { importRoutes } from './modules/imports/routes.js'
+import { Query } from './http/schemas.js'
 
 export interface AppDeps {
   /** An open database; default: open config.DATABASE_PATH (and close it with the app). */
@@ -165,6 +166,12 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   app.decorate('store', store)
   app.decorate('services', services)
 
+  // A route of ours that declares no query string takes none: an unknown parameter is 400 as an
+  // unknown body field is (strict input), not silently ignored (?idNumber= on a read included).
+  app.addHook('onRoute', (route) => {
+    const ours = route.url.startsWith('/v1/') || route.url.startsWith('/verify/')
+    if (ours && route.schema?.querystring === undefined) route.schema = { ...route.schema, querystring: Query({}) }
+  })
   await app.register(formbody)
   await app.register(errorsPlugin)
   await app.register(hardeningPlugin, { config, now: () => clock().getTime() })

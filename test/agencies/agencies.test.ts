@@ -155,3 +155,15 @@ t.test('the name filter finds names with % and _ in them, literally', async (t) 
   t.same(await names('100%'), ['示例市100%执法局'])
   t.same(await names('城管'), ['示例市城管_执法局', '示例市城管X执法局'])
 })
+
+t.test('confirmations page like every list', async (t) => {
+  const { app, admin, countyB } = await tree(t)
+  for (const year of [2025, 2026]) await post(app, admin, `/v1/agencies/${countyB.id}/confirmations`, { year, announcementNo: `公告〔${year}〕3号`, date: `${year}-02-01` })
+  const url = `/v1/agencies/${countyB.id}/confirmations`
+  const first = (await app.inject({ method: 'GET', url: `${url}?limit=1`, headers: admin })).json()
+  t.same(first.items.map((c: { year: number }) => c.year), [2025])
+  t.type(first.nextCursor, 'string')
+  const second = (await app.inject({ method: 'GET', url: `${url}?limit=1&cursor=${first.nextCursor as string}`, headers: admin })).json()
+  t.same(second.items.map((c: { year: number }) => c.year), [2026])
+  t.equal(second.nextCursor, null)
+})

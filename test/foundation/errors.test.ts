@@ -84,3 +84,14 @@ t.test('a crash is a 500 without details; the details and request id are in the 
   t.match(line, body.requestId, 'with the same request id')
   t.match(line, /"stack"/, 'with its stack')
 })
+
+t.test('a route that takes no query string refuses one (400 naming it); a list takes only its own parameters', async (t) => {
+  const { app, as } = await buildTestApp(t)
+  const admin = await as('admin')
+  for (const url of ['/v1/users/1?foo=1', '/v1/users/1?idNumber=110105198805121015']) {
+    const body = assertProblem(t, await app.inject({ method: 'GET', url, headers: admin }), 400, 'VALIDATION_FAILED')
+    t.match(body.errors, [{ in: 'querystring' }], url)
+  }
+  t.equal((await app.inject({ method: 'GET', url: '/v1/users/1', headers: admin })).statusCode, 200)
+  assertProblem(t, await app.inject({ method: 'GET', url: '/v1/users?foo=1', headers: admin }), 400, 'VALIDATION_FAILED')
+})

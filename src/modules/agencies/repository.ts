@@ -60,8 +60,10 @@ export const agencyRepository = {
 
   insertConfirmation: (db: Db, v: typeof agencyConfirmations.$inferInsert) => db.insert(agencyConfirmations).values(v).returning().get(),
 
-  listConfirmations: (db: Db, agencyId: number) =>
-    db.select().from(agencyConfirmations).where(eq(agencyConfirmations.agencyId, agencyId)).orderBy(asc(agencyConfirmations.year)).all(),
+  /** An agency's confirmations in the order recorded, a page after `afterId`. */
+  listConfirmations: (db: Db, agencyId: number, afterId: number, limit: number) =>
+    db.select().from(agencyConfirmations).where(and(eq(agencyConfirmations.agencyId, agencyId), gt(agencyConfirmations.id, afterId)))
+      .orderBy(asc(agencyConfirmations.id)).limit(limit).all(),
 
   /** The counts behind rule 4 for each agency on `today`: active officers holding a certificate
    *  there that is active or suspended (not past its last valid day: an expired card is

@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IfMatchHeaders, expectedVersion, withEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
-import { IdParams, Page, problems } from '../../http/schemas.js'
+import { IdParams, Page, PageQuery, Query, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import { Agency, AgencyQuery, Confirmation, CreateAgency, CreateConfirmation, EndAgency, Staffing, UpdateAgency } from './schema.js'
 import type { AgenciesService } from './service.js'
@@ -89,11 +89,15 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
       tags,
       operationId: 'listAgencyConfirmations',
       summary: '确认公告记录 List confirmations',
-      description: '执法主体历年确认公告。The agency\'s yearly confirmations.',
+      description: '执法主体历年确认公告，按登记顺序分页。The agency\'s yearly confirmations, in the order recorded, page by page.',
       params: IdParams,
-      response: { 200: Type.Object({ items: Type.Array(Confirmation), nextCursor: Type.Null() }), ...problems(404) }
+      querystring: Query(PageQuery),
+      response: { 200: Page(Confirmation), ...problems(404) }
     }
-  }, async (req) => ({ items: agencies.listConfirmations(req.actor, req.params.id), nextCursor: null }))
+  }, async (req) => {
+    const page = pageRequest(req.query)
+    return toPage(agencies.listConfirmations(req.actor, req.params.id, page.afterId, page.limit), page.limit, (c) => c)
+  })
 
   for (const [path, how, summary, verb] of [
     ['merger', 'merged', '主体合并 Merge into a successor', 'merges into its successor (successorId required)'],

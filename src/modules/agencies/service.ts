@@ -105,9 +105,9 @@ export function agenciesService ({ store, clock }: ServiceContext) {
       })
     },
 
-    listConfirmations (actor: Actor, id: number) {
+    listConfirmations (actor: Actor, id: number, afterId: number, limit: number) {
       load(store.db, actor, id)
-      return agencyRepository.listConfirmations(store.db, id)
+      return agencyRepository.listConfirmations(store.db, id, afterId, limit + 1)
     },
 
     /** Merger or dissolution: the agency stops issuing, and its live certificates are listed
