@@ -168,8 +168,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
 
   // A route of ours that declares no query string takes none: an unknown parameter is 400 as an
   // unknown body field is (strict input), not silently ignored (?idNumber= on a read included).
+  // Not the public check: a shared QR link arrives with whatever the messenger added
+  // (?from=singlemessage&isappinstalled=0), and it must still open.
   app.addHook('onRoute', (route) => {
-    const ours = route.url.startsWith('/v1/') || route.url.startsWith('/verify/')
+    const ours = route.url.startsWith('/v1/') && !route.url.startsWith('/v1/verify/')
     if (ours && route.schema?.querystring === undefined) route.schema = { ...route.schema, querystring: Query({}) }
   })
   await app.register(formbody)

@@ -94,3 +94,14 @@ t.test('a consumer that saves nextCursor gets exactly the newer events, and only
 
   assertProblem(t, await app.inject({ method: 'GET', url: '/v1/events?cursor=not-ours', headers: hrB }), 400, 'VALIDATION_FAILED')
 })
+
+t.test('a phone changed only in the digits a mask hides is still a change in the feed, and shown masked', async (t) => {
+  const { app, admin, countyB, officer } = await registry(t) // phone 13812345678
+  const o = await officer(countyB.id)
+  const res = await app.inject({ method: 'PATCH', url: `/v1/officers/${o.id}`, headers: { ...admin, 'if-match': `"${o.version}"` }, payload: { phone: '13899995678' } })
+  t.equal(res.statusCode, 200, res.body)
+  const updated = ((await app.inject({ method: 'GET', url: '/v1/events?limit=500', headers: admin })).json().items as CloudEvent[])
+    .filter((e) => e.subject === `officers/${o.id}` && e.type.endsWith('officer.updated'))
+  t.same(updated.map((e) => e.data.changed), [['phone']])
+  t.equal(updated[0]?.data.officer.phone, '138****5678')
+})

@@ -125,6 +125,16 @@ t.test('a mistyped number is 400 CERTIFICATE_NUMBER_INVALID; a well-formed unkno
   t.notOk(JSON.stringify(res).includes(n), 'the answer names no other card')
 })
 
+t.test('a shared link opens whatever the messenger appended to it (the public check takes any query string)', async (t) => {
+  const { app, as } = await buildTestApp(t)
+  const admin = await as('admin')
+  const { certificate } = await certify(app, admin, new Date(), 12)
+  const page = await app.inject({ method: 'GET', url: `/verify/${certificate.number}?from=singlemessage&isappinstalled=0` })
+  t.equal(page.statusCode, 200)
+  t.match(page.body, /有效/)
+  t.match((await app.inject({ method: 'GET', url: `/v1/verify/${certificate.number}?utm_source=x` })).json(), { valid: true })
+})
+
 t.test('an expired card is 已过期 and not valid, from the day after validUntil', async (t) => {
   let now = new Date('2019-06-01T02:00:00Z') // 10:00 in Shanghai
   const { app, as } = await buildTestApp(t, { CERTIFICATE_VALIDITY_YEARS: 1 }, { clock: () => now })

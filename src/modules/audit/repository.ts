@@ -46,7 +46,9 @@ function concernedAgencies (db: Db, entry: AuditEntry): { agencyId: number | nul
   const certificateId = agencyId === undefined ? pick('certificateId') : undefined
   if (certificateId !== undefined) agencyId = q.certificateAgency.get({ id: certificateId })?.a
   if (agencyId === undefined && entry.entity === 'training') agencyId = q.trainingAgency.get({ id: Number(entry.entityId) })?.a ?? undefined
-  const prior = num(before.agencyId)
+  // A transfer still concerns the agency left; a person taken on again elsewhere after leaving
+  // is no longer the former agency's business (it does not learn where they work now).
+  const prior = entry.action === 'rejoin' ? undefined : num(before.agencyId)
   return { agencyId: agencyId ?? null, priorAgencyId: prior !== undefined && prior !== agencyId ? prior : null }
 }
 
@@ -85,7 +87,9 @@ export function appendAudit (db: Db, actor: Actor | SystemActor, at: Date, given
   const q = prepared(db)
   const prevHash = q.tailHash.get()?.hash ?? GENESIS
   const row = { id: Number(q.insert.run({ ...fields, prevHash, hash: eventHash(fields, prevHash) }).lastInsertRowid) }
-  const drafts = projectEvents({ entity: entry.entity, entityId: fields.entityId, action: entry.action, before: entry.before, after: entry.after })
+  // Projected from what was given, not from the masked copy: the feed masks personal data itself
+  // (maskedOfficer), and a phone changed only in its masked middle digits is still a change.
+  const drafts = projectEvents({ entity: entry.entity, entityId: fields.entityId, action: entry.action, before: given.before, after: given.after })
   eventRepository.append(db, { id: row.id, at: fields.at, agencyId: fields.agencyId, priorAgencyId: fields.priorAgencyId }, drafts)
 }
 

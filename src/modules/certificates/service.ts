@@ -41,9 +41,10 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
         const agency = agencyRepository.findById(db, actor.scope, input.agencyId) ??
           fail('AGENCY_OUT_OF_SCOPE', `agency ${input.agencyId} not found`, { errors: [{ in: 'body', pointer: '/agencyId', detail: 'not found in your scope' }] })
         // A card past its last valid day is not active (rule 1): it is replaced (换发), cancelled
-        // below with its recall opened, once everything else allows the new one.
+        // below with its recall opened, once everything else allows the new one. Not a suspended
+        // one: a new card would lift the suspension (暂扣待查); a clerk decides on it first.
         const live = certificateRepository.live(db, officer.id, agency.id)
-        const expired = live.filter((c) => effectiveStatus(c.status, c.validUntil, issuedOn) === 'expired')
+        const expired = live.filter((c) => c.status === 'active' && effectiveStatus(c.status, c.validUntil, issuedOn) === 'expired')
         const refusals = certificateEligibility({
           officerStatus: officer.status,
           servesAtAgency: officer.agencyId === agency.id,

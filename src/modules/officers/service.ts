@@ -1,6 +1,6 @@
 // 行政执法人员: registration, lookup, correction, departure and transfer.
 import { checkIdNumber, maskIdNumber, maskPhone } from '../../domain/identity.js'
-import { shanghaiDate } from '../../domain/dates.js'
+import { compareDates, shanghaiDate } from '../../domain/dates.js'
 import { roleChangeRefusal, type DepartureReason } from '../../domain/certificates.js'
 import { assertVersion } from '../../http/concurrency.js'
 import type { Db } from '../../db/open.js'
@@ -77,7 +77,8 @@ export function officersService ({ store, clock }: ServiceContext) {
         const at = clock()
         const today = shanghaiDate(at)
         const { idNumber, holder } = checkedIdNumber(db, input.idNumber, today)
-        if (holder && holder.status !== 'departed') idNumberTaken(db, actor, holder)
+        // Still serving: active, or departed with a leaving day still to come.
+        if (holder && (holder.status !== 'departed' || (holder.departedOn !== null && compareDates(holder.departedOn, today) > 0))) idNumberTaken(db, actor, holder)
         activeAgency(db, actor, input.agencyId, '/agencyId')
         if (holder) {
           const after = officerRepository.update(db, holder.id, {
@@ -85,7 +86,7 @@ export function officersService ({ store, clock }: ServiceContext) {
             agencyId: input.agencyId,
             employeeNo: input.employeeNo ?? null,
             phone: input.phone ?? null,
-            joinedOn: input.joinedOn ?? today,
+            joinedOn: holder.joinedOn, // their service history stays as it was (closed years too)
             auxiliary: input.auxiliary ?? false,
             police: input.police ?? false,
             legalReviewer: input.legalReviewer ?? false,
