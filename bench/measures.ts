@@ -216,30 +216,35 @@ export async function b4 (ctx: Context, built: string): Promise<Row[]> {
   return [await measure('B4', built, `npm start: node ${built}`)]
 }
 
-/** B6: the nightly command on the data while B1's load runs on the server. */
+/** B6: the nightly command on the data while B1's load runs on the server: the median of three
+ *  runs one after the other under the same load (like B2, which it is compared with). */
 export async function b6 (ctx: Context, b1Alone: LoadResult, reportMs: number | null): Promise<Row> {
   // What `npm run flag-undertrained` runs after its build step (the bundle; see npm run build).
   const command = ['dist/cli/flag-undertrained.mjs', '--db', ctx.db, '--year', String(ctx.year), '--format', 'csv', '--out', '/dev/null']
-  const seconds = Math.max(ctx.seconds, Math.ceil(((reportMs ?? 5000) * 3 + 4000) / 1000) + 3)
+  const runs = 3
+  const seconds = Math.max(ctx.seconds, Math.ceil(((reportMs ?? 5000) * 3 * runs + 4000) / 1000) + 3)
   const loadRun = load({ url: ctx.server.url, paths: ctx.clerkOfficerPaths, headers: { authorization: ctx.clerkAuth }, seconds })
   await new Promise((resolve) => setTimeout(resolve, 2000))
   const from = performance.now()
-  const cmd = await runCommand(command, ctx.env)
+  const results: Array<Awaited<ReturnType<typeof runCommand>>> = []
+  for (let i = 0; i < runs; i++) results.push(await runCommand(command, ctx.env))
   const to = performance.now()
+  const failed = results.find((r) => r.code !== 0)
+  const cmd = { code: failed?.code ?? 0, stderr: failed?.stderr ?? '', ms: median(results.map((r) => r.ms)) }
   const during = rateBetween(await loadRun, from, to)
   const keep = during / b1Alone.rps
   const ratio = reportMs === null ? null : cmd.ms / reportMs
   const met = cmd.code === 0 && keep >= 0.5 && ratio !== null && ratio <= 2
   return {
     id: 'B6',
-    what: 'npm run flag-undertrained on the B2 data while B1 load runs',
+    what: `npm run flag-undertrained on the B2 data while B1 load runs (median of ${runs}: ${results.map((r) => fmt(r.ms)).join(', ')} ms)`,
     figure: `${fmt(cmd.ms)} ms`,
     ceiling: reportMs === null ? 'B2 not available' : `${fmt(reportMs)} ms (B2)`,
     ratio,
     bar: '≤ 2× B2; B1 ≥ 0.5',
     met: reportMs === null ? null : met,
     note: `exit ${String(cmd.code)}; B1 during it ${fmt(during)} req/s = ${fmt(keep, 2)} of B1 alone; the command's time includes starting Node${cmd.code === 0 ? '' : `; ${cmd.stderr.slice(-300)}`}`,
-    data: { ms: cmd.ms, exitCode: cmd.code, b1DuringRps: during, b1AloneRps: b1Alone.rps, keep }
+    data: { ms: cmd.ms, runsMs: results.map((r) => r.ms), exitCode: cmd.code, b1DuringRps: during, b1AloneRps: b1Alone.rps, keep }
   }
 }
 
