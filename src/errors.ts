@@ -58,6 +58,7 @@ export const ERRORS = {
   OFFICER_AUXILIARY: { status: 422, title: 'Auxiliary staff get no certificate / 辅助人员不得申领行政执法证件' },
   OFFICER_POLICE: { status: 422, title: 'Police use their own card / 人民警察不在本系统申领执法证件' },
   CERTIFICATE_EXISTS: { status: 409, title: 'Officer already holds an active certificate here / 该人员在本主体已有有效证件' },
+  CERTIFICATE_NUMBERS_EXHAUSTED: { status: 409, title: 'No certificate numbers left for this region this year / 该地区本年度证号已用尽' },
   CERTIFICATE_NOT_ACTIVE: { status: 409, title: 'Certificate is not active / 证件不处于有效状态' },
   CERTIFICATE_TRANSITION_NOT_ALLOWED: { status: 409, title: 'This status change is not allowed / 证件状态不允许此变更' },
   CERTIFICATE_NUMBER_INVALID: { status: 400, title: 'Certificate number check failed: mistyped? / 证号校验位不符，请核对' },

@@ -16,6 +16,9 @@ export interface CertificateNumberParts {
 
 const NUMBER = /^(\d{6})(\d{4})(\d{5})([\dX])$/
 
+/** The last sequence number a region can give in a year (five digits). */
+export const MAX_SEQUENCE = 99999
+
 /** Returns the MOD 11-2 check character ('0'-'9' or 'X') of a digit string; throws RangeError on non-digits. */
 export function mod11CheckChar (digits: string): string {
   if (!/^\d+$/.test(digits)) throw new RangeError('need digits')
@@ -28,7 +31,7 @@ export function mod11CheckChar (digits: string): string {
 function inRange ({ regionCode, year, seq }: CertificateNumberParts): boolean {
   return /^\d{6}$/.test(regionCode) &&
     Number.isInteger(year) && year >= 1000 && year <= 9999 &&
-    Number.isInteger(seq) && seq >= 1 && seq <= 99999
+    Number.isInteger(seq) && seq >= 1 && seq <= MAX_SEQUENCE
 }
 
 /**

@@ -261,3 +261,16 @@ t.test('a merger lists for reissue only the cards still valid, not an expired on
   t.equal(merged.statusCode, 200, merged.body)
   t.same(merged.json().certificatesToReissue.map((c: { id: number }) => c.id), [current.id])
 })
+
+t.test('when a region has given all 99,999 numbers of the year, an issue is 409 CERTIFICATE_NUMBERS_EXHAUSTED and nothing is written', async (t) => {
+  const { app, admin, countyB, officer, exam, year } = await registry(t)
+  const o = await officer(countyB.id)
+  await post(app, admin, `/v1/exams/${exam.id as number}/results`, { officerId: o.id, score: 80 })
+  const region = (app.store.sqlite.prepare('select region_code from agencies where id = ?').pluck().get(countyB.id)) as string
+  app.store.sqlite.prepare('insert into certificate_sequences (region_code, year, last_seq) values (?, ?, 99999) on conflict (region_code, year) do update set last_seq = 99999').run(region, year)
+  const certificates = () => app.store.sqlite.prepare('select count(*) from certificates').pluck().get()
+  const before = certificates()
+  assertProblem(t, await post(app, admin, '/v1/certificates', { officerId: o.id, agencyId: countyB.id }), 409, 'CERTIFICATE_NUMBERS_EXHAUSTED')
+  t.equal(certificates(), before, 'no certificate')
+  t.equal(app.store.sqlite.prepare('select last_seq from certificate_sequences where region_code = ? and year = ?').pluck().get(region, year), 99999, 'the sequence did not move')
+})

@@ -1,6 +1,6 @@
 // 行政执法证件: issue under rule 1, the status machine, history and card recalls.
 import { certificateEligibility, domainsNotHeld, effectiveStatus, type CertificateAction, validUntilFor } from '../../domain/certificates.js'
-import { formatCertificateNumber } from '../../domain/certificate-number.js'
+import { formatCertificateNumber, MAX_SEQUENCE } from '../../domain/certificate-number.js'
 import { compareDates, shanghaiDate, yearOf } from '../../domain/dates.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
@@ -62,6 +62,7 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
         if (foreign.length > 0) fail('DOMAIN_NOT_HELD', `${agency.name} does not enforce in ${foreign.join(', ')}`, { errors: [{ in: 'body', pointer: '/domains', detail: foreign.join(', ') }] })
         for (const old of expired) transition(db, actor, at, old, 'cancel', { reason: RENEWAL_REASON })
         const seq = certificateRepository.nextSequence(db, agency.regionCode, yearOf(issuedOn))
+        if (seq > MAX_SEQUENCE) fail('CERTIFICATE_NUMBERS_EXHAUSTED', `region ${agency.regionCode} has issued all ${MAX_SEQUENCE} numbers of ${yearOf(issuedOn)} / 该地区本年度 ${MAX_SEQUENCE} 个证号已全部使用`)
         const row = certificateRepository.insert(db, {
           number: formatCertificateNumber({ regionCode: agency.regionCode, year: yearOf(issuedOn), seq }),
           officerId: officer.id,
