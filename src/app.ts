@@ -15,7 +15,7 @@ import errorsPlugin from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
 import authPlugin from './plugins/auth.js'
 import idempotencyPlugin from './plugins/idempotency.js'
-import hardeningPlugin, { frameworkErrors } from './plugins/hardening.js'
+import hardeningPlugin, { frameworkErrors, VERIFY_PREFIXES } from './plugins/hardening.js'
 import { prepareIdNumbers } from './security/id-number-store.js'
 import { createTokenService } from './security/tokens.js'
 import type { Clock } from './modules/context.js'
@@ -171,7 +171,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   // Not the public check: a shared QR link arrives with whatever the messenger added
   // (?from=singlemessage&isappinstalled=0), and it must still open.
   app.addHook('onRoute', (route) => {
-    const ours = route.url.startsWith('/v1/') && !route.url.startsWith('/v1/verify/')
+    const ours = route.url.startsWith('/v1/') && !VERIFY_PREFIXES.some((p) => route.url.startsWith(p))
     if (ours && route.schema?.querystring === undefined) route.schema = { ...route.schema, querystring: Query({}) }
   })
   await app.register(formbody)

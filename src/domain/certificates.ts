@@ -56,6 +56,13 @@ export function effectiveStatus (stored: StoredStatus, validUntil: IsoDate | nul
   return stored
 }
 
+/** Returns true when issuing a new card at the same agency replaces this one (换发, rule 1: one
+ *  active card per officer and agency): an active card past its last valid day. A suspended
+ *  one is not replaced, expired or not: a new card would lift the suspension (暂扣待查). */
+export function replacedByNewCard (stored: StoredStatus, validUntil: IsoDate | null, today: IsoDate): boolean {
+  return stored === 'active' && effectiveStatus(stored, validUntil, today) === 'expired'
+}
+
 /** Returns true only for 'active': the one status under which the holder may enforce. */
 export function isValid (effective: CertificateStatus): boolean {
   return effective === 'active'

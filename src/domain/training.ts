@@ -1,7 +1,7 @@
 // Rule 3 around the arithmetic: who a year's requirement applies to on a given day, what
 // happens to each officer named in a bulk attendance, and how a record's 学时 were derived,
 // in words a clerk can check by hand.
-import { compareDates, endOfYear, type IsoDate } from './dates.js'
+import { compareDates, endOfYear, yearOf, type IsoDate } from './dates.js'
 import { inTrainingScope, proRatedJoiner, standing, trainingRequirement, type TrainingEvaluation, type TrainingRequirement, type TrainingRule, type TrainingStatus } from './compliance.js'
 import { formatHours, UNITS_PER_HOUR, type HoursRule } from './hours.js'
 
@@ -58,17 +58,33 @@ export function recordsCountedUpTo (year: number, asOf: IsoDate, today: IsoDate)
   return compareDates(asOf, today) < 0 && compareDates(asOf, endOfYear(year)) < 0 ? asOf : null
 }
 
+/** The year and day a standing is for, from what was asked (either may be left out) on
+ *  `today`: asOf defaults to today and the year to asOf's; and the last completion date whose
+ *  records count (recordsCountedUpTo; null: the whole year's, the maintained totals). */
+export function evaluationPeriod (asked: { year?: number | undefined, asOf?: IsoDate | undefined }, today: IsoDate): { year: number, asOf: IsoDate, recordsUpTo: IsoDate | null } {
+  const asOf = asked.asOf ?? today
+  const year = asked.year ?? yearOf(asOf)
+  return { year, asOf, recordsUpTo: recordsCountedUpTo(year, asOf, today) }
+}
+
 /** Whether training completed on `completedOn` has been received by `today`: 学时 are
  *  credited from the day a training ends (000 (二)(三): 每人每年接受…培训), never ahead of it. */
 export function completedBy (completedOn: IsoDate, today: IsoDate): boolean {
   return compareDates(completedOn, today) <= 0
 }
 
+/** Whether the officer serves on `day`: still active, or leaving after it (the day of leaving is
+ *  no longer a working day; a departure without a date counts as long ago). One who does not
+ *  may be taken on again by another registration (rule 2: a move keeps the person). */
+export function servingOn (officer: { status: 'active' | 'departed', departedOn: IsoDate | null }, day: IsoDate): boolean {
+  return officer.status === 'active' || (officer.departedOn !== null && compareDates(officer.departedOn, day) > 0)
+}
+
 /** Whether training completed on `completedOn` can be credited to the officer: they were at
- *  their post that day (still serving, or left after it). An HR system that sends a departed
- *  officer's earlier training late is recording history, not crediting someone gone. */
+ *  their post that day (servingOn). An HR system that sends a departed officer's earlier
+ *  training late is recording history, not crediting someone gone. */
 export function creditableOn (officer: { status: 'active' | 'departed', departedOn: IsoDate | null }, completedOn: IsoDate): boolean {
-  return officer.status === 'active' || (officer.departedOn !== null && compareDates(officer.departedOn, completedOn) > 0)
+  return servingOn(officer, completedOn)
 }
 
 /**

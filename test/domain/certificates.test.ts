@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  roleChangeRefusal,
+  replacedByNewCard, roleChangeRefusal,
   CERTIFICATE_ACTIONS, certificateEligibility, departureReasons, domainsNotHeld, effectiveStatus, isValid, nextStatus,
   STORED_STATUSES, validUntilFor
 } from '../../src/domain/certificates.js'
@@ -136,4 +136,16 @@ t.test('roleChangeRefusal: a card holder does not become auxiliary or police', a
     ['explicit false', plain, { auxiliary: false, police: false }, true, null]
   ]
   for (const [name, was, change, holds, want] of cases) t.equal(roleChangeRefusal(was, change, holds), want, name)
+})
+
+t.test('replacedByNewCard: only an active card past its last valid day', async t => {
+  const cases: Array<[StoredStatus, string | null, string, boolean, string]> = [
+    ['active', '2026-05-31', '2026-06-01', true, 'active, expired yesterday'],
+    ['active', '2026-05-31', '2026-05-31', false, 'active, its last valid day'],
+    ['active', null, '2099-01-01', false, 'active, never expires'],
+    ['suspended', '2026-05-31', '2026-06-01', false, 'suspended and expired: the suspension stands'],
+    ['revoked', '2026-05-31', '2026-06-01', false, 'revoked'],
+    ['cancelled', '2026-05-31', '2026-06-01', false, 'cancelled']
+  ]
+  for (const [stored, validUntil, today, want, why] of cases) t.equal(replacedByNewCard(stored, validUntil, today), want, why)
 })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { activeOn, attendanceOutcome, completedBy, creditableOn, recordsCountedUpTo, explainConversion, inTrainingScopeFor, isFinding, scopeDay, trainingEvaluator } from '../../src/domain/training.js'
+import { activeOn, attendanceOutcome, completedBy, creditableOn, evaluationPeriod, recordsCountedUpTo, servingOn, explainConversion, inTrainingScopeFor, isFinding, scopeDay, trainingEvaluator } from '../../src/domain/training.js'
 import { DEFAULT_TRAINING_RULES, evaluateTraining } from '../../src/domain/compliance.js'
 import type { TrainingRule, TrainingStatus } from '../../src/domain/compliance.js'
 import type { AttendanceOutcome, Conversion, ServiceFacts } from '../../src/domain/training.js'
@@ -76,6 +76,31 @@ t.test('creditableOn: at the post on the day the training was completed', async 
     [{ status: 'departed', departedOn: null }, '2026-05-10', false, 'departed without a date']
   ]
   for (const [officer, day, want, why] of cases) t.equal(creditableOn(officer, day), want, why)
+})
+
+t.test('servingOn: still at the post on a day (one who is not may be taken on again)', async t => {
+  const cases: Array<[{ status: 'active' | 'departed', departedOn: string | null }, string, boolean, string]> = [
+    [{ status: 'active', departedOn: null }, '2026-06-15', true, 'active'],
+    [{ status: 'departed', departedOn: '2026-12-31' }, '2026-06-15', true, 'leaving on a day still to come'],
+    [{ status: 'departed', departedOn: '2026-06-15' }, '2026-06-15', false, 'the day of leaving'],
+    [{ status: 'departed', departedOn: '2026-03-01' }, '2026-06-15', false, 'gone'],
+    [{ status: 'departed', departedOn: null }, '2026-06-15', false, 'departed without a date']
+  ]
+  for (const [officer, day, want, why] of cases) {
+    t.equal(servingOn(officer, day), want, why)
+    t.equal(creditableOn(officer, day), want, `creditableOn is the same rule: ${why}`)
+  }
+})
+
+t.test('evaluationPeriod: asOf defaults to today, the year to asOf\'s, and which records count', async t => {
+  const cases: Array<[{ year?: number, asOf?: string }, string, { year: number, asOf: string, recordsUpTo: string | null }]> = [
+    [{}, '2026-06-15', { year: 2026, asOf: '2026-06-15', recordsUpTo: null }],
+    [{ asOf: '2025-12-31' }, '2026-06-15', { year: 2025, asOf: '2025-12-31', recordsUpTo: null }],
+    [{ asOf: '2026-04-01' }, '2026-06-15', { year: 2026, asOf: '2026-04-01', recordsUpTo: '2026-04-01' }],
+    [{ year: 2026, asOf: '2025-12-31' }, '2026-06-15', { year: 2026, asOf: '2025-12-31', recordsUpTo: '2025-12-31' }],
+    [{ year: 2025 }, '2026-06-15', { year: 2025, asOf: '2026-06-15', recordsUpTo: null }]
+  ]
+  for (const [asked, today, want] of cases) t.same(evaluationPeriod(asked, today), want, JSON.stringify(asked))
 })
 
 t.test('completedBy: 学时 count from the day the training ends, never before', async t => {

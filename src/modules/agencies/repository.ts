@@ -1,7 +1,8 @@
 // Agencies in SQL. Every read takes the caller's scope; out of scope reads as not found.
-import { and, asc, eq, gt, gte, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, like, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { contains } from '../../db/match.js'
+import { liveOn } from '../certificates/repository.js'
 import { agencies, agencyConfirmations, certificates, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
 import { once } from '../../db/prepared.js'
@@ -72,8 +73,7 @@ export const agencyRepository = {
     if (agencyIds.length === 0) return new Map<number, { officers: number, reviewers: number }>()
     const certified = db.select({ agencyId: officers.agencyId, n: sql<number>`count(distinct ${officers.id})` })
       .from(officers)
-      .innerJoin(certificates, and(eq(certificates.officerId, officers.id), eq(certificates.agencyId, officers.agencyId), inArray(certificates.status, ['active', 'suspended']),
-        or(isNull(certificates.validUntil), gte(certificates.validUntil, today))))
+      .innerJoin(certificates, and(eq(certificates.officerId, officers.id), eq(certificates.agencyId, officers.agencyId), liveOn(today)))
       .where(and(inArray(officers.agencyId, agencyIds), eq(officers.status, 'active')))
       .groupBy(officers.agencyId).all()
     const reviewers = db.select({ agencyId: officers.agencyId, n: sql<number>`count(*)` })
@@ -90,7 +90,6 @@ export const agencyRepository = {
    *  day: an expired card is not reissued): to reissue after a merge or dissolution. */
   liveCertificates: (db: Db, agencyId: number, today: string) =>
     db.select({ id: certificates.id, number: certificates.number, officerId: certificates.officerId, status: certificates.status })
-      .from(certificates).where(and(eq(certificates.agencyId, agencyId), inArray(certificates.status, ['active', 'suspended']),
-        or(isNull(certificates.validUntil), gte(certificates.validUntil, today))))
+      .from(certificates).where(and(eq(certificates.agencyId, agencyId), liveOn(today)))
       .orderBy(asc(certificates.id)).all()
 }

@@ -16,11 +16,19 @@ const EVENT_COLUMNS = ['certificateId', 'action', 'fromStatus', 'toStatus', 'rea
 const NEW_CERTIFICATE_COLUMNS = ['number', 'officerId', 'agencyId', 'domains', 'issuedOn', 'validUntil', 'status'] as const
 export type NewCertificate = Pick<typeof certificates.$inferInsert, typeof NEW_CERTIFICATE_COLUMNS[number]>
 
+// Not past its last valid day on `today` (a null validUntil never expires).
+const currentOn = (today: string) => or(isNull(certificates.validUntil), gte(certificates.validUntil, today))
+
+/** A certificate active or suspended as it stands on `today` (effectiveStatus), in SQL: what
+ *  staffing counts and a merger lists for reissue. */
+export function liveOn (today: string): SQL | undefined {
+  return and(inArray(certificates.status, [...LIVE]), currentOn(today))
+}
+
 /** effectiveStatus(status, validUntil, today) = `status`, in SQL. */
 function effectiveStatusIs (status: CertificateStatus, today: string): SQL | undefined {
-  const current = or(isNull(certificates.validUntil), gte(certificates.validUntil, today))
   if (status === 'expired') return and(inArray(certificates.status, [...LIVE]), lt(certificates.validUntil, today))
-  return status === 'active' || status === 'suspended' ? and(eq(certificates.status, status), current) : eq(certificates.status, status)
+  return status === 'active' || status === 'suspended' ? and(eq(certificates.status, status), currentOn(today)) : eq(certificates.status, status)
 }
 
 export const certificateRepository = {

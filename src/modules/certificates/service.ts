@@ -1,5 +1,5 @@
 // 行政执法证件: issue under rule 1, the status machine, history and card recalls.
-import { certificateEligibility, domainsNotHeld, effectiveStatus, type CertificateAction, validUntilFor } from '../../domain/certificates.js'
+import { certificateEligibility, domainsNotHeld, effectiveStatus, replacedByNewCard, type CertificateAction, validUntilFor } from '../../domain/certificates.js'
 import { formatCertificateNumber, MAX_SEQUENCE } from '../../domain/certificate-number.js'
 import { compareDates, shanghaiDate, yearOf } from '../../domain/dates.js'
 import type { Db } from '../../db/open.js'
@@ -40,11 +40,10 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
           fail('NOT_FOUND', `officer ${input.officerId} not found`, { errors: [{ in: 'body', pointer: '/officerId', detail: 'not found in your scope' }] })
         const agency = agencyRepository.findById(db, actor.scope, input.agencyId) ??
           fail('AGENCY_OUT_OF_SCOPE', `agency ${input.agencyId} not found`, { errors: [{ in: 'body', pointer: '/agencyId', detail: 'not found in your scope' }] })
-        // A card past its last valid day is not active (rule 1): it is replaced (换发), cancelled
-        // below with its recall opened, once everything else allows the new one. Not a suspended
-        // one: a new card would lift the suspension (暂扣待查); a clerk decides on it first.
+        // Cards the new one replaces (换发) are cancelled below, recall opened, once everything
+        // else allows it; any other live card here refuses the issue.
         const live = certificateRepository.live(db, officer.id, agency.id)
-        const expired = live.filter((c) => c.status === 'active' && effectiveStatus(c.status, c.validUntil, issuedOn) === 'expired')
+        const expired = live.filter((c) => replacedByNewCard(c.status, c.validUntil, issuedOn))
         const refusals = certificateEligibility({
           officerStatus: officer.status,
           servesAtAgency: officer.agencyId === agency.id,

@@ -180,15 +180,15 @@ export function importEngine ({ store, clock }: ServiceContext) {
     }
   }
 
-  /** Runs an import; the result lists every row. VALIDATION_FAILED when the body cannot be read
-   *  at all; IMPORT_REJECTED (all or nothing, with the result) when any row is bad;
-   *  IMPORT_INCOMPLETE when data changed between checking and committing (re-run it). */
   /** The results of a pass that committed nothing, as answered (see RowSpec.assignsIds). */
   function uncommitted<T extends { results: RowResult[] }> (spec: { assignsIds?: boolean }, p: T): T {
     if (spec.assignsIds !== true) return p
     return { ...p, results: p.results.map((r) => (r.outcome === 'created' ? { row: r.row, outcome: r.outcome } : r)) }
   }
 
+  /** Runs an import; the result lists every row. VALIDATION_FAILED when the body cannot be read
+   *  at all; IMPORT_REJECTED (all or nothing, with the result) when any row is bad;
+   *  IMPORT_INCOMPLETE when data changed between checking and committing (re-run it). */
   return async function runImport<I, L> (spec: RowSpec<I, L>, actor: Actor, req: ImportRequest) {
     const read = () => chunked(readRecords(req.format, req.body, spec.columns, req.charset), CHUNK)
     if (req.dryRun) return summary('validated', req, uncommitted(spec, await pass(spec, actor, read(), { commit: false, stopOnError: false })))

@@ -7,6 +7,8 @@ import addFormats from 'ajv-formats'
 import type { Static } from 'typebox'
 import type { DepartureReason } from '../../domain/certificates.js'
 import { checkIdNumber } from '../../domain/identity.js'
+import { shanghaiDate } from '../../domain/dates.js'
+import { servingOn } from '../../domain/training.js'
 import type { Db } from '../../db/open.js'
 import { fail, RegistryError } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
@@ -31,9 +33,9 @@ export function officerRows (ctx: ServiceContext): RowSpec<{ row: Row, idNumber:
   function upsert (db: Db, actor: Actor, row: Row, idNumber: string): { outcome: Outcome, officerId: number } {
     const departure = row.departureReason && row.departureDate ? { reason: row.departureReason as DepartureReason, date: row.departureDate } : undefined
     const existing = officerRepository.findByIdNumber(db, idNumber)
-    // New here: a person never registered, or one who left and now serves at another agency
+    // New here: a person never registered, or one who has left and now serves at another agency
     // (taken on again by register, the same officer with their history).
-    if (!existing || (existing.status === 'departed' && existing.agencyId !== row.agencyId)) {
+    if (!existing || (!servingOn(existing, shanghaiDate(ctx.clock())) && existing.agencyId !== row.agencyId)) {
       const { departureReason: _r, departureDate: _d, ...input } = row
       const created = officers.register(actor, { ...input, idNumber })
       if (departure) officers.depart(actor, created.id, departure)

@@ -1,6 +1,7 @@
 // 行政执法人员: registration, lookup, correction, departure and transfer.
 import { checkIdNumber, maskIdNumber, maskPhone } from '../../domain/identity.js'
-import { compareDates, shanghaiDate } from '../../domain/dates.js'
+import { shanghaiDate } from '../../domain/dates.js'
+import { servingOn } from '../../domain/training.js'
 import { roleChangeRefusal, type DepartureReason } from '../../domain/certificates.js'
 import { assertVersion } from '../../http/concurrency.js'
 import type { Db } from '../../db/open.js'
@@ -57,6 +58,29 @@ function validIdNumber (db: Db, actor: Actor, raw: string, today: string, selfId
   return idNumber
 }
 
+/** Takes a person who has left on again at `input.agencyId` (inside the caller's transaction):
+ *  the same officer, active there with the data given; joinedOn stays, so closed years and
+ *  their exams and training history are as they were. */
+function rejoin (db: Db, actor: Actor, at: Date, holder: OfficerRow, input: OfficerInput): OfficerRow {
+  const after = officerRepository.update(db, holder.id, {
+    name: input.name,
+    agencyId: input.agencyId,
+    employeeNo: input.employeeNo ?? null,
+    phone: input.phone ?? null,
+    auxiliary: input.auxiliary ?? false,
+    police: input.police ?? false,
+    legalReviewer: input.legalReviewer ?? false,
+    supervisor: input.supervisor ?? false,
+    status: 'active',
+    departedOn: null,
+    departureReason: null,
+    updatedAt: at.toISOString()
+  }) ?? fail('NOT_FOUND')
+  officerRepository.insertMove(db, { officerId: holder.id, fromAgencyId: holder.agencyId, toAgencyId: input.agencyId, kind: 'rejoin', reason: 'rejoin', date: shanghaiDate(at) })
+  appendAudit(db, actor, at, { entity: 'officer', entityId: holder.id, action: 'rejoin', before: holder, after })
+  return after
+}
+
 export function officersService ({ store, clock }: ServiceContext) {
   const load = (db: Db, actor: Actor, id: number) => officerRepository.findById(db, actor.scope, id) ?? fail('NOT_FOUND', `officer ${id} not found`)
   const activeAgency = (db: Db, actor: Actor, agencyId: number, pointer: string) => {
@@ -77,29 +101,9 @@ export function officersService ({ store, clock }: ServiceContext) {
         const at = clock()
         const today = shanghaiDate(at)
         const { idNumber, holder } = checkedIdNumber(db, input.idNumber, today)
-        // Still serving: active, or departed with a leaving day still to come.
-        if (holder && (holder.status !== 'departed' || (holder.departedOn !== null && compareDates(holder.departedOn, today) > 0))) idNumberTaken(db, actor, holder)
+        if (holder && servingOn(holder, today)) idNumberTaken(db, actor, holder)
         activeAgency(db, actor, input.agencyId, '/agencyId')
-        if (holder) {
-          const after = officerRepository.update(db, holder.id, {
-            name: input.name,
-            agencyId: input.agencyId,
-            employeeNo: input.employeeNo ?? null,
-            phone: input.phone ?? null,
-            joinedOn: holder.joinedOn, // their service history stays as it was (closed years too)
-            auxiliary: input.auxiliary ?? false,
-            police: input.police ?? false,
-            legalReviewer: input.legalReviewer ?? false,
-            supervisor: input.supervisor ?? false,
-            status: 'active',
-            departedOn: null,
-            departureReason: null,
-            updatedAt: at.toISOString()
-          }) ?? fail('NOT_FOUND')
-          officerRepository.insertMove(db, { officerId: holder.id, fromAgencyId: holder.agencyId, toAgencyId: input.agencyId, kind: 'rejoin', reason: 'rejoin', date: today })
-          appendAudit(db, actor, at, { entity: 'officer', entityId: holder.id, action: 'rejoin', before: holder, after })
-          return full(actor, after)
-        }
+        if (holder) return full(actor, rejoin(db, actor, at, holder, input))
         const row = officerRepository.insert(db, { ...input, idNumber })
         appendAudit(db, actor, at, { entity: 'officer', entityId: row.id, action: 'create', after: row })
         return full(actor, row)

@@ -3,9 +3,9 @@
 // domain rules and yields rows batch by batch, so JSON pages, CSV and xlsx share one path and
 // a large report streams in bounded memory.
 import { ruleForYear, type TrainingStatus } from '../../domain/compliance.js'
-import { shanghaiDate, yearOf } from '../../domain/dates.js'
+import { shanghaiDate } from '../../domain/dates.js'
 import { unitsToHours } from '../../domain/hours.js'
-import { recordsCountedUpTo, scopeDay, trainingEvaluator, trainingScopeTest } from '../../domain/training.js'
+import { evaluationPeriod, scopeDay, trainingEvaluator, trainingScopeTest } from '../../domain/training.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import { agencyRepository } from '../agencies/repository.js'
@@ -59,15 +59,13 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
      *  (default today, Asia/Shanghai): every officer in training scope, both buckets. AGENCY_OUT_OF_SCOPE. */
     trainingCompliance (actor: Actor, q: ComplianceQuery): ComplianceReport {
       const db = store.db
-      const today = shanghaiDate(clock())
-      const asOf = q.asOf ?? today
-      const year = q.year ?? yearOf(asOf)
+      const { year, asOf, recordsUpTo } = evaluationPeriod(q, shanghaiDate(clock()))
       const agency = q.agencyId === undefined
         ? undefined
         : agencyRepository.findById(db, actor.scope, q.agencyId) ??
           fail('AGENCY_OUT_OF_SCOPE', `agency ${q.agencyId} not found`, { errors: [{ in: 'querystring', pointer: '/agencyId', detail: 'not found in your scope' }] })
       const rule = ruleForYear(config.TRAINING_RULES, year)
-      const filter = { year, day: scopeDay(year, asOf), agencyPath: agency?.path, recordsUpTo: recordsCountedUpTo(year, asOf, today) ?? undefined }
+      const filter = { year, day: scopeDay(year, asOf), agencyPath: agency?.path, recordsUpTo: recordsUpTo ?? undefined }
       const wanted = q.statuses && q.statuses.length > 0 ? new Set(q.statuses) : null
       const evaluateOne = trainingEvaluator(year, asOf, rule)
       const inTrainingScope = trainingScopeTest(year, asOf)

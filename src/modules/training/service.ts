@@ -4,7 +4,7 @@
 import { evaluateTraining, ruleForYear, type Buckets } from '../../domain/compliance.js'
 import { compareDates, shanghaiDate, yearOf } from '../../domain/dates.js'
 import { recordUnits, unitsToHours, UNITS_PER_HOUR, UNITS_PER_MINUTE, type RecordDuration } from '../../domain/hours.js'
-import { attendanceOutcome, completedBy, creditableOn, explainConversion, inTrainingScopeFor, recordsCountedUpTo, type AttendanceOutcome } from '../../domain/training.js'
+import { attendanceOutcome, completedBy, creditableOn, evaluationPeriod, explainConversion, inTrainingScopeFor, type AttendanceOutcome } from '../../domain/training.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
@@ -228,14 +228,11 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
     summary (actor: Actor, officerId: number, q: { year?: number | undefined, asOf?: string | undefined }) {
       const db = store.db
       const officer = officerRepository.findById(db, actor.scope, officerId) ?? fail('NOT_FOUND', `officer ${officerId} not found`)
-      const today = shanghaiDate(clock())
-      const asOf = q.asOf ?? today
-      const year = q.year ?? yearOf(asOf)
+      const { year, asOf, recordsUpTo: upTo } = evaluationPeriod(q, shanghaiDate(clock()))
       const inScope = inTrainingScopeFor(officer, year, asOf)
       const rule = inScope ? ruleForYear(config.TRAINING_RULES, year) : null
-      const upTo = recordsCountedUpTo(year, asOf, today)
       const records = trainingRepository.recordsOf(db, officerId, year).map(presentRecord)
-        .filter((r) => upTo === null || compareDates(r.date, upTo) <= 0)
+        .filter((r) => upTo === null || completedBy(r.date, upTo))
       const totals = upTo === null
         ? trainingRepository.findTotals(db, officerId, year) ?? { publicLawUnits: 0, professionalUnits: 0 }
         : { publicLawUnits: sumUnits(records, 'public_law'), professionalUnits: sumUnits(records, 'professional') }
