@@ -27,6 +27,21 @@ function indexIdNumber (db: Db, officerId: number, idNumber: string): void {
     .run({ officerId, digest })
 }
 
+/** What a registration says of a person's post, the fields left out at their defaults: what an
+ *  insert stores, and what taking a person on again sets. */
+export function postData (v: Omit<NewOfficer, 'idNumber' | 'joinedOn'>) {
+  return {
+    name: v.name,
+    agencyId: v.agencyId,
+    employeeNo: v.employeeNo ?? null,
+    phone: v.phone ?? null,
+    auxiliary: v.auxiliary ?? false,
+    police: v.police ?? false,
+    legalReviewer: v.legalReviewer ?? false,
+    supervisor: v.supervisor ?? false
+  }
+}
+
 export const officerRepository = {
   findById: (db: Db, scope: Scope, id: number) => {
     const { query, params } = onceInScope(db, 'officers.findById', scope, (inScope) => db.select().from(officers)
@@ -65,18 +80,7 @@ export const officerRepository = {
   insert: (db: Db, v: NewOfficer) => {
     const row = once(db, 'officers.insert', () => db.insert(officers)
       .values(insertPlaceholders(officers, NEW_OFFICER_COLUMNS)).returning().prepare())
-      .get({
-        name: v.name,
-        idNumber: idNumberCodec(db).seal(v.idNumber),
-        agencyId: v.agencyId,
-        employeeNo: v.employeeNo ?? null,
-        phone: v.phone ?? null,
-        joinedOn: v.joinedOn ?? null,
-        auxiliary: v.auxiliary ?? false,
-        police: v.police ?? false,
-        legalReviewer: v.legalReviewer ?? false,
-        supervisor: v.supervisor ?? false
-      }) as OfficerRow
+      .get({ ...postData(v), idNumber: idNumberCodec(db).seal(v.idNumber), joinedOn: v.joinedOn ?? null }) as OfficerRow
     indexIdNumber(db, row.id, v.idNumber)
     return opened(db, row)
   },

@@ -13,7 +13,7 @@ import { agencyRepository } from '../agencies/repository.js'
 import { cancelLiveCertificates } from '../certificates/lifecycle.js'
 import { certificateRepository } from '../certificates/repository.js'
 import type { ServiceContext } from '../context.js'
-import { officerRepository, type OfficerFilter, type OfficerRow } from './repository.js'
+import { officerRepository, postData, type OfficerFilter, type OfficerRow } from './repository.js'
 
 export interface OfficerInput {
   name: string
@@ -63,14 +63,7 @@ function validIdNumber (db: Db, actor: Actor, raw: string, today: string, selfId
  *  their exams and training history are as they were. */
 function rejoin (db: Db, actor: Actor, at: Date, holder: OfficerRow, input: OfficerInput): OfficerRow {
   const after = officerRepository.update(db, holder.id, {
-    name: input.name,
-    agencyId: input.agencyId,
-    employeeNo: input.employeeNo ?? null,
-    phone: input.phone ?? null,
-    auxiliary: input.auxiliary ?? false,
-    police: input.police ?? false,
-    legalReviewer: input.legalReviewer ?? false,
-    supervisor: input.supervisor ?? false,
+    ...postData(input),
     status: 'active',
     departedOn: null,
     departureReason: null,
