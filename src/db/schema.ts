@@ -280,9 +280,16 @@ export const domainEvents = sqliteTable('domain_events', {
   agencyId: integer('agency_id').notNull(),
   priorAgencyId: integer('prior_agency_id'),
   time: text('time').notNull(),
-  data: text('data').notNull()
+  data: text('data').notNull(),
+  // A batch: one event per officer stored as one row (attendances recorded together). JSON
+  // [[officerId, agencyId], ...]; the row's id is its last event's id, the ids before it down to
+  // id - length + 1 reserved for the others (no other row takes them), agency_id 0 (each event's
+  // agency is its officer's). Null for a single event.
+  officers: text('officers')
 }, (t) => [
   index('domain_events_agency_ix').on(t.agencyId, t.id),
+  // Batches are read by every scope (filtered officer by officer): found without a scan.
+  index('domain_events_batch_ix').on(t.id).where(sql`${t.officers} is not null`),
   // Only events of an officer who moved carry a prior agency: the rest stay out of this index.
   index('domain_events_prior_agency_ix').on(t.priorAgencyId, t.id).where(sql`${t.priorAgencyId} is not null`)
 ])

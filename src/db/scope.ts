@@ -21,7 +21,7 @@ const IN_SUBTREE = sql.raw("scope_agency.path >= scope_root.path and scope_agenc
 
 /** A WHERE condition keeping `column` (an agency id) inside the scope; undefined for all. For
  *  lists: the subtree's ids are one sub-select on the path index. */
-export function inScopeWhere (scope: Scope, column: Column): SQL | undefined {
+export function inScopeWhere (scope: Scope, column: Column | SQL): SQL | undefined {
   if (scope.all) return undefined
   return sql`${column} in (select scope_agency.id from ${agencies} as scope_agency join ${agencies} as scope_root on scope_root.id = ${scope.rootAgencyId} where ${IN_SUBTREE})`
 }

@@ -1,8 +1,9 @@
 // The change feed: domain events as CloudEvents, in order, in scope, resumable from a cursor.
 import t from 'tap'
 import { assertProblem } from '../helper.js'
-import { post } from '../fixtures.js'
+import { post, registerOfficers } from '../fixtures.js'
 import { registry } from '../core/setup.js'
+import { newTraining } from '../training/world.js'
 
 interface CloudEvent { specversion: string, id: string, source: string, type: string, time: string, subject: string, datacontenttype: string, agencyid: number, data: Record<string, any> }
 type Headers = { authorization: string }
@@ -104,4 +105,64 @@ t.test('a phone changed only in the digits a mask hides is still a change in the
     .filter((e) => e.subject === `officers/${o.id}` && e.type.endsWith('officer.updated'))
   t.same(updated.map((e) => e.data.changed), [['phone']])
   t.equal(updated[0]?.data.officer.phone, '138****5678')
+})
+
+t.test('attendances recorded together: an event per officer, numbered with the rest, each in its officer\'s scope, resumable in the middle', async (t) => {
+  const { app, admin, as, countyB, countyC, officer, year } = await registry(t)
+  const hrB = await as('hr', countyB.id)
+  const [b1, c1, b2, c2] = [await officer(countyB.id), await officer(countyC.id), await officer(countyB.id), await officer(countyC.id)]
+  const training = (await post(app, admin, '/v1/trainings', {
+    title: '行政执法公共法律知识', category: 'public_law', hours: 2, startDate: `${year}-01-10`, endDate: `${year}-01-10`, mode: 'online', provider: '市司法局', agencyId: null
+  })).json()
+  t.equal((await post(app, admin, `/v1/trainings/${training.id as number}/attendances`, { officerIds: [b1.id, c1.id, b2.id, c2.id] })).statusCode, 200)
+  const after = await officer(countyB.id)
+  const feed = async (headers: Headers, limit = 500, cursor?: string) =>
+    (await app.inject({ method: 'GET', url: `/v1/events?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`, headers })).json() as { items: CloudEvent[], nextCursor: string }
+
+  const all = (await feed(admin)).items
+  const recorded = all.filter((e) => e.type === 'cn.gov.registry.training.recorded')
+  t.same(recorded.map((e) => [e.subject, e.agencyid]), [
+    [`officers/${b1.id}`, countyB.id], [`officers/${c1.id}`, countyC.id], [`officers/${b2.id}`, countyB.id], [`officers/${c2.id}`, countyC.id]
+  ], 'one event per officer, in the order recorded, each in its officer\'s agency')
+  t.same(recorded[1]?.data, { officerId: c1.id, kind: 'attendance', trainingId: training.id, category: 'public_law', year, units: 180, hours: 2 })
+  const ids = all.map((e) => Number(e.id))
+  t.same(ids, Array.from({ length: ids.length }, (_, i) => (ids[0] as number) + i), 'ids one after the other, the batch\'s among them')
+  t.equal(all.at(-1)?.subject, `officers/${after.id}`, 'and what came after, after it')
+
+  t.same((await feed(hrB)).items.filter((e) => e.type.endsWith('training.recorded')).map((e) => e.subject), [`officers/${b1.id}`, `officers/${b2.id}`],
+    'county B hears of its own officers only')
+  for (const [who, headers] of [['admin', admin], ['county B', hrB]] as const) {
+    const whole = (await feed(headers)).items.map((e) => e.id)
+    const walked: string[] = []
+    let cursor: string | undefined
+    for (let i = 0; i < 30; i++) {
+      const page = await feed(headers, 1, cursor)
+      walked.push(...page.items.map((e) => e.id))
+      if (page.items.length === 0) break
+      cursor = page.nextCursor
+    }
+    t.same(walked, whole, `${who}: one by one, a cursor inside the batch resumes inside it`)
+  }
+})
+
+t.test('a scope with few events among many: found however far apart, and the cursor then stands at the newest', async (t) => {
+  const { app, admin, as, countyB, countyC, officer, year } = await registry(t)
+  const hrB = await as('hr', countyB.id)
+  const b1 = await officer(countyB.id)
+  const start = (await app.inject({ method: 'GET', url: '/v1/events?limit=10', headers: hrB })).json() as { items: CloudEvent[], nextCursor: string }
+  t.same(start.items.map((e) => e.subject), [`officers/${b1.id}`])
+  // 1,200 registrations and 1,200 attendances (three stored batches) in county C: 2,400 event ids.
+  const many = registerOfficers(app, countyC.id, 1200)
+  const training = await newTraining(app, admin, { title: '安全生产执法', hours: 2, startDate: `${year}-01-10`, endDate: `${year}-01-10`, agencyId: countyC.id })
+  const imported = await app.inject({ method: 'POST', url: '/v1/imports/attendances', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: many.map((officerId) => JSON.stringify({ trainingId: training, officerId })).join('\n') })
+  t.equal(imported.statusCode, 200, imported.body.slice(0, 300))
+  const b2 = await officer(countyB.id)
+  const next = await app.inject({ method: 'GET', url: `/v1/events?limit=1&cursor=${start.nextCursor}`, headers: hrB })
+  t.same((next.json().items as CloudEvent[]).map((e) => e.subject), [`officers/${b2.id}`], 'the next event of county B, 2,400 ids further')
+  const admins = (await app.inject({ method: 'GET', url: `/v1/events?limit=500&cursor=${start.nextCursor}`, headers: admin })).json() as { items: CloudEvent[] }
+  t.equal(Number(admins.items.at(-1)?.id) - Number(start.items[0]?.id), 500, 'the admin\'s page: the next 500, batch events among them')
+  const head = (await app.inject({ method: 'GET', url: `/v1/events?limit=10&cursor=${next.json().nextCursor as string}`, headers: hrB })).json() as { items: CloudEvent[], nextCursor: string }
+  t.same(head.items, [])
+  const lastId = Number(Buffer.from(head.nextCursor, 'base64url').toString().slice(3))
+  t.equal(lastId, Number(next.json().items[0].id), 'caught up: the cursor stands at the newest event')
 })

@@ -27,6 +27,9 @@ export interface EventDraft {
   readonly data: Record<string, unknown>
   /** Set when the event belongs to this officer's agency rather than the audit event's. */
   readonly officerId?: number
+  /** Set for one event per officer alike but for the officer (a batch): each is
+   *  `{ officerId, ...data }` about `officers/{officerId}`, in its officer's agency. */
+  readonly officerIds?: readonly number[]
 }
 
 const OFFICER_TYPES: Record<string, string> = { create: 'registered', update: 'updated', depart: 'departed', transfer: 'transferred', rejoin: 'rejoined' }
@@ -82,12 +85,15 @@ function trainingEvents (e: AuditFacts): EventDraft[] {
   const after = asObj(e.after)
   if (e.entity === 'training' && e.action === 'record_attendances' && Array.isArray(after.officerIds)) {
     const trainingId = Number(e.entityId)
-    return after.officerIds.filter((id): id is number => num(id) !== undefined).map((officerId) => ({
-      type: 'training.recorded',
-      subject: `officers/${officerId}`,
-      officerId,
-      data: { officerId, kind: 'attendance', trainingId, category: after.category ?? null, year: after.year ?? null, ...credit(after.units) }
-    }))
+    const officerIds = after.officerIds.filter((id): id is number => num(id) !== undefined)
+    return officerIds.length === 0
+      ? []
+      : [{
+          type: 'training.recorded',
+          subject: `trainings/${trainingId}`,
+          officerIds,
+          data: { kind: 'attendance', trainingId, category: after.category ?? null, year: after.year ?? null, ...credit(after.units) }
+        }]
   }
   if (e.entity === 'training_record' && e.action === 'create' && num(after.officerId) !== undefined) {
     const officerId = after.officerId as number

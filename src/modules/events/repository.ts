@@ -1,6 +1,12 @@
 // The change feed in SQL: domain_events, appended by appendAudit inside each change's
 // transaction, read in id order within the caller's scope.
-import { and, asc, desc, eq, gt, lte, max, or, type SQL } from 'drizzle-orm'
+//
+// A row is one event, or a batch: attendances recorded together are one event per officer
+// stored as one row (an import of 100,000 would otherwise write 100,000 rows and as many
+// entries in the per-agency index). A batch's row takes the id of its last event and reserves
+// the ids before it for the others, so events keep one increasing numbering whatever their
+// storage, ranges never interleave, and rows in id order are events in id order.
+import { desc, eq, max, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { domainEvents, officerMoves } from '../../db/schema.js'
 import type { Scope } from '../../security/roles.js'
@@ -9,22 +15,37 @@ import { inScopeWhere } from '../../db/scope.js'
 import { onceStatement } from '../../db/prepared.js'
 import { officerRepository } from '../officers/repository.js'
 
-export type DomainEventRow = typeof domainEvents.$inferSelect
+/** One event as read: a single row, or one officer's event out of a batch (`officerId` set). */
+export interface StoredEvent {
+  readonly id: number
+  readonly type: string
+  readonly subject: string
+  readonly agencyId: number
+  readonly time: string
+  readonly data: string
+  readonly officerId: number | null
+}
+
+// The first window of ids a scoped read looks through; it doubles until the page is full.
+const FIRST_WINDOW = 1024
 
 export const eventRepository = {
   /** Appends the events of one audit event; call it in that audit event's transaction. */
   append (db: Db, audit: { id: number, at: string, agencyId: number | null, priorAgencyId: number | null }, drafts: EventDraft[]): void {
     if (drafts.length === 0) return
-    const byOfficer = officerRepository.agenciesOf(db, [...new Set(drafts.flatMap((d) => (d.officerId === undefined ? [] : [d.officerId])))])
+    const byOfficer = officerRepository.agenciesOf(db, [...new Set(drafts.flatMap((d) => d.officerIds ?? (d.officerId === undefined ? [] : [d.officerId])))])
+    // Positional parameters: binding seven named ones cost about a seventh of each insert.
     const insert = onceStatement(db, 'events.insert', `insert into domain_events (audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
       values (?, ?, ?, ?, ?, ?, ?)`)
     for (const d of drafts) {
+      if (d.officerIds !== undefined) {
+        appendBatch(db, audit, d, byOfficer)
+        continue
+      }
       const agencyId = d.officerId === undefined ? audit.agencyId : byOfficer.get(d.officerId)
       if (agencyId === null || agencyId === undefined) continue
       const data = d.type === 'officer.transferred' ? { ...d.data, date: lastMoveDate(db, Number(d.subject.split('/')[1])) } : d.data
       const priorAgencyId = d.officerId === undefined && audit.priorAgencyId !== agencyId ? audit.priorAgencyId : null
-      // Positional parameters: a bulk attendance appends one event per officer, and binding
-      // seven named ones cost about a seventh of each insert.
       insert.run(audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, agencyId, priorAgencyId, audit.at, JSON.stringify(data))
     }
   },
@@ -32,13 +53,47 @@ export const eventRepository = {
   /** The newest event id (0 when none): the feed reads up to it, so a page and its cursor agree. */
   head: (db: Db): number => db.select({ id: max(domainEvents.id) }).from(domainEvents).get()?.id ?? 0,
 
-  /** Events after `afterId` up to `upTo`, in order, in scope (the agency it concerns, or the
-   *  one an officer left). */
-  list (db: Db, scope: Scope, afterId: number, upTo: number, limit: number): DomainEventRow[] {
-    const where: Array<SQL | undefined> = [gt(domainEvents.id, afterId), lte(domainEvents.id, upTo)]
-    if (!scope.all) where.push(or(inScopeWhere(scope, domainEvents.agencyId), inScopeWhere(scope, domainEvents.priorAgencyId)))
-    return db.select().from(domainEvents).where(and(...where)).orderBy(asc(domainEvents.id)).limit(limit).all()
+  /**
+   * Up to `limit` events after `afterId` up to `upTo`, in id order, in scope (the agency an event
+   * concerns, or the one an officer left; in a batch, each officer's agency). A scope is read
+   * window by window of ids (doubling), so a page costs what finding its events costs, not what
+   * the scope holds after the cursor: a consumer catching up reads in linear time.
+   */
+  list (db: Db, scope: Scope, afterId: number, upTo: number, limit: number): StoredEvent[] {
+    const events: StoredEvent[] = []
+    let from = afterId
+    for (let width = FIRST_WINDOW; from < upTo && events.length < limit; width *= 2) {
+      const to = Math.min(upTo, from + width)
+      const single = scope.all ? sql`` : sql`and ${or(inScopeWhere(scope, domainEvents.agencyId), inScopeWhere(scope, domainEvents.priorAgencyId))}`
+      const inBatch = scope.all ? sql`` : sql`and ${inScopeWhere(scope, sql`(officer.value ->> 1)`)}`
+      events.push(...db.all<StoredEvent>(sql`
+        select id, type, subject, agency_id as agencyId, time, data, null as officerId
+          from domain_events
+          where id > ${from} and id <= ${to} and officers is null ${single}
+        union all
+        select e.id - json_array_length(e.officers) + 1 + officer.key, e.type, e.subject, officer.value ->> 1, e.time, e.data, officer.value ->> 0
+          from domain_events as e, json_each(e.officers) as officer
+          where e.id > ${from} and e.id <= ${to} and e.officers is not null ${inBatch}
+            and e.id - json_array_length(e.officers) + 1 + officer.key > ${afterId}
+        order by 1
+        limit ${limit - events.length}`))
+      from = to
+    }
+    return events
   }
+}
+
+/** A batch's row: the ids up to max + n are its events' (see the top of this file). */
+function appendBatch (db: Db, audit: { id: number, at: string }, d: EventDraft, byOfficer: ReadonlyMap<number, number>): void {
+  const officers: Array<[number, number]> = []
+  for (const officerId of d.officerIds ?? []) {
+    const agencyId = byOfficer.get(officerId)
+    if (agencyId !== undefined) officers.push([officerId, agencyId])
+  }
+  if (officers.length === 0) return
+  onceStatement(db, 'events.insertBatch', `insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data, officers)
+    values ((select coalesce(max(id), 0) from domain_events) + ?, ?, ?, ?, 0, null, ?, ?, ?)`)
+    .run(officers.length, audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, audit.at, JSON.stringify(d.data), JSON.stringify(officers))
 }
 
 function lastMoveDate (db: Db, officerId: number): string | null {

@@ -2,22 +2,24 @@
 // within the caller's scope, as CloudEvents.
 import type { Actor } from '../../security/roles.js'
 import type { ServiceContext } from '../context.js'
-import { eventRepository, type DomainEventRow } from './repository.js'
+import { eventRepository, type StoredEvent } from './repository.js'
 import { EVENT_SOURCE } from './schema.js'
 
 const cursorAt = (id: number) => Buffer.from(`id:${id}`, 'utf8').toString('base64url')
 
-export function toCloudEvent (row: DomainEventRow) {
+/** An event as CloudEvent; one out of a batch is about its officer, with the officer in its data. */
+export function toCloudEvent (row: StoredEvent) {
+  const data = JSON.parse(row.data) as Record<string, unknown>
   return {
     specversion: '1.0' as const,
     id: String(row.id),
     source: EVENT_SOURCE,
     type: row.type,
     time: row.time,
-    subject: row.subject,
+    subject: row.officerId === null ? row.subject : `officers/${row.officerId}`,
     datacontenttype: 'application/json' as const,
     agencyid: row.agencyId,
-    data: JSON.parse(row.data) as Record<string, unknown>
+    data: row.officerId === null ? data : { officerId: row.officerId, ...data }
   }
 }
 
