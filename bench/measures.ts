@@ -263,43 +263,58 @@ export function rawInserts (db: string, officerIds: number[], year: number): { m
   return { ms, rowsPerS: officerIds.length / (ms / 1000) }
 }
 
+// B3's rounds: raw inserts and the import in turn, each round's ratio from the two, the median
+// round kept (the raw figure alone moved by ±20 % between runs here: it writes 100,000 rows into
+// the index pages of a table of a million).
+const B3_ROUNDS = 3
+
 /** B3: attendances imported over HTTP as NDJSON (all or nothing, the default: every row checked,
- *  then committed in chunks), in requests of the import's row limit, against raw inserts. */
+ *  then committed in chunks), in requests of the import's row limit, against raw inserts: a new
+ *  training per round, every officer attending it. */
 export async function b3 (ctx: Context, officerIds: number[]): Promise<Row> {
-  const raw = rawInserts(ctx.db, officerIds, ctx.year)
-  const ceiling = `${fmt(raw.rowsPerS)} rows/s`
-  const created = await fetch(`${ctx.server.url}/v1/trainings`, {
-    method: 'POST',
-    headers: { authorization: ctx.adminAuth, 'content-type': 'application/json' },
-    body: JSON.stringify({ title: '基准测试 bulk attendance', category: 'professional', hours: 2, startDate: `${ctx.year}-01-03`, endDate: `${ctx.year}-01-03`, mode: 'offline', provider: 'bench', agencyId: null })
-  })
-  if (created.status !== 201) throw new Error(`B3: training not created: ${created.status} ${await created.text()}`)
-  const trainingId = (await created.json() as { id: number }).id
-  const perRequest = MAX_ROWS // the import's limit
-  const bodies: string[] = []
-  for (let i = 0; i < officerIds.length; i += perRequest) {
-    bodies.push(officerIds.slice(i, i + perRequest).map((officerId) => `{"trainingId":${trainingId},"officerId":${officerId}}`).join('\n') + '\n')
+  const rounds: Array<{ raw: { rowsPerS: number }, rowsPerS: number, created: number, ms: number, requests: number }> = []
+  for (let i = 0; i < B3_ROUNDS; i++) {
+    const raw = rawInserts(ctx.db, officerIds, ctx.year)
+    rounds.push({ raw, ...await importAttendances(ctx, officerIds, i) })
   }
-  const t = performance.now()
-  let created_ = 0
-  for (const body of bodies) {
-    const res = await fetch(`${ctx.server.url}${IMPORT}`, { method: 'POST', headers: { authorization: ctx.adminAuth, 'content-type': 'application/x-ndjson' }, body })
-    if (res.status !== 200) throw new Error(`B3: import refused: ${res.status} ${(await res.text()).slice(0, 300)}`)
-    created_ += (await res.json() as { created: number }).created
-  }
-  const ms = performance.now() - t
-  const rowsPerS = created_ / (ms / 1000)
-  const ratio = rowsPerS / raw.rowsPerS
+  const ratios = rounds.map((r) => r.rowsPerS / r.raw.rowsPerS)
+  const round = rounds[ratios.indexOf(median(ratios))] as typeof rounds[number]
+  const ratio = round.rowsPerS / round.raw.rowsPerS
   return {
     id: 'B3',
     what: `bulk import of ${fmt(officerIds.length)} attendances over HTTP (NDJSON, all or nothing)`,
-    figure: `${fmt(rowsPerS)} rows/s`,
-    ceiling,
+    figure: `${fmt(round.rowsPerS)} rows/s`,
+    ceiling: `${fmt(round.raw.rowsPerS)} rows/s`,
     ratio,
     bar: '≥ 0.25',
-    met: created_ === officerIds.length && ratio >= 0.25,
-    note: `${bodies.length} requests of up to ${fmt(perRequest)} rows (the import's limit), rows matched on officerId; each row checked, then committed in chunks ` +
-      `with per-officer-year totals, one audit event per training per chunk and a change-feed event per row; ${fmt(created_)} created in ${fmt(ms)} ms`,
-    data: { rowsPerS, rawRowsPerS: raw.rowsPerS, created: created_, ms, requests: bodies.length }
+    met: rounds.every((r) => r.created === officerIds.length) && ratio >= 0.25,
+    note: `median of ${B3_ROUNDS} rounds (ratios ${ratios.map((r) => r.toFixed(2)).join(', ')}), each raw inserts then the import of a new training; ` +
+      `${round.requests} requests of up to ${fmt(MAX_ROWS)} rows (the import's limit), rows matched on officerId; each row checked, then committed in chunks ` +
+      `with per-officer-year totals, one audit event per training per chunk and a change-feed event per row (stored a row per batch); ${fmt(round.created)} created in ${fmt(round.ms)} ms`,
+    data: { rowsPerS: round.rowsPerS, rawRowsPerS: round.raw.rowsPerS, created: round.created, ms: round.ms, requests: round.requests, ratios }
   }
+}
+
+/** One B3 round's import: a new training, every officer attending it. */
+async function importAttendances (ctx: Context, officerIds: number[], round: number) {
+  const created = await fetch(`${ctx.server.url}/v1/trainings`, {
+    method: 'POST',
+    headers: { authorization: ctx.adminAuth, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: `基准测试 bulk attendance ${round + 1}`, category: 'professional', hours: 2, startDate: `${ctx.year}-01-03`, endDate: `${ctx.year}-01-03`, mode: 'offline', provider: 'bench', agencyId: null })
+  })
+  if (created.status !== 201) throw new Error(`B3: training not created: ${created.status} ${await created.text()}`)
+  const trainingId = (await created.json() as { id: number }).id
+  const bodies: string[] = []
+  for (let i = 0; i < officerIds.length; i += MAX_ROWS) {
+    bodies.push(officerIds.slice(i, i + MAX_ROWS).map((officerId) => `{"trainingId":${trainingId},"officerId":${officerId}}`).join('\n') + '\n')
+  }
+  const t = performance.now()
+  let rows = 0
+  for (const body of bodies) {
+    const res = await fetch(`${ctx.server.url}${IMPORT}`, { method: 'POST', headers: { authorization: ctx.adminAuth, 'content-type': 'application/x-ndjson' }, body })
+    if (res.status !== 200) throw new Error(`B3: import refused: ${res.status} ${(await res.text()).slice(0, 300)}`)
+    rows += (await res.json() as { created: number }).created
+  }
+  const ms = performance.now() - t
+  return { rowsPerS: rows / (ms / 1000), created: rows, ms, requests: bodies.length }
 }
