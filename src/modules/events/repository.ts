@@ -66,15 +66,19 @@ export const eventRepository = {
       const to = Math.min(upTo, from + width)
       const single = scope.all ? sql`` : sql`and ${or(inScopeWhere(scope, domainEvents.agencyId), inScopeWhere(scope, domainEvents.priorAgencyId))}`
       const inBatch = scope.all ? sql`` : sql`and ${inScopeWhere(scope, sql`(officer.value ->> 1)`)}`
+      // A batch's first id is worked out once per batch (materialised): written per officer,
+      // SQLite measured the JSON array again for each, and a batch of 10,000 took half a second.
       events.push(...db.all<StoredEvent>(sql`
+        with batch as materialized (
+          select id - json_array_length(officers) + 1 as first, type, subject, time, data, officers
+            from domain_events where id > ${from} and id <= ${to} and officers is not null)
         select id, type, subject, agency_id as agencyId, time, data, null as officerId
           from domain_events
           where id > ${from} and id <= ${to} and officers is null ${single}
         union all
-        select e.id - json_array_length(e.officers) + 1 + officer.key, e.type, e.subject, officer.value ->> 1, e.time, e.data, officer.value ->> 0
-          from domain_events as e, json_each(e.officers) as officer
-          where e.id > ${from} and e.id <= ${to} and e.officers is not null ${inBatch}
-            and e.id - json_array_length(e.officers) + 1 + officer.key > ${afterId}
+        select batch.first + officer.key, batch.type, batch.subject, officer.value ->> 1, batch.time, batch.data, officer.value ->> 0
+          from batch, json_each(batch.officers) as officer
+          where batch.first + officer.key > ${afterId} ${inBatch}
         order by 1
         limit ${limit - events.length}`))
       from = to
