@@ -81,7 +81,10 @@ export const ERRORS = {
 
   // bulk imports
   IMPORT_REJECTED: { status: 422, title: 'Rows failed: nothing was imported / 存在错误行，未导入任何数据' },
-  IMPORT_INCOMPLETE: { status: 409, title: 'Data changed during the import: it stopped part way / 导入期间数据发生变化，导入未全部完成' }
+  IMPORT_INCOMPLETE: { status: 409, title: 'Data changed during the import: it stopped part way / 导入期间数据发生变化，导入未全部完成' },
+
+  // change feed
+  FEED_CURSOR_AHEAD: { status: 409, title: 'The cursor is ahead of the change feed (was the database restored?) / 游标超出事件流（数据库是否已从备份恢复？）' }
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

@@ -94,6 +94,14 @@ t.test('a consumer that saves nextCursor gets exactly the newer events, and only
   t.ok(all.length >= 3, 'county C sees its officers and the transfer in')
 
   assertProblem(t, await app.inject({ method: 'GET', url: '/v1/events?cursor=not-ours', headers: hrB }), 400, 'VALIDATION_FAILED')
+
+  // A cursor past the newest event: the database went back to an older backup, and the next
+  // events will take ids this consumer has passed. Not an empty page: the consumer must know.
+  const newest = Number(Buffer.from(later.nextCursor, 'base64url').toString().slice(3))
+  const ahead = assertProblem(t, await app.inject({ method: 'GET', url: `/v1/events?cursor=${Buffer.from(`id:${newest + 1}`).toString('base64url')}`, headers: hrB }), 409, 'FEED_CURSOR_AHEAD')
+  t.match(ahead.errors, [{ in: 'querystring', pointer: '/cursor' }])
+  t.match(ahead.detail, new RegExp(`newest event is ${newest}`))
+  t.equal((await app.inject({ method: 'GET', url: `/v1/events?cursor=${later.nextCursor}`, headers: hrB })).statusCode, 200, 'the cursor at the newest event is fine')
 })
 
 t.test('a phone changed only in the digits a mask hides is still a change in the feed, and shown masked', async (t) => {

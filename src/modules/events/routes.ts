@@ -17,9 +17,10 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ events: EventsService }> =
       description: '供无法接收回调的下游系统轮询：按发生顺序列出权限范围内的业务事件（CloudEvents 1.0 格式）。首次不带游标从头读取；保存返回的 nextCursor，下次带上即只返回此后的新事件，不重不漏。' +
         ` 事件类型 Types: ${EVENT_TYPES.map((t) => '`' + EVENT_TYPE_PREFIX + t + '`').join(', ')}.` +
         ' For systems that cannot receive webhooks: the domain events in your scope, in the order they happened, as CloudEvents 1.0. Start without a cursor to read from the beginning;' +
-        ' save nextCursor and pass it next time to get exactly the newer events, none twice, none missed. An officer transferred out of your scope still shows its transfer.',
+        ' save nextCursor and pass it next time to get exactly the newer events, none twice, none missed. An officer transferred out of your scope still shows its transfer.' +
+        ' 游标超出最新事件（数据库已从旧备份恢复）时返回 409 FEED_CURSOR_AHEAD，而不是悄悄跳过此后复用编号的新事件。 A cursor past the newest event (the database was restored from an older backup) is 409 FEED_CURSOR_AHEAD rather than silently skipping the new events that reuse its ids.',
       querystring: FeedQuery,
-      response: { 200: FeedPage, ...problems() }
+      response: { 200: FeedPage, ...problems(409) }
     }
   }, async (req) => {
     const page = pageRequest(req.query)

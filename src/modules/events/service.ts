@@ -1,5 +1,6 @@
 // The change feed for systems that cannot receive webhooks: domain events in commit order,
 // within the caller's scope, as CloudEvents.
+import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import type { ServiceContext } from '../context.js'
 import { eventRepository, type StoredEvent } from './repository.js'
@@ -31,10 +32,17 @@ export function eventsService ({ store }: ServiceContext) {
      *  (skipping those out of scope), and a later poll returns exactly what came after. */
     feed (actor: Actor, afterId: number, limit: number) {
       const head = eventRepository.head(store.db)
+      // Only a restore from an older backup (or another registry's cursor) puts a cursor past
+      // the newest event: the ids after the head will be given again, to new events, and a
+      // consumer reading on from its cursor would silently miss them. Say so instead.
+      if (afterId > head) {
+        fail('FEED_CURSOR_AHEAD', `the cursor stands at event ${afterId}, but the newest event is ${head}: the database was restored from an older backup, or the cursor is not from this registry. Events after ${head} will reuse ids you have passed: read again from a cursor saved at or before ${head}, or from the start without one. / 游标位于事件 ${afterId}，但最新事件为 ${head}：请从此前保存的游标或从头重新读取。`,
+          { errors: [{ in: 'querystring', pointer: '/cursor', detail: `ahead of the newest event (${head}) / 超出最新事件` }] })
+      }
       const rows = eventRepository.list(store.db, actor.scope, afterId, head, limit + 1)
       const more = rows.length > limit
       const page = more ? rows.slice(0, limit) : rows
-      const last = more ? (page[page.length - 1]?.id ?? afterId) : Math.max(head, afterId)
+      const last = more ? (page[page.length - 1]?.id ?? afterId) : head
       return { items: page.map(toCloudEvent), nextCursor: cursorAt(last) }
     }
   }
