@@ -72,6 +72,7 @@ export const ERRORS = {
   HOURS_OR_MINUTES: { status: 422, title: 'Give hours or minutes, not both / 学时与分钟须且只能填写一项' },
   TRAINING_NOT_COMPLETED: { status: 422, title: 'The training has not ended yet / 培训尚未结束' },
   DATE_RANGE_INVALID: { status: 422, title: 'End date before start date / 结束日期早于开始日期' },
+  DATE_IN_FUTURE: { status: 422, title: 'The date is after today: record it once it has happened / 日期晚于今天，请在发生后登记' },
 
   // concurrency & retries
   PRECONDITION_FAILED: { status: 412, title: 'The resource changed since you read it / 数据已被他人修改，请重新读取' },

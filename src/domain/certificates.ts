@@ -20,6 +20,13 @@ export type CertificateAction = typeof CERTIFICATE_ACTIONS[number]
 export const departureReasons = ['transfer', 'resignation', 'dismissal', 'retirement', 'other'] as const
 export type DepartureReason = typeof departureReasons[number]
 
+/** Whether a departure or transfer dated `date` may be recorded on `today`: once it has
+ *  happened. Recording it cancels the officer's certificates (rule 2: the moment the officer
+ *  leaves, 004 二.1); dated ahead, it would cancel them while the officer still enforces. */
+export function moveRecordableOn (date: IsoDate, today: IsoDate): boolean {
+  return compareDates(date, today) <= 0
+}
+
 export type TransitionResult =
   | { ok: true, status: StoredStatus }
   | { ok: false, code: 'CERTIFICATE_TRANSITION_NOT_ALLOWED' }

@@ -116,9 +116,14 @@ t.test('a person who left is taken on again by another agency: the same officer,
   const hrC = await as('hr', countyC.id)
   const { officer } = await certified(countyB.id, { joinedOn: '2015-03-01' })
   t.equal((await post(app, hrB, `/v1/officers/${officer.id}/departure`, { reason: 'transfer', date: '2026-11-20' })).statusCode, 200)
-  const { officer: leaving } = await certified(countyB.id)
-  t.equal((await post(app, hrB, `/v1/officers/${leaving.id}/departure`, { reason: 'retirement', date: '2999-12-31' })).statusCode, 200)
-  assertProblem(t, await post(app, hrC, '/v1/officers', { name: '别人', idNumber: leaving.idNumber, agencyId: countyC.id }), 409, 'ID_NUMBER_TAKEN') // leaving on a day still to come: still serving
+  const { officer: leaving, certificate: leavingCard } = await certified(countyB.id)
+  // A departure still to come is not recorded ahead (it would cancel the card now): the person still serves.
+  const ahead = assertProblem(t, await post(app, hrB, `/v1/officers/${leaving.id}/departure`, { reason: 'retirement', date: '2999-12-31' }), 422, 'DATE_IN_FUTURE')
+  t.match(ahead.errors, [{ in: 'body', pointer: '/date' }])
+  assertProblem(t, await post(app, hrB, `/v1/officers/${leaving.id}/transfer`, { toAgencyId: countyC.id, date: '2999-12-31' }), 422, 'DATE_IN_FUTURE')
+  t.match((await app.inject({ method: 'GET', url: `/v1/officers/${leaving.id}`, headers: hrB })).json(), { status: 'active', agencyId: countyB.id, departedOn: null }, 'still at their post')
+  t.equal((await app.inject({ method: 'GET', url: `/v1/verify/${leavingCard.number as string}` })).json().valid, true, 'their card still valid')
+  assertProblem(t, await post(app, hrC, '/v1/officers', { name: '别人', idNumber: leaving.idNumber, agencyId: countyC.id }), 409, 'ID_NUMBER_TAKEN') // still serving
   const record = await post(app, admin, '/v1/training-records', { officerId: officer.id, category: 'public_law', hours: 3, date: '2026-11-01', evidence: '结业证书' })
   t.equal(record.statusCode, 201, record.body)
 

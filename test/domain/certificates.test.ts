@@ -1,9 +1,10 @@
 import t from 'tap'
 import {
-  replacedByNewCard, roleChangeRefusal,
+  moveRecordableOn, replacedByNewCard, roleChangeRefusal,
   CERTIFICATE_ACTIONS, certificateEligibility, departureReasons, domainsNotHeld, effectiveStatus, isValid, nextStatus,
   STORED_STATUSES, validUntilFor
 } from '../../src/domain/certificates.js'
+import type { IsoDate } from '../../src/domain/dates.js'
 import type { CertificateAction, CertificateStatus, EligibilityFacts, StoredStatus } from '../../src/domain/certificates.js'
 
 t.test('nextStatus: the full transition table', async t => {
@@ -148,4 +149,15 @@ t.test('replacedByNewCard: only an active card past its last valid day', async t
     ['cancelled', '2026-05-31', '2026-06-01', false, 'cancelled']
   ]
   for (const [stored, validUntil, today, want, why] of cases) t.equal(replacedByNewCard(stored, validUntil, today), want, why)
+})
+
+t.test('moveRecordableOn: a departure or transfer is recorded once it has happened', async t => {
+  const cases: Array<[string, string, string, boolean]> = [
+    ['earlier this year', '2026-03-01', '2026-12-02', true],
+    ['today', '2026-12-02', '2026-12-02', true],
+    ['tomorrow', '2026-12-03', '2026-12-02', false],
+    ['next year', '2027-01-31', '2026-12-02', false],
+    ['years ago', '1999-12-31', '2026-12-02', true]
+  ]
+  for (const [name, date, today, want] of cases) t.equal(moveRecordableOn(date as IsoDate, today as IsoDate), want, name)
 })

@@ -128,6 +128,13 @@ t.test('updates, departures and refusals, row by row, in NDJSON', async (t) => {
   t.equal(app.store.sqlite.prepare('select phone from officers where id = ?').pluck().get(held.id), '13900002222')
   t.equal(app.store.sqlite.prepare("select status from officers where name = '新人'").pluck().get(), 'departed', 'a departure row departs the new officer')
 
+  const ahead = await app.inject({
+    method: 'POST',
+    url: '/v1/imports/officers',
+    headers: admin,
+    payload: [{ name: '张三', idNumber: held.idNumber, agencyId: countyB.id, departureReason: 'retirement', departureDate: '2999-03-01' }]
+  })
+  t.match(assertProblem(t, ahead, 422, 'IMPORT_REJECTED').result.results[0].errors, [{ code: 'DATE_IN_FUTURE', pointer: '/departureDate' }], 'a departure still to come is not recorded ahead')
   const leaving = await app.inject({
     method: 'POST',
     url: '/v1/imports/officers',

@@ -5,9 +5,9 @@
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { Static } from 'typebox'
-import type { DepartureReason } from '../../domain/certificates.js'
+import { moveRecordableOn, type DepartureReason } from '../../domain/certificates.js'
 import { checkIdNumber } from '../../domain/identity.js'
-import { shanghaiDate } from '../../domain/dates.js'
+import { isIsoDate, shanghaiDate } from '../../domain/dates.js'
 import { servingOn } from '../../domain/training.js'
 import type { Db } from '../../db/open.js'
 import { fail, RegistryError } from '../../errors.js'
@@ -84,6 +84,9 @@ export function officerRows (ctx: ServiceContext): RowSpec<{ row: Row, idNumber:
       }
       if ((v.departureReason === undefined) !== (v.departureDate === undefined)) {
         errors.push({ code: 'VALIDATION_FAILED', pointer: v.departureReason === undefined ? '/departureReason' : '/departureDate', detail: 'departureReason and departureDate go together / 离岗原因与离岗日期须同时填写' })
+      }
+      if (typeof v.departureDate === 'string' && isIsoDate(v.departureDate) && !moveRecordableOn(v.departureDate, today)) {
+        errors.push({ code: 'DATE_IN_FUTURE', pointer: '/departureDate', detail: `after today (${today}): record a departure on the day it happens / 离岗日期晚于今天` })
       }
       // An agency merged or dissolved takes no one new (register refuses, AGENCY_NOT_ACTIVE), but
       // its people can still be corrected and, above all, recorded as departed (rule 2).

@@ -82,10 +82,11 @@ export const officerRoutes: FastifyPluginAsyncTypebox<{ officers: OfficersServic
       operationId: 'recordDeparture',
       summary: '离岗 Record a departure',
       description: '人员因调动、辞职、辞退、退休等离开执法岗位：同一事务内注销其全部有效或暂扣证件并发起证件收回。' +
-        ' The officer leaves the post; in the same transaction every active or suspended certificate is cancelled and its card recall opened. The answer lists them.',
+        ' The officer leaves the post; in the same transaction every active or suspended certificate is cancelled and its card recall opened. The answer lists them.' +
+        ' 离岗日期不得晚于今天（离岗当日登记，证件随即注销）：否则 422 DATE_IN_FUTURE。 Record it on the day it happens, not ahead: a date after today is 422 DATE_IN_FUTURE (the cards would be cancelled while the officer still enforces).',
       params: IdParams,
       body: Departure,
-      response: { 200: MoveResult, ...problems(404, 409) }
+      response: { 200: MoveResult, ...problems(404, 409, 422) }
     }
   }, async (req) => officers.depart(req.actor, req.params.id, req.body))
 
@@ -96,7 +97,8 @@ export const officerRoutes: FastifyPluginAsyncTypebox<{ officers: OfficersServic
       operationId: 'transferOfficer',
       summary: '调动 Transfer to another agency',
       description: '调往本系统内另一执法主体：注销原主体的证件并发起收回，保留人员、考试与培训记录；新主体须重新申领证件。两个主体都须在您的权限范围内。' +
-        ' Moves the person; the old agency\'s certificates are cancelled and recalled, history stays; the new agency applies for a new certificate. Both agencies must be in your scope.',
+        ' Moves the person; the old agency\'s certificates are cancelled and recalled, history stays; the new agency applies for a new certificate. Both agencies must be in your scope.' +
+        ' 调动日期不得晚于今天（422 DATE_IN_FUTURE）。 A date after today is 422 DATE_IN_FUTURE.',
       params: IdParams,
       body: Transfer,
       response: { 200: MoveResult, ...problems(404, 409, 422) }

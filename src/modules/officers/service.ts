@@ -2,7 +2,7 @@
 import { checkIdNumber, maskIdNumber, maskPhone } from '../../domain/identity.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import { servingOn } from '../../domain/training.js'
-import { roleChangeRefusal, type DepartureReason } from '../../domain/certificates.js'
+import { moveRecordableOn, roleChangeRefusal, type DepartureReason } from '../../domain/certificates.js'
 import { assertVersion } from '../../http/concurrency.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
@@ -82,6 +82,14 @@ export function officersService ({ store, clock }: ServiceContext) {
     if (agency.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${agencyId} is ${agency.status}`, { errors: [{ in: 'body', pointer, detail: agency.status }] })
     return agency
   }
+  // A move is recorded once it has happened (domain moveRecordableOn): DATE_IN_FUTURE otherwise.
+  const notAhead = (date: string, at: Date, what: 'departure' | 'transfer') => {
+    const today = shanghaiDate(at)
+    if (!moveRecordableOn(date, today)) {
+      fail('DATE_IN_FUTURE', `the ${what} is dated ${date}, after today (${today}): record it on the day it happens, when the certificates are cancelled / ${what === 'departure' ? '离岗' : '调动'}日期晚于今天，请于当日登记`,
+        { errors: [{ in: 'body', pointer: '/date', detail: `after today (${today}) / 晚于今天` }] })
+    }
+  }
   const full = (actor: Actor, row: OfficerRow) => presentOfficer(row, { idNumber: mayRevealIdNumber(actor.principal.role), phone: true })
 
   return {
@@ -151,6 +159,7 @@ export function officersService ({ store, clock }: ServiceContext) {
         const at = clock()
         const before = load(db, actor, id)
         if (before.status === 'departed') fail('OFFICER_DEPARTED', `officer ${id} left on ${before.departedOn ?? '?'}`)
+        notAhead(input.date, at, 'departure')
         const cancelled = cancelLiveCertificates(db, actor, at, id, `departure:${input.reason}`)
         const after = officerRepository.update(db, id, { status: 'departed', departedOn: input.date, departureReason: input.reason, updatedAt: at.toISOString() }) ?? fail('NOT_FOUND')
         officerRepository.insertMove(db, { officerId: id, fromAgencyId: before.agencyId, kind: 'departure', reason: input.reason, date: input.date })
@@ -168,6 +177,7 @@ export function officersService ({ store, clock }: ServiceContext) {
         const before = load(db, actor, id)
         if (before.status === 'departed') fail('OFFICER_DEPARTED', `officer ${id} has left`)
         if (input.toAgencyId === before.agencyId) fail('SAME_AGENCY', 'the officer already serves at that agency')
+        notAhead(input.date, at, 'transfer')
         activeAgency(db, actor, input.toAgencyId, '/toAgencyId')
         const cancelled = cancelLiveCertificates(db, actor, at, id, 'transfer', before.agencyId)
         const after = officerRepository.update(db, id, { agencyId: input.toAgencyId, updatedAt: at.toISOString() }) ?? fail('NOT_FOUND')
