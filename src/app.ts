@@ -6,7 +6,7 @@ import type { Server } from 'node:http'
 import formbody from '@fastify/formbody'
 import SerializerSelector from '@fastify/fast-json-stringify-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { Ajv } from 'ajv'
+import { Ajv, type ErrorObject } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { Config } from './config.js'
 import { openDatabase, type DatabaseHandle } from './db/open.js'
@@ -104,13 +104,46 @@ function lazyCompilers () {
 }
 
 // Bodies are validated strictly (no coercion: "12345" is not 12345; every error listed);
-// query strings and path parameters arrive as text, so they are coerced.
+// query strings and path parameters arrive as text, so they are coerced, from plain decimal
+// digits only (see plainNumbers).
 function validators (lazy: ReturnType<typeof lazyCompilers>) {
   const base = { allErrors: true, strict: false, useDefaults: true, removeAdditional: false } as const
   const strict = addFormats.default(new Ajv({ ...base, coerceTypes: false }))
   const coercing = addFormats.default(new Ajv({ ...base, coerceTypes: 'array' }))
   return ({ schema, httpPart }: { schema: object, httpPart?: string }): FastifyValidationResult =>
-    lazy.onFirstUse(() => (httpPart === 'body' ? strict : coercing).compile(schema)) as FastifyValidationResult
+    lazy.onFirstUse(() => (httpPart === 'body' ? strict.compile(schema) : withPlainNumbers(schema, coercing.compile(schema)))) as FastifyValidationResult
+}
+
+// Ajv coerces text to a number the way JavaScript does: "0x10" is 16, "1e1" 10, " 10" 10, so
+// /v1/officers/0x10 read officer 16. In a query string or a path a number is written in decimal
+// digits (a minus and a fraction where the schema allows them) or refused, naming the field.
+const PLAIN = { integer: /^-?[0-9]+$/, number: /^-?[0-9]+(\.[0-9]+)?$/ } as const
+type PropertySchema = { type?: unknown, items?: { type?: unknown } }
+
+function withPlainNumbers (schema: object, validate: Compiled<unknown, boolean>): Compiled<unknown, boolean> {
+  const numeric: Array<[string, RegExp]> = []
+  for (const [name, p] of Object.entries((schema as { properties?: Record<string, PropertySchema> }).properties ?? {})) {
+    const type = p.type === 'array' ? p.items?.type : p.type
+    if (type === 'integer' || type === 'number') numeric.push([name, PLAIN[type]])
+  }
+  if (numeric.length === 0) return validate
+  const run: Compiled<unknown, boolean> = (data) => {
+    const bad: ErrorObject[] = []
+    const given = (data ?? {}) as Record<string, unknown>
+    for (const [name, plain] of numeric) {
+      const value = given[name]
+      const texts = Array.isArray(value) ? value : [value]
+      if (texts.some((v) => typeof v === 'string' && !plain.test(v))) {
+        bad.push({ instancePath: `/${name}`, schemaPath: '#/plainNumber', keyword: 'type', params: {}, message: 'must be a number in decimal digits / 须为十进制数字' })
+      }
+    }
+    const ok = validate(data)
+    const named = new Set(bad.map((e) => e.instancePath))
+    const errors = [...bad, ...((validate.errors ?? []) as ErrorObject[]).filter((e) => !named.has(e.instancePath))]
+    run.errors = errors.length > 0 ? errors : null
+    return ok && bad.length === 0
+  }
+  return run
 }
 
 /** Fastify's own serializers (fast-json-stringify), each compiled on first use. */

@@ -56,6 +56,23 @@ t.test('strict bodies: "12345" is not 12345, but query strings still coerce', as
   t.equal(assertProblem(t, bad, 400, 'VALIDATION_FAILED').errors[0].in, 'querystring')
 })
 
+t.test('a number in a query string or a path is written in decimal digits: not 0x10, 1e1 or " 10"', async (t) => {
+  const { app, as } = await buildTestApp(t)
+  const admin = await as('admin')
+  for (const text of ['0x10', '1e1', '%2010', '10%20', '0b1', '1.0', '']) {
+    const list = assertProblem(t, await app.inject({ method: 'GET', url: `/v1/users?limit=${text}`, headers: admin }), 400, 'VALIDATION_FAILED')
+    t.match(list.errors, [{ in: 'querystring', pointer: '/limit' }], `limit=${text}`)
+  }
+  for (const text of ['0x1', '1e0', '%201']) {
+    const one = assertProblem(t, await app.inject({ method: 'GET', url: `/v1/users/${text}`, headers: admin }), 400, 'VALIDATION_FAILED')
+    t.match(one.errors, [{ in: 'params', pointer: '/id' }], `/v1/users/${text} is not user 1`)
+  }
+  const both = assertProblem(t, await app.inject({ method: 'GET', url: '/v1/officers?limit=0x10&agencyId=1e1', headers: admin }), 400, 'VALIDATION_FAILED')
+  t.same(both.errors.map((e: { pointer: string }) => e.pointer).sort(), ['/agencyId', '/limit'], 'every such field named')
+  t.equal((await app.inject({ method: 'GET', url: '/v1/users/1', headers: admin })).statusCode, 200, 'plain digits are fine')
+  t.equal((await app.inject({ method: 'GET', url: '/v1/users?limit=010', headers: admin })).statusCode, 200, 'leading zeros too')
+})
+
 t.test('malformed JSON and a wrong content type are problem+json 400 and 415', async (t) => {
   const { app, as } = await buildTestApp(t)
   const admin = await as('admin')
