@@ -41,7 +41,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_ASYNC_CONSTRAINT: 'BAD_REQUEST'
 }
 
-function fieldErrors (error: FastifyError): FieldError[] {
+function fieldErrors (error: Pick<FastifyError, 'validation' | 'validationContext'>): FieldError[] {
   const where = error.validationContext ?? 'body'
   return (error.validation ?? []).map((v) => {
     const params = v.params as Record<string, unknown>
@@ -55,6 +55,24 @@ function fieldErrors (error: FastifyError): FieldError[] {
   })
 }
 
+// Fastify validates a request's parts in this order and stops at the first that fails.
+const PARTS = ['params', 'body', 'querystring', 'headers'] as const
+type Validator = ((data: unknown) => boolean) & { errors?: FastifyError['validation'] | null }
+
+/** The errors of the parts Fastify did not validate after the one that failed, so that a
+ *  request with a bad path and a bad body hears of both (every bad field, API.md). */
+function laterPartErrors (request: FastifyRequest, failed: string | undefined): FieldError[] {
+  const errors: FieldError[] = []
+  for (const part of PARTS.slice(PARTS.indexOf(failed as typeof PARTS[number]) + 1)) {
+    let validate = request.getValidationFunction(part) as Validator | Record<string, Validator> | undefined
+    if (part === 'body' && validate !== undefined && typeof validate !== 'function') validate = request.mediaType ? validate[request.mediaType] : undefined
+    if (typeof validate !== 'function') continue
+    const data = part === 'querystring' ? request.query : request[part]
+    if (!validate(data ?? null)) errors.push(...fieldErrors({ validation: validate.errors ?? [], validationContext: part }))
+  }
+  return errors
+}
+
 function statusCode (error: FastifyError): number {
   return typeof error.statusCode === 'number' ? error.statusCode : 500
 }
@@ -66,9 +84,9 @@ export default fp(async function errorsPlugin (app: FastifyInstance) {
       return sendProblem(reply, error.code, error.message, error.extra)
     }
     if (error.validation) {
-      const errors = fieldErrors(error)
+      const errors = [...fieldErrors(error), ...laterPartErrors(request, error.validationContext)]
       const fields = [...new Set(errors.map((e) => e.pointer))].join(', ')
-      return sendProblem(reply, 'VALIDATION_FAILED', `invalid ${error.validationContext ?? 'input'}: ${fields}`, { errors })
+      return sendProblem(reply, 'VALIDATION_FAILED', `invalid ${[...new Set(errors.map((e) => e.in))].join(' and ') || 'input'}: ${fields}`, { errors })
     }
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined
     if (mapped) return sendProblem(reply, mapped, error.message)

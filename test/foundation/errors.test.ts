@@ -23,6 +23,17 @@ t.test('validation lists every bad field with its JSON pointer', async (t) => {
   t.ok(body.errors.every((e: { in: string }) => e.in === 'body'), 'each error says where')
 })
 
+t.test('a request bad in several parts hears of every bad field, path, body, query string and headers alike', async (t) => {
+  const { app, as } = await buildTestApp(t)
+  const admin = await as('admin')
+  const res = await app.inject({ method: 'PATCH', url: '/v1/users/abc?x=1', headers: { ...admin, 'if-match': '"1"' }, payload: { disabled: 'yes' } })
+  const body = assertProblem(t, res, 400, 'VALIDATION_FAILED')
+  t.same(body.errors.map((e: { in: string, pointer: string }) => `${e.in} ${e.pointer}`), ['params /id', 'body /disabled', 'querystring /x'])
+  t.match(body.detail, /^invalid params and body and querystring: /)
+  const onlyBody = assertProblem(t, await app.inject({ method: 'PATCH', url: '/v1/users/1', headers: { ...admin, 'if-match': '"1"' }, payload: { disabled: 'yes' } }), 400, 'VALIDATION_FAILED')
+  t.same(onlyBody.errors.map((e: { in: string }) => e.in), ['body'], 'a good path is not reported')
+})
+
 t.test('strict bodies: an unknown field is 400, not dropped', async (t) => {
   const { app, as } = await buildTestApp(t)
   const admin = await as('admin')
