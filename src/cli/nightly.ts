@@ -1,7 +1,8 @@
 // npm run nightly -- [--year YYYY] [--as-of YYYY-MM-DD] [--due-within-days N] [--fail-on-findings] [--db FILE]
 // Every nightly check at once, reading the database file read-only: under-trained and at-risk
 // officers (rule 3), agencies below 5% legal reviewers (rule 4), agencies not confirmed this
-// year (rule 5), certificates expiring soon or whose card awaits recall, and broken invariants
+// year (rule 5), certificates expiring soon, suspended past their set end or whose card awaits
+// recall, and broken invariants
 // (a departed officer with a live certificate; an active certificate without a passed exam).
 // The result is one JSON document on stdout; progress goes to stderr, only on a terminal.
 // Exit codes: 0 done, 1 failed, 2 bad usage, 3 findings with --fail-on-findings.
@@ -59,6 +60,7 @@ async function run (argv: string[]): Promise<number> {
       agenciesNotConfirmed: unconfirmed,
       certificatesExpiring: certificates.filter((c) => c.kind === 'expiring'),
       cardsAwaitingRecall: certificates.filter((c) => c.kind === 'awaiting_recall'),
+      suspensionsOverdue: certificates.filter((c) => c.kind === 'suspension_overdue'),
       departedWithLiveCertificate: invariants.departedWithLiveCertificate,
       auxiliaryOrPoliceWithLiveCertificate: invariants.auxiliaryOrPoliceWithLiveCertificate,
       liveCertificateWithoutPassedExam: invariants.liveCertificateWithoutPassedExam

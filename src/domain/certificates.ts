@@ -70,6 +70,14 @@ export function replacedByNewCard (stored: StoredStatus, validUntil: IsoDate | n
   return stored === 'active' && effectiveStatus(stored, validUntil, today) === 'expired'
 }
 
+/** Returns true when a suspension set to last until `suspendedUntil` (its last day) has run
+ *  out on `today` and the card, otherwise live, is still suspended. It is not lifted by itself:
+ *  暂扣 pending an investigation ends by a clerk's decision (reinstate, revoke, or suspend
+ *  again), so the nightly check and the certificates report remind them instead. */
+export function suspensionOverdue (stored: StoredStatus, validUntil: IsoDate | null, suspendedUntil: IsoDate | null, today: IsoDate): boolean {
+  return effectiveStatus(stored, validUntil, today) === 'suspended' && suspendedUntil !== null && compareDates(suspendedUntil, today) < 0
+}
+
 /** Returns true only for 'active': the one status under which the holder may enforce. */
 export function isValid (effective: CertificateStatus): boolean {
   return effective === 'active'

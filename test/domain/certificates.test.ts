@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  moveRecordableOn, replacedByNewCard, roleChangeRefusal,
+  moveRecordableOn, replacedByNewCard, roleChangeRefusal, suspensionOverdue,
   CERTIFICATE_ACTIONS, certificateEligibility, departureReasons, domainsNotHeld, effectiveStatus, isValid, nextStatus,
   STORED_STATUSES, validUntilFor
 } from '../../src/domain/certificates.js'
@@ -160,4 +160,18 @@ t.test('moveRecordableOn: a departure or transfer is recorded once it has happen
     ['years ago', '1999-12-31', '2026-12-02', true]
   ]
   for (const [name, date, today, want] of cases) t.equal(moveRecordableOn(date as IsoDate, today as IsoDate), want, name)
+})
+
+t.test('suspensionOverdue: a suspension whose set last day has passed, on a card otherwise live', async t => {
+  const cases: Array<[string, StoredStatus, string | null, string | null, boolean]> = [
+    ['ended yesterday', 'suspended', '2030-01-01', '2026-12-01', true],
+    ['ends today: still running', 'suspended', '2030-01-01', '2026-12-02', false],
+    ['no end set', 'suspended', '2030-01-01', null, false],
+    ['card expired meanwhile', 'suspended', '2026-11-30', '2026-11-01', false],
+    ['reinstated', 'active', '2030-01-01', null, false],
+    ['revoked', 'revoked', '2030-01-01', '2026-11-01', false]
+  ]
+  for (const [name, stored, validUntil, until, want] of cases) {
+    t.equal(suspensionOverdue(stored, validUntil as IsoDate | null, until as IsoDate | null, '2026-12-02' as IsoDate), want, name)
+  }
 })

@@ -31,6 +31,8 @@ function registryFile (dir: string) {
     return { officer: o, cert: certs.issue(ADMIN, { officerId: o.id, agencyId: a.id }) }
   })
   officers.depart(ADMIN, holders[0]!.officer.id, { reason: 'retirement', date: '2026-11-01' })
+  // The third holder's card suspended until 25 November: due for a clerk's decision after it.
+  certs.change(ADMIN, holders[2]!.cert.id, 'suspend', { reason: '调查期间', until: '2026-11-25' })
   // Behind the service's back: the second holder marked departed with the card still active.
   store.sqlite.prepare("update officers set status = 'departed' where id = ?").run(holders[1]!.officer.id)
   // And the fourth marked auxiliary with the card still active (the service refuses both).
@@ -52,6 +54,9 @@ t.test('nightly runs every check in one document; exit 3 only with --fail-on-fin
   t.same(out.checks.departedWithLiveCertificate.map((r: { certificateId: number }) => r.certificateId), [holders[1]!.cert.id], 'the broken invariant is found')
   t.same(out.checks.auxiliaryOrPoliceWithLiveCertificate.map((r: { certificateId: number }) => r.certificateId), [holders[3]!.cert.id], 'an auxiliary holding a card is found')
   t.same(out.checks.liveCertificateWithoutPassedExam, [])
+  t.same(out.checks.suspensionsOverdue, [], 'a suspension still running is not due')
+  const later = JSON.parse(nightly(file, '--as-of', '2026-11-26').stdout)
+  t.match(later.checks.suspensionsOverdue, [{ certificateId: holders[2]!.cert.id, status: 'suspended', suspendedUntil: '2026-11-25' }], 'its set end passed: a clerk decides (not lifted by itself)')
   t.same(out.checks.agenciesBelowReviewerRatio.map((r: { agencyId: number }) => r.agencyId), [a.id], 'one active certified officer and no reviewer at 甲局')
   t.ok(out.counts.atRisk + out.counts.underTrained >= 1, 'untrained officers are flagged')
   t.equal(out.counts.departedWithLiveCertificate, 1)

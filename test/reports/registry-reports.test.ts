@@ -35,4 +35,13 @@ t.test('certificates report: cards awaiting recall, and live certificates due wi
   const hrC = await as('hr', countyC.id)
   t.same((await app.inject({ method: 'GET', url: '/v1/reports/certificates?dueWithinDays=3660', headers: hrC })).json().items.map((r: { certificateId: number }) => r.certificateId), [b.certificate.id], 'scoped')
   assertProblem(t, await app.inject({ method: 'GET', url: '/v1/reports/certificates?dueWithinDays=-1', headers: admin }), 400, 'VALIDATION_FAILED')
+
+  // A suspension whose set end has passed (the day moved on: written here as it would stand).
+  const c = await certified(countyC.id)
+  t.equal((await post(app, admin, `/v1/certificates/${c.certificate.id as number}/suspension`, { reason: '调查期间' })).statusCode, 200)
+  app.store.sqlite.prepare("update certificates set suspended_until = '2026-01-31' where id = ?").run(c.certificate.id)
+  const due = (await app.inject({ method: 'GET', url: '/v1/reports/certificates?dueWithinDays=30', headers: hrC })).json()
+  t.same(due.items.map((r: { kind: string, certificateId: number }) => `${r.kind}:${r.certificateId}`), [`suspension_overdue:${c.certificate.id as number}`])
+  t.match(due.items[0], { status: 'suspended', suspendedUntil: '2026-01-31' }, 'still suspended: a clerk reinstates, revokes or suspends again')
+  t.equal((await app.inject({ method: 'GET', url: `/v1/verify/${c.certificate.number as string}` })).json().valid, false, 'and the card does not verify meanwhile')
 })

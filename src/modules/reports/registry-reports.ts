@@ -1,8 +1,10 @@
 // /v1/reports/staffing and /v1/reports/certificates: the 5% rule for every agency in scope
-// (shortfalls first), and certificates expiring soon or whose card awaits recall.
+// (shortfalls first), and certificates expiring soon, suspended past their set end, or whose
+// card awaits recall.
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { and, asc, eq, gte, inArray, lte } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, lt, lte } from 'drizzle-orm'
+import { suspensionOverdue } from '../../domain/certificates.js'
 import { addDays, shanghaiDate } from '../../domain/dates.js'
 import { evaluateStaffing } from '../../domain/staffing.js'
 import type { Db } from '../../db/open.js'
@@ -37,9 +39,15 @@ export function staffingReport (db: Db, actor: Actor, today: string, agencyId?: 
     .sort((x, y) => y.shortfall - x.shortfall || x.agencyId - y.agencyId)
 }
 
-/** Live certificates whose last valid day falls within the next `days`, and cards awaiting recall. */
+/** Cards awaiting recall, suspensions whose set end has passed (domain suspensionOverdue), and
+ *  live certificates whose last valid day falls within the next `days`. */
 export function certificatesReport (db: Db, actor: Actor, today: string, days: number) {
   const until = addDays(today, days)
+  // The SQL narrows to suspensions set to end before today; the domain rule decides.
+  const overdue = db.select().from(certificates).where(and(
+    eq(certificates.status, 'suspended'), lt(certificates.suspendedUntil, today), inScopeWhere(actor.scope, certificates.agencyId)
+  )).orderBy(asc(certificates.suspendedUntil), asc(certificates.id)).all()
+    .filter((c) => suspensionOverdue(c.status, c.validUntil, c.suspendedUntil, today))
   const expiring = db.select().from(certificates).where(and(
     inArray(certificates.status, ['active', 'suspended']), gte(certificates.validUntil, today), lte(certificates.validUntil, until),
     inScopeWhere(actor.scope, certificates.agencyId)
@@ -48,9 +56,12 @@ export function certificatesReport (db: Db, actor: Actor, today: string, days: n
     .innerJoin(certificates, eq(certificates.id, cardRecalls.certificateId))
     .where(and(eq(cardRecalls.status, 'open'), inScopeWhere(actor.scope, certificates.agencyId)))
     .orderBy(asc(cardRecalls.openedOn), asc(cardRecalls.id)).all()
+  const row = (kind: 'awaiting_recall' | 'suspension_overdue' | 'expiring', c: typeof certificates.$inferSelect, recall?: { id: number, openedOn: string }) =>
+    ({ kind, certificateId: c.id, number: c.number, officerId: c.officerId, agencyId: c.agencyId, status: c.status, validUntil: c.validUntil, suspendedUntil: c.suspendedUntil, recallId: recall?.id ?? null, recallOpenedOn: recall?.openedOn ?? null })
   return [
-    ...recalls.map(({ c, r }) => ({ kind: 'awaiting_recall' as const, certificateId: c.id, number: c.number, officerId: c.officerId, agencyId: c.agencyId, status: c.status, validUntil: c.validUntil, recallId: r.id, recallOpenedOn: r.openedOn })),
-    ...expiring.map((c) => ({ kind: 'expiring' as const, certificateId: c.id, number: c.number, officerId: c.officerId, agencyId: c.agencyId, status: c.status, validUntil: c.validUntil, recallId: null, recallOpenedOn: null }))
+    ...recalls.map(({ c, r }) => row('awaiting_recall', c, r)),
+    ...overdue.map((c) => row('suspension_overdue', c)),
+    ...expiring.map((c) => row('expiring', c))
   ]
 }
 
@@ -64,13 +75,14 @@ const StaffingRow = Type.Object({
   compliant: Type.Boolean()
 })
 const CertificateRow = Type.Object({
-  kind: Type.Unsafe<'expiring' | 'awaiting_recall'>({ type: 'string', enum: ['expiring', 'awaiting_recall'], description: 'expiring 即将到期 | awaiting_recall 待收回' }),
+  kind: Type.Unsafe<'expiring' | 'awaiting_recall' | 'suspension_overdue'>({ type: 'string', enum: ['expiring', 'awaiting_recall', 'suspension_overdue'], description: 'expiring 即将到期 | awaiting_recall 待收回 | suspension_overdue 暂扣期限已过（须恢复、吊销或续扣）' }),
   certificateId: Id,
   number: Type.String(),
   officerId: Id,
   agencyId: Id,
   status: Type.String(),
   validUntil: IsoDate(),
+  suspendedUntil: Type.Union([IsoDate(), Type.Null()], { description: '暂扣期限 the last day a suspension was set for' }),
   recallId: Type.Union([Id, Type.Null()]),
   recallOpenedOn: Type.Union([IsoDate(), Type.Null()])
 })
@@ -96,7 +108,8 @@ export const registryReportRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHa
       tags,
       operationId: 'reportCertificates',
       summary: '证件到期与收回报表 Certificates expiring or awaiting recall',
-      description: '待收回的证件（注销或吊销后实体证件尚未收回），以及在 dueWithinDays 天内到期的有效或暂扣证件。Cards awaiting recall, then live certificates whose last valid day is within dueWithinDays (default 90).',
+      description: '待收回的证件（注销或吊销后实体证件尚未收回），暂扣期限已过仍处于暂扣的证件（暂扣不自动解除，须恢复、吊销或续扣），以及在 dueWithinDays 天内到期的有效或暂扣证件。' +
+        'Cards awaiting recall; suspensions whose set last day has passed (a suspension is not lifted by itself: reinstate, revoke or suspend again); then live certificates whose last valid day is within dueWithinDays (default 90).',
       querystring: Query({ ...PageQuery, dueWithinDays: Type.Integer({ minimum: 0, maximum: 3660, default: 90, description: '到期天数 days ahead' }) }),
       response: { 200: pageOf(CertificateRow), ...problems() }
     }
