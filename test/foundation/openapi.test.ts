@@ -13,6 +13,8 @@ t.test('the served document is OpenAPI 3.1 and valid for a real parser', async (
   const result = await validate(structuredClone(doc))
   t.ok(result.valid, JSON.stringify(result).slice(0, 2000))
   t.ok(doc.components.securitySchemes.oauth2.flows.password.tokenUrl.endsWith('/v1/auth/token'), 'Authorize logs in through the token endpoint')
+  t.same(Object.keys(doc.paths['/v1/auth/token'].post.requestBody.content), ['application/json', 'application/x-www-form-urlencoded'],
+    'the token endpoint says it takes a form too (OAuth2 clients and the Authorize dialog send one)')
 })
 
 t.test('the committed openapi/openapi.json matches the code (run `npm run openapi` after changing routes)', async (t) => {

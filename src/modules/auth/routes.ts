@@ -34,6 +34,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsService, 
       description: '工作人员用 grant_type=password（用户名、密码）登录；人事系统用 grant_type=client_credentials（client_id、client_secret，或 HTTP Basic）。' +
         'Clerks use the password grant; HR systems use client_credentials. Send JSON or a form. The token is short-lived: ask again when it expires.',
       security: [],
+      consumes: ['application/json', 'application/x-www-form-urlencoded'],
       body: Body({
         grant_type: StringEnum(['password', 'client_credentials'] as const, { description: 'password 工作人员 | client_credentials 接入系统' }),
         username: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
