@@ -16,6 +16,9 @@ export interface DatabaseHandle {
    *  writers never deadlock on a lock upgrade). `fn` must be synchronous: better-sqlite3 cannot
    *  roll back work done after an `await`. */
   write<T>(fn: (db: Db) => T): T
+  /** How many write transactions this handle has committed (a cache of what the database
+   *  says can tell that it may be stale; another process's writes show in data_version). */
+  writes(): number
   close(): void
 }
 
@@ -49,10 +52,16 @@ export function openDatabase (path: string, options: OpenOptions = {}): Database
   applyPragmas(sqlite, { busyTimeoutMs: options.busyTimeoutMs ?? 5000, readonly: options.readonly ?? false })
   const db = drizzle(cachingStatements(sqlite), { schema })
   if (options.migrate !== false && !options.readonly) migrate(db, { migrationsFolder: MIGRATIONS_DIR })
+  let writes = 0
   return {
     sqlite,
     db,
-    write: (fn) => sqlite.transaction(() => fn(db)).immediate(),
+    write: (fn) => {
+      const result = sqlite.transaction(() => fn(db)).immediate()
+      writes++
+      return result
+    },
+    writes: () => writes,
     close: () => { if (sqlite.open) sqlite.close() }
   }
 }

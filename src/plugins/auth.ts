@@ -1,6 +1,7 @@
 // Authentication, roles and scope: one mechanism for every route. A route declares
 //   config: { access: 'public' }  or  config: { access: { roles: ['admin', 'clerk'] } }
-// and this plugin does the rest: a missing or bad token is 401, a role not listed is 403,
+// and this plugin does the rest: a missing or bad token is 401 (so is a token of an account
+// disabled or changed since it was issued: security/account-state.ts), a role not listed is 403,
 // and request.actor carries the caller's scope for the repositories (out of scope = 404).
 // What an authenticated route answers is never stored by a browser or proxy (Cache-Control:
 // no-store): it may carry ID numbers and phones, and it is only the caller's to see. A route
@@ -11,6 +12,7 @@ import fp from 'fastify-plugin'
 import { scopeOf } from '../db/scope.js'
 import { RegistryError } from '../errors.js'
 import type { Actor, Principal, Role } from '../security/roles.js'
+import type { AccountStates } from '../security/account-state.js'
 import type { TokenService } from '../security/tokens.js'
 
 export type Access = 'public' | { readonly roles: readonly Role[] }
@@ -38,7 +40,7 @@ function bearer (request: FastifyRequest): string {
   return m[1]
 }
 
-export default fp(async function authPlugin (app: FastifyInstance, opts: { tokens: TokenService }) {
+export default fp(async function authPlugin (app: FastifyInstance, opts: { tokens: TokenService, accounts: AccountStates }) {
   app.decorateRequest('actor', null as unknown as Actor)
   const routeAccess = new Map<string, Access>()
   app.decorate('routeAccess', routeAccess)
@@ -58,6 +60,10 @@ export default fp(async function authPlugin (app: FastifyInstance, opts: { token
     if (access === undefined || access === 'public') { done(); return } // undefined: the 404 handler
     reply.header('cache-control', 'no-store')
     const admit = (principal: Principal) => {
+      if (!opts.accounts.current(principal)) {
+        done(new RegistryError('INVALID_TOKEN', 'the account changed since this token was issued (disabled, or its role, agency, password or secret changed): ask for a new token / 账号已变更，请重新获取令牌'))
+        return
+      }
       if (!access.roles.includes(principal.role)) {
         done(new RegistryError('FORBIDDEN', `role ${principal.role} may not ${request.method} ${request.routeOptions.url ?? ''}`))
         return

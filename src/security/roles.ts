@@ -9,6 +9,8 @@ export interface Principal {
   /** The agency whose subtree the caller reaches; null only for admin (everything). */
   readonly agencyId: number | null
   readonly via: 'user' | 'client' | 'external'
+  /** The account's version when the token was issued (our tokens; see account-state.ts). */
+  readonly version?: number | undefined
 }
 
 /** What a caller can see: every agency, or an agency and all below it (src/db/scope.ts). */

@@ -72,7 +72,10 @@ function principalFrom (payload: JWTPayload, via: Principal['via']): Principal {
   if (agencyId === undefined) throw invalid('token agencyId is not an id')
   if (role !== 'admin' && agencyId === null) throw invalid('a non-admin token must carry agencyId')
   const sub = via === 'external' ? `ext:${payload.sub}` : payload.sub
-  return { sub, role, agencyId: role === 'admin' ? null : agencyId, via }
+  // Our tokens name the account version they were issued at (none before this claim existed).
+  const ver = via === 'external' ? undefined : payload.ver
+  if (ver !== undefined && !(typeof ver === 'number' && Number.isSafeInteger(ver) && ver >= 1)) throw invalid('token ver is not a version')
+  return { sub, role, agencyId: role === 'admin' ? null : agencyId, via, ...(ver === undefined ? {} : { version: ver }) }
 }
 
 export async function createTokenService (config: Config): Promise<TokenService> {
@@ -104,7 +107,7 @@ export async function createTokenService (config: Config): Promise<TokenService>
 
     async issue (p, via) {
       const expiresIn = config.TOKEN_TTL_SECONDS
-      const token = await new SignJWT({ role: p.role, agencyId: p.agencyId, via })
+      const token = await new SignJWT({ role: p.role, agencyId: p.agencyId, via, ...(p.version === undefined ? {} : { ver: p.version }) })
         .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT', kid })
         .setSubject(p.sub)
         .setIssuer(config.TOKEN_ISSUER)

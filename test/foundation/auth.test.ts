@@ -1,5 +1,7 @@
 import t from 'tap'
 import { createServer } from 'node:http'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import type { AddressInfo } from 'node:net'
 import { generateKeyPairSync } from 'node:crypto'
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, importPKCS8, base64url } from 'jose'
@@ -177,6 +179,31 @@ t.test('users carry an ETag; a change needs If-Match (428 without, 412 stale), s
   const now = await app.inject({ method: 'GET', url, headers: admin })
   t.match(now, { headers: { etag: '"2"' } })
   t.equal(now.json().disabled, true, 'the stale re-enable did not happen')
+})
+
+t.test('a token of an account disabled or changed since it was issued is refused at once, whoever changed it', async (t) => {
+  const file = join(t.testdir(), 'registry.db')
+  const { app, as } = await withUser(t, { DATABASE_PATH: file })
+  const admin = await as('admin')
+  const login = async (password = PW) => `Bearer ${(await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'root', password } })).json().access_token as string}`
+  const root = { authorization: await login() }
+  const users = () => app.inject({ method: 'GET', url: '/v1/users', headers: root })
+  t.equal((await users()).statusCode, 200)
+  const id = ((await users()).json().items as Array<{ id: number, username: string }>).find((u) => u.username === 'root')?.id as number
+  const etag = (await app.inject({ method: 'GET', url: `/v1/users/${id}`, headers: admin })).headers.etag as string
+  // The password reset after a leak: the leaked token must stop working now, not in 15 minutes.
+  t.equal((await app.inject({ method: 'PATCH', url: `/v1/users/${id}`, headers: { ...admin, 'if-match': etag }, payload: { password: 'Another-Horse-10' } })).statusCode, 200)
+  t.match(assertProblem(t, await users(), 401, 'INVALID_TOKEN').detail, /account changed/, 'the token from before the change opens nothing')
+  root.authorization = await login('Another-Horse-10')
+  t.equal((await users()).statusCode, 200, 'a new token works')
+
+  // Disabled by another process (npm run cli on the same file): seen within a second.
+  const other = new Database(file)
+  t.teardown(() => other.close())
+  other.prepare('update users set disabled = 1, version = version + 1 where id = ?').run(id)
+  await new Promise((resolve) => setTimeout(resolve, 1100))
+  assertProblem(t, await users(), 401, 'INVALID_TOKEN')
+  t.equal((await app.inject({ method: 'GET', url: '/v1/users', headers: admin })).statusCode, 200, 'other accounts\' tokens are untouched')
 })
 
 t.test('a role that may not act is 403', async (t) => {

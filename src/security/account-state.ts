@@ -1,0 +1,61 @@
+// Whether a token still speaks for its account. Our tokens name the account's version when
+// they were issued (claim `ver`); disabling an account or changing its role, agency, password or
+// secret moves the version on, and from then on its tokens are refused, not only once they
+// expire (up to TOKEN_TTL_SECONDS later). The versions are read once and remembered until
+// something writes: a write transaction of this process (store.writes), or of another (the
+// CLI), which SQLite's data_version shows; that is looked at no more than once a second.
+import type { DatabaseHandle } from '../db/open.js'
+import type { Principal } from './roles.js'
+
+const POLL_MS = 1000
+const REMEMBERED = 10_000
+
+export interface AccountStates {
+  /** False when the account behind an own token is disabled, gone, or changed since it was issued. */
+  current (principal: Principal): boolean
+}
+
+export function createAccountStates (store: DatabaseHandle, now: () => number = Date.now): AccountStates {
+  // sub → the account's version, null when disabled or gone.
+  const known = new Map<string, number | null>()
+  const dataVersion = () => store.sqlite.pragma('data_version', { simple: true }) as number
+  let seenWrites = store.writes()
+  let seenData = dataVersion()
+  let polled = now()
+  const byTable = {
+    user: store.sqlite.prepare('select version, disabled from users where id = ?'),
+    client: store.sqlite.prepare('select version, disabled from clients where id = ?')
+  }
+
+  function forgetIfWritten (): void {
+    let written = store.writes() !== seenWrites
+    if (!written && now() - polled >= POLL_MS) {
+      polled = now()
+      written = dataVersion() !== seenData
+    }
+    if (!written) return
+    known.clear()
+    seenWrites = store.writes()
+    seenData = dataVersion()
+  }
+
+  function versionOf (sub: string): number | null {
+    const m = /^(user|client):([1-9]\d*)$/.exec(sub)
+    if (!m) return null
+    const row = byTable[m[1] as 'user' | 'client'].get(Number(m[2])) as { version: number, disabled: number } | undefined
+    return row && row.disabled === 0 ? row.version : null
+  }
+
+  return {
+    current (principal) {
+      if (principal.via === 'external' || principal.version === undefined) return true
+      forgetIfWritten()
+      let version = known.get(principal.sub)
+      if (version === undefined) {
+        if (known.size >= REMEMBERED) known.clear()
+        known.set(principal.sub, version = versionOf(principal.sub))
+      }
+      return version === principal.version
+    }
+  }
+}
