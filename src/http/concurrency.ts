@@ -6,6 +6,13 @@ import { fail } from '../errors.js'
 
 export const etagOf = (version: number): string => `"${version}"`
 
+/** Sets the ETag of a resource that never changes once written (a training, a training record,
+ *  an exam session: none has a PATCH): its first and only version. */
+export function withFixedEtag<T> (reply: FastifyReply, row: T): T {
+  reply.header('etag', etagOf(1))
+  return row
+}
+
 /** Sets the ETag header of a single-resource answer from its row version. */
 export function withEtag<T extends { version: number }> (reply: FastifyReply, row: T): T {
   reply.header('etag', etagOf(row.version))

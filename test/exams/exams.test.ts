@@ -33,6 +33,7 @@ t.test('create answers 201 with the session; the pass mark defaults to the confi
   t.equal(body.date, '2026-05-16')
   t.equal(body.passMark, 60, 'EXAM_PASS_MARK default')
   t.type(body.createdAt, 'string')
+  t.equal((await app.inject({ method: 'GET', url: `/v1/exams/${body.id as number}`, headers: admin })).headers.etag, '"1"', 'a single resource carries an ETag (a session never changes: its only version)')
   const given = await post(app, admin, '/v1/exams', { name: '补考', date: '2026-11-14', passMark: 75 })
   t.equal(given.statusCode, 201)
   t.equal(given.json().passMark, 75, 'a pass mark can be given')

@@ -128,3 +128,16 @@ t.test('creating a training appends an audit event in the same transaction', asy
   t.equal(row.action, 'create')
   t.match(JSON.parse(row.after), { id, units: 2700, rule: 'hours', rawHours: '30' })
 })
+
+t.test('a training and a training record, which never change once written, carry an ETag like every single resource', async (t) => {
+  const { app, admin, training, record, officer, countyB } = await world(t)
+  const id = await training(admin)
+  const o = await officer(countyB.id)
+  const r = await record(admin, { officerId: o.id })
+  t.equal(r.statusCode, 201, r.body)
+  for (const url of [`/v1/trainings/${id}`, `/v1/training-records/${r.json().id as number}`]) {
+    const res = await app.inject({ method: 'GET', url, headers: admin })
+    t.equal(res.statusCode, 200)
+    t.equal(res.headers.etag, '"1"', url)
+  }
+})

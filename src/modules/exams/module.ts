@@ -6,6 +6,7 @@ import type { Db } from '../../db/open.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import { examHeldBy, examOutcome } from '../../domain/exams.js'
 import { fail } from '../../errors.js'
+import { withFixedEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, Timestamp, problems } from '../../http/schemas.js'
 import { ACCESS, type Actor } from '../../security/roles.js'
@@ -95,7 +96,7 @@ export const examRoutes: FastifyPluginAsyncTypebox<{ exams: ExamsService }> = as
   app.get('/v1/exams/:id', {
     config: { access: ACCESS.read },
     schema: { tags, operationId: 'getExam', summary: '查看考试场次 Get an exam session', description: '按编号读取。Reads one session.', params: IdParams, response: { 200: Exam, ...problems(404) } }
-  }, async (req) => svc.get(req.params.id))
+  }, async (req, reply) => withFixedEtag(reply, svc.get(req.params.id)))
 
   app.post('/v1/exams/:id/results', {
     config: { access: ACCESS.bureau },

@@ -1,5 +1,6 @@
 // /v1/trainings, /v1/training-records and /v1/officers/{id}/training-summary: 学时 (rule 3).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { withFixedEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { IdParams, Page, PageQuery, Query, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
@@ -51,7 +52,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       params: IdParams,
       response: { 200: Training, ...problems(404) }
     }
-  }, async (req) => training.getTraining(req.actor, req.params.id))
+  }, async (req, reply) => withFixedEtag(reply, training.getTraining(req.actor, req.params.id)))
 
   app.post('/v1/trainings/:id/attendances', {
     config: { access: ACCESS.personnel },
@@ -120,7 +121,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       params: IdParams,
       response: { 200: TrainingRecord, ...problems(404) }
     }
-  }, async (req) => training.getRecord(req.actor, req.params.id))
+  }, async (req, reply) => withFixedEtag(reply, training.getRecord(req.actor, req.params.id)))
 
   app.get('/v1/officers/:id/training-summary', {
     config: { access: ACCESS.read },
