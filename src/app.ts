@@ -128,21 +128,24 @@ function withPlainNumbers (schema: object, validate: Compiled<unknown, boolean>)
     if (type === 'integer' || type === 'number') numeric.push([name, PLAIN[type]])
   }
   if (numeric.length === 0) return validate
+  const isPlain = (value: unknown, plain: RegExp): boolean =>
+    Array.isArray(value) ? value.every((v) => isPlain(v, plain)) : typeof value !== 'string' || plain.test(value)
   const run: Compiled<unknown, boolean> = (data) => {
-    const bad: ErrorObject[] = []
     const given = (data ?? {}) as Record<string, unknown>
+    let bad: ErrorObject[] | undefined // made only for a request that has such a field
     for (const [name, plain] of numeric) {
-      const value = given[name]
-      const texts = Array.isArray(value) ? value : [value]
-      if (texts.some((v) => typeof v === 'string' && !plain.test(v))) {
-        bad.push({ instancePath: `/${name}`, schemaPath: '#/plainNumber', keyword: 'type', params: {}, message: 'must be a number in decimal digits / 须为十进制数字' })
+      if (!isPlain(given[name], plain)) {
+        (bad ??= []).push({ instancePath: `/${name}`, schemaPath: '#/plainNumber', keyword: 'type', params: {}, message: 'must be a number in decimal digits / 须为十进制数字' })
       }
     }
     const ok = validate(data)
+    if (bad === undefined) {
+      run.errors = validate.errors
+      return ok
+    }
     const named = new Set(bad.map((e) => e.instancePath))
-    const errors = [...bad, ...((validate.errors ?? []) as ErrorObject[]).filter((e) => !named.has(e.instancePath))]
-    run.errors = errors.length > 0 ? errors : null
-    return ok && bad.length === 0
+    run.errors = [...bad, ...((validate.errors ?? []) as ErrorObject[]).filter((e) => !named.has(e.instancePath))]
+    return false
   }
   return run
 }

@@ -7,8 +7,10 @@ export interface PageRequest { limit: number, afterId: number }
 export function pageRequest (q: { limit?: number, cursor?: string | undefined }): PageRequest {
   const limit = q.limit ?? 50
   if (q.cursor === undefined || q.cursor === '') return { limit, afterId: 0 }
-  const afterId = Number(Buffer.from(q.cursor, 'base64url').toString('utf8').replace(/^id:/, ''))
-  if (!Number.isSafeInteger(afterId) || afterId < 0 || !Buffer.from(q.cursor, 'base64url').toString('utf8').startsWith('id:')) {
+  // Only what toPage writes: id: and decimal digits (Number would also read 1e1 or 0x10).
+  const m = /^id:([0-9]{1,16})$/.exec(Buffer.from(q.cursor, 'base64url').toString('utf8'))
+  const afterId = m ? Number(m[1]) : NaN
+  if (!Number.isSafeInteger(afterId)) {
     throw new RegistryError('VALIDATION_FAILED', 'cursor is not one this service issued', {
       errors: [{ in: 'querystring', pointer: '/cursor', detail: 'unknown cursor / 无效游标' }]
     })

@@ -61,7 +61,7 @@ export default fp(async function authPlugin (app: FastifyInstance, opts: { token
     reply.header('cache-control', 'no-store')
     const admit = (principal: Principal) => {
       if (!opts.accounts.current(principal)) {
-        done(new RegistryError('INVALID_TOKEN', 'the account changed since this token was issued (disabled, or its role, agency, password or secret changed): ask for a new token / 账号已变更，请重新获取令牌'))
+        done(new RegistryError('INVALID_TOKEN', 'the account changed since this token was issued (disabled, or changed: role, agency, password, name): ask for a new token / 账号已变更，请重新获取令牌'))
         return
       }
       if (!access.roles.includes(principal.role)) {

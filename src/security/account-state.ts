@@ -1,9 +1,12 @@
 // Whether a token still speaks for its account. Our tokens name the account's version when
-// they were issued (claim `ver`); disabling an account or changing its role, agency, password or
-// secret moves the version on, and from then on its tokens are refused, not only once they
+// they were issued (claim `ver`); disabling an account or any change to it (role, agency,
+// password, name) moves the version on, and from then on its tokens are refused, not only once they
 // expire (up to TOKEN_TTL_SECONDS later). The versions are read once and remembered until
 // something writes: a write transaction of this process (store.writes), or of another (the
 // CLI), which SQLite's data_version shows; that is looked at no more than once a second.
+// Accounts change only through store.write (the one way to write): a write on this connection
+// outside it would be seen by neither. Any change moves the version (a client renamed too):
+// the token of a changed account is refused and its holder asks for a new one.
 import type { DatabaseHandle } from '../db/open.js'
 import type { Principal } from './roles.js'
 
@@ -18,7 +21,8 @@ export interface AccountStates {
 export function createAccountStates (store: DatabaseHandle, now: () => number = Date.now): AccountStates {
   // sub → the account's version, null when disabled or gone.
   const known = new Map<string, number | null>()
-  const dataVersion = () => store.sqlite.pragma('data_version', { simple: true }) as number
+  const dataVersionQuery = store.sqlite.prepare('pragma data_version').pluck()
+  const dataVersion = () => dataVersionQuery.get() as number
   let seenWrites = store.writes()
   let seenData = dataVersion()
   let polled = now()

@@ -82,6 +82,10 @@ t.test('a number in a query string or a path is written in decimal digits: not 0
   t.same(both.errors.map((e: { pointer: string }) => e.pointer).sort(), ['/agencyId', '/limit'], 'every such field named')
   t.equal((await app.inject({ method: 'GET', url: '/v1/users/1', headers: admin })).statusCode, 200, 'plain digits are fine')
   t.equal((await app.inject({ method: 'GET', url: '/v1/users?limit=010', headers: admin })).statusCode, 200, 'leading zeros too')
+  for (const inside of ['id:1e1', 'id:0x10', 'id: 1']) {
+    const cursor = Buffer.from(inside).toString('base64url')
+    t.match(assertProblem(t, await app.inject({ method: 'GET', url: `/v1/users?cursor=${cursor}`, headers: admin }), 400, 'VALIDATION_FAILED').errors, [{ pointer: '/cursor' }], `a cursor holding ${inside} is not one of ours`)
+  }
 })
 
 t.test('malformed JSON and a wrong content type are problem+json 400 and 415', async (t) => {

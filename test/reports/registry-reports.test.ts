@@ -43,5 +43,7 @@ t.test('certificates report: cards awaiting recall, and live certificates due wi
   const due = (await app.inject({ method: 'GET', url: '/v1/reports/certificates?dueWithinDays=30', headers: hrC })).json()
   t.same(due.items.map((r: { kind: string, certificateId: number }) => `${r.kind}:${r.certificateId}`), [`suspension_overdue:${c.certificate.id as number}`])
   t.match(due.items[0], { status: 'suspended', suspendedUntil: '2026-01-31' }, 'still suspended: a clerk reinstates, revokes or suspends again')
+  const wide = (await app.inject({ method: 'GET', url: '/v1/reports/certificates?dueWithinDays=3660', headers: hrC })).json()
+  t.same(wide.items.filter((r: { certificateId: number }) => r.certificateId === c.certificate.id).map((r: { kind: string }) => r.kind), ['suspension_overdue'], 'listed once, though expiring within the window too')
   t.equal((await app.inject({ method: 'GET', url: `/v1/verify/${c.certificate.number as string}` })).json().valid, false, 'and the card does not verify meanwhile')
 })

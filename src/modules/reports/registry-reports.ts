@@ -61,7 +61,8 @@ export function certificatesReport (db: Db, actor: Actor, today: string, days: n
   return [
     ...recalls.map(({ c, r }) => row('awaiting_recall', c, r)),
     ...overdue.map((c) => row('suspension_overdue', c)),
-    ...expiring.map((c) => row('expiring', c))
+    // A card both suspended past its set end and expiring soon is listed once, for the decision.
+    ...expiring.filter((c) => !overdue.some((o) => o.id === c.id)).map((c) => row('expiring', c))
   ]
 }
 
