@@ -135,6 +135,11 @@ t.test('updates, departures and refusals, row by row, in NDJSON', async (t) => {
     payload: [{ name: '张三', idNumber: held.idNumber, agencyId: countyB.id, departureReason: 'retirement', departureDate: '2999-03-01' }]
   })
   t.match(assertProblem(t, ahead, 422, 'IMPORT_REJECTED').result.results[0].errors, [{ code: 'DATE_IN_FUTURE', pointer: '/departureDate' }], 'a departure still to come is not recorded ahead')
+  // One recorded ahead before such dates were refused: the same file imported again is unchanged, not refused.
+  const earlier = await officer(countyB.id)
+  app.store.sqlite.prepare("update officers set status = 'departed', departed_on = '2999-03-01', departure_reason = 'retirement' where id = ?").run(earlier.id)
+  const again = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: admin, payload: [{ name: earlier.name, idNumber: earlier.idNumber, agencyId: countyB.id, departureReason: 'retirement', departureDate: '2999-03-01' }] })
+  t.match(again.json(), { status: 'committed', unchanged: 1, failed: 0 }, again.body.slice(0, 300))
   const leaving = await app.inject({
     method: 'POST',
     url: '/v1/imports/officers',

@@ -26,6 +26,13 @@ const UPDATABLE = ['name', 'employeeNo', 'phone', 'joinedOn', 'auxiliary', 'poli
 
 const validRow = addFormats.default(new Ajv({ allErrors: true, strict: false })).compile<Row>(ImportOfficerRow)
 
+/** Whether the row's departure is already recorded as it stands (one dated ahead before such
+ *  dates were refused): importing the same file again is safe, so the row is unchanged. */
+function alreadyRecorded (db: Db, idNumber: string, v: Record<string, unknown>): boolean {
+  const existing = idNumber === '' ? undefined : officerRepository.findByIdNumber(db, idNumber)
+  return existing?.status === 'departed' && existing.departedOn === v.departureDate && existing.departureReason === v.departureReason
+}
+
 export function officerRows (ctx: ServiceContext): RowSpec<{ row: Row, idNumber: string }> {
   const officers = officersService(ctx)
 
@@ -85,7 +92,7 @@ export function officerRows (ctx: ServiceContext): RowSpec<{ row: Row, idNumber:
       if ((v.departureReason === undefined) !== (v.departureDate === undefined)) {
         errors.push({ code: 'VALIDATION_FAILED', pointer: v.departureReason === undefined ? '/departureReason' : '/departureDate', detail: 'departureReason and departureDate go together / 离岗原因与离岗日期须同时填写' })
       }
-      if (typeof v.departureDate === 'string' && isIsoDate(v.departureDate) && !moveRecordableOn(v.departureDate, today)) {
+      if (typeof v.departureDate === 'string' && isIsoDate(v.departureDate) && !moveRecordableOn(v.departureDate, today) && !alreadyRecorded(db, idNumber, v)) {
         errors.push({ code: 'DATE_IN_FUTURE', pointer: '/departureDate', detail: `after today (${today}): record a departure on the day it happens / 离岗日期晚于今天` })
       }
       // An agency merged or dissolved takes no one new (register refuses, AGENCY_NOT_ACTIVE), but
