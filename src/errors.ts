@@ -85,7 +85,7 @@ export const ERRORS = {
   IMPORT_INCOMPLETE: { status: 409, title: 'Data changed during the import: it stopped part way / 导入期间数据发生变化，导入未全部完成' },
 
   // change feed
-  FEED_CURSOR_AHEAD: { status: 409, title: 'The cursor is ahead of the change feed (was the database restored?) / 游标超出事件流（数据库是否已从备份恢复？）' }
+  FEED_CURSOR_MISMATCH: { status: 409, title: 'The cursor does not match the change feed (was the database restored from a backup?) / 游标与事件流不符（数据库是否已从备份恢复？）' }
 } as const satisfies Record<string, ErrorSpec>
 
 export type ErrorCode = keyof typeof ERRORS

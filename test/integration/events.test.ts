@@ -1,7 +1,9 @@
 // The change feed: domain events as CloudEvents, in order, in scope, resumable from a cursor.
 import t from 'tap'
-import { assertProblem } from '../helper.js'
-import { post, registerOfficers } from '../fixtures.js'
+import { copyFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { assertProblem, buildTestApp } from '../helper.js'
+import { ADMIN_ACTOR, createAgency, distinctIdNumber, post, registerOfficers } from '../fixtures.js'
 import { registry } from '../core/setup.js'
 import { newTraining } from '../training/world.js'
 
@@ -97,8 +99,8 @@ t.test('a consumer that saves nextCursor gets exactly the newer events, and only
 
   // A cursor past the newest event: the database went back to an older backup, and the next
   // events will take ids this consumer has passed. Not an empty page: the consumer must know.
-  const newest = Number(Buffer.from(later.nextCursor, 'base64url').toString().slice(3))
-  const ahead = assertProblem(t, await app.inject({ method: 'GET', url: `/v1/events?cursor=${Buffer.from(`id:${newest + 1}`).toString('base64url')}`, headers: hrB }), 409, 'FEED_CURSOR_AHEAD')
+  const newest = Number(/^ev:([0-9]+):/.exec(Buffer.from(later.nextCursor, 'base64url').toString())?.[1])
+  const ahead = assertProblem(t, await app.inject({ method: 'GET', url: `/v1/events?cursor=${Buffer.from(`id:${newest + 1}`).toString('base64url')}`, headers: hrB }), 409, 'FEED_CURSOR_MISMATCH')
   t.match(ahead.errors, [{ in: 'querystring', pointer: '/cursor' }])
   t.match(ahead.detail, new RegExp(`newest event is ${newest}`))
   t.equal((await app.inject({ method: 'GET', url: `/v1/events?cursor=${later.nextCursor}`, headers: hrB })).statusCode, 200, 'the cursor at the newest event is fine')
@@ -171,6 +173,31 @@ t.test('a scope with few events among many: found however far apart, and the cur
   t.equal(Number(admins.items.at(-1)?.id) - Number(start.items[0]?.id), 500, 'the admin\'s page: the next 500, batch events among them')
   const head = (await app.inject({ method: 'GET', url: `/v1/events?limit=10&cursor=${next.json().nextCursor as string}`, headers: hrB })).json() as { items: CloudEvent[], nextCursor: string }
   t.same(head.items, [])
-  const lastId = Number(Buffer.from(head.nextCursor, 'base64url').toString().slice(3))
+  const lastId = Number(/^ev:([0-9]+):/.exec(Buffer.from(head.nextCursor, 'base64url').toString())?.[1])
   t.equal(lastId, Number(next.json().items[0].id), 'caught up: the cursor stands at the newest event')
+})
+
+t.test('restored from an older backup, the feed refuses a cursor from before the restore, even once it has grown past it', async (t) => {
+  const dir = t.testdir({ live: {}, restored: {} })
+  const live = join(dir, 'live', 'registry.db')
+  const restored = join(dir, 'restored', 'registry.db')
+  let n = 0
+  const people = (app: typeof a.app, agencyId: number, count: number) => { for (let i = 0; i < count; i++) app.services.officers.register(ADMIN_ACTOR, { name: `人员${n}`, idNumber: distinctIdNumber(100 + n++), agencyId }) }
+  const a = await buildTestApp(t, { DATABASE_PATH: live })
+  const admin = await a.as('admin')
+  const agency = await createAgency(a.app, admin, { level: 'county' })
+  people(a.app, agency.id, 3)
+  await a.app.store.sqlite.backup(restored) // the nightly backup
+  people(a.app, agency.id, 3) // after it: events the consumer reads, then lost with the disk
+  const read = (await a.app.inject({ method: 'GET', url: '/v1/events?limit=500', headers: admin })).json() as { nextCursor: string }
+  await a.app.close()
+  copyFileSync(join(dir, 'live', 'id-encryption.key'), join(dir, 'restored', 'id-encryption.key'))
+
+  const b = await buildTestApp(t, { DATABASE_PATH: restored })
+  const adminB = await b.as('clerk', agency.id)
+  people(b.app, agency.id, 6) // the restored feed grows past the consumer's cursor, at ids it had passed
+  const poll = await b.app.inject({ method: 'GET', url: `/v1/events?cursor=${read.nextCursor}`, headers: adminB })
+  t.match(assertProblem(t, poll, 409, 'FEED_CURSOR_MISMATCH').detail, /is not the one this cursor was made at/, 'not a page that skips the new events silently')
+  const again = (await b.app.inject({ method: 'GET', url: '/v1/events?limit=500', headers: adminB })).json() as { items: CloudEvent[], nextCursor: string }
+  t.equal((await b.app.inject({ method: 'GET', url: `/v1/events?cursor=${again.nextCursor}`, headers: adminB })).statusCode, 200, 'read again from the start, the consumer goes on')
 })

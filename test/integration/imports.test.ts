@@ -138,7 +138,7 @@ t.test('updates, departures and refusals, row by row, in NDJSON', async (t) => {
   // One recorded ahead before such dates were refused: the same file imported again is unchanged, not refused.
   const earlier = await officer(countyB.id)
   app.store.sqlite.prepare("update officers set status = 'departed', departed_on = '2999-03-01', departure_reason = 'retirement' where id = ?").run(earlier.id)
-  const again = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: admin, payload: [{ name: earlier.name, idNumber: earlier.idNumber, agencyId: countyB.id, departureReason: 'retirement', departureDate: '2999-03-01' }] })
+  const again = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: admin, payload: [{ name: (earlier as unknown as { name: string }).name, idNumber: earlier.idNumber, agencyId: countyB.id, departureReason: 'retirement', departureDate: '2999-03-01' }] })
   t.match(again.json(), { status: 'committed', unchanged: 1, failed: 0 }, again.body.slice(0, 300))
   const leaving = await app.inject({
     method: 'POST',

@@ -50,6 +50,14 @@ export const eventRepository = {
     }
   },
 
+  /** When event `id` happened (its row's time; a batch's events share it), or undefined when no
+   *  event has that id: it marks a cursor, so a feed restored from a backup is noticed. */
+  timeOf: (db: Db, id: number): string | undefined => {
+    const row = onceStatement(db, 'events.timeOf', `select time, id - coalesce(json_array_length(officers), 1) + 1 as first
+      from domain_events where id >= ? order by id limit 1`).get(id) as { time: string, first: number } | undefined
+    return row !== undefined && row.first <= id ? row.time : undefined
+  },
+
   /** The newest event id (0 when none): the feed reads up to it, so a page and its cursor agree. */
   head: (db: Db): number => db.select({ id: max(domainEvents.id) }).from(domainEvents).get()?.id ?? 0,
 

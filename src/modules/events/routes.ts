@@ -1,6 +1,5 @@
 // /v1/events: the change feed.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { pageRequest } from '../../http/pagination.js'
 import { problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import { EVENT_TYPE_PREFIX, EVENT_TYPES } from './projection.js'
@@ -18,12 +17,9 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ events: EventsService }> =
         ` 事件类型 Types: ${EVENT_TYPES.map((t) => '`' + EVENT_TYPE_PREFIX + t + '`').join(', ')}.` +
         ' For systems that cannot receive webhooks: the domain events in your scope, in the order they happened, as CloudEvents 1.0. Start without a cursor to read from the beginning;' +
         ' save nextCursor and pass it next time to get exactly the newer events, none twice, none missed. An officer transferred out of your scope still shows its transfer.' +
-        ' 游标超出最新事件（数据库已从旧备份恢复）时返回 409 FEED_CURSOR_AHEAD，而不是悄悄跳过此后复用编号的新事件。 A cursor past the newest event (the database was restored from an older backup) is 409 FEED_CURSOR_AHEAD rather than silently skipping the new events that reuse its ids.',
+        ' 数据库从旧备份恢复后，游标与事件流不符（超出最新事件，或该编号已是另一事件）时返回 409 FEED_CURSOR_MISMATCH，而不是悄悄跳过复用编号的新事件。 After a restore from an older backup a cursor no longer matches the feed (past the newest event, or its id now another event): 409 FEED_CURSOR_MISMATCH rather than silently skipping the new events that reuse its ids.',
       querystring: FeedQuery,
       response: { 200: FeedPage, ...problems(409) }
     }
-  }, async (req) => {
-    const page = pageRequest(req.query)
-    return events.feed(req.actor, page.afterId, page.limit)
-  })
+  }, async (req) => events.feed(req.actor, req.query.cursor, req.query.limit ?? 50))
 }

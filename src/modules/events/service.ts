@@ -6,7 +6,22 @@ import type { ServiceContext } from '../context.js'
 import { eventRepository, type StoredEvent } from './repository.js'
 import { EVENT_SOURCE } from './schema.js'
 
-const cursorAt = (id: number) => Buffer.from(`id:${id}`, 'utf8').toString('base64url')
+// A cursor names the last event read and when it happened (ev:<id>:<time>): after a restore from
+// an older backup the ids after the backup's newest are given again, to other events, and the
+// time no longer matches. Cursors of the first form (id:<id>) are still read, by id alone.
+const cursorAt = (id: number, time: string | undefined) => Buffer.from(time === undefined ? `id:${id}` : `ev:${id}:${time}`, 'utf8').toString('base64url')
+
+/** The position a cursor names, and the time of the event there when it says; 400 for a cursor
+ *  this service did not make. */
+function readCursor (cursor: string | undefined): { afterId: number, time?: string } {
+  if (cursor === undefined || cursor === '') return { afterId: 0 }
+  const m = /^(?:id:([0-9]{1,16})|ev:([0-9]{1,16}):(.{1,40}))$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
+  const afterId = Number(m?.[1] ?? m?.[2])
+  if (!m || !Number.isSafeInteger(afterId)) {
+    fail('VALIDATION_FAILED', 'cursor is not one this service issued', { errors: [{ in: 'querystring', pointer: '/cursor', detail: 'unknown cursor / 无效游标' }] })
+  }
+  return m[3] === undefined ? { afterId } : { afterId, time: m[3] }
+}
 
 /** An event as CloudEvent; one out of a batch is about its officer, with the officer in its data. */
 export function toCloudEvent (row: StoredEvent) {
@@ -30,20 +45,25 @@ export function eventsService ({ store }: ServiceContext) {
      *  serialised and ids increase in commit order, so no event can appear later behind a
      *  position already read: when the page is not full, the cursor moves to the newest event
      *  (skipping those out of scope), and a later poll returns exactly what came after. */
-    feed (actor: Actor, afterId: number, limit: number) {
+    feed (actor: Actor, cursor: string | undefined, limit: number) {
+      const { afterId, time } = readCursor(cursor)
       const head = eventRepository.head(store.db)
-      // Only a restore from an older backup (or another registry's cursor) puts a cursor past
-      // the newest event: the ids after the head will be given again, to new events, and a
-      // consumer reading on from its cursor would silently miss them. Say so instead.
-      if (afterId > head) {
-        fail('FEED_CURSOR_AHEAD', `the cursor stands at event ${afterId}, but the newest event is ${head}: the database was restored from an older backup, or the cursor is not from this registry. Events after ${head} will reuse ids you have passed: read again from a cursor saved at or before ${head}, or from the start without one. / 游标位于事件 ${afterId}，但最新事件为 ${head}：请从此前保存的游标或从头重新读取。`,
-          { errors: [{ in: 'querystring', pointer: '/cursor', detail: `ahead of the newest event (${head}) / 超出最新事件` }] })
+      // A cursor past the newest event, or at an event that is not the one it was made at: the
+      // database went back to an older backup, and the ids after it are being given again, to
+      // other events. Reading on from it would miss them without a word: say so instead.
+      let mismatch: string | null = null
+      if (afterId > head) mismatch = `the cursor stands at event ${afterId}, but the newest event is ${head}`
+      else if (time !== undefined && afterId > 0 && eventRepository.timeOf(store.db, afterId) !== time) mismatch = `event ${afterId} is not the one this cursor was made at`
+      if (mismatch !== null) {
+        fail('FEED_CURSOR_MISMATCH', `${mismatch}: the database was restored from an older backup, or the cursor is not from this registry. Events after ${Math.min(head, afterId)} may reuse ids you have passed: read again from the start (without a cursor), or from a cursor saved before the backup was made. / 游标与事件流不符：请从头或从备份之前保存的游标重新读取。`,
+          { errors: [{ in: 'querystring', pointer: '/cursor', detail: 'does not match this feed / 与事件流不符' }] })
       }
       const rows = eventRepository.list(store.db, actor.scope, afterId, head, limit + 1)
       const more = rows.length > limit
       const page = more ? rows.slice(0, limit) : rows
-      const last = more ? (page[page.length - 1]?.id ?? afterId) : head
-      return { items: page.map(toCloudEvent), nextCursor: cursorAt(last) }
+      const lastEvent = more ? page[page.length - 1] : undefined
+      const last = lastEvent?.id ?? head
+      return { items: page.map(toCloudEvent), nextCursor: cursorAt(last, lastEvent?.time ?? (last > 0 ? eventRepository.timeOf(store.db, last) : undefined)) }
     }
   }
 }
