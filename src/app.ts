@@ -22,6 +22,7 @@ import { createTokenService } from './security/tokens.js'
 import type { Clock } from './modules/context.js'
 import { accountsService } from './modules/accounts/service.js'
 import { accountRoutes } from './modules/accounts/routes.js'
+import { accountVersion } from './modules/accounts/repository.js'
 import { authRoutes } from './modules/auth/routes.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { agenciesService } from './modules/agencies/service.js'
@@ -215,7 +216,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(errorsPlugin)
   await app.register(hardeningPlugin, { config, now: () => clock().getTime() })
   await app.register(openapiPlugin)
-  await app.register(authPlugin, { tokens, accounts: createAccountStates(store) })
+  await app.register(authPlugin, { tokens, accounts: createAccountStates(store, (sub) => accountVersion(store.db, sub)) })
   await app.register(idempotencyPlugin, { store, clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS })
 
   await app.register(healthRoutes, { store })

@@ -3,6 +3,13 @@ import { RegistryError } from '../errors.js'
 
 export interface PageRequest { limit: number, afterId: number }
 
+/** The refusal of a cursor this service did not make: 400 naming `cursor` (every list). */
+export function unknownCursor (): never {
+  throw new RegistryError('VALIDATION_FAILED', 'cursor is not one this service issued', {
+    errors: [{ in: 'querystring', pointer: '/cursor', detail: 'unknown cursor / 无效游标' }]
+  })
+}
+
 /** Reads ?limit= and ?cursor=; a cursor this service did not make is a 400 naming `cursor`. */
 export function pageRequest (q: { limit?: number, cursor?: string | undefined }): PageRequest {
   const limit = q.limit ?? 50
@@ -10,11 +17,7 @@ export function pageRequest (q: { limit?: number, cursor?: string | undefined })
   // Only what toPage writes: id: and decimal digits (Number would also read 1e1 or 0x10).
   const m = /^id:([0-9]{1,16})$/.exec(Buffer.from(q.cursor, 'base64url').toString('utf8'))
   const afterId = m ? Number(m[1]) : NaN
-  if (!Number.isSafeInteger(afterId)) {
-    throw new RegistryError('VALIDATION_FAILED', 'cursor is not one this service issued', {
-      errors: [{ in: 'querystring', pointer: '/cursor', detail: 'unknown cursor / 无效游标' }]
-    })
-  }
+  if (!Number.isSafeInteger(afterId)) unknownCursor()
   return { limit, afterId }
 }
 

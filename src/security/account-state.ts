@@ -18,7 +18,9 @@ export interface AccountStates {
   current (principal: Principal): boolean
 }
 
-export function createAccountStates (store: DatabaseHandle, now: () => number = Date.now): AccountStates {
+/** `versionOf` answers the version of the account a subject names, null when disabled or gone
+ *  (accounts/repository accountVersion). */
+export function createAccountStates (store: DatabaseHandle, versionOf: (sub: string) => number | null, now: () => number = Date.now): AccountStates {
   // sub → the account's version, null when disabled or gone.
   const known = new Map<string, number | null>()
   const dataVersionQuery = store.sqlite.prepare('pragma data_version').pluck()
@@ -26,10 +28,6 @@ export function createAccountStates (store: DatabaseHandle, now: () => number = 
   let seenWrites = store.writes()
   let seenData = dataVersion()
   let polled = now()
-  const byTable = {
-    user: store.sqlite.prepare('select version, disabled from users where id = ?'),
-    client: store.sqlite.prepare('select version, disabled from clients where id = ?')
-  }
 
   function forgetIfWritten (): void {
     let written = store.writes() !== seenWrites
@@ -41,13 +39,6 @@ export function createAccountStates (store: DatabaseHandle, now: () => number = 
     known.clear()
     seenWrites = store.writes()
     seenData = dataVersion()
-  }
-
-  function versionOf (sub: string): number | null {
-    const m = /^(user|client):([1-9]\d*)$/.exec(sub)
-    if (!m) return null
-    const row = byTable[m[1] as 'user' | 'client'].get(Number(m[2])) as { version: number, disabled: number } | undefined
-    return row && row.disabled === 0 ? row.version : null
   }
 
   return {

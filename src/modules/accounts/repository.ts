@@ -1,6 +1,7 @@
 // Accounts in SQL: users (people, password grant) and clients (HR systems, client_credentials).
 import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
+import { once } from '../../db/prepared.js'
 import { clients, users } from '../../db/schema.js'
 import type { Role } from '../../security/roles.js'
 
@@ -28,4 +29,19 @@ export const clientRepository = {
     db.insert(clients).values(v).returning().get(),
   update: (db: Db, id: number, v: Partial<Pick<ClientRow, 'name' | 'role' | 'agencyId' | 'disabled' | 'secretHash'>>) =>
     db.update(clients).set({ ...v, version: sql`${clients.version} + 1` }).where(eq(clients.id, id)).returning().get()
+}
+
+/** The subject our tokens give an account: `user:<id>` or `client:<id>`. */
+export const subjectOf = (kind: 'user' | 'client', id: number): string => `${kind}:${id}`
+
+/** The version of the account a token subject names (subjectOf), or null when it is disabled,
+ *  gone, or not one of ours: what a token issued at another version no longer speaks for. */
+export function accountVersion (db: Db, sub: string): number | null {
+  const m = /^(user|client):([1-9][0-9]{0,15})$/.exec(sub)
+  if (!m) return null
+  const id = Number(m[2])
+  const row = m[1] === 'user'
+    ? once(db, 'accounts.userVersion', () => db.select({ version: users.version, disabled: users.disabled }).from(users).where(eq(users.id, sql.placeholder('id'))).prepare()).get({ id })
+    : once(db, 'accounts.clientVersion', () => db.select({ version: clients.version, disabled: clients.disabled }).from(clients).where(eq(clients.id, sql.placeholder('id'))).prepare()).get({ id })
+  return row && !row.disabled ? row.version : null
 }

@@ -8,7 +8,7 @@ import { hashSecret, randomSecret, verifySecret } from '../../security/passwords
 import type { Actor, Principal, Role } from '../../security/roles.js'
 import { appendAudit, systemActor, type SystemActor } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
-import { clientRepository, userRepository, type ClientRow, type UserRow } from './repository.js'
+import { clientRepository, subjectOf, userRepository, type ClientRow, type UserRow } from './repository.js'
 
 export interface NewAccount { role: Role, agencyId?: number | null | undefined }
 
@@ -98,7 +98,7 @@ export function accountsService ({ store, clock }: ServiceContext) {
       const user = userRepository.findByUsername(store.db, username)
       const ok = await verifySecret(password, user?.passwordHash ?? null)
       if (!user || !ok || user.disabled) fail('INVALID_GRANT', 'wrong username or password / 用户名或密码错误')
-      return { sub: `user:${user.id}`, role: user.role, agencyId: user.agencyId, version: user.version }
+      return { sub: subjectOf('user', user.id), role: user.role, agencyId: user.agencyId, version: user.version }
     },
 
     /** The principal behind a client id and secret; INVALID_GRANT when wrong or disabled. */
@@ -106,7 +106,7 @@ export function accountsService ({ store, clock }: ServiceContext) {
       const client = clientRepository.findByClientId(store.db, clientId)
       const ok = await verifySecret(secret, client?.secretHash ?? null)
       if (!client || !ok || client.disabled) fail('INVALID_GRANT', 'wrong client_id or client_secret / 客户端凭据错误')
-      return { sub: `client:${client.id}`, role: client.role, agencyId: client.agencyId, version: client.version }
+      return { sub: subjectOf('client', client.id), role: client.role, agencyId: client.agencyId, version: client.version }
     },
 
     /** First start: creates the admin when none exists. Returns the password when it was generated. */

@@ -69,11 +69,11 @@ export const eventRepository = {
    */
   list (db: Db, scope: Scope, afterId: number, upTo: number, limit: number): StoredEvent[] {
     const events: StoredEvent[] = []
+    const single = scope.all ? sql`` : sql`and ${or(inScopeWhere(scope, domainEvents.agencyId), inScopeWhere(scope, domainEvents.priorAgencyId))}`
+    const inBatch = scope.all ? sql`` : sql`and ${inScopeWhere(scope, sql`(officer.value ->> 1)`)}`
     let from = afterId
     for (let width = FIRST_WINDOW; from < upTo && events.length < limit; width *= 2) {
       const to = Math.min(upTo, from + width)
-      const single = scope.all ? sql`` : sql`and ${or(inScopeWhere(scope, domainEvents.agencyId), inScopeWhere(scope, domainEvents.priorAgencyId))}`
-      const inBatch = scope.all ? sql`` : sql`and ${inScopeWhere(scope, sql`(officer.value ->> 1)`)}`
       // A batch's first id is worked out once per batch (materialised): written per officer,
       // SQLite measured the JSON array again for each, and a batch of 10,000 took half a second.
       events.push(...db.all<StoredEvent>(sql`

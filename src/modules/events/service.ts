@@ -1,6 +1,7 @@
 // The change feed for systems that cannot receive webhooks: domain events in commit order,
 // within the caller's scope, as CloudEvents.
 import { fail } from '../../errors.js'
+import { unknownCursor } from '../../http/pagination.js'
 import type { Actor } from '../../security/roles.js'
 import type { ServiceContext } from '../context.js'
 import { eventRepository, type StoredEvent } from './repository.js'
@@ -17,9 +18,7 @@ function readCursor (cursor: string | undefined): { afterId: number, time?: stri
   if (cursor === undefined || cursor === '') return { afterId: 0 }
   const m = /^(?:id:([0-9]{1,16})|ev:([0-9]{1,16}):(.{1,40}))$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
   const afterId = Number(m?.[1] ?? m?.[2])
-  if (!m || !Number.isSafeInteger(afterId)) {
-    fail('VALIDATION_FAILED', 'cursor is not one this service issued', { errors: [{ in: 'querystring', pointer: '/cursor', detail: 'unknown cursor / 无效游标' }] })
-  }
+  if (!m || !Number.isSafeInteger(afterId)) unknownCursor()
   return m[3] === undefined ? { afterId } : { afterId, time: m[3] }
 }
 

@@ -26,11 +26,15 @@ const UPDATABLE = ['name', 'employeeNo', 'phone', 'joinedOn', 'auxiliary', 'poli
 
 const validRow = addFormats.default(new Ajv({ allErrors: true, strict: false })).compile<Row>(ImportOfficerRow)
 
+/** Whether the officer left as the row says (same reason, same day): the row changes nothing. */
+const departedAs = (o: { status: string, departureReason: string | null, departedOn: string | null }, d: { reason?: unknown, date?: unknown }) =>
+  o.status === 'departed' && o.departureReason === d.reason && o.departedOn === d.date
+
 /** Whether the row's departure is already recorded as it stands (one dated ahead before such
  *  dates were refused): importing the same file again is safe, so the row is unchanged. */
 function alreadyRecorded (db: Db, idNumber: string, v: Record<string, unknown>): boolean {
   const existing = idNumber === '' ? undefined : officerRepository.findByIdNumber(db, idNumber)
-  return existing?.status === 'departed' && existing.departedOn === v.departureDate && existing.departureReason === v.departureReason
+  return existing !== undefined && departedAs(existing, { reason: v.departureReason, date: v.departureDate })
 }
 
 export function officerRows (ctx: ServiceContext): RowSpec<{ row: Row, idNumber: string }> {
@@ -65,7 +69,7 @@ export function officerRows (ctx: ServiceContext): RowSpec<{ row: Row, idNumber:
     if (departure && existing.status === 'active') {
       officers.depart(actor, existing.id, departure)
       changed = true
-    } else if (departure && (existing.departureReason !== departure.reason || existing.departedOn !== departure.date)) {
+    } else if (departure && !departedAs(existing, departure)) {
       fail('OFFICER_DEPARTED', `officer ${existing.id} left on ${existing.departedOn ?? '?'} (${existing.departureReason ?? '?'})`)
     }
     return { outcome: changed ? 'updated' : 'unchanged', officerId: existing.id }

@@ -12,6 +12,7 @@ import { agencies, cardRecalls, certificates } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import { fail } from '../../errors.js'
 import { Id, IsoDate, PageQuery, Query, problems } from '../../http/schemas.js'
+import { unknownCursor } from '../../http/pagination.js'
 import { ACCESS, type Actor } from '../../security/roles.js'
 import type { DatabaseHandle } from '../../db/open.js'
 import type { Clock } from '../context.js'
@@ -21,7 +22,7 @@ import { agencyRepository } from '../agencies/repository.js'
 function offsetPage<T> (rows: T[], q: { limit?: number, cursor?: string | undefined }) {
   const decoded = q.cursor ? /^o:(\d{1,9})$/.exec(Buffer.from(q.cursor, 'base64url').toString('utf8')) : null
   const start = decoded?.[1] ? Number(decoded[1]) : 0
-  if (q.cursor && !decoded) fail('VALIDATION_FAILED', 'cursor is not one this service issued', { errors: [{ in: 'querystring', pointer: '/cursor', detail: 'unknown cursor' }] })
+  if (q.cursor && !decoded) unknownCursor()
   const limit = q.limit ?? 50
   const end = start + limit
   return { items: rows.slice(start, end), nextCursor: end < rows.length ? Buffer.from(`o:${end}`).toString('base64url') : null }
