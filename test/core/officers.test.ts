@@ -1,6 +1,8 @@
 import t from 'tap'
-import { assertProblem } from '../helper.js'
-import { idNumber, post } from '../fixtures.js'
+import { join } from 'node:path'
+import { openDatabase } from '../../src/db/open.js'
+import { assertProblem, buildTestApp } from '../helper.js'
+import { createAgency, idNumber, post } from '../fixtures.js'
 import { registry } from './setup.js'
 
 t.test('register: 201 with the ID number whole for admin and clerk, masked for hr, and masked in every list', async (t) => {
@@ -149,4 +151,26 @@ t.test('a person who left is taken on again by another agency: the same officer,
   t.equal(imported.statusCode, 200, imported.body)
   t.match(imported.json(), { updated: 1, results: [{ row: 1, outcome: 'updated', officerId: officer.id }] })
   t.match((await app.inject({ method: 'GET', url: `/v1/officers/${officer.id}`, headers: hrB })).json(), { agencyId: countyB.id, status: 'active' })
+})
+
+t.test('a read officer is never stale: a change by another process (the CLI, a second server) shows at the next read', async (t) => {
+  const file = join(t.testdir(), 'registry.db')
+  const { app, as } = await buildTestApp(t, { DATABASE_PATH: file })
+  const admin = await as('admin')
+  const city = await createAgency(app, admin, { level: 'city' })
+  const countyB = await createAgency(app, admin, { parentId: city.id })
+  const countyC = await createAgency(app, admin, { parentId: city.id })
+  const o = (await post(app, admin, '/v1/officers', { name: '张三', idNumber: idNumber(901), agencyId: countyB.id })).json()
+  const clerkB = await as('clerk', countyB.id)
+  const read = () => app.inject({ method: 'GET', url: `/v1/officers/${o.id as number}`, headers: clerkB })
+  t.equal((await read()).json().name, '张三')
+  t.equal((await read()).json().name, '张三', 'read twice (the second from memory)')
+  const other = openDatabase(file)
+  t.teardown(() => other.close())
+  other.write(() => other.sqlite.prepare("update officers set name = '张叁', version = version + 1 where id = ?").run(o.id))
+  const renamed = await read()
+  t.equal(renamed.json().name, '张叁', 'the other process\'s change')
+  t.equal(renamed.headers.etag, `"${(o.version as number) + 1}"`, 'and its version')
+  other.write(() => other.sqlite.prepare('update officers set agency_id = ? where id = ?').run(countyC.id, o.id))
+  assertProblem(t, await read(), 404, 'NOT_FOUND')
 })

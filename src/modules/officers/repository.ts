@@ -6,6 +6,7 @@ import { contains } from '../../db/match.js'
 import { officerIdIndex, officerMoves, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
 import { idList, inIdList, insertPlaceholders, once } from '../../db/prepared.js'
+import { cachedRead } from '../../db/read-cache.js'
 import { idNumberCodec } from '../../security/id-number-store.js'
 import type { Scope } from '../../security/roles.js'
 
@@ -43,11 +44,13 @@ export function postData (v: Omit<NewOfficer, 'idNumber' | 'joinedOn'>) {
 }
 
 export const officerRepository = {
-  findById: (db: Db, scope: Scope, id: number) => {
+  /** The officer if in scope. Kept between writes (db/read-cache): HR systems read the same
+   *  officers over and over; the ID number is kept sealed and opened per call. */
+  findById: (db: Db, scope: Scope, id: number) => opened(db, cachedRead(db, 'officers.findById', `${scope.all ? 'all' : scope.rootAgencyId}:${id}`, () => {
     const { query, params } = onceInScope(db, 'officers.findById', scope, (inScope) => db.select().from(officers)
       .where(and(eq(officers.id, sql.placeholder('id')), inScope(officers.agencyId))).prepare())
-    return opened(db, query.get({ id, ...params }))
-  },
+    return query.get({ id, ...params })
+  })),
 
   /** The agency an officer serves at now (whatever the caller's scope: for audit and the feed). */
   agencyOf: (db: Db, id: number): number | undefined => once(db, 'officers.agencyOf', () => db.select({ agencyId: officers.agencyId }).from(officers)

@@ -1,0 +1,70 @@
+// Point reads answered from memory while the database stands still. A row read on every request
+// (GET /v1/officers/{id} by HR systems polling their staff) costs a statement with a scope join
+// and a row of fresh objects each time: under load about a third of that route. A kept answer is
+// given only while nothing has been written since it was read, by this connection (SQLite's
+// total_changes(), which counts every row written, through store.write or not) or by any other
+// connection or process (PRAGMA data_version, which moves when another one commits). Both are
+// asked on every read, so an answer is never stale; asking costs a fraction of the read it saves.
+// Inside a transaction the cache is neither read nor filled: the transaction may have changed
+// the rows, and what it reads may yet be rolled back.
+import type Database from 'better-sqlite3'
+import { clientOf, type Db } from './open.js'
+
+/** Answers kept per cache; past it, the oldest go first. */
+export const KEPT_ANSWERS = 20_000
+
+interface Connection {
+  readonly dataVersion: Database.Statement
+  readonly totalChanges: Database.Statement
+  dataSeen: number
+  changesSeen: number
+  readonly caches: Map<string, Map<string | number, unknown>>
+}
+
+const connections = new WeakMap<Db, Connection>()
+
+function connectionOf (db: Db): Connection {
+  let c = connections.get(db)
+  if (c === undefined) {
+    const sqlite = clientOf(db)
+    c = {
+      dataVersion: sqlite.prepare('pragma data_version').pluck(),
+      totalChanges: sqlite.prepare('select total_changes()').pluck(),
+      dataSeen: -1,
+      changesSeen: -1,
+      caches: new Map()
+    }
+    connections.set(db, c)
+  }
+  return c
+}
+
+/** Forgets every kept answer of the connection when something was written since last asked. */
+function forgetIfWritten (c: Connection): void {
+  const changes = c.totalChanges.get() as number
+  const data = c.dataVersion.get() as number
+  if (changes === c.changesSeen && data === c.dataSeen) return
+  for (const cache of c.caches.values()) cache.clear()
+  c.changesSeen = changes
+  c.dataSeen = data
+}
+
+/**
+ * What `read` answers for `key` in the cache `name`, kept until the database is written to.
+ * `read` must depend on nothing but the database and `key` (put the caller's scope in the key).
+ * An undefined answer (not found) is not kept.
+ */
+export function cachedRead<V> (db: Db, name: string, key: string | number, read: () => V): V {
+  if (clientOf(db).inTransaction) return read()
+  const c = connectionOf(db)
+  forgetIfWritten(c)
+  let cache = c.caches.get(name)
+  if (cache === undefined) c.caches.set(name, cache = new Map())
+  if (cache.has(key)) return cache.get(key) as V
+  const answer = read()
+  if (answer !== undefined) {
+    if (cache.size >= KEPT_ANSWERS) cache.delete(cache.keys().next().value as string | number)
+    cache.set(key, answer)
+  }
+  return answer
+}
