@@ -14,7 +14,6 @@ import { loggerOptions, scrubText } from './logging.js'
 import errorsPlugin from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
 import authPlugin from './plugins/auth.js'
-import { createAccountStates } from './security/account-state.js'
 import idempotencyPlugin from './plugins/idempotency.js'
 import hardeningPlugin, { frameworkErrors, VERIFY_PREFIXES } from './plugins/hardening.js'
 import { prepareIdNumbers } from './security/id-number-store.js'
@@ -216,7 +215,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   await app.register(errorsPlugin)
   await app.register(hardeningPlugin, { config, now: () => clock().getTime() })
   await app.register(openapiPlugin)
-  await app.register(authPlugin, { tokens, accounts: createAccountStates(store, (sub) => accountVersion(store.db, sub)) })
+  await app.register(authPlugin, { tokens, accountVersion: (sub) => accountVersion(store.db, sub) })
   await app.register(idempotencyPlugin, { store, clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS })
 
   await app.register(healthRoutes, { store })

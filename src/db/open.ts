@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { watchChanges, type ChangeWatch } from './changes.js'
 import * as schema from './schema.js'
 
 export type Db = BetterSQLite3Database<typeof schema>
@@ -16,9 +17,10 @@ export interface DatabaseHandle {
    *  writers never deadlock on a lock upgrade). `fn` must be synchronous: better-sqlite3 cannot
    *  roll back work done after an `await`. */
   write<T>(fn: (db: Db) => T): T
-  /** How many write transactions this handle has committed (a cache of what the database
-   *  says can tell that it may be stale; another process's writes show in data_version). */
-  writes(): number
+  /** A number that moves on whenever a write was committed since it was last asked, by this
+   *  connection or any other (db/changes): what is kept from the database is valid while it
+   *  stands still. */
+  changes(): number
   close(): void
 }
 
@@ -52,18 +54,28 @@ export function openDatabase (path: string, options: OpenOptions = {}): Database
   applyPragmas(sqlite, { busyTimeoutMs: options.busyTimeoutMs ?? 5000, readonly: options.readonly ?? false })
   const db = drizzle(cachingStatements(sqlite), { schema })
   if (options.migrate !== false && !options.readonly) migrate(db, { migrationsFolder: MIGRATIONS_DIR })
-  let writes = 0
+  const watch = watchChanges(sqlite)
+  watches.set(db, watch)
   return {
     sqlite,
     db,
-    write: (fn) => {
-      const result = sqlite.transaction(() => fn(db)).immediate()
-      writes++
-      return result
-    },
-    writes: () => writes,
-    close: () => { if (sqlite.open) sqlite.close() }
+    write: (fn) => sqlite.transaction(() => fn(db)).immediate(),
+    changes: watch.generation,
+    close: () => {
+      if (!sqlite.open) return
+      watch.close()
+      sqlite.close()
+    }
   }
+}
+
+const watches = new WeakMap<Db, ChangeWatch>()
+
+/** The changes of the connection under `db` (see DatabaseHandle.changes), for code given only `db`. */
+export function changesOf (db: Db): () => number {
+  let watch = watches.get(db)
+  if (watch === undefined) watches.set(db, watch = watchChanges(clientOf(db)))
+  return watch.generation
 }
 
 /** The connection as drizzle sees it: the same connection, but `prepare` hands back the

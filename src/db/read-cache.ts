@@ -1,23 +1,18 @@
 // Point reads answered from memory while the database stands still. A row read on every request
 // (GET /v1/officers/{id} by HR systems polling their staff) costs a statement with a scope join
 // and a row of fresh objects each time: under load about a third of that route. A kept answer is
-// given only while nothing has been written since it was read, by this connection (SQLite's
-// total_changes(), which counts every row written, through store.write or not) or by any other
-// connection or process (PRAGMA data_version, which moves when another one commits). Both are
-// asked on every read, so an answer is never stale; asking costs a fraction of the read it saves.
+// given only while nothing has been written since it was read, by this connection or by any
+// other connection or process (db/changes, asked on every read: an answer is never stale).
 // Inside a transaction the cache is neither read nor filled: the transaction may have changed
 // the rows, and what it reads may yet be rolled back.
-import type Database from 'better-sqlite3'
-import { clientOf, type Db } from './open.js'
+import { changesOf, clientOf, type Db } from './open.js'
 
 /** Answers kept per cache; past it, the oldest go first. */
 export const KEPT_ANSWERS = 20_000
 
 interface Connection {
-  readonly dataVersion: Database.Statement
-  readonly totalChanges: Database.Statement
-  dataSeen: number
-  changesSeen: number
+  readonly changes: () => number
+  seen: number
   readonly caches: Map<string, Map<string | number, unknown>>
 }
 
@@ -25,28 +20,16 @@ const connections = new WeakMap<Db, Connection>()
 
 function connectionOf (db: Db): Connection {
   let c = connections.get(db)
-  if (c === undefined) {
-    const sqlite = clientOf(db)
-    c = {
-      dataVersion: sqlite.prepare('pragma data_version').pluck(),
-      totalChanges: sqlite.prepare('select total_changes()').pluck(),
-      dataSeen: -1,
-      changesSeen: -1,
-      caches: new Map()
-    }
-    connections.set(db, c)
-  }
+  if (c === undefined) connections.set(db, c = { changes: changesOf(db), seen: -1, caches: new Map() })
   return c
 }
 
 /** Forgets every kept answer of the connection when something was written since last asked. */
 function forgetIfWritten (c: Connection): void {
-  const changes = c.totalChanges.get() as number
-  const data = c.dataVersion.get() as number
-  if (changes === c.changesSeen && data === c.dataSeen) return
+  const now = c.changes()
+  if (now === c.seen) return
   for (const cache of c.caches.values()) cache.clear()
-  c.changesSeen = changes
-  c.dataSeen = data
+  c.seen = now
 }
 
 /**

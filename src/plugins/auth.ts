@@ -1,7 +1,7 @@
 // Authentication, roles and scope: one mechanism for every route. A route declares
 //   config: { access: 'public' }  or  config: { access: { roles: ['admin', 'clerk'] } }
 // and this plugin does the rest: a missing or bad token is 401 (so is a token of an account
-// disabled or changed since it was issued: security/account-state.ts), a role not listed is 403,
+// disabled or changed since it was issued: see `current` below), a role not listed is 403,
 // and request.actor carries the caller's scope for the repositories (out of scope = 404).
 // What an authenticated route answers is never stored by a browser or proxy (Cache-Control:
 // no-store): it may carry ID numbers and phones, and it is only the caller's to see. A route
@@ -12,7 +12,6 @@ import fp from 'fastify-plugin'
 import { scopeOf } from '../db/scope.js'
 import { RegistryError } from '../errors.js'
 import type { Actor, Principal, Role } from '../security/roles.js'
-import type { AccountStates } from '../security/account-state.js'
 import type { TokenService } from '../security/tokens.js'
 
 export type Access = 'public' | { readonly roles: readonly Role[] }
@@ -40,7 +39,15 @@ function bearer (request: FastifyRequest): string {
   return m[1]
 }
 
-export default fp(async function authPlugin (app: FastifyInstance, opts: { tokens: TokenService, accounts: AccountStates }) {
+/**
+ * `accountVersion` answers the version of the account a token subject names, null when disabled
+ * or gone (accounts/repository). Our tokens carry the version they were issued at (claim `ver`):
+ * disabling an account or any change to it (role, agency, password, name; a client's rename too)
+ * moves it on, and its tokens are refused from the next request, not only once they expire.
+ * Tokens without `ver` and an external identity provider's are not ours to revoke.
+ */
+export default fp(async function authPlugin (app: FastifyInstance, opts: { tokens: TokenService, accountVersion: (sub: string) => number | null }) {
+  const current = (p: Principal) => p.via === 'external' || p.version === undefined || opts.accountVersion(p.sub) === p.version
   app.decorateRequest('actor', null as unknown as Actor)
   const routeAccess = new Map<string, Access>()
   app.decorate('routeAccess', routeAccess)
@@ -60,7 +67,7 @@ export default fp(async function authPlugin (app: FastifyInstance, opts: { token
     if (access === undefined || access === 'public') { done(); return } // undefined: the 404 handler
     reply.header('cache-control', 'no-store')
     const admit = (principal: Principal) => {
-      if (!opts.accounts.current(principal)) {
+      if (!current(principal)) {
         done(new RegistryError('INVALID_TOKEN', 'the account changed since this token was issued (disabled, or changed: role, agency, password, name): ask for a new token / 账号已变更，请重新获取令牌'))
         return
       }

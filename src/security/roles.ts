@@ -9,7 +9,7 @@ export interface Principal {
   /** The agency whose subtree the caller reaches; null only for admin (everything). */
   readonly agencyId: number | null
   readonly via: 'user' | 'client' | 'external'
-  /** The account's version when the token was issued (our tokens; see account-state.ts). */
+  /** The account's version when the token was issued (our tokens; see plugins/auth.ts). */
   readonly version?: number | undefined
 }
 

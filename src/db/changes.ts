@@ -1,0 +1,120 @@
+// Whether the database may have changed: a number per connection that moves on whenever a
+// write has been committed since it was last asked, by this connection or by any other (another
+// process: the CLI, the seed, a second server on the same file). What is kept in memory from the
+// database (db/read-cache: officers read by id, the account versions tokens are checked against) is valid while it
+// stands still. It is asked on every use, so it must cost far less than the reads it saves:
+//  - this connection's writes: SQLite's total_changes(), the rows it has inserted, updated or
+//    deleted (through store.write or not); the statement does no I/O.
+//  - other connections' commits: the header of the WAL index (the database's "-shm" file, which
+//    every connection to a WAL database maps and which SQLite rewrites at each commit: frame
+//    count, change counter, checksums), read with one pread. Its format is that of SQLite's
+//    unix VFS since 3.7.0 (https://www.sqlite.org/walformat.html), shared by every SQLite
+//    version that opens the file at the same time, so it does not move; still, unless its
+//    version field reads 3007000 the watch asks PRAGMA data_version instead, a read
+//    transaction (two to four fcntl locks) and several times the cost under load. A header
+//    being rewritten while it is read differs from the one seen before, which counts as a change
+//    (the safe side); one that reads as before has not committed anything visible yet.
+//  - a database in memory has no other connection: total_changes() alone.
+// Other connections' commits are looked at once per task: the first ask in a task (an I/O
+// callback, a timer) looks, and the answer stands until the microtasks queued so far have run.
+// Everything that runs in between was set off by an event that came before the look (the request
+// being answered, one read in the same socket chunk, a promise already on its way), so answering
+// from it is answering from the database as it stood after that event; a request that arrives
+// later is handled in a later task, which looks again. One request (the token's account, then
+// the officer) costs one look, not one per read: a system call costs several microseconds on a
+// loaded machine, a tenth of an empty route.
+import { closeSync, openSync, readSync } from 'node:fs'
+import { endianness } from 'node:os'
+import type Database from 'better-sqlite3'
+
+/** The WAL-index header: two copies of 48 bytes, the second written first. */
+const HEADER_BYTES = 96
+const WAL_INDEX_VERSION = 3007000
+
+export interface ChangeWatch {
+  /** A number that is different from the last one returned whenever a write was committed in between. */
+  generation (): number
+  /** How other connections' commits are seen. */
+  readonly via: 'wal-index' | 'data_version' | 'memory'
+  close (): void
+}
+
+interface OthersCommits {
+  /** A count that moves on when another connection commits (not exact: it may move without one). */
+  seen (): number
+  readonly via: ChangeWatch['via']
+  close (): void
+}
+
+export function watchChanges (sqlite: Database.Database): ChangeWatch {
+  const totalChanges = sqlite.prepare('select total_changes()').pluck()
+  const others = othersCommits(sqlite)
+  // What others had committed, looked at once per task (see the top of the file).
+  let committedNow = 0
+  let lookedAt = false
+  const forget = () => { lookedAt = false }
+  const othersCommitted = () => {
+    if (!lookedAt) {
+      committedNow = others.seen()
+      lookedAt = true
+      queueMicrotask(forget)
+    }
+    return committedNow
+  }
+  let generation = 0
+  let changesSeen = -1
+  let othersSeen = -1
+  return {
+    generation () {
+      const changes = totalChanges.get() as number
+      const committed = othersCommitted()
+      if (changes !== changesSeen || committed !== othersSeen) {
+        generation++
+        changesSeen = changes
+        othersSeen = committed
+      }
+      return generation
+    },
+    via: others.via,
+    close: others.close
+  }
+}
+
+function othersCommits (sqlite: Database.Database): OthersCommits {
+  if (sqlite.memory) return { seen: () => 0, via: 'memory', close: () => {} }
+  const header = walIndexHeader(sqlite)
+  if (header) return header
+  const dataVersion = sqlite.prepare('pragma data_version').pluck()
+  return { seen: () => dataVersion.get() as number, via: 'data_version', close: () => {} }
+}
+
+/** The WAL-index header watched through its file; undefined when there is no such file or it is
+ *  not the format described above (then data_version is asked). */
+function walIndexHeader (sqlite: Database.Database): OthersCommits | undefined {
+  let fd: number
+  try {
+    fd = openSync(`${sqlite.name}-shm`, 'r')
+  } catch {
+    return undefined
+  }
+  const read = Buffer.alloc(HEADER_BYTES)
+  const last = Buffer.alloc(HEADER_BYTES)
+  const readVersion = endianness() === 'LE' ? () => read.readUInt32LE(0) : () => read.readUInt32BE(0)
+  if (readSync(fd, read, 0, HEADER_BYTES, 0) !== HEADER_BYTES || readVersion() !== WAL_INDEX_VERSION) {
+    closeSync(fd)
+    return undefined
+  }
+  read.copy(last)
+  let count = 0
+  return {
+    seen () {
+      if (readSync(fd, read, 0, HEADER_BYTES, 0) !== HEADER_BYTES || !read.equals(last)) {
+        count++
+        read.copy(last)
+      }
+      return count
+    },
+    via: 'wal-index',
+    close: () => closeSync(fd)
+  }
+}
