@@ -68,6 +68,16 @@ function scale (b: Buckets, num: number, den: number): Buckets {
   return { publicLaw: ceilDiv(b.publicLaw * num, den), professional: ceilDiv(b.professional * num, den) }
 }
 
+/** The units at or above which, in both buckets, an officer is compliant in a year `rule`
+ *  governs, whatever the day they joined and the day asked about: the rule's whole minimums (a
+ *  pro-rated joiner owes less). Nothing for a null rule. A report that wants no compliant
+ *  officer (the nightly findings) need not read those who did this much. */
+export function compliantFrom (rule: TrainingRule | null): Buckets {
+  return rule === null
+    ? { publicLaw: 0, professional: 0 }
+    : { publicLaw: ruleUnits(rule.publicLawHours), professional: ruleUnits(rule.professionalHours) }
+}
+
 /** What the year's rule asks of one officer as of a day, before counting what they did. */
 export interface TrainingRequirement {
   readonly year: number
@@ -102,9 +112,7 @@ export function trainingRequirement (input: Omit<TrainingInput, 'publicLawUnits'
   const periodStart = proRatedJoiner(rule, year, joinedOn) ? joinedOn : yearStart
   const periodDays = daysBetween(periodStart, yearEnd) + 1
 
-  const full: Buckets = rule === null
-    ? { publicLaw: 0, professional: 0 }
-    : { publicLaw: ruleUnits(rule.publicLawHours), professional: ruleUnits(rule.professionalHours) }
+  const full = compliantFrom(rule)
   // Rounded up: a joiner never owes less than their share, and whole units stay exact.
   const required = scale(full, periodDays, yearDays)
 

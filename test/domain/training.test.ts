@@ -1,6 +1,6 @@
 import t from 'tap'
 import { activeOn, attendanceOutcome, completedBy, creditableOn, evaluationPeriod, recordsCountedUpTo, servingOn, explainConversion, inTrainingScopeFor, isFinding, scopeDay, trainingEvaluator } from '../../src/domain/training.js'
-import { DEFAULT_TRAINING_RULES, evaluateTraining } from '../../src/domain/compliance.js'
+import { compliantFrom, DEFAULT_TRAINING_RULES, evaluateTraining } from '../../src/domain/compliance.js'
 import type { TrainingRule, TrainingStatus } from '../../src/domain/compliance.js'
 import type { AttendanceOutcome, Conversion, ServiceFacts } from '../../src/domain/training.js'
 
@@ -140,6 +140,33 @@ t.test('explainConversion says how the 学时 were derived', async t => {
 t.test('isFinding: at_risk and non_compliant need action; on_track and compliant do not', async t => {
   const cases: Array<[TrainingStatus, boolean]> = [['compliant', false], ['on_track', false], ['at_risk', true], ['non_compliant', true]]
   for (const [status, want] of cases) t.equal(isFinding(status), want, status)
+})
+
+t.test('compliantFrom: with that much in both buckets anyone is compliant, joiners included, on any day; a unit less is not, for someone in post all year', async t => {
+  const plain = DEFAULT_TRAINING_RULES[0] as TrainingRule
+  const proRata: TrainingRule = { ...plain, version: 'pro', proRateJoiners: true }
+  const cases: Array<[TrainingRule | null, { publicLaw: number, professional: number }]> = [
+    [plain, { publicLaw: 2700, professional: 2700 }],
+    [proRata, { publicLaw: 2700, professional: 2700 }],
+    [{ ...plain, version: 'odd', publicLawHours: 16, professionalHours: 40.5 }, { publicLaw: 1440, professional: 3645 }],
+    [null, { publicLaw: 0, professional: 0 }]
+  ]
+  for (const [rule, want] of cases) {
+    const from = compliantFrom(rule)
+    t.same(from, want, rule?.version ?? 'no rule')
+    for (const asOf of ['2026-01-01', '2026-07-15', '2026-12-31', '2027-01-02']) {
+      for (const joinedOn of [null, '2020-05-01', '2026-01-01', '2026-07-02', '2026-12-31']) {
+        for (const extra of [0, 1, 900]) {
+          const e = evaluateTraining({ year: 2026, asOf, joinedOn, publicLawUnits: from.publicLaw + extra, professionalUnits: from.professional, rule })
+          if (!e.compliant) t.fail(`${rule?.version ?? 'none'} ${asOf} ${joinedOn ?? '-'} +${extra}: ${e.status}`)
+        }
+      }
+      if (rule === null) continue
+      for (const short of [{ publicLaw: from.publicLaw - 1, professional: from.professional }, { publicLaw: from.publicLaw, professional: from.professional - 1 }]) {
+        t.not(evaluateTraining({ year: 2026, asOf, joinedOn: null, publicLawUnits: short.publicLaw, professionalUnits: short.professional, rule }).status, 'compliant', `${rule.version} ${asOf}: a unit short`)
+      }
+    }
+  }
 })
 
 t.test('trainingEvaluator answers exactly what evaluateTraining answers, joiners included', async t => {

@@ -73,6 +73,29 @@ t.test('JSON filters by status and agency subtree, and pages with a cursor', asy
   t.type(filteredPage.nextCursor, 'string')
 })
 
+t.test('a status filter answers exactly the rows of the whole report with those statuses, from the totals and from the records alike (the SQL leaves out only who must be compliant)', async (t) => {
+  const w = await registry(t)
+  // On pace in June, short of the year: 30 学时 public law, 15 professional (recorded in May).
+  const partial = await w.officer(w.countyC.id, { name: '过半' })
+  await w.attend(w.admin, await w.training(w.admin, { hours: 30 }), [partial.id])
+  await w.record(w.admin, { officerId: partial.id, category: 'professional', hours: 15, date: '2026-05-01' })
+  const statuses = ['compliant', 'on_track', 'at_risk', 'non_compliant']
+  const rows = async (qs: string) => (await get(w, w.admin, `?year=2026&limit=500${qs}`)).json().items as Array<{ officerId: number, status: string }>
+  let narrowed = 0
+  for (const asOf of ['2026-03-10', '2026-06-15', '2027-01-02']) { // records up to a past day; the maintained totals; the year over
+    const whole = await rows(`&asOf=${asOf}`)
+    t.ok(whole.some((r) => r.status !== 'compliant') && whole.some((r) => r.status === 'compliant'), `${asOf}: both kinds present`)
+    for (let mask = 1; mask < 16; mask++) {
+      const wanted = statuses.filter((_, i) => mask & (1 << i))
+      const got = await rows(`&asOf=${asOf}${wanted.map((s) => `&status=${s}`).join('')}`)
+      t.same(got, whole.filter((r) => wanted.includes(r.status)), `${asOf} ${wanted.join('+')}`)
+      if (!wanted.includes('compliant')) narrowed++
+    }
+  }
+  t.equal(narrowed, 21, 'seven status sets without compliant per day')
+  t.same((await rows('&status=on_track')).map((r) => r.officerId), [partial.id], 'on pace in June')
+})
+
 t.test('scope: hr sees its own agency only; an agency outside scope is 404; auditor reads; bad input 400', async (t) => {
   const w = await registry(t)
   t.same((await get(w, w.hrB, '?year=2026')).json().items.map((r: { officerId: number }) => r.officerId), [w.done.id, w.half.id])

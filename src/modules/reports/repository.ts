@@ -17,6 +17,9 @@ export interface CandidateFilter {
   /** Count only records completed on or before this day (domain recordsCountedUpTo), summed
    *  from the records; absent: the maintained totals. */
   recordsUpTo?: string | undefined
+  /** Leave out officers with at least these units in both buckets (compliant whatever else:
+   *  domain compliantFrom), for a report that wants no compliant officer. */
+  skipFrom?: { publicLaw: number, professional: number } | undefined
 }
 
 /** One officer as the training report reads it: flags as SQLite stores them (0 or 1). */
@@ -66,8 +69,8 @@ export const reportRepository = {
    * Prepares the read of officers who may be in training scope for the year, with their
    * totals; the returned function reads the batch after an officer id. Prepared once per
    * report: a province is a hundred batches. The SQL narrows (neither auxiliary nor police,
-   * at their post on the day) only to read fewer rows; the service applies the domain rule
-   * itself to every row. Rows come from SQLite as arrays, made objects here: better-sqlite3
+   * at their post on the day; short in a bucket when no compliant officer is wanted) only to
+   * read fewer rows; the service applies the domain rule itself to every row. Rows come from SQLite as arrays, made objects here: better-sqlite3
    * building an object per row cost 40% more than the arrays and this mapping together (a
    * report is every officer of the registry).
    */
@@ -81,6 +84,7 @@ export const reportRepository = {
       or(isNull(officers.joinedOn), lte(officers.joinedOn, f.day))
     ]
     if (f.agencyPath !== undefined) where.push(like(agencies.path, `${f.agencyPath}%`))
+    if (f.skipFrom !== undefined) where.push(sql`(${units(f, 'public_law')} < ${f.skipFrom.publicLaw} or ${units(f, 'professional')} < ${f.skipFrom.professional})`)
     const query = sqliteDialect.sqlToQuery(sql`select ${officers.id} as id, ${officers.name} as name, ${officers.employeeNo} as employeeNo,
         ${officers.agencyId} as agencyId, ${agencies.name} as agencyName, ${officers.status} as status, ${officers.joinedOn} as joinedOn,
         ${officers.departedOn} as departedOn, ${officers.auxiliary} as auxiliary, ${officers.police} as police,

@@ -2,7 +2,7 @@
 // the maintained officer-year totals (one row per officer), evaluates each officer with the
 // domain rules and yields rows batch by batch, so JSON pages, CSV and xlsx share one path and
 // a large report streams in bounded memory.
-import { ruleForYear, type TrainingStatus } from '../../domain/compliance.js'
+import { compliantFrom, ruleForYear, type TrainingStatus } from '../../domain/compliance.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import { unitsToHours } from '../../domain/hours.js'
 import { evaluationPeriod, scopeDay, trainingEvaluator, trainingScopeTest } from '../../domain/training.js'
@@ -65,8 +65,14 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
         : agencyRepository.findById(db, actor.scope, q.agencyId) ??
           fail('AGENCY_OUT_OF_SCOPE', `agency ${q.agencyId} not found`, { errors: [{ in: 'querystring', pointer: '/agencyId', detail: 'not found in your scope' }] })
       const rule = ruleForYear(config.TRAINING_RULES, year)
-      const filter = { year, day: scopeDay(year, asOf), agencyPath: agency?.path, recordsUpTo: recordsUpTo ?? undefined }
       const wanted = q.statuses && q.statuses.length > 0 ? new Set(q.statuses) : null
+      const filter = {
+        year,
+        day: scopeDay(year, asOf),
+        agencyPath: agency?.path,
+        recordsUpTo: recordsUpTo ?? undefined,
+        skipFrom: wanted !== null && !wanted.has('compliant') ? compliantFrom(rule) : undefined
+      }
       const evaluateOne = trainingEvaluator(year, asOf, rule)
       const inTrainingScope = trainingScopeTest(year, asOf)
       // The same few hundred unit totals recur over thousands of officers.
