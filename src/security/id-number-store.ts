@@ -9,7 +9,7 @@
 // it finds nothing to do. The rows' version and updated_at do not change (the value is the same
 // number, stored differently) and no audit event is written. When it did convert rows it
 // VACUUMs, so the numbers in clear do not linger in free pages or the WAL.
-import { eq, isNull, like, not, or } from 'drizzle-orm'
+import { count, eq, gte, isNull, like, lt, not, or } from 'drizzle-orm'
 import { clientOf, type DatabaseHandle, type Db } from '../db/open.js'
 import { officerIdIndex, officers } from '../db/schema.js'
 import { createIdNumberCodec, loadIdNumberKey, type IdNumberCodec } from './id-numbers.js'
@@ -49,6 +49,7 @@ export function prepareIdNumbers (store: DatabaseHandle, settings: { ID_ENCRYPTI
   // Personal data replaced or deleted is overwritten on disk, not left behind in free space.
   store.sqlite.pragma('secure_delete = ON')
   const converted = store.write((db) => {
+    if (allSealed(db)) return 0
     const pending = db.select({ id: officers.id, idNumber: officers.idNumber, digest: officerIdIndex.digest })
       .from(officers)
       .leftJoin(officerIdIndex, eq(officerIdIndex.officerId, officers.id))
@@ -66,6 +67,19 @@ export function prepareIdNumbers (store: DatabaseHandle, settings: { ID_ENCRYPTI
     store.sqlite.pragma('wal_checkpoint(TRUNCATE)')
   }
   return converted
+}
+
+/** What every start but the first finds, answered without reading every officer (a scan of
+ *  100,000 took a tenth of the start-up): no ID number in clear, a range of the id_number index
+ *  (sealed values begin 'v1.', ID numbers with a digit); and a blind-index row per officer, the
+ *  index being keyed by officer (and bound to it), so equal counts mean one each. */
+function allSealed (db: Db): boolean {
+  const clear = db.select({ id: officers.id }).from(officers)
+    .where(or(lt(officers.idNumber, 'v1.'), gte(officers.idNumber, 'v1/'))).limit(1).all()
+  if (clear.length > 0) return false
+  const [row] = db.select({ officers: count() }).from(officers).all()
+  const [indexed] = db.select({ rows: count() }).from(officerIdIndex).all()
+  return row?.officers === indexed?.rows
 }
 
 /** Seals stored bytes that may carry an ID number (see IdNumberCodec.sealBytes) with this
