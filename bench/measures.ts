@@ -69,19 +69,29 @@ export async function b5 (env: Record<string, string>, built: { entry: string, b
 
 // B1's rounds: the ceiling and the route are loaded in turn, each round's ratio taken from two
 // loads a few seconds apart, and the median round kept (this 2-core machine drifts by ±15 % over
-// a minute, more than the gap being measured).
-const B1_ROUNDS = 5
+// a minute, more than the gap being measured; single rounds here ranged from 0.52 to 0.91 in one
+// run). Short rounds, many of them, the order swapped every other round so that a drift during
+// a round weighs on the ceiling and on the route alike.
+const B1_ROUNDS = 9
 
 /** B1: GET /v1/officers/{id} with a clerk token (scope: one city) against an empty route. */
 export async function b1 (ctx: Context): Promise<{ rows: Row[], clerk: LoadResult }> {
   const { url } = ctx.server
-  const seconds = Math.max(2, Math.round(ctx.seconds / 2))
+  const seconds = Math.max(2, Math.round(ctx.seconds * 0.3))
   const emptyRoute = { url, paths: ['/bench/empty'], seconds }
   const clerkRoute = { url, paths: ctx.clerkOfficerPaths, headers: { authorization: ctx.clerkAuth }, seconds }
   await load({ ...emptyRoute, seconds: 2 })
   await load({ ...clerkRoute, seconds: 2 })
   const rounds: Array<{ empty: LoadResult, clerk: LoadResult }> = []
-  for (let i = 0; i < B1_ROUNDS; i++) rounds.push({ empty: await load(emptyRoute), clerk: await load(clerkRoute) })
+  for (let i = 0; i < B1_ROUNDS; i++) {
+    if (i % 2 === 0) {
+      const empty = await load(emptyRoute)
+      rounds.push({ empty, clerk: await load(clerkRoute) })
+    } else {
+      const clerk = await load(clerkRoute)
+      rounds.push({ clerk, empty: await load(emptyRoute) })
+    }
+  }
   const ratios = rounds.map((r) => r.clerk.rps / r.empty.rps)
   const { empty, clerk } = rounds[ratios.indexOf(median(ratios))] as { empty: LoadResult, clerk: LoadResult }
   const admin = await load({ url, paths: ctx.adminOfficerPaths, headers: { authorization: ctx.adminAuth }, seconds })
@@ -265,8 +275,8 @@ export function rawInserts (db: string, officerIds: number[], year: number): { m
 
 // B3's rounds: raw inserts and the import in turn, each round's ratio from the two, the median
 // round kept (the raw figure alone moved by ±20 % between runs here: it writes 100,000 rows into
-// the index pages of a table of a million).
-const B3_ROUNDS = 3
+// the index pages of a table of a million; single rounds ranged from 0.23 to 0.36 in one run).
+const B3_ROUNDS = 5
 
 /** B3: attendances imported over HTTP as NDJSON (all or nothing, the default: every row checked,
  *  then committed in chunks), in requests of the import's row limit, against raw inserts: a new
