@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Ajv, type ErrorObject } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { Config } from './config.js'
+import { requestBegins } from './db/changes.js'
 import { openDatabase, type DatabaseHandle } from './db/open.js'
 import { loggerOptions, scrubText } from './logging.js'
 import errorsPlugin from './plugins/errors.js'
@@ -186,6 +187,9 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
     ...(config.TRUST_PROXY ? { trustProxy: config.TRUST_PROXY } : {})
   }
   const app = Fastify(options).withTypeProvider<TypeBoxTypeProvider>()
+  // A request is answered from the database as it stood after the request arrived: what is
+  // kept between writes looks again at other processes' commits (db/changes).
+  app.addHook('onRequest', (_request, _reply, done) => { requestBegins(); done() })
   app.setValidatorCompiler(validators(lazy))
   app.decorate('compileAllSchemas', lazy.compileAll)
   // Graceful close: answers still in flight when closing begins end their connection, so

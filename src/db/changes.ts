@@ -15,14 +15,15 @@
 //    being rewritten while it is read differs from the one seen before, which counts as a change
 //    (the safe side); one that reads as before has not committed anything visible yet.
 //  - a database in memory has no other connection: total_changes() alone.
-// Other connections' commits are looked at once per task: the first ask in a task (an I/O
-// callback, a timer) looks, and the answer stands until the microtasks queued so far have run.
-// Everything that runs in between was set off by an event that came before the look (the request
-// being answered, one read in the same socket chunk, a promise already on its way), so answering
-// from it is answering from the database as it stood after that event; a request that arrives
-// later is handled in a later task, which looks again. One request (the token's account, then
-// the officer) costs one look, not one per read: a system call costs several microseconds on a
-// loaded machine, a tenth of an empty route.
+// Other connections' commits are looked at once per request: a request must be answered from
+// the database as it stood at some moment after it arrived (then it sees every commit whose
+// writer had finished before the request was sent: the CLI's, another server's answer to the
+// same client). So when a request begins (requestBegins, called by the server's first hook) the
+// next ask looks again; the look then stands for every read until the next request begins,
+// since all requests still in flight arrived before it, but no longer than LOOK_STANDS_MS
+// (code that answers no request, a timer, gets a look at most that old). One request (the
+// token's account, then the officer) costs one look, not one per read: a system call costs
+// several microseconds on a loaded machine, a tenth of an empty route.
 import { closeSync, openSync, readSync } from 'node:fs'
 import { endianness } from 'node:os'
 import type Database from 'better-sqlite3'
@@ -30,6 +31,14 @@ import type Database from 'better-sqlite3'
 /** The WAL-index header: two copies of 48 bytes, the second written first. */
 const HEADER_BYTES = 96
 const WAL_INDEX_VERSION = 3007000
+const LOOK_STANDS_MS = 1
+
+let requestsBegun = 0
+
+/** A request has begun: the next ask of every watch looks at other connections' commits again. */
+export function requestBegins (): void {
+  requestsBegun++
+}
 
 export interface ChangeWatch {
   /** A number that is different from the last one returned whenever a write was committed in between. */
@@ -46,18 +55,20 @@ interface OthersCommits {
   close (): void
 }
 
-export function watchChanges (sqlite: Database.Database): ChangeWatch {
+/** `lookStandsMs`: how long a look stands at most (LOOK_STANDS_MS; tests set their own). */
+export function watchChanges (sqlite: Database.Database, lookStandsMs = LOOK_STANDS_MS): ChangeWatch {
   const totalChanges = sqlite.prepare('select total_changes()').pluck()
   const others = othersCommits(sqlite)
-  // What others had committed, looked at once per task (see the top of the file).
+  // What others had committed, looked at once per request (see the top of the file).
   let committedNow = 0
-  let lookedAt = false
-  const forget = () => { lookedAt = false }
+  let lookedFor = -1
+  let lookedAt = -Infinity
   const othersCommitted = () => {
-    if (!lookedAt) {
+    const now = performance.now()
+    if (lookedFor !== requestsBegun || now - lookedAt >= lookStandsMs) {
       committedNow = others.seen()
-      lookedAt = true
-      queueMicrotask(forget)
+      lookedFor = requestsBegun
+      lookedAt = now
     }
     return committedNow
   }

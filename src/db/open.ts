@@ -44,6 +44,8 @@ export interface OpenOptions {
   readonly readonly?: boolean
   readonly migrate?: boolean
   readonly busyTimeoutMs?: number
+  /** How long a look at other connections' commits stands at most (db/changes; tests). */
+  readonly lookStandsMs?: number
 }
 
 /** Opens (creating the folder and file if needed) and configures the database. */
@@ -54,7 +56,7 @@ export function openDatabase (path: string, options: OpenOptions = {}): Database
   applyPragmas(sqlite, { busyTimeoutMs: options.busyTimeoutMs ?? 5000, readonly: options.readonly ?? false })
   const db = drizzle(cachingStatements(sqlite), { schema })
   if (options.migrate !== false && !options.readonly) migrate(db, { migrationsFolder: MIGRATIONS_DIR })
-  const watch = watchChanges(sqlite)
+  const watch = watchChanges(sqlite, options.lookStandsMs)
   watches.set(db, watch)
   return {
     sqlite,

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3'
 import type { AddressInfo } from 'node:net'
 import { generateKeyPairSync } from 'node:crypto'
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, importPKCS8, base64url } from 'jose'
+import { openDatabase } from '../../src/db/open.js'
 import { assertProblem, buildTestApp } from '../helper.js'
 import { uscc } from '../fixtures.js'
 import { systemActor } from '../../src/modules/audit/repository.js'
@@ -12,8 +13,8 @@ import { createTokenService } from '../../src/security/tokens.js'
 
 const PW = 'Correct-Horse-9'
 
-async function withUser (t: Parameters<typeof buildTestApp>[0], overrides = {}) {
-  const ctx = await buildTestApp(t, overrides)
+async function withUser (t: Parameters<typeof buildTestApp>[0], overrides = {}, deps: Parameters<typeof buildTestApp>[2] = {}) {
+  const ctx = await buildTestApp(t, overrides, deps)
   await ctx.app.services.accounts.createUser(systemActor('test'), { username: 'root', password: PW, role: 'admin' })
   return ctx
 }
@@ -183,7 +184,10 @@ t.test('users carry an ETag; a change needs If-Match (428 without, 412 stale), s
 
 t.test('a token of an account disabled or changed since it was issued is refused at once, whoever changed it', async (t) => {
   const file = join(t.testdir(), 'registry.db')
-  const { app, as } = await withUser(t, { DATABASE_PATH: file })
+  // A look at other processes' commits standing a minute: only a new request makes it look again.
+  const store = openDatabase(file, { lookStandsMs: 60_000 })
+  t.teardown(() => store.close())
+  const { app, as } = await withUser(t, { DATABASE_PATH: file }, { store })
   const admin = await as('admin')
   const login = async (password = PW) => `Bearer ${(await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'root', password } })).json().access_token as string}`
   const root = { authorization: await login() }

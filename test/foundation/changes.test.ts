@@ -1,13 +1,13 @@
 // db/changes: the number moves on with every committed write, this connection's or another's,
 // whichever way other connections' commits are watched; it stands still otherwise. Other
-// connections' commits are looked at once per task: the checks below that follow one run in a
-// new task, as a request coming after the commit would.
+// connections' commits are looked at once per request: the checks below that follow one begin
+// a request (requestBegins), as the server's first hook does for a request sent after the commit.
 import t from 'tap'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { watchChanges } from '../../src/db/changes.js'
+import { requestBegins, watchChanges } from '../../src/db/changes.js'
 
-const nextTask = () => new Promise((resolve) => setImmediate(resolve))
+const nextRequest = async () => { requestBegins() }
 
 type Via = 'wal-index' | 'data_version'
 const JOURNAL: Record<Via, string> = { 'wal-index': 'wal', data_version: 'delete' }
@@ -26,40 +26,58 @@ for (const via of ['wal-index', 'data_version'] as const) {
     const moved = () => { const now = watch.generation(); const m = now !== seen; seen = now; return m }
     t.notOk(moved(), 'nothing written: stands still')
     other.prepare('insert into t values (1)').run()
-    await nextTask()
+    await nextRequest()
     t.ok(moved(), 'another connection committed')
     t.notOk(moved())
     server.prepare('insert into t values (2)').run()
     t.ok(moved(), 'this connection wrote')
+    await nextRequest()
+    moved() // own commits rewrite the header too: the next look may count the write again (the safe side)
     other.prepare('select * from t').all()
     server.prepare('select * from t').all()
+    await nextRequest()
     t.notOk(moved(), 'reads move nothing')
     other.prepare('begin').run()
     other.prepare('insert into t values (3)').run()
-    await nextTask()
+    await nextRequest()
     moved() // may move already (a writer starting over a checkpointed WAL rewrites the header): the safe side
     other.prepare('commit').run()
-    await nextTask()
+    await nextRequest()
     t.ok(moved(), 'and is once committed')
     t.throws(() => other.transaction(() => { other.prepare('insert into t values (4)').run(); throw new Error('abort') })(), /abort/)
-    await nextTask()
+    await nextRequest()
     t.notOk(moved(), 'a rolled-back write changes nothing')
     other.prepare('update t set x = 0 where x = 99').run()
-    await nextTask()
+    await nextRequest()
     t.notOk(moved(), 'a statement writing no row changes nothing')
+  })
 
-    // Within one task the first look stands for other connections (what runs in it was set off
-    // before the look); this connection's own writes are seen at once even then.
-    await nextTask()
+  t.test(`${via}: a look stands until the next request begins (every request in flight arrived before it), and no longer than it is allowed`, async (t) => {
+    const file = join(t.testdir(), 'c.db')
+    const server = new Database(file)
+    server.pragma(`journal_mode = ${JOURNAL[via]}`)
+    server.exec('create table t (x)')
+    const other = new Database(file)
+    const watch = watchChanges(server, 60_000)
+    const young = watchChanges(server, 5)
+    t.teardown(() => { watch.close(); young.close(); server.close(); other.close() })
+    let seen = watch.generation()
+    const moved = () => { const now = watch.generation(); const m = now !== seen; seen = now; return m }
+    await nextRequest()
     moved()
     other.prepare('insert into t values (5)').run()
-    t.notOk(moved(), 'a commit by another connection after the look, in the same task')
+    t.notOk(moved(), 'a commit by another connection after the look, no request begun since')
     server.prepare('insert into t values (6)').run()
-    t.ok(moved(), 'an own write in the same task')
-    await nextTask()
+    t.ok(moved(), 'an own write is seen at once')
     other.prepare('insert into t values (7)').run()
-    await Promise.resolve()
-    t.ok(moved(), 'the next task (microtasks drained) looks again')
+    await nextRequest()
+    t.ok(moved(), 'the next request looks again')
+
+    await nextRequest()
+    const before = young.generation()
+    other.prepare('insert into t values (8)').run()
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    t.not(young.generation(), before, 'a look older than allowed is made again, request or not')
   })
 }
 
