@@ -4,10 +4,11 @@
 // finds its migrations and works.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startChild } from '../../bench/proc.js'
+import { loadConfig } from '../../src/config.js'
 import { buildTestApp } from '../helper.js'
 import { cli } from '../integration/cli.js'
 
@@ -41,6 +42,32 @@ t.test('the bundles start and work: server, cli, nightly, flag-undertrained', as
   t.match(flag.stdout, /^\ufeff/, 'CSV with its BOM')
   const usage = run('dist/cli/main.mjs', 'lunch')
   t.equal(usage.status, 2, 'a bad command is a usage error')
+})
+
+t.test('the bundles check the settings as the source does (there the check is compiled at build time)', async (t) => {
+  // Runs after the test above built dist/.
+  t.notOk(readFileSync(join(ROOT, 'dist/cli/main.mjs'), 'utf8').includes('node_modules/ajv/dist/core.js'), 'the commands carry the compiled check, not Ajv')
+  const cases: Array<Record<string, string>> = [
+    { PORT: 'abc' },
+    { PORT: '70000', TOKEN_TTL_SECONDS: '30' },
+    { PUBLIC_BASE_URL: 'notaurl' },
+    { AUTH_JWKS_URL: 'http://a b', AUTH_ISSUER: 'i', AUTH_AUDIENCE: 'a' },
+    { LOG_LEVEL: 'loud' },
+    { TRAINING_RULES: '[{"version":"x"}]' },
+    { ID_ENCRYPTION_KEY: 'short', REGISTRY_ADMIN_PASSWORD: 'short' }
+  ]
+  for (const env of cases) {
+    const want = loadConfig({ DATABASE_PATH: ':memory:', ...env })
+    t.notOk(want.ok, `${JSON.stringify(env)} is refused by the source`)
+    if (want.ok) continue
+    for (const entry of ['dist/cli/main.mjs', 'dist/server.mjs']) {
+      const res = spawnSync(process.execPath, [entry, ...(entry.includes('cli') ? ['audit', 'verify'] : [])], {
+        cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH, DATABASE_PATH: ':memory:', ...env }
+      })
+      t.equal(res.status, 2, `${entry} ${JSON.stringify(env)}: exit 2`)
+      for (const error of want.errors) t.ok(res.stderr.includes(error), `${entry} says "${error}"`)
+    }
+  }
 })
 
 t.test('every route schema compiles (they are compiled lazily, on first use, at run time)', async (t) => {

@@ -1,0 +1,61 @@
+// The settings' one TypeBox schema: the Config type, the defaults and the checks (src/config.ts
+// reads and checks the environment with it). Keys are the environment variables' own names.
+import { Type, type Static } from 'typebox'
+import { DEFAULT_TRAINING_RULES } from './domain/compliance.js'
+
+// Rule 3's minimums as data: a deployment changes them, or adds a version from a later year,
+// without a code change. Hours are 学时 with at most one decimal.
+const RuleHours = (description: string) => Type.Number({ minimum: 0, maximum: 1000, description })
+export const TrainingRuleSchema = Type.Object({
+  version: Type.String({ minLength: 1, maxLength: 50, description: 'rule version shown in every summary' }),
+  effectiveFrom: Type.Integer({ minimum: 2000, maximum: 2100, description: 'first calendar year the rule applies to' }),
+  publicLawHours: RuleHours('minimum 公共法律知识 学时 a year'),
+  professionalHours: RuleHours('minimum 专业法律知识和执法技能 学时 a year'),
+  proRateJoiners: Type.Boolean({ default: false, description: 'officers who join mid-year owe only the share of the year left' })
+}, { additionalProperties: false })
+
+const Int = (min: number, max: number, def: number, description: string) =>
+  Type.Integer({ minimum: min, maximum: max, default: def, description })
+
+export const ConfigSchema = Type.Object({
+  PORT: Int(0, 65535, 3000, 'TCP port to listen on'),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'address to listen on' }),
+  DATABASE_PATH: Type.String({ minLength: 1, default: './data/registry.db', description: 'SQLite file (its folder also holds the signing key), or :memory:' }),
+  LOG_LEVEL: Type.Union([
+    Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
+    Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
+  ], { default: 'info' }),
+  REGISTRY_ADMIN_USER: Type.String({ minLength: 1, maxLength: 64, default: 'admin', description: 'first admin account, created when no admin exists' }),
+  REGISTRY_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, maxLength: 256, description: 'its password; generated and printed once when unset' })),
+  AUTH_JWKS_URL: Type.Optional(Type.String({ format: 'uri', description: 'JWKS of an external identity provider to trust' })),
+  AUTH_ISSUER: Type.Optional(Type.String({ minLength: 1, description: "the external provider's iss" })),
+  AUTH_AUDIENCE: Type.Optional(Type.String({ minLength: 1, description: 'the aud its tokens must carry' })),
+  AUTH_SIGNING_KEY: Type.Optional(Type.String({ minLength: 1, description: 'Ed25519 private key (PKCS#8 PEM) for our own tokens; default: generated in the data folder' })),
+  TOKEN_ISSUER: Type.String({ minLength: 1, default: 'enforcement-officer-registry', description: 'iss of the tokens this service issues' }),
+  TOKEN_AUDIENCE: Type.String({ minLength: 1, default: 'enforcement-officer-registry-api', description: 'aud of the tokens this service issues' }),
+  TOKEN_TTL_SECONDS: Int(60, 86400, 900, 'lifetime of issued tokens'),
+  REQUEST_TIMEOUT_MS: Int(1000, 600000, 30000, 'a request running longer is answered 408'),
+  BODY_LIMIT_BYTES: Int(1024, 64 * 1024 * 1024, 1024 * 1024, 'largest accepted request body'),
+  EXAM_PASS_MARK: Int(0, 100, 60, 'qualification exam pass mark'),
+  CERTIFICATE_VALIDITY_YEARS: Int(1, 20, 5, 'a certificate is valid this many years from issue'),
+  IDEMPOTENCY_TTL_HOURS: Int(1, 24 * 30, 24, 'an Idempotency-Key and its stored answer are kept this many hours'),
+  TRAINING_RULES: Type.Array(TrainingRuleSchema, {
+    minItems: 1,
+    maxItems: 100,
+    default: DEFAULT_TRAINING_RULES,
+    description: 'JSON array of training rules (version, effectiveFrom, publicLawHours, professionalHours, proRateJoiners); default 30 + 30 学时 from 2023'
+  }),
+  // Hardening (src/plugins/hardening.ts, src/security/).
+  PUBLIC_BASE_URL: Type.String({ format: 'uri', pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$', default: 'http://127.0.0.1:3000', description: 'the address the public reaches this service at: QR codes encode PUBLIC_BASE_URL/verify/{number}' }),
+  TRUST_PROXY: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z.:/, ]+$', description: 'reverse proxies whose X-Forwarded-For is believed: their addresses or CIDRs, comma-separated (or loopback); unset: none, the peer address is the client (rate limits are per client address)' })),
+  RATE_LIMIT_VERIFY_PER_MINUTE: Int(1, 1000000, 120, 'public verification requests (/v1/verify, /verify) a client IP may make per minute'),
+  RATE_LIMIT_TOKEN_PER_MINUTE: Int(1, 1000000, 20, 'token requests per minute, per client IP and per username or client_id'),
+  LOGIN_MAX_FAILURES: Int(1, 1000, 5, 'failed sign-ins of one username or client_id within LOGIN_FAILURE_WINDOW_SECONDS that lock it'),
+  LOGIN_FAILURE_WINDOW_SECONDS: Int(1, 86400, 900, 'the window failed sign-ins are counted in'),
+  LOGIN_LOCKOUT_SECONDS: Int(1, 86400, 60, 'the first lockout; each further one doubles, up to LOGIN_LOCKOUT_MAX_SECONDS; a successful sign-in resets'),
+  LOGIN_LOCKOUT_MAX_SECONDS: Int(1, 7 * 86400, 3600, 'the longest lockout'),
+  MAX_HEADER_BYTES: Int(1024, 65536, 16384, 'largest request line plus headers (bigger: 431)'),
+  ID_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^\\s*[A-Za-z0-9+/]{43}=\\s*$', description: 'base64 of 32 random bytes (openssl rand -base64 32) sealing ID numbers at rest; default: id-encryption.key generated beside the database' }))
+}, { additionalProperties: false })
+
+export type Config = Static<typeof ConfigSchema>
