@@ -162,6 +162,16 @@ function serializers (lazy: ReturnType<typeof lazyCompilers>): SerializerSelecto
 /** Builds the app (not yet listening). Closing it closes the database it opened. */
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
   const store = deps.store ?? openDatabase(config.DATABASE_PATH)
+  try {
+    return await assembleApp(store, config, deps)
+  } catch (err) {
+    // A start that fails (a wrong ID-number key, a bad signing key) leaves no file open.
+    if (!deps.store) store.close()
+    throw err
+  }
+}
+
+async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps): Promise<FastifyInstance> {
   // ID numbers are sealed at rest; this also converts rows still in clear (see the file).
   prepareIdNumbers(store, config)
   const clock = deps.clock ?? (() => new Date())

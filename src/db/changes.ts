@@ -102,9 +102,12 @@ function othersCommits (sqlite: Database.Database): OthersCommits {
 /** The WAL-index header watched through its file; undefined when there is no such file or it is
  *  not the format described above (then data_version is asked). */
 function walIndexHeader (sqlite: Database.Database): OthersCommits | undefined {
+  // The file SQLite opened: a symlink's target (its "-shm" lies beside the target, not the link).
+  const main = (sqlite.pragma('database_list') as Array<{ name: string, file: string }>).find((d) => d.name === 'main')?.file
+  if (!main) return undefined
   let fd: number
   try {
-    fd = openSync(`${sqlite.name}-shm`, 'r')
+    fd = openSync(`${main}-shm`, 'r')
   } catch {
     return undefined
   }
@@ -126,6 +129,10 @@ function walIndexHeader (sqlite: Database.Database): OthersCommits | undefined {
       return count
     },
     via: 'wal-index',
-    close: () => closeSync(fd)
+    close: () => {
+      if (fd < 0) return
+      closeSync(fd)
+      fd = -1
+    }
   }
 }

@@ -64,9 +64,8 @@ export function openDatabase (path: string, options: OpenOptions = {}): Database
     write: (fn) => sqlite.transaction(() => fn(db)).immediate(),
     changes: watch.generation,
     close: () => {
-      if (!sqlite.open) return
       watch.close()
-      sqlite.close()
+      if (sqlite.open) sqlite.close()
     }
   }
 }

@@ -3,6 +3,7 @@
 // connections' commits are looked at once per request: the checks below that follow one begin
 // a request (requestBegins), as the server's first hook does for a request sent after the commit.
 import t from 'tap'
+import { copyFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { requestBegins, watchChanges } from '../../src/db/changes.js'
@@ -91,4 +92,25 @@ t.test('a database in memory has only this connection: its writes move the numbe
   t.equal(watch.generation(), before)
   sqlite.prepare('insert into t values (1)').run()
   t.not(watch.generation(), before)
+})
+
+t.test('a database opened through a symlink is watched through the files SQLite uses, beside the target', async (t) => {
+  const dir = t.testdir({ real: {}, link: {} })
+  const real = join(dir, 'real', 'r.db')
+  const link = join(dir, 'link', 'r.db')
+  const setup = new Database(real)
+  setup.pragma('journal_mode = wal')
+  setup.exec('create table t (x)')
+  symlinkSync(real, link)
+  copyFileSync(`${real}-shm`, `${link}-shm`) // a stale copy beside the link (a folder copied, a file moved)
+  setup.close()
+  const server = new Database(link)
+  const other = new Database(real)
+  const watch = watchChanges(server)
+  t.teardown(() => { watch.close(); server.close(); other.close() })
+  t.equal(watch.via, 'wal-index')
+  const before = watch.generation()
+  other.prepare('insert into t values (1)').run()
+  requestBegins()
+  t.not(watch.generation(), before, 'the commit is seen')
 })

@@ -3,7 +3,7 @@
 // converted at start.
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
@@ -169,6 +169,8 @@ t.test('rows written in clear before are sealed at start, once; a wrong key refu
 
   await t.rejects(buildApp(testConfig({ DATABASE_PATH: file, ID_ENCRYPTION_KEY: randomBytes(32).toString('base64') })),
     /sealed with key .* configured key is/, 'another key: the start stops, naming the problem')
+  const held = readdirSync('/proc/self/fd').filter((fd) => { try { return readlinkSync(`/proc/self/fd/${fd}`).startsWith(dir) } catch { return false } })
+  t.same(held, [], 'and leaves no file of the database open')
 })
 
 // An officer's answer carries the whole ID number (admin, clerk): src/plugins/idempotency.ts
