@@ -1,10 +1,11 @@
 // Test helpers: every test builds its own app over its own in-memory database.
 import type { Test } from 'tap'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp, type AppDeps } from '../src/app.js'
 import { testConfig, type Config } from '../src/config.js'
-import { openDatabase } from '../src/db/open.js'
+import { openDatabase, type DatabaseHandle } from '../src/db/open.js'
 import type { Role } from '../src/security/roles.js'
 import { systemActor } from '../src/modules/audit/repository.js'
 
@@ -38,6 +39,16 @@ export async function buildTestApp (t: Test, overrides: Partial<Config> = {}, de
       return { authorization: `Bearer ${res.json().access_token as string}` }
     }
   }
+}
+
+/** A database file for tests of what another process changes (the CLI, a second server): the
+ *  app's look at other processes' commits stands a minute (db/changes), so only a new request
+ *  makes it look again. Pass `store` to buildTestApp with `DATABASE_PATH: file`. */
+export function fileStoreLookingPerRequest (t: Test): { file: string, store: DatabaseHandle } {
+  const file = join(t.testdir(), 'registry.db')
+  const store = openDatabase(file, { lookStandsMs: 60_000 })
+  t.teardown(() => store.close())
+  return { file, store }
 }
 
 /** Asserts a problem+json answer with that status and code; returns its body. */

@@ -1,7 +1,6 @@
 import t from 'tap'
-import { join } from 'node:path'
 import { openDatabase } from '../../src/db/open.js'
-import { assertProblem, buildTestApp } from '../helper.js'
+import { assertProblem, buildTestApp, fileStoreLookingPerRequest } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
 import { registry } from './setup.js'
 
@@ -154,10 +153,7 @@ t.test('a person who left is taken on again by another agency: the same officer,
 })
 
 t.test('a read officer is never stale: a change by another process (the CLI, a second server) shows at the next request', async (t) => {
-  const file = join(t.testdir(), 'registry.db')
-  // A look at other processes' commits standing a minute: only a new request makes it look again.
-  const store = openDatabase(file, { lookStandsMs: 60_000 })
-  t.teardown(() => store.close())
+  const { file, store } = fileStoreLookingPerRequest(t)
   const { app, as } = await buildTestApp(t, { DATABASE_PATH: file }, { store })
   const admin = await as('admin')
   const city = await createAgency(app, admin, { level: 'city' })

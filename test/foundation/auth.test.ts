@@ -1,12 +1,10 @@
 import t from 'tap'
 import { createServer } from 'node:http'
-import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { AddressInfo } from 'node:net'
 import { generateKeyPairSync } from 'node:crypto'
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, importPKCS8, base64url } from 'jose'
-import { openDatabase } from '../../src/db/open.js'
-import { assertProblem, buildTestApp } from '../helper.js'
+import { assertProblem, buildTestApp, fileStoreLookingPerRequest } from '../helper.js'
 import { uscc } from '../fixtures.js'
 import { systemActor } from '../../src/modules/audit/repository.js'
 import { createTokenService } from '../../src/security/tokens.js'
@@ -183,10 +181,7 @@ t.test('users carry an ETag; a change needs If-Match (428 without, 412 stale), s
 })
 
 t.test('a token of an account disabled or changed since it was issued is refused at once, whoever changed it', async (t) => {
-  const file = join(t.testdir(), 'registry.db')
-  // A look at other processes' commits standing a minute: only a new request makes it look again.
-  const store = openDatabase(file, { lookStandsMs: 60_000 })
-  t.teardown(() => store.close())
+  const { file, store } = fileStoreLookingPerRequest(t)
   const { app, as } = await withUser(t, { DATABASE_PATH: file }, { store })
   const admin = await as('admin')
   const login = async (password = PW) => `Bearer ${(await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'root', password } })).json().access_token as string}`
