@@ -96,7 +96,8 @@ export async function b1 (ctx: Context): Promise<{ rows: Row[], clerk: LoadResul
   const { empty, clerk } = rounds[ratios.indexOf(median(ratios))] as { empty: LoadResult, clerk: LoadResult }
   const admin = await load({ url, paths: ctx.adminOfficerPaths, headers: { authorization: ctx.adminAuth }, seconds })
   const roundsNote = `median of ${B1_ROUNDS} rounds (ratios ${ratios.map((r) => r.toFixed(2)).join(', ')})`
-  const row = (id: string, what: string, r: LoadResult, note: string): Row => {
+  // The admin row is for comparison (one load, no scope filter): BENCH.md's bar is the clerk's.
+  const row = (id: string, what: string, r: LoadResult, note: string, judged = true): Row => {
     const ratio = r.rps / empty.rps
     const clean = r.non2xx === 0 && r.errors === 0
     return {
@@ -105,8 +106,8 @@ export async function b1 (ctx: Context): Promise<{ rows: Row[], clerk: LoadResul
       figure: `${fmt(r.rps)} req/s`,
       ceiling: `${fmt(empty.rps)} req/s`,
       ratio,
-      bar: '≥ 0.70',
-      met: clean && ratio >= 0.7,
+      bar: judged ? '≥ 0.70' : 'comparison',
+      met: judged ? clean && ratio >= 0.7 : null,
       note: `${note}; p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms${clean ? '' : `; ${r.non2xx} non-2xx, ${r.errors} errors`}`,
       data: { rps: r.rps, ceilingRps: empty.rps, p50Ms: r.p50Ms, p99Ms: r.p99Ms, non2xx: r.non2xx, errors: r.errors, roundRatios: ratios }
     }
@@ -115,7 +116,7 @@ export async function b1 (ctx: Context): Promise<{ rows: Row[], clerk: LoadResul
     clerk,
     rows: [
       row('B1', 'GET /v1/officers/{id}, clerk token (one city), 50 connections', clerk, `${ctx.clerkOfficerPaths.length} officers in rotation; ${roundsNote}`),
-      row('B1·admin', 'the same with an admin token (no scope filter)', admin, 'for comparison, right after the rounds, against the median round\'s ceiling')
+      row('B1·admin', 'the same with an admin token (no scope filter)', admin, 'for comparison, right after the rounds, against the median round\'s ceiling', false)
     ]
   }
 }
