@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
+import { setBounded } from '../bounded-map.js'
 import { watchChanges, type ChangeWatch } from './changes.js'
 import * as schema from './schema.js'
 
@@ -17,10 +18,6 @@ export interface DatabaseHandle {
    *  writers never deadlock on a lock upgrade). `fn` must be synchronous: better-sqlite3 cannot
    *  roll back work done after an `await`. */
   write<T>(fn: (db: Db) => T): T
-  /** A number that moves on whenever a write was committed since it was last asked, by this
-   *  connection or any other (db/changes): what is kept from the database is valid while it
-   *  stands still. */
-  changes(): number
   close(): void
 }
 
@@ -62,7 +59,6 @@ export function openDatabase (path: string, options: OpenOptions = {}): Database
     sqlite,
     db,
     write: (fn) => sqlite.transaction(() => fn(db)).immediate(),
-    changes: watch.generation,
     close: () => {
       watch.close()
       if (sqlite.open) sqlite.close()
@@ -72,10 +68,11 @@ export function openDatabase (path: string, options: OpenOptions = {}): Database
 
 const watches = new WeakMap<Db, ChangeWatch>()
 
-/** The changes of the connection under `db` (see DatabaseHandle.changes), for code given only `db`. */
+/** The generation of the connection under `db` (db/changes): a number that moves on whenever a
+ *  write was committed since it was last asked, by this connection or any other. */
 export function changesOf (db: Db): () => number {
-  let watch = watches.get(db)
-  if (watch === undefined) watches.set(db, watch = watchChanges(clientOf(db)))
+  const watch = watches.get(db)
+  if (watch === undefined) throw new Error('changesOf: a database not opened with openDatabase')
   return watch.generation
 }
 
@@ -99,8 +96,7 @@ function cachingStatements (sqlite: Database.Database): Database.Database {
       return cached
     }
     const stmt = sqlite.prepare(source)
-    cache.set(source, stmt)
-    if (cache.size > STATEMENT_CACHE) cache.delete(cache.keys().next().value as string)
+    setBounded(cache, source, stmt, STATEMENT_CACHE)
     return stmt
   }
   return new Proxy(sqlite, {

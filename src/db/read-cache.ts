@@ -5,6 +5,7 @@
 // other connection or process (db/changes, asked on every read: an answer is never stale).
 // Inside a transaction the cache is neither read nor filled: the transaction may have changed
 // the rows, and what it reads may yet be rolled back.
+import { setBounded } from '../bounded-map.js'
 import { changesOf, clientOf, type Db } from './open.js'
 
 /** Answers kept per cache; past it, the oldest go first. */
@@ -43,11 +44,9 @@ export function cachedRead<V> (db: Db, name: string, key: string | number, read:
   forgetIfWritten(c)
   let cache = c.caches.get(name)
   if (cache === undefined) c.caches.set(name, cache = new Map())
-  if (cache.has(key)) return cache.get(key) as V
+  const kept = cache.get(key) // an undefined answer is never kept
+  if (kept !== undefined) return kept as V
   const answer = read()
-  if (answer !== undefined) {
-    if (cache.size >= KEPT_ANSWERS) cache.delete(cache.keys().next().value as string | number)
-    cache.set(key, answer)
-  }
+  if (answer !== undefined) setBounded(cache, key, answer, KEPT_ANSWERS)
   return answer
 }

@@ -9,6 +9,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto'
 import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { setBounded } from '../bounded-map.js'
 import { normalizeIdNumber } from '../domain/identity.js'
 
 export const ID_KEY_FILE_NAME = 'id-encryption.key'
@@ -84,8 +85,7 @@ export function createIdNumberCodec (masterKey: Buffer): IdNumberCodec {
       const known = opened.get(stored)
       if (known !== undefined) return known
       const clear = openSealed(stored)
-      opened.set(stored, clear)
-      if (opened.size > OPENED_CACHE) opened.delete(opened.keys().next().value as string)
+      setBounded(opened, stored, clear, OPENED_CACHE)
       return clear
     },
 

@@ -8,6 +8,7 @@ import {
   type JWK, type JWTPayload, type JWTVerifyGetKey
 } from 'jose'
 import type { Config } from '../config.js'
+import { setBounded } from '../bounded-map.js'
 import { RegistryError } from '../errors.js'
 import { isRole, type Principal } from './roles.js'
 
@@ -94,8 +95,7 @@ export async function createTokenService (config: Config): Promise<TokenService>
   const verified = new Map<string, { principal: Principal, exp: number }>()
   function remember (token: string, principal: Principal): void {
     const exp = Number(decodeJwt(token).exp ?? 0)
-    if (verified.size >= 10_000) verified.delete(verified.keys().next().value as string)
-    verified.set(token, { principal, exp })
+    setBounded(verified, token, { principal, exp }, 10_000)
   }
   function known (token: string): Principal | undefined {
     const hit = verified.get(token)

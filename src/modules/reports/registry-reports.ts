@@ -57,13 +57,14 @@ export function certificatesReport (db: Db, actor: Actor, today: string, days: n
     .innerJoin(certificates, eq(certificates.id, cardRecalls.certificateId))
     .where(and(eq(cardRecalls.status, 'open'), inScopeWhere(actor.scope, certificates.agencyId)))
     .orderBy(asc(cardRecalls.openedOn), asc(cardRecalls.id)).all()
+  const overdueIds = new Set(overdue.map((c) => c.id))
   const row = (kind: 'awaiting_recall' | 'suspension_overdue' | 'expiring', c: typeof certificates.$inferSelect, recall?: { id: number, openedOn: string }) =>
     ({ kind, certificateId: c.id, number: c.number, officerId: c.officerId, agencyId: c.agencyId, status: c.status, validUntil: c.validUntil, suspendedUntil: c.suspendedUntil, recallId: recall?.id ?? null, recallOpenedOn: recall?.openedOn ?? null })
   return [
     ...recalls.map(({ c, r }) => row('awaiting_recall', c, r)),
     ...overdue.map((c) => row('suspension_overdue', c)),
     // A card both suspended past its set end and expiring soon is listed once, for the decision.
-    ...expiring.filter((c) => !overdue.some((o) => o.id === c.id)).map((c) => row('expiring', c))
+    ...expiring.filter((c) => !overdueIds.has(c.id)).map((c) => row('expiring', c))
   ]
 }
 
