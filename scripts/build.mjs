@@ -43,7 +43,7 @@ async function standaloneConfigValidator () {
     const { Ajv, _ } = await import('ajv')
     const { default: standaloneCode } = await import('ajv/dist/standalone/index.js')
     const formats = resolve('src/config-formats.ts')
-    const ajv = new Ajv({ ...CONFIG_AJV_OPTIONS, code: { source: true, esm: true, optimize: false, formats: _`require(${formats})` } })
+    const ajv = new Ajv({ ...CONFIG_AJV_OPTIONS, code: { ...CONFIG_AJV_OPTIONS.code, source: true, esm: true, formats: _`require(${formats})` } })
     ajv.addFormat('uri', uri)
     return `${standaloneCode(ajv, ajv.compile(ConfigSchema))}\nexport { validate as validateConfig }\n`
   } finally {

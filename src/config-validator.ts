@@ -8,6 +8,6 @@ import { Ajv } from 'ajv'
 import { ConfigSchema } from './config-schema.js'
 import { uri } from './config-formats.js'
 
-export const CONFIG_AJV_OPTIONS = { coerceTypes: true, useDefaults: true, allErrors: true, strict: false, validateSchema: false } as const
+export const CONFIG_AJV_OPTIONS = { coerceTypes: true, useDefaults: true, allErrors: true, strict: false, validateSchema: false, code: { optimize: false } } as const
 
-export const validateConfig = new Ajv({ ...CONFIG_AJV_OPTIONS, code: { optimize: false } }).addFormat('uri', uri).compile(ConfigSchema)
+export const validateConfig = new Ajv(CONFIG_AJV_OPTIONS).addFormat('uri', uri).compile(ConfigSchema)
