@@ -68,12 +68,12 @@ export function openDatabase (path: string, options: OpenOptions = {}): Database
 
 const watches = new WeakMap<Db, ChangeWatch>()
 
-/** The generation of the connection under `db` (db/changes): a number that moves on whenever a
- *  write was committed since it was last asked, by this connection or any other. */
-export function changesOf (db: Db): () => number {
+/** The change watch of the connection under `db` (db/changes): its generation moves on whenever
+ *  a write was committed since it was last asked, by this connection or any other. */
+export function changesOf (db: Db): ChangeWatch {
   const watch = watches.get(db)
   if (watch === undefined) throw new Error('changesOf: a database not opened with openDatabase')
-  return watch.generation
+  return watch
 }
 
 /** The connection as drizzle sees it: the same connection, but `prepare` hands back the

@@ -21,7 +21,7 @@ const connections = new WeakMap<Db, Connection>()
 
 function connectionOf (db: Db): Connection {
   let c = connections.get(db)
-  if (c === undefined) connections.set(db, c = { changes: changesOf(db), seen: -1, caches: new Map() })
+  if (c === undefined) connections.set(db, c = { changes: changesOf(db).generation, seen: -1, caches: new Map() })
   return c
 }
 

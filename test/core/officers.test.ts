@@ -1,5 +1,7 @@
 import t from 'tap'
-import { openDatabase } from '../../src/db/open.js'
+import { once } from 'node:events'
+import { connect } from 'node:net'
+import { changesOf, openDatabase } from '../../src/db/open.js'
 import { assertProblem, buildTestApp, fileStoreLookingPerRequest } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
 import { registry } from './setup.js'
@@ -172,4 +174,64 @@ t.test('a read officer is never stale: a change by another process (the CLI, a s
   t.equal(renamed.headers.etag, `"${(o.version as number) + 1}"`, 'and its version')
   other.write(() => other.sqlite.prepare('update officers set agency_id = ? where id = ?').run(countyC.id, o.id))
   assertProblem(t, await read(), 404, 'NOT_FOUND')
+})
+
+/** A keep-alive HTTP/1.1 connection to `port` that sends a request when told and resolves with
+ *  its answer's status and body (Content-Length answers only: what the API gives here). */
+async function connection (port: number) {
+  const socket = connect(port, '127.0.0.1')
+  await once(socket, 'connect')
+  let buffered = Buffer.alloc(0)
+  let waiting: ((answer: { status: number, body: string }) => void) | undefined
+  socket.on('data', (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk])
+    const end = buffered.indexOf('\r\n\r\n')
+    if (end < 0 || waiting === undefined) return
+    const head = buffered.subarray(0, end).toString()
+    const length = Number(/content-length: (\d+)/i.exec(head)?.[1])
+    if (buffered.length < end + 4 + length) return
+    const answer = { status: Number(head.split(' ')[1]), body: buffered.subarray(end + 4, end + 4 + length).toString() }
+    buffered = buffered.subarray(end + 4 + length)
+    const resolve = waiting
+    waiting = undefined
+    resolve(answer)
+  })
+  return {
+    /** Writes the request at once (before this returns) and gives its answer. */
+    get (path: string, authorization: string) {
+      socket.write(`GET ${path} HTTP/1.1\r\nhost: registry\r\nauthorization: ${authorization}\r\n\r\n`)
+      return new Promise<{ status: number, body: string }>((resolve) => { waiting = resolve })
+    },
+    close: () => socket.destroy()
+  }
+}
+
+t.test('requests that arrive together share one look at other processes\' commits, and each sees every commit made before it was sent', async (t) => {
+  const { file, store } = fileStoreLookingPerRequest(t)
+  const { app, as } = await buildTestApp(t, { DATABASE_PATH: file }, { store })
+  const admin = await as('admin')
+  const county = await createAgency(app, admin, { level: 'city' })
+  const ids: number[] = []
+  for (let i = 0; i < 12; i++) ids.push((await post(app, admin, '/v1/officers', { name: '张三', idNumber: idNumber(950 + i), agencyId: county.id })).json().id)
+  const { authorization } = await as('clerk', county.id)
+  const port = Number(new URL(await app.listen({ port: 0, host: '127.0.0.1' })).port)
+  const connections = await Promise.all(ids.map(() => connection(port)))
+  t.teardown(() => { for (const c of connections) c.close() })
+  // Each connection's first request: the token is verified once, then known.
+  for (const [i, c] of connections.entries()) t.equal((await c.get(`/v1/officers/${ids[i]!}`, authorization)).status, 200)
+  const watch = changesOf(store.db)
+  const other = openDatabase(file)
+  t.teardown(() => other.close())
+  for (const name of ['张叁', '张仨']) {
+    other.write(() => other.sqlite.prepare('update officers set name = ?, version = version + 1').run(name))
+    const looks = watch.looks()
+    // Written in one go: on loopback they are all in the server's sockets before it next polls.
+    const answers = await Promise.all(connections.map((c, i) => c.get(`/v1/officers/${ids[i]!}`, authorization)))
+    t.same(answers.map((a) => JSON.parse(a.body).name), ids.map(() => name), `all ${ids.length} see the other process's commit`)
+    const taken = watch.looks() - looks
+    t.ok(taken >= 1 && taken <= 2, `one look (two at most, if the kernel was slow to deliver some) for ${ids.length} requests that arrived together: ${taken}`)
+  }
+  const looks = watch.looks()
+  for (const [i, c] of connections.slice(0, 3).entries()) t.equal((await c.get(`/v1/officers/${ids[i]!}`, authorization)).status, 200)
+  t.equal(watch.looks() - looks, 3, 'one look each for requests sent one after another')
 })

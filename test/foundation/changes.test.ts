@@ -6,7 +6,7 @@ import t from 'tap'
 import { copyFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { requestBegins, watchChanges } from '../../src/db/changes.js'
+import { afterArrivals, requestBegins, watchChanges } from '../../src/db/changes.js'
 
 const nextRequest = async () => { requestBegins() }
 
@@ -113,4 +113,37 @@ t.test('a database opened through a symlink is watched through the files SQLite 
   other.prepare('insert into t values (1)').run()
   requestBegins()
   t.not(watch.generation(), before, 'the commit is seen')
+})
+
+t.test('requests that arrive together go on together once the turn has taken them all in, in order, and share one look', async (t) => {
+  const file = join(t.testdir(), 'c.db')
+  const server = new Database(file)
+  server.pragma('journal_mode = wal')
+  server.exec('create table t (x)')
+  const other = new Database(file)
+  const watch = watchChanges(server, 60_000)
+  t.teardown(() => { watch.close(); server.close(); other.close() })
+  const ran: string[] = []
+  const generations: number[] = []
+  const arrive = (name: string) => {
+    requestBegins()
+    afterArrivals(() => {
+      ran.push(name)
+      generations.push(watch.generation())
+      if (name === 'b') afterArrivals(() => ran.push('c, arrived while the others went on'))
+    })
+  }
+  const before = watch.generation()
+  arrive('a')
+  other.prepare('insert into t values (1)').run() // committed after a arrived, before it goes on: a sees it too (the safe side)
+  arrive('b')
+  t.same(ran, [], 'nothing goes on in the turn they arrive in')
+  const looks = watch.looks()
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(ran, ['a', 'b'], 'then all, in order of arrival')
+  t.equal(watch.looks() - looks, 1, 'one look for both')
+  t.not(generations[0], before, 'which saw the commit made before b was sent')
+  t.equal(generations[1], generations[0])
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(ran, ['a', 'b', 'c, arrived while the others went on'], 'one that arrives meanwhile waits for the next turn')
 })
