@@ -9,7 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Ajv, type ErrorObject } from 'ajv'
 import addFormats from 'ajv-formats'
 import type { Config } from './config.js'
-import { afterArrivals, requestBegins } from './db/changes.js'
+import { requestBegins } from './db/changes.js'
 import { openDatabase, type DatabaseHandle } from './db/open.js'
 import { loggerOptions, scrubText } from './logging.js'
 import errorsPlugin from './plugins/errors.js'
@@ -198,15 +198,8 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
   }
   const app = Fastify(options).withTypeProvider<TypeBoxTypeProvider>()
   // A request is answered from the database as it stood after the request arrived: what is
-  // kept between writes looks again at other processes' commits (db/changes). A signed-in
-  // request (its token is checked against the account, kept) waits for the requests that
-  // arrived with it, so that one look serves them all; public ones read nothing kept.
-  app.addHook('onRequest', (request, _reply, done) => {
-    requestBegins()
-    const access = request.routeOptions.config.access
-    if (access === undefined || access === 'public') done()
-    else afterArrivals(done)
-  })
+  // kept between writes looks again at other processes' commits (db/changes).
+  app.addHook('onRequest', (_request, _reply, done) => { requestBegins(); done() })
   app.setValidatorCompiler(validators(lazy))
   app.decorate('compileAllSchemas', lazy.compileAll)
   // Graceful close: answers still in flight when closing begins end their connection, so

@@ -24,10 +24,12 @@
 // (code that answers no request, a timer, gets a look at most that old). One request (the
 // token's account, then the officer) costs one look, not one per read: a system call costs
 // several microseconds on a loaded machine, a tenth of an empty route.
-// Requests that arrive together share one look too: the server lets a request that reads what
-// is kept go on only once the event loop has taken in every request that came with it
-// (afterArrivals: the check phase after the poll phase that read them), so under load one look
-// serves the dozen or so requests that arrived in one turn, not each its own.
+// Requests that arrive together share one look too: a signed-in request (its token is checked
+// against the account, kept) goes on only once the event loop has taken in every request that
+// came with it (afterArrivals, called by the auth plugin: the check phase after the poll phase
+// that read them). Under load one look then usually serves the dozen or so requests that
+// arrived in one turn; one that goes on later (after an await, or past LOOK_STANDS_MS) looks
+// again, which only costs a look.
 import { closeSync, openSync, readSync } from 'node:fs'
 import { endianness } from 'node:os'
 import type Database from 'better-sqlite3'
@@ -48,7 +50,7 @@ let arrived: Array<() => void> = []
 
 /** Runs `go` once this turn of the event loop has taken in every request that arrived with the
  *  caller's (the next check phase: setImmediate), together with theirs and in order of arrival.
- *  Nothing arrives while they run, so the first ask looks and the look serves them all. */
+ *  Nothing arrives while they run: the first ask looks, and the look stands for the rest. */
 export function afterArrivals (go: () => void): void {
   if (arrived.push(go) === 1) setImmediate(admitArrived)
 }
@@ -56,7 +58,16 @@ export function afterArrivals (go: () => void): void {
 function admitArrived (): void {
   const batch = arrived
   arrived = []
-  for (const go of batch) go()
+  // One that throws must not strand those after it; the first error is thrown once all went on.
+  let failed: { error: unknown } | undefined
+  for (const go of batch) {
+    try {
+      go()
+    } catch (error) {
+      failed ??= { error }
+    }
+  }
+  if (failed) throw failed.error
 }
 
 export interface ChangeWatch {
@@ -64,7 +75,7 @@ export interface ChangeWatch {
   generation (): number
   /** How other connections' commits are seen. */
   readonly via: 'wal-index' | 'data_version' | 'memory'
-  /** How many times other connections' commits have been looked at: a system call each (none in memory). */
+  /** How many looks at other connections' commits were taken: a pread of the header or a PRAGMA data_version each (for a database in memory, counted but nothing to read). */
   looks (): number
   close (): void
 }

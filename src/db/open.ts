@@ -70,7 +70,7 @@ const watches = new WeakMap<Db, ChangeWatch>()
 
 /** The change watch of the connection under `db` (db/changes): its generation moves on whenever
  *  a write was committed since it was last asked, by this connection or any other. */
-export function changesOf (db: Db): ChangeWatch {
+export function changesOf (db: Db): Pick<ChangeWatch, 'generation' | 'looks'> {
   const watch = watches.get(db)
   if (watch === undefined) throw new Error('changesOf: a database not opened with openDatabase')
   return watch

@@ -7,8 +7,9 @@
 // no-store): it may carry ID numbers and phones, and it is only the caller's to see. A route
 // whose answer holds nothing personal may say otherwise (the QR code image does).
 // A route that declares nothing does not start: access is never open by accident.
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import { afterArrivals } from '../db/changes.js'
 import { scopeOf } from '../db/scope.js'
 import { RegistryError } from '../errors.js'
 import type { Actor, Principal, Role } from '../security/roles.js'
@@ -61,10 +62,16 @@ export default fp(async function authPlugin (app: FastifyInstance, opts: { token
     for (const method of [route.method].flat()) routeAccess.set(`${method} ${url}`, route.config.access as Access)
   })
 
-  // Callback style, so a token verified before (the usual case) costs no promise.
+  // Callback style, so a token verified before (the usual case) costs no promise. The account
+  // is read as it stands after the request arrived (db/changes): the requests that arrived
+  // together are checked together, after one look at other processes' commits.
   app.addHook('onRequest', (request, reply, done) => {
     const access = request.routeOptions.config.access
     if (access === undefined || access === 'public') { done(); return } // undefined: the 404 handler
+    afterArrivals(() => { check(request, reply, access, done) })
+  })
+
+  function check (request: FastifyRequest, reply: FastifyReply, access: { readonly roles: readonly Role[] }, done: (err?: Error) => void): void {
     reply.header('cache-control', 'no-store')
     const admit = (principal: Principal) => {
       if (!current(principal)) {
@@ -88,5 +95,5 @@ export default fp(async function authPlugin (app: FastifyInstance, opts: { token
     const known = opts.tokens.verified(token)
     if (known) admit(known)
     else opts.tokens.verify(token).then(admit, done)
-  })
+  }
 }, { name: 'auth' })

@@ -177,7 +177,8 @@ t.test('a read officer is never stale: a change by another process (the CLI, a s
 })
 
 /** A keep-alive HTTP/1.1 connection to `port` that sends a request when told and resolves with
- *  its answer's status and body (Content-Length answers only: what the API gives here). */
+ *  its answer's status and body; one request at a time, Content-Length answers only (what the
+ *  API gives here). */
 async function connection (port: number) {
   const socket = connect(port, '127.0.0.1')
   await once(socket, 'connect')

@@ -147,3 +147,18 @@ t.test('requests that arrive together go on together once the turn has taken the
   await new Promise((resolve) => setImmediate(resolve))
   t.same(ran, ['a', 'b', 'c, arrived while the others went on'], 'one that arrives meanwhile waits for the next turn')
 })
+
+t.test('one that throws does not strand those after it: they go on, then its error is thrown', async (t) => {
+  const listening = process.rawListeners('uncaughtException')
+  process.removeAllListeners('uncaughtException')
+  t.teardown(() => {
+    process.removeAllListeners('uncaughtException')
+    for (const l of listening) process.on('uncaughtException', l as (error: Error) => void)
+  })
+  const thrown = new Promise<unknown>((resolve) => process.once('uncaughtException', resolve))
+  const ran: string[] = []
+  afterArrivals(() => { ran.push('a'); throw new Error('boom') })
+  afterArrivals(() => { ran.push('b') })
+  t.match(await thrown, { message: 'boom' })
+  t.same(ran, ['a', 'b'])
+})
