@@ -2,8 +2,9 @@
 // Every nightly check at once, reading the database file read-only: under-trained and at-risk
 // officers (rule 3), agencies below 5% legal reviewers (rule 4), agencies not confirmed this
 // year (rule 5), certificates expiring soon, suspended past their set end or whose card awaits
-// recall, and broken invariants
-// (a departed officer with a live certificate; an active certificate without a passed exam).
+// recall, and broken invariants (a departed officer with a live certificate; an auxiliary or
+// police officer holding one; an active certificate without a passed exam; a transfer or
+// departure dated after today, the day the command runs, whatever --as-of says).
 // The result is one JSON document on stdout; progress goes to stderr, only on a terminal.
 // Exit codes: 0 done, 1 failed, 2 bad usage, 3 findings with --fail-on-findings.
 import { shanghaiDate, yearOf } from '../domain/dates.js'
@@ -52,7 +53,7 @@ async function run (argv: string[]): Promise<number> {
     progress('certificates')
     const certificates = certificatesReport(store.db, ACTOR, o.asOf, o.days)
     progress('invariants')
-    const invariants = brokenInvariants(store.db)
+    const invariants = brokenInvariants(store.db, shanghaiDate(new Date()))
     const checks = {
       underTrained: flagged.filter((r) => r.status === 'non_compliant'),
       atRisk: flagged.filter((r) => r.status === 'at_risk'),
@@ -63,7 +64,8 @@ async function run (argv: string[]): Promise<number> {
       suspensionsOverdue: certificates.filter((c) => c.kind === 'suspension_overdue'),
       departedWithLiveCertificate: invariants.departedWithLiveCertificate,
       auxiliaryOrPoliceWithLiveCertificate: invariants.auxiliaryOrPoliceWithLiveCertificate,
-      liveCertificateWithoutPassedExam: invariants.liveCertificateWithoutPassedExam
+      liveCertificateWithoutPassedExam: invariants.liveCertificateWithoutPassedExam,
+      movesDatedAfterToday: invariants.moveDatedAfterToday
     }
     const counts = Object.fromEntries(Object.entries(checks).map(([k, rows]) => [k, rows.length]))
     process.stdout.write(JSON.stringify({ year: o.year, asOf: o.asOf, ruleVersion: report.ruleVersion, counts, checks }, null, 2) + '\n')

@@ -37,14 +37,18 @@ function registryFile (dir: string) {
   store.sqlite.prepare("update officers set status = 'departed' where id = ?").run(holders[1]!.officer.id)
   // And the fourth marked auxiliary with the card still active (the service refuses both).
   store.sqlite.prepare('update officers set auxiliary = 1 where id = ?').run(holders[3]!.officer.id)
+  // A fifth officer's departure dated ahead, as recorded before DATE_IN_FUTURE was checked.
+  const leaving = officers.register(ADMIN, { name: '人员5', idNumber: idNumber(5), agencyId: a.id })
+  officers.depart(ADMIN, leaving.id, { reason: 'resignation', date: '2026-11-10' })
+  store.sqlite.prepare("update officer_moves set date = '2099-01-01' where officer_id = ?").run(leaving.id)
   store.close()
-  return { file, a, b, holders }
+  return { file, a, b, holders, leaving }
 }
 
 const nightly = (file: string, ...args: string[]) => cli({ databasePath: file, entry: 'src/cli/nightly.ts' }, ...args)
 
 t.test('nightly runs every check in one document; exit 3 only with --fail-on-findings; 2 on bad usage', async (t) => {
-  const { file, a, b, holders } = registryFile(t.testdir())
+  const { file, a, b, holders, leaving } = registryFile(t.testdir())
   const run = nightly(file, '--as-of', '2026-11-20')
   t.equal(run.status, 0, run.stderr)
   const out = JSON.parse(run.stdout)
@@ -54,6 +58,8 @@ t.test('nightly runs every check in one document; exit 3 only with --fail-on-fin
   t.same(out.checks.departedWithLiveCertificate.map((r: { certificateId: number }) => r.certificateId), [holders[1]!.cert.id], 'the broken invariant is found')
   t.same(out.checks.auxiliaryOrPoliceWithLiveCertificate.map((r: { certificateId: number }) => r.certificateId), [holders[3]!.cert.id], 'an auxiliary holding a card is found')
   t.same(out.checks.liveCertificateWithoutPassedExam, [])
+  t.match(out.checks.movesDatedAfterToday, [{ officerId: leaving.id, kind: 'departure', date: '2099-01-01' }], 'a departure dated ahead is found')
+  t.equal(out.counts.movesDatedAfterToday, 1, 'and only it: the departure of 1 November has happened')
   t.same(out.checks.suspensionsOverdue, [], 'a suspension still running is not due')
   const later = JSON.parse(nightly(file, '--as-of', '2026-11-26').stdout)
   t.match(later.checks.suspensionsOverdue, [{ certificateId: holders[2]!.cert.id, status: 'suspended', suspendedUntil: '2026-11-25' }], 'its set end passed: a clerk decides (not lifted by itself)')

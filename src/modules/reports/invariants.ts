@@ -1,12 +1,23 @@
 // Checks of the data itself, for the nightly run: rows that break a rule the service enforces
 // on every write. Any hit means a write bypassed the service (a manual fix, an old import).
-import { and, eq, inArray, notExists, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, notExists, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
-import { agencies, agencyConfirmations, certificates, examResults, officers } from '../../db/schema.js'
+import { agencies, agencyConfirmations, certificates, examResults, officerMoves, officers } from '../../db/schema.js'
+import { moveRecordableOn } from '../../domain/certificates.js'
+import type { IsoDate } from '../../domain/dates.js'
 
-export function brokenInvariants (db: Db) {
+/** `today`: the day the check runs (Asia/Shanghai), for what may not be dated after it. */
+export function brokenInvariants (db: Db, today: IsoDate) {
   const live = inArray(certificates.status, ['active', 'suspended'])
   return {
+    /** Rule 2 as recorded (domain moveRecordableOn): a transfer or departure is recorded once it
+     *  has happened. One dated after today was recorded ahead (before DATE_IN_FUTURE was
+     *  checked, or behind the service's back): the officer shows as gone and the cards as
+     *  cancelled while still at the post. */
+    moveDatedAfterToday: db.select({ moveId: officerMoves.id, officerId: officerMoves.officerId, kind: officerMoves.kind, date: officerMoves.date })
+      .from(officerMoves).where(and(inArray(officerMoves.kind, ['transfer', 'departure']), gt(officerMoves.date, today)))
+      .orderBy(asc(officerMoves.id)).all()
+      .filter((m) => !moveRecordableOn(m.date, today)),
     /** Rule 2: a departed officer holds an active or suspended certificate. */
     departedWithLiveCertificate: db.select({ certificateId: certificates.id, number: certificates.number, officerId: officers.id })
       .from(certificates).innerJoin(officers, eq(officers.id, certificates.officerId))
