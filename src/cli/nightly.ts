@@ -65,7 +65,7 @@ async function run (argv: string[]): Promise<number> {
       departedWithLiveCertificate: invariants.departedWithLiveCertificate,
       auxiliaryOrPoliceWithLiveCertificate: invariants.auxiliaryOrPoliceWithLiveCertificate,
       liveCertificateWithoutPassedExam: invariants.liveCertificateWithoutPassedExam,
-      movesDatedAfterToday: invariants.moveDatedAfterToday
+      movesDatedAfterToday: invariants.movesDatedAfterToday
     }
     const counts = Object.fromEntries(Object.entries(checks).map(([k, rows]) => [k, rows.length]))
     process.stdout.write(JSON.stringify({ year: o.year, asOf: o.asOf, ruleVersion: report.ruleVersion, counts, checks }, null, 2) + '\n')

@@ -71,7 +71,7 @@ export default fp(async function authPlugin (app: FastifyInstance, opts: { token
     afterArrivals(() => { check(request, reply, access, done) })
   })
 
-  function check (request: FastifyRequest, reply: FastifyReply, access: { readonly roles: readonly Role[] }, done: (err?: Error) => void): void {
+  function check (request: FastifyRequest, reply: FastifyReply, access: Exclude<Access, 'public'>, done: (err?: Error) => void): void {
     reply.header('cache-control', 'no-store')
     const admit = (principal: Principal) => {
       if (!current(principal)) {

@@ -14,10 +14,10 @@ export function brokenInvariants (db: Db, today: IsoDate) {
      *  has happened. One dated after today was recorded ahead (before DATE_IN_FUTURE was
      *  checked, or behind the service's back): the officer shows as gone and the cards as
      *  cancelled while still at the post. */
-    moveDatedAfterToday: db.select({ moveId: officerMoves.id, officerId: officerMoves.officerId, kind: officerMoves.kind, date: officerMoves.date })
+    movesDatedAfterToday: db.select({ moveId: officerMoves.id, officerId: officerMoves.officerId, kind: officerMoves.kind, date: officerMoves.date })
       .from(officerMoves).where(and(inArray(officerMoves.kind, ['transfer', 'departure']), gt(officerMoves.date, today)))
       .orderBy(asc(officerMoves.id)).all()
-      .filter((m) => !moveRecordableOn(m.date, today)),
+      .filter((m) => !moveRecordableOn(m.date, today)), // the SQL reads only the candidates; the rule decides
     /** Rule 2: a departed officer holds an active or suspended certificate. */
     departedWithLiveCertificate: db.select({ certificateId: certificates.id, number: certificates.number, officerId: officers.id })
       .from(certificates).innerJoin(officers, eq(officers.id, certificates.officerId))
