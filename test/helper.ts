@@ -8,12 +8,21 @@ import { testConfig, type Config } from '../src/config.js'
 import { openDatabase, type DatabaseHandle } from '../src/db/open.js'
 import type { Role } from '../src/security/roles.js'
 import { systemActor } from '../src/modules/audit/repository.js'
+import type { Clock } from '../src/modules/context.js'
+import { shanghaiDate, type IsoDate } from '../src/domain/dates.js'
+import { testClock } from './clock.js'
+
+export { TEST_NOW, testClock } from './clock.js'
+
 
 export interface TestApp {
   readonly app: FastifyInstance
   readonly config: Config
   /** Every log line the app wrote, as text. */
   readonly logs: string[]
+  /** The app's clock (testClock() unless the test gave one) and its Shanghai date when built. */
+  readonly clock: Clock
+  readonly today: IsoDate
   /** Creates an account with that role (and scope) and returns a bearer header for it. */
   as (role: Role, agencyId?: number | null): Promise<{ authorization: string }>
 }
@@ -23,13 +32,16 @@ export async function buildTestApp (t: Test, overrides: Partial<Config> = {}, de
   const logs: string[] = []
   const logStream = new Writable({ write (chunk, _enc, cb) { logs.push(String(chunk)); cb() } })
   const store = deps.store ?? openDatabase(config.DATABASE_PATH)
-  const app = await buildApp(config, { logStream, ...deps, store })
+  const clock = deps.clock ?? testClock()
+  const app = await buildApp(config, { logStream, ...deps, store, clock })
   t.teardown(async () => { await app.close(); if (!deps.store) store.close() })
   let n = 0
   return {
     app,
     config,
     logs,
+    clock,
+    today: shanghaiDate(clock()),
     async as (role, agencyId = null) {
       const username = `${role}-${++n}-${agencyId ?? 'all'}`
       const password = 'Test-Password-1234'

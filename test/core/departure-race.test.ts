@@ -1,6 +1,7 @@
 import t from 'tap'
 import { join } from 'node:path'
-import { Worker } from 'node:worker_threads'
+import { tsWorker } from '../workers.js'
+import { TEST_NOW, testClock } from '../clock.js'
 import { openDatabase } from '../../src/db/open.js'
 import { testConfig } from '../../src/config.js'
 import { shanghaiDate, yearOf } from '../../src/domain/dates.js'
@@ -14,9 +15,9 @@ const N = 60
 t.test('departure and issue racing on two connections never leave a departed officer with a live certificate', async (t) => {
   const file = join(t.testdir(), 'race.db')
   const store = openDatabase(file)
-  const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date() }
+  const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }
   const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '竞态测试局', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
-  agenciesService(ctx).confirm(ADMIN_ACTOR, agency.id, { year: yearOf(shanghaiDate(new Date())), announcementNo: '测试〔1〕号', date: shanghaiDate(new Date()) })
+  agenciesService(ctx).confirm(ADMIN_ACTOR, agency.id, { year: yearOf(shanghaiDate(TEST_NOW)), announcementNo: '测试〔1〕号', date: shanghaiDate(TEST_NOW) })
   const exam = examsService(ctx).create(ADMIN_ACTOR, { name: '资格考试', date: '2026-01-01' })
   const officerIds: number[] = []
   for (let i = 0; i < N; i++) {
@@ -26,7 +27,7 @@ t.test('departure and issue racing on two connections never leave a departed off
   }
   const barrier = new SharedArrayBuffer(4)
   const run = (op: 'issue' | 'depart') => new Promise<Record<string, number>>((resolve, reject) => {
-    const w = new Worker(new URL('./race-worker.ts', import.meta.url), { workerData: { file, op, officerIds, agencyId: agency.id, barrier } })
+    const w = tsWorker(new URL('./race-worker.ts', import.meta.url), { workerData: { file, op, officerIds, agencyId: agency.id, barrier } })
     w.once('message', resolve)
     w.once('error', reject)
   })

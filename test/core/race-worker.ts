@@ -1,6 +1,7 @@
 // A second (and third) connection for the race test: runs one operation per officer, in step
 // with the other worker through a shared barrier, so both hit the same officer at once.
 import { parentPort, workerData } from 'node:worker_threads'
+import { testClock } from '../clock.js'
 import { openDatabase } from '../../src/db/open.js'
 import { testConfig } from '../../src/config.js'
 import { RegistryError } from '../../src/errors.js'
@@ -10,7 +11,7 @@ import type { Actor } from '../../src/security/roles.js'
 
 const { file, op, officerIds, agencyId, barrier } = workerData as { file: string, op: 'issue' | 'depart', officerIds: number[], agencyId: number, barrier: SharedArrayBuffer }
 const store = openDatabase(file, { migrate: false })
-const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date() }
+const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }
 const certificates = certificatesService(ctx)
 const officers = officersService(ctx)
 const actor: Actor = { principal: { sub: `test:${op}`, role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: op }

@@ -1,7 +1,7 @@
 // A small registry for route tests: a city with two counties (B and C), each confirmed for the
 // current year, and helpers to register officers and get them to a certificate.
 import type { Test } from 'tap'
-import { shanghaiDate, yearOf } from '../../src/domain/dates.js'
+import { yearOf } from '../../src/domain/dates.js'
 import { buildTestApp } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
 
@@ -9,7 +9,7 @@ export async function registry (t: Test) {
   const ctx = await buildTestApp(t)
   const { app } = ctx
   const admin = await ctx.as('admin')
-  const today = shanghaiDate(new Date())
+  const { today } = ctx
   const year = yearOf(today)
   const city = await createAgency(app, admin, { level: 'city', domains: ['市场监管', '城市管理'] })
   const countyB = await createAgency(app, admin, { parentId: city.id, domains: ['市场监管'] })

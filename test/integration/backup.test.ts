@@ -3,8 +3,9 @@
 import t from 'tap'
 import { join } from 'node:path'
 import { existsSync } from 'node:fs'
-import { Worker } from 'node:worker_threads'
+import { tsWorker } from '../workers.js'
 import Database from 'better-sqlite3'
+import { testClock } from '../clock.js'
 import { testConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/open.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
@@ -18,7 +19,7 @@ t.test('a backup taken while another connection writes is consistent and passes 
   const dir = t.testdir()
   const file = join(dir, 'live.db')
   const store = openDatabase(file)
-  const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date() }
+  const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }
   const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '备份测试局', uscc: uscc(7), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   // Enough pages that the copy takes more than one step (one transaction: quick to set up).
   const officers = officersService(ctx)
@@ -27,7 +28,7 @@ t.test('a backup taken while another connection writes is consistent and passes 
 
   const shared = new SharedArrayBuffer(8)
   const state = new Int32Array(shared)
-  const worker = new Worker(new URL('./writer-worker.ts', import.meta.url), { workerData: { file, agencyId: agency.id, shared } })
+  const worker = tsWorker(new URL('./writer-worker.ts', import.meta.url), { workerData: { file, agencyId: agency.id, shared } })
   const done = new Promise<number>((resolve, reject) => {
     worker.on('message', (m) => { if (typeof m === 'number') resolve(m) })
     worker.once('error', reject)

@@ -2,6 +2,7 @@
 // works for signing in, a refusal exits 1 naming its code, a bad usage exits 2 with the usage.
 import t from 'tap'
 import { dirname, join } from 'node:path'
+import { testClock } from '../clock.js'
 import { testConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/open.js'
 import { accountsService } from '../../src/modules/accounts/service.js'
@@ -12,12 +13,12 @@ import { cli, cliWithInput } from './cli.js'
 t.test('user and client commands: create, change password, disable; refusals and bad usage', async (t) => {
   const file = join(t.testdir(), 'accounts.db')
   const store = openDatabase(file)
-  const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date() }
+  const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }
   const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '命令行测试局', uscc: uscc(21), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   store.close()
   const accounts = () => {
     const s = openDatabase(file)
-    return { svc: accountsService({ store: s, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date() }), close: () => s.close() }
+    return { svc: accountsService({ store: s, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }), close: () => s.close() }
   }
 
   const added = cli(file, 'user', 'add', '--username', 'clerk1', '--role', 'clerk', '--agency', String(agency.id), '--password', 'Clerk-Password-1')

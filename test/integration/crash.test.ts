@@ -8,6 +8,7 @@ import t from 'tap'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
+import { testClock } from '../clock.js'
 import { testConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/open.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
@@ -26,7 +27,7 @@ t.test('SIGKILL in the middle of an import: whole chunks or nothing, and every e
   const dir = t.testdir()
   const file = join(dir, 'crash.db')
   const store = openDatabase(file)
-  const agency = agenciesService({ store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date() })
+  const agency = agenciesService({ store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() })
     .create(ADMIN_ACTOR, { name: '崩溃测试局', uscc: uscc(9), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   store.close()
 

@@ -1,6 +1,7 @@
 // Another connection writing to the database: registers officers, one transaction each, until
 // told to stop, counting its commits in shared memory so the test can tell when it wrote.
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
+import { testClock } from '../clock.js'
 import { testConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/open.js'
 import { officersService } from '../../src/modules/officers/service.js'
@@ -14,7 +15,7 @@ function run (): void {
   const { file, agencyId, shared } = workerData as { file: string, agencyId: number, shared: SharedArrayBuffer }
   const state = new Int32Array(shared) // [0]: stop flag, [1]: commits
   const store = openDatabase(file, { migrate: false })
-  const officers = officersService({ store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date() })
+  const officers = officersService({ store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() })
   const actor: Actor = { principal: { sub: 'test:writer', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'writer' }
   parentPort?.postMessage('started')
   let i = 0

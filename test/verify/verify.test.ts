@@ -2,7 +2,7 @@ import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { formatCertificateNumber } from '../../src/domain/certificate-number.js'
 import { shanghaiDate, yearOf } from '../../src/domain/dates.js'
-import { assertProblem, buildTestApp } from '../helper.js'
+import { assertProblem, buildTestApp, TEST_NOW } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
 
 type Headers = { authorization: string }
@@ -29,9 +29,9 @@ async function certify (app: FastifyInstance, admin: Headers, now: Date, officer
 const verify = (app: FastifyInstance, number: string) => app.inject({ method: 'GET', url: `/v1/verify/${encodeURIComponent(number)}` })
 
 t.test('the public check: no token, valid, masked holder, agency, no personal data, not cached', async (t) => {
-  const { app, as } = await buildTestApp(t)
+  const { app, as, clock } = await buildTestApp(t)
   const admin = await as('admin')
-  const { agency, idNumber: id, certificate } = await certify(app, admin, new Date(), 11)
+  const { agency, idNumber: id, certificate } = await certify(app, admin, clock(), 11)
   const res = await verify(app, certificate.number)
   t.equal(res.statusCode, 200, res.body)
   t.equal(res.headers['cache-control'], 'no-store')
@@ -56,9 +56,9 @@ t.test('the public check: no token, valid, masked holder, agency, no personal da
 })
 
 t.test('a lowercase check x and surrounding spaces verify the same card', async (t) => {
-  const { app, as } = await buildTestApp(t)
+  const { app, as, clock } = await buildTestApp(t)
   const admin = await as('admin')
-  const { certificate } = await certify(app, admin, new Date(), 12)
+  const { certificate } = await certify(app, admin, clock(), 12)
   const typed = ` ${certificate.number.toLowerCase()} `
   const res = await verify(app, typed)
   t.equal(res.statusCode, 200, res.body)
@@ -66,9 +66,9 @@ t.test('a lowercase check x and surrounding spaces verify the same card', async 
 })
 
 t.test('every status change shows at once: suspended, reinstated, cancelled', async (t) => {
-  const { app, as } = await buildTestApp(t)
+  const { app, as, clock } = await buildTestApp(t)
   const admin = await as('admin')
-  const { certificate } = await certify(app, admin, new Date(), 13)
+  const { certificate } = await certify(app, admin, clock(), 13)
   const act = async (path: string, body: Record<string, unknown>) => {
     const res = await post(app, admin, `/v1/certificates/${certificate.id}/${path}`, body)
     t.equal(res.statusCode, 200, `${path}: ${res.body}`)
@@ -87,21 +87,21 @@ t.test('every status change shows at once: suspended, reinstated, cancelled', as
 })
 
 t.test('a revoked card is 已吊销 and not valid; a departure cancels it at once', async (t) => {
-  const { app, as } = await buildTestApp(t)
+  const { app, as, clock } = await buildTestApp(t)
   const admin = await as('admin')
-  const revoked = await certify(app, admin, new Date(), 14)
+  const revoked = await certify(app, admin, clock(), 14)
   t.equal((await post(app, admin, `/v1/certificates/${revoked.certificate.id}/revocation`, { reason: '处分决定〔2026〕3号' })).statusCode, 200)
   t.match((await verify(app, revoked.certificate.number)).json(), { valid: false, status: 'revoked', statusLabel: '已吊销' })
-  const departed = await certify(app, admin, new Date(), 15)
-  const res = await post(app, admin, `/v1/officers/${departed.officerId}/departure`, { reason: 'retirement', date: shanghaiDate(new Date()) })
+  const departed = await certify(app, admin, clock(), 15)
+  const res = await post(app, admin, `/v1/officers/${departed.officerId}/departure`, { reason: 'retirement', date: shanghaiDate(clock()) })
   t.equal(res.statusCode, 200, res.body)
   t.match((await verify(app, departed.certificate.number)).json(), { valid: false, status: 'cancelled', statusLabel: '已注销' })
 })
 
 t.test('a mistyped number is 400 CERTIFICATE_NUMBER_INVALID; a well-formed unknown one is 404', async (t) => {
-  const { app, as } = await buildTestApp(t)
+  const { app, as, clock } = await buildTestApp(t)
   const admin = await as('admin')
-  const { certificate } = await certify(app, admin, new Date(), 16)
+  const { certificate } = await certify(app, admin, clock(), 16)
   const n = certificate.number
   const last = n.slice(-1)
   const wrongCheck = n.slice(0, -1) + (last === '0' ? '1' : '0')
@@ -126,9 +126,9 @@ t.test('a mistyped number is 400 CERTIFICATE_NUMBER_INVALID; a well-formed unkno
 })
 
 t.test('a shared link opens whatever the messenger appended to it (the public check takes any query string)', async (t) => {
-  const { app, as } = await buildTestApp(t)
+  const { app, as, clock } = await buildTestApp(t)
   const admin = await as('admin')
-  const { certificate } = await certify(app, admin, new Date(), 12)
+  const { certificate } = await certify(app, admin, clock(), 12)
   const page = await app.inject({ method: 'GET', url: `/verify/${certificate.number}?from=singlemessage&isappinstalled=0` })
   t.equal(page.statusCode, 200)
   t.match(page.body, /有效/)
@@ -151,8 +151,8 @@ t.test('an expired card is 已过期 and not valid, from the day after validUnti
   t.equal(res.statusCode, 200)
   t.match(res.json(), { valid: false, status: 'expired', statusLabel: '已过期', validUntil: '2020-05-31' }, 'expired at Shanghai midnight')
 
-  now = new Date()
-  t.match((await verify(app, certificate.number)).json(), { valid: false, status: 'expired', statusLabel: '已过期' }, 'and still today')
+  now = TEST_NOW
+  t.match((await verify(app, certificate.number)).json(), { valid: false, status: 'expired', statusLabel: '已过期' }, 'and still years later')
   t.equal((await app.inject({ method: 'GET', url: `/v1/certificates/${certificate.id}`, headers: admin })).json().status, 'expired', 'the registry agrees')
 })
 
@@ -162,6 +162,6 @@ t.test('an expired card that was suspended reads as expired, not as suspended', 
   const admin = await as('admin')
   const { certificate } = await certify(app, admin, now, 18)
   t.equal((await post(app, admin, `/v1/certificates/${certificate.id}/suspension`, { reason: '立案调查' })).statusCode, 200)
-  now = new Date()
+  now = TEST_NOW
   t.match((await verify(app, certificate.number)).json(), { valid: false, status: 'expired', statusLabel: '已过期' })
 })
