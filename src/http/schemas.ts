@@ -1,5 +1,5 @@
 // TypeBox building blocks shared by every route: strict bodies, enums, dates, pages, problems.
-import { Type, type TSchema, type TProperties, type TObject, type TUnsafe } from 'typebox'
+import { Type, type TSchema, type TProperties, type TObject, type TString, type TUnsafe } from 'typebox'
 
 /** A request body object: unknown properties are refused (400), never silently dropped. */
 export function Body<P extends TProperties> (properties: P, description?: string): TObject<P> {
@@ -15,6 +15,18 @@ export function Query<P extends TProperties> (properties: P): TObject<P> {
 /** A string enum rendered as `enum` (Swagger UI shows a drop-down for it). */
 export function StringEnum<const T extends readonly string[]> (values: T, options: { description?: string, default?: T[number] } = {}): TUnsafe<T[number]> {
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options })
+}
+
+/** The schema keyword of free text (known to the Ajv instances of http/ajv.ts). */
+export const TEXT_KEYWORD = 'x-text'
+
+/** Free text a person types: a name, a title, a reason, a note. Trimmed before it is checked
+ *  and stored; refused (400 naming the field) when blank or holding control, zero-width or
+ *  bidi-control characters, a lone surrogate or U+FFFD (domain/text.ts). `lines`: line feeds
+ *  and tabs allowed (notes, reasons). Never for a password or a secret, taken as sent. */
+export function Text (options: { maxLength: number, minLength?: number, pattern?: string, lines?: boolean, description?: string }): TString {
+  const { lines = false, ...rest } = options
+  return Type.String({ ...rest, [TEXT_KEYWORD]: lines ? 'lines' : 'line' })
 }
 
 export const IsoDate = (description = 'date / 日期 (YYYY-MM-DD)') =>

@@ -33,6 +33,8 @@ export const OPENAPI_INFO = {
     'Press **Authorize**, enter your username and password in the password flow (leave client_id empty), then try any route.',
     '',
     '错误均以 `application/problem+json` 返回，`code` 为稳定错误码。Errors are RFC 9457 problem+json with a stable `code`.',
+    '标有 `x-text` 的字段为自由文本：去除首尾空白；空白值、控制字符、零宽与文字方向控制字符、孤立代理项及 U+FFFD 均返回 400。' +
+      'Fields marked `x-text` are free text: trimmed at both ends; a blank value, control, zero-width or bidi-control characters, a lone surrogate or U+FFFD are refused (400).',
     '列表分页：`?limit=`（默认 50，最大 500）与 `?cursor=`。Lists page with `?limit=` and `?cursor=`.'
   ].join('\n')
 }

@@ -1,7 +1,7 @@
 // /v1/users and /v1/clients: accounts, admin only.
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Body, Id, IdParams, Page, PageQuery, Query, StringEnum, Timestamp, problems } from '../../http/schemas.js'
+import { Body, Id, IdParams, Page, PageQuery, Query, StringEnum, Text, Timestamp, problems } from '../../http/schemas.js'
 import { expectedVersion, IfMatchHeaders, withEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { ACCESS, ROLES } from '../../security/roles.js'
@@ -15,7 +15,7 @@ const Version = Type.Integer({ minimum: 1, description: 'changes with every upda
 const User = Type.Object({ id: Id, username: Type.String(), role: Role, agencyId: Type.Union([Id, Type.Null()]), disabled: Type.Boolean(), version: Version, createdAt: Timestamp })
 const Client = Type.Object({ id: Id, clientId: Type.String(), name: Type.String(), role: Role, agencyId: Type.Union([Id, Type.Null()]), disabled: Type.Boolean(), version: Version, createdAt: Timestamp })
 const Password = Type.String({ minLength: 10, maxLength: 256, description: 'at least 10 characters / 至少 10 位' })
-const Username = Type.String({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$', description: 'login name / 登录名' })
+const Username = Text({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$', description: 'login name / 登录名' })
 
 export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsService }> = async (app, { accounts }) => {
   const tags = ['accounts']
@@ -73,7 +73,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       operationId: 'createClient',
       summary: '登记接入系统 Register an HR system client',
       description: '为人事系统创建 client_credentials 凭据；clientSecret 只在此次返回，请妥善保存。Registers a machine client; clientSecret is shown only in this answer.',
-      body: Body({ name: Type.String({ minLength: 1, maxLength: 200, description: 'system name / 系统名称' }), role: Role, agencyId: Type.Optional(AgencyId) }),
+      body: Body({ name: Text({ maxLength: 200, description: 'system name / 系统名称' }), role: Role, agencyId: Type.Optional(AgencyId) }),
       response: { 201: Type.Intersect([Client, Type.Object({ clientSecret: Type.String({ description: 'shown once / 仅显示一次' }) })]), ...problems(404, 422) }
     }
   }, async (req, reply) => reply.code(201).header('cache-control', 'no-store').send(withEtag(reply, await accounts.createClient(req.actor, req.body))))
@@ -107,7 +107,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       description: '修改名称、角色、范围或停用。须携带 If-Match。Renames, re-scopes or disables a client; send If-Match.',
       params: IdParams,
       headers: IfMatchHeaders,
-      body: Body({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), role: Type.Optional(Role), agencyId: Type.Optional(AgencyId), disabled: Type.Optional(Type.Boolean()) }),
+      body: Body({ name: Type.Optional(Text({ maxLength: 200 })), role: Type.Optional(Role), agencyId: Type.Optional(AgencyId), disabled: Type.Optional(Type.Boolean()) }),
       response: { 200: Client, ...problems(404, 412, 422, 428) }
     }
   }, async (req, reply) => withEtag(reply, await accounts.updateClient(req.actor, req.params.id, req.body, expectedVersion(req))))

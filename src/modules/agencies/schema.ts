@@ -1,17 +1,17 @@
 // Wire shapes of 执法主体 (agencies).
 import { Type } from 'typebox'
-import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Timestamp } from '../../http/schemas.js'
+import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp } from '../../http/schemas.js'
 
 export const AGENCY_KINDS = ['organ', 'authorized', 'entrusted'] as const
 export const AGENCY_LEVELS = ['province', 'city', 'county', 'township'] as const
 export const AGENCY_STATUSES = ['active', 'merged', 'dissolved'] as const
 
-const Name = Type.String({ minLength: 2, maxLength: 200, description: '名称 name, e.g. 示例市市场监督管理局' })
+const Name = Text({ minLength: 2, maxLength: 200, description: '名称 name, e.g. 示例市市场监督管理局' })
 const Uscc = Type.String({ minLength: 18, maxLength: 18, description: '统一社会信用代码 (GB 32100-2015, check character validated)' })
 const Kind = StringEnum(AGENCY_KINDS, { description: 'organ 行政机关 | authorized 法律法规授权组织 | entrusted 受委托组织' })
 const Level = StringEnum(AGENCY_LEVELS, { description: 'province 省 | city 市 | county 县（区） | township 乡镇（街道）' })
 const RegionCode = Type.String({ pattern: '^\\d{6}$', description: '行政区划代码 (6 digits)' })
-const Domains = Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 50, uniqueItems: true, description: '执法领域 enforcement domains, e.g. ["市场监管"]' })
+const Domains = Type.Array(Text({ maxLength: 50 }), { maxItems: 50, uniqueItems: true, description: '执法领域 enforcement domains, e.g. ["市场监管"]' })
 const ParentId = Type.Union([Id, Type.Null()], { description: '上级主体 parent agency (null: top level, admin only)' })
 
 export const Agency = Type.Object({
@@ -59,14 +59,14 @@ export const Confirmation = Type.Object({
 
 export const CreateConfirmation = Body({
   year: Type.Integer({ minimum: 2000, maximum: 2100, description: '确认年度 year confirmed' }),
-  announcementNo: Type.String({ minLength: 1, maxLength: 100, description: '公告文号, e.g. 示例公告〔2026〕1号' }),
+  announcementNo: Text({ maxLength: 100, description: '公告文号, e.g. 示例公告〔2026〕1号' }),
   date: IsoDate('公告日期 date of the announcement')
 })
 
 export const EndAgency = Body({
   date: IsoDate('生效日期 effective date'),
   successorId: Type.Optional(Type.Union([Id, Type.Null()], { description: '承继主体 successor (required for a merge)' })),
-  reason: Type.Optional(Type.String({ maxLength: 500, description: '说明 note, e.g. the decision number' }))
+  reason: Type.Optional(Text({ maxLength: 500, lines: true, description: '说明 note, e.g. the decision number' }))
 })
 
 export const Staffing = Type.Object({

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { STORED_STATUSES } from '../../domain/certificates.js'
 import { withEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
-import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, StringEnum, Timestamp, problems } from '../../http/schemas.js'
+import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, StringEnum, Text, Timestamp, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import type { CertificatesService } from './service.js'
 
@@ -51,7 +51,7 @@ const Event = Type.Object({
   at: Timestamp
 })
 
-const Reason = Type.String({ minLength: 1, maxLength: 500, description: '原因或决定文号 reason, or the decision number' })
+const Reason = Text({ maxLength: 500, lines: true, description: '原因或决定文号 reason, or the decision number' })
 
 export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: CertificatesService }> = async (app, { certificates }) => {
   app.post('/v1/certificates', {
@@ -65,7 +65,7 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       body: Body({
         officerId: Id,
         agencyId: Id,
-        domains: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { uniqueItems: true, minItems: 1, maxItems: 50, description: '执法领域 (default: the agency\'s)' }))
+        domains: Type.Optional(Type.Array(Text({ maxLength: 50 }), { uniqueItems: true, minItems: 1, maxItems: 50, description: '执法领域 (default: the agency\'s)' }))
       }),
       response: { 201: Certificate, ...problems(404, 409, 422) }
     }
@@ -114,7 +114,7 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
         description: `${description} 状态不允许时返回 409 CERTIFICATE_TRANSITION_NOT_ALLOWED。An illegal change is 409 CERTIFICATE_TRANSITION_NOT_ALLOWED.`,
         params: IdParams,
         body: action === 'suspend'
-          ? Body({ reason: Reason, until: Type.Optional(IsoDate('暂扣至 suspended until (today or later)')) })
+          ? Body({ reason: Reason, until: Type.Optional(IsoDate('暂扣至（今天至证件有效期止）suspended until: today or later, up to the card\'s last valid day')) })
           : Body({ reason: Reason }),
         response: { 200: Certificate, ...(action === 'suspend' ? problems(404, 409, 422) : problems(404, 409)) }
       }
@@ -144,7 +144,7 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       body: Body({
         outcome: StringEnum(['recovered', 'lost'] as const, { description: 'recovered 已收回 | lost 遗失声明' }),
         date: IsoDate('办结日期 date'),
-        note: Type.Optional(Type.String({ maxLength: 500 }))
+        note: Type.Optional(Text({ maxLength: 500, lines: true }))
       }),
       response: { 200: Recall, ...problems(404, 409, 422) }
     }

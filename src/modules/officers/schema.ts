@@ -1,9 +1,9 @@
 // Wire shapes of 行政执法人员 (officers).
 import { Type } from 'typebox'
 import { departureReasons } from '../../domain/certificates.js'
-import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Timestamp } from '../../http/schemas.js'
+import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp } from '../../http/schemas.js'
 
-const Name = Type.String({ minLength: 1, maxLength: 50, description: '姓名 name' })
+const Name = Text({ maxLength: 50, description: '姓名 name' })
 export const IdNumber = Type.String({ minLength: 18, maxLength: 18, description: '身份证号 18-character resident ID number (GB 11643 check digit validated); never put it in a URL' })
 const Phone = Type.String({ pattern: '^[0-9+\\- ]{5,20}$', description: '联系电话 phone' })
 const Flag = (description: string) => Type.Boolean({ description })
@@ -39,7 +39,7 @@ export const CreateOfficer = Body({
   name: Name,
   idNumber: IdNumber,
   agencyId: Id,
-  employeeNo: Type.Optional(Type.String({ maxLength: 50, description: '工号 employee number in the HR system' })),
+  employeeNo: Type.Optional(Text({ maxLength: 50, description: '工号 employee number in the HR system' })),
   phone: Type.Optional(Phone),
   joinedOn: Type.Optional(IsoDate('入职（上岗）日期 date joined')),
   ...flags
@@ -48,7 +48,7 @@ export const CreateOfficer = Body({
 export const UpdateOfficer = Body({
   name: Type.Optional(Name),
   idNumber: Type.Optional(IdNumber),
-  employeeNo: Type.Optional(Type.Union([Type.String({ maxLength: 50 }), Type.Null()])),
+  employeeNo: Type.Optional(Type.Union([Text({ maxLength: 50 }), Type.Null()])),
   phone: Type.Optional(Type.Union([Phone, Type.Null()])),
   joinedOn: Type.Optional(Type.Union([IsoDate(), Type.Null()])),
   ...flags
@@ -67,13 +67,13 @@ export const Lookup = Body({ idNumber: IdNumber })
 export const Departure = Body({
   reason: StringEnum(departureReasons, { description: 'transfer 调动 | resignation 辞职 | dismissal 辞退 | retirement 退休 | other 其他' }),
   date: IsoDate('离岗日期 date of leaving'),
-  note: Type.Optional(Type.String({ maxLength: 500 }))
+  note: Type.Optional(Text({ maxLength: 500, lines: true }))
 })
 
 export const Transfer = Body({
   toAgencyId: Id,
   date: IsoDate('调动日期 date of transfer'),
-  note: Type.Optional(Type.String({ maxLength: 500 }))
+  note: Type.Optional(Text({ maxLength: 500, lines: true }))
 })
 
 export const CancelledCertificate = Type.Object({

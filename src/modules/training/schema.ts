@@ -1,6 +1,6 @@
 // Wire shapes of training (学时): trainings, attendances, external records and the summary.
 import { Type, type TSchema } from 'typebox'
-import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Timestamp } from '../../http/schemas.js'
+import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp } from '../../http/schemas.js'
 
 export const CATEGORIES = ['public_law', 'professional'] as const
 export const MODES = ['online', 'offline'] as const
@@ -50,13 +50,13 @@ export const Training = Type.Object({
 })
 
 export const CreateTraining = Body({
-  title: Type.String({ minLength: 1, maxLength: 200, description: '培训名称 title' }),
+  title: Text({ maxLength: 200, description: '培训名称 title' }),
   category: Category,
   ...duration,
   startDate: IsoDate('开始日期 first day'),
   endDate: IsoDate('结束日期 last day: the training counts in this year'),
   mode: StringEnum(MODES, { description: 'online 线上 | offline 线下' }),
-  provider: Type.String({ minLength: 1, maxLength: 200, description: '主办单位 provider, e.g. 市司法局' }),
+  provider: Text({ maxLength: 200, description: '主办单位 provider, e.g. 市司法局' }),
   agencyId: Type.Optional(Nullable(Id))
 }, '培训（课程或班次）A training. agencyId: the organiser, in your scope; omitted, your own agency; null (admin only): open to all')
 
@@ -98,9 +98,9 @@ export const CreateTrainingRecord = Body({
   category: Category,
   ...duration,
   date: IsoDate('完成日期 completion date: the record counts in this year'),
-  evidence: Type.String({ minLength: 1, maxLength: 2000, description: '证明材料 evidence, e.g. certificate number or file reference' }),
-  title: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: '培训名称 title' })),
-  provider: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: '主办单位 provider' }))
+  evidence: Text({ maxLength: 2000, lines: true, description: '证明材料 evidence, e.g. certificate number or file reference' }),
+  title: Type.Optional(Text({ maxLength: 200, description: '培训名称 title' })),
+  provider: Type.Optional(Text({ maxLength: 200, description: '主办单位 provider' }))
 }, '个人外部培训记录 An officer\'s external training, with evidence')
 
 export const TrainingRecord = Type.Object({

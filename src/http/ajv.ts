@@ -1,0 +1,49 @@
+// The Ajv instances that check what clients send, made in one place so that request bodies,
+// query strings, paths and the rows of an import know the same keywords: the formats
+// (ajv-formats) and x-text, free text (Text() in schemas.ts; the rule is domain/text.ts).
+import { Ajv, type ErrorObject, type FuncKeywordDefinition } from 'ajv'
+import addFormats from 'ajv-formats'
+import { checkText, type TextKind } from '../domain/text.js'
+import { TEXT_KEYWORD } from './schemas.js'
+
+// x-text trims the value where it stands (so the trimmed text is what is stored) and refuses a
+// blank one or one holding what is not text, with the reason as the error. It runs before the
+// length checks, which then measure the text as it will be stored; a refused value is left as
+// it came.
+interface TextValidate {
+  (data: unknown, cxt?: { parentData?: unknown, parentDataProperty: string | number }): boolean
+  errors?: Array<Partial<ErrorObject>>
+}
+
+const textKeyword: FuncKeywordDefinition = {
+  keyword: TEXT_KEYWORD,
+  type: 'string',
+  schemaType: 'string',
+  metaSchema: { enum: ['line', 'lines'] },
+  before: 'maxLength',
+  modifying: true,
+  errors: true,
+  compile (kind: TextKind) {
+    const validate: TextValidate = (data, cxt) => {
+      const checked = checkText(data as string, kind)
+      if (!checked.ok) {
+        validate.errors = [{ keyword: TEXT_KEYWORD, message: checked.detail, params: { reason: checked.reason } }]
+        return false
+      }
+      if (checked.text !== data && cxt?.parentData !== undefined) (cxt.parentData as Record<string | number, unknown>)[cxt.parentDataProperty] = checked.text
+      return true
+    }
+    return validate
+  }
+}
+
+/** An Ajv for what clients send: every error listed, defaults applied, unknown keywords of the
+ *  OpenAPI document ignored, formats and x-text known. `coerce`: query strings and paths, which
+ *  arrive as text ('array': one value is a list of one); otherwise (bodies, import rows) a
+ *  value must have its type ("12345" is not 12345). */
+export function inputAjv ({ coerce = false }: { coerce?: boolean } = {}): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, removeAdditional: false, coerceTypes: coerce ? 'array' : false })
+  addFormats.default(ajv)
+  ajv.addKeyword(textKeyword)
+  return ajv
+}
