@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util'
 import { openDatabase } from '../src/db/open.js'
 import { formatCertificateNumber } from '../src/domain/certificate-number.js'
 import { validUntilFor } from '../src/domain/certificates.js'
-import { addDays, dayOfYear, isoDate, shanghaiDate } from '../src/domain/dates.js'
+import { addDays, compareDates, dayOfYear, isoDate, shanghaiDate, type IsoDate } from '../src/domain/dates.js'
 import { withUsccCheck } from '../src/domain/uscc.js'
 import { createIdNumberCodec, loadIdNumberKey } from '../src/security/id-numbers.js'
 import { birthDate, idNumberFor, mobile, personName } from '../seeds/people.js'
@@ -43,6 +43,12 @@ const HOURS = [2, 3, 4, 6, 8, 12, 16, 24]
 const MINUTES = [90, 120, 135, 180, 240]
 const OFFICERS_PER_AGENCY = 18
 const CITIES = 16
+// Region codes: a real province prefix (an ID number must begin with one) and fictional
+// prefectures 80–96 below it: 148000 for the province body, 14CCxx for city CC.
+const PROVINCE = '14'
+
+// A departure is never dated before the joining.
+const later = (a: IsoDate, b: IsoDate): IsoDate => compareDates(a, b) >= 0 ? a : b
 
 /** Writes a fresh benchmark database at `out` (replacing one there). */
 export function generateBenchData (o: BenchDataOptions): BenchDataResult {
@@ -76,7 +82,7 @@ export function generateBenchData (o: BenchDataOptions): BenchDataResult {
     for (let id = 1; id <= agencyCount; id++) {
       const city = id === 1 ? 0 : id <= CITIES + 1 ? id - 1 : 1 + ((id - CITIES - 2) % CITIES)
       const level = id === 1 ? 'province' : id <= CITIES + 1 ? 'city' : rnd.chance(0.3) ? 'township' : 'county'
-      const region = id === 1 ? '990000' : `99${String(city).padStart(2, '0')}${level === 'city' ? '00' : String(1 + (id % 40)).padStart(2, '0')}`
+      const region = `${PROVINCE}${80 + city}${id === 1 || level === 'city' ? '00' : String(1 + (id % 40)).padStart(2, '0')}`
       const path = id === 1 ? '/1/' : id <= CITIES + 1 ? `/1/${id}/` : `/1/${city + 1}/${id}/`
       const parent = id === 1 ? null : id <= CITIES + 1 ? 1 : city + 1
       const domain = rnd.pick(DOMAINS)
@@ -107,17 +113,17 @@ export function generateBenchData (o: BenchDataOptions): BenchDataResult {
       const agencyId = agencyCount <= CITIES + 1 ? 1 + (id % agencyCount) : CITIES + 2 + (id % (agencyCount - CITIES - 1))
       const sex = rnd.chance(0.72) ? 'male' : 'female'
       const birth = birthDate(rnd, 1965, 2000)
-      const idNumber = idNumberFor(rnd, regionOf[agencyId] ?? '990000', birth, sex, taken)
+      const idNumber = idNumberFor(rnd, regionOf[agencyId] ?? `${PROVINCE}8000`, birth, sex, taken)
       const auxiliary = rnd.chance(0.03)
       const police = !auxiliary && rnd.chance(0.01)
       const departed = rnd.chance(0.03)
       const joinedOn = isoDate(rnd.int(Math.max(1988, Number(birth.slice(0, 4)) + 21), year - 1), rnd.int(1, 12), rnd.int(1, 28))
       insOfficer.run(id, personName(rnd, sex, Number(birth.slice(0, 4))), codec.seal(idNumber), agencyId, `B${String(id).padStart(7, '0')}`,
         rnd.chance(0.8) ? mobile(rnd) : null, auxiliary ? 1 : 0, police ? 1 : 0, rnd.chance(0.06) ? 1 : 0, rnd.chance(0.03) ? 1 : 0,
-        departed ? 'departed' : 'active', joinedOn, departed ? addDays(today, -rnd.int(1, 300)) : null, departed ? 'resignation' : null)
+        departed ? 'departed' : 'active', joinedOn, departed ? later(addDays(today, -rnd.int(1, 300)), joinedOn) : null, departed ? 'resignation' : null)
       insIndex.run(id, codec.blindIndex(idNumber))
       if (!auxiliary && !police && !departed && rnd.chance(0.92)) {
-        const region = regionOf[agencyId] ?? '990000'
+        const region = regionOf[agencyId] ?? `${PROVINCE}8000`
         const issued = isoDate(year - rnd.int(0, 4), rnd.int(2, 11), rnd.int(1, 28))
         const key = `${region}:${issued.slice(0, 4)}`
         const seq = (sequences.get(key) ?? 0) + 1

@@ -180,7 +180,8 @@ function careerEvent (rnd: Random, cert: CertPlan, cal: SeedCalendar): void {
   const kind = rnd.weighted([['none', 965], ['suspended', 12], ['reinstated', 12], ['revoked', 5], ['cancelled', 6]])
   if (kind === 'suspended') {
     const date = later(from, addDays(lastDay, -rnd.int(5, 80)))
-    cert.events.push({ date, action: 'suspend', reason: '涉嫌违法违规执法，暂扣待查 suspended pending investigation', until: addDays(date, rnd.int(120, 180)) })
+    // Set for four to six months, never past the card's last valid day.
+    cert.events.push({ date, action: 'suspend', reason: '涉嫌违法违规执法，暂扣待查 suspended pending investigation', until: earlier(addDays(date, rnd.int(120, 180)), validUntil) })
   } else if (kind === 'reinstated') {
     const date = between(rnd, from, addDays(lastDay, -100) < from ? from : addDays(lastDay, -100))
     cert.events.push({ date, action: 'suspend', reason: '执法过错，暂扣整改 suspended for correction', until: addDays(date, 60) })

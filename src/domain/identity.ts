@@ -1,6 +1,6 @@
 // GB 11643-1999 citizen identity numbers, and masking of personal data for lists and logs
 // (个人信息保护法: show only what the reader needs).
-import { compareDates, isIsoDate } from './dates.js'
+import { addYears, compareDates, isIsoDate } from './dates.js'
 import type { IsoDate } from './dates.js'
 
 export type Sex = 'male' | 'female'
@@ -18,10 +18,24 @@ export const ID_REASONS = {
   length: 'must be 18 characters / 应为18位',
   body: 'the first 17 characters must be digits / 前17位应为数字',
   checkFormat: 'the last character must be a digit or X / 末位应为数字或X',
+  province: 'the first two digits are not a province code / 前两位不是省级行政区划代码',
   birthDate: 'the birth date does not exist / 出生日期不存在',
+  birthTooEarly: 'the birth date is before 1900 / 出生日期早于1900年',
   birthFuture: 'the birth date is in the future / 出生日期晚于今天',
+  underSixteen: 'the person is under 16 / 出生日期表明未满16周岁',
   checkChar: 'the check character does not match / 校验码错误'
 } as const
+
+// The province-level codes (GB/T 2260) an ID number begins with: 11–15 north, 21–23 north-east,
+// 31–37 east, 41–46 centre and south, 50–54 south-west, 61–65 north-west, 71 Taiwan, 81 Hong
+// Kong, 82 Macao.
+const PROVINCES = new Set(['11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37',
+  '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65', '71', '81', '82'])
+
+/** The earliest birth date accepted: nobody born before 1900 is an officer. */
+export const EARLIEST_BIRTH_DATE: IsoDate = '1900-01-01'
+/** The youngest an officer can be: nobody under 16 may be employed (劳动法 第十五条). */
+export const MINIMUM_AGE = 16
 
 /** Returns the number trimmed, with a lowercase check 'x' made uppercase. */
 export function normalizeIdNumber (s: string): string {
@@ -38,7 +52,9 @@ export function idNumberCheckChar (body17: string): string {
 
 /**
  * Returns the normalised number with its birth date and sex, or the reason it is invalid
- * (callers answer ID_NUMBER_INVALID). `today` is the Shanghai date the check is made on.
+ * (callers answer ID_NUMBER_INVALID): malformed, a region outside the province codes, a birth
+ * date that does not exist, is before 1900 or after today, a holder under 16, a wrong check
+ * character. `today` is the Shanghai date the check is made on.
  */
 export function checkIdNumber (s: string, today: IsoDate): IdNumberCheck {
   const id = normalizeIdNumber(s)
@@ -47,9 +63,14 @@ export function checkIdNumber (s: string, today: IsoDate): IdNumberCheck {
   const body = id.slice(0, 17)
   if (!/^\d{17}$/.test(body)) return no(ID_REASONS.body)
   if (!/^[\dX]$/.test(id.slice(17))) return no(ID_REASONS.checkFormat)
+  if (!PROVINCES.has(id.slice(0, 2))) return no(ID_REASONS.province)
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`
   if (!isIsoDate(birthDate)) return no(ID_REASONS.birthDate)
+  if (compareDates(birthDate, EARLIEST_BIRTH_DATE) < 0) return no(ID_REASONS.birthTooEarly)
   if (compareDates(birthDate, today) > 0) return no(ID_REASONS.birthFuture)
+  // Born on the same day 16 years before, one is 16 today. One born on 29 February turns 16 on
+  // a 29 February (16 is a multiple of 4) but for a common century year (2100: 1 March).
+  if (compareDates(birthDate, addYears(today, -MINIMUM_AGE)) > 0) return no(ID_REASONS.underSixteen)
   if (idNumberCheckChar(body) !== id[17]) return no(ID_REASONS.checkChar)
   // The 17th digit is the order code: odd for men, even for women.
   const sex: Sex = Number(id[16]) % 2 === 1 ? 'male' : 'female'

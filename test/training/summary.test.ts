@@ -118,7 +118,8 @@ t.test('TRAINING_RULES: a deployment\'s own minimums and versions apply by year,
     { version: '2023', effectiveFrom: 2023, publicLawHours: 30, professionalHours: 30, proRateJoiners: false },
     { version: '2026-local', effectiveFrom: 2026, publicLawHours: 40, professionalHours: 20.5, proRateJoiners: true }
   ]
-  const { officer, record, summary, hrB, countyB } = await world(t, { TRAINING_RULES: rules })
+  // Today is 2 July 2026, the joiner's first day (a joinedOn after today is refused).
+  const { officer, record, summary, hrB, countyB } = await world(t, { TRAINING_RULES: rules }, new Date('2026-07-02T04:00:00Z'))
   const o = await officer(countyB.id)
   await record(hrB, { officerId: o.id, hours: 30, date: '2025-06-01' })
   t.match((await summary(hrB, o.id, '?year=2025&asOf=2026-01-02')).json(), { ruleVersion: '2023', required: { publicLawHours: 30 }, deficits: { professionalHours: 30 } })

@@ -78,7 +78,7 @@ t.test('every status change shows at once: suspended, reinstated, cancelled', as
     t.equal(res.statusCode, 200)
     t.match(res.json(), { valid, status, statusLabel }, `${status} ${statusLabel}`)
   }
-  await act('suspension', { reason: '立案调查', until: '2099-12-31' })
+  await act('suspension', { reason: '立案调查', until: '2027-06-30' })
   await expect(false, 'suspended', '已暂扣')
   await act('reinstatement', { reason: '调查终结' })
   await expect(true, 'active', '有效')

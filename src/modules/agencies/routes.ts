@@ -79,7 +79,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
       description: '登记执法主体的年度确认及公告文号。每年一次。Records the yearly confirmation and its announcement number; once per year.',
       params: IdParams,
       body: CreateConfirmation,
-      response: { 201: Confirmation, ...problems(404, 409) }
+      response: { 201: Confirmation, ...problems(404, 409, 422) }
     }
   }, async (req, reply) => reply.code(201).send(agencies.confirm(req.actor, req.params.id, req.body)))
 

@@ -3,12 +3,13 @@ import { childPath, createsCycle } from '../../domain/agency-tree.js'
 import { evaluateStaffing } from '../../domain/staffing.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import { checkUscc } from '../../domain/uscc.js'
-import { assertVersion } from '../../http/concurrency.js'
+import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
+import { assertPlausibleDate, assertPlausibleYear } from '../date-checks.js'
 import { agencyRepository, type AgencyFilter, type AgencyRow } from './repository.js'
 
 export interface AgencyInput {
@@ -73,7 +74,7 @@ export function agenciesService ({ store, clock }: ServiceContext) {
     },
 
     /** Changes an agency; NOT_FOUND, PRECONDITION_FAILED, USCC_*, AGENCY_PARENT_CYCLE, AGENCY_OUT_OF_SCOPE. */
-    update (actor: Actor, id: number, expectedVersion: number, patch: Partial<AgencyInput>): AgencyView {
+    update (actor: Actor, id: number, expectedVersion: ExpectedVersion, patch: Partial<AgencyInput>): AgencyView {
       return store.write((db) => {
         const before = load(db, actor, id)
         assertVersion(before.version, expectedVersion)
@@ -93,9 +94,14 @@ export function agenciesService ({ store, clock }: ServiceContext) {
       })
     },
 
-    /** Records the yearly confirmation (公告); NOT_FOUND, AGENCY_NOT_ACTIVE, CONFIRMATION_EXISTS. */
+    /** Records the yearly confirmation (公告); NOT_FOUND, AGENCY_NOT_ACTIVE, CONFIRMATION_EXISTS,
+     *  DATE_IN_FUTURE (announced after today), DATE_OUT_OF_RANGE (before 1949-10-01, or for a
+     *  year after next: a confirmation may be announced ahead for the coming year only). */
     confirm (actor: Actor, id: number, input: { year: number, announcementNo: string, date: string }) {
       return store.write((db) => {
+        const today = shanghaiDate(clock())
+        assertPlausibleYear('year', input.year, 'planned', today)
+        assertPlausibleDate('date', input.date, 'happened', today)
         const agency = load(db, actor, id)
         if (agency.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${id} is ${agency.status}`)
         if (agencyRepository.isConfirmed(db, id, input.year)) fail('CONFIRMATION_EXISTS', `agency ${id} is already confirmed for ${input.year}`, { errors: [{ in: 'body', pointer: '/year', detail: 'confirmed already' }] })
@@ -111,9 +117,12 @@ export function agenciesService ({ store, clock }: ServiceContext) {
     },
 
     /** Merger or dissolution: the agency stops issuing, and its live certificates are listed
-     *  for reissue (换发) by the successor. NOT_FOUND, AGENCY_NOT_ACTIVE, SUCCESSOR_REQUIRED. */
+     *  for reissue (换发) by the successor. NOT_FOUND, AGENCY_NOT_ACTIVE, SUCCESSOR_REQUIRED,
+     *  DATE_IN_FUTURE or DATE_OUT_OF_RANGE (it takes effect when recorded: dated by today, not
+     *  before 1949-10-01). */
     end (actor: Actor, id: number, how: 'merged' | 'dissolved', input: EndInput) {
       return store.write((db) => {
+        assertPlausibleDate('date', input.date, 'happened', shanghaiDate(clock()))
         const before = load(db, actor, id)
         if (before.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${id} is already ${before.status}`)
         const successorId = input.successorId ?? null

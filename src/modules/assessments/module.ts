@@ -1,12 +1,14 @@
 // 年度考核: one grade per officer and year: the service and its routes (SQL in repository.ts).
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { shanghaiDate } from '../../domain/dates.js'
 import { fail } from '../../errors.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { Body, Id, Page, PageQuery, Query, StringEnum, Timestamp, problems } from '../../http/schemas.js'
 import { ACCESS, type Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
+import { assertPlausibleYear } from '../date-checks.js'
 import { officerRepository } from '../officers/repository.js'
 import { assessmentRepository } from './repository.js'
 
@@ -17,9 +19,11 @@ const Assessment = Type.Object({ id: Id, officerId: Id, year: Type.Integer(), gr
 
 export function assessmentsService ({ store, clock }: ServiceContext) {
   return {
-    /** Records a grade; NOT_FOUND (officer in scope), ASSESSMENT_EXISTS. */
+    /** Records a grade; NOT_FOUND (officer in scope), ASSESSMENT_EXISTS, DATE_IN_FUTURE (a year
+     *  after this one: a year is graded once it is under way or over). */
     record (actor: Actor, input: { officerId: number, year: number, grade: typeof GRADES[number] }) {
       return store.write((db) => {
+        assertPlausibleYear('year', input.year, 'happened', shanghaiDate(clock()))
         officerRepository.findById(db, actor.scope, input.officerId) ??
           fail('NOT_FOUND', `officer ${input.officerId} not found`, { errors: [{ in: 'body', pointer: '/officerId', detail: 'not found in your scope' }] })
         const existing = assessmentRepository.find(db, input.officerId, input.year)
@@ -45,7 +49,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox<{ assessments: Assessme
       summary: '登记年度考核 Record an annual assessment',
       description: '每名人员每年一条考核结果。One grade per officer and year.',
       body: Body({ officerId: Id, year: Year, grade: Grade }),
-      response: { 201: Assessment, ...problems(404, 409) }
+      response: { 201: Assessment, ...problems(404, 409, 422) }
     }
   }, async (req, reply) => reply.code(201).send(svc.record(req.actor, req.body)))
 

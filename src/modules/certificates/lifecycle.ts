@@ -3,22 +3,26 @@
 // card recall where the card must come back, and appends the audit event, all inside the
 // caller's write transaction.
 import { effectiveStatus, nextStatus, type CertificateAction } from '../../domain/certificates.js'
-import { compareDates, shanghaiDate } from '../../domain/dates.js'
+import { shanghaiDate } from '../../domain/dates.js'
+import { suspensionEndRefusal } from '../../domain/plausible-dates.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
+import { refuseDate } from '../date-checks.js'
 import { certificateRepository, type CertificateRow } from './repository.js'
 
 export interface TransitionInput { reason: string, until?: string | null | undefined }
 
 /** Applies one action; CERTIFICATE_TRANSITION_NOT_ALLOWED when the state machine refuses it,
- *  DATE_RANGE_INVALID for a suspension until a day already past.
+ *  DATE_RANGE_INVALID for a suspension until a day already past, DATE_OUT_OF_RANGE for one
+ *  until after the card's last valid day.
  *  A revocation or cancellation opens a recall of the physical card. */
 export function transition (db: Db, actor: Actor, at: Date, cert: CertificateRow, action: CertificateAction, input: TransitionInput) {
   const today = shanghaiDate(at)
-  if (action === 'suspend' && input.until != null && compareDates(input.until, today) < 0) {
-    fail('DATE_RANGE_INVALID', `until ${input.until} is before today (${today}) / 暂扣截止日期早于今天`, { errors: [{ in: 'body', pointer: '/until', detail: 'before today' }] })
+  if (action === 'suspend' && input.until != null) {
+    const refusal = suspensionEndRefusal(input.until, today, cert.validUntil)
+    if (refusal) refuseDate('until', input.until, refusal)
   }
   const from = effectiveStatus(cert.status, cert.validUntil, today)
   const next = nextStatus(from, action)

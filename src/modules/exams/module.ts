@@ -8,10 +8,11 @@ import { examHeldBy, examOutcome } from '../../domain/exams.js'
 import { fail } from '../../errors.js'
 import { withFixedEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
-import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, Timestamp, problems } from '../../http/schemas.js'
+import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, Text, Timestamp, problems } from '../../http/schemas.js'
 import { ACCESS, type Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
+import { assertPlausibleDate } from '../date-checks.js'
 import { officerRepository } from '../officers/repository.js'
 import { examRepository } from './repository.js'
 
@@ -21,8 +22,11 @@ const Result = Type.Object({ id: Id, examId: Id, officerId: Id, score: Type.Inte
 export function examsService ({ store, config, clock }: ServiceContext) {
   const load = (db: Db, id: number) => examRepository.findById(db, id) ?? fail('NOT_FOUND', `exam ${id} not found`)
   return {
+    /** Creates an exam session; DATE_OUT_OF_RANGE (dated before 1949-10-01, or after the end of
+     *  next year: sessions are planned in a year's plan, at most next year's). */
     create (actor: Actor, input: { name: string, date: string, passMark?: number | undefined }) {
       return store.write((db) => {
+        assertPlausibleDate('date', input.date, 'planned', shanghaiDate(clock()))
         const row = examRepository.insert(db, { ...input, passMark: input.passMark ?? config.EXAM_PASS_MARK })
         appendAudit(db, actor, clock(), { entity: 'exam', entityId: row.id, action: 'create', after: row })
         return row
@@ -70,11 +74,11 @@ export const examRoutes: FastifyPluginAsyncTypebox<{ exams: ExamsService }> = as
       summary: '创建考试场次 Create an exam session',
       description: '行政执法资格考试场次（通常每年两次）。及格线默认取配置值。A qualification exam session (usually two a year); the pass mark defaults to the configured one.',
       body: Body({
-        name: Type.String({ minLength: 1, maxLength: 200, description: '名称, e.g. 2026年上半年行政执法资格考试' }),
+        name: Text({ maxLength: 200, description: '名称, e.g. 2026年上半年行政执法资格考试' }),
         date: IsoDate('考试日期 exam date'),
         passMark: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: '及格分 pass mark' }))
       }),
-      response: { 201: Exam, ...problems() }
+      response: { 201: Exam, ...problems(422) }
     }
   }, async (req, reply) => reply.code(201).send(svc.create(req.actor, req.body)))
 

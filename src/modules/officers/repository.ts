@@ -96,5 +96,12 @@ export const officerRepository = {
     return opened(db, row)
   },
 
-  insertMove: (db: Db, v: typeof officerMoves.$inferInsert) => db.insert(officerMoves).values(v).run()
+  insertMove: (db: Db, v: typeof officerMoves.$inferInsert) => db.insert(officerMoves).values(v).run(),
+
+  /** The days of the officer's earliest and latest recorded moves (transfers, departures, being
+   *  taken on again), by date; null when none. */
+  moveDates: (db: Db, officerId: number): { firstMoveOn: string | null, lastMoveOn: string | null } =>
+    once(db, 'officers.moveDates', () => db.select({ firstMoveOn: sql<string | null>`min(${officerMoves.date})`, lastMoveOn: sql<string | null>`max(${officerMoves.date})` })
+      .from(officerMoves).where(eq(officerMoves.officerId, sql.placeholder('officerId'))).prepare())
+      .get({ officerId }) ?? { firstMoveOn: null, lastMoveOn: null }
 }

@@ -2,8 +2,9 @@
 import { checkIdNumber, maskIdNumber, maskPhone } from '../../domain/identity.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import { servingOn } from '../../domain/training.js'
-import { moveRecordableOn, roleChangeRefusal, type DepartureReason } from '../../domain/certificates.js'
-import { assertVersion } from '../../http/concurrency.js'
+import { roleChangeRefusal, type DepartureReason } from '../../domain/certificates.js'
+import { dateRefusal, joiningOrderRefusal, moveOrderRefusal } from '../../domain/plausible-dates.js'
+import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
 import { mayRevealIdNumber } from '../../security/personal-data.js'
@@ -13,6 +14,7 @@ import { agencyRepository } from '../agencies/repository.js'
 import { cancelLiveCertificates } from '../certificates/lifecycle.js'
 import { certificateRepository } from '../certificates/repository.js'
 import type { ServiceContext } from '../context.js'
+import { assertPlausibleDate, refuseDate } from '../date-checks.js'
 import { officerRepository, postData, type OfficerFilter, type OfficerRow } from './repository.js'
 
 export interface OfficerInput {
@@ -82,18 +84,25 @@ export function officersService ({ store, clock }: ServiceContext) {
     if (agency.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${agencyId} is ${agency.status}`, { errors: [{ in: 'body', pointer, detail: agency.status }] })
     return agency
   }
-  // A move is recorded once it has happened (domain moveRecordableOn): DATE_IN_FUTURE otherwise.
-  const notAhead = (date: string, at: Date, what: 'departure' | 'transfer') => {
+  // A move is recorded once it has happened (DATE_IN_FUTURE otherwise: it would cancel the
+  // certificates while the officer still enforces), not before 1949-10-01 (DATE_OUT_OF_RANGE),
+  // and in order: not before the officer joined (DATE_BEFORE_JOINING) nor before their last
+  // move (DATE_BEFORE_LAST_MOVE).
+  const inOrder = (db: Db, officer: OfficerRow, date: string, at: Date, what: 'departure' | 'transfer') => {
     const today = shanghaiDate(at)
-    if (!moveRecordableOn(date, today)) {
+    const plausible = dateRefusal(date, 'happened', today)
+    if (plausible?.code === 'DATE_IN_FUTURE') {
       fail('DATE_IN_FUTURE', `the ${what} is dated ${date}, after today (${today}): record it on the day it happens, when the certificates are cancelled / ${what === 'departure' ? '离岗' : '调动'}日期晚于今天，请于当日登记`,
-        { errors: [{ in: 'body', pointer: '/date', detail: `after today (${today}) / 晚于今天` }] })
+        { errors: [{ in: 'body', pointer: '/date', detail: plausible.detail }] })
     }
+    const refusal = plausible ?? moveOrderRefusal(date, { joinedOn: officer.joinedOn, ...officerRepository.moveDates(db, officer.id) })
+    if (refusal) refuseDate('date', date, refusal)
   }
   const full = (actor: Actor, row: OfficerRow) => presentOfficer(row, { idNumber: mayRevealIdNumber(actor.principal.role), phone: true })
 
   return {
-    /** Registers an officer; ID_NUMBER_INVALID, ID_NUMBER_TAKEN, AGENCY_OUT_OF_SCOPE, AGENCY_NOT_ACTIVE.
+    /** Registers an officer; ID_NUMBER_INVALID, ID_NUMBER_TAKEN, AGENCY_OUT_OF_SCOPE, AGENCY_NOT_ACTIVE,
+     *  DATE_IN_FUTURE or DATE_OUT_OF_RANGE (joinedOn after today or before 1949-10-01).
      *  A person who had left (departed, from any agency) is taken on again: the same officer,
      *  with the exams and training history, active at this agency with the data given (rule 2:
      *  a move keeps the person). */
@@ -101,6 +110,7 @@ export function officersService ({ store, clock }: ServiceContext) {
       return store.write((db) => {
         const at = clock()
         const today = shanghaiDate(at)
+        assertPlausibleDate('joinedOn', input.joinedOn, 'happened', today)
         const { idNumber, holder } = checkedIdNumber(db, input.idNumber, today)
         if (holder && servingOn(holder, today)) idNumberTaken(db, actor, holder)
         activeAgency(db, actor, input.agencyId, '/agencyId')
@@ -128,8 +138,9 @@ export function officersService ({ store, clock }: ServiceContext) {
 
     /** Corrects an officer's data; NOT_FOUND, PRECONDITION_FAILED, ID_NUMBER_*, OFFICER_AUXILIARY
      *  or OFFICER_POLICE (becoming one while holding an active or suspended card, expired or not:
-     *  cancel it first). */
-    update (actor: Actor, id: number, expectedVersion: number, patch: Partial<Omit<OfficerInput, 'agencyId'>>) {
+     *  cancel it first), DATE_IN_FUTURE, DATE_OUT_OF_RANGE or DATE_BEFORE_JOINING (a joinedOn
+     *  after today, before 1949-10-01, or after the day the officer left or first moved). */
+    update (actor: Actor, id: number, expectedVersion: ExpectedVersion, patch: Partial<Omit<OfficerInput, 'agencyId'>>) {
       return store.write((db) => {
         const at = clock()
         const before = load(db, actor, id)
@@ -143,6 +154,11 @@ export function officersService ({ store, clock }: ServiceContext) {
           fail(refused, `officer ${id} holds certificate ${numbers}: cancel it before marking the officer ${flag} / 该人员持有执法证件，请先注销证件`,
             { errors: [{ in: 'body', pointer: `/${flag}`, detail: `holds certificate ${numbers}` }] })
         }
+        if (patch.joinedOn !== undefined && patch.joinedOn !== null) {
+          assertPlausibleDate('joinedOn', patch.joinedOn, 'happened', today)
+          const refusal = joiningOrderRefusal(patch.joinedOn, { departedOn: before.departedOn, ...officerRepository.moveDates(db, id) })
+          if (refusal) refuseDate('joinedOn', patch.joinedOn, refusal)
+        }
         const changes = { ...patch, updatedAt: at.toISOString() }
         if (patch.idNumber !== undefined) changes.idNumber = validIdNumber(db, actor, patch.idNumber, today, id)
         const after = officerRepository.update(db, id, changes) ?? fail('NOT_FOUND')
@@ -153,13 +169,14 @@ export function officersService ({ store, clock }: ServiceContext) {
 
     /** The officer leaves the post: departed, and in the same transaction every active or
      *  suspended certificate is cancelled with that reason and its card recall opened (rule 2).
-     *  NOT_FOUND, OFFICER_DEPARTED. */
+     *  NOT_FOUND, OFFICER_DEPARTED, DATE_IN_FUTURE, DATE_OUT_OF_RANGE, DATE_BEFORE_JOINING,
+     *  DATE_BEFORE_LAST_MOVE. */
     depart (actor: Actor, id: number, input: { reason: DepartureReason, date: string, note?: string | undefined }) {
       return store.write((db) => {
         const at = clock()
         const before = load(db, actor, id)
         if (before.status === 'departed') fail('OFFICER_DEPARTED', `officer ${id} left on ${before.departedOn ?? '?'}`)
-        notAhead(input.date, at, 'departure')
+        inOrder(db, before, input.date, at, 'departure')
         const cancelled = cancelLiveCertificates(db, actor, at, id, `departure:${input.reason}`)
         const after = officerRepository.update(db, id, { status: 'departed', departedOn: input.date, departureReason: input.reason, updatedAt: at.toISOString() }) ?? fail('NOT_FOUND')
         officerRepository.insertMove(db, { officerId: id, fromAgencyId: before.agencyId, kind: 'departure', reason: input.reason, date: input.date })
@@ -170,14 +187,15 @@ export function officersService ({ store, clock }: ServiceContext) {
 
     /** Moves the person to another agency: the old agency's certificates are cancelled (and
      *  recalled) in the same transaction; the person, exams and training history stay.
-     *  NOT_FOUND, OFFICER_DEPARTED, SAME_AGENCY, AGENCY_OUT_OF_SCOPE, AGENCY_NOT_ACTIVE. */
+     *  NOT_FOUND, OFFICER_DEPARTED, SAME_AGENCY, DATE_IN_FUTURE, DATE_OUT_OF_RANGE,
+     *  DATE_BEFORE_JOINING, DATE_BEFORE_LAST_MOVE, AGENCY_OUT_OF_SCOPE, AGENCY_NOT_ACTIVE. */
     transfer (actor: Actor, id: number, input: { toAgencyId: number, date: string, note?: string | undefined }) {
       return store.write((db) => {
         const at = clock()
         const before = load(db, actor, id)
         if (before.status === 'departed') fail('OFFICER_DEPARTED', `officer ${id} has left`)
         if (input.toAgencyId === before.agencyId) fail('SAME_AGENCY', 'the officer already serves at that agency')
-        notAhead(input.date, at, 'transfer')
+        inOrder(db, before, input.date, at, 'transfer')
         activeAgency(db, actor, input.toAgencyId, '/toAgencyId')
         const cancelled = cancelLiveCertificates(db, actor, at, id, 'transfer', before.agencyId)
         const after = officerRepository.update(db, id, { agencyId: input.toAgencyId, updatedAt: at.toISOString() }) ?? fail('NOT_FOUND')

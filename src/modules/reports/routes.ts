@@ -37,7 +37,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }
             [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) }
           }
         },
-        ...problems(404)
+        ...problems(404, 422)
       }
     }
   }, async (req, reply) => {

@@ -10,6 +10,7 @@ import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import { agencyRepository } from '../agencies/repository.js'
 import type { ServiceContext } from '../context.js'
+import { assertPlausibleDate, assertPlausibleYear } from '../date-checks.js'
 import { reportRepository, type Candidate } from './repository.js'
 
 export interface ComplianceQuery {
@@ -56,10 +57,14 @@ const BATCH = 1000
 export function reportsService ({ store, config, clock }: ServiceContext) {
   return {
     /** The training-compliance report for a year (default: the year of asOf) as of a day
-     *  (default today, Asia/Shanghai): every officer in training scope, both buckets. AGENCY_OUT_OF_SCOPE. */
+     *  (default today, Asia/Shanghai): every officer in training scope, both buckets. AGENCY_OUT_OF_SCOPE,
+     *  DATE_OUT_OF_RANGE (a year or asOf before 1949-10-01 or after next year). */
     trainingCompliance (actor: Actor, q: ComplianceQuery): ComplianceReport {
       const db = store.db
-      const { year, asOf, recordsUpTo } = evaluationPeriod(q, shanghaiDate(clock()))
+      const today = shanghaiDate(clock())
+      assertPlausibleYear('year', q.year, 'planned', today, 'querystring')
+      assertPlausibleDate('asOf', q.asOf, 'planned', today, 'querystring')
+      const { year, asOf, recordsUpTo } = evaluationPeriod(q, today)
       const agency = q.agencyId === undefined
         ? undefined
         : agencyRepository.findById(db, actor.scope, q.agencyId) ??

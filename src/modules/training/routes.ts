@@ -133,7 +133,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
         ' One officer\'s public-law and professional 学时 for a year (default: the year of asOf) as of a day (default today, Asia/Shanghai): the rule and version applied, minimums, deficits, compliant, status (compliant, on_track, at_risk, non_compliant), and the records behind each number with their conversion.',
       params: IdParams,
       querystring: SummaryQuery,
-      response: { 200: TrainingSummary, ...problems(404) }
+      response: { 200: TrainingSummary, ...problems(404, 422) }
     }
   }, async (req) => training.summary(req.actor, req.params.id, req.query))
 }

@@ -11,6 +11,7 @@ import type { Actor } from '../../security/roles.js'
 import { agencyRepository } from '../agencies/repository.js'
 import { appendAudit } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
+import { assertPlausibleDate, assertPlausibleYear } from '../date-checks.js'
 import { officerRepository } from '../officers/repository.js'
 import {
   trainingRepository, type Category, type RecordFilter, type RecordWithTraining, type TrainingFilter, type TrainingRow
@@ -153,9 +154,14 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
   }
 
   return {
-    /** Creates a training; HOURS_OR_MINUTES, VALIDATION_FAILED, DATE_RANGE_INVALID, AGENCY_OUT_OF_SCOPE, FORBIDDEN. */
+    /** Creates a training; HOURS_OR_MINUTES, VALIDATION_FAILED, DATE_OUT_OF_RANGE (a day before
+     *  1949-10-01 or after the end of next year: trainings are planned in a year's plan, at most
+     *  next year's), DATE_RANGE_INVALID, AGENCY_OUT_OF_SCOPE, FORBIDDEN. */
     createTraining (actor: Actor, input: TrainingInput) {
       const credit = duration(input)
+      const today = shanghaiDate(clock())
+      assertPlausibleDate('startDate', input.startDate, 'planned', today)
+      assertPlausibleDate('endDate', input.endDate, 'planned', today)
       if (compareDates(input.endDate, input.startDate) < 0) fail('DATE_RANGE_INVALID', `endDate ${input.endDate} is before startDate ${input.startDate}`)
       return store.write((db) => {
         const row = trainingRepository.insertTraining(db, {
@@ -193,11 +199,14 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
     },
 
     /** Records an officer's external training; HOURS_OR_MINUTES, VALIDATION_FAILED, NOT_FOUND,
-     *  OFFICER_DEPARTED, TRAINING_NOT_COMPLETED (dated after today). */
+     *  OFFICER_DEPARTED, TRAINING_NOT_COMPLETED (dated after today), DATE_OUT_OF_RANGE (before
+     *  1949-10-01). */
     recordExternal (actor: Actor, input: ExternalRecordInput) {
       const credit = duration(input)
       return store.write((db) => {
-        if (!completedBy(input.date, shanghaiDate(clock()))) fail('TRAINING_NOT_COMPLETED', notCompleted(input.date), { errors: [{ in: 'body', pointer: '/date', detail: 'after today' }] })
+        const today = shanghaiDate(clock())
+        if (!completedBy(input.date, today)) fail('TRAINING_NOT_COMPLETED', notCompleted(input.date), { errors: [{ in: 'body', pointer: '/date', detail: 'after today' }] })
+        assertPlausibleDate('date', input.date, 'happened', today)
         const officer = officerRepository.findById(db, actor.scope, input.officerId) ?? fail('NOT_FOUND', `officer ${input.officerId} not found`)
         if (!creditableOn(officer, input.date)) fail('OFFICER_DEPARTED', `officer ${officer.id} left on ${officer.departedOn ?? '?'}, before ${input.date}`)
         const row = trainingRepository.insertRecord(db, {
@@ -224,11 +233,15 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
 
     /** The officer's standing for a year (default: the year of asOf) as of a day (default
      *  today, Asia/Shanghai), with the records behind each number: the maintained totals, or
-     *  for a past day only the records completed by then (recordsCountedUpTo). NOT_FOUND. */
+     *  for a past day only the records completed by then (recordsCountedUpTo). NOT_FOUND,
+     *  DATE_OUT_OF_RANGE (a year or asOf before 1949-10-01 or after next year). */
     summary (actor: Actor, officerId: number, q: { year?: number | undefined, asOf?: string | undefined }) {
       const db = store.db
+      const today = shanghaiDate(clock())
+      assertPlausibleYear('year', q.year, 'planned', today, 'querystring')
+      assertPlausibleDate('asOf', q.asOf, 'planned', today, 'querystring')
       const officer = officerRepository.findById(db, actor.scope, officerId) ?? fail('NOT_FOUND', `officer ${officerId} not found`)
-      const { year, asOf, recordsUpTo: upTo } = evaluationPeriod(q, shanghaiDate(clock()))
+      const { year, asOf, recordsUpTo: upTo } = evaluationPeriod(q, today)
       const inScope = inTrainingScopeFor(officer, year, asOf)
       const rule = inScope ? ruleForYear(config.TRAINING_RULES, year) : null
       const records = trainingRepository.recordsOf(db, officerId, year).map(presentRecord)
