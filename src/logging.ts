@@ -20,16 +20,51 @@ const ID_NUMBER_SHAPE = /\d{17}[\dXx]/g
 // number), with or without the country code (8613912345678, +86…, %2B86… in a URL).
 const MOBILE_SHAPE = /(?<!\d)(?:86)?1[3-9]\d{9}(?!\d)/g
 
-/** Returns the text with ID-number-shaped runs and mobile numbers masked. */
+// A run of URL characters holding at least one percent-encoded byte (checked in the callback).
+const URL_RUN = /(?:%[0-9A-Fa-f]{2}|[\w.~+-])+/g
+const ENCODED_BYTE = /%([0-9A-Fa-f]{2})/g
+// Percent-encoding nested deeper than this (%252531 is two levels) is not decoded further.
+const MAX_DECODINGS = 4
+
+/** Percent-decoded byte by byte, as often as it still holds an encoded byte (a double-encoded
+ *  %2531 is 1), each byte one char: lenient where decodeURIComponent throws (bad UTF-8). */
+function percentDecoded (s: string): string {
+  for (let i = 0; i < MAX_DECODINGS && s.includes('%'); i++) {
+    const decoded = s.replace(ENCODED_BYTE, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    if (decoded === s) break
+    s = decoded
+  }
+  return s
+}
+
+/** Bytes as decoded above, encoded again but for unreserved URL characters and the mask's '*'. */
+function percentEncoded (s: string): string {
+  return s.replace(/[^\w.~*-]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+}
+
+const maskShapes = (s: string): string => s.replace(ID_NUMBER_SHAPE, (m) => maskIdNumber(m)).replace(MOBILE_SHAPE, (m) => maskPhone(m))
+
+/** Returns the text with ID-number-shaped runs and mobile numbers masked, also where they are
+ *  percent-encoded (a URL: %31%31…, mixed, lowercase hex, double-encoded): such a run is
+ *  decoded, masked and encoded again. */
 export function scrubText (s: string): string {
-  return s.replace(ID_NUMBER_SHAPE, (m) => maskIdNumber(m)).replace(MOBILE_SHAPE, (m) => maskPhone(m))
+  const decodedMasked = s.includes('%')
+    ? s.replace(URL_RUN, (run) => {
+      if (!run.includes('%')) return run
+      const decoded = percentDecoded(run)
+      const masked = maskShapes(decoded)
+      return masked === decoded ? run : percentEncoded(masked)
+    })
+    : s
+  return maskShapes(decodedMasked)
 }
 
 /**
  * Returns the URL as it may be logged. The API never takes personal data in a URL, but callers
  * make mistakes (an ID number typed into the public check, `?idNumber=` on a list): the request
- * line must not carry them into the log. Sensitive query parameters lose their value; ID-number
- * and mobile-number shapes anywhere in the path or query are masked.
+ * line must not carry them into the log. Sensitive query parameters lose their value (their
+ * name read percent-decoded); ID-number and mobile-number shapes anywhere in the path or query
+ * are masked, percent-encoded or not.
  */
 export function scrubUrl (url: string): string {
   const q = url.indexOf('?')
@@ -38,9 +73,7 @@ export function scrubUrl (url: string): string {
   const query = url.slice(q + 1).split('&').map((pair) => {
     const eq = pair.indexOf('=')
     if (eq < 0) return pair
-    let name = pair.slice(0, eq)
-    try { name = decodeURIComponent(name) } catch { /* keep it raw */ }
-    return SECRET_PARAM.test(name) ? `${pair.slice(0, eq)}=[redacted]` : pair
+    return SECRET_PARAM.test(percentDecoded(pair.slice(0, eq))) ? `${pair.slice(0, eq)}=[redacted]` : pair
   }).join('&')
   return scrubText(`${path}?${query}`)
 }

@@ -50,7 +50,11 @@ let arrived: Array<() => void> = []
 
 /** Runs `go` once this turn of the event loop has taken in every request that arrived with the
  *  caller's (the next check phase: setImmediate), together with theirs and in order of arrival.
- *  Nothing arrives while they run: the first ask looks, and the look stands for the rest. */
+ *  Nothing arrives while they run: the first ask looks, and the look stands for the rest.
+ *  `go` must not throw: it runs outside the caller's error handling (Fastify's hooks catch what a
+ *  hook throws; nothing catches here), so it answers its own failures (the auth plugin hands
+ *  them to its request). One that throws anyway is a defect: the others still go on and its
+ *  error becomes a process warning, never an uncaught exception (which would stop the server). */
 export function afterArrivals (go: () => void): void {
   if (arrived.push(go) === 1) setImmediate(admitArrived)
 }
@@ -58,16 +62,13 @@ export function afterArrivals (go: () => void): void {
 function admitArrived (): void {
   const batch = arrived
   arrived = []
-  // One that throws must not strand those after it; the first error is thrown once all went on.
-  let failed: { error: unknown } | undefined
   for (const go of batch) {
     try {
       go()
     } catch (error) {
-      failed ??= { error }
+      process.emitWarning(error instanceof Error ? error : `afterArrivals: a continuation threw ${String(error)}`)
     }
   }
-  if (failed) throw failed.error
 }
 
 export interface ChangeWatch {

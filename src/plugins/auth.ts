@@ -71,29 +71,39 @@ export default fp(async function authPlugin (app: FastifyInstance, opts: { token
     afterArrivals(() => { check(request, reply, access, done) })
   })
 
+  // Runs outside Fastify's hooks (afterArrivals, or a promise's callback), so whatever it throws
+  // (the account read failing: a database error) is handed to `done` here, which answers this
+  // request with the error (500 problem+json) as a hook that threw would be: the other requests
+  // checked with it go on, and nothing reaches the event loop.
   function check (request: FastifyRequest, reply: FastifyReply, access: Exclude<Access, 'public'>, done: (err?: Error) => void): void {
-    reply.header('cache-control', 'no-store')
+    let answered = false
+    const answer = (err?: Error) => { answered = true; done(err) }
+    const guarded = (step: () => void) => {
+      try {
+        step()
+      } catch (error) {
+        if (!answered) answer(error instanceof Error ? error : new Error(String(error)))
+        else request.log.error({ err: error }, 'failed after the request was let through') // no second answer
+      }
+    }
     const admit = (principal: Principal) => {
       if (!current(principal)) {
-        done(new RegistryError('INVALID_TOKEN', 'the account changed since this token was issued (disabled, or changed: role, agency, password, name): ask for a new token / 账号已变更，请重新获取令牌'))
+        answer(new RegistryError('INVALID_TOKEN', 'the account changed since this token was issued (disabled, or changed: role, agency, password, name): ask for a new token / 账号已变更，请重新获取令牌'))
         return
       }
       if (!access.roles.includes(principal.role)) {
-        done(new RegistryError('FORBIDDEN', `role ${principal.role} may not ${request.method} ${request.routeOptions.url ?? ''}`))
+        answer(new RegistryError('FORBIDDEN', `role ${principal.role} may not ${request.method} ${request.routeOptions.url ?? ''}`))
         return
       }
       request.actor = { principal, scope: scopeOf(principal), requestId: String(request.id) }
-      done()
+      answer()
     }
-    let token: string
-    try {
-      token = bearer(request)
-    } catch (err) {
-      done(err as Error)
-      return
-    }
-    const known = opts.tokens.verified(token)
-    if (known) admit(known)
-    else opts.tokens.verify(token).then(admit, done)
+    guarded(() => {
+      reply.header('cache-control', 'no-store')
+      const token = bearer(request)
+      const known = opts.tokens.verified(token)
+      if (known) admit(known)
+      else opts.tokens.verify(token).then((principal) => { guarded(() => { admit(principal) }) }, (err: Error) => { guarded(() => { answer(err) }) })
+    })
   }
 }, { name: 'auth' })

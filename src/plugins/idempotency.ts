@@ -9,13 +9,17 @@
 // 5xx and answers that are streams are not, so the retry runs again.
 // Hooks: preParsing hashes the body as it streams in · preHandler (after auth) reserves the key
 // or replays · onSend stores the answer · onResponse releases a reservation that stored none.
-// A reservation has a lease: if the process dies mid-request, the key is free again once the
-// lease passes (the work either rolled back with the process or, in the microseconds between
-// commit and onSend, committed without its answer: the retry then meets the business rule,
-// e.g. ID_NUMBER_TAKEN, never a silent duplicate for rows with a natural key).
+// A reservation names the process holding it (src/process-identity.ts). A process that died
+// mid-request (SIGKILL, a crash, the machine) leaves its key 'running': it is released when a
+// server starts, and a retry that meets it takes it over at once, as soon as that process is
+// gone; a key whose holder is alive (a second server, on the same file) is left to it. The work
+// either rolled back with the process or, in the microseconds between commit and onSend,
+// committed without its answer: the retry then meets the business rule, e.g. ID_NUMBER_TAKEN,
+// never a silent duplicate for rows with a natural key. The lease remains the backstop: a
+// reservation is free once it passes, whoever holds it (rows from before holders were kept).
 import { createHash, randomUUID, type Hash } from 'node:crypto'
 import { pipeline, Transform } from 'node:stream'
-import { and, eq, lte } from 'drizzle-orm'
+import { and, eq, isNotNull, lte } from 'drizzle-orm'
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { Type } from 'typebox'
@@ -25,6 +29,7 @@ import { fail } from '../errors.js'
 import { openStoredBytes, sealStoredBytes } from '../security/id-number-store.js'
 import { Problem } from '../http/schemas.js'
 import type { Clock } from '../modules/context.js'
+import { processAlive, thisProcess } from '../process-identity.js'
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key'
 export const REPLAYED_HEADER = 'idempotent-replayed'
@@ -52,8 +57,12 @@ const keyRepository = {
   reserve: (db: Db, row: typeof idempotencyKeys.$inferInsert) =>
     db.insert(idempotencyKeys).values(row).onConflictDoUpdate({
       target: [idempotencyKeys.principal, idempotencyKeys.key],
-      set: { requestHash: row.requestHash, state: 'running', token: row.token, leaseUntil: row.leaseUntil, statusCode: null, headers: null, body: null, createdAt: row.createdAt, expiresAt: row.expiresAt }
+      set: { requestHash: row.requestHash, state: 'running', token: row.token, leaseUntil: row.leaseUntil, holder: row.holder, statusCode: null, headers: null, body: null, createdAt: row.createdAt, expiresAt: row.expiresAt }
     }).run(),
+  /** Reservations still running that name their holder. */
+  heldRunning: (db: Db) =>
+    db.select({ principal: idempotencyKeys.principal, key: idempotencyKeys.key, token: idempotencyKeys.token, holder: idempotencyKeys.holder })
+      .from(idempotencyKeys).where(and(eq(idempotencyKeys.state, 'running'), isNotNull(idempotencyKeys.holder))).all(),
   complete: (db: Db, principal: string, key: string, token: string, answer: { statusCode: number, headers: Record<string, string>, body: Buffer }) =>
     db.update(idempotencyKeys).set({ state: 'done', ...answer })
       .where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key), eq(idempotencyKeys.token, token))).run(),
@@ -110,8 +119,26 @@ export interface IdempotencyOptions {
   readonly ttlHours: number
 }
 
+/** Whether a running reservation was left by a process that is gone (its holder named and not
+ *  running on this host). One whose holder is not named waits for its lease. */
+const abandoned = (holder: string | null): boolean => holder !== null && holder !== thisProcess() && !processAlive(holder)
+
+/** Releases every running reservation whose holder process is gone; returns how many. A
+ *  retry of their requests then runs at once instead of 409 until the lease passes. */
+export function releaseAbandonedKeys (store: DatabaseHandle): number {
+  return store.write((db) => {
+    let released = 0
+    for (const row of keyRepository.heldRunning(db)) {
+      if (abandoned(row.holder)) released += keyRepository.release(db, row.principal, row.key, row.token).changes
+    }
+    return released
+  })
+}
+
 export default fp(async function idempotencyPlugin (app: FastifyInstance, { store, clock, ttlHours }: IdempotencyOptions) {
   app.decorateRequest('idempotency', null)
+  const released = releaseAbandonedKeys(store)
+  if (released > 0) app.log.warn({ released }, 'idempotency keys held by processes that are gone released')
 
   app.addHook('onRoute', (route) => {
     const methods = [route.method].flat()
@@ -144,10 +171,10 @@ export default fp(async function idempotencyPlugin (app: FastifyInstance, { stor
         fail('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for another request; use a new key for new work / 该幂等键已用于其他请求')
       }
       if (row?.state === 'done') return row
-      if (row && row.leaseUntil > now.toISOString()) {
+      if (row && row.leaseUntil > now.toISOString() && !abandoned(row.holder)) {
         fail('IDEMPOTENCY_IN_PROGRESS', 'the first request with this Idempotency-Key is still running; retry shortly / 首次请求仍在处理，请稍后重试')
       }
-      // Free, or abandoned by a process that died mid-request: this attempt takes it.
+      // Free, or abandoned by a process that died mid-request (gone, or its lease passed): this attempt takes it.
       keyRepository.reserve(db, {
         principal,
         key,
@@ -155,6 +182,7 @@ export default fp(async function idempotencyPlugin (app: FastifyInstance, { stor
         state: 'running',
         token,
         leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
+        holder: thisProcess(),
         createdAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + ttlHours * 3600_000).toISOString()
       })

@@ -72,6 +72,40 @@ t.test('PATCH corrects data with If-Match; the sibling agency cannot see or chan
   assertProblem(t, await app.inject({ method: 'PATCH', url, headers: { ...hrB, 'if-match': '"2"' }, payload: { agencyId: countyC.id } }), 400, 'VALIDATION_FAILED')
 })
 
+t.test('If-Match compares strongly (RFC 9110): a weak or lookalike tag is 412, a value without quotes is 400 naming the header, * is 428, a list matches by any of its tags; a refused change changes nothing', async (t) => {
+  const { app, as, countyB, countyC, officer } = await registry(t)
+  const o = await officer(countyB.id)
+  const hrB = await as('hr', countyB.id)
+  const hrC = await as('hr', countyC.id)
+  const url = `/v1/officers/${o.id}`
+  const { employeeNo } = (await app.inject({ method: 'GET', url, headers: hrB })).json()
+  const patch = (ifMatch: string, headers = hrB) => app.inject({ method: 'PATCH', url, headers: { ...headers, 'if-match': ifMatch }, payload: { employeeNo: `E-${ifMatch}` } })
+  const unchanged = async (why: string) => {
+    const read = await app.inject({ method: 'GET', url, headers: hrB })
+    t.equal(read.headers.etag, '"1"', `${why}: still at its first version`)
+    t.equal(read.json().employeeNo, employeeNo, `${why}: nothing written`)
+  }
+  for (const weak of ['W/"1"', '"01"', '"1.0"', '"abc"', '"5", W/"1"']) {
+    const body = assertProblem(t, await patch(weak), 412, 'PRECONDITION_FAILED')
+    t.match(body.detail, /ETag "1"/, `${weak}: the detail names the current ETag`)
+    await unchanged(weak)
+  }
+  t.match(assertProblem(t, await patch('W/"1"'), 412, 'PRECONDITION_FAILED').detail, /weak/, 'and says a weak tag never matches')
+  for (const [sent, example] of [['1', '"1"'], ['abc', '"3"'], ['"1', '"3"'], ['1"', '"3"'], ['"1" "2"', '"3"'], ["'1'", '"3"'], ['w/"1"', '"3"'], ['"1 "', '"3"'], [',', '"3"']] as const) {
+    const body = assertProblem(t, await patch(sent), 400, 'VALIDATION_FAILED')
+    t.same(body.errors, [{ in: 'headers', pointer: '/if-match', detail: body.detail }], `${sent}: names the header`)
+    t.equal(body.detail, `If-Match must be the ETag with its quotes, e.g. ${example} (the ETag header of your last GET) / If-Match 须为带英文引号的 ETag，如 ${example}`, `${sent}: says the expected form`)
+    await unchanged(sent)
+  }
+  t.match(assertProblem(t, await patch('*'), 428, 'PRECONDITION_REQUIRED').detail, /If-Match: \*/, '* says no version')
+  await unchanged('*')
+  assertProblem(t, await patch('W/"1"', hrC), 404, 'NOT_FOUND') // the condition is weighed once the resource is found
+  const listed = await patch(' "7" , ,"1"')
+  t.equal(listed.statusCode, 200, listed.body)
+  t.equal(listed.headers.etag, '"2"', 'a list whose strong tags include the current one matches')
+  t.equal((await patch('"2"')).headers.etag, '"3"', 'and the plain form goes on working')
+})
+
 t.test('departure cancels every live certificate in the same answer, opens recalls, and the card stops verifying', async (t) => {
   const { app, as, countyB, certified } = await registry(t)
   const { officer, certificate } = await certified(countyB.id)
@@ -147,7 +181,8 @@ t.test('a person who left is taken on again by another agency: the same officer,
   t.same(taken.errors.map((e: { pointer: string }) => e.pointer), ['/idNumber'], 'an active person is still taken')
 
   // The same through an HR import: a person who left C now serves at B.
-  t.equal((await post(app, hrC, `/v1/officers/${officer.id}/departure`, { reason: 'resignation', date: '2026-11-25' })).statusCode, 200)
+  // (dated today: not before their taking on again today, the last move)
+  t.equal((await post(app, hrC, `/v1/officers/${officer.id}/departure`, { reason: 'resignation', date: '2026-12-01' })).statusCode, 200)
   const imported = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: hrB, payload: [{ name: '张三', idNumber: officer.idNumber, agencyId: countyB.id }] })
   t.equal(imported.statusCode, 200, imported.body)
   t.match(imported.json(), { updated: 1, results: [{ row: 1, outcome: 'updated', officerId: officer.id }] })

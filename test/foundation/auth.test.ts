@@ -8,6 +8,7 @@ import { assertProblem, buildTestApp, fileStoreLookingPerRequest } from '../help
 import { uscc } from '../fixtures.js'
 import { systemActor } from '../../src/modules/audit/repository.js'
 import { createTokenService } from '../../src/security/tokens.js'
+import { once } from '../../src/db/prepared.js'
 
 const PW = 'Correct-Horse-9'
 
@@ -234,4 +235,58 @@ t.test('a token accepted once is refused once it expires (the verified-token cac
   await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 50))
   assertProblem(t, await call(), 401, 'INVALID_TOKEN')
   t.equal(tokens.verified(token), undefined, 'forgotten once expired')
+})
+
+t.test('an account check that throws (a database error) answers its own request with a 500: the others checked with it go on, nothing reaches the event loop, the server keeps answering', async (t) => {
+  // tap fails on an uncaught exception or unhandled rejection: take them here to assert there are none.
+  const escaped: unknown[] = []
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    const listening = process.rawListeners(event)
+    process.removeAllListeners(event)
+    const take = (error: unknown) => { escaped.push(error) }
+    process.on(event, take)
+    t.teardown(() => {
+      process.removeListener(event, take)
+      for (const l of listening) process.on(event, l as (error: unknown) => void)
+    })
+  }
+  const { app, as, logs } = await buildTestApp(t)
+  const subOf = (h: { authorization: string }) => Number(/^user:(\d+)$/.exec(JSON.parse(Buffer.from(h.authorization.split('.')[1]!, 'base64url').toString()).sub)![1])
+  const callers = [await as('admin'), await as('admin'), await as('admin'), await as('admin')]
+  const users = (h: { authorization: string }) => app.inject({ method: 'GET', url: '/v1/users', headers: h })
+  for (const h of callers) t.equal((await users(h)).statusCode, 200, 'each token verified once: its next checks run in the batch itself')
+  // The account read fails for chosen accounts: its statement (built by the requests above) throws
+  // as better-sqlite3 does when the disk fails. Calls are grouped by the synchronous run they are
+  // made in (microtasks run after each), so a group is one batch of checks.
+  const failing = new Set([subOf(callers[1]!)])
+  const batches: number[][] = []
+  let batch: number[] | undefined
+  const query = once(app.store.db, 'accounts.userVersion', () => { throw new Error('built by the requests above') }) as { get: (values: { id: number }) => unknown }
+  const read = query.get.bind(query)
+  query.get = (values) => {
+    if (batch === undefined) { batches.push(batch = []); queueMicrotask(() => { batch = undefined }) }
+    batch.push(values.id)
+    if (failing.has(values.id)) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' })
+    return read(values)
+  }
+  const late = await as('admin') // a write: the kept account versions are read again; and a token never verified yet
+  failing.add(subOf(late))
+  const answers = await Promise.race([
+    Promise.all([...callers, late].map(users)),
+    new Promise<never>((_resolve, reject) => setTimeout(() => { reject(new Error('a request was never answered')) }, 5000))
+  ])
+  await new Promise((resolve) => setImmediate(resolve))
+  t.same(escaped, [], 'no uncaught exception, no unhandled rejection')
+  t.ok(batches.some((b) => b.length === callers.length && b.includes(subOf(callers[1]!))), `the failing check ran in one batch with the others: ${JSON.stringify(batches)}`)
+  for (const [i, res] of answers.entries()) {
+    if (i === 1 || i === callers.length) {
+      const body = assertProblem(t, res, 500, 'INTERNAL')
+      t.notMatch(res.body, /disk I\/O/, 'the cause is not told')
+      t.ok(logs.some((l) => l.includes(`"reqId":"${body.requestId as string}"`) && l.includes('disk I/O error')), 'the cause is logged with the request id')
+    } else {
+      t.equal(res.statusCode, 200, `request ${i} of the batch is answered`)
+    }
+  }
+  failing.clear()
+  for (const h of [...callers, late]) t.equal((await users(h)).statusCode, 200, 'the server goes on')
 })

@@ -139,9 +139,66 @@ t.test('scrubUrl: what a logged URL keeps and what it loses', async (t) => {
     ['/v1/officers?q=13812345678', '/v1/officers?q=138****5678'],
     ['/v1/officers?q=%2B8613912345678', '/v1/officers?q=%2B861******5678'],
     ['/v1/officers?q=8613912345678', '/v1/officers?q=861******5678'],
-    ['/v1/auth/token?client_secret=abc&password=def', '/v1/auth/token?client_secret=[redacted]&password=[redacted]']
+    ['/v1/auth/token?client_secret=abc&password=def', '/v1/auth/token?client_secret=[redacted]&password=[redacted]'],
+    // Percent-encoded: decoded (as often as encoded), masked, encoded again; the rest kept as sent.
+    [`/verify/${percentEncoded(id)}`, `/verify/${id.slice(0, 6)}********${id.slice(14)}`],
+    [`/verify/${percentEncoded(id).toLowerCase()}`, `/verify/${id.slice(0, 6)}********${id.slice(14)}`],
+    [`/verify/${id.slice(0, 3)}${percentEncoded(id.slice(3, 9))}${id.slice(9)}`, `/verify/${id.slice(0, 6)}********${id.slice(14)}`],
+    [`/v1/officers?q=${percentEncoded(percentEncoded(id))}&name=%E6%B5%8B`, `/v1/officers?q=${id.slice(0, 6)}********${id.slice(14)}&name=%E6%B5%8B`],
+    [`/v1/officers/${percentEncoded(id.slice(0, 4)).replace(/%/g, '%25')}${id.slice(4)}`, `/v1/officers/${id.slice(0, 6)}********${id.slice(14)}`],
+    [`/v1/officers?q=%E6%B5%8B${percentEncoded(id)}`, `/v1/officers?q=%E6%B5%8B${id.slice(0, 6)}********${id.slice(14)}`],
+    ['/v1/officers?q=%31%33%38%31%32%33%34%35%36%37%38', '/v1/officers?q=138****5678'],
+    ['/v1/officers?q=%2b86%3139%31%32345678', '/v1/officers?q=%2B861******5678'],
+    ['/v1/officers?id%4Eumber=abc&%2570hone=13', '/v1/officers?id%4Eumber=[redacted]&%2570hone=[redacted]'],
+    ['/v1/officers?name=%E6%B5%8B%E8%AF%95&q=%31%32', '/v1/officers?name=%E6%B5%8B%E8%AF%95&q=%31%32']
   ]
   for (const [url, logged] of cases) t.equal(scrubUrl(url), logged, url)
+})
+
+/** Every character as %XX (uppercase hex). */
+function percentEncoded (s: string): string {
+  return [...Buffer.from(s)].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')
+}
+
+/** The text percent-decoded until nothing is left to decode. */
+function fullyDecoded (s: string): string {
+  for (let before = ''; before !== s;) {
+    before = s
+    s = s.replace(/%([0-9A-Fa-f]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+  }
+  return s
+}
+
+t.test('an ID number or mobile number percent-encoded in a URL (path or query, mixed, lowercase, double-encoded) is masked in the log', async (t) => {
+  const { app, as, logs } = await buildTestApp(t)
+  const admin = await as('admin')
+  const id = idNumberEndingInX()
+  const mobile = '13912345678'
+  const urls = [
+    `/verify/${percentEncoded(id)}`,
+    `/verify/${percentEncoded(id).toLowerCase()}`,
+    `/v1/verify/${id.slice(0, 5)}${percentEncoded(id.slice(5, 12)).toLowerCase()}${id.slice(12, 17)}%78`,
+    `/v1/verify/${percentEncoded(percentEncoded(id))}`,
+    `/v1/officers/${percentEncoded(id)}`,
+    `/v1/officers?name=${percentEncoded(percentEncoded(id))}`,
+    `/v1/officers?name=%E6%B5%8B${percentEncoded(id.slice(0, 9)).replace(/%/g, '%25')}${id.slice(9)}&limit=5`,
+    `/v1/officers?name=${percentEncoded(mobile)}`,
+    `/v1/officers?name=%2b86${percentEncoded(mobile).toLowerCase()}`
+  ]
+  const lines = (): string[] => logs.join('').split('\n').filter((l) => l.trim() !== '')
+  const before = lines().length
+  for (const url of urls) {
+    const res = await app.inject({ method: 'GET', url, headers: admin })
+    t.ok(res.statusCode >= 200 && res.statusCode < 500, `${url}: answered ${res.statusCode}`)
+  }
+  const logged = lines().slice(before)
+  const urlsLogged = logged.flatMap((l) => { const u = JSON.parse(l).req?.url as string | undefined; return u === undefined ? [] : [u] })
+  t.equal(urlsLogged.length, urls.length, 'each request line is logged')
+  const masked = `${id.slice(0, 6)}********${id.slice(14)}`
+  for (const u of urlsLogged.slice(0, 7)) t.ok(fullyDecoded(u).includes(masked), `logged masked: ${u}`)
+  for (const u of urlsLogged.slice(7)) t.match(fullyDecoded(u), /(?:139|861)\*{4,6}5678/, `logged masked: ${u}`)
+  const leaks = logged.filter((l) => /\d{17}[\dXx]|(?<!\d)1[3-9]\d{9}(?!\d)/.test(fullyDecoded(l)))
+  t.same(leaks, [], 'no line holds the ID number or the mobile number in any encoding')
 })
 
 /** Runs log-reader-gone.ts in `mode`, its standard output read by nobody; its exit code, or null

@@ -1,9 +1,12 @@
 // Idempotent retries: a retried POST with the same Idempotency-Key never does the work twice.
 import t from 'tap'
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Type } from 'typebox'
-import { openDatabase } from '../../src/db/open.js'
+import { openDatabase, type DatabaseHandle } from '../../src/db/open.js'
 import { ACCESS } from '../../src/security/roles.js'
+import { thisProcess } from '../../src/process-identity.js'
 import { assertProblem, buildTestApp } from '../helper.js'
 import { createAgency, idNumber } from '../fixtures.js'
 import { registry } from '../core/setup.js'
@@ -182,4 +185,67 @@ t.test('the header is declared on authenticated POSTs only, and a malformed key 
   const token = await app.inject({ method: 'POST', url: '/v1/auth/token', headers: { 'idempotency-key': 'ignored' }, payload: { grant_type: 'password', username: 'nobody', password: 'wrong-password' } })
   t.notOk(token.headers['idempotent-replayed'])
   t.equal((app.store.sqlite.prepare('select count(*) as n from idempotency_keys').get() as { n: number }).n, 0, 'nothing reserved for them')
+})
+
+// Holders as src/process-identity.ts names them: "pid:starttime@boot" where /proc tells it.
+const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
+const startOf = (pid: number) => { const stat = readFileSync(`/proc/${pid}/stat`, 'utf8'); return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] as string }
+/** A pid no process has right now. */
+function deadPid (): number {
+  for (let pid = 4_000_000; pid > 1000; pid--) {
+    try { process.kill(pid, 0) } catch (err) { if ((err as NodeJS.ErrnoException).code === 'ESRCH') return pid }
+  }
+  throw new Error('no free pid found')
+}
+
+/** A running reservation as another process would have written it. */
+function insertRunning (store: DatabaseHandle, key: string, holder: string | null, extra: { principal?: string, requestHash?: string, state?: string } = {}) {
+  store.sqlite.prepare(`insert into idempotency_keys (principal, key, request_hash, state, token, lease_until, holder, created_at, expires_at)
+    values (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(extra.principal ?? 'user:1', key, extra.requestHash ?? 'h', extra.state ?? 'running', `token-${key}`,
+    '2999-01-01T00:00:00.000Z', holder, '2026-12-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z')
+}
+
+t.test('at start, a reservation left running by a process that is gone is released; one whose holder lives is kept', async (t) => {
+  const store = openDatabase(':memory:')
+  t.teardown(() => store.close())
+  const parent = process.ppid // alive: it runs this test
+  const gone = deadPid()
+  const holders: Record<string, string | null> = {
+    'gone-pid': `${gone}:${startOf(process.pid)}@${bootId}`,
+    'pid-reused': `${parent}:${Number(startOf(parent)) + 1}@${bootId}`, // the pid lives, another process than the holder
+    'before-reboot': `${parent}:${startOf(parent)}@00000000-0000-0000-0000-000000000000`,
+    'gone-pid-only': String(gone), // where no /proc told the start time
+    'live-other': `${parent}:${startOf(parent)}@${bootId}`, // a second server, the CLI
+    'live-pid-only': String(parent),
+    'this-process': thisProcess(),
+    'no-holder': null // written before holders were kept: its lease decides
+  }
+  for (const [key, holder] of Object.entries(holders)) insertRunning(store, key, holder)
+  insertRunning(store, 'done-by-gone', String(gone), { state: 'done' })
+  const { logs } = await buildTestApp(t, {}, { store })
+  const left = store.sqlite.prepare('select key from idempotency_keys order by key').pluck().all()
+  t.same(left, ['done-by-gone', 'live-other', 'live-pid-only', 'no-holder', 'this-process'], 'the reservations of processes that are gone are released; answers stay')
+  t.ok(logs.some((l) => l.includes('"released":4')), 'and the release is logged')
+})
+
+t.test('a retry that meets a reservation whose holder is gone takes it over at once; one whose holder lives is 409', async (t) => {
+  const { app, as } = await buildTestApp(t, { LOG_LEVEL: 'silent' })
+  const admin = await as('admin')
+  const agency = await createAgency(app, admin)
+  const principal = JSON.parse(Buffer.from(admin.authorization.split('.')[1]!, 'base64url').toString()).sub as string
+  const send = (key: string, n: number) => {
+    const payload = JSON.stringify({ name: '周九', idNumber: idNumber(910 + n), agencyId: agency.id })
+    const requestHash = createHash('sha256').update('POST /v1/officers\n').update(payload).digest('hex')
+    return { requestHash, sent: () => app.inject({ method: 'POST', url: '/v1/officers', headers: { ...admin, 'idempotency-key': key, 'content-type': 'application/json' }, payload }) }
+  }
+  const crashed = send('crashed', 1)
+  insertRunning(app.store, 'crashed', `${deadPid()}:1@${bootId}`, { principal, requestHash: crashed.requestHash }) // died after this server started
+  const retried = await crashed.sent()
+  t.equal(retried.statusCode, 201, retried.body)
+  t.notOk(retried.headers['idempotent-replayed'], 'it ran')
+  t.equal((await crashed.sent()).headers['idempotent-replayed'], 'true', 'and its answer is now the key\'s')
+  const busy = send('busy', 2)
+  insertRunning(app.store, 'busy', `${process.ppid}:${startOf(process.ppid)}@${bootId}`, { principal, requestHash: busy.requestHash })
+  assertProblem(t, await busy.sent(), 409, 'IDEMPOTENCY_IN_PROGRESS')
+  t.equal(count(app, 'officers'), 1, 'only the retry of the crashed request ran')
 })

@@ -81,19 +81,26 @@ t.test('the page, over one registry', async (t) => {
   })
 })
 
-t.test('too many checks from one address: 429 with Retry-After, a page for a browser and problem+json for programs', async (t) => {
+t.test('too many checks from one address: 429 with Retry-After, the page in Chinese whatever the Accept header (a QR scanner may send */* or nothing), problem+json from the API', async (t) => {
   const w = await world(t, { RATE_LIMIT_VERIFY_PER_MINUTE: 3 })
   const url = `/verify/${w.east.certificate.number}`
   for (let i = 0; i < 3; i++) t.equal((await w.app.inject({ method: 'GET', url, headers: BROWSER })).statusCode, 200)
-  const page = await w.app.inject({ method: 'GET', url, headers: BROWSER })
-  t.equal(page.statusCode, 429)
-  t.match(page.headers['content-type'], /^text\/html/)
-  t.match(page.body, /<h1>查询过于频繁<\/h1>/)
-  t.ok(Number(page.headers['retry-after']) > 0, 'Retry-After')
-  const api = await w.app.inject({ method: 'GET', url: `/v1/verify/${w.east.certificate.number}` })
-  assertProblem(t, api, 429, 'RATE_LIMITED')
-  t.ok(Number(api.headers['retry-after']) > 0, 'the API and the page share one budget per address')
-  assertProblem(t, await w.app.inject({ method: 'GET', url }), 429, 'RATE_LIMITED')
+  for (const accept of [BROWSER.accept, '*/*', undefined, 'application/json', 'application/problem+json']) {
+    const page = await w.app.inject({ method: 'GET', url, headers: accept === undefined ? {} : { accept } })
+    const asked = accept ?? 'no Accept'
+    t.equal(page.statusCode, 429, asked)
+    t.match(page.headers['content-type'], /^text\/html; charset=utf-8/, `${asked}: a page`)
+    t.match(page.body, /<h1>查询过于频繁<\/h1>/, `${asked}: in Chinese`)
+    const seconds = Number(page.headers['retry-after'])
+    t.ok(seconds > 0, `${asked}: Retry-After`)
+    t.ok(page.body.includes(`请于 ${seconds} 秒后再试`), `${asked}: and says when`)
+    t.equal(page.headers['cache-control'], 'no-store')
+  }
+  for (const headers of [BROWSER, {}]) {
+    const api = await w.app.inject({ method: 'GET', url: `/v1/verify/${w.east.certificate.number}`, headers })
+    assertProblem(t, api, 429, 'RATE_LIMITED')
+    t.ok(Number(api.headers['retry-after']) > 0, 'the API and the page share one budget per address')
+  }
 })
 
 t.test('the QR code encodes the page address and nothing else, for readers in scope only', async (t) => {

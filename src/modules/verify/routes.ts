@@ -61,12 +61,14 @@ function sendPage (reply: FastifyReply, status: number, html: string) {
     .type('text/html; charset=utf-8').send(html)
 }
 
-// The page's own answers (no such card, mistyped number) are always HTML. Anything else that
-// goes wrong (too many requests, a malformed URL) is a page for a browser, which asks for
-// text/html, and problem+json for every other client.
+// The page's own answers (no such card, mistyped number) are always HTML, and so is too many
+// requests: a QR scanner or an in-app browser (WeChat) may ask for */* or send no Accept at all,
+// and the person holding the phone must still read why and when to try again. Anything else that
+// goes wrong (a malformed URL, a failure) is a page for a browser, which asks for text/html, and
+// problem+json for every other client.
 function pageErrorHandler (error: FastifyError | RegistryError, request: FastifyRequest, reply: FastifyReply) {
-  if (!/\btext\/html\b/i.test(request.headers.accept ?? '')) throw error
   const status = error instanceof RegistryError ? error.status : error.validation ? 400 : (error.statusCode ?? 500)
+  if (status !== 429 && !/\btext\/html\b/i.test(request.headers.accept ?? '')) throw error
   const kinds: Record<number, ProblemPageKind> = { 400: 'bad-request', 404: 'not-found', 429: 'rate-limited' }
   if (status >= 500) request.log.error({ err: error }, 'verification page failed')
   const retry = Number(reply.getHeader('retry-after')) || undefined
@@ -101,14 +103,14 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, cl
       operationId: 'verificationPage',
       summary: '证件验证页面 Verification page',
       security: [],
-      description: '扫描执法证件二维码打开的手机网页（中文，无需登录，不含脚本）：醒目显示有效、已暂扣、已吊销、已注销或已过期，以及执法单位、脱敏姓名、执法领域、有效期和查询时间（北京时间）。查无此证为 404、证号校验位不符为 400，均为中文网页。' +
-        ' The page a phone opens from the card\'s QR code (Chinese, no login, no script): the verdict in large type, the agency, masked name, domains, validity and the time of the check (Beijing time). An unknown number is a 404 page, a mistyped one a 400 page. Other errors are a page for browsers (Accept: text/html) and problem+json otherwise.',
+      description: '扫描执法证件二维码打开的手机网页（中文，无需登录，不含脚本）：醒目显示有效、已暂扣、已吊销、已注销或已过期，以及执法单位、脱敏姓名、执法领域、有效期和查询时间（北京时间）。查无此证为 404、证号校验位不符为 400、查询过于频繁为 429（附 Retry-After），均为中文网页。' +
+        ' The page a phone opens from the card\'s QR code (Chinese, no login, no script): the verdict in large type, the agency, masked name, domains, validity and the time of the check (Beijing time). An unknown number is a 404 page, a mistyped one a 400 page, too many requests a 429 page (with Retry-After), whatever the Accept header. Other errors are a page for browsers (Accept: text/html) and problem+json otherwise.',
       params: Type.Object({ number: Type.String({ minLength: 1, maxLength: 64, description: '证号 certificate number' }) }),
       response: {
         200: Html('验证结果页面 the verification page'),
         400: Html('证号有误 mistyped number'),
         404: Html('查无此证 no such certificate'),
-        429: { description: '查询过于频繁 too many requests', content: { 'text/html': { schema: Type.String() }, 'application/problem+json': { schema: Problem } } },
+        429: Html('查询过于频繁，请按 Retry-After 稍后再试 too many requests: try again after Retry-After seconds (a page whatever the Accept header)'),
         500: { description: '服务内部错误 internal error', content: { 'application/problem+json': { schema: Problem } } },
         503: Html('暂时无法查询 the check could not be made (for browsers)')
       }
