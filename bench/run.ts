@@ -13,7 +13,7 @@ import { openDatabase } from '../src/db/open.js'
 import { accountsService } from '../src/modules/accounts/service.js'
 import { systemActor } from '../src/modules/audit/repository.js'
 import { DEFAULT_BENCH_DB, generateBenchData } from './data.js'
-import { b1, b2, b3, b4, b5, b6, type Context, type Row } from './measures.js'
+import { b1, b2, b3, b3b, b4, b5, b6, type Context, type Row } from './measures.js'
 import { ROOT, runCommand, startChild, stopAll } from './proc.js'
 
 // The server as `npm start` runs it: the bundle its prestart step builds (scripts/build.mjs
@@ -45,11 +45,11 @@ function table (rows: Row[]): string {
 }
 
 async function main (): Promise<number> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, data: { type: 'string', default: DEFAULT_BENCH_DB }, regenerate: { type: 'boolean', default: false }, only: { type: 'string', default: 'B1,B2,B3,B4,B5,B6' } } })
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, data: { type: 'string', default: DEFAULT_BENCH_DB }, regenerate: { type: 'boolean', default: false }, only: { type: 'string', default: 'B1,B2,B3,B3b,B4,B5,B6' } } })
   const seconds = Number(values.seconds)
   const only = new Set(values.only.split(',').map((s) => s.trim().toUpperCase()))
   const wanted = (id: string) => only.has(id)
-  if ([...only].some((id) => !/^B[1-6]$/.test(id))) { process.stderr.write('--only takes B1 … B6, comma-separated\n'); return 2 }
+  if ([...only].some((id) => !/^B([1-6]|3B)$/.test(id))) { process.stderr.write('--only takes B1, B2, B3, B3b, B4, B5, B6, comma-separated\n'); return 2 }
   if (!(seconds >= 2 && seconds <= 60)) { process.stderr.write('--seconds must be 2..60\n'); return 2 }
   const started = performance.now()
   const source = resolve(ROOT, values.data)
@@ -82,8 +82,8 @@ async function main (): Promise<number> {
     const built = await buildServer()
     const b5Rows = wanted('B5') ? (step('B5 start-up'), await b5(env, built)) : []
     // Everything but B5 is measured against one running server (B4 starts its own, but signs in on it).
-    if (['B1', 'B2', 'B3', 'B4', 'B6'].some(wanted)) {
-      step('starting the server for B1, B2, B3, B4, B6')
+    if (['B1', 'B2', 'B3', 'B3B', 'B4', 'B6'].some(wanted)) {
+      step('starting the server for B1, B2, B3, B3b, B4, B6')
       const server = await startChild('bench/server.ts', env)
       try {
         const openapi = await (await fetch(`${server.url}/openapi.json`)).json() as { paths: Record<string, unknown> }
@@ -111,6 +111,10 @@ async function main (): Promise<number> {
         if (wanted('B3')) {
           step('B3 bulk attendances')
           rows.push(await b3(ctx, activeIds))
+        }
+        if (wanted('B3B')) {
+          step('B3b bulk officers')
+          rows.push(await b3b(ctx, 2))
         }
         if (wanted('B4')) {
           step('B4 CSV export memory')

@@ -6,8 +6,7 @@ import type { Server } from 'node:http'
 import formbody from '@fastify/formbody'
 import SerializerSelector from '@fastify/fast-json-stringify-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { Ajv, type ErrorObject } from 'ajv'
-import addFormats from 'ajv-formats'
+import type { ErrorObject } from 'ajv'
 import type { Config } from './config.js'
 import { requestBegins } from './db/changes.js'
 import { openDatabase, type DatabaseHandle } from './db/open.js'
@@ -16,6 +15,7 @@ import errorsPlugin from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
 import authPlugin from './plugins/auth.js'
 import idempotencyPlugin from './plugins/idempotency.js'
+import writeGatePlugin from './plugins/write-gate.js'
 import hardeningPlugin, { frameworkErrors, VERIFY_PREFIXES } from './plugins/hardening.js'
 import { prepareIdNumbers } from './security/id-number-store.js'
 import { createTokenService } from './security/tokens.js'
@@ -46,11 +46,15 @@ import { eventRoutes } from './modules/events/routes.js'
 import { importsService } from './modules/imports/service.js'
 import { importRoutes } from './modules/imports/routes.js'
 import { Query } from './http/schemas.js'
+import { inputAjv } from './http/ajv.js'
+import { jsonBodies } from './http/json-body.js'
 
 export interface AppDeps {
   /** An open database; default: open config.DATABASE_PATH (and close it with the app). */
   readonly store?: DatabaseHandle
   readonly clock?: Clock
+  /** scrypt's cost for new password and secret hashes; default the full cost (tests lower it). */
+  readonly secretCost?: number
   /** Where log lines go (tests capture them); default stdout. */
   readonly logStream?: NodeJS.WritableStream
 }
@@ -66,8 +70,8 @@ declare module 'fastify' {
 
 export type Services = Awaited<ReturnType<typeof buildServices>>
 
-function buildServices (store: DatabaseHandle, config: Config, clock: Clock) {
-  const ctx = { store, config, clock }
+function buildServices (store: DatabaseHandle, config: Config, clock: Clock, secretCost: number | undefined) {
+  const ctx = { store, config, clock, secretCost }
   return {
     accounts: accountsService(ctx),
     agencies: agenciesService(ctx),
@@ -105,13 +109,12 @@ function lazyCompilers () {
   return { onFirstUse, compileAll: () => { for (const ready of waiting) ready(); return waiting.length } }
 }
 
-// Bodies are validated strictly (no coercion: "12345" is not 12345; every error listed);
-// query strings and path parameters arrive as text, so they are coerced, from plain decimal
-// digits only (see plainNumbers).
+// Bodies are validated strictly (no coercion: "12345" is not 12345; every error listed; free
+// text trimmed and checked, http/ajv.ts); query strings and path parameters arrive as text, so
+// they are coerced, from plain decimal digits only (see plainNumbers).
 function validators (lazy: ReturnType<typeof lazyCompilers>) {
-  const base = { allErrors: true, strict: false, useDefaults: true, removeAdditional: false } as const
-  const strict = addFormats.default(new Ajv({ ...base, coerceTypes: false }))
-  const coercing = addFormats.default(new Ajv({ ...base, coerceTypes: 'array' }))
+  const strict = inputAjv()
+  const coercing = inputAjv({ coerce: true })
   return ({ schema, httpPart }: { schema: object, httpPart?: string }): FastifyValidationResult =>
     lazy.onFirstUse(() => (httpPart === 'body' ? strict.compile(schema) : withPlainNumbers(schema, coercing.compile(schema)))) as FastifyValidationResult
 }
@@ -201,6 +204,7 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
   // kept between writes looks again at other processes' commits (db/changes).
   app.addHook('onRequest', (_request, _reply, done) => { requestBegins(); done() })
   app.setValidatorCompiler(validators(lazy))
+  jsonBodies(app)
   app.decorate('compileAllSchemas', lazy.compileAll)
   // Graceful close: answers still in flight when closing begins end their connection, so
   // the server is not held open by idle keep-alive sockets after the last answer.
@@ -212,7 +216,11 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
   })
   if (!deps.store) app.addHook('onClose', async () => store.close())
 
-  const services = buildServices(store, config, clock)
+  const services = buildServices(store, config, clock, deps.secretCost)
+  // Import jobs a crash or a stop left unfinished are failed (nothing of them was applied); on
+  // close, the one running ends first and those waiting are failed.
+  services.imports.recoverInterruptedJobs()
+  app.addHook('preClose', async () => { await services.imports.closeJobs() })
   const tokens = await createTokenService(config)
   app.decorate('store', store)
   app.decorate('services', services)
@@ -231,6 +239,8 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
   await app.register(openapiPlugin)
   await app.register(authPlugin, { tokens, accountVersion: (sub) => accountVersion(store.db, sub) })
   await app.register(idempotencyPlugin, { store, clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS })
+  // After idempotency: a request's pass is given back after its stored answer is written.
+  await app.register(writeGatePlugin, { gate: store.gate })
 
   await app.register(healthRoutes, { store })
   await app.register(authRoutes, { accounts: services.accounts, tokens })

@@ -73,6 +73,9 @@ export const ERRORS = {
   TRAINING_NOT_COMPLETED: { status: 422, title: 'The training has not ended yet / 培训尚未结束' },
   DATE_RANGE_INVALID: { status: 422, title: 'End date before start date / 结束日期早于开始日期' },
   DATE_IN_FUTURE: { status: 422, title: 'The date is after today: record it once it has happened / 日期晚于今天，请在发生后登记' },
+  DATE_OUT_OF_RANGE: { status: 422, title: 'The date is outside what the registry accepts (from 1949-10-01; plans to the end of next year) / 日期超出允许范围' },
+  DATE_BEFORE_JOINING: { status: 422, title: 'A move would be dated before the officer joined / 调动或离岗日期早于入职日期' },
+  DATE_BEFORE_LAST_MOVE: { status: 422, title: 'The date is before the officer\'s last move / 日期早于该人员上一次调动或离岗' },
 
   // concurrency & retries
   PRECONDITION_FAILED: { status: 412, title: 'The resource changed since you read it / 数据已被他人修改，请重新读取' },
@@ -82,7 +85,8 @@ export const ERRORS = {
 
   // bulk imports
   IMPORT_REJECTED: { status: 422, title: 'Rows failed: nothing was imported / 存在错误行，未导入任何数据' },
-  IMPORT_INCOMPLETE: { status: 409, title: 'Data changed during the import: it stopped part way / 导入期间数据发生变化，导入未全部完成' },
+  IMPORT_CONFLICT: { status: 409, title: 'A row was refused while the import was applied: nothing was imported / 写入时有行被拒绝（数据已变化），未导入任何数据' },
+  IMPORT_JOB_INTERRUPTED: { status: 500, title: 'The server stopped while the import ran: nothing of it was applied / 导入进行中服务停止，未写入任何数据' },
 
   // change feed
   FEED_CURSOR_MISMATCH: { status: 409, title: 'The cursor does not match the change feed (was the database restored from a backup?) / 游标与事件流不符（数据库是否已从备份恢复？）' }

@@ -8,6 +8,9 @@
 // Exit codes: 0 done, 1 refused or broken (the message says why), 2 bad usage.
 import { readFileSync } from 'node:fs'
 import { openDatabase } from '../db/open.js'
+
+/** How long a command waits for the write lock another process holds (ms). */
+const CLI_BUSY_TIMEOUT_MS = 60_000
 import { auditVerify, backupDatabase, backupTargetExists } from './integrity.js'
 import { accountsService } from '../modules/accounts/service.js'
 import { userRepository } from '../modules/accounts/repository.js'
@@ -51,7 +54,9 @@ async function run (argv: string[]): Promise<number> {
   if (values.help || !noun) { process.stdout.write(USAGE + '\n'); return values.help ? 0 : 2 }
   const config = cliConfig()
   if (noun === 'audit' || noun === 'backup') return integrity(existingDatabase(config), positionals, values.force ?? false)
-  const store = openDatabase(config.DATABASE_PATH)
+  // A server may hold the write lock for a few seconds while it applies a large import (one
+  // transaction): the command waits for it (up to a minute) rather than failing "database is locked".
+  const store = openDatabase(config.DATABASE_PATH, { busyTimeoutMs: CLI_BUSY_TIMEOUT_MS })
   const accounts = accountsService({ store, config, clock: () => new Date() })
   const actor = systemActor('cli')
   const agencyId = idOption('agency', values.agency) ?? null

@@ -1,6 +1,7 @@
 // Opening the database: pragmas on every open, migrations at start, and the one way to write.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
@@ -8,6 +9,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { setBounded } from '../bounded-map.js'
 import { watchChanges, type ChangeWatch } from './changes.js'
 import * as schema from './schema.js'
+import { createWriteGate, type WriteGate } from './write-gate.js'
 
 export type Db = BetterSQLite3Database<typeof schema>
 
@@ -18,8 +20,30 @@ export interface DatabaseHandle {
    *  writers never deadlock on a lock upgrade). `fn` must be synchronous: better-sqlite3 cannot
    *  roll back work done after an `await`. */
   write<T>(fn: (db: Db) => T): T
+  /**
+   * Runs `work` as ONE write transaction: everything it writes is committed together, or (when
+   * a step throws) nothing, and the error is thrown. `work` is a generator whose steps are
+   * synchronous; at each `yield` the event loop may take a turn (one every TURN_MS of work), so
+   * other requests are answered while a large import applies. On a database file the work runs
+   * on a connection of its own: the others keep reading the database as it stood before, never
+   * a part of the work, and requests that write wait at the gate until it has committed. A
+   * database in memory has no second connection: the steps then run in one go.
+   * `heldMs` is how long the write lock was held (from BEGIN to COMMIT or ROLLBACK).
+   */
+  writeInTurns<T>(work: (store: DatabaseHandle) => Generator<unknown, T, void>): Promise<{ value: T, heldMs: number }>
+  /** Requests that may write hold a pass of this gate; writeInTurns shuts it (db/write-gate). */
+  readonly gate: WriteGate
+  /** `init` is called for every further connection this handle opens (writeInTurns' own), to
+   *  give it what the first was given at start (the ID-number key). */
+  onConnection(init: (db: Db) => void): void
   close(): void
 }
+
+/** The page cache of writeInTurns' connection (KiB; SQLite's default is 2,000). */
+const BULK_CACHE_KIB = 64 * 1024
+
+/** Work done between two turns of the event loop in writeInTurns, at most (ms). */
+export const TURN_MS = 10
 
 /** The better-sqlite3 connection under a drizzle database (drizzle keeps it as $client). */
 export const clientOf = (db: Db): Database.Database => (db as Db & { $client: Database.Database }).$client
@@ -55,14 +79,80 @@ export function openDatabase (path: string, options: OpenOptions = {}): Database
   if (options.migrate !== false && !options.readonly) migrate(db, { migrationsFolder: MIGRATIONS_DIR })
   const watch = watchChanges(sqlite, options.lookStandsMs)
   watches.set(db, watch)
-  return {
+  const gate = createWriteGate()
+  const inits: Array<(db: Db) => void> = []
+  let bulk: DatabaseHandle | undefined
+  /** The connection writeInTurns works on: opened once, when first needed, and kept. */
+  const bulkConnection = (): DatabaseHandle => {
+    if (bulk !== undefined) return bulk
+    const opened = openDatabase(path, { migrate: false, busyTimeoutMs: options.busyTimeoutMs, lookStandsMs: options.lookStandsMs })
+    // A whole import in one transaction writes into indexes of random keys (sealed ID numbers,
+    // their blind index): a page cache that holds them spares re-reading and re-writing pages.
+    opened.sqlite.pragma(`cache_size = -${BULK_CACHE_KIB}`)
+    try {
+      for (const init of inits) init(opened.db)
+    } catch (err) {
+      opened.close()
+      throw err
+    }
+    return (bulk = opened)
+  }
+  const handle: DatabaseHandle = {
     sqlite,
     db,
     write: (fn) => sqlite.transaction(() => fn(db)).immediate(),
+    gate,
+    onConnection: (init) => {
+      inits.push(init)
+      if (bulk !== undefined) init(bulk.db)
+    },
+    writeInTurns: (work) => gate.exclusive(async () => {
+      if (memory || options.readonly) {
+        const began = performance.now()
+        const value = handle.write(() => drain(work(handle)))
+        return { value, heldMs: performance.now() - began }
+      }
+      return inTurns(bulkConnection(), work)
+    }),
     close: () => {
+      bulk?.close()
       watch.close()
       if (sqlite.open) sqlite.close()
     }
+  }
+  return handle
+}
+
+/** Runs a generator's steps to the end, with no turn between them; its value. */
+function drain<T> (steps: Generator<unknown, T, void>): T {
+  for (;;) {
+    const step = steps.next()
+    if (step.done === true) return step.value
+  }
+}
+
+/** writeInTurns on a connection of its own: BEGIN IMMEDIATE, the steps with a turn of the event
+ *  loop every TURN_MS, then COMMIT; ROLLBACK when a step throws. */
+async function inTurns<T> (store: DatabaseHandle, work: (store: DatabaseHandle) => Generator<unknown, T, void>): Promise<{ value: T, heldMs: number }> {
+  store.sqlite.exec('BEGIN IMMEDIATE')
+  const began = performance.now()
+  try {
+    const steps = work(store)
+    let turned = began
+    for (;;) {
+      const step = steps.next()
+      if (step.done === true) {
+        store.sqlite.exec('COMMIT')
+        return { value: step.value, heldMs: performance.now() - began }
+      }
+      if (performance.now() - turned >= TURN_MS) {
+        await nextTurn()
+        turned = performance.now()
+      }
+    }
+  } catch (err) {
+    if (store.sqlite.inTransaction) store.sqlite.exec('ROLLBACK')
+    throw err
   }
 }
 

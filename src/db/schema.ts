@@ -254,7 +254,8 @@ export const trainingTotals = sqliteTable('training_totals', {
 }, (t) => [primaryKey({ columns: [t.officerId, t.year] }), index('training_totals_year_ix').on(t.year, t.officerId)])
 
 // Idempotency-Key reservations and the answers stored for them (src/plugins/idempotency.ts).
-// Keys are per caller; a 'running' row whose lease passed was abandoned by a dead process.
+// Keys are per caller; a 'running' row whose holder process is gone (src/process-identity.ts),
+// or whose lease passed, was abandoned by a process that died mid-request.
 export const idempotencyKeys = sqliteTable('idempotency_keys', {
   principal: text('principal').notNull(),
   key: text('key').notNull(),
@@ -262,6 +263,9 @@ export const idempotencyKeys = sqliteTable('idempotency_keys', {
   state: text('state', { enum: ['running', 'done'] }).notNull(),
   token: text('token').notNull(),
   leaseUntil: text('lease_until').notNull(),
+  // The process running the request ("pid:starttime@boot", or the pid); null in rows written
+  // before it was recorded (the lease alone frees those).
+  holder: text('holder'),
   statusCode: integer('status_code'),
   headers: text('headers', { mode: 'json' }).$type<Record<string, string>>(),
   body: blob('body', { mode: 'buffer' }),
@@ -301,3 +305,26 @@ export const officerIdIndex = sqliteTable('officer_id_index', {
   officerId: integer('officer_id').primaryKey().references(() => officers.id),
   digest: text('digest').notNull()
 }, (t) => [uniqueIndex('officer_id_index_digest_uq').on(t.digest)])
+
+// Import jobs (Prefer: respond-async, src/modules/imports/jobs.ts): a row per job, its outcome
+// written once it ends. The holder is the process running it (src/process-identity.ts): a job
+// left queued or running by a process that is gone is failed at the next start.
+export const importJobs = sqliteTable('import_jobs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  principal: text('principal').notNull(),
+  kind: text('kind', { enum: ['officers', 'attendances'] }).notNull(),
+  status: text('status', { enum: ['queued', 'running', 'done', 'failed'] }).notNull(),
+  partial: flag('partial'),
+  dryRun: flag('dry_run'),
+  rows: integer('rows').notNull().default(0),
+  checked: integer('checked').notNull().default(0),
+  applied: integer('applied').notNull().default(0),
+  // The answer the synchronous import would have given (the imports module's ImportSummary).
+  result: text('result', { mode: 'json' }).$type<Record<string, unknown>>(),
+  error: text('error', { mode: 'json' }).$type<{ code: string, detail: string }>(),
+  holder: text('holder').notNull(),
+  requestId: text('request_id'),
+  createdAt: text('created_at').notNull(),
+  startedAt: text('started_at'),
+  finishedAt: text('finished_at')
+}, (t) => [index('import_jobs_unfinished_ix').on(t.status)])

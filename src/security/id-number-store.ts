@@ -48,6 +48,11 @@ export function prepareIdNumbers (store: DatabaseHandle, settings: { ID_ENCRYPTI
   bindIdNumberCodec(store.db, codec)
   // Personal data replaced or deleted is overwritten on disk, not left behind in free space.
   store.sqlite.pragma('secure_delete = ON')
+  // The same for every further connection of the store (the one an import applies on).
+  store.onConnection((db) => {
+    bindIdNumberCodec(db, codec)
+    clientOf(db).pragma('secure_delete = ON')
+  })
   const converted = store.write((db) => {
     if (allSealed(db)) return 0
     const pending = db.select({ id: officers.id, idNumber: officers.idNumber, digest: officerIdIndex.digest })

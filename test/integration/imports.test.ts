@@ -235,28 +235,32 @@ t.test('50,000 rows in one request are committed in chunks while other requests 
   t.equal(count(app, 'select count(*) from officers'), before + 50_000)
 })
 
-t.test('all or nothing: an officer who leaves between the check and the commit stops the import where it is (IMPORT_INCOMPLETE); re-sending completes it', async (t) => {
+t.test('all or nothing: an officer who leaves between the check and the commit rolls the whole file back (IMPORT_CONFLICT naming the row); re-sending completes the rest', async (t) => {
   const { app, admin, countyB, year } = await registry(t)
   const ids = registerOfficers(app, countyB.id, 2500)
   const trainingId = await newTraining(app, admin, heldOn1March(year, countyB.id, '行政处罚法'))
   const body = ids.map((officerId) => JSON.stringify({ trainingId, officerId })).join('\n')
   const send = (query = '') => app.inject({ method: 'POST', url: `/v1/imports/attendances${query}`, headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: body })
   const last = ids[ids.length - 1] as number
-  // Every row passes the check (a pass that only reads); the first record the commit writes
-  // makes the last officer leave in February, before the training: that row cannot be committed.
+  const auditBefore = count(app, 'select count(*) from audit_events')
+  // Every row passes the check (a pass that only reads); the first record applying writes
+  // makes the last officer leave in February, before the training: that row cannot be applied.
   app.store.sqlite.exec(`create trigger leaves_meanwhile after insert on training_records when new.officer_id = ${ids[0] as number}
     begin update officers set status = 'departed', departure_reason = 'retirement', departed_on = '${year}-02-01' where id = ${last}; end`)
-  const problem = assertProblem(t, await send(), 409, 'IMPORT_INCOMPLETE')
+  const problem = assertProblem(t, await send(), 409, 'IMPORT_CONFLICT')
   app.store.sqlite.exec('drop trigger leaves_meanwhile')
-  t.match(problem.result, { status: 'incomplete', rows: 2500, committedRows: 2000 }, 'the two whole chunks before it stay committed')
+  t.match(problem.detail, /row 2500/, 'the detail names the row')
+  t.match(problem.result, { status: 'rejected', rows: 2500, committedRows: 0, failed: 1 })
   t.match(problem.result.results.at(-1), { row: 2500, outcome: 'error', errors: [{ code: 'OFFICER_DEPARTED' }] })
-  t.equal(count(app, `select count(*) from training_records where training_id = ${trainingId}`), 2000, 'nothing of the third chunk')
-  t.equal((await feedSubjects(app, admin, 'training.recorded')).length, 2000, 'the change feed tells of the committed rows only')
-  t.equal(count(app, 'select count(*) from training_totals where public_law_units = 180'), 2000, 'totals moved only with committed records')
+  t.equal(count(app, `select count(*) from training_records where training_id = ${trainingId}`), 0, 'nothing of the file is kept')
+  t.equal(count(app, 'select count(*) from training_totals where public_law_units = 180'), 0, 'no totals moved')
+  t.equal(count(app, 'select count(*) from audit_events'), auditBefore, 'no audit event either')
+  t.equal((await feedSubjects(app, admin, 'training.recorded')).length, 0, 'and the change feed tells of nothing')
+  t.equal(count(app, `select status from officers where id = ${last}`), 'active', 'what the trigger did was rolled back with it')
 
-  const rest = await send('?partial=true')
-  t.match(rest.json(), { status: 'committed', created: 499, unchanged: 2000, failed: 1 }, 're-sent: the rest recorded, the committed rows unchanged, the departed officer refused')
-  t.equal(count(app, `select count(*) from training_records where training_id = ${trainingId}`), 2499)
+  const again = await send()
+  t.match(again.json(), { status: 'committed', created: 2500, failed: 0 }, 're-sent: all of it recorded')
+  t.equal(count(app, `select count(*) from training_records where training_id = ${trainingId}`), 2500)
   t.equal(app.services.audit.verify().ok, true, 'the audit chain holds')
 })
 

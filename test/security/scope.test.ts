@@ -26,7 +26,7 @@ t.test('a token of one agency never reaches a sibling agency\'s data, on any rou
   const own = w.east
   const other = w.west
   const roles = {
-    clerk: await w.as('clerk', own.agency.id),
+    clerk: own.clerk, // the clerk who sent the east's import job (a job is its caller's only)
     hr: await w.as('hr', own.agency.id),
     auditor: await w.as('auditor', own.agency.id)
   }

@@ -2,13 +2,11 @@
 // registry id) who attended a training. Rows go through the training module's own
 // recordAttendances, a call per training per transaction, so totals, audit and the change feed
 // are what POST /v1/trainings/{id}/attendances does. A repeat is never counted twice.
-import { Ajv } from 'ajv'
-import addFormats from 'ajv-formats'
 import type { Static } from 'typebox'
 import { checkIdNumber } from '../../domain/identity.js'
 import { attendanceOutcome, completedBy } from '../../domain/training.js'
 import { RegistryError, type ErrorCode } from '../../errors.js'
-import type { ServiceContext } from '../context.js'
+import { inputAjv } from '../../http/ajv.js'
 import { officerRepository } from '../officers/repository.js'
 import { trainingRepository } from '../training/repository.js'
 import { recordAttendances } from '../training/service.js'
@@ -27,19 +25,18 @@ interface Ahead {
 
 const safeId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0
 
-const validRow = addFormats.default(new Ajv({ allErrors: true, strict: false })).compile<Row>(ImportAttendanceRow)
+const validRow = inputAjv().compile<Row>(ImportAttendanceRow)
 
 const REFUSED: Record<string, { code: ErrorCode, detail: string }> = {
   not_found: { code: 'NOT_FOUND', detail: 'officer not found in your scope' },
   officer_departed: { code: 'OFFICER_DEPARTED', detail: 'the officer had left by the day the training ended' }
 }
 
-export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance, Ahead> {
+export function attendanceRows (): RowSpec<Attendance, Ahead> {
   return {
     columns: ATTENDANCE_COLUMNS,
     // A whole chunk per call: one audit event per training per transaction, not per row.
     batch: 500,
-    checkIsComplete: true,
 
     lookAhead (db, actor, values) {
       const asked = new Set<number>()
@@ -83,14 +80,10 @@ export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance, Ahead>
       const trainingId = v.trainingId as number
       const key = `${trainingId}:${officerId}`
       const repeatOf = state.seen.get(key) ?? null
-      if (ahead === undefined) { // rows checked a moment ago, now committed: recordAttendances decides
-        if (repeatOf === null) state.seen.set(key, row)
-        return { input: { trainingId, officerId, repeatOf } }
-      }
       // What recording it does (the same rule as recordAttendances): a repeat in the file counts as attended.
-      const readAhead = v.idNumber === undefined // read ahead for rows given by officerId; matched on the ID number: read now
-      const officer = readAhead ? ahead.officers.get(officerId) : trainingRepository.officerInScope(db, actor.scope, officerId)
-      const attended = repeatOf !== null || (readAhead ? ahead.attended.get(trainingId)?.has(officerId) === true : trainingRepository.hasAttended(db, trainingId, officerId))
+      const read = v.idNumber === undefined ? ahead : undefined // read ahead for rows given by officerId; matched on the ID number: read now
+      const officer = read ? read.officers.get(officerId) : trainingRepository.officerInScope(db, actor.scope, officerId)
+      const attended = repeatOf !== null || (read ? read.attended.get(trainingId)?.has(officerId) === true : trainingRepository.hasAttended(db, trainingId, officerId))
       const outcome = attendanceOutcome(officer, attended, completedOn)
       const refused = REFUSED[outcome]
       if (refused) return { errors: [{ ...refused, pointer: typeof v.idNumber === 'string' ? '/idNumber' : '/officerId' }] }
@@ -98,7 +91,7 @@ export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance, Ahead>
       return { input: { trainingId, officerId, repeatOf }, expect: { outcome: outcome === 'recorded' ? 'created' : 'unchanged', officerId } }
     },
 
-    apply (db, actor, at, rows) {
+    apply (txCtx, actor, at, rows) {
       const results = new Map<number, RowResult>()
       const byTraining = new Map<number, Array<{ row: number, officerId: number }>>()
       for (const { row, input } of rows) {
@@ -111,7 +104,7 @@ export function attendanceRows (ctx: ServiceContext): RowSpec<Attendance, Ahead>
       }
       for (const [trainingId, attendees] of byTraining) {
         try {
-          const recorded = ctx.store.write(() => recordAttendances(db, actor, at, trainingId, attendees.map((a) => a.officerId)))
+          const recorded = txCtx.store.write((db) => recordAttendances(db, actor, at, trainingId, attendees.map((a) => a.officerId)))
           const outcome = new Map(recorded.results.map((r) => [r.officerId, r.outcome]))
           for (const { row, officerId } of attendees) {
             const o = outcome.get(officerId)

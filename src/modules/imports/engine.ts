@@ -1,23 +1,27 @@
-// How every bulk import runs, whatever its rows are: read records one by one, check each,
-// apply them in transactions of at most CHUNK rows (or CHUNK_MS of work) with the event loop
-// free between transactions, and answer a result per row.
-//   default (all or nothing): every row is first tried in transactions that are rolled back;
-//     any bad row → IMPORT_REJECTED and nothing written; else the rows are committed.
-//   ?partial=true: one pass; good rows are committed, bad rows reported.
-//   ?dryRun=true: the first pass only: what would happen, nothing written.
+// How every bulk import runs, whatever its rows are: the records are read, each row is checked
+// (reading only, chunk by chunk, the event loop free between chunks), then applied, and the
+// answer gives a result per row.
+//   default (all or nothing): when every row passed its check, the whole file is applied in ONE
+//     write transaction (DatabaseHandle.writeInTurns): no reader ever sees a part of it, a crash
+//     leaves none of it, and a row refused while applying (the data changed since it was
+//     checked) rolls everything back and is named (IMPORT_CONFLICT). Any row failing its check:
+//     IMPORT_REJECTED, nothing written. Other requests are answered while it applies: it takes
+//     turns with them, and those that write wait until it has committed.
+//   ?partial=true: chunk by chunk, good rows committed, bad rows reported.
+//   ?dryRun=true: the check only: what would happen, nothing written.
 // Re-running an import is safe: rows already applied come back as unchanged.
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { ErrorObject } from 'ajv'
 import { shanghaiDate } from '../../domain/dates.js'
-import type { Db } from '../../db/open.js'
+import type { DatabaseHandle, Db } from '../../db/open.js'
 import { fail, RegistryError, type ErrorCode } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import type { ServiceContext } from '../context.js'
-import { chunked, readRecords, type ColumnSpec, type ImportFormat, type RawRecord } from './parse.js'
+import { readRecords, type ColumnSpec, type ImportFormat, type RawRecord } from './parse.js'
 import { MAX_ROWS, type ROW_OUTCOMES } from './schema.js'
 
+/** Rows checked (or, with ?partial=true, committed) in one go, between two turns of the event loop. */
 const CHUNK = 1000
-const CHUNK_MS = 200
 
 export type Outcome = typeof ROW_OUTCOMES[number]
 export interface RowError { code: ErrorCode, pointer?: string, detail: string }
@@ -31,40 +35,67 @@ export interface ImportRequest {
   readonly dryRun: boolean
 }
 
-/** What one pass over the records carries from transaction to transaction (duplicates, lookups). */
+/** How far an import has come (an import job shows it while it runs). */
+export interface Progress {
+  rows: number
+  checked: number
+  applied: number
+}
+
+/** What runs an import beyond its request: where it reports progress; how it may write. */
+export interface ImportHooks {
+  readonly progress?: Progress
+  /** Runs `fn` while the caller gives up its own pass of the write gate (a request holds one;
+   *  the one transaction of all or nothing needs the gate shut). Default: runs it. */
+  readonly aside?: <T>(fn: () => Promise<T>) => Promise<T>
+  /** Taken around each chunk that partial mode commits, by a caller holding no pass (a job). */
+  readonly enter?: () => Promise<() => void>
+  /** Called inside the all-or-nothing transaction once every row is applied, with its result:
+   *  what it writes commits with the rows, or not at all (an import job's outcome). */
+  readonly beforeCommit?: (db: Db, result: ImportSummary) => void
+}
+
+/** What one pass over the records carries from row to row (duplicates, lookups). */
 export interface PassState {
   readonly seen: Map<string, number>
   readonly cache: Map<string, unknown>
 }
 
-/** A row that passed its check (with, when the spec's check is complete, what applying it would
- *  do), or every reason it cannot be applied. */
-export type Checked<I> = { input: I, expect?: Omit<RowResult, 'row'> } | { errors: RowError[] }
+/** A row that passed its check, with what applying it would do, or every reason it cannot be applied. */
+export type Checked<I> = { input: I, expect: Omit<RowResult, 'row'> } | { errors: RowError[] }
 
 /** One kind of import; `L` is what it reads ahead for a batch of rows (see lookAhead). */
 export interface RowSpec<I, L = undefined> {
   readonly columns: Record<string, ColumnSpec>
-  /** Rows applied together (1: each in its own savepoint). */
+  /** Rows applied together. */
   readonly batch: number
   /** True when apply() answers, for a created row, the id its own insert assigned: that id is
    *  left out where nothing was committed (a dry run, a rejected import), since it names nobody
    *  and may later be someone else's. */
   readonly assignsIds?: boolean
-  /** True when check() finds every refusal apply() can give (on unchanged data) and says what
-   *  applying would do (`expect`): then checking an import (dryRun, and the first pass of all or
-   *  nothing) only reads, and the rows are applied once, when they are committed. */
-  readonly checkIsComplete?: boolean
   /** Reads at once what checking the next rows needs (called before each batch, with the rows'
-   *  values, unvalidated), so that check() does not read row by row. Not called when all or
-   *  nothing commits rows that passed a complete check a moment before: apply() reads what it
-   *  needs then, and finds any refusal the data has come to give meanwhile. */
+   *  values, unvalidated), so that check() does not read row by row. */
   lookAhead? (db: Db, actor: Actor, values: ReadonlyArray<Record<string, unknown>>): L
-  /** Every reason a row cannot be applied that is known before trying it; `ahead` is what
-   *  lookAhead read for this row's batch (undefined: leave to apply() what it would read). */
+  /** Every refusal apply() would give on the data as it stands, and what applying would do;
+   *  reads only. `ahead` is what lookAhead read for this row's batch. */
   check (db: Db, actor: Actor, value: Record<string, unknown>, row: number, state: PassState, today: string, ahead: L | undefined): Checked<I>
-  /** Applies checked rows inside the transaction: a result for each, in order. A refusal is a
-   *  result (outcome error); what it throws rolls back the whole transaction. */
-  apply (db: Db, actor: Actor, at: Date, rows: Array<{ row: number, input: I }>): RowResult[]
+  /** Applies checked rows inside a write transaction of `ctx.store` (that of the transaction):
+   *  a result for each, in order. A refusal is a result (outcome error) and leaves nothing of
+   *  its row behind; what it throws rolls back the whole transaction. */
+  apply (ctx: ServiceContext, actor: Actor, at: Date, rows: Array<{ row: number, input: I }>): RowResult[]
+}
+
+export interface ImportSummary {
+  status: 'committed' | 'validated' | 'rejected'
+  partial: boolean
+  dryRun: boolean
+  rows: number
+  created: number
+  updated: number
+  unchanged: number
+  failed: number
+  committedRows: number
+  results: RowResult[]
 }
 
 /** Ajv errors of one row as row errors (pointer and message, like a request's). */
@@ -84,129 +115,165 @@ export function refusal (err: RegistryError): RowError {
   return { code: err.code, ...(pointer ? { pointer } : {}), detail: err.message }
 }
 
-class Rollback extends Error {}
-
-function valuesOf (chunk: RawRecord[], from: number, to: number): Array<Record<string, unknown>> {
-  const values: Array<Record<string, unknown>> = []
-  for (let i = from; i < to; i++) {
-    const v = (chunk[i] as RawRecord).value
-    if (v) values.push(v)
-  }
-  return values
+/** A row refused while the all-or-nothing transaction applied it: everything rolls back. */
+class RefusedWhileApplying extends Error {
+  constructor (readonly result: RowResult) { super(`row ${result.row} refused while applying`) }
 }
 
-export function importEngine ({ store, clock }: ServiceContext) {
-  /** Rows from `from` on, in one transaction, until the time is up; rolled back unless `commit`.
-   *  With `stopOnError` the first bad row rolls it back and stops. */
-  function runChunk<I, L> (spec: RowSpec<I, L>, actor: Actor, chunk: RawRecord[], from: number, mode: { commit: boolean, stopOnError: boolean }, state: PassState) {
-    const results: RowResult[] = []
-    let stopped = false
-    const readOnly = !mode.commit && spec.checkIsComplete === true
-    const rechecking = mode.commit && mode.stopOnError && spec.checkIsComplete === true
-    try {
-      store.write((db) => {
-        const at = clock()
-        const today = shanghaiDate(at)
-        const deadline = Date.now() + CHUNK_MS
-        for (let i = from; i < chunk.length;) {
-          const batch: Array<{ row: number, input: I }> = []
-          const checked: Array<RowResult | null> = []
-          const end = Math.min(i + spec.batch, chunk.length)
-          const ahead = rechecking ? undefined : spec.lookAhead?.(db, actor, valuesOf(chunk, i, end))
-          for (; i < end; i++) {
-            const rec = chunk[i] as RawRecord
-            const c: Checked<I> = rec.row > MAX_ROWS
-              ? { errors: [{ code: 'VALIDATION_FAILED', detail: `beyond the ${MAX_ROWS}-row limit of one import` }] }
-              : rec.value ? spec.check(db, actor, rec.value, rec.row, state, today, ahead) : { errors: [{ code: 'VALIDATION_FAILED', detail: rec.error ?? 'unreadable' }] }
-            if ('errors' in c) checked.push({ row: rec.row, outcome: 'error', errors: c.errors })
-            else if (readOnly) checked.push({ row: rec.row, ...(c.expect ?? { outcome: 'created' }) })
-            else { batch.push({ row: rec.row, input: c.input }); checked.push(null) }
-          }
-          const applied = batch.length > 0 ? spec.apply(db, actor, at, batch) : []
-          let next = 0
-          const done = checked.map((r) => r ?? applied[next++] as RowResult)
-          const firstError = done.findIndex((r) => r.outcome === 'error')
-          if (mode.stopOnError && firstError !== -1) {
-            results.push(done[firstError] as RowResult)
-            stopped = true
-            throw new Rollback()
-          }
-          results.push(...done)
-          if (Date.now() >= deadline) break
+const tooMany: RowError = { code: 'VALIDATION_FAILED', detail: `beyond the ${MAX_ROWS}-row limit of one import / 超出单次导入 ${MAX_ROWS} 行的上限` }
+
+export function importEngine (ctx: ServiceContext) {
+  const { store, clock } = ctx
+
+  /** Checks records [from, to) of `records` (reads only, in one read transaction). */
+  function checkChunk<I, L> (spec: RowSpec<I, L>, actor: Actor, records: readonly RawRecord[], from: number, to: number, state: PassState) {
+    return store.sqlite.transaction(() => {
+      const today = shanghaiDate(clock())
+      const out: Array<{ rec: RawRecord, checked: Checked<I> }> = []
+      for (let i = from; i < to;) {
+        const end = Math.min(i + spec.batch, to)
+        const values: Array<Record<string, unknown>> = []
+        for (let j = i; j < end; j++) { const v = (records[j] as RawRecord).value; if (v) values.push(v) }
+        const ahead = spec.lookAhead?.(store.db, actor, values)
+        for (; i < end; i++) {
+          const rec = records[i] as RawRecord
+          const checked: Checked<I> = rec.row > MAX_ROWS
+            ? { errors: [tooMany] }
+            : rec.value ? spec.check(store.db, actor, rec.value, rec.row, state, today, ahead) : { errors: [{ code: 'VALIDATION_FAILED', detail: rec.error ?? 'unreadable' }] }
+          out.push({ rec, checked })
         }
-        if (!mode.commit) throw new Rollback()
-      })
-    } catch (err) {
-      if (!(err instanceof Rollback)) throw err
-    }
-    return { results, stopped }
-  }
-
-  /** One pass over the records, chunk by chunk. */
-  async function pass<I, L> (spec: RowSpec<I, L>, actor: Actor, chunks: AsyncIterable<RawRecord[]> | Iterable<RawRecord[]>, mode: { commit: boolean, stopOnError: boolean }) {
-    const state: PassState = { seen: new Map(), cache: new Map() }
-    const results: RowResult[] = []
-    let rows = 0
-    let committedRows = 0
-    let stoppedBy: RowResult | undefined
-    for await (const chunk of chunks) {
-      rows += chunk.length
-      for (let from = 0; from < chunk.length;) {
-        const r = runChunk(spec, actor, chunk, from, mode, state)
-        if (r.stopped) { stoppedBy = r.results[r.results.length - 1]; break }
-        results.push(...r.results)
-        if (mode.commit) committedRows += r.results.filter((x) => x.outcome !== 'error').length
-        from += r.results.length
-        await nextTurn() // let other requests in between transactions
       }
-      if (stoppedBy) break
-    }
-    return { results, committedRows, stoppedBy, rows }
+      return out
+    }).deferred()
   }
 
-  function summary (status: 'committed' | 'validated' | 'rejected' | 'incomplete', req: ImportRequest, p: { results: RowResult[], committedRows: number, rows: number }) {
-    const count = (o: Outcome) => p.results.filter((r) => r.outcome === o).length
+  /** Every record checked, chunk by chunk with a turn of the event loop between chunks. */
+  async function checkAll<I, L> (spec: RowSpec<I, L>, actor: Actor, records: readonly RawRecord[], progress: Progress) {
+    const state: PassState = { seen: new Map(), cache: new Map() }
+    const checked: Array<{ rec: RawRecord, checked: Checked<I> }> = []
+    for (let from = 0; from < records.length; from += CHUNK) {
+      checked.push(...checkChunk(spec, actor, records, from, Math.min(from + CHUNK, records.length), state))
+      progress.checked = checked.length
+      await nextTurn()
+    }
+    return checked
+  }
+
+  /** Applies checked rows in `tx`'s transaction, batch by batch; yields between batches (a turn
+   *  of the event loop may come). A refused row throws RefusedWhileApplying unless `keepGoing`. */
+  function * applyRows<I> (spec: RowSpec<I, unknown>, actor: Actor, tx: DatabaseHandle, rows: Array<{ row: number, input: I }>, progress: Progress, keepGoing: boolean): Generator<void, RowResult[], void> {
+    const at = clock()
+    const txCtx: ServiceContext = { ...ctx, store: tx }
+    const results: RowResult[] = []
+    for (let i = 0; i < rows.length; i += spec.batch) {
+      const applied = spec.apply(txCtx, actor, at, rows.slice(i, i + spec.batch))
+      if (!keepGoing) {
+        const refused = applied.find((r) => r.outcome === 'error')
+        if (refused) throw new RefusedWhileApplying(refused)
+      }
+      results.push(...applied)
+      progress.applied += applied.length
+      yield
+    }
+    return results
+  }
+
+  /** Every record's result in file order: the check's where it refused or nothing was applied,
+   *  else the one applying gave. */
+  function merge<I> (checked: Array<{ rec: RawRecord, checked: Checked<I> }>, applied: ReadonlyMap<number, RowResult> | null): RowResult[] {
+    return checked.map(({ rec, checked: c }) => 'errors' in c
+      ? { row: rec.row, outcome: 'error', errors: c.errors }
+      : applied?.get(rec.row) ?? { row: rec.row, ...c.expect })
+  }
+
+  function summary (status: ImportSummary['status'], req: ImportRequest, results: RowResult[], committedRows: number): ImportSummary {
+    const count = (o: Outcome) => results.filter((r) => r.outcome === o).length
     return {
       status,
       partial: req.partial,
       dryRun: req.dryRun,
-      rows: p.rows,
+      rows: results.length,
       created: count('created'),
       updated: count('updated'),
       unchanged: count('unchanged'),
       failed: count('error'),
-      committedRows: p.committedRows,
-      results: p.results
+      committedRows,
+      results
     }
   }
 
   /** The results of a pass that committed nothing, as answered (see RowSpec.assignsIds). */
-  function uncommitted<T extends { results: RowResult[] }> (spec: { assignsIds?: boolean }, p: T): T {
-    if (spec.assignsIds !== true) return p
-    return { ...p, results: p.results.map((r) => (r.outcome === 'created' ? { row: r.row, outcome: r.outcome } : r)) }
+  function uncommitted (spec: { assignsIds?: boolean }, results: RowResult[]): RowResult[] {
+    if (spec.assignsIds !== true) return results
+    return results.map((r) => (r.outcome === 'created' ? { row: r.row, outcome: r.outcome } : r))
   }
 
-  /** Runs an import; the result lists every row. VALIDATION_FAILED when the body cannot be read
-   *  at all; IMPORT_REJECTED (all or nothing, with the result) when any row is bad;
-   *  IMPORT_INCOMPLETE when data changed between checking and committing (re-run it). */
-  return async function runImport<I, L> (spec: RowSpec<I, L>, actor: Actor, req: ImportRequest) {
-    const read = () => chunked(readRecords(req.format, req.body, spec.columns, req.charset), CHUNK)
-    if (req.dryRun) return summary('validated', req, uncommitted(spec, await pass(spec, actor, read(), { commit: false, stopOnError: false })))
-    if (req.partial) return summary('committed', req, await pass(spec, actor, read(), { commit: true, stopOnError: false }))
-    // All or nothing goes over the rows twice: they are read once (at most MAX_ROWS) and kept.
-    const chunks: RawRecord[][] = []
-    for await (const chunk of read()) chunks.push(chunk)
-    const tried = await pass(spec, actor, chunks, { commit: false, stopOnError: false })
-    const bad = tried.results.filter((r) => r.outcome === 'error').length
+  /** ?partial=true: each chunk checked and its good rows committed in one short transaction on
+   *  the store's own connection, a turn of the event loop between chunks. */
+  async function partially<I, L> (spec: RowSpec<I, L>, actor: Actor, records: readonly RawRecord[], req: ImportRequest, hooks: ImportHooks, progress: Progress) {
+    const state: PassState = { seen: new Map(), cache: new Map() }
+    const results: RowResult[] = []
+    let committed = 0
+    for (let from = 0; from < records.length;) {
+      const leave = await hooks.enter?.()
+      try {
+        const to = Math.min(from + spec.batch * Math.max(1, Math.floor(CHUNK / spec.batch)), records.length)
+        const checked = checkChunk(spec, actor, records, from, to, state)
+        progress.checked += checked.length
+        const good = checked.flatMap(({ rec, checked: c }) => ('errors' in c ? [] : [{ row: rec.row, input: c.input }]))
+        const applied = store.write(() => {
+          const steps = applyRows(spec, actor, store, good, progress, true)
+          for (let step = steps.next(); ; step = steps.next()) if (step.done === true) return step.value
+        })
+        const byRow = new Map(applied.map((r) => [r.row, r]))
+        const chunk = merge(checked, byRow)
+        results.push(...chunk)
+        committed += applied.filter((r) => r.outcome !== 'error').length
+        from = to
+      } finally {
+        leave?.()
+      }
+      await nextTurn()
+    }
+    return summary('committed', req, results, committed)
+  }
+
+  /**
+   * Runs an import; the result lists every row. VALIDATION_FAILED when the body cannot be read
+   * at all; IMPORT_REJECTED (all or nothing, with the result) when any row fails its check;
+   * IMPORT_CONFLICT when a row is refused while the file is applied (nothing is kept).
+   */
+  return async function runImport<I, L> (spec: RowSpec<I, L>, actor: Actor, req: ImportRequest, hooks: ImportHooks = {}): Promise<ImportSummary> {
+    const records: RawRecord[] = []
+    for await (const rec of readRecords(req.format, req.body, spec.columns, req.charset)) records.push(rec)
+    const progress = hooks.progress ?? { rows: 0, checked: 0, applied: 0 }
+    progress.rows = records.length
+    if (req.partial && !req.dryRun) return await partially(spec, actor, records, req, hooks, progress)
+
+    const checked = await checkAll(spec, actor, records, progress)
+    if (req.dryRun) return summary('validated', req, uncommitted(spec, merge(checked, null)), 0)
+    const bad = checked.filter(({ checked: c }) => 'errors' in c).length
     if (bad > 0) {
-      fail('IMPORT_REJECTED', `${bad} of ${tried.rows} rows have errors; nothing was imported (fix them, or send ?partial=true) / ${bad} 行有错误，未导入`,
-        { result: summary('rejected', req, uncommitted(spec, tried)) })
+      fail('IMPORT_REJECTED', `${bad} of ${records.length} rows have errors; nothing was imported (fix them, or send ?partial=true) / ${bad} 行有错误，未导入任何数据`,
+        { result: summary('rejected', req, uncommitted(spec, merge(checked, null)), 0) })
     }
-    const done = await pass(spec, actor, chunks, { commit: true, stopOnError: true })
-    if (done.stoppedBy) {
-      fail('IMPORT_INCOMPLETE', `row ${done.stoppedBy.row} failed after the check (the data changed meanwhile): ${done.committedRows} rows were committed, the rest not. Importing the same file again is safe (use a new Idempotency-Key).`,
-        { result: summary('incomplete', req, { ...done, results: [...done.results, done.stoppedBy] }) })
+    const good = checked.map(({ rec, checked: c }) => ({ row: rec.row, input: (c as { input: I }).input }))
+    const aside = hooks.aside ?? (<T>(fn: () => Promise<T>) => fn())
+    try {
+      const { value: result } = await aside(() => store.writeInTurns(function * (tx) {
+        const applied = yield * applyRows(spec, actor, tx, good, progress, false)
+        const result = summary('committed', req, merge(checked, new Map(applied.map((r) => [r.row, r]))), applied.length)
+        hooks.beforeCommit?.(tx.db, result)
+        return result
+      }))
+      return result
+    } catch (err) {
+      if (!(err instanceof RefusedWhileApplying)) throw err
+      const refused = err.result
+      const results = uncommitted(spec, merge(checked, null)).map((r) => (r.row === refused.row ? refused : r))
+      const why = refused.errors?.map((e) => `${e.code}: ${e.detail}`).join('; ') ?? 'refused'
+      return fail('IMPORT_CONFLICT', `row ${refused.row} was refused while the file was applied (${why}): the data changed since it was checked. Nothing was imported; send the file again / 第 ${refused.row} 行在写入时被拒绝（数据已变化），未导入任何数据，请重新提交`,
+        { result: summary('rejected', req, results, 0) })
     }
-    return summary('committed', req, done)
   }
 }

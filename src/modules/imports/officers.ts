@@ -1,20 +1,22 @@
-// Importing officers: an upsert matched on the ID number. Each row runs in its own savepoint
-// through the officers service, so it does exactly what the single-officer endpoints do (rules,
-// audit, change feed); a departure in a row is the departure endpoint's, certificates
-// cancelled included. An officer serving at another agency must be transferred first.
-import { Ajv } from 'ajv'
-import addFormats from 'ajv-formats'
+// Importing officers: an upsert matched on the ID number. Each row is applied through the
+// officers service, so it does exactly what the single-officer endpoints do (rules, audit,
+// change feed); a departure in a row is the departure endpoint's, certificates cancelled
+// included. An officer serving at another agency must be transferred first. The check finds,
+// reading only, every refusal applying would give and what applying would do (plan below).
 import type { Static } from 'typebox'
-import { moveRecordableOn, type DepartureReason } from '../../domain/certificates.js'
+import { roleChangeRefusal, type DepartureReason } from '../../domain/certificates.js'
 import { checkIdNumber } from '../../domain/identity.js'
 import { isIsoDate, shanghaiDate } from '../../domain/dates.js'
+import { dateRefusal, joiningOrderRefusal, moveOrderRefusal } from '../../domain/plausible-dates.js'
 import { servingOn } from '../../domain/training.js'
 import type { Db } from '../../db/open.js'
-import { fail, RegistryError } from '../../errors.js'
+import { fail, RegistryError, type ErrorCode } from '../../errors.js'
+import { inputAjv } from '../../http/ajv.js'
 import type { Actor } from '../../security/roles.js'
 import { agencyRepository } from '../agencies/repository.js'
+import { certificateRepository } from '../certificates/repository.js'
 import type { ServiceContext } from '../context.js'
-import { officerRepository } from '../officers/repository.js'
+import { officerRepository, type OfficerRow } from '../officers/repository.js'
 import { officersService, type OfficerInput } from '../officers/service.js'
 import { refusal, schemaErrors, type Outcome, type RowError, type RowSpec } from './engine.js'
 import { ImportOfficerRow, OFFICER_COLUMNS } from './schema.js'
@@ -24,55 +26,73 @@ type Row = Static<typeof ImportOfficerRow>
 // What a row may change on a registered officer (agency changes go through a transfer).
 const UPDATABLE = ['name', 'employeeNo', 'phone', 'joinedOn', 'auxiliary', 'police', 'legalReviewer', 'supervisor'] as const
 
-const validRow = addFormats.default(new Ajv({ allErrors: true, strict: false })).compile<Row>(ImportOfficerRow)
+const validRow = inputAjv().compile<Row>(ImportOfficerRow)
+
+const today = (ctx: ServiceContext) => shanghaiDate(ctx.clock())
 
 /** Whether the officer left as the row says (same reason, same day): the row changes nothing. */
 const departedAs = (o: { status: string, departureReason: string | null, departedOn: string | null }, d: { reason?: unknown, date?: unknown }) =>
   o.status === 'departed' && o.departureReason === d.reason && o.departedOn === d.date
 
-/** Whether the row's departure is already recorded as it stands (one dated ahead before such
- *  dates were refused): importing the same file again is safe, so the row is unchanged. */
-function alreadyRecorded (db: Db, idNumber: string, v: Record<string, unknown>): boolean {
-  const existing = idNumber === '' ? undefined : officerRepository.findByIdNumber(db, idNumber)
-  return existing !== undefined && departedAs(existing, { reason: v.departureReason, date: v.departureDate })
+/** What applying a row does to the officer it names, as judged on the data as it stands. */
+type Plan =
+  | { kind: 'register', rejoin: boolean }
+  | { kind: 'update', officer: OfficerRow, patch: Partial<Omit<OfficerInput, 'agencyId'>>, depart: boolean }
+
+const refused = (code: ErrorCode, pointer: string, detail: string): { errors: RowError[] } => ({ errors: [{ code, pointer, detail }] })
+
+/** What a row does, or why it cannot: the same decisions upsert() below makes, read-only. The
+ *  departure's date is judged in check(), against the row's and the officer's history. */
+function plan (db: Db, actor: Actor, row: Row, existing: OfficerRow | undefined, today: string, agencyActive: boolean): Plan | { errors: RowError[] } {
+  // New here: a person never registered, or one who has left and now serves at another agency
+  // (taken on again by register: the same officer, with their history).
+  if (existing === undefined || (!servingOn(existing, today) && existing.agencyId !== row.agencyId)) {
+    if (!agencyActive) return refused('AGENCY_NOT_ACTIVE', '/agencyId', `agency ${row.agencyId} is merged or dissolved and takes no one new / 该执法主体已合并或撤销`)
+    return { kind: 'register', rejoin: existing !== undefined }
+  }
+  if (!officerRepository.findById(db, actor.scope, existing.id)) return refused('ID_NUMBER_TAKEN', '/idNumber', 'this person is registered with another agency; ask for a transfer / 该人员已在其他执法主体登记，请办理调动')
+  if (existing.agencyId !== row.agencyId) {
+    return refused('OFFICER_NOT_AT_AGENCY', '/agencyId', `officer ${existing.id} serves at agency ${existing.agencyId}: record the transfer (POST /v1/officers/${existing.id}/transfer) first / 该人员在其他执法主体任职，请先办理调动`)
+  }
+  const patch: Partial<Omit<OfficerInput, 'agencyId'>> = {}
+  for (const k of UPDATABLE) if (row[k] !== undefined && row[k] !== existing[k]) Object.assign(patch, { [k]: row[k] })
+  if (Object.keys(patch).length > 0) {
+    const role = roleChangeRefusal(existing, patch, certificateRepository.live(db, existing.id).length > 0)
+    if (role) return refused(role, role === 'OFFICER_AUXILIARY' ? '/auxiliary' : '/police', 'holds a live certificate: cancel it first / 该人员持有执法证件，请先注销证件')
+    if (patch.joinedOn !== undefined && patch.joinedOn !== null) {
+      const order = joiningOrderRefusal(patch.joinedOn, { departedOn: existing.departedOn, ...officerRepository.moveDates(db, existing.id) })
+      if (order) return refused(order.code, '/joinedOn', order.detail)
+    }
+  }
+  const departure = row.departureReason !== undefined && row.departureDate !== undefined
+  if (departure && existing.status !== 'active' && !departedAs(existing, { reason: row.departureReason, date: row.departureDate })) {
+    return refused('OFFICER_DEPARTED', '/departureDate', `officer ${existing.id} left on ${existing.departedOn ?? '?'} (${existing.departureReason ?? '?'}) / 该人员已离岗`)
+  }
+  return { kind: 'update', officer: existing, patch, depart: departure && existing.status === 'active' }
 }
 
-export function officerRows (ctx: ServiceContext): RowSpec<{ row: Row, idNumber: string }> {
-  const officers = officersService(ctx)
-
-  /** Upserts one officer (and records the departure it carries); throws the service's refusal. */
-  function upsert (db: Db, actor: Actor, row: Row, idNumber: string): { outcome: Outcome, officerId: number } {
+export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
+  /** Upserts one officer (and records the departure it carries) inside the caller's
+   *  transaction; throws the service's refusal. */
+  function upsert (ctx: ServiceContext, db: Db, actor: Actor, row: Row, idNumber: string): { outcome: Outcome, officerId: number } {
+    const officers = officersService(ctx)
     const departure = row.departureReason && row.departureDate ? { reason: row.departureReason as DepartureReason, date: row.departureDate } : undefined
     const existing = officerRepository.findByIdNumber(db, idNumber)
-    // New here: a person never registered, or one who has left and now serves at another agency
-    // (taken on again by register, the same officer with their history).
-    if (!existing || (!servingOn(existing, shanghaiDate(ctx.clock())) && existing.agencyId !== row.agencyId)) {
+    const agency = agencyRepository.findById(db, actor.scope, row.agencyId)
+    const p = plan(db, actor, row, existing, today(ctx), agency?.status === 'active')
+    if ('errors' in p) {
+      const e = p.errors[0] as RowError
+      fail(e.code, e.detail, { errors: [{ in: 'body', pointer: e.pointer ?? '/', detail: e.detail }] })
+    }
+    if (p.kind === 'register') {
       const { departureReason: _r, departureDate: _d, ...input } = row
       const created = officers.register(actor, { ...input, idNumber })
       if (departure) officers.depart(actor, created.id, departure)
-      return { outcome: existing ? 'updated' : 'created', officerId: created.id }
+      return { outcome: p.rejoin ? 'updated' : 'created', officerId: created.id }
     }
-    if (!officerRepository.findById(db, actor.scope, existing.id)) {
-      fail('ID_NUMBER_TAKEN', 'this person is registered with another agency; ask for a transfer', { errors: [{ in: 'body', pointer: '/idNumber', detail: 'registered with another agency' }] })
-    }
-    if (existing.agencyId !== row.agencyId) {
-      fail('OFFICER_NOT_AT_AGENCY', `officer ${existing.id} serves at agency ${existing.agencyId}: record the transfer (POST /v1/officers/${existing.id}/transfer) first / 该人员在其他执法主体任职，请先办理调动`,
-        { errors: [{ in: 'body', pointer: '/agencyId', detail: `serves at agency ${existing.agencyId}` }] })
-    }
-    const patch: Partial<Omit<OfficerInput, 'agencyId'>> = {}
-    for (const k of UPDATABLE) if (row[k] !== undefined && row[k] !== existing[k]) Object.assign(patch, { [k]: row[k] })
-    let changed = false
-    if (Object.keys(patch).length > 0) {
-      officers.update(actor, existing.id, existing.version, patch)
-      changed = true
-    }
-    if (departure && existing.status === 'active') {
-      officers.depart(actor, existing.id, departure)
-      changed = true
-    } else if (departure && !departedAs(existing, departure)) {
-      fail('OFFICER_DEPARTED', `officer ${existing.id} left on ${existing.departedOn ?? '?'} (${existing.departureReason ?? '?'})`)
-    }
-    return { outcome: changed ? 'updated' : 'unchanged', officerId: existing.id }
+    if (Object.keys(p.patch).length > 0) officers.update(actor, p.officer.id, p.officer.version, p.patch)
+    if (p.depart && departure) officers.depart(actor, p.officer.id, departure)
+    return { outcome: Object.keys(p.patch).length > 0 || p.depart ? 'updated' : 'unchanged', officerId: p.officer.id }
   }
 
   return {
@@ -96,24 +116,53 @@ export function officerRows (ctx: ServiceContext): RowSpec<{ row: Row, idNumber:
       if ((v.departureReason === undefined) !== (v.departureDate === undefined)) {
         errors.push({ code: 'VALIDATION_FAILED', pointer: v.departureReason === undefined ? '/departureReason' : '/departureDate', detail: 'departureReason and departureDate go together / 离岗原因与离岗日期须同时填写' })
       }
-      if (typeof v.departureDate === 'string' && isIsoDate(v.departureDate) && !moveRecordableOn(v.departureDate, today) && !alreadyRecorded(db, idNumber, v)) {
-        errors.push({ code: 'DATE_IN_FUTURE', pointer: '/departureDate', detail: `after today (${today}): record a departure on the day it happens / 离岗日期晚于今天` })
+      const existing = idNumber === '' ? undefined : officerRepository.findByIdNumber(db, idNumber)
+      // The row's dates as the officers service judges them, named by the row's fields: joinedOn
+      // by today and from 1949-10-01; a departure too (but one already recorded as it stands,
+      // dated ahead before such dates were refused: importing the same file again is safe), not
+      // before the officer joined (the row's joinedOn, else the one recorded) nor before their
+      // last recorded move (today, for one this row takes on again).
+      const joinedOn = typeof v.joinedOn === 'string' && isIsoDate(v.joinedOn) ? v.joinedOn : null
+      const joining = joinedOn === null ? null : dateRefusal(joinedOn, 'happened', today)
+      if (joining) errors.push({ code: joining.code, pointer: '/joinedOn', detail: joining.detail })
+      if (typeof v.departureDate === 'string' && isIsoDate(v.departureDate)) {
+        if (existing === undefined || !departedAs(existing, { reason: v.departureReason, date: v.departureDate })) {
+          // One this row takes on again moves today; otherwise only a history the caller may see
+          // (one serving elsewhere is refused by the plan).
+          const takenOnAgain = existing !== undefined && !servingOn(existing, today) && existing.agencyId !== v.agencyId
+          const known = existing !== undefined && !takenOnAgain && officerRepository.findById(db, actor.scope, existing.id) !== undefined ? existing : undefined
+          const history = takenOnAgain
+            ? { joinedOn: null, lastMoveOn: today }
+            : { joinedOn: joinedOn ?? known?.joinedOn ?? null, lastMoveOn: known === undefined ? null : officerRepository.moveDates(db, known.id).lastMoveOn }
+          const leaving = dateRefusal(v.departureDate, 'happened', today) ?? moveOrderRefusal(v.departureDate, history)
+          if (leaving) {
+            const detail = leaving.code === 'DATE_IN_FUTURE' ? `after today (${today}): record a departure on the day it happens / 离岗日期晚于今天` : leaving.detail
+            errors.push({ code: leaving.code, pointer: '/departureDate', detail })
+          }
+        }
       }
-      // An agency merged or dissolved takes no one new (register refuses, AGENCY_NOT_ACTIVE), but
+      // An agency merged or dissolved takes no one new (AGENCY_NOT_ACTIVE, from the plan), but
       // its people can still be corrected and, above all, recorded as departed (rule 2).
+      let agencyActive = false
       if (typeof v.agencyId === 'number' && Number.isSafeInteger(v.agencyId)) {
         const key = `agency:${v.agencyId}`
-        if (!state.cache.has(key)) state.cache.set(key, agencyRepository.findById(db, actor.scope, v.agencyId) !== undefined)
-        if (state.cache.get(key) !== true) errors.push({ code: 'AGENCY_OUT_OF_SCOPE', pointer: '/agencyId', detail: `agency ${v.agencyId} not found in your scope` })
+        if (!state.cache.has(key)) state.cache.set(key, agencyRepository.findById(db, actor.scope, v.agencyId)?.status ?? null)
+        const status = state.cache.get(key) as string | null
+        if (status === null) errors.push({ code: 'AGENCY_OUT_OF_SCOPE', pointer: '/agencyId', detail: `agency ${v.agencyId} not found in your scope` })
+        agencyActive = status === 'active'
       }
-      return errors.length > 0 ? { errors } : { input: { row: v as Row, idNumber } }
+      if (errors.length > 0) return { errors }
+      const p = plan(db, actor, v as Row, existing, today, agencyActive)
+      if ('errors' in p) return p
+      const outcome: Outcome = p.kind === 'register' ? (p.rejoin ? 'updated' : 'created') : Object.keys(p.patch).length > 0 || p.depart ? 'updated' : 'unchanged'
+      return { input: { row: v as Row, idNumber }, expect: p.kind === 'update' ? { outcome, officerId: p.officer.id } : { outcome } }
     },
 
-    apply (_db, actor, _at, rows) {
+    apply (ctx, actor, _at, rows) {
       return rows.map(({ row, input }) => {
         try {
           // Its own savepoint: a refused row leaves nothing behind, the others stand.
-          return { row, ...ctx.store.write((db) => upsert(db, actor, input.row, input.idNumber)) }
+          return { row, ...ctx.store.write((db) => upsert(ctx, db, actor, input.row, input.idNumber)) }
         } catch (err) {
           if (!(err instanceof RegistryError)) throw err
           return { row, outcome: 'error' as const, errors: [refusal(err)] }

@@ -2,10 +2,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifySchemaCompiler } from 'fastify'
 import { Type, type TSchema } from 'typebox'
-import { problems } from '../../http/schemas.js'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { IdParams, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
+import type { ImportKind } from './jobs.js'
 import type { ColumnSpec, ImportFormat } from './parse.js'
-import { ATTENDANCE_COLUMNS, IMPORT_BODY_LIMIT, ImportAttendanceRow, ImportOfficerRow, ImportQuery, ImportResult, MAX_ROWS, OFFICER_COLUMNS } from './schema.js'
+import { ATTENDANCE_COLUMNS, IMPORT_BODY_LIMIT, ImportAttendanceRow, ImportJob, ImportOfficerRow, ImportQuery, ImportResult, MAX_ROWS, OFFICER_COLUMNS, PreferHeaders } from './schema.js'
 import type { ImportsService } from './service.js'
 
 const NDJSON = 'application/x-ndjson'
@@ -30,10 +32,16 @@ const rowsBody = (row: TSchema, columns: Record<string, ColumnSpec>) => ({
 })
 
 const FORMATS = `JSON 数组、NDJSON（application/x-ndjson）或 CSV（text/csv，UTF-8 或 Excel 保存的 GBK），每次最多 ${MAX_ROWS} 行。` +
-  '默认全部成功才提交（有错误行返回 422 IMPORT_REJECTED 及逐行结果）；?partial=true 提交正确的行；?dryRun=true 仅校验。分批提交；重复导入同一文件是安全的。' +
+  '默认全部成功才提交：先逐行校验（有错误行返回 422 IMPORT_REJECTED 及逐行结果，不写入），再在一个事务中写入整个文件，他人不会看到部分数据；写入时数据已变化则全部回滚（409 IMPORT_CONFLICT，指明行号）。' +
+  '?partial=true 分批提交正确的行；?dryRun=true 仅校验。请求头 Prefer: respond-async 立即返回 202 及任务地址，大文件请使用。重复导入同一文件是安全的。' +
   ` A JSON array, NDJSON or CSV (UTF-8, or GBK as Excel in China saves it), up to ${MAX_ROWS} rows.` +
-  ' All or nothing by default (a bad row answers 422 IMPORT_REJECTED with every row\'s result); ?partial=true commits the good rows; ?dryRun=true only validates.' +
-  ' Rows are committed in chunks; importing the same file again is safe (rows already there come back unchanged).'
+  ' All or nothing by default: every row is checked (a bad row answers 422 IMPORT_REJECTED with every row\'s result, nothing written), then the whole file is applied in one transaction,' +
+  ' never seen in part by anyone; a row refused while applying (the data changed) rolls everything back (409 IMPORT_CONFLICT naming the row).' +
+  ' ?partial=true commits the good rows chunk by chunk; ?dryRun=true only validates. With Prefer: respond-async the answer is 202 at once with the job\'s Location: use it for large files.' +
+  ' Importing the same file again is safe (rows already there come back unchanged).'
+
+/** Whether the request asks to be answered before the work is done (RFC 7240 Prefer). */
+const respondAsync = (prefer: string | undefined) => prefer !== undefined && prefer.split(',').some((p) => p.split(';')[0]?.trim().toLowerCase() === 'respond-async')
 
 export const importRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService }> = async (app, { imports }) => {
   // Only these routes accept CSV and NDJSON; the body is received whole (so an Idempotency-Key
@@ -48,7 +56,18 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService }
     bodyLimit: IMPORT_BODY_LIMIT,
     validatorCompiler: rowsChecked
   }
-  const response = { 200: ImportResult, ...problems(409, 413, 415, 422) }
+  const response = { 200: ImportResult, 202: ImportJob, ...problems(409, 413, 415, 422, 503) }
+
+  /** Runs the import, or queues it as a job when the caller prefers (202 with its Location). */
+  async function importing (kind: ImportKind, req: Pick<FastifyRequest, 'actor' | 'writePass' | 'body'> & { headers: { 'content-type'?: string | undefined, prefer?: string | undefined }, query: { partial: boolean, dryRun: boolean } }, reply: FastifyReply) {
+    const request = { ...formatOf(req.headers['content-type']), body: req.body, partial: req.query.partial, dryRun: req.query.dryRun }
+    if (respondAsync(req.headers.prefer)) {
+      const job = imports.startJob(req.actor, kind, request)
+      return reply.code(202).header('location', `/v1/imports/${job.id}`).header('preference-applied', 'respond-async').header('retry-after', '1').send(job)
+    }
+    // All or nothing applies with the write gate shut: this request's own pass is set aside meanwhile.
+    return imports.run(kind, req.actor, request, { ...(req.writePass ? { aside: req.writePass.aside } : {}) })
+  }
 
   app.post('/v1/imports/officers', {
     ...common,
@@ -60,10 +79,11 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService }
         ' HR systems upsert officers matched on idNumber: registered ones are updated, others registered; a row with departureReason and departureDate is a departure' +
         ' (its certificates cancelled, as the departure endpoint does); an officer serving at another agency must be transferred first.',
       querystring: ImportQuery,
+      headers: PreferHeaders,
       body: rowsBody(ImportOfficerRow, OFFICER_COLUMNS),
       response
     }
-  }, async (req) => imports.importOfficers(req.actor, { ...formatOf(req.headers['content-type']), body: req.body, partial: req.query.partial, dryRun: req.query.dryRun }))
+  }, async (req, reply) => importing('officers', req, reply))
 
   app.post('/v1/imports/attendances', {
     ...common,
@@ -75,8 +95,27 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService }
         ' HR systems upload attendances: each row an officer (matched on idNumber, or officerId) who attended a training; the same as recording attendances on the training,' +
         ' and a repeat is never counted twice (it answers unchanged).',
       querystring: ImportQuery,
+      headers: PreferHeaders,
       body: rowsBody(ImportAttendanceRow, ATTENDANCE_COLUMNS),
       response
     }
-  }, async (req) => imports.importAttendances(req.actor, { ...formatOf(req.headers['content-type']), body: req.body, partial: req.query.partial, dryRun: req.query.dryRun }))
+  }, async (req, reply) => importing('attendances', req, reply))
+
+  app.get('/v1/imports/:id', {
+    config: { access: ACCESS.personnel },
+    schema: {
+      tags: ['imports'],
+      operationId: 'getImportJob',
+      summary: '查询导入任务 An import job',
+      description: '以 Prefer: respond-async 提交的导入任务：状态（queued 排队、running 进行中、done 完成、failed 失败）、进度，完成后为与同步导入相同的逐行结果；失败时 error 说明原因，未写入任何数据。仅提交者可查询。' +
+        ' An import sent with Prefer: respond-async: its status, progress and, when done, the same per-row result the synchronous call gives; when failed, error says why (nothing of it was applied).' +
+        ' Only the caller who sent it can read it (404 for anyone else).',
+      params: IdParams,
+      response: { 200: ImportJob, ...problems(404) }
+    }
+  }, async (req, reply) => {
+    const job = imports.job(req.actor, req.params.id)
+    if (job.status === 'queued' || job.status === 'running') reply.header('retry-after', '1')
+    return job
+  })
 }

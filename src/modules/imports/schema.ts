@@ -64,8 +64,8 @@ export const RowResult = Type.Object({
 })
 
 export const ImportResult = Type.Object({
-  status: StringEnum(['committed', 'validated', 'rejected', 'incomplete'] as const, {
-    description: 'committed 已提交 | validated 仅校验（dryRun）| rejected 有错误行，未提交 | incomplete 导入中途因数据变化停止'
+  status: StringEnum(['committed', 'validated', 'rejected'] as const, {
+    description: 'committed 已提交 | validated 仅校验（dryRun）| rejected 有错误行，未导入任何数据'
   }),
   partial: Type.Boolean(),
   dryRun: Type.Boolean(),
@@ -76,4 +76,35 @@ export const ImportResult = Type.Object({
   failed: Type.Integer(),
   committedRows: Type.Integer({ description: '已写入的行数 rows written' }),
   results: Type.Array(RowResult)
+})
+
+export const ImportJob = Type.Object({
+  id: Id,
+  kind: StringEnum(['officers', 'attendances'] as const, { description: 'officers 执法人员 | attendances 参训记录' }),
+  status: StringEnum(['queued', 'running', 'done', 'failed'] as const, {
+    description: 'queued 排队中 | running 进行中 | done 已完成（见 result）| failed 失败（见 error；未写入任何数据，可重新提交）'
+  }),
+  partial: Type.Boolean(),
+  dryRun: Type.Boolean(),
+  progress: Type.Object({
+    rows: Type.Integer({ description: '数据行数 rows read' }),
+    checked: Type.Integer({ description: '已校验行数 rows checked' }),
+    applied: Type.Integer({ description: '已写入行数（全部成功才提交时，完成前对他人不可见）rows applied (all or nothing: seen by others only once done)' })
+  }),
+  createdAt: Type.String({ format: 'date-time' }),
+  startedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  finishedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  result: Type.Optional(ImportResult),
+  error: Type.Optional(Type.Object({
+    code: Type.String({ description: '错误码 the stable error code the synchronous call would have answered' }),
+    detail: Type.String()
+  }))
+}, { description: '导入任务 an import job (Prefer: respond-async): its status, progress and, once done, the result the synchronous call would have given' })
+
+export const PreferHeaders = Type.Object({
+  prefer: Type.Optional(Type.String({
+    maxLength: 200,
+    description: '异步导入：填写 respond-async，立即返回 202 及任务地址（Location），稍后查询结果；大文件请使用。' +
+      ' Prefer: respond-async (RFC 7240): answered at once, 202 with Location /v1/imports/{id}; poll it for the result. Use it for large files.'
+  }))
 })

@@ -1,0 +1,168 @@
+// Import jobs: an import sent with `Prefer: respond-async` (RFC 7240) is answered at once, 202
+// with Location /v1/imports/{id}, and runs after the answer, one at a time in this process. Its
+// row in import_jobs says where it is (queued, running, done, failed) and, once ended, holds the
+// answer the synchronous call would have given: the result of every row, or the problem.
+// An all-or-nothing job is marked done inside the transaction that applies its rows, so a job
+// reads done exactly when its rows are committed. The body waits in memory only: a job that a
+// crash or a stop interrupted is marked failed (nothing of it was applied: it commits in one
+// transaction or not at all) and is sent again by its caller. Progress (rows checked, applied)
+// is kept in memory while it runs and written when it ends.
+import type { Db } from '../../db/open.js'
+import { fail, RegistryError } from '../../errors.js'
+import type { Actor } from '../../security/roles.js'
+import { processAlive, thisProcess } from '../../process-identity.js'
+import type { ServiceContext } from '../context.js'
+import type { ImportHooks, ImportRequest, ImportSummary, Progress } from './engine.js'
+import { importJobRepository, type ImportJobRow, type JobError } from './job-repository.js'
+
+export type ImportKind = 'officers' | 'attendances'
+
+/** Jobs waiting in this process, at most; more is 503 until some have run. */
+export const MAX_QUEUED_JOBS = 20
+
+export interface ImportJobView {
+  id: number
+  kind: ImportKind
+  status: ImportJobRow['status']
+  partial: boolean
+  dryRun: boolean
+  progress: Progress
+  createdAt: string
+  startedAt: string | null
+  finishedAt: string | null
+  result?: ImportSummary
+  error?: JobError
+}
+
+type Runner = (kind: ImportKind, actor: Actor, req: ImportRequest, hooks: ImportHooks) => Promise<ImportSummary>
+
+const INTERRUPTED: JobError = {
+  code: 'IMPORT_JOB_INTERRUPTED',
+  detail: 'the server stopped while this import was waiting or running; nothing of it was applied: send it again / 导入过程中服务停止，未写入任何数据，请重新提交'
+}
+
+export function importJobs ({ store, clock }: ServiceContext, run: Runner) {
+  const me = thisProcess()
+  const progressOf = new Map<number, Progress>()
+  const queue: Array<{ id: number, kind: ImportKind, actor: Actor, req: ImportRequest }> = []
+  let current: Promise<void> | undefined
+  let closing = false
+
+  /** A write of the job's own row, holding a pass of the write gate as every request does. */
+  async function writeRow (fn: (db: Db) => void): Promise<void> {
+    const leave = await store.gate.enter()
+    try {
+      store.write(fn)
+    } finally {
+      leave()
+    }
+  }
+
+  function view (row: ImportJobRow): ImportJobView {
+    return {
+      id: row.id,
+      kind: row.kind,
+      status: row.status,
+      partial: row.partial,
+      dryRun: row.dryRun,
+      progress: progressOf.get(row.id) ?? { rows: row.rows, checked: row.checked, applied: row.applied },
+      createdAt: row.createdAt,
+      startedAt: row.startedAt,
+      finishedAt: row.finishedAt,
+      ...(row.result === null ? {} : { result: row.result }),
+      ...(row.error === null ? {} : { error: row.error })
+    }
+  }
+
+  async function runOne (job: typeof queue[number]): Promise<void> {
+    const progress: Progress = { rows: 0, checked: 0, applied: 0 }
+    progressOf.set(job.id, progress)
+    const finished = (db: Db, outcome: { result?: ImportSummary, error?: JobError }) =>
+      importJobRepository.finish(db, job.id, { ...outcome, progress, at: clock().toISOString() })
+    try {
+      await writeRow((db) => importJobRepository.start(db, job.id, clock().toISOString()))
+      const result = await run(job.kind, job.actor, job.req, {
+        progress,
+        enter: () => store.gate.enter(),
+        // All or nothing: the job is done in the very transaction that applies its rows.
+        beforeCommit: (db, summary) => finished(db, { result: summary })
+      })
+      if (job.req.partial || job.req.dryRun) await writeRow((db) => finished(db, { result }))
+    } catch (err) {
+      const error: JobError = err instanceof RegistryError
+        ? { code: err.code, detail: err.message }
+        : { code: 'INTERNAL', detail: 'the import failed inside the service; nothing of it was applied / 导入失败，未写入任何数据' }
+      const result = err instanceof RegistryError ? (err.extra?.result as ImportSummary | undefined) : undefined
+      await writeRow((db) => finished(db, { error, ...(result === undefined ? {} : { result }) })).catch(() => {})
+    } finally {
+      progressOf.delete(job.id)
+    }
+  }
+
+  function next (): void {
+    if (current !== undefined || closing) return
+    const job = queue.shift()
+    if (job === undefined) return
+    current = runOne(job).finally(() => {
+      current = undefined
+      next()
+    })
+  }
+
+  return {
+    /** Queues an import and answers its job as it stands (queued). SERVICE_UNAVAILABLE when too
+     *  many wait already, or the service is stopping. */
+    start (actor: Actor, kind: ImportKind, req: ImportRequest): ImportJobView {
+      if (closing || queue.length >= MAX_QUEUED_JOBS) {
+        fail('SERVICE_UNAVAILABLE', `${queue.length} imports are waiting already; send this one again in a minute / 等待中的导入过多，请稍后重试`)
+      }
+      const row = store.write((db) => importJobRepository.insert(db, {
+        principal: actor.principal.sub,
+        kind,
+        partial: req.partial,
+        dryRun: req.dryRun,
+        holder: me,
+        requestId: actor.requestId,
+        createdAt: clock().toISOString()
+      }))
+      queue.push({ id: row.id, kind, actor, req })
+      setImmediate(next)
+      return view(row)
+    },
+
+    /** The job, to its caller only (NOT_FOUND for anyone else, as if it did not exist). */
+    get (actor: Actor, id: number): ImportJobView {
+      const row = importJobRepository.findById(store.db, id)
+      if (row === undefined || row.principal !== actor.principal.sub) fail('NOT_FOUND', `import ${id} not found`)
+      return view(row)
+    },
+
+    /** At start: jobs left queued or running by a process that is gone are failed (nothing of
+     *  them was applied). How many. */
+    recoverInterrupted (): number {
+      return store.write((db) => {
+        const orphans = importJobRepository.unfinished(db).filter((j) => j.holder !== me && !processAlive(j.holder))
+        for (const j of orphans) importJobRepository.finish(db, j.id, { error: INTERRUPTED, at: clock().toISOString() })
+        return orphans.length
+      })
+    },
+
+    /** Stops taking jobs: the one running finishes, those waiting are failed (send them again). */
+    async close (): Promise<void> {
+      closing = true
+      await current
+      const waiting = queue.splice(0)
+      if (waiting.length > 0) {
+        store.write((db) => { for (const j of waiting) importJobRepository.finish(db, j.id, { error: INTERRUPTED, at: clock().toISOString() }) })
+      }
+    },
+
+    /** Resolves once no job runs or waits (tests). */
+    async idle (): Promise<void> {
+      const busy = () => current !== undefined || (queue.length > 0 && !closing)
+      while (busy()) await (current ?? new Promise((resolve) => setImmediate(resolve)))
+    }
+  }
+}
+
+export type ImportJobs = ReturnType<typeof importJobs>

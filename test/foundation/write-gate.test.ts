@@ -1,0 +1,111 @@
+// The write gate (db/write-gate) and writeInTurns (db/open): one transaction that takes turns
+// with the event loop, seen by nobody until it commits, while requests that write wait.
+import t from 'tap'
+import { join } from 'node:path'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import Database from 'better-sqlite3'
+import { openDatabase } from '../../src/db/open.js'
+import { createWriteGate } from '../../src/db/write-gate.js'
+
+const settle = async (turns = 5) => { for (let i = 0; i < turns; i++) await nextTurn() }
+
+t.test('the gate: passes go in together; a bulk write waits for them, then holds new ones until it ends', async (t) => {
+  const gate = createWriteGate()
+  const log: string[] = []
+  const a = await gate.enter()
+  const b = await gate.enter()
+  t.same(gate.state(), { passes: 2, bulk: 0 }, 'two passes at once')
+  const bulk = gate.exclusive(async () => {
+    log.push('bulk in')
+    await settle()
+    log.push('bulk out')
+    return 'done'
+  })
+  const late = gate.enter().then((release) => { log.push('late in'); return release })
+  await settle()
+  t.same(log, [], 'the bulk write waits for the passes held; a pass asked after it waits too')
+  a()
+  a() // given back twice: counted once
+  await settle()
+  t.same(log, [], 'still one pass held')
+  b()
+  t.equal(await bulk, 'done')
+  const release = await late
+  t.same(log, ['bulk in', 'bulk out', 'late in'], 'the late pass goes in once the bulk write ended')
+  release()
+  t.same(gate.state(), { passes: 0, bulk: 0 })
+})
+
+t.test('the gate opens again when a bulk write throws, and bulk writes go one at a time, in order', async (t) => {
+  const gate = createWriteGate()
+  const order: number[] = []
+  const first = gate.exclusive(async () => { order.push(1); await settle(); throw new Error('boom') })
+  const second = gate.exclusive(async () => { order.push(2) })
+  await t.rejects(first, /boom/)
+  await second
+  t.same(order, [1, 2])
+  const pass = await gate.enter()
+  t.same(gate.state(), { passes: 1, bulk: 0 }, 'a pass is given after the failed one')
+  pass()
+})
+
+t.test('writeInTurns on a file: others read the database as it was until the commit, between turns; a step that throws leaves nothing', async (t) => {
+  const file = join(t.testdir(), 'turns.db')
+  const store = openDatabase(file)
+  t.teardown(() => store.close())
+  store.sqlite.exec('create table items (n integer)')
+  const reader = new Database(file, { readonly: true })
+  t.teardown(() => reader.close())
+  const seen: number[] = []
+  const count = () => store.sqlite.prepare('select count(*) from items').pluck().get() as number
+  let turns = 0
+  const state = { done: false }
+  const polling = (async () => {
+    while (!state.done) {
+      seen.push(count(), reader.prepare('select count(*) from items').pluck().get() as number)
+      turns++
+      await nextTurn()
+    }
+  })()
+  const { value, heldMs } = await store.writeInTurns(function * (tx) {
+    const insert = tx.sqlite.prepare('insert into items values (?)')
+    for (let i = 0; i < 20_000; i++) {
+      insert.run(i)
+      if (i % 100 === 0) yield
+    }
+    return 'written'
+  })
+  state.done = true
+  await polling
+  t.equal(value, 'written')
+  t.ok(heldMs > 0, `the lock was held ${heldMs.toFixed(1)} ms`)
+  t.ok(turns > 1, `other work ran meanwhile (${turns} turns)`)
+  t.same([...new Set(seen)], [0], 'neither this connection nor another process saw a part of it')
+  t.equal(count(), 20_000, 'all of it, once committed')
+
+  await t.rejects(store.writeInTurns(function * (tx) {
+    tx.sqlite.prepare('insert into items values (?)').run(-1)
+    yield
+    throw new Error('refused')
+  }), /refused/)
+  t.equal(count(), 20_000, 'a step that throws rolls back what was written before it')
+  t.equal(store.gate.state().bulk, 0, 'and the gate is open again')
+})
+
+t.test('writeInTurns in memory: the steps run in one go, in one transaction', async (t) => {
+  const store = openDatabase(':memory:')
+  t.teardown(() => store.close())
+  store.sqlite.exec('create table items (n integer)')
+  await t.rejects(store.writeInTurns(function * (tx) {
+    tx.sqlite.prepare('insert into items values (1)').run()
+    yield
+    throw new Error('refused')
+  }), /refused/)
+  t.equal(store.sqlite.prepare('select count(*) from items').pluck().get(), 0, 'rolled back')
+  const { value } = await store.writeInTurns(function * (tx) {
+    tx.sqlite.prepare('insert into items values (1)').run()
+    yield
+    return tx.sqlite.prepare('select count(*) from items').pluck().get()
+  })
+  t.equal(value, 1)
+})

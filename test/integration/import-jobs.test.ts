@@ -1,0 +1,188 @@
+// Imports as jobs (Prefer: respond-async, RFC 7240): 202 with Location at once, the job's status
+// and progress while it runs, the synchronous call's answer when it ends; the caller's only; and
+// a job a crash interrupted is failed at the next start, nothing of it applied, and can be sent again.
+import t from 'tap'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import Database from 'better-sqlite3'
+import type { FastifyInstance } from 'fastify'
+import { testConfig } from '../../src/config.js'
+import { openDatabase } from '../../src/db/open.js'
+import { agenciesService } from '../../src/modules/agencies/service.js'
+import { thisProcess } from '../../src/process-identity.js'
+import { startChild, stopAll, type Child } from '../../bench/proc.js'
+import { assertProblem, buildTestApp, testClock } from '../helper.js'
+import { ADMIN_ACTOR, distinctIdNumber, uscc } from '../fixtures.js'
+import { registry } from '../core/setup.js'
+import { cliWithInput } from './cli.js'
+
+type Headers = { authorization: string }
+const ndjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n'
+const officers = (n: number, agencyId: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({ name: `任务${from + i}`, idNumber: distinctIdNumber(from + i), agencyId, employeeNo: `JOB-${from + i}` }))
+
+async function importAsync (app: FastifyInstance, headers: Headers, body: string, query = '') {
+  return app.inject({ method: 'POST', url: `/v1/imports/officers${query}`, headers: { ...headers, 'content-type': 'application/x-ndjson', prefer: 'respond-async' }, payload: body })
+}
+
+/** Polls the job until it has ended; every state seen on the way. */
+async function untilEnded (app: FastifyInstance, headers: Headers, location: string) {
+  const seen: Array<{ status: string, progress: { rows: number, checked: number, applied: number } }> = []
+  for (;;) {
+    const res = await app.inject({ method: 'GET', url: location, headers })
+    if (res.statusCode !== 200) throw new Error(`${location}: ${res.statusCode} ${res.body}`)
+    const job = res.json()
+    seen.push({ status: job.status, progress: job.progress })
+    if (job.status === 'done' || job.status === 'failed') return { job, seen }
+    await sleep(2)
+  }
+}
+
+t.test('Prefer: respond-async answers 202 with Location at once; the job runs, shows its progress, and ends with the synchronous answer', async (t) => {
+  const { app, admin, countyB } = await registry(t)
+  const rows = officers(3000, countyB.id)
+  const res = await importAsync(app, admin, ndjson(rows))
+  t.equal(res.statusCode, 202, res.body.slice(0, 300))
+  t.equal(res.headers['preference-applied'], 'respond-async')
+  const location = res.headers.location as string
+  t.match(location, /^\/v1\/imports\/\d+$/)
+  t.match(res.json(), { id: Number(location.split('/').pop()), kind: 'officers', status: 'queued', partial: false, dryRun: false })
+  t.equal(app.store.sqlite.prepare("select count(*) from officers where employee_no like 'JOB-%'").pluck().get(), 0, 'nothing written when the 202 leaves')
+
+  const { job, seen } = await untilEnded(app, admin, location)
+  t.equal(job.status, 'done')
+  t.match(job.result, { status: 'committed', rows: 3000, created: 3000, failed: 0, committedRows: 3000 }, 'the result the synchronous call gives')
+  t.equal(job.result.results.length, 3000, 'a result per row')
+  t.ok(job.result.results.every((r: { officerId?: number }) => typeof r.officerId === 'number'), 'each created row with its officer id')
+  t.same(job.progress, { rows: 3000, checked: 3000, applied: 3000 })
+  t.ok(job.startedAt !== null && job.finishedAt !== null)
+  t.ok(seen.some((s) => s.status === 'running'), 'seen running on the way')
+  const progressed = seen.filter((s) => s.status === 'running').map((s) => s.progress.checked + s.progress.applied)
+  t.same(progressed, [...progressed].sort((a, b) => a - b), 'progress only moves on')
+  t.equal(app.store.sqlite.prepare("select count(*) from officers where employee_no like 'JOB-%'").pluck().get(), 3000)
+
+  const sync = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: ndjson(rows) })
+  t.match(sync.json(), { status: 'committed', rows: 3000, unchanged: 3000 }, 'the same file again, synchronously: unchanged')
+})
+
+t.test('a job is its caller\'s only: 404 for another caller, even an admin; and an unknown id is 404', async (t) => {
+  const { app, admin, as, countyB } = await registry(t)
+  const hr = await as('hr', countyB.id)
+  const res = await importAsync(app, hr, ndjson(officers(10, countyB.id)))
+  t.equal(res.statusCode, 202)
+  const location = res.headers.location as string
+  await untilEnded(app, hr, location)
+  assertProblem(t, await app.inject({ method: 'GET', url: location, headers: await as('hr', countyB.id) }), 404, 'NOT_FOUND')
+  assertProblem(t, await app.inject({ method: 'GET', url: location, headers: admin }), 404, 'NOT_FOUND')
+  assertProblem(t, await app.inject({ method: 'GET', url: '/v1/imports/999999', headers: hr }), 404, 'NOT_FOUND')
+  t.equal((await app.inject({ method: 'GET', url: location, headers: hr })).statusCode, 200)
+})
+
+t.test('a job whose file has bad rows fails with the synchronous call\'s problem and every row\'s result; nothing is written', async (t) => {
+  const { app, admin, countyB } = await registry(t)
+  const rows: object[] = officers(50, countyB.id)
+  const good = distinctIdNumber(777)
+  rows.push({ name: '坏行', idNumber: good.slice(0, 17) + (good[17] === '0' ? '1' : '0'), agencyId: countyB.id })
+  const res = await importAsync(app, admin, ndjson(rows))
+  const { job } = await untilEnded(app, admin, res.headers.location as string)
+  t.equal(job.status, 'failed')
+  t.match(job.error, { code: 'IMPORT_REJECTED', detail: /1 of 51 rows/ })
+  t.match(job.result, { status: 'rejected', rows: 51, failed: 1 })
+  t.match(job.result.results[50], { row: 51, outcome: 'error', errors: [{ code: 'ID_NUMBER_INVALID', pointer: '/idNumber' }] })
+  t.equal(app.store.sqlite.prepare("select count(*) from officers where employee_no like 'JOB-%'").pluck().get(), 0)
+})
+
+t.test('dry-run and partial jobs end as their synchronous calls do', async (t) => {
+  const { app, admin, countyB } = await registry(t)
+  const rows: object[] = officers(20, countyB.id)
+  rows.push({ name: '坏行', idNumber: '123', agencyId: countyB.id })
+  const dry = await untilEnded(app, admin, (await importAsync(app, admin, ndjson(rows), '?dryRun=true')).headers.location as string)
+  t.match(dry.job, { status: 'done', dryRun: true, result: { status: 'validated', created: 20, failed: 1 } })
+  const partial = await untilEnded(app, admin, (await importAsync(app, admin, ndjson(rows), '?partial=true')).headers.location as string)
+  t.match(partial.job, { status: 'done', partial: true, result: { status: 'committed', created: 20, failed: 1, committedRows: 20 } })
+  t.equal(app.store.sqlite.prepare("select count(*) from officers where employee_no like 'JOB-%'").pluck().get(), 20)
+})
+
+t.test('at start, a job left queued or running by a process that is gone is failed, nothing of it applied; one a live process holds is left to it', async (t) => {
+  const file = join(t.testdir(), 'jobs.db')
+  const store = openDatabase(file)
+  t.teardown(() => store.close())
+  const insert = store.sqlite.prepare('insert into import_jobs (principal, kind, status, holder, created_at) values (\'user:1\', \'officers\', ?, ?, \'2026-12-01T02:00:00.000Z\')')
+  const gone = Number(insert.run('running', '999999999:1@no-such-boot').lastInsertRowid)
+  const waiting = Number(insert.run('queued', '999999999').lastInsertRowid)
+  const live = Number(insert.run('running', thisProcess()).lastInsertRowid)
+  await buildTestApp(t, { DATABASE_PATH: file }, { store })
+  const status = (id: number) => store.sqlite.prepare('select status, error from import_jobs where id = ?').get(id) as { status: string, error: string | null }
+  t.match(status(gone), { status: 'failed', error: /IMPORT_JOB_INTERRUPTED/ })
+  t.match(status(waiting), { status: 'failed', error: /IMPORT_JOB_INTERRUPTED/ })
+  t.match(status(live), { status: 'running', error: null }, 'a job of a process still running is its own')
+})
+
+t.teardown(stopAll)
+
+t.test('end to end over a restart: a job killed with its server shows failed with why, nothing applied, and the file sent again completes', async (t) => {
+  const file = join(t.testdir(), 'registry.db')
+  const store = openDatabase(file)
+  const agency = agenciesService({ store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() })
+    .create(ADMIN_ACTOR, { name: '任务测试局', uscc: uscc(12), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+  store.close()
+  const password = randomBytes(12).toString('base64url')
+  const env = { DATABASE_PATH: file, REGISTRY_ADMIN_USER: 'admin', REGISTRY_ADMIN_PASSWORD: password, LOG_LEVEL: 'silent' }
+  const login = async (server: Child) => {
+    const res = await fetch(`${server.url}/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'password', username: 'admin', password }) })
+    return `Bearer ${(await res.json() as { access_token: string }).access_token}`
+  }
+  const body = ndjson(officers(8000, agency.id))
+  const submit = (server: Child, authorization: string) => fetch(`${server.url}/v1/imports/officers`, {
+    method: 'POST', headers: { authorization, 'content-type': 'application/x-ndjson', prefer: 'respond-async' }, body
+  })
+
+  let server = await startChild('src/server.ts', env)
+  let authorization = await login(server)
+  const accepted = await submit(server, authorization)
+  t.equal(accepted.status, 202)
+  const location = accepted.headers.get('location') as string
+  // Killed once the job has begun to apply its rows (it is running, and rows have been checked).
+  const watch = new Database(file, { readonly: true })
+  for (let status = ''; status !== 'running';) {
+    status = (watch.prepare('select status from import_jobs where id = ?').pluck().get(Number(location.split('/').pop())) as string | undefined) ?? ''
+    await sleep(2)
+  }
+  let progress = { checked: 0 }
+  while (progress.checked === 0) {
+    progress = (await (await fetch(`${server.url}${location}`, { headers: { authorization } })).json() as { progress: { checked: number } }).progress
+  }
+  server.proc.kill('SIGKILL')
+  await new Promise((resolve) => server.proc.once('exit', resolve))
+  watch.close()
+
+  server = await startChild('src/server.ts', env)
+  t.teardown(() => server.stop())
+  authorization = await login(server)
+  const after = await (await fetch(`${server.url}${location}`, { headers: { authorization } })).json() as { status: string, error: { code: string, detail: string } }
+  t.match(after, { status: 'failed', error: { code: 'IMPORT_JOB_INTERRUPTED', detail: /nothing of it was applied/ } }, 'failed, and says why')
+  const count = () => {
+    const db = new Database(file, { readonly: true })
+    try { return db.prepare("select count(*) from officers where employee_no like 'JOB-%'").pluck().get() as number } finally { db.close() }
+  }
+  t.equal(count(), 0, 'nothing of it was applied')
+
+  const again = await submit(server, authorization)
+  t.equal(again.status, 202)
+  const againLocation = again.headers.get('location') as string
+  // While it applies its rows (one transaction: the server holds the write lock), a command
+  // writes to the same file: it waits for the lock instead of failing "database is locked".
+  const jobNow = async () => (await (await fetch(`${server.url}${againLocation}`, { headers: { authorization } })).json()) as { status: string, progress: { applied: number } }
+  let applying = await jobNow()
+  while (applying.progress.applied === 0 && applying.status !== 'done') applying = await jobNow()
+  t.equal(applying.status, 'running', 'the command starts while the job applies its rows')
+  const command = cliWithInput(file, 'Clerk-Password-2026\n', 'user', 'add', '--username', 'during-import', '--role', 'clerk', '--agency', String(agency.id))
+  t.equal(command.status, 0, `a command writing during the import succeeds: ${command.stdout}${command.stderr}`)
+  let job = { status: 'queued', result: {} }
+  for (const deadline = Date.now() + 120_000; job.status !== 'done' && job.status !== 'failed' && Date.now() < deadline; await sleep(20)) {
+    job = await (await fetch(`${server.url}${againLocation}`, { headers: { authorization } })).json() as typeof job
+  }
+  t.match(job, { status: 'done', result: { status: 'committed', created: 8000 } }, 'sent again, it completes')
+  t.equal(count(), 8000)
+})
