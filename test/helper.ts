@@ -14,6 +14,8 @@ import { testClock } from './clock.js'
 
 export { TEST_NOW, testClock } from './clock.js'
 
+/** scrypt's cost for the accounts tests create (the service's own is 16384). */
+export const TEST_SECRET_COST = 1024
 
 export interface TestApp {
   readonly app: FastifyInstance
@@ -33,7 +35,9 @@ export async function buildTestApp (t: Test, overrides: Partial<Config> = {}, de
   const logStream = new Writable({ write (chunk, _enc, cb) { logs.push(String(chunk)); cb() } })
   const store = deps.store ?? openDatabase(config.DATABASE_PATH)
   const clock = deps.clock ?? testClock()
-  const app = await buildApp(config, { logStream, ...deps, store, clock })
+  // A sixteenth of scrypt's cost: tests create and sign in hundreds of accounts (a hash keeps
+  // its cost, so sign-in checks it as made).
+  const app = await buildApp(config, { logStream, secretCost: TEST_SECRET_COST, ...deps, store, clock })
   t.teardown(async () => { await app.close(); if (!deps.store) store.close() })
   let n = 0
   return {

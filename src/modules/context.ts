@@ -9,4 +9,7 @@ export interface ServiceContext {
   readonly store: DatabaseHandle
   readonly config: Config
   readonly clock: Clock
+  /** scrypt's cost for new password and secret hashes (security/passwords SECRET_COST unless a
+   *  test makes it cheaper). */
+  readonly secretCost?: number | undefined
 }

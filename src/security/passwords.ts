@@ -1,7 +1,9 @@
 // Passwords and client secrets are stored as scrypt hashes (node:crypto), never in clear.
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 
-const N = 16384
+/** scrypt's cost (N) for new hashes; a hash keeps the cost it was made with, so a stored hash
+ *  verifies whatever the cost is now. Tests make theirs cheaper (AppDeps.secretCost). */
+export const SECRET_COST = 16384
 const R = 8
 const P = 1
 const KEYLEN = 32
@@ -13,10 +15,10 @@ function scrypt (secret: string, salt: Buffer, keylen: number, opts: ScryptOptio
 }
 
 /** Hashes a secret as `scrypt$N$r$p$salt$hash` (base64url parts). */
-export async function hashSecret (secret: string): Promise<string> {
+export async function hashSecret (secret: string, cost = SECRET_COST): Promise<string> {
   const salt = randomBytes(16)
-  const key = await scrypt(secret, salt, KEYLEN, { N, r: R, p: P })
-  return ['scrypt', N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$')
+  const key = await scrypt(secret, salt, KEYLEN, { N: cost, r: R, p: P })
+  return ['scrypt', cost, R, P, salt.toString('base64url'), key.toString('base64url')].join('$')
 }
 
 // Verifying against this when an account does not exist keeps the answer's timing the same,

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm'
 import { agencies } from '../../db/schema.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
-import { assertVersion } from '../../http/concurrency.js'
+import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'
 import { hashSecret, randomSecret, verifySecret } from '../../security/passwords.js'
 import type { Actor, Principal, Role } from '../../security/roles.js'
 import { appendAudit, systemActor, type SystemActor } from '../audit/repository.js'
@@ -24,11 +24,11 @@ function accountAgency (db: Db, a: NewAccount): number | null {
   return a.agencyId
 }
 
-export function accountsService ({ store, clock }: ServiceContext) {
+export function accountsService ({ store, clock, secretCost }: ServiceContext) {
   return {
     /** Creates a user; USERNAME_TAKEN, SCOPE_REQUIRED, AGENCY_OUT_OF_SCOPE. */
     async createUser (actor: Actor | SystemActor, input: NewAccount & { username: string, password: string }) {
-      const passwordHash = await hashSecret(input.password)
+      const passwordHash = await hashSecret(input.password, secretCost)
       return store.write((db) => {
         if (userRepository.findByUsername(db, input.username)) fail('USERNAME_TAKEN', `username ${input.username} exists`)
         const agencyId = accountAgency(db, input)
@@ -41,8 +41,8 @@ export function accountsService ({ store, clock }: ServiceContext) {
     /** Changes a user's role, scope, password or disabled flag; NOT_FOUND, SCOPE_REQUIRED. */
     /** Changes a user; `expectedVersion` (If-Match over HTTP) guards against a change made
      *  meanwhile (PRECONDITION_FAILED); the CLI changes an account as it finds it. */
-    async updateUser (actor: Actor | SystemActor, id: number, input: Partial<NewAccount & { password: string, disabled: boolean }>, expectedVersion?: number) {
-      const passwordHash = input.password === undefined ? undefined : await hashSecret(input.password)
+    async updateUser (actor: Actor | SystemActor, id: number, input: Partial<NewAccount & { password: string, disabled: boolean }>, expectedVersion?: ExpectedVersion) {
+      const passwordHash = input.password === undefined ? undefined : await hashSecret(input.password, secretCost)
       return store.write((db) => {
         const before = userRepository.findById(db, id) ?? fail('NOT_FOUND', `user ${id} not found`)
         if (expectedVersion !== undefined) assertVersion(before.version, expectedVersion)
@@ -65,7 +65,7 @@ export function accountsService ({ store, clock }: ServiceContext) {
     /** Registers an HR system; the secret is answered once and stored only as a hash. */
     async createClient (actor: Actor | SystemActor, input: NewAccount & { name: string }) {
       const clientSecret = randomSecret()
-      const secretHash = await hashSecret(clientSecret)
+      const secretHash = await hashSecret(clientSecret, secretCost)
       const clientId = `hr-${randomSecret(9)}`
       return store.write((db) => {
         const agencyId = accountAgency(db, input)
@@ -76,7 +76,7 @@ export function accountsService ({ store, clock }: ServiceContext) {
     },
 
     /** Changes a client; `expectedVersion` as for updateUser. */
-    async updateClient (actor: Actor | SystemActor, id: number, input: Partial<NewAccount & { name: string, disabled: boolean }>, expectedVersion?: number) {
+    async updateClient (actor: Actor | SystemActor, id: number, input: Partial<NewAccount & { name: string, disabled: boolean }>, expectedVersion?: ExpectedVersion) {
       return store.write((db) => {
         const before = clientRepository.findById(db, id) ?? fail('NOT_FOUND', `client ${id} not found`)
         if (expectedVersion !== undefined) assertVersion(before.version, expectedVersion)
