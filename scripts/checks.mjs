@@ -1,9 +1,14 @@
-// npm test's first step: lint (eslint) and typecheck (tsc) at the same time, each one's output
-// printed whole when it ends (not interleaved), and exit 1 when either failed.
+// npm test's first step: lint (eslint), typecheck (tsc) and the build of dist/ (the bundles the
+// tests of the commands and the server start, as npm run does) at the same time, each one's
+// output printed whole when it ends (not interleaved); exit 1 when any failed.
 import { spawn } from 'node:child_process'
 
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname
-const checks = [['lint', bin('eslint'), ['.']], ['typecheck', bin('tsc'), ['--noEmit']]]
+const checks = [
+  ['lint', bin('eslint'), ['.']],
+  ['typecheck', bin('tsc'), ['--noEmit']],
+  ['build', process.execPath, [new URL('build.mjs', import.meta.url).pathname]]
+]
 
 const results = await Promise.all(checks.map(([name, cmd, args]) => new Promise((resolve) => {
   const started = Date.now()

@@ -39,9 +39,6 @@ export interface DatabaseHandle {
   close(): void
 }
 
-/** The page cache of writeInTurns' connection (KiB; SQLite's default is 2,000). */
-const BULK_CACHE_KIB = 64 * 1024
-
 /** Work done between two turns of the event loop in writeInTurns, at most (ms). */
 export const TURN_MS = 10
 
@@ -86,9 +83,6 @@ export function openDatabase (path: string, options: OpenOptions = {}): Database
   const bulkConnection = (): DatabaseHandle => {
     if (bulk !== undefined) return bulk
     const opened = openDatabase(path, { migrate: false, busyTimeoutMs: options.busyTimeoutMs, lookStandsMs: options.lookStandsMs })
-    // A whole import in one transaction writes into indexes of random keys (sealed ID numbers,
-    // their blind index): a page cache that holds them spares re-reading and re-writing pages.
-    opened.sqlite.pragma(`cache_size = -${BULK_CACHE_KIB}`)
     try {
       for (const init of inits) init(opened.db)
     } catch (err) {

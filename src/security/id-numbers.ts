@@ -6,7 +6,7 @@
 // A sealed value reads `v1.<keyId>.<iv>.<ciphertext+tag>` (base64url parts): the key id says
 // which key sealed it, so a wrong key is reported as such instead of as corrupt data, and a
 // later key rotation can tell old values from new ones.
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomFillSync } from 'node:crypto'
 import { existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { setBounded } from '../bounded-map.js'
@@ -41,6 +41,28 @@ export interface IdNumberCodec {
 
 /** How many opened ID numbers a codec remembers (by their sealed text, oldest forgotten first). */
 const OPENED_CACHE = 20_000
+/** How many blind-index digests it remembers (by the number): an imported row's number is
+ *  looked up when the row is checked, again when it is applied, and indexed on insert. */
+const DIGEST_CACHE = 4_096
+/** IVs drawn from the system's random source at once: a draw per seal cost as much as the
+ *  encryption itself, a large import seals tens of thousands. Each IV is used once. */
+const IV_POOL = 512
+
+/** Fresh random IVs, drawn IV_POOL at a time. */
+function ivSource (): () => Buffer {
+  const pool = Buffer.alloc(IV_BYTES * IV_POOL)
+  let at = pool.length
+  return () => {
+    if (at === pool.length) {
+      randomFillSync(pool)
+      at = 0
+    }
+    const iv = Buffer.from(pool.subarray(at, at + IV_BYTES)) // a copy: the pool is refilled later
+    pool.fill(0, at, at + IV_BYTES)
+    at += IV_BYTES
+    return iv
+  }
+}
 
 /** A codec over a 32-byte master key. */
 export function createIdNumberCodec (masterKey: Buffer): IdNumberCodec {
@@ -53,6 +75,8 @@ export function createIdNumberCodec (masterKey: Buffer): IdNumberCodec {
   // Binds a ciphertext to its column: a sealed ID number pasted into another field does not open.
   const aad = Buffer.from('officers.id_number')
   const isSealed = (stored: string) => SEALED.test(stored)
+  const freshIv = ivSource()
+  const digests = new Map<string, string>()
 
   // Opening costs about as much as the indexed read that fetched the row; an answer read again
   // (a busy officer's record) is opened once. Only values that authenticated are kept.
@@ -74,7 +98,7 @@ export function createIdNumberCodec (masterKey: Buffer): IdNumberCodec {
     keyId,
 
     seal (idNumber) {
-      const iv = randomBytes(IV_BYTES)
+      const iv = freshIv()
       const cipher = createCipheriv('aes-256-gcm', encKey, iv, { authTagLength: TAG_BYTES }).setAAD(aad)
       const body = Buffer.concat([cipher.update(normalizeIdNumber(idNumber), 'utf8'), cipher.final(), cipher.getAuthTag()])
       return [VERSION, keyId, iv.toString('base64url'), body.toString('base64url')].join('.')
@@ -89,12 +113,19 @@ export function createIdNumberCodec (masterKey: Buffer): IdNumberCodec {
       return clear
     },
 
-    blindIndex: (idNumber) => createHmac('sha256', macKey).update(normalizeIdNumber(idNumber), 'utf8').digest('base64url'),
+    blindIndex (idNumber) {
+      const normal = normalizeIdNumber(idNumber)
+      const known = digests.get(normal)
+      if (known !== undefined) return known
+      const digest = createHmac('sha256', macKey).update(normal, 'utf8').digest('base64url')
+      setBounded(digests, normal, digest, DIGEST_CACHE)
+      return digest
+    },
 
     isSealed,
 
     sealBytes (data, context) {
-      const iv = randomBytes(IV_BYTES)
+      const iv = freshIv()
       const cipher = createCipheriv('aes-256-gcm', bytesKey, iv, { authTagLength: TAG_BYTES }).setAAD(Buffer.from(context))
       return Buffer.concat([BYTES_MAGIC, Buffer.from(keyId), iv, cipher.update(data), cipher.final(), cipher.getAuthTag()])
     },

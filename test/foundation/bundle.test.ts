@@ -1,23 +1,21 @@
 // What `npm start` and the npm run commands actually run: the bundles scripts/build.mjs writes
-// into dist/ (the other tests run the TypeScript through a loader). Built here, then started as
-// plain Node: the server answers /readyz and serves the docs page's assets, and each command
-// finds its migrations and works.
+// into dist/ (built by npm test's first step, or here when stale: test/integration/cli.ts BUILT),
+// started as plain Node: the server answers /readyz and serves the docs page's assets, and each
+// command finds its migrations and works. (The CLI and crash tests run these bundles too.)
 import t from 'tap'
-import { spawnSync } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startChild } from '../../bench/proc.js'
 import { loadConfig } from '../../src/config.js'
 import { buildTestApp } from '../helper.js'
-import { cli } from '../integration/cli.js'
+import { BUILT, cli } from '../integration/cli.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 t.test('the bundles start and work: server, cli, nightly, flag-undertrained', async (t) => {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 })
-  t.equal(build.status, 0, build.stderr)
-  for (const f of ['dist/server.mjs', 'dist/cli/main.mjs', 'dist/cli/nightly.mjs', 'dist/cli/flag-undertrained.mjs']) t.ok(existsSync(join(ROOT, f)), f)
+  for (const f of Object.values(BUILT)) t.ok(existsSync(join(ROOT, f)), f)
 
   const dir = t.testdir()
   const env = { DATABASE_PATH: join(dir, 'bundle.db'), REGISTRY_ADMIN_PASSWORD: 'Admin-Password-1', LOG_LEVEL: 'silent' }
@@ -45,7 +43,6 @@ t.test('the bundles start and work: server, cli, nightly, flag-undertrained', as
 })
 
 t.test('the bundles check the settings as the source does (there the check is compiled at build time)', async (t) => {
-  // Runs after the test above built dist/.
   // Ajv's core, by its file name and by a message of its own (the server bundle has both).
   const ajvCore = (file: string) => {
     const text = readFileSync(join(ROOT, file), 'utf8')
@@ -62,17 +59,26 @@ t.test('the bundles check the settings as the source does (there the check is co
     { TRAINING_RULES: '[{"version":"x"}]' },
     { ID_ENCRYPTION_KEY: 'short', REGISTRY_ADMIN_PASSWORD: 'short' }
   ]
-  for (const env of cases) {
-    const want = loadConfig({ DATABASE_PATH: ':memory:', ...env })
-    t.notOk(want.ok, `${JSON.stringify(env)} is refused by the source`)
-    if (want.ok) continue
-    for (const entry of ['dist/cli/main.mjs', 'dist/server.mjs']) {
-      const res = spawnSync(process.execPath, [entry, ...(entry.includes('cli') ? ['audit', 'verify'] : [])], {
-        cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH, DATABASE_PATH: ':memory:', ...env }
+  // Each bundle with each bad setting, two at a time (a start is mostly loading the bundle).
+  const runs = cases.flatMap((env) => ['dist/cli/main.mjs', 'dist/server.mjs'].map((entry) => ({ env, entry })))
+  const answers = new Map<object, { status: number | null, stderr: string }>()
+  for (let i = 0; i < runs.length; i += 2) {
+    await Promise.all(runs.slice(i, i + 2).map(async (r) => {
+      const res = await new Promise<{ status: number | null, stderr: string }>((resolve) => {
+        execFile(process.execPath, [r.entry, ...(r.entry.includes('cli') ? ['audit', 'verify'] : [])], {
+          cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH, DATABASE_PATH: ':memory:', ...r.env }
+        }, (err, _stdout, stderr) => resolve({ status: err === null ? 0 : typeof err.code === 'number' ? err.code : null, stderr }))
       })
-      t.equal(res.status, 2, `${entry} ${JSON.stringify(env)}: exit 2`)
-      for (const error of want.errors) t.ok(res.stderr.includes(error), `${entry} says "${error}"`)
-    }
+      answers.set(r, res)
+    }))
+  }
+  for (const r of runs) {
+    const want = loadConfig({ DATABASE_PATH: ':memory:', ...r.env })
+    t.notOk(want.ok, `${JSON.stringify(r.env)} is refused by the source`)
+    if (want.ok) continue
+    const res = answers.get(r) as { status: number | null, stderr: string }
+    t.equal(res.status, 2, `${r.entry} ${JSON.stringify(r.env)}: exit 2`)
+    for (const error of want.errors) t.ok(res.stderr.includes(error), `${r.entry} says "${error}"`)
   }
 })
 

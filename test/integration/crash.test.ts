@@ -14,7 +14,7 @@ import { openDatabase } from '../../src/db/open.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { startChild, stopAll, type Child } from '../../bench/proc.js'
 import { ADMIN_ACTOR, distinctIdNumber, uscc } from '../fixtures.js'
-import { cli } from './cli.js'
+import { BUILT, cli } from './cli.js'
 
 const BATCH = 20_000
 const PRE = 200
@@ -43,7 +43,7 @@ t.test('SIGKILL while a 20,000-row import applies: none of it, every earlier ans
     fetch(`${server.url}${path}`, { method, headers: { ...auth, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body }) })
 
   // Before the crash: answers the client keeps.
-  let server = await startChild('src/server.ts', env)
+  let server = await startChild(BUILT.server, env)
   let auth = await login(server)
   const one = { name: '王小明', idNumber: distinctIdNumber(BATCH + 1), agencyId: agency.id, employeeNo: 'ONE' }
   const created = await send(server, auth, 'POST', '/v1/officers', JSON.stringify(one), { 'idempotency-key': 'crash-test-one' })
@@ -113,7 +113,7 @@ t.test('SIGKILL while a 20,000-row import applies: none of it, every earlier ans
   t.equal(chain.status, 0, `the audit chain is whole: ${chain.stdout}${chain.stderr}`)
 
   // Restarted: every answer given before the kill is still true.
-  server = await startChild('src/server.ts', env)
+  server = await startChild(BUILT.server, env)
   t.teardown(() => server.stop())
   auth = await login(server)
   const again = await send(server, auth, 'POST', '/v1/officers', JSON.stringify(one), { 'idempotency-key': 'crash-test-one' })

@@ -15,7 +15,7 @@ import { startChild, stopAll, type Child } from '../../bench/proc.js'
 import { assertProblem, buildTestApp, testClock } from '../helper.js'
 import { ADMIN_ACTOR, distinctIdNumber, uscc } from '../fixtures.js'
 import { registry } from '../core/setup.js'
-import { cliWithInput } from './cli.js'
+import { BUILT, cliWithInput } from './cli.js'
 
 type Headers = { authorization: string }
 const ndjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n'
@@ -138,7 +138,7 @@ t.test('end to end over a restart: a job killed with its server shows failed wit
     method: 'POST', headers: { authorization, 'content-type': 'application/x-ndjson', prefer: 'respond-async' }, body
   })
 
-  let server = await startChild('src/server.ts', env)
+  let server = await startChild(BUILT.server, env)
   let authorization = await login(server)
   const accepted = await submit(server, authorization)
   t.equal(accepted.status, 202)
@@ -157,7 +157,7 @@ t.test('end to end over a restart: a job killed with its server shows failed wit
   await new Promise((resolve) => server.proc.once('exit', resolve))
   watch.close()
 
-  server = await startChild('src/server.ts', env)
+  server = await startChild(BUILT.server, env)
   t.teardown(() => server.stop())
   authorization = await login(server)
   const after = await (await fetch(`${server.url}${location}`, { headers: { authorization } })).json() as { status: string, error: { code: string, detail: string } }

@@ -7,7 +7,7 @@ import { certificatesService } from '../../src/modules/certificates/service.js'
 import { examsService } from '../../src/modules/exams/module.js'
 import { officersService } from '../../src/modules/officers/service.js'
 import { ADMIN_ACTOR as ADMIN, idNumber, uscc } from '../fixtures.js'
-import { cli } from '../integration/cli.js'
+import { BUILT, cli } from '../integration/cli.js'
 
 const NOW = new Date('2026-11-20T04:00:00Z')
 
@@ -45,7 +45,7 @@ function registryFile (dir: string) {
   return { file, a, b, holders, leaving }
 }
 
-const nightly = (file: string, ...args: string[]) => cli({ databasePath: file, entry: 'src/cli/nightly.ts' }, ...args)
+const nightly = (file: string, ...args: string[]) => cli({ databasePath: file, entry: BUILT.nightly }, ...args)
 
 t.test('nightly runs every check in one document; exit 3 only with --fail-on-findings; 2 on bad usage', async (t) => {
   const { file, a, b, holders, leaving } = registryFile(t.testdir())

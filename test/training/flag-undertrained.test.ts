@@ -8,6 +8,7 @@ import { agenciesService } from '../../src/modules/agencies/service.js'
 import { officersService } from '../../src/modules/officers/service.js'
 import { trainingService } from '../../src/modules/training/service.js'
 import { idNumber, uscc } from '../fixtures.js'
+import { BUILT } from '../integration/cli.js'
 import { ADMIN_ACTOR, NOW } from './world.js'
 
 /** A registry file on disk: two agencies; one officer trained 30 + 30, one with 10 + 0, one with nothing. */
@@ -35,7 +36,7 @@ function registryFile (dir: string) {
 }
 
 function flag (file: string, ...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/flag-undertrained.ts', ...args], {
+  return spawnSync(process.execPath, [BUILT.flagUndertrained, ...args], {
     env: { ...process.env, DATABASE_PATH: file, TZ: 'UTC' },
     encoding: 'utf8',
     timeout: 60000
@@ -105,7 +106,7 @@ t.test('bad usage exits 2 with the usage text', async (t) => {
     t.equal(res.status, 2, args.join(' '))
     t.match(res.stderr, /usage: npm run flag-undertrained/, args.join(' '))
   }
-  const bad = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/flag-undertrained.ts'], {
+  const bad = spawnSync(process.execPath, [BUILT.flagUndertrained], {
     env: { ...process.env, DATABASE_PATH: r.file, TRAINING_RULES: '[1]' }, encoding: 'utf8', timeout: 60000
   })
   t.equal(bad.status, 2, 'a bad TRAINING_RULES is bad usage too')

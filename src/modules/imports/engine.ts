@@ -163,7 +163,12 @@ export function importEngine (ctx: ServiceContext) {
    *  of the event loop may come). A refused row throws RefusedWhileApplying unless `keepGoing`. */
   function * applyRows<I> (spec: RowSpec<I, unknown>, actor: Actor, tx: DatabaseHandle, rows: Array<{ row: number, input: I }>, progress: Progress, keepGoing: boolean): Generator<void, RowResult[], void> {
     const at = clock()
-    const txCtx: ServiceContext = { ...ctx, store: tx }
+    // All or nothing: a refused row rolls the whole transaction back, so a row needs no
+    // savepoint of its own (each one copies every page it touches to a sub-journal: several
+    // times the cost of the row's inserts); partial mode keeps them, a refused row's writes
+    // undone and the others kept.
+    const store: DatabaseHandle = keepGoing ? tx : { ...tx, write: (fn) => fn(tx.db) }
+    const txCtx: ServiceContext = { ...ctx, store }
     const results: RowResult[] = []
     for (let i = 0; i < rows.length; i += spec.batch) {
       const applied = spec.apply(txCtx, actor, at, rows.slice(i, i + spec.batch))
