@@ -3,9 +3,9 @@
 // Each event is chained to the one before by hash (chain.ts); the table is append-only
 // (triggers refuse UPDATE and DELETE); and the change feed's domain events are projected from
 // it in the same transaction.
-import { and, asc, desc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm'
 import type Database from 'better-sqlite3'
-import type { Db } from '../../db/open.js'
+import { clientOf, type Db } from '../../db/open.js'
 import { auditEvents, certificates, trainings } from '../../db/schema.js'
 import type { Actor, Scope } from '../../security/roles.js'
 import { eventRepository } from '../events/repository.js'
@@ -59,7 +59,9 @@ function prepare (db: Db) {
   const values = insertPlaceholders(auditEvents, COLUMNS)
   const id = sql.placeholder('id')
   return {
-    tailHash: db.select({ hash: auditEvents.hash }).from(auditEvents).orderBy(desc(auditEvents.id)).limit(1).prepare(),
+    // Plain SQL, its row a bare value: through the query builder this read cost 11 µs, as much
+    // as the insert after it (1 µs as it is here).
+    tailHash: clientOf(db).prepare('select hash from audit_events order by id desc limit 1').pluck(),
     insert: db.insert(auditEvents).values(values).prepare(), // the rowid is the id (RETURNING costs more than the insert)
     certificateAgency: db.select({ a: certificates.agencyId }).from(certificates).where(eq(certificates.id, id)).prepare(),
     trainingAgency: db.select({ a: trainings.agencyId }).from(trainings).where(eq(trainings.id, id)).prepare()
@@ -85,7 +87,7 @@ export function appendAudit (db: Db, actor: Actor | SystemActor, at: Date, given
     ...concernedAgencies(db, entry)
   }
   const q = prepared(db)
-  const prevHash = q.tailHash.get()?.hash ?? GENESIS
+  const prevHash = (q.tailHash.get() as string | null | undefined) ?? GENESIS
   const row = { id: Number(q.insert.run({ ...fields, prevHash, hash: eventHash(fields, prevHash) }).lastInsertRowid) }
   // Projected from what was given, not from the masked copy: the feed masks personal data itself
   // (maskedOfficer), and a phone changed only in its masked middle digits is still a change.

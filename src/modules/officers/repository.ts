@@ -7,6 +7,7 @@ import { officerIdIndex, officerMoves, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
 import { idList, inIdList, insertPlaceholders, once } from '../../db/prepared.js'
 import { cachedRead } from '../../db/read-cache.js'
+import { normalizeIdNumber } from '../../domain/identity.js'
 import { idNumberCodec } from '../../security/id-number-store.js'
 import type { Scope } from '../../security/roles.js'
 
@@ -85,7 +86,7 @@ export const officerRepository = {
       .values(insertPlaceholders(officers, NEW_OFFICER_COLUMNS)).returning().prepare())
       .get({ ...postData(v), idNumber: idNumberCodec(db).seal(v.idNumber), joinedOn: v.joinedOn ?? null }) as OfficerRow
     indexIdNumber(db, row.id, v.idNumber)
-    return opened(db, row)
+    return { ...row, idNumber: normalizeIdNumber(v.idNumber) } // the number just sealed: no need to open it again
   },
 
   /** Updates an officer (and the blind index when the ID number changes); call it inside a write transaction. */
