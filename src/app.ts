@@ -1,6 +1,6 @@
 // buildApp(config, deps): the whole service, registered in order: framework settings →
 // cross-cutting plugins (errors, docs, auth) → feature routes. No process.env here.
-import Fastify, { type FastifyHttpOptions, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance } from 'fastify'
 import type { FastifyValidationResult } from 'fastify/types/schema.js'
 import type { Server } from 'node:http'
 import formbody from '@fastify/formbody'
@@ -70,8 +70,8 @@ declare module 'fastify' {
 
 export type Services = Awaited<ReturnType<typeof buildServices>>
 
-function buildServices (store: DatabaseHandle, config: Config, clock: Clock, secretCost: number | undefined) {
-  const ctx = { store, config, clock, secretCost }
+function buildServices (store: DatabaseHandle, config: Config, clock: Clock, secretCost: number | undefined, log: FastifyBaseLogger) {
+  const ctx = { store, config, clock, secretCost, log }
   return {
     accounts: accountsService(ctx),
     agencies: agenciesService(ctx),
@@ -216,7 +216,7 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
   })
   if (!deps.store) app.addHook('onClose', async () => store.close())
 
-  const services = buildServices(store, config, clock, deps.secretCost)
+  const services = buildServices(store, config, clock, deps.secretCost, app.log)
   // Import jobs a crash or a stop left unfinished are failed (nothing of them was applied); on
   // close, the one running ends first and those waiting are failed.
   services.imports.recoverInterruptedJobs()

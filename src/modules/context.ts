@@ -12,4 +12,6 @@ export interface ServiceContext {
   /** scrypt's cost for new password and secret hashes (security/passwords SECRET_COST unless a
    *  test makes it cheaper). */
   readonly secretCost?: number | undefined
+  /** Where work done outside a request (an import job) says what it did: the app's logger. */
+  readonly log?: { info (o: object, msg: string): void } | undefined
 }

@@ -53,6 +53,8 @@ export interface ImportHooks {
   /** Called inside the all-or-nothing transaction once every row is applied, with its result:
    *  what it writes commits with the rows, or not at all (an import job's outcome). */
   readonly beforeCommit?: (db: Db, result: ImportSummary) => void
+  /** Told, once the all-or-nothing transaction committed, how long it held the write lock (ms). */
+  readonly applied?: (rows: number, heldMs: number) => void
 }
 
 /** What one pass over the records carries from row to row (duplicates, lookups). */
@@ -265,12 +267,13 @@ export function importEngine (ctx: ServiceContext) {
     const good = checked.map(({ rec, checked: c }) => ({ row: rec.row, input: (c as { input: I }).input }))
     const aside = hooks.aside ?? (<T>(fn: () => Promise<T>) => fn())
     try {
-      const { value: result } = await aside(() => store.writeInTurns(function * (tx) {
+      const { value: result, heldMs } = await aside(() => store.writeInTurns(function * (tx) {
         const applied = yield * applyRows(spec, actor, tx, good, progress, false)
         const result = summary('committed', req, merge(checked, new Map(applied.map((r) => [r.row, r]))), applied.length)
         hooks.beforeCommit?.(tx.db, result)
         return result
       }))
+      hooks.applied?.(result.committedRows, heldMs)
       return result
     } catch (err) {
       if (!(err instanceof RefusedWhileApplying)) throw err

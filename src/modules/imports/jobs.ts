@@ -41,7 +41,7 @@ const INTERRUPTED: JobError = {
   detail: 'the server stopped while this import was waiting or running; nothing of it was applied: send it again / 导入过程中服务停止，未写入任何数据，请重新提交'
 }
 
-export function importJobs ({ store, clock }: ServiceContext, run: Runner) {
+export function importJobs ({ store, clock, log }: ServiceContext, run: Runner) {
   const me = thisProcess()
   const progressOf = new Map<number, Progress>()
   const queue: Array<{ id: number, kind: ImportKind, actor: Actor, req: ImportRequest }> = []
@@ -85,7 +85,8 @@ export function importJobs ({ store, clock }: ServiceContext, run: Runner) {
         progress,
         enter: () => store.gate.enter(),
         // All or nothing: the job is done in the very transaction that applies its rows.
-        beforeCommit: (db, summary) => finished(db, { result: summary })
+        beforeCommit: (db, summary) => finished(db, { result: summary }),
+        applied: (rows, heldMs) => { log?.info({ job: job.id, kind: job.kind, rows, lockHeldMs: Math.round(heldMs) }, 'import job applied in one transaction') }
       })
       if (job.req.partial || job.req.dryRun) await writeRow((db) => finished(db, { result }))
     } catch (err) {
