@@ -17,7 +17,7 @@ import { agencyRepository } from '../agencies/repository.js'
 import { certificateRepository } from '../certificates/repository.js'
 import type { ServiceContext } from '../context.js'
 import { officerRepository, type OfficerRow } from '../officers/repository.js'
-import { officersService, type OfficerInput } from '../officers/service.js'
+import { officersService, type OfficerInput, type OfficersService } from '../officers/service.js'
 import { refusal, schemaErrors, type Outcome, type RowError, type RowSpec } from './engine.js'
 import { ImportOfficerRow, OFFICER_COLUMNS } from './schema.js'
 
@@ -74,8 +74,7 @@ function plan (db: Db, actor: Actor, row: Row, existing: OfficerRow | undefined,
 export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
   /** Upserts one officer (and records the departure it carries) inside the caller's
    *  transaction; throws the service's refusal. */
-  function upsert (ctx: ServiceContext, db: Db, actor: Actor, row: Row, idNumber: string): { outcome: Outcome, officerId: number } {
-    const officers = officersService(ctx)
+  function upsert (ctx: ServiceContext, officers: OfficersService, db: Db, actor: Actor, row: Row, idNumber: string): { outcome: Outcome, officerId: number } {
     const departure = row.departureReason && row.departureDate ? { reason: row.departureReason as DepartureReason, date: row.departureDate } : undefined
     const existing = officerRepository.findByIdNumber(db, idNumber)
     const agency = agencyRepository.findById(db, actor.scope, row.agencyId)
@@ -97,7 +96,7 @@ export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
 
   return {
     columns: OFFICER_COLUMNS,
-    batch: 1,
+    batch: 100,
     assignsIds: true,
 
     check (db, actor, v, row, state, today) {
@@ -159,10 +158,11 @@ export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
     },
 
     apply (ctx, actor, _at, rows) {
+      const officers = officersService(ctx)
       return rows.map(({ row, input }) => {
         try {
-          // Its own savepoint: a refused row leaves nothing behind, the others stand.
-          return { row, ...ctx.store.write((db) => upsert(ctx, db, actor, input.row, input.idNumber)) }
+          // Its own savepoint (where the engine keeps them): a refused row leaves nothing behind.
+          return { row, ...ctx.store.write((db) => upsert(ctx, officers, db, actor, input.row, input.idNumber)) }
         } catch (err) {
           if (!(err instanceof RegistryError)) throw err
           return { row, outcome: 'error' as const, errors: [refusal(err)] }
