@@ -5,16 +5,11 @@
 // still be true, and the retry with the same Idempotency-Key (held by the killed process) must
 // run at once and complete. A reader polling the file meanwhile never sees a part of the import.
 import t from 'tap'
-import { join } from 'node:path'
-import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
-import { testClock } from '../clock.js'
-import { testConfig } from '../../src/config.js'
-import { openDatabase } from '../../src/db/open.js'
-import { agenciesService } from '../../src/modules/agencies/service.js'
 import { startChild, stopAll, type Child } from '../../bench/proc.js'
-import { ADMIN_ACTOR, distinctIdNumber, uscc } from '../fixtures.js'
+import { distinctIdNumber } from '../fixtures.js'
 import { BUILT, cli } from './cli.js'
+import { serverRegistry } from './server-registry.js'
 
 const BATCH = 20_000
 const PRE = 200
@@ -26,19 +21,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 t.teardown(stopAll)
 
 t.test('SIGKILL while a 20,000-row import applies: none of it, every earlier answer still true, and the retry with its key runs at once', async (t) => {
-  const dir = t.testdir()
-  const file = join(dir, 'crash.db')
-  const store = openDatabase(file)
-  const agency = agenciesService({ store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() })
-    .create(ADMIN_ACTOR, { name: '崩溃测试局', uscc: uscc(9), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
-  store.close()
-
-  const password = randomBytes(12).toString('base64url')
-  const env = { DATABASE_PATH: file, REGISTRY_ADMIN_USER: 'admin', REGISTRY_ADMIN_PASSWORD: password, LOG_LEVEL: 'silent' }
-  const login = async (server: Child) => {
-    const res = await fetch(`${server.url}/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'password', username: 'admin', password }) })
-    return { authorization: `Bearer ${(await res.json() as { access_token: string }).access_token}` }
-  }
+  const { file, agency, env, login: signIn } = serverRegistry(t, '崩溃测试局', 9)
+  const login = async (server: Child) => ({ authorization: await signIn(server) })
   const send = (server: Child, auth: object, method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
     fetch(`${server.url}${path}`, { method, headers: { ...auth, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body }) })
 

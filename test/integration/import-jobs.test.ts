@@ -3,19 +3,17 @@
 // a job a crash interrupted is failed at the next start, nothing of it applied, and can be sent again.
 import t from 'tap'
 import { join } from 'node:path'
-import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
-import { testConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/open.js'
-import { agenciesService } from '../../src/modules/agencies/service.js'
 import { thisProcess } from '../../src/process-identity.js'
 import { startChild, stopAll, type Child } from '../../bench/proc.js'
-import { assertProblem, buildTestApp, testClock } from '../helper.js'
-import { ADMIN_ACTOR, distinctIdNumber, uscc } from '../fixtures.js'
+import { assertProblem, buildTestApp } from '../helper.js'
+import { distinctIdNumber } from '../fixtures.js'
 import { registry } from '../core/setup.js'
 import { BUILT, cliWithInput } from './cli.js'
+import { serverRegistry } from './server-registry.js'
 
 type Headers = { authorization: string }
 const ndjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n'
@@ -122,17 +120,7 @@ t.test('at start, a job left queued or running by a process that is gone is fail
 t.teardown(stopAll)
 
 t.test('end to end over a restart: a job killed with its server shows failed with why, nothing applied, and the file sent again completes', async (t) => {
-  const file = join(t.testdir(), 'registry.db')
-  const store = openDatabase(file)
-  const agency = agenciesService({ store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() })
-    .create(ADMIN_ACTOR, { name: '任务测试局', uscc: uscc(12), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
-  store.close()
-  const password = randomBytes(12).toString('base64url')
-  const env = { DATABASE_PATH: file, REGISTRY_ADMIN_USER: 'admin', REGISTRY_ADMIN_PASSWORD: password, LOG_LEVEL: 'silent' }
-  const login = async (server: Child) => {
-    const res = await fetch(`${server.url}/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'password', username: 'admin', password }) })
-    return `Bearer ${(await res.json() as { access_token: string }).access_token}`
-  }
+  const { file, agency, env, login } = serverRegistry(t, '任务测试局', 12)
   const body = ndjson(officers(8000, agency.id))
   const submit = (server: Child, authorization: string) => fetch(`${server.url}/v1/imports/officers`, {
     method: 'POST', headers: { authorization, 'content-type': 'application/x-ndjson', prefer: 'respond-async' }, body
