@@ -238,9 +238,10 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
   await app.register(hardeningPlugin, { config, now: () => clock().getTime() })
   await app.register(openapiPlugin)
   await app.register(authPlugin, { tokens, accountVersion: (sub) => accountVersion(store.db, sub) })
-  await app.register(idempotencyPlugin, { store, clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS })
-  // After idempotency: a request's pass is given back after its stored answer is written.
+  // Before idempotency: a request holds its pass when its Idempotency-Key is reserved, and gives
+  // it back after the answer is stored.
   await app.register(writeGatePlugin, { gate: store.gate })
+  await app.register(idempotencyPlugin, { store, clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS })
 
   await app.register(healthRoutes, { store })
   await app.register(authRoutes, { accounts: services.accounts, tokens })

@@ -2,10 +2,13 @@
 // with the event loop, seen by nobody until it commits, while requests that write wait.
 import t from 'tap'
 import { join } from 'node:path'
-import { setImmediate as nextTurn } from 'node:timers/promises'
+import { once } from 'node:events'
+import { connect } from 'node:net'
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import Database from 'better-sqlite3'
 import { openDatabase } from '../../src/db/open.js'
 import { createWriteGate } from '../../src/db/write-gate.js'
+import { buildTestApp } from '../helper.js'
 
 const settle = async (turns = 5) => { for (let i = 0; i < turns; i++) await nextTurn() }
 
@@ -108,4 +111,32 @@ t.test('writeInTurns in memory: the steps run in one go, in one transaction', as
     return tx.sqlite.prepare('select count(*) from items').pluck().get()
   })
   t.equal(value, 1)
+})
+
+t.test('a request whose client goes away while it waits at the gate never keeps a pass: the next bulk write and every write after it go on', async (t) => {
+  const { app, as } = await buildTestApp(t)
+  const admin = await as('admin')
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as { port: number }
+  let open!: () => void
+  const held = app.store.gate.exclusive(() => new Promise<void>((resolve) => { open = resolve }))
+  await settle()
+  // Each sends its whole request, then goes away while it waits behind the bulk write: one
+  // without a token to a route that does not exist, one with a token to a route that writes.
+  for (const [path, headers] of [['/no/such/route', ''], ['/v1/agencies', `authorization: ${admin.authorization}\r\n`]] as const) {
+    const socket = connect(port, '127.0.0.1')
+    await once(socket, 'connect')
+    const body = JSON.stringify({ name: '离开的客户端' })
+    socket.write(`POST ${path} HTTP/1.1\r\nhost: x\r\n${headers}content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+    await sleep(50)
+    socket.destroy()
+  }
+  await sleep(50)
+  open()
+  await held
+  const bulk = await Promise.race([app.store.writeInTurns(function * () { yield; return 'went on' }).then((r) => r.value), sleep(3000).then(() => 'still waiting')])
+  t.equal(bulk, 'went on', 'the next bulk write went on')
+  t.same(app.store.gate.state(), { passes: 0, bulk: 0 }, 'no pass is left held')
+  const after = await app.inject({ method: 'POST', url: '/v1/agencies', headers: admin, payload: {} })
+  t.equal(after.statusCode, 400, 'a write after it is answered')
 })

@@ -10,7 +10,7 @@ import { openDatabase } from '../../src/db/open.js'
 import { thisProcess } from '../../src/process-identity.js'
 import { startChild, stopAll, type Child } from '../../bench/proc.js'
 import { assertProblem, buildTestApp } from '../helper.js'
-import { distinctIdNumber } from '../fixtures.js'
+import { distinctIdNumber, uscc } from '../fixtures.js'
 import { registry } from '../core/setup.js'
 import { BUILT, cliWithInput } from './cli.js'
 import { serverRegistry } from './server-registry.js'
@@ -131,15 +131,16 @@ t.test('end to end over a restart: a job killed with its server shows failed wit
   const accepted = await submit(server, authorization)
   t.equal(accepted.status, 202)
   const location = accepted.headers.get('location') as string
-  // Killed once the job has begun to apply its rows (it is running, and rows have been checked).
+  // Killed once the job has begun to apply its rows (it is running, and rows have been applied
+  // in its one transaction).
   const watch = new Database(file, { readonly: true })
   for (let status = ''; status !== 'running';) {
     status = (watch.prepare('select status from import_jobs where id = ?').pluck().get(Number(location.split('/').pop())) as string | undefined) ?? ''
     await sleep(2)
   }
-  let progress = { checked: 0 }
-  while (progress.checked === 0) {
-    progress = (await (await fetch(`${server.url}${location}`, { headers: { authorization } })).json() as { progress: { checked: number } }).progress
+  let progress = { applied: 0 }
+  while (progress.applied === 0) {
+    progress = (await (await fetch(`${server.url}${location}`, { headers: { authorization } })).json() as { progress: { applied: number } }).progress
   }
   server.proc.kill('SIGKILL')
   await new Promise((resolve) => server.proc.once('exit', resolve))
@@ -173,4 +174,29 @@ t.test('end to end over a restart: a job killed with its server shows failed wit
   }
   t.match(job, { status: 'done', result: { status: 'committed', created: 8000 } }, 'sent again, it completes')
   t.equal(count(), 8000)
+})
+
+t.test('closing while another bulk write holds the lock: the running job ends, the waiting one is failed (after that write: no "database is locked")', async (t) => {
+  const file = join(t.testdir(), 'closing.db')
+  const store = openDatabase(file)
+  t.teardown(() => store.close())
+  const { app, as } = await buildTestApp(t, { DATABASE_PATH: file }, { store })
+  const admin = await as('admin')
+  const agency = (await app.inject({ method: 'POST', url: '/v1/agencies', headers: admin, payload: { name: '关闭测试局', uscc: uscc(31), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] } })).json() as { id: number }
+  const first = (await importAsync(app, admin, ndjson(officers(4000, agency.id)))).headers.location as string
+  const second = (await importAsync(app, admin, ndjson(officers(10, agency.id, 5000)))).headers.location as string
+  // Once the first job applies its rows (it holds the gate), a bulk write of the test's own (as a
+  // request's import does) queues behind it: it takes the lock the moment the job ends, and
+  // holds it while closing fails the second job.
+  for (let job = { progress: { applied: 0 } }; job.progress.applied === 0; await sleep(1)) job = (await app.inject({ method: 'GET', url: first, headers: admin })).json()
+  const state = { go: false }
+  const other = store.writeInTurns(function * () { while (!state.go) yield })
+  const closed = app.close()
+  await sleep(300)
+  state.go = true
+  await other
+  await t.resolves(closed, 'closes, no "database is locked"')
+  const status = (location: string) => store.sqlite.prepare('select status, error from import_jobs where id = ?').get(Number(location.split('/').pop())) as { status: string, error: string | null }
+  t.equal(status(first).status, 'done', 'the running job ended')
+  t.match(status(second), { status: 'failed', error: /IMPORT_JOB_INTERRUPTED/ }, 'the waiting one is failed, to be sent again')
 })

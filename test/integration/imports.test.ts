@@ -2,6 +2,7 @@
 // ?partial=true, JSON / NDJSON / CSV in UTF-8 or GBK.
 import t from 'tap'
 import iconv from 'iconv-lite'
+import { addDays } from '../../src/domain/dates.js'
 import { assertProblem } from '../helper.js'
 import { distinctIdNumber, idNumber, registerOfficers } from '../fixtures.js'
 import { registry } from '../core/setup.js'
@@ -311,4 +312,18 @@ t.test('a merged agency takes no one new from an import, but its people can stil
   t.equal(res.statusCode, 200, res.body)
   t.match(res.json().results, [{ row: 1, outcome: 'updated', officerId: officer.id }, { row: 2, outcome: 'error', errors: [{ code: 'AGENCY_NOT_ACTIVE', pointer: '/agencyId' }] }])
   t.equal((await app.inject({ method: 'GET', url: `/v1/certificates/${certificate.id}`, headers: admin })).json().status, 'cancelled', 'the departure cancelled the card')
+})
+
+t.test('a row that takes on again at another agency someone who left, with the departure already recorded, is refused at the check (the new post starts today), not while applying', async (t) => {
+  const { app, admin, countyB, countyC, today, officer } = await registry(t)
+  const o = await officer(countyB.id)
+  const yesterday = addDays(today, -1)
+  t.equal((await app.inject({ method: 'POST', url: `/v1/officers/${o.id}/departure`, headers: admin, payload: { reason: 'resignation', date: yesterday } })).statusCode, 200)
+  const row = JSON.stringify({ name: '张三', idNumber: o.idNumber, agencyId: countyC.id, departureReason: 'resignation', departureDate: yesterday })
+  const send = (query = '') => app.inject({ method: 'POST', url: `/v1/imports/officers${query}`, headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: row })
+  const dry = await send('?dryRun=true')
+  t.match(dry.json().results[0], { outcome: 'error', errors: [{ code: 'DATE_BEFORE_LAST_MOVE', pointer: '/departureDate' }] }, 'the dry run says so')
+  const problem = assertProblem(t, await send(), 422, 'IMPORT_REJECTED')
+  t.match(problem.result.results[0], { outcome: 'error', errors: [{ code: 'DATE_BEFORE_LAST_MOVE', pointer: '/departureDate' }] }, 'all or nothing: rejected naming the field, not a conflict to send again')
+  t.match((await app.inject({ method: 'GET', url: `/v1/officers/${o.id}`, headers: admin })).json(), { agencyId: countyB.id, status: 'departed' }, 'nothing changed')
 })

@@ -28,5 +28,5 @@ export const importJobRepository = {
     }).where(eq(importJobs.id, id)).run(),
 
   /** Jobs not ended (queued or running), whoever holds them. */
-  unfinished: (db: Db) => db.select({ id: importJobs.id, holder: importJobs.holder }).from(importJobs).where(inArray(importJobs.status, ['queued', 'running'])).all()
+  unfinished: (db: Db) => db.select({ id: importJobs.id, holder: importJobs.holder, partial: importJobs.partial }).from(importJobs).where(inArray(importJobs.status, ['queued', 'running'])).all()
 }

@@ -36,10 +36,14 @@ export interface ImportJobView {
 
 type Runner = (kind: ImportKind, actor: Actor, req: ImportRequest, hooks: ImportHooks) => Promise<ImportSummary>
 
-const INTERRUPTED: JobError = {
+/** Why a job a stop or a crash interrupted failed: all or nothing commits in one transaction,
+ *  so nothing of it was applied; a partial job may have committed its first chunks. */
+const interrupted = (partial: boolean): JobError => ({
   code: 'IMPORT_JOB_INTERRUPTED',
-  detail: 'the server stopped while this import was waiting or running; nothing of it was applied: send it again / 导入过程中服务停止，未写入任何数据，请重新提交'
-}
+  detail: partial
+    ? 'the server stopped while this import was waiting or running; the chunks committed before stay (sending it again is safe: they come back unchanged) / 导入过程中服务停止，已提交的部分保留，可重新提交'
+    : 'the server stopped while this import was waiting or running; nothing of it was applied: send it again / 导入过程中服务停止，未写入任何数据，请重新提交'
+})
 
 export function importJobs ({ store, clock, log }: ServiceContext, run: Runner) {
   const me = thisProcess()
@@ -90,6 +94,7 @@ export function importJobs ({ store, clock, log }: ServiceContext, run: Runner) 
       })
       if (job.req.partial || job.req.dryRun) await writeRow((db) => finished(db, { result }))
     } catch (err) {
+      if (!job.req.partial) progress.applied = 0 // rolled back: nothing of it was applied
       const error: JobError = err instanceof RegistryError
         ? { code: err.code, detail: err.message }
         : { code: 'INTERNAL', detail: 'the import failed inside the service; nothing of it was applied / 导入失败，未写入任何数据' }
@@ -143,7 +148,7 @@ export function importJobs ({ store, clock, log }: ServiceContext, run: Runner) 
     recoverInterrupted (): number {
       return store.write((db) => {
         const orphans = importJobRepository.unfinished(db).filter((j) => j.holder !== me && !processAlive(j.holder))
-        for (const j of orphans) importJobRepository.finish(db, j.id, { error: INTERRUPTED, at: clock().toISOString() })
+        for (const j of orphans) importJobRepository.finish(db, j.id, { error: interrupted(j.partial), at: clock().toISOString() })
         return orphans.length
       })
     },
@@ -153,8 +158,9 @@ export function importJobs ({ store, clock, log }: ServiceContext, run: Runner) 
       closing = true
       await current
       const waiting = queue.splice(0)
+      // A pass like any write: a request's import may still be applying in turns.
       if (waiting.length > 0) {
-        store.write((db) => { for (const j of waiting) importJobRepository.finish(db, j.id, { error: INTERRUPTED, at: clock().toISOString() }) })
+        await writeRow((db) => { for (const j of waiting) importJobRepository.finish(db, j.id, { error: interrupted(j.req.partial), at: clock().toISOString() }) })
       }
     },
 

@@ -125,10 +125,11 @@ export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
       const joining = joinedOn === null ? null : dateRefusal(joinedOn, 'happened', today)
       if (joining) errors.push({ code: joining.code, pointer: '/joinedOn', detail: joining.detail })
       if (typeof v.departureDate === 'string' && isIsoDate(v.departureDate)) {
-        if (existing === undefined || !departedAs(existing, { reason: v.departureReason, date: v.departureDate })) {
-          // One this row takes on again moves today; otherwise only a history the caller may see
-          // (one serving elsewhere is refused by the plan).
-          const takenOnAgain = existing !== undefined && !servingOn(existing, today) && existing.agencyId !== v.agencyId
+        // One this row takes on again (left, now at another agency) moves today, before the
+        // row's departure: that departure is a new one, even dated as the one recorded.
+        const takenOnAgain = existing !== undefined && !servingOn(existing, today) && existing.agencyId !== v.agencyId
+        if (existing === undefined || takenOnAgain || !departedAs(existing, { reason: v.departureReason, date: v.departureDate })) {
+          // Otherwise only a history the caller may see (one serving elsewhere is refused by the plan).
           const known = existing !== undefined && !takenOnAgain && officerRepository.findById(db, actor.scope, existing.id) !== undefined ? existing : undefined
           const history = takenOnAgain
             ? { joinedOn: null, lastMoveOn: today }
