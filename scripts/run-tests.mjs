@@ -1,0 +1,178 @@
+// npm test's second step: every test file (test/**/*.test.ts, or the files named) in a Node
+// process of its own, loaded through tsx, `--jobs` at a time (default: cores + 1, as the files
+// wait on sockets and child processes part of the time), the longest first.
+//
+// The files are tap tests and also run alone (`npx tap test/x.test.ts`, or `node --import=tsx
+// test/x.test.ts`). npm test does not use tap's runner because it loads @tapjs/processinfo (the
+// bookkeeping of its coverage and `tap replay`) into every test process and, through
+// NODE_OPTIONS, into every process a test starts: about 0.5 s of CPU each, a fifth of the
+// suite's CPU time on this project, whose tests start the service and its commands a few hundred
+// times.
+//
+// Usage: node scripts/run-tests.mjs [--jobs=N] [--reporter=tap] [--timeout=SECONDS] [--again-at=DATE] [file ...]
+//   --again-at='2028-02-29 10:00:00': the files that start the service or a command as a process
+//   of its own (there the service's date is the machine's) run once more under `faketime DATE`,
+//   in the same queue as the rest (.ci/run; repeatable);
+//   default output: a line per file, the whole TAP output of a file that failed, and a summary;
+//   --reporter=tap: one TAP stream, each file a subtest (what .ci/run counts).
+// Exit 1 when a file fails (an assertion, a crash, or no exit within its timeout plus a minute).
+import { spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const DURATIONS = join(ROOT, '.tap', 'durations.json')
+// A file that starts the service or one of its commands as a process (there the date is the
+// machine's), or a browser: the slow ones.
+const STARTS_PROCESSES = /startChild\(|spawnSync\(|spawn\(|execFile\(|cli\(|cliWithInput\(/
+const STARTS_BROWSER = /chromium\./
+
+function usage (message) {
+  process.stderr.write(`${message}\nusage: node scripts/run-tests.mjs [--jobs=N] [--reporter=tap] [--timeout=SECONDS] [--again-at=DATE] [file ...]\n`)
+  process.exit(2)
+}
+
+function parseArgs (argv) {
+  const opts = { jobs: availableParallelism() + 1, tap: false, timeout: 180, againAt: [], files: [] }
+  for (const arg of argv) {
+    const [name, value] = arg.split('=', 2)
+    if (name === '--jobs' && /^[1-9]\d*$/.test(value ?? '')) opts.jobs = Number(value)
+    else if (name === '--timeout' && /^[1-9]\d*$/.test(value ?? '')) opts.timeout = Number(value)
+    else if (arg === '--reporter=tap') opts.tap = true
+    else if (name === '--again-at' && value) opts.againAt.push(value)
+    else if (arg.startsWith('-')) usage(`unknown option ${arg}`)
+    else opts.files.push(relative(ROOT, join(process.cwd(), arg)))
+  }
+  return opts
+}
+
+const text = (file) => readFileSync(join(ROOT, file), 'utf8')
+const startsProcesses = (file) => STARTS_PROCESSES.test(text(file))
+
+function testFiles () {
+  return readdirSync(join(ROOT, 'test'), { recursive: true })
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => join('test', f))
+    .sort()
+}
+
+/** Longest first, so that no long file starts last: the times of the last run on this checkout,
+ *  or on a fresh clone the files that start processes or a browser first, then the larger. */
+function schedule (runs) {
+  let last = {}
+  try { last = JSON.parse(readFileSync(DURATIONS, 'utf8')) } catch {}
+  const weight = (f) => {
+    if (typeof last[f] === 'number') return last[f]
+    return (startsProcesses(f) || STARTS_BROWSER.test(text(f)) ? 1e6 : 0) + statSync(join(ROOT, f)).size
+  }
+  const w = new Map(runs.map((r) => [r.file, weight(r.file)]))
+  return [...runs].sort((a, b) => w.get(b.file) - w.get(a.file))
+}
+
+/** Runs one file (under faketime when a day is given); resolves with its exit, TAP output,
+ *  stderr and time. */
+function runFile ({ file, day }, timeoutSeconds) {
+  const started = Date.now()
+  // A dated run of a file takes an argument naming its day: tap names the directories of
+  // t.testdir() after the file and its arguments, so the two runs of a file never share one.
+  const node = [process.execPath, '--import=tsx', '--enable-source-maps', file]
+  const [command, ...args] = day === undefined ? node : ['faketime', day, ...node, `at-${day.replace(/\W+/g, '-')}`]
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, TAP: '1', TAP_TIMEOUT: String(timeoutSeconds) },
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
+    running.add(child)
+    let out = ''
+    let err = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => { out += d })
+    child.stderr.setEncoding('utf8').on('data', (d) => { err += d })
+    // tap ends a test that outlives the timeout; this ends a process that does not exit after it.
+    const killer = setTimeout(() => { err += `\nkilled: no exit within ${timeoutSeconds + 60} s\n`; child.kill('SIGKILL') }, (timeoutSeconds + 60) * 1000)
+    child.on('error', (error) => { err += `\n${error.message}\n` })
+    child.on('close', (code, signal) => {
+      clearTimeout(killer)
+      running.delete(child)
+      resolve({ file, day, name: day === undefined ? file : `${file} at ${day}`, code, signal, out, err, ms: Date.now() - started })
+    })
+  })
+}
+
+/** Assertions in a file's TAP output: every ok / not ok line that is not a subtest's summary. */
+function countAsserts (tap) {
+  const indent = (l) => l.length - l.trimStart().length
+  let pass = 0
+  let fail = 0
+  let prev = ''
+  for (const line of tap.split('\n')) {
+    const m = /^(\s*)(not ok|ok)\b/.exec(line)
+    if (m && !(prev !== '' && indent(prev) > m[1].length) && !/#\s*(SKIP|TODO)\b/i.test(line)) {
+      if (m[2] === 'ok') pass++
+      else fail++
+    }
+    if (line.trim() !== '' && !/^\s*(---|\.\.\.|#)/.test(line)) prev = line
+  }
+  return { pass, fail }
+}
+
+const running = new Set()
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => { for (const child of running) child.kill('SIGKILL'); process.exit(130) })
+}
+
+const opts = parseArgs(process.argv.slice(2))
+const files = opts.files.length > 0 ? opts.files : testFiles()
+if (files.length === 0) usage('no test files')
+const again = files.filter(startsProcesses)
+const queue = schedule([...files.map((file) => ({ file })), ...opts.againAt.flatMap((day) => again.map((file) => ({ file, day })))])
+const started = Date.now()
+const results = []
+let n = 0
+if (opts.tap) process.stdout.write('TAP version 14\n')
+
+function report (r) {
+  const counts = countAsserts(r.out)
+  const ok = r.code === 0 && counts.fail === 0
+  Object.assign(r, counts, { ok })
+  const seconds = (r.ms / 1000).toFixed(1)
+  if (opts.tap) {
+    const body = r.out.replace(/^TAP version \d+\n/, '').trimEnd().split('\n').map((l) => (l === '' ? '' : `    ${l}`)).join('\n')
+    const stderr = ok ? '' : `\n${r.err.trimEnd().split('\n').map((l) => `    # ${l}`).join('\n')}`
+    const why = ok ? '' : ` # exit ${r.signal ?? r.code}`
+    process.stdout.write(`# Subtest: ${r.name}\n${body}${stderr}\n${ok ? 'ok' : 'not ok'} ${++n} - ${r.name}${why} # time=${r.ms}ms\n\n`)
+  } else {
+    process.stdout.write(`${ok ? '✓' : '✗'} ${r.name}  ${counts.pass} passed${counts.fail ? `, ${counts.fail} failed` : ''}, ${seconds} s\n`)
+    if (!ok) process.stdout.write(`${r.out}\n${r.err}\nexit ${r.signal ?? r.code}\n\n`)
+  }
+}
+
+async function worker () {
+  for (let run = queue.shift(); run !== undefined; run = queue.shift()) {
+    const r = await runFile(run, opts.timeout)
+    report(r)
+    results.push(r)
+  }
+}
+await Promise.all(Array.from({ length: Math.min(opts.jobs, queue.length) }, worker))
+
+const failed = results.filter((r) => !r.ok)
+const pass = results.reduce((s, r) => s + r.pass, 0)
+const fail = results.reduce((s, r) => s + r.fail, 0)
+const seconds = ((Date.now() - started) / 1000).toFixed(1)
+if (opts.tap) process.stdout.write(`1..${n}\n# ${results.length} runs, ${failed.length} failed; ${pass} assertions passed, ${fail} failed; ${seconds} s\n`)
+else {
+  process.stdout.write(`\n${results.length} runs of test files (${failed.length} failed): ${pass} assertions passed, ${fail} failed, in ${seconds} s, ${opts.jobs} at a time\n`)
+  for (const r of failed) process.stdout.write(`failed: ${r.name}\n`)
+}
+
+if (opts.files.length === 0) {
+  let last = {}
+  try { last = JSON.parse(readFileSync(DURATIONS, 'utf8')) } catch {}
+  for (const r of results) if (r.day === undefined) last[r.file] = r.ms
+  mkdirSync(join(ROOT, '.tap'), { recursive: true })
+  writeFileSync(DURATIONS, `${JSON.stringify(last, null, 1)}\n`)
+}
+process.exit(failed.length === 0 ? 0 : 1)
