@@ -17,6 +17,15 @@ export function StringEnum<const T extends readonly string[]> (values: T, option
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options })
 }
 
+/** The annotation naming a shared schema: the OpenAPI document defines it once, as a component,
+ *  and refers to it with $ref (plugins/openapi-components.ts); Ajv and the serializers ignore it. */
+export const COMPONENT = 'x-component'
+
+/** Marks each schema with its name as a component of the OpenAPI document: `components({ Agency })`. */
+export function components (schemas: Record<string, TSchema>): void {
+  for (const [name, schema] of Object.entries(schemas)) (schema as Record<string, unknown>)[COMPONENT] = name
+}
+
 /** The schema keyword of free text (known to the Ajv instances of http/ajv.ts). */
 export const TEXT_KEYWORD = 'x-text'
 
@@ -29,8 +38,10 @@ export function Text (options: { maxLength: number, minLength?: number, pattern?
   return Type.String({ ...rest, [TEXT_KEYWORD]: lines ? 'lines' : 'line' })
 }
 
+/** A calendar day. No example here: a fixed day prefilled on the page would be sent as it
+ *  stands (a report as of March instead of today); a request body shows its own example. */
 export const IsoDate = (description = 'date / 日期 (YYYY-MM-DD)') =>
-  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date', description, examples: ['2026-03-15'] })
+  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date', description })
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 timestamp / 时间戳' })
 
@@ -43,11 +54,13 @@ export const PageQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'the previous page\'s nextCursor / 上一页返回的 nextCursor' }))
 }
 
+/** A page of a list; a page of a named schema is named too (AgencyPage). */
 export function Page<T extends TSchema> (item: T) {
+  const name = (item as Record<string, unknown>)[COMPONENT]
   return Type.Object({
     items: Type.Array(item),
     nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as ?cursor= for the next page; null on the last / 下一页游标' })
-  })
+  }, typeof name === 'string' ? { [COMPONENT]: `${name}Page` } : {})
 }
 
 export const Problem = Type.Object({
@@ -65,6 +78,8 @@ export const Problem = Type.Object({
   }))),
   cancelled: Type.Optional(Type.Array(Type.Unknown()))
 }, { additionalProperties: true, description: 'RFC 9457 problem details / 错误详情' })
+
+components({ Problem, Id })
 
 /** Response map entries for the error statuses a route can answer. */
 export function problems (...statuses: number[]): Record<number, typeof Problem> {

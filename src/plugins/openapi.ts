@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { withComponents } from './openapi-components.js'
 
 export const TAGS = [
   { name: 'auth', description: '认证与令牌 Authentication: tokens for clerks (password) and HR systems (client_credentials)' },
@@ -65,7 +66,8 @@ export default fp(async function openapiPlugin (app: FastifyInstance) {
       const access = route.config?.access
       if (!schema || !access || access === 'public' || !schema.description) return { schema, url }
       return { schema: { ...schema, description: `${schema.description}\n\n**角色 Roles:** ${access.roles.join(', ')}` }, url }
-    }
+    },
+    transformObject: (document) => withComponents(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>)
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',

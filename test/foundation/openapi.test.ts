@@ -42,3 +42,18 @@ t.test('every operation is documented for clerks and strict about its body', asy
     }
   }
 })
+
+t.test('the document names its shared schemas once and stays small enough for /docs to open quickly', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ method: 'GET', url: '/openapi.json' })
+  t.ok(res.rawPayload.length <= 150 * 1024, `served document ${res.rawPayload.length} bytes, at most 150 KB`)
+  const doc = res.json()
+  for (const name of ['Problem', 'Agency', 'AgencyPage', 'Officer', 'OfficerPage', 'Certificate', 'CertificatePage', 'TrainingSummary']) {
+    t.ok(doc.components.schemas[name], `components.schemas.${name}`)
+  }
+  t.same(doc.paths['/v1/agencies/{id}'].get.responses['200'].content['application/json'].schema, { $ref: '#/components/schemas/Agency' }, 'an agency is a $ref')
+  t.same(doc.paths['/v1/officers'].get.responses['200'].content['application/json'].schema, { $ref: '#/components/schemas/OfficerPage' }, 'a page of officers too')
+  t.same(doc.paths['/v1/officers/{id}'].get.responses['404'], { $ref: '#/components/responses/Problem' }, 'an error answer is the shared problem response')
+  t.ok(doc.components.responses.Problem.content['application/problem+json'], 'documented as application/problem+json, as sent')
+  t.notMatch(res.body, /x-component/, 'the marks are not in the document')
+})

@@ -1,6 +1,6 @@
 // Wire shapes of 执法主体 (agencies).
 import { Type } from 'typebox'
-import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp } from '../../http/schemas.js'
+import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp, components } from '../../http/schemas.js'
 
 export const AGENCY_KINDS = ['organ', 'authorized', 'entrusted'] as const
 export const AGENCY_LEVELS = ['province', 'city', 'county', 'township'] as const
@@ -78,3 +78,5 @@ export const Staffing = Type.Object({
   shortfall: Type.Integer({ description: '缺口 required − reviewers, never below 0' }),
   compliant: Type.Boolean({ description: 'reviewers × 20 ≥ officers' })
 })
+
+components({ Agency, Confirmation, Staffing })

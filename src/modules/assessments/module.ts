@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { shanghaiDate } from '../../domain/dates.js'
 import { fail } from '../../errors.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
-import { Body, Id, Page, PageQuery, Query, StringEnum, Timestamp, problems } from '../../http/schemas.js'
+import { Body, Id, Page, PageQuery, Query, StringEnum, Timestamp, problems, components } from '../../http/schemas.js'
 import { ACCESS, type Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
@@ -16,6 +16,7 @@ const GRADES = ['excellent', 'competent', 'basically_competent', 'incompetent'] 
 const Grade = StringEnum(GRADES, { description: 'excellent 优秀 | competent 称职 | basically_competent 基本称职 | incompetent 不称职' })
 const Year = Type.Integer({ minimum: 2000, maximum: 2100, description: '考核年度 year assessed' })
 const Assessment = Type.Object({ id: Id, officerId: Id, year: Type.Integer(), grade: Grade, createdAt: Timestamp })
+components({ Assessment })
 
 export function assessmentsService ({ store, clock }: ServiceContext) {
   return {

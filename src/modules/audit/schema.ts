@@ -1,6 +1,6 @@
 // Wire shapes of the audit trail.
 import { Type } from 'typebox'
-import { Id, PageQuery, Query, Timestamp } from '../../http/schemas.js'
+import { Id, PageQuery, Query, Timestamp, components } from '../../http/schemas.js'
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 
@@ -29,3 +29,5 @@ export const AuditQuery = Query({
   from: Type.Optional(Type.String({ format: 'date-time', description: '起始时间（含）from, inclusive (RFC 3339)' })),
   to: Type.Optional(Type.String({ format: 'date-time', description: '截止时间（不含）to, exclusive (RFC 3339)' }))
 })
+
+components({ AuditEvent })

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { STORED_STATUSES } from '../../domain/certificates.js'
 import { withEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
-import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, StringEnum, Text, Timestamp, problems } from '../../http/schemas.js'
+import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, StringEnum, Text, Timestamp, components, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import type { CertificatesService } from './service.js'
 
@@ -50,6 +50,8 @@ const Event = Type.Object({
   actor: Type.String(),
   at: Timestamp
 })
+
+components({ Certificate, Recall, CertificateEvent: Event })
 
 const Reason = Text({ maxLength: 500, lines: true, description: '原因或决定文号 reason, or the decision number' })
 

@@ -1,6 +1,6 @@
 // Wire shapes of the change feed: CloudEvents 1.0 (JSON format), one per domain event.
 import { Type } from 'typebox'
-import { Id, PageQuery, Query, Timestamp } from '../../http/schemas.js'
+import { Id, PageQuery, Query, Timestamp, components } from '../../http/schemas.js'
 import { EVENT_TYPE_PREFIX, EVENT_TYPES } from './projection.js'
 
 export const EVENT_SOURCE = 'urn:enforcement-registry'
@@ -26,3 +26,5 @@ export const FeedPage = Type.Object({
 })
 
 export const FeedQuery = Query({ ...PageQuery })
+
+components({ CloudEvent, FeedPage })

@@ -8,7 +8,7 @@ import { examHeldBy, examOutcome } from '../../domain/exams.js'
 import { fail } from '../../errors.js'
 import { withFixedEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
-import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, Text, Timestamp, problems } from '../../http/schemas.js'
+import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, Text, Timestamp, problems, components } from '../../http/schemas.js'
 import { ACCESS, type Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
@@ -18,6 +18,7 @@ import { examRepository } from './repository.js'
 
 const Exam = Type.Object({ id: Id, name: Type.String(), date: IsoDate(), passMark: Type.Integer(), createdAt: Timestamp })
 const Result = Type.Object({ id: Id, examId: Id, officerId: Id, score: Type.Integer(), passed: Type.Boolean(), createdAt: Timestamp })
+components({ Exam, ExamResult: Result })
 
 export function examsService ({ store, config, clock }: ServiceContext) {
   const load = (db: Db, id: number) => examRepository.findById(db, id) ?? fail('NOT_FOUND', `exam ${id} not found`)

@@ -1,7 +1,7 @@
 // Wire shapes of bulk imports.
 import { Type } from 'typebox'
 import { departureReasons } from '../../domain/certificates.js'
-import { Body, Id, IsoDate, Query, StringEnum } from '../../http/schemas.js'
+import { Body, Id, IsoDate, Query, StringEnum, components } from '../../http/schemas.js'
 import { CreateOfficer, IdNumber } from '../officers/schema.js'
 import type { ColumnSpec } from './parse.js'
 
@@ -108,3 +108,5 @@ export const PreferHeaders = Type.Object({
       ' Prefer: respond-async (RFC 7240): answered at once, 202 with Location /v1/imports/{id}; poll it for the result. Use it for large files.'
   }))
 })
+
+components({ ImportResult, ImportJob })

@@ -1,7 +1,7 @@
 // Wire shapes of 行政执法人员 (officers).
 import { Type } from 'typebox'
 import { departureReasons } from '../../domain/certificates.js'
-import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp } from '../../http/schemas.js'
+import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp, components } from '../../http/schemas.js'
 
 const Name = Text({ maxLength: 50, description: '姓名 name' })
 export const IdNumber = Type.String({ minLength: 18, maxLength: 18, description: '身份证号 18-character resident ID number (GB 11643 check digit validated); never put it in a URL' })
@@ -84,3 +84,5 @@ export const MoveResult = Type.Object({
   officer: Officer,
   cancelled: Type.Array(CancelledCertificate, { description: '本次注销的证件（并已发起收回）certificates cancelled, each with its card recall opened' })
 })
+
+components({ Officer, MoveResult })

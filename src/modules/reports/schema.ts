@@ -1,6 +1,6 @@
 // Wire shapes of reports, and the columns of their CSV and xlsx files (Chinese headers).
 import { Type } from 'typebox'
-import { Id, IsoDate, PageQuery, Query, StringEnum } from '../../http/schemas.js'
+import { Id, IsoDate, PageQuery, Query, StringEnum, components } from '../../http/schemas.js'
 import type { Column } from './export.js'
 import type { ComplianceRow } from './service.js'
 
@@ -71,3 +71,5 @@ export const COMPLIANCE_COLUMNS: ReadonlyArray<Column<ComplianceRow>> = [
   { header: '状态', value: (r) => STATUS_LABELS[r.status], width: 10 },
   { header: '状态代码', value: (r) => r.status }
 ]
+
+components({ ComplianceItem, CompliancePage })

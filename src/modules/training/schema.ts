@@ -1,6 +1,6 @@
 // Wire shapes of training (学时): trainings, attendances, external records and the summary.
 import { Type, type TSchema } from 'typebox'
-import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp } from '../../http/schemas.js'
+import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp, components } from '../../http/schemas.js'
 
 export const CATEGORIES = ['public_law', 'professional'] as const
 export const MODES = ['online', 'offline'] as const
@@ -172,3 +172,5 @@ export const TrainingSummary = Type.Object({
     professional: Type.Array(TrainingRecord)
   }, { description: '构成各项学时的记录及折算 the records behind each number, with their conversion' })
 })
+
+components({ Training, TrainingRecord, TrainingSummary, AttendanceResult })
