@@ -7,9 +7,16 @@ export function Body<P extends TProperties> (properties: P, description?: string
 }
 
 /** A query string: unknown parameters are refused too, so a typo (`?stauts=`) is a 400, not
- *  a silently unfiltered list. */
+ *  a silently unfiltered list. A parameter with a default may be left out (the default is
+ *  filled in before the handler sees it), so it is not required: the docs page then sends a
+ *  request with it cleared. */
 export function Query<P extends TProperties> (properties: P): TObject<P> {
-  return Type.Object(properties, { additionalProperties: false })
+  const query = Type.Object(properties, { additionalProperties: false })
+  const schema = query as { required?: string[] }
+  const required = (schema.required ?? []).filter((name) => (properties[name] as { default?: unknown }).default === undefined)
+  if (required.length > 0) schema.required = required
+  else delete schema.required
+  return query
 }
 
 /** A string enum rendered as `enum` (Swagger UI shows a drop-down for it). */

@@ -57,3 +57,24 @@ t.test('the document names its shared schemas once and stays small enough for /d
   t.ok(doc.components.responses.Problem.content['application/problem+json'], 'documented as application/problem+json, as sent')
   t.notMatch(res.body, /x-component/, 'the marks are not in the document')
 })
+
+t.test('defaults are defaults: no parameter is both required and defaulted, and no date parameter carries a fixed example', async (t) => {
+  const doc = JSON.parse(await renderOpenapi())
+  const resolve = (p: any) => (p.$ref ? doc.components.parameters[p.$ref.split('/').pop()] : p)
+  let dates = 0
+  for (const [path, item] of Object.entries<Record<string, any>>(doc.paths)) {
+    for (const [method, op] of Object.entries<any>(item)) {
+      for (const p of (op.parameters ?? []).map(resolve)) {
+        const where = `${method.toUpperCase()} ${path} ${p.in} ${p.name}`
+        t.notOk(p.required && p.schema?.default !== undefined, `${where}: not required when it has a default`)
+        if (p.schema?.format !== 'date') continue
+        dates++
+        t.notOk('example' in p || 'examples' in p || 'example' in p.schema || 'examples' in p.schema, `${where}: a date parameter has no fixed example`)
+        if (/default today|默认今天/.test(p.description ?? '')) t.equal(p.required, false, `${where}: today when left out`)
+      }
+    }
+  }
+  t.ok(dates >= 2, `the asOf parameters were seen (${dates})`)
+  const limit = resolve(doc.paths['/v1/agencies'].get.parameters.find((p: any) => resolve(p).name === 'limit'))
+  t.same([limit.required, limit.schema.default], [false, 50], 'limit: optional, default 50')
+})
