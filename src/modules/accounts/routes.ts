@@ -1,7 +1,7 @@
 // /v1/users and /v1/clients: accounts, admin only.
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Body, Id, IdParams, Page, PageQuery, Query, StringEnum, Text, Timestamp, problems, components } from '../../http/schemas.js'
+import { Body, Id, IdParams, Page, PageQuery, Query, StringEnum, Text, Timestamp, problems, components, PLACEHOLDER, withExample } from '../../http/schemas.js'
 import { expectedVersion, IfMatchHeaders, withEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { ACCESS, ROLES } from '../../security/roles.js'
@@ -28,7 +28,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       operationId: 'createUser',
       summary: '创建用户 Create a user',
       description: '为司法局工作人员或审计人员创建登录账号。Creates a login for a clerk, auditor or admin.',
-      body: Body({ username: Username, password: Password, role: Role, agencyId: Type.Optional(AgencyId) }),
+      body: withExample(Body({ username: Username, password: Password, role: Role, agencyId: Type.Optional(AgencyId) }), { username: 'wang.jianhua', password: 'Jinzhong#2026', role: 'clerk', agencyId: PLACEHOLDER.id }),
       response: { 201: User, ...problems(404, 409, 422) }
     }
   }, async (req, reply) => reply.code(201).send(withEtag(reply, await accounts.createUser(req.actor, req.body))))
@@ -62,7 +62,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       description: '修改角色、权限范围、密码或停用账号。须携带 If-Match。Changes role, scope, password, or disables the account; send If-Match.',
       params: IdParams,
       headers: IfMatchHeaders,
-      body: Body({ password: Type.Optional(Password), role: Type.Optional(Role), agencyId: Type.Optional(AgencyId), disabled: Type.Optional(Type.Boolean()) }),
+      body: withExample(Body({ password: Type.Optional(Password), role: Type.Optional(Role), agencyId: Type.Optional(AgencyId), disabled: Type.Optional(Type.Boolean()) }), { role: 'clerk', agencyId: PLACEHOLDER.id }),
       response: { 200: User, ...problems(404, 412, 422, 428) }
     }
   }, async (req, reply) => withEtag(reply, await accounts.updateUser(req.actor, req.params.id, req.body, expectedVersion(req))))
@@ -74,7 +74,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       operationId: 'createClient',
       summary: '登记接入系统 Register an HR system client',
       description: '为人事系统创建 client_credentials 凭据；clientSecret 只在此次返回，请妥善保存。Registers a machine client; clientSecret is shown only in this answer.',
-      body: Body({ name: Text({ maxLength: 200, description: 'system name / 系统名称' }), role: Role, agencyId: Type.Optional(AgencyId) }),
+      body: withExample(Body({ name: Text({ maxLength: 200, description: 'system name / 系统名称' }), role: Role, agencyId: Type.Optional(AgencyId) }), { name: '太原市人社局人事系统', role: 'hr', agencyId: PLACEHOLDER.id }),
       response: { 201: Type.Intersect([Client, Type.Object({ clientSecret: Type.String({ description: 'shown once / 仅显示一次' }) })]), ...problems(404, 422) }
     }
   }, async (req, reply) => reply.code(201).header('cache-control', 'no-store').send(withEtag(reply, await accounts.createClient(req.actor, req.body))))
@@ -108,7 +108,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       description: '修改名称、角色、范围或停用。须携带 If-Match。Renames, re-scopes or disables a client; send If-Match.',
       params: IdParams,
       headers: IfMatchHeaders,
-      body: Body({ name: Type.Optional(Text({ maxLength: 200 })), role: Type.Optional(Role), agencyId: Type.Optional(AgencyId), disabled: Type.Optional(Type.Boolean()) }),
+      body: withExample(Body({ name: Type.Optional(Text({ maxLength: 200 })), role: Type.Optional(Role), agencyId: Type.Optional(AgencyId), disabled: Type.Optional(Type.Boolean()) }), { role: 'hr', agencyId: PLACEHOLDER.id }),
       response: { 200: Client, ...problems(404, 412, 422, 428) }
     }
   }, async (req, reply) => withEtag(reply, await accounts.updateClient(req.actor, req.params.id, req.body, expectedVersion(req))))

@@ -1,6 +1,6 @@
 // Wire shapes of 执法主体 (agencies).
 import { Type } from 'typebox'
-import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp, components } from '../../http/schemas.js'
+import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp, components, PLACEHOLDER, withExample } from '../../http/schemas.js'
 
 export const AGENCY_KINDS = ['organ', 'authorized', 'entrusted'] as const
 export const AGENCY_LEVELS = ['province', 'city', 'county', 'township'] as const
@@ -78,5 +78,12 @@ export const Staffing = Type.Object({
   shortfall: Type.Integer({ description: '缺口 required − reviewers, never below 0' }),
   compliant: Type.Boolean({ description: 'reviewers × 20 ≥ officers' })
 })
+
+withExample(CreateAgency, {
+  name: '太原市小店区市场监督管理局', uscc: '11140100MB0123456K', kind: 'organ', level: 'county', parentId: PLACEHOLDER.id, regionCode: '140105', domains: ['市场监管', '食品安全']
+})
+withExample(UpdateAgency, { name: '太原市小店区市场监督管理局', domains: ['市场监管', '食品安全', '药品监管'], parentId: PLACEHOLDER.id })
+withExample(CreateConfirmation, { year: 2026, announcementNo: '晋运政公告〔2026〕3号', date: PLACEHOLDER.date })
+withExample(EndAgency, { date: PLACEHOLDER.date, successorId: PLACEHOLDER.id, reason: '晋政函〔2026〕15号' })
 
 components({ Agency, Confirmation, Staffing })

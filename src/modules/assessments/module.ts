@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { shanghaiDate } from '../../domain/dates.js'
 import { fail } from '../../errors.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
-import { Body, Id, Page, PageQuery, Query, StringEnum, Timestamp, problems, components } from '../../http/schemas.js'
+import { Body, Id, Page, PageQuery, Query, StringEnum, Timestamp, problems, components, PLACEHOLDER, withExample } from '../../http/schemas.js'
 import { ACCESS, type Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
@@ -49,7 +49,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox<{ assessments: Assessme
       operationId: 'recordAssessment',
       summary: '登记年度考核 Record an annual assessment',
       description: '每名人员每年一条考核结果。One grade per officer and year.',
-      body: Body({ officerId: Id, year: Year, grade: Grade }),
+      body: withExample(Body({ officerId: Id, year: Year, grade: Grade }), { officerId: PLACEHOLDER.id, year: 2025, grade: 'competent' }),
       response: { 201: Assessment, ...problems(404, 409, 422) }
     }
   }, async (req, reply) => reply.code(201).send(svc.record(req.actor, req.body)))

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { STORED_STATUSES } from '../../domain/certificates.js'
 import { withEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
-import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, StringEnum, Text, Timestamp, components, problems } from '../../http/schemas.js'
+import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, StringEnum, Text, Timestamp, components, problems, PLACEHOLDER, withExample } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import type { CertificatesService } from './service.js'
 
@@ -64,11 +64,11 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       summary: '核发执法证件 Issue a certificate',
       description: '仅在全部条件满足时核发：人员在岗且在该主体任职、主体存续且已完成本年度确认、非辅助人员、非人民警察、已通过资格考试、在该主体无有效证件。证号由系统生成。' +
         ' Issued only when every rule holds (active officer of this agency; agency active and confirmed this year; not auxiliary; not police; a passed exam; no live certificate here). Each refusal has its own code. The service assigns the number.',
-      body: Body({
+      body: withExample(Body({
         officerId: Id,
         agencyId: Id,
         domains: Type.Optional(Type.Array(Text({ maxLength: 50 }), { uniqueItems: true, minItems: 1, maxItems: 50, description: '执法领域 (default: the agency\'s)' }))
-      }),
+      }), { officerId: PLACEHOLDER.id, agencyId: PLACEHOLDER.id, domains: ['市场监管'] }),
       response: { 201: Certificate, ...problems(404, 409, 422) }
     }
   }, async (req, reply) => reply.code(201).send(certificates.issue(req.actor, req.body)))
@@ -106,6 +106,12 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
     ['revocation', 'revoke', 'revokeCertificate', '吊销证件 Revoke', '作为处分吊销证件，不可恢复，并发起证件收回。Revoked as a sanction: final; the card recall opens.'],
     ['cancellation', 'cancel', 'cancelCertificate', '注销证件 Cancel', '行政注销，不可恢复，并发起证件收回。Cancelled as an administrative end: final; the card recall opens.']
   ] as const
+  const examples = {
+    suspend: { reason: '涉嫌违法违纪，正在接受调查（晋司监〔2026〕4号）', until: PLACEHOLDER.date },
+    reinstate: { reason: '调查结束，恢复执法资格' },
+    revoke: { reason: '晋司罚决〔2026〕7号' },
+    cancel: { reason: '调离执法岗位' }
+  }
   for (const [path, action, operationId, summary, description] of actions) {
     app.post(`/v1/certificates/:id/${path}`, {
       config: { access: ACCESS.bureau },
@@ -115,9 +121,9 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
         summary,
         description: `${description} 状态不允许时返回 409 CERTIFICATE_TRANSITION_NOT_ALLOWED。An illegal change is 409 CERTIFICATE_TRANSITION_NOT_ALLOWED.`,
         params: IdParams,
-        body: action === 'suspend'
+        body: withExample(action === 'suspend'
           ? Body({ reason: Reason, until: Type.Optional(IsoDate('暂扣至（今天至证件有效期止）suspended until: today or later, up to the card\'s last valid day')) })
-          : Body({ reason: Reason }),
+          : Body({ reason: Reason }), examples[action]),
         response: { 200: Certificate, ...(action === 'suspend' ? problems(404, 409, 422) : problems(404, 409)) }
       }
     }, async (req, reply) => withEtag(reply, certificates.change(req.actor, req.params.id, action, req.body as { reason: string, until?: string })))
@@ -143,11 +149,11 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       summary: '证件收回结果 Close the card recall',
       description: '登记实体证件已收回，或声明遗失。Records that the physical card came back, or was declared lost.',
       params: IdParams,
-      body: Body({
+      body: withExample(Body({
         outcome: StringEnum(['recovered', 'lost'] as const, { description: 'recovered 已收回 | lost 遗失声明' }),
         date: IsoDate('办结日期 date'),
         note: Type.Optional(Text({ maxLength: 500, lines: true }))
-      }),
+      }), { outcome: 'recovered', date: PLACEHOLDER.date, note: '本人交回' }),
       response: { 200: Recall, ...problems(404, 409, 422) }
     }
   }, async (req) => certificates.closeRecall(req.actor, req.params.id, req.body))

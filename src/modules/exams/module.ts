@@ -8,7 +8,7 @@ import { examHeldBy, examOutcome } from '../../domain/exams.js'
 import { fail } from '../../errors.js'
 import { withFixedEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
-import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, Text, Timestamp, problems, components } from '../../http/schemas.js'
+import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, Text, Timestamp, problems, components, PLACEHOLDER, withExample } from '../../http/schemas.js'
 import { ACCESS, type Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
@@ -74,11 +74,11 @@ export const examRoutes: FastifyPluginAsyncTypebox<{ exams: ExamsService }> = as
       operationId: 'createExam',
       summary: '创建考试场次 Create an exam session',
       description: '行政执法资格考试场次（通常每年两次）。及格线默认取配置值。A qualification exam session (usually two a year); the pass mark defaults to the configured one.',
-      body: Body({
+      body: withExample(Body({
         name: Text({ maxLength: 200, description: '名称, e.g. 2026年上半年行政执法资格考试' }),
         date: IsoDate('考试日期 exam date'),
         passMark: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: '及格分 pass mark' }))
-      }),
+      }), { name: '2026年下半年行政执法资格考试', date: PLACEHOLDER.date, passMark: 60 }),
       response: { 201: Exam, ...problems(422) }
     }
   }, async (req, reply) => reply.code(201).send(svc.create(req.actor, req.body)))
@@ -111,11 +111,11 @@ export const examRoutes: FastifyPluginAsyncTypebox<{ exams: ExamsService }> = as
       summary: '登记考试成绩 Record a result',
       description: '登记一名人员的成绩；是否通过由分数与及格线决定，如填写 passed 须与之一致。Records one officer\'s score; passed follows from the pass mark and, when sent, must agree.',
       params: IdParams,
-      body: Body({
+      body: withExample(Body({
         officerId: Id,
         score: Type.Integer({ minimum: 0, maximum: 100, description: '分数 score' }),
         passed: Type.Optional(Type.Boolean({ description: '是否通过 passed (checked against the score)' }))
-      }),
+      }), { officerId: PLACEHOLDER.id, score: 86 }),
       response: { 201: Result, ...problems(404, 409, 422) }
     }
   }, async (req, reply) => reply.code(201).send(svc.recordResult(req.actor, req.params.id, req.body)))

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifySchemaCompiler } from 'fastify'
 import { Type, type TSchema } from 'typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { IdParams, problems } from '../../http/schemas.js'
+import { IdParams, PLACEHOLDER, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import type { ImportKind } from './jobs.js'
 import type { ColumnSpec, ImportFormat } from './parse.js'
@@ -22,12 +22,18 @@ function formatOf (contentType: string | undefined): { format: ImportFormat, cha
 
 const headings = (columns: Record<string, ColumnSpec>) => Object.entries(columns).map(([field, c]) => `${field}/${c.names[0] ?? ''}`).join(', ')
 
-/** The three ways to send rows, for the docs (rows are checked one by one by the service). */
-const rowsBody = (row: TSchema, columns: Record<string, ColumnSpec>) => ({
+/** A row as a CSV file has it: the Chinese headings, then the values. */
+const csvOf = (columns: Record<string, ColumnSpec>, row: Record<string, unknown>) =>
+  `${Object.keys(row).map((field) => columns[field]?.names[0] ?? field).join(',')}\n${Object.values(row).join(',')}\n`
+
+/** The three ways to send rows, for the docs (rows are checked one by one by the service), each
+ *  with the example row (its ids placeholders: sent unchanged, the row is refused and nothing
+ *  is imported). */
+const rowsBody = (row: TSchema, columns: Record<string, ColumnSpec>, example: Record<string, unknown>) => ({
   content: {
-    'application/json': { schema: Type.Array(row, { maxItems: MAX_ROWS }) },
-    [NDJSON]: { schema: Type.String({ description: '每行一个 JSON 对象 one JSON object (a row) per line' }) },
-    [CSV]: { schema: Type.String({ description: `UTF-8 或 GBK；首行为表头，列名可用字段名或中文名 UTF-8 or GBK; a header row, with the field names or their Chinese names: ${headings(columns)}` }) }
+    'application/json': { schema: Type.Array(row, { maxItems: MAX_ROWS, examples: [[example]] }) },
+    [NDJSON]: { schema: Type.String({ description: '每行一个 JSON 对象 one JSON object (a row) per line', examples: [`${JSON.stringify(example)}\n`] }) },
+    [CSV]: { schema: Type.String({ description: `UTF-8 或 GBK；首行为表头，列名可用字段名或中文名 UTF-8 or GBK; a header row, with the field names or their Chinese names: ${headings(columns)}`, examples: [csvOf(columns, example)] }) }
   }
 })
 
@@ -84,7 +90,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService }
         ' (its certificates cancelled, as the departure endpoint does); an officer serving at another agency must be transferred first.',
       querystring: ImportQuery,
       headers: PreferHeaders,
-      body: rowsBody(ImportOfficerRow, OFFICER_COLUMNS),
+      body: rowsBody(ImportOfficerRow, OFFICER_COLUMNS, { name: '王建华', idNumber: '14010519850612302X', agencyId: PLACEHOLDER.id, employeeNo: 'TY-2026-0318', phone: '13935112345' }),
       response
     }
   }, async (req, reply) => importing('officers', req, reply))
@@ -100,7 +106,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService }
         ' and a repeat is never counted twice (it answers unchanged).',
       querystring: ImportQuery,
       headers: PreferHeaders,
-      body: rowsBody(ImportAttendanceRow, ATTENDANCE_COLUMNS),
+      body: rowsBody(ImportAttendanceRow, ATTENDANCE_COLUMNS, { trainingId: PLACEHOLDER.id, idNumber: '14010519850612302X' }),
       response
     }
   }, async (req, reply) => importing('attendances', req, reply))

@@ -1,7 +1,7 @@
 // Wire shapes of 行政执法人员 (officers).
 import { Type } from 'typebox'
 import { departureReasons } from '../../domain/certificates.js'
-import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp, components } from '../../http/schemas.js'
+import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp, components, PLACEHOLDER, withExample } from '../../http/schemas.js'
 
 const Name = Text({ maxLength: 50, description: '姓名 name' })
 export const IdNumber = Type.String({ minLength: 18, maxLength: 18, description: '身份证号 18-character resident ID number (GB 11643 check digit validated); never put it in a URL' })
@@ -84,5 +84,13 @@ export const MoveResult = Type.Object({
   officer: Officer,
   cancelled: Type.Array(CancelledCertificate, { description: '本次注销的证件（并已发起收回）certificates cancelled, each with its card recall opened' })
 })
+
+withExample(CreateOfficer, {
+  name: '王建华', idNumber: '14010519850612302X', agencyId: PLACEHOLDER.id, employeeNo: 'TY-2026-0318', phone: '13935112345', joinedOn: PLACEHOLDER.date, auxiliary: false, police: false, legalReviewer: false, supervisor: false
+})
+withExample(UpdateOfficer, { phone: '13935112345', joinedOn: PLACEHOLDER.date })
+withExample(Lookup, { idNumber: '14010519850612302X' })
+withExample(Departure, { reason: 'transfer', date: PLACEHOLDER.date, note: '调任太原市司法局' })
+withExample(Transfer, { toAgencyId: PLACEHOLDER.id, date: PLACEHOLDER.date, note: '晋人社函〔2026〕22号' })
 
 components({ Officer, MoveResult })

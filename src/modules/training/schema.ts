@@ -1,6 +1,6 @@
 // Wire shapes of training (学时): trainings, attendances, external records and the summary.
 import { Type, type TSchema } from 'typebox'
-import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp, components } from '../../http/schemas.js'
+import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp, components, PLACEHOLDER, withExample } from '../../http/schemas.js'
 
 export const CATEGORIES = ['public_law', 'professional'] as const
 export const MODES = ['online', 'offline'] as const
@@ -171,6 +171,14 @@ export const TrainingSummary = Type.Object({
     publicLaw: Type.Array(TrainingRecord),
     professional: Type.Array(TrainingRecord)
   }, { description: '构成各项学时的记录及折算 the records behind each number, with their conversion' })
+})
+
+withExample(CreateTraining, {
+  title: '2026年度行政执法人员公共法律知识培训', category: 'public_law', hours: 16, startDate: PLACEHOLDER.date, endDate: PLACEHOLDER.date, mode: 'offline', provider: '太原市司法局', agencyId: PLACEHOLDER.id
+})
+withExample(CreateAttendances, { officerIds: [PLACEHOLDER.id] })
+withExample(CreateTrainingRecord, {
+  officerId: PLACEHOLDER.id, category: 'professional', hours: 8, date: PLACEHOLDER.date, evidence: '山西省行政执法人员网络培训平台结业证书 2026-0457', title: '市场监管执法实务', provider: '山西省市场监督管理局'
 })
 
 components({ Training, TrainingRecord, TrainingSummary, AttendanceResult })
