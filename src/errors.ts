@@ -71,7 +71,7 @@ export const ERRORS = {
   // training
   HOURS_OR_MINUTES: { status: 422, title: 'Give hours or minutes, not both / 学时与分钟须且只能填写一项' },
   TRAINING_NOT_COMPLETED: { status: 422, title: 'The training has not ended yet / 培训尚未结束' },
-  DATE_RANGE_INVALID: { status: 422, title: 'End date before start date / 结束日期早于开始日期' },
+  DATE_RANGE_INVALID: { status: 422, title: 'The dates are out of order: an end before its start, or an end already past / 日期先后不符：结束早于开始，或结束日期已过' },
   DATE_IN_FUTURE: { status: 422, title: 'The date is after today: record it once it has happened / 日期晚于今天，请在发生后登记' },
   DATE_OUT_OF_RANGE: { status: 422, title: 'The date is outside what the registry accepts (from 1949-10-01; plans to the end of next year) / 日期超出允许范围' },
   DATE_BEFORE_JOINING: { status: 422, title: 'A move would be dated before the officer joined / 调动或离岗日期早于入职日期' },

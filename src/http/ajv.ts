@@ -42,7 +42,8 @@ const textKeyword: FuncKeywordDefinition = {
  *  arrive as text ('array': one value is a list of one); otherwise (bodies, import rows) a
  *  value must have its type ("12345" is not 12345). */
 export function inputAjv ({ coerce = false }: { coerce?: boolean } = {}): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, useDefaults: true, removeAdditional: false, coerceTypes: coerce ? 'array' : false })
+  // verbose: an error carries its schema and value, for its words (http/validation-messages).
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, useDefaults: true, removeAdditional: false, coerceTypes: coerce ? 'array' : false })
   addFormats.default(ajv)
   ajv.addKeyword(textKeyword)
   return ajv

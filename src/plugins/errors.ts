@@ -3,7 +3,9 @@
 // only; the body carries the request id so a clerk can quote it.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
+import type { ErrorObject } from 'ajv'
 import { ERRORS, RegistryError, type ErrorCode } from '../errors.js'
+import { fieldErrors as describe } from '../http/validation-messages.js'
 
 export const PROBLEM_TYPE = 'application/problem+json'
 
@@ -43,16 +45,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 function fieldErrors (error: Pick<FastifyError, 'validation' | 'validationContext'>): FieldError[] {
   const where = error.validationContext ?? 'body'
-  return (error.validation ?? []).map((v) => {
-    const params = v.params as Record<string, unknown>
-    let pointer = v.instancePath || ''
-    if (typeof params.missingProperty === 'string') pointer += `/${params.missingProperty}`
-    if (typeof params.additionalProperty === 'string') pointer += `/${params.additionalProperty}`
-    const detail = typeof params.additionalProperty === 'string'
-      ? 'unknown field / 未知字段'
-      : (v.message ?? 'invalid')
-    return { in: where, pointer: pointer || '/', detail }
-  })
+  return describe((error.validation ?? []) as ErrorObject[]).map((e) => ({ in: where, ...e }))
 }
 
 // Fastify validates a request's parts in this order and stops at the first that fails.
@@ -86,7 +79,8 @@ export default fp(async function errorsPlugin (app: FastifyInstance) {
     if (error.validation) {
       const errors = [...fieldErrors(error), ...laterPartErrors(request, error.validationContext)]
       const fields = [...new Set(errors.map((e) => e.pointer))].join(', ')
-      return sendProblem(reply, 'VALIDATION_FAILED', `invalid ${[...new Set(errors.map((e) => e.in))].join(' and ') || 'input'}: ${fields}`, { errors })
+      const first = errors.length === 1 ? ` — ${(errors[0] as FieldError).detail}` : ''
+      return sendProblem(reply, 'VALIDATION_FAILED', `invalid ${[...new Set(errors.map((e) => e.in))].join(' and ') || 'input'}: ${fields} / 以下字段有误：${fields}${first}`, { errors })
     }
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined
     if (mapped) return sendProblem(reply, mapped, error.message)

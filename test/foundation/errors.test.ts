@@ -127,3 +127,23 @@ t.test('a route that takes no query string refuses one (400 naming it); a list t
   t.equal((await app.inject({ method: 'GET', url: '/v1/users/1', headers: admin })).statusCode, 200)
   assertProblem(t, await app.inject({ method: 'GET', url: '/v1/users?foo=1', headers: admin }), 400, 'VALIDATION_FAILED')
 })
+
+t.test('validation errors a clerk can act on: the field by name in Chinese and English, an enum\'s values with their meanings, the form of a date, fill in a placeholder', async (t) => {
+  const { app, as } = await buildTestApp(t)
+  const admin = await as('admin')
+  const agency = await app.inject({ method: 'POST', url: '/v1/agencies', headers: admin, payload: { name: '太原市小店区市场监督管理局', uscc: '11140100MB0123456K', kind: 'bureau', level: 'county', parentId: 0, domains: ['市场监管'] } })
+  const byPointer = (res: { json (): any }) => Object.fromEntries(assertProblem(t, res as never, 400, 'VALIDATION_FAILED').errors.map((e: { pointer: string, detail: string }) => [e.pointer, e.detail]))
+  const a = byPointer(agency)
+  t.equal(a['/regionCode'], '缺少必填字段 regionCode / regionCode is required')
+  t.equal(a['/kind'], 'kind 须为以下之一：organ（行政机关）、authorized（法律法规授权组织）、entrusted（受委托组织） / kind must be one of: organ, authorized, entrusted')
+  t.match(a['/parentId'], /^请填写 parentId：0 是示例中的占位.* \/ fill in parentId: 0 is the example's placeholder/)
+  t.notOk(Object.values(a).some((d) => /must have required property|must be equal to one of/.test(String(d))), 'none of Ajv\'s own English')
+
+  const exam = byPointer(await app.inject({ method: 'POST', url: '/v1/exams', headers: admin, payload: { name: '2026年下半年行政执法资格考试', date: 'YYYY-MM-DD' } }))
+  t.equal(exam['/date'], '请填写 date：日期格式为 YYYY-MM-DD，如 2026-12-06 / fill in date: a date as YYYY-MM-DD, e.g. 2026-12-06')
+  const typo = byPointer(await app.inject({ method: 'POST', url: '/v1/exams', headers: admin, payload: { name: '考试', date: '2026/12/06' } }))
+  t.equal(typo['/date'], 'date 须为日期，格式 YYYY-MM-DD，如 2026-12-06 / date must be a date as YYYY-MM-DD, e.g. 2026-12-06', 'a date in another form: the form, not a regex')
+  const query = byPointer(await app.inject({ method: 'GET', url: '/v1/reports/training-compliance?status=late&limit=0', headers: admin }))
+  t.match(query['/status/0'], /^status 须为以下之一：compliant（已达标）、on_track（进度正常）/)
+  t.equal(query['/limit'], 'limit 不能小于 1 / limit must be at least 1')
+})

@@ -48,7 +48,7 @@ export const UpdateAgency = Body({
 
 export const AgencyQuery = Query({
   ...PageQuery,
-  status: Type.Optional(StringEnum(AGENCY_STATUSES)),
+  status: Type.Optional(StringEnum(AGENCY_STATUSES, { description: 'active 存续 | merged 已合并 | dissolved 已撤销' })),
   parentId: Type.Optional(Id),
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: '名称包含 name contains' }))
 })

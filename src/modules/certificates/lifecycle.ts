@@ -18,6 +18,8 @@ export interface TransitionInput { reason: string, until?: string | null | undef
  *  DATE_RANGE_INVALID for a suspension until a day already past, DATE_OUT_OF_RANGE for one
  *  until after the card's last valid day.
  *  A revocation or cancellation opens a recall of the physical card. */
+const STATUS_ZH: Record<string, string> = { active: '有效', suspended: '暂扣', revoked: '吊销', cancelled: '注销', expired: '过期' }
+
 export function transition (db: Db, actor: Actor, at: Date, cert: CertificateRow, action: CertificateAction, input: TransitionInput) {
   const today = shanghaiDate(at)
   if (action === 'suspend' && input.until != null) {
@@ -26,7 +28,7 @@ export function transition (db: Db, actor: Actor, at: Date, cert: CertificateRow
   }
   const from = effectiveStatus(cert.status, cert.validUntil, today)
   const next = nextStatus(from, action)
-  if (!next.ok) fail(next.code, `${action} is not allowed on a ${from} certificate / 当前证件状态不允许此操作`)
+  if (!next.ok) fail(next.code, `${action} is not allowed on ${/^[aeiou]/.test(from) ? 'an' : 'a'} ${from} certificate / 证件当前为「${STATUS_ZH[from] ?? from}」，不允许此操作`)
   const after = certificateRepository.setStatus(db, cert.id, {
     status: next.status,
     statusReason: input.reason,

@@ -15,6 +15,7 @@ import type { ErrorObject } from 'ajv'
 import { shanghaiDate } from '../../domain/dates.js'
 import type { DatabaseHandle, Db } from '../../db/open.js'
 import { fail, RegistryError, type ErrorCode } from '../../errors.js'
+import { fieldErrors } from '../../http/validation-messages.js'
 import type { Actor } from '../../security/roles.js'
 import type { ServiceContext } from '../context.js'
 import { readRecords, type ColumnSpec, type ImportFormat, type RawRecord } from './parse.js'
@@ -102,13 +103,7 @@ export interface ImportSummary {
 
 /** Ajv errors of one row as row errors (pointer and message, like a request's). */
 export function schemaErrors (errors: ErrorObject[] | null | undefined): RowError[] {
-  return (errors ?? []).map((e) => {
-    const params = e.params as Record<string, unknown>
-    const extra = typeof params.missingProperty === 'string' ? params.missingProperty : typeof params.additionalProperty === 'string' ? params.additionalProperty : null
-    const pointer = (e.instancePath || '') + (extra === null ? '' : `/${extra}`)
-    const detail = typeof params.additionalProperty === 'string' ? 'unknown field / 未知字段' : (e.message ?? 'invalid')
-    return { code: 'VALIDATION_FAILED', pointer: pointer || '/', detail }
-  })
+  return fieldErrors(errors ?? []).map((e) => ({ code: 'VALIDATION_FAILED', ...e }))
 }
 
 /** A service's refusal as a row error. */

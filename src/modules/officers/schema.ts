@@ -57,7 +57,7 @@ export const UpdateOfficer = Body({
 export const OfficerQuery = Query({
   ...PageQuery,
   agencyId: Type.Optional(Id),
-  status: Type.Optional(StringEnum(['active', 'departed'] as const)),
+  status: Type.Optional(StringEnum(['active', 'departed'] as const, { description: 'active 在岗 | departed 离岗' })),
   legalReviewer: Type.Optional(Type.Boolean()),
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: '姓名包含 name contains' }))
 })

@@ -17,7 +17,7 @@ export const ComplianceQuery = Query({
   year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: '年度，默认 asOf 所在年度 year (default: the year of asOf, which defaults to today, Asia/Shanghai)' })),
   asOf: Type.Optional(IsoDate('评估日期 evaluate as of this day (default today)')),
   agencyId: Type.Optional(Id),
-  status: Type.Optional(Type.Array(StringEnum(TRAINING_STATUSES), {
+  status: Type.Optional(Type.Array(StringEnum(TRAINING_STATUSES, { description: 'compliant 已达标 | on_track 进度正常 | at_risk 进度滞后 | non_compliant 未达标' }), {
     description: '只列出这些状态（可重复）only these standings (repeat the parameter for several): compliant | on_track | at_risk | non_compliant'
   })),
   format: StringEnum(FORMATS, { default: 'json', description: 'json 分页 (paged) | csv (UTF-8 BOM, 中文表头) | xlsx; csv and xlsx hold every row and ignore limit and cursor' })
