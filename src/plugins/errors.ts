@@ -26,8 +26,35 @@ export function problemBody (code: ErrorCode, request: FastifyRequest, detail?: 
   }
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** An OAuth2 token endpoint: its errors also carry RFC 6749 §5.2's error and error_description. */
+    oauthErrors?: boolean
+  }
+}
+
+// RFC 6749 §5.2: the error codes of a token endpoint. Swagger UI's Authorize dialog shows
+// error and error_description; the problem+json members stay for everyone else.
+const OAUTH_ERRORS: Partial<Record<ErrorCode, string>> = {
+  INVALID_GRANT: 'invalid_grant',
+  UNSUPPORTED_GRANT_TYPE: 'unsupported_grant_type',
+  VALIDATION_FAILED: 'invalid_request',
+  BAD_REQUEST: 'invalid_request',
+  UNSUPPORTED_MEDIA_TYPE: 'invalid_request',
+  PAYLOAD_TOO_LARGE: 'invalid_request',
+  RATE_LIMITED: 'invalid_request'
+}
+
+function oauthMembers (code: ErrorCode, detail: string, extra: Record<string, unknown> | undefined): Record<string, string> {
+  const fields = (extra?.errors as FieldError[] | undefined) ?? []
+  const grantType = fields.find((e) => e.pointer === '/grant_type')
+  if (grantType) return { error: 'unsupported_grant_type', error_description: grantType.detail }
+  return { error: OAUTH_ERRORS[code] ?? 'server_error', error_description: fields.length > 0 ? fields.map((e) => e.detail).join('; ') : detail }
+}
+
 export function sendProblem (reply: FastifyReply, code: ErrorCode, detail?: string, extra?: Record<string, unknown>) {
-  const body = problemBody(code, reply.request, detail, extra)
+  const oauth = reply.request.routeOptions.config?.oauthErrors === true
+  const body = problemBody(code, reply.request, detail, oauth ? { ...extra, ...oauthMembers(code, detail ?? ERRORS[code].title, extra) } : extra)
   if (body.status === 401) reply.header('www-authenticate', `Bearer realm="registry", error="invalid_token", error_description="${code}"`)
   return reply.code(body.status).type(PROBLEM_TYPE).send(body)
 }

@@ -30,8 +30,8 @@ export const OPENAPI_INFO = {
     '司法局行政执法主体、执法人员、资格考试、执法证件与培训学时的登记系统。',
     'The system of record of a justice bureau (司法局) for enforcement bodies, officers, exams, certificates and training.',
     '',
-    '**如何使用 How to use:** 点击右侧 **Authorize**，在 password 方式中输入用户名和密码（client_id 可留空），即可试用各接口。',
-    'Press **Authorize**, enter your username and password in the password flow (leave client_id empty), then try any route.',
+    '**如何使用 How to use:** 点击右侧 **Authorize**，在 password 一栏输入用户名和密码并登录；展开接口，点击 **Try it out**，按需修改示例（示例中的编号 0 和日期 YYYY-MM-DD 须替换为实际值），再点击 **Execute**。',
+    'Press **Authorize** and sign in under *password* with your username and password; open an operation, press **Try it out**, edit the example (replace its placeholders: id 0 and dates YYYY-MM-DD) and press **Execute**.',
     '',
     '错误均以 `application/problem+json` 返回，`code` 为稳定错误码。Errors are RFC 9457 problem+json with a stable `code`.',
     '标有 `x-text` 的字段为自由文本：去除首尾空白；空白值、控制字符、零宽与文字方向控制字符、孤立代理项及 U+FFFD 均返回 400。' +
@@ -48,18 +48,22 @@ export default fp(async function openapiPlugin (app: FastifyInstance) {
       tags: TAGS,
       components: {
         securitySchemes: {
-          oauth2: {
+          // Two schemes, not two flows of one: Swagger UI marks a whole scheme authorized, so
+          // signing in as a clerk would show the client-credentials flow authorized too.
+          password: {
             type: 'oauth2',
-            description: '用户名密码登录（工作人员）或 client_credentials（人事系统）。Password flow for clerks; client credentials for HR systems.',
-            flows: {
-              password: { tokenUrl: '/v1/auth/token', scopes: {} },
-              clientCredentials: { tokenUrl: '/v1/auth/token', scopes: {} }
-            }
+            description: '工作人员登录：填写用户名和密码（client_id、client_secret 留空）。Clerks: your username and password (leave client_id and client_secret empty).',
+            flows: { password: { tokenUrl: '/v1/auth/token', scopes: {} } }
+          },
+          clientCredentials: {
+            type: 'oauth2',
+            description: '人事系统接入：填写 client_id 和 client_secret。HR systems: their client_id and client_secret.',
+            flows: { clientCredentials: { tokenUrl: '/v1/auth/token', scopes: {} } }
           },
           bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: '已有令牌时直接粘贴。Paste a token you already have.' }
         }
       },
-      security: [{ oauth2: [] }, { bearer: [] }]
+      security: [{ password: [] }, { clientCredentials: [] }, { bearer: [] }]
     },
     // Each operation says which roles may call it, so a clerk can tell from the page alone.
     transform: ({ schema, url, route }) => {
@@ -78,7 +82,9 @@ export default fp(async function openapiPlugin (app: FastifyInstance) {
       deepLinking: true,
       persistAuthorization: true,
       displayRequestDuration: true,
-      tryItOutEnabled: true
+      // Operations open as Swagger UI usually does: read first, then "Try it out" to edit and
+      // Execute (opened in try-it-out mode, its red Cancel read as the way in and hid Execute).
+      tryItOutEnabled: false
     },
     initOAuth: { usePkceWithAuthorizationCodeGrant: false }
   })

@@ -34,6 +34,25 @@ t.test('password grant works as JSON and as a form, and the token opens admin ro
   }
 })
 
+t.test('the token endpoint answers errors as RFC 6749 section 5.2 says (error, error_description), keeping the problem+json members', async (t) => {
+  const { app } = await withUser(t)
+  const form = { 'content-type': 'application/x-www-form-urlencoded' }
+  const cases = [
+    { payload: 'grant_type=password&username=root&password=wrong-wrong-wrong', error: 'invalid_grant', code: 'INVALID_GRANT', says: /^用户名或密码错误 \/ wrong username or password$/ },
+    { payload: 'grant_type=client_credentials&client_id=nobody&client_secret=wrong', error: 'invalid_grant', code: 'INVALID_GRANT', says: /^客户端凭据错误 \/ wrong client_id or client_secret$/ },
+    { payload: 'grant_type=implicit', error: 'unsupported_grant_type', code: 'VALIDATION_FAILED', says: /grant_type 须为以下之一：password（工作人员）、client_credentials/ },
+    { payload: 'grant_type=password&username=root&password=x&extra=1', error: 'invalid_request', code: 'VALIDATION_FAILED', says: /未知字段 extra/ }
+  ]
+  for (const c of cases) {
+    const res = await app.inject({ method: 'POST', url: '/v1/auth/token', headers: form, payload: c.payload })
+    const body = assertProblem(t, res, 400, c.code)
+    t.equal(body.error, c.error, `${c.payload}: error ${c.error}`)
+    t.match(body.error_description, c.says, 'error_description says what is wrong, in Chinese and English')
+  }
+  const other = await app.inject({ method: 'GET', url: '/v1/users' })
+  t.notOk('error' in assertProblem(t, other, 401, 'UNAUTHENTICATED'), 'other routes answer problem+json alone')
+})
+
 t.test('a wrong password or unknown user is INVALID_GRANT, the same for both', async (t) => {
   const { app } = await withUser(t)
   const wrong = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'root', password: 'nope-nope-nope' } })

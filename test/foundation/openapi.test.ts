@@ -12,7 +12,9 @@ t.test('the served document is OpenAPI 3.1 and valid for a real parser', async (
   t.match(doc.openapi, /^3\.1/)
   const result = await validate(structuredClone(doc))
   t.ok(result.valid, JSON.stringify(result).slice(0, 2000))
-  t.ok(doc.components.securitySchemes.oauth2.flows.password.tokenUrl.endsWith('/v1/auth/token'), 'Authorize logs in through the token endpoint')
+  t.ok(doc.components.securitySchemes.password.flows.password.tokenUrl.endsWith('/v1/auth/token'), 'Authorize logs in through the token endpoint')
+  t.same(Object.keys(doc.components.securitySchemes.password.flows), ['password'], 'clerks sign in with a scheme of their own')
+  t.same(Object.keys(doc.components.securitySchemes.clientCredentials.flows), ['clientCredentials'], 'and HR systems with theirs, so one is not shown authorized for the other')
   t.same(Object.keys(doc.paths['/v1/auth/token'].post.requestBody.content), ['application/json', 'application/x-www-form-urlencoded'],
     'the token endpoint says it takes a form too (OAuth2 clients and the Authorize dialog send one)')
 })

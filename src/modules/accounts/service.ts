@@ -97,7 +97,7 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
     async authenticateUser (username: string, password: string): Promise<Omit<Principal, 'via'>> {
       const user = userRepository.findByUsername(store.db, username)
       const ok = await verifySecret(password, user?.passwordHash ?? null)
-      if (!user || !ok || user.disabled) fail('INVALID_GRANT', 'wrong username or password / 用户名或密码错误')
+      if (!user || !ok || user.disabled) fail('INVALID_GRANT', '用户名或密码错误 / wrong username or password')
       return { sub: subjectOf('user', user.id), role: user.role, agencyId: user.agencyId, version: user.version }
     },
 
@@ -105,7 +105,7 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
     async authenticateClient (clientId: string, secret: string): Promise<Omit<Principal, 'via'>> {
       const client = clientRepository.findByClientId(store.db, clientId)
       const ok = await verifySecret(secret, client?.secretHash ?? null)
-      if (!client || !ok || client.disabled) fail('INVALID_GRANT', 'wrong client_id or client_secret / 客户端凭据错误')
+      if (!client || !ok || client.disabled) fail('INVALID_GRANT', '客户端凭据错误 / wrong client_id or client_secret')
       return { sub: subjectOf('client', client.id), role: client.role, agencyId: client.agencyId, version: client.version }
     },
 

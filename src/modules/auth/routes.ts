@@ -26,7 +26,7 @@ function basicCredentials (header: string | undefined): { id: string, secret: st
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsService, tokens: TokenService }> = async (app, { accounts, tokens }) => {
   app.post('/v1/auth/token', {
-    config: { access: 'public' },
+    config: { access: 'public', oauthErrors: true },
     schema: {
       tags: ['auth'],
       operationId: 'issueToken',
@@ -56,13 +56,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsService, 
     const b = req.body
     let principal
     if (b.grant_type === 'password') {
-      if (!b.username || !b.password) fail('INVALID_GRANT', 'the password grant needs username and password')
+      if (!b.username || !b.password) fail('INVALID_GRANT', '请填写用户名和密码 / the password grant needs username and password')
       principal = await accounts.authenticateUser(b.username, b.password)
     } else {
       const basic = basicCredentials(req.headers.authorization)
       const id = b.client_id || basic?.id
       const secret = b.client_secret || basic?.secret
-      if (!id || !secret) fail('INVALID_GRANT', 'the client_credentials grant needs client_id and client_secret')
+      if (!id || !secret) fail('INVALID_GRANT', '请填写 client_id 和 client_secret / the client_credentials grant needs client_id and client_secret')
       principal = await accounts.authenticateClient(id, secret)
     }
     const { token, expiresIn } = await tokens.issue(principal, b.grant_type === 'password' ? 'user' : 'client')
