@@ -327,3 +327,48 @@ t.test('a row that takes on again at another agency someone who left, with the d
   t.match(problem.result.results[0], { outcome: 'error', errors: [{ code: 'DATE_BEFORE_LAST_MOVE', pointer: '/departureDate' }] }, 'all or nothing: rejected naming the field, not a conflict to send again')
   t.match((await app.inject({ method: 'GET', url: `/v1/officers/${o.id}`, headers: admin })).json(), { agencyId: countyB.id, status: 'departed' }, 'nothing changed')
 })
+
+/** A multipart/form-data body with the parts given, as a browser's file picker sends it. */
+function form (parts: Array<{ name: string, filename?: string, type?: string, content: Buffer | string }>) {
+  const boundary = '----RegistryUpload7MA4YWxk'
+  const chunks = parts.flatMap((p) => [
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ''}\r\n${p.type ? `Content-Type: ${p.type}\r\n` : ''}\r\n`),
+    Buffer.isBuffer(p.content) ? p.content : Buffer.from(p.content),
+    Buffer.from('\r\n')
+  ])
+  return { payload: Buffer.concat([...chunks, Buffer.from(`--${boundary}--\r\n`)]), type: `multipart/form-data; boundary=${boundary}` }
+}
+
+t.test('a file picked on the docs page imports: multipart/form-data with a file part, CSV in GBK or UTF-8, NDJSON or JSON told from the file', async (t) => {
+  const { app, admin, countyB } = await registry(t)
+  const upload = (parts: Parameters<typeof form>[0], query = '') => {
+    const f = form(parts)
+    return app.inject({ method: 'POST', url: `/v1/imports/officers${query}`, headers: { ...admin, 'content-type': f.type }, payload: f.payload })
+  }
+  const [a, b, c, d] = rows(4, countyB.id, '19820304')
+  const csv = `姓名,身份证号,执法主体编号,工号\n${a?.name},${a?.idNumber},${countyB.id},${a?.employeeNo}\n`
+  const cases = [
+    { label: 'CSV saved by Excel (GBK)', file: { filename: '人员.csv', type: 'text/csv', content: iconv.encode(csv, 'gbk') } },
+    { label: 'CSV in UTF-8 with a BOM, sent as octet-stream', file: { filename: 'officers.csv', type: 'application/octet-stream', content: `\uFEFF${csv.replace(a?.idNumber as string, b?.idNumber as string).replace(a?.name as string, '欧阳丙')}` } },
+    { label: 'NDJSON', file: { filename: 'officers.ndjson', content: `${JSON.stringify(c)}\n` } },
+    { label: 'a JSON array', file: { filename: 'officers.json', type: 'application/json', content: ` ${JSON.stringify([d])}` } }
+  ]
+  const before = count(app, 'select count(*) from officers')
+  for (const [i, c] of cases.entries()) {
+    const res = await upload([{ name: 'file', ...c.file }])
+    t.equal(res.statusCode, 200, `${c.label}: ${res.body.slice(0, 300)}`)
+    t.match(res.json(), { status: 'committed', rows: 1, created: 1 }, c.label)
+    t.equal(count(app, 'select count(*) from officers'), before + i + 1, `${c.label}: one officer more`)
+  }
+  t.equal(count(app, `select count(*) from officers where name = '${a?.name}'`), 1, 'the GBK name read as written')
+  t.equal(count(app, "select count(*) from officers where name = '欧阳丙'"), 1, 'and the UTF-8 one')
+
+  assertProblem(t, await upload([]), 400, 'VALIDATION_FAILED')
+  const empty = assertProblem(t, await upload([{ name: 'file', filename: 'empty.csv', content: '' }]), 400, 'VALIDATION_FAILED')
+  t.match(empty.errors, [{ pointer: '/file', detail: /请选择要导入的文件/ }], 'no file: says to choose one')
+  const other = assertProblem(t, await upload([{ name: 'file', filename: 'x.csv', content: csv }, { name: 'note', content: 'x' }]), 400, 'VALIDATION_FAILED')
+  t.match(other.errors, [{ pointer: '/note' }], 'a field beside the file is refused (strict input)')
+  const dry = await upload([{ name: 'file', filename: 'x.csv', content: csv.replace(a?.idNumber as string, idNumber(900, '19820304')) }], '?dryRun=true')
+  t.match(dry.json(), { status: 'validated', created: 1, committedRows: 0 }, 'the query parameters work as with any body')
+  t.equal(count(app, 'select count(*) from officers'), before + 4, 'nothing more written')
+})

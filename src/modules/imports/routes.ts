@@ -9,6 +9,7 @@ import type { ImportKind } from './jobs.js'
 import type { ColumnSpec, ImportFormat } from './parse.js'
 import { ATTENDANCE_COLUMNS, IMPORT_BODY_LIMIT, ImportAttendanceRow, ImportJob, ImportOfficerRow, ImportQuery, ImportResult, MAX_ROWS, OFFICER_COLUMNS, PreferHeaders } from './schema.js'
 import type { ImportsService } from './service.js'
+import { FILE_FIELD, MULTIPART, uploadedImport, type UploadedImport } from './upload.js'
 
 const NDJSON = 'application/x-ndjson'
 const CSV = 'text/csv'
@@ -22,6 +23,8 @@ function formatOf (contentType: string | undefined): { format: ImportFormat, cha
 
 const headings = (columns: Record<string, ColumnSpec>) => Object.entries(columns).map(([field, c]) => `${field}/${c.names[0] ?? ''}`).join(', ')
 
+const isUpload = (contentType: string | undefined) => (contentType ?? '').split(';')[0]?.trim().toLowerCase() === MULTIPART
+
 /** A row as a CSV file has it: the Chinese headings, then the values. */
 const csvOf = (columns: Record<string, ColumnSpec>, row: Record<string, unknown>) =>
   `${Object.keys(row).map((field) => columns[field]?.names[0] ?? field).join(',')}\n${Object.values(row).join(',')}\n`
@@ -33,14 +36,23 @@ const rowsBody = (row: TSchema, columns: Record<string, ColumnSpec>, example: Re
   content: {
     'application/json': { schema: Type.Array(row, { maxItems: MAX_ROWS, examples: [[example]] }) },
     [NDJSON]: { schema: Type.String({ description: '每行一个 JSON 对象 one JSON object (a row) per line', examples: [`${JSON.stringify(example)}\n`] }) },
-    [CSV]: { schema: Type.String({ description: `UTF-8 或 GBK；首行为表头，列名可用字段名或中文名 UTF-8 or GBK; a header row, with the field names or their Chinese names: ${headings(columns)}`, examples: [csvOf(columns, example)] }) }
+    [CSV]: { schema: Type.String({ description: `UTF-8 或 GBK；首行为表头，列名可用字段名或中文名 UTF-8 or GBK; a header row, with the field names or their Chinese names: ${headings(columns)}`, examples: [csvOf(columns, example)] }) },
+    [MULTIPART]: {
+      schema: Type.Object({
+        [FILE_FIELD]: Type.String({
+          format: 'binary',
+          contentMediaType: 'application/octet-stream',
+          description: '选择文件：CSV（UTF-8 或 GBK，Excel 另存为 CSV 即可）、NDJSON 或 JSON 数组，按文件内容识别 the file: CSV (UTF-8 or GBK), NDJSON or a JSON array, told apart from its content'
+        })
+      }, { required: [FILE_FIELD], additionalProperties: false })
+    }
   }
 })
 
-const FORMATS = `JSON 数组、NDJSON（application/x-ndjson）或 CSV（text/csv，UTF-8 或 Excel 保存的 GBK），每次最多 ${MAX_ROWS} 行。` +
+const FORMATS = `JSON 数组、NDJSON（application/x-ndjson）或 CSV（text/csv，UTF-8 或 Excel 保存的 GBK），每次最多 ${MAX_ROWS} 行；在本页选 multipart/form-data 即可选择文件上传，格式按文件内容识别。` +
   '默认全部成功才提交：先逐行校验（有错误行返回 422 IMPORT_REJECTED 及逐行结果，不写入），再在一个事务中写入整个文件，他人不会看到部分数据；写入时数据已变化则全部回滚（409 IMPORT_CONFLICT，指明行号）。' +
   '?partial=true 分批提交正确的行；?dryRun=true 仅校验。请求头 Prefer: respond-async 立即返回 202 及任务地址，大文件请使用。重复导入同一文件是安全的。' +
-  ` A JSON array, NDJSON or CSV (UTF-8, or GBK as Excel in China saves it), up to ${MAX_ROWS} rows.` +
+  ` A JSON array, NDJSON or CSV (UTF-8, or GBK as Excel in China saves it), up to ${MAX_ROWS} rows; or, on this page, multipart/form-data to pick the file (its format told from its content).` +
   ' All or nothing by default: every row is checked (a bad row answers 422 IMPORT_REJECTED with every row\'s result, nothing written), then the whole file is applied in one transaction,' +
   ' never seen in part by anyone; a row refused while applying (the data changed) rolls everything back (409 IMPORT_CONFLICT naming the row).' +
   ' ?partial=true commits the good rows chunk by chunk; ?dryRun=true only validates. With Prefer: respond-async the answer is 202 at once with the job\'s Location: use it for large files.' +
@@ -53,6 +65,14 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService }
   // Only these routes accept CSV and NDJSON; the body is received whole (so an Idempotency-Key
   // covers its exact bytes), then read record by record.
   app.addContentTypeParser([CSV, NDJSON], { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (_req, body, done) => { done(null, body) })
+  // A file picked on the docs page: its format and encoding are read from the file (upload.ts).
+  app.addContentTypeParser(MULTIPART, { parseAs: 'buffer', bodyLimit: IMPORT_BODY_LIMIT }, (req, body, done) => {
+    try {
+      done(null, uploadedImport(body as Buffer, req.headers['content-type'] ?? ''))
+    } catch (err) {
+      done(err as Error, undefined)
+    }
+  })
   // A bad row is that row's result, not a 400 for the whole body: the body schema is for the
   // docs, the service checks each row. Everything else is validated as on every route.
   const inherited = app.validatorCompiler as FastifySchemaCompiler<unknown>
@@ -66,7 +86,8 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService }
 
   /** Runs the import, or queues it as a job when the caller prefers (202 with its Location). */
   async function importing (kind: ImportKind, req: Pick<FastifyRequest, 'actor' | 'writePass' | 'body' | 'log'> & { headers: { 'content-type'?: string | undefined, prefer?: string | undefined }, query: { partial: boolean, dryRun: boolean } }, reply: FastifyReply) {
-    const request = { ...formatOf(req.headers['content-type']), body: req.body, partial: req.query.partial, dryRun: req.query.dryRun }
+    const sent = isUpload(req.headers['content-type']) ? req.body as UploadedImport : { ...formatOf(req.headers['content-type']), body: req.body }
+    const request = { ...sent, partial: req.query.partial, dryRun: req.query.dryRun }
     if (respondAsync(req.headers.prefer)) {
       const job = imports.startJob(req.actor, kind, request)
       return reply.code(202).header('location', `/v1/imports/${job.id}`).header('preference-applied', 'respond-async').header('retry-after', '1').send(job)
