@@ -90,6 +90,12 @@ export function assertVersion (current: number, expected: ExpectedVersion): void
   fail('PRECONDITION_FAILED', `the resource is at ETag ${etagOf(current)}; you sent ${sent}${weak}: read it again / 数据已被修改（当前 ETag ${etagOf(current)}），请重新读取`)
 }
 
+/** The If-Match header of a change. Optional to the validator, so that a request without it is
+ *  428 PRECONDITION_REQUIRED (expectedVersion), not a 400; the OpenAPI document shows it
+ *  required (plugins/openapi-components), which it is. */
 export const IfMatchHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'the ETag from your last read / 读取时返回的 ETag（如 "3"）' }))
+  'if-match': Type.Optional(Type.String({
+    description: '必填：上次读取（GET）时响应头 ETag 的值，连同英文双引号原样填写，如 "3"；不带引号返回 400，数据已被他人修改返回 412，请重新读取。' +
+      ' Required: the ETag header of your last GET, exactly, quotes included, e.g. "3". Without the quotes it is a 400 saying so; 412 means someone changed it since: read it again.'
+  }))
 })

@@ -48,6 +48,7 @@ export function withComponents<T extends JsonObject> (doc: T): T {
       }
     }
   }
+  requirePreconditions(paths)
   const parameters = sharedParameters(paths)
   const components = (doc.components ?? {}) as JsonObject
   const schemas = { ...(components.schemas as JsonObject | undefined), ...Object.fromEntries([...named].map(([n, s]) => [n, s.schema])) }
@@ -99,4 +100,12 @@ function sharedParameters (paths: Record<string, Record<string, JsonObject>>): J
     })
   }
   return shared
+}
+
+/** If-Match is required of every change that takes it (428 without it): the document says so,
+ *  though its schema leaves the refusal to the handler. */
+function requirePreconditions (paths: Record<string, Record<string, JsonObject>>): void {
+  for (const op of Object.values(paths).flatMap((item) => Object.values(item))) {
+    for (const p of (op.parameters ?? []) as JsonObject[]) if (p.in === 'header' && p.name === 'if-match') p.required = true
+  }
 }

@@ -80,3 +80,15 @@ t.test('defaults are defaults: no parameter is both required and defaulted, and 
   const limit = resolve(doc.paths['/v1/agencies'].get.parameters.find((p: any) => resolve(p).name === 'limit'))
   t.same([limit.required, limit.schema.default], [false, 50], 'limit: optional, default 50')
 })
+
+t.test('every PATCH shows If-Match as required, with its exact form and where to find it', async (t) => {
+  const doc = JSON.parse(await renderOpenapi())
+  const resolve = (p: any) => (p.$ref ? doc.components.parameters[p.$ref.split('/').pop()] : p)
+  const patches = Object.entries<Record<string, any>>(doc.paths).filter(([, item]) => item.patch)
+  t.ok(patches.length >= 4, `${patches.length} PATCH operations`)
+  for (const [path, item] of patches) {
+    const ifMatch = (item.patch.parameters ?? []).map(resolve).find((p: any) => p.in === 'header' && p.name === 'if-match')
+    t.equal(ifMatch?.required, true, `PATCH ${path}: If-Match required`)
+    t.match(ifMatch?.description, /ETag.*"3"/, `PATCH ${path}: the form, quotes included, and where it comes from`)
+  }
+})
