@@ -155,3 +155,16 @@ t.test('xlsx: one sheet with the same columns and values', async (t) => {
   t.equal(row.getCell(8).value, 0.1)
   t.equal(row.getCell(16).value, 'at_risk')
 })
+
+t.test('000 line 20 "强化考核结果运用": the report filters by the annual-assessment grade (of the report\'s year, or gradeYear)', async (t) => {
+  const w = await registry(t)
+  for (const [o, grade] of [[w.half, 'incompetent'], [w.none, 'competent']] as const) {
+    t.equal((await post(w.app, w.admin, '/v1/assessments', { officerId: o.id, year: 2025, grade })).statusCode, 201)
+  }
+  const ids = async (qs: string) => (await get(w, w.admin, qs)).json().items.map((r: { officerId: number }) => r.officerId)
+  t.same(await ids('?year=2026&grade=incompetent&gradeYear=2025'), [w.half.id])
+  t.same(await ids('?year=2026&grade=incompetent&grade=competent&gradeYear=2025'), [w.half.id, w.none.id])
+  t.same(await ids('?year=2026&grade=incompetent'), [], 'no 2026 assessment yet')
+  t.same(await ids('?year=2025&asOf=2026-01-05&grade=incompetent'), [w.half.id], 'the report\'s year by default')
+  assertProblem(t, await get(w, w.admin, '?grade=bad'), 400, 'VALIDATION_FAILED')
+})
