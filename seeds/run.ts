@@ -62,10 +62,11 @@ export function planSeed (config: Config, options: SeedOptions = {}): SeedPlan {
   }
   const training = [cal.year - 2, cal.year - 1, cal.year].map((y) =>
     planTrainingYear(stream(`training-${y}`), y, officers, cal, organisers, y === cal.year ? 0.1 : 0.09))
-  // One county bureau renamed (机构改革) a fortnight ago, after this year's confirmation.
+  // One county bureau renamed (机构改革) a fortnight ago, after its latest confirmation (this
+  // year's, or in early January last year's).
   const renamedBody = agencies.find((a) => a.level === 'county' && a.name.endsWith('自然资源局') && !unconfirmed.includes(a))
   const renameOn = addDays(today, -14)
-  const confirmed = renamedBody === undefined ? null : cal.confirmedOn(renamedBody, cal.year)
+  const confirmed = renamedBody === undefined ? null : cal.confirmedOn(renamedBody, cal.year) ?? cal.confirmedOn(renamedBody, cal.year - 1)
   const renamed = renamedBody !== undefined && confirmed !== null && compareDates(confirmed, renameOn) < 0
     ? { agency: renamedBody, date: renameOn, name: renamedBody.name.replace('自然资源局', '自然资源和规划局') }
     : null
