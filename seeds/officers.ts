@@ -177,7 +177,7 @@ function ensureSanctions (officers: readonly OfficerPlan[], cal: SeedCalendar): 
   const lastCards = officers.filter((o) => !o.departure && !o.transfer).map((o) => o.certs[o.certs.length - 1])
     .filter((c): c is CertPlan => c !== undefined && c.events.length === 0 && compareDates(addDays(c.issuedOn, 120), cal.today) < 0 &&
       compareDates(validUntilFor(c.issuedOn, cal.validityYears), addDays(cal.today, 60)) > 0)
-  const has = (action: CertAction, live: boolean) => officers.some((o) => o.certs.some((c) => c.events.some((e) => e.action === action) && (!live || isLive(c) && c.events[c.events.length - 1]?.action === action)))
+  const has = (action: CertAction, live: boolean) => officers.some((o) => o.certs.some((c) => c.events.some((e) => e.action === action) && (!live || (isLive(c) && c.events[c.events.length - 1]?.action === action))))
   if (!has('revoke', false) && lastCards[0]) {
     lastCards[0].events.push({ date: addDays(cal.today, -40), action: 'revoke', reason: '违法执法受到处分 sanctioned for unlawful enforcement', recall: { outcome: 'recovered', date: addDays(cal.today, -35) } })
   }
