@@ -58,6 +58,7 @@ export function planOfficers (rnd: Random, agencies: readonly AgencyPlan[], cal:
     for (let n = 0; n < agency.size; n++) out.push(drawOfficer(rnd, agency, cal, out.length, n, taken))
   }
   planMoves(rnd, out, agencies, cal)
+  ensureSanctions(out, cal)
   return out
 }
 
@@ -169,6 +170,22 @@ function planMoves (rnd: Random, officers: OfficerPlan[], agencies: readonly Age
   }
 }
 
+/** The demo shows every consequence at least once: a card revoked (吊销: its holder must pass the
+ *  exam again) and a card held in custody now (暂扣). Added to the first cards that had no event
+ *  when the draw gave none. */
+function ensureSanctions (officers: readonly OfficerPlan[], cal: SeedCalendar): void {
+  const lastCards = officers.filter((o) => !o.departure && !o.transfer).map((o) => o.certs[o.certs.length - 1])
+    .filter((c): c is CertPlan => c !== undefined && c.events.length === 0 && compareDates(addDays(c.issuedOn, 120), cal.today) < 0 &&
+      compareDates(validUntilFor(c.issuedOn, cal.validityYears), addDays(cal.today, 60)) > 0)
+  const has = (action: CertAction, live: boolean) => officers.some((o) => o.certs.some((c) => c.events.some((e) => e.action === action) && (!live || (isLive(c) && c.events[c.events.length - 1]?.action === action))))
+  if (!has('revoke', false) && lastCards[0]) {
+    lastCards[0].events.push({ date: addDays(cal.today, -40), action: 'revoke', reason: '违法执法受到处分 sanctioned for unlawful enforcement', recall: { outcome: 'recovered', date: addDays(cal.today, -35) } })
+  }
+  if (!has('suspend', true) && lastCards[1]) {
+    lastCards[1].events.push({ date: addDays(cal.today, -20), action: 'suspend', reason: '涉嫌违法违规执法，暂扣待查 suspended pending investigation', until: addDays(cal.today, 50) })
+  }
+}
+
 // What happens to one in thirty cards during their life: a suspension now or in the past,
 // a revocation, or an administrative cancellation when the holder leaves enforcement work.
 function careerEvent (rnd: Random, cert: CertPlan, cal: SeedCalendar): void {
@@ -196,24 +213,22 @@ function careerEvent (rnd: Random, cert: CertPlan, cal: SeedCalendar): void {
   }
 }
 
-/** Rule 4 and the supervisor pool: flags chosen from who is at each agency at the end. A few
- *  agencies (`short`) get one or two reviewers fewer than 5 % asks. */
+/** Rule 4 and the supervisor pool: flags chosen from who is at each agency at the end. The 5 %
+ *  is of the headcount (002 item 11: 本单位执法人员总数; police included, whatever their cards).
+ *  A few agencies (`short`) get one or two reviewers fewer than 5 % asks. */
 export function assignRoles (rnd: Random, officers: OfficerPlan[], agencies: readonly AgencyPlan[], shortCount: number, supervisors: number): AgencyPlan[] {
   const atEnd = new Map<AgencyPlan, OfficerPlan[]>()
-  const certified = new Map<AgencyPlan, number>()
   for (const o of officers) {
     if (o.departure || o.auxiliary) continue
     const agency = o.transfer?.to ?? o.agency
     atEnd.set(agency, [...(atEnd.get(agency) ?? []), o])
-    const last = o.certs[o.certs.length - 1]
-    if (last?.agency === agency && isLive(last)) certified.set(agency, (certified.get(agency) ?? 0) + 1)
   }
-  const candidates = agencies.filter((a) => (certified.get(a) ?? 0) >= 2 && (atEnd.get(a)?.length ?? 0) >= 2)
+  const candidates = agencies.filter((a) => (atEnd.get(a)?.length ?? 0) >= 2)
   const short = new Set(rnd.shuffle(candidates).slice(0, shortCount))
   for (const [agency, staff] of atEnd) {
-    const required = Math.ceil((certified.get(agency) ?? 0) / 20)
+    const required = Math.ceil(staff.length / 20)
     const wanted = short.has(agency) ? Math.max(0, required - rnd.int(1, Math.min(2, required))) : required + (rnd.chance(0.25) ? 1 : 0)
-    const pool = rnd.shuffle(staff.filter((o) => !o.police))
+    const pool = rnd.shuffle(staff)
     for (const o of pool.slice(0, Math.min(wanted, pool.length))) o.legalReviewer = true
   }
   const active = officers.filter((o) => !o.departure && !o.auxiliary && !o.police && o.certs.length > 0)

@@ -33,6 +33,8 @@ export interface SeedPlan {
   readonly training: TrainingYear[]
   readonly unconfirmed: AgencyPlan[]
   readonly shortOfReviewers: AgencyPlan[]
+  /** A body renamed this year after its confirmation: it awaits 重新确认 (002 item 6). */
+  readonly renamed: { agency: AgencyPlan, date: IsoDate, name: string } | null
 }
 
 /** The whole city, decided in memory (deterministic for a given today and scale). */
@@ -60,7 +62,15 @@ export function planSeed (config: Config, options: SeedOptions = {}): SeedPlan {
   }
   const training = [cal.year - 2, cal.year - 1, cal.year].map((y) =>
     planTrainingYear(stream(`training-${y}`), y, officers, cal, organisers, y === cal.year ? 0.1 : 0.09))
-  return { cal, agencies, officers, training, unconfirmed, shortOfReviewers }
+  // One county bureau renamed (机构改革) a fortnight ago, after its latest confirmation (this
+  // year's, or in early January last year's).
+  const renamedBody = agencies.find((a) => a.level === 'county' && a.name.endsWith('自然资源局') && !unconfirmed.includes(a))
+  const renameOn = addDays(today, -14)
+  const confirmed = renamedBody === undefined ? null : cal.confirmedOn(renamedBody, cal.year) ?? cal.confirmedOn(renamedBody, cal.year - 1)
+  const renamed = renamedBody !== undefined && confirmed !== null && compareDates(confirmed, renameOn) < 0
+    ? { agency: renamedBody, date: renameOn, name: renamedBody.name.replace('自然资源局', '自然资源和规划局') }
+    : null
+  return { cal, agencies, officers, training, unconfirmed, shortOfReviewers, renamed }
 }
 
 export const SEED_ACTOR: Actor = { principal: { sub: 'system:seed', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'seed' }
@@ -105,6 +115,14 @@ export function writeSeed (store: DatabaseHandle, config: Config, plan: SeedPlan
       const announcer = a.county?.short ?? CITY.short
       if (date) at(date, PHASE.confirm, () => svc.agencies.confirm(actor, idOf(a), { year: y, announcementNo: `${announcer}政公告〔${y}〕${a.level === 'township' ? 2 : 1}号`, date }))
     }
+  }
+
+  const { renamed } = plan
+  if (renamed) {
+    at(renamed.date, PHASE.confirm, () => {
+      const id = idOf(renamed.agency)
+      svc.agencies.update(actor, id, svc.agencies.get(actor, id).version, { name: renamed.name })
+    })
   }
 
   const examIds: number[] = []

@@ -35,6 +35,14 @@ export interface SeedSummary {
   underTrainedThisYear: number
   underTrainedShare: number
   agenciesShortOfReviewers: number
+  /** Active agencies renamed (or merged into) since their confirmation: awaiting 重新确认. */
+  awaitingReconfirmation: number
+  /** Cards held in custody (暂扣) now. */
+  inCustody: number
+  /** People whose card was revoked (吊销). */
+  revokedOfficers: number
+  /** Police officers in this year's training scope (004 line 39). */
+  policeInScopeThisYear: number
   assessments: number
   auditEvents: number
 }
@@ -63,10 +71,12 @@ export function summarize (store: DatabaseHandle, config: Config, today: IsoDate
   const rule = ruleForYear(config.TRAINING_RULES, year)
   let inScope = 0
   let under = 0
+  let policeInScope = 0
   for (const o of officers) {
-    if (!inTrainingScopeFor({ ...o, auxiliary: o.auxiliary === 1, police: o.police === 1 }, year, today)) continue
+    if (!inTrainingScopeFor({ ...o, auxiliary: o.auxiliary === 1, police: o.police === 1 }, year, today, config.TRAINING_INCLUDES_POLICE)) continue
     inScope++
-    const e = evaluateTraining({ year, asOf: today, joinedOn: o.joinedOn, publicLawUnits: o.publicLawUnits, professionalUnits: o.professionalUnits, rule })
+    if (o.police === 1) policeInScope++
+    const e = evaluateTraining({ year, asOf: today, joinedOn: o.joinedOn, publicLawUnits: o.publicLawUnits, professionalUnits: o.professionalUnits, rule, atRiskFrom: config.AT_RISK_FROM })
     if (e.status === 'at_risk' || e.status === 'non_compliant') under++
   }
   const agencyIds = (store.sqlite.prepare("select id from agencies where status = 'active'").all() as Array<{ id: number }>).map((r) => r.id)
@@ -76,7 +86,7 @@ export function summarize (store: DatabaseHandle, config: Config, today: IsoDate
   return {
     agencies: count(store, 'select count(*) as n from agencies'),
     agenciesByLevel: grouped(store, 'select level as k, count(*) as n from agencies group by level'),
-    confirmedThisYear: count(store, 'select count(*) as n from agency_confirmations where year = ?', year),
+    confirmedThisYear: count(store, 'select count(distinct agency_id) as n from agency_confirmations where year = ?', year),
     officers: officers.length,
     activeOfficers: count(store, "select count(*) as n from officers where status = 'active'"),
     departed: count(store, "select count(*) as n from officers where status = 'departed'"),
@@ -96,6 +106,10 @@ export function summarize (store: DatabaseHandle, config: Config, today: IsoDate
     underTrainedThisYear: under,
     underTrainedShare: inScope === 0 ? 0 : under / inScope,
     agenciesShortOfReviewers: short,
+    awaitingReconfirmation: count(store, "select count(*) as n from agencies where status = 'active' and reconfirmation_due_since is not null"),
+    inCustody: count(store, 'select count(*) as n from certificates where held_since is not null'),
+    revokedOfficers: count(store, "select count(distinct officer_id) as n from certificates where status = 'revoked'"),
+    policeInScopeThisYear: policeInScope,
     assessments: count(store, 'select count(*) as n from assessments'),
     auditEvents: count(store, 'select count(*) as n from audit_events')
   }
@@ -107,13 +121,13 @@ export function formatSummary (s: SeedSummary): string {
   const levels = Object.entries(s.agenciesByLevel).map(([k, n]) => `${k} ${n}`).join(', ')
   const records = Object.entries(s.trainingRecords).map(([y, n]) => `${y}: ${n}`).join(', ')
   return [
-    `agencies        ${s.agencies} (${levels}); ${s.confirmedThisYear} confirmed this year, ${s.agenciesShortOfReviewers} short of legal reviewers`,
+    `agencies        ${s.agencies} (${levels}); ${s.confirmedThisYear} confirmed this year, ${s.awaitingReconfirmation} awaiting 重新确认, ${s.agenciesShortOfReviewers} short of legal reviewers`,
     `officers        ${s.officers}: ${s.activeOfficers} active, ${s.departed} departed; ${s.auxiliary} auxiliary, ${s.police} police; ${s.legalReviewers} legal reviewers, ${s.supervisors} supervisors`,
-    `certificates    active ${c.active}, suspended ${c.suspended}, expired ${c.expired}, revoked ${c.revoked}, cancelled ${c.cancelled}`,
+    `certificates    active ${c.active}, suspended ${c.suspended} (${s.inCustody} cards in custody), expired ${c.expired}, revoked ${c.revoked} (${s.revokedOfficers} people must requalify), cancelled ${c.cancelled}`,
     `card recalls    open ${s.recalls.open} (${s.awaitingRecallAfterDeparture} after a departure), recovered ${s.recalls.recovered}, lost ${s.recalls.lost}`,
     `exams           ${s.exams} sessions, ${s.examResults.passed} passed, ${s.examResults.failed} failed`,
     `training        ${Object.values(s.trainings).reduce((a, b) => a + b, 0)} trainings; records ${records} (${s.externalRecords} external)`,
-    `this year       ${s.underTrainedThisYear} of ${s.inScopeThisYear} officers under-trained (${(100 * s.underTrainedShare).toFixed(1)} %)`,
+    `this year       ${s.underTrainedThisYear} of ${s.inScopeThisYear} officers in training scope (${s.policeInScopeThisYear} police) under-trained (${(100 * s.underTrainedShare).toFixed(1)} %)`,
     `assessments     ${s.assessments}; audit events ${s.auditEvents}`
   ].join('\n')
 }

@@ -122,8 +122,8 @@ export function planTrainingYear (rnd: Random, y: number, officers: readonly Off
   const externals: ExternalPlan[] = []
   const underTrained = new Set<OfficerPlan>()
   const expected = expectedUnits(y, cal)
+  // Police too: 004 line 39 (一.3) names 县公安局 among the units whose officers owe 30 + 30 学时.
   for (const o of officers) {
-    if (o.police) continue
     // Dates here are valid 'YYYY-MM-DD' strings, which sort as the days they name.
     const from = [startOfYear(y), o.registeredOn].reduce((a, b) => (a >= b ? a : b))
     const lastDay = [endOfYear(y), cal.today, o.departure ? addDays(o.departure.date, -1) : cal.today].reduce((a, b) => (a <= b ? a : b))

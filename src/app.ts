@@ -38,6 +38,8 @@ import { examRoutes, examsService } from './modules/exams/module.js'
 import { certificatesService } from './modules/certificates/service.js'
 import { certificateRoutes } from './modules/certificates/routes.js'
 import { verifyRoutes } from './modules/verify/routes.js'
+import { publicRoutes } from './modules/public/routes.js'
+import { publicService } from './modules/public/service.js'
 import { assessmentRoutes, assessmentsService } from './modules/assessments/module.js'
 import { auditService } from './modules/audit/service.js'
 import { auditRoutes } from './modules/audit/routes.js'
@@ -253,7 +255,8 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
   await app.register(registryReportRoutes, { store, clock })
   await app.register(examRoutes, { exams: services.exams })
   await app.register(certificateRoutes, { certificates: services.certificates })
-  await app.register(verifyRoutes, { store, clock, publicBaseUrl: config.PUBLIC_BASE_URL })
+  await app.register(verifyRoutes, { store, clock, publicBaseUrl: config.PUBLIC_BASE_URL, nameDisplay: config.PUBLIC_NAME_DISPLAY })
+  await app.register(publicRoutes, { publicView: publicService({ store, config, clock }) })
   await app.register(assessmentRoutes, { assessments: services.assessments })
   await app.register(auditRoutes, { audit: services.audit })
   await app.register(eventRoutes, { events: services.events })

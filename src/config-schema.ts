@@ -1,7 +1,8 @@
 // The settings' one TypeBox schema: the Config type, the defaults and the checks (src/config.ts
 // reads and checks the environment with it). Keys are the environment variables' own names.
 import { Type, type Static } from 'typebox'
-import { DEFAULT_TRAINING_RULES } from './domain/compliance.js'
+import { DEFAULT_AT_RISK_FROM, DEFAULT_TRAINING_RULES } from './domain/compliance.js'
+import { DEFAULT_CONFIRMATION_GRACE_UNTIL } from './domain/confirmation.js'
 
 // Rule 3's minimums as data: a deployment changes them, or adds a version from a later year,
 // without a code change. Hours are 学时 with at most one decimal.
@@ -13,6 +14,9 @@ export const TrainingRuleSchema = Type.Object({
   professionalHours: RuleHours('minimum 专业法律知识和执法技能 学时 a year'),
   proRateJoiners: Type.Boolean({ default: false, description: 'officers who join mid-year owe only the share of the year left' })
 }, { additionalProperties: false })
+
+// A day of every year, 'MM-DD' (never 02-29); config.ts checks that the day exists.
+const MonthDay = (def: string, description: string) => Type.String({ pattern: '^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$', default: def, description })
 
 const Int = (min: number, max: number, def: number, description: string) =>
   Type.Integer({ minimum: min, maximum: max, default: def, description })
@@ -45,6 +49,10 @@ export const ConfigSchema = Type.Object({
     default: DEFAULT_TRAINING_RULES,
     description: 'JSON array of training rules (version, effectiveFrom, publicLawHours, professionalHours, proRateJoiners); default 30 + 30 学时 from 2023'
   }),
+  TRAINING_INCLUDES_POLICE: Type.Boolean({ default: true, description: 'police officers owe the yearly 学时 (004 line 39 names 县公安局); they never get a certificate either way (true | false)' }),
+  AT_RISK_FROM: MonthDay(DEFAULT_AT_RISK_FROM, 'MM-DD: before this day of a year nobody is at_risk by pace alone (the 全员轮训 deadline of 003/004); the nightly looks at the last closed year until then'),
+  CONFIRMATION_GRACE_UNTIL: MonthDay(DEFAULT_CONFIRMATION_GRACE_UNTIL, 'MM-DD: last year\'s confirmation stands until this day of the next year (flagged confirmationDue), then AGENCY_NOT_CONFIRMED'),
+  PUBLIC_NAME_DISPLAY: Type.Union([Type.Literal('full'), Type.Literal('masked')], { default: 'full', description: 'names on the public pages (/public, /v1/public, /verify): full (公示) or masked' }),
   // Hardening (src/plugins/hardening.ts, src/security/).
   PUBLIC_BASE_URL: Type.String({ format: 'uri', pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$', default: 'http://127.0.0.1:3000', description: 'the address the public reaches this service at: QR codes encode PUBLIC_BASE_URL/verify/{number}' }),
   TRUST_PROXY: Type.Optional(Type.String({ pattern: '^[0-9A-Za-z.:/, ]+$', description: 'reverse proxies whose X-Forwarded-For is believed: their addresses or CIDRs, comma-separated (or loopback); unset: none, the peer address is the client (rate limits are per client address)' })),

@@ -4,6 +4,7 @@
 import { ConfigSchema, type Config } from './config-schema.js'
 import { validateConfig as validate } from './config-validator.js'
 import { hoursToUnits } from './domain/hours.js'
+import { isMonthDay } from './domain/dates.js'
 
 export { ConfigSchema, TrainingRuleSchema, type Config } from './config-schema.js'
 
@@ -27,7 +28,7 @@ export function loadConfig (env: Record<string, string | undefined>): ConfigResu
   }
   if (validate(raw) && unparsed.length === 0) {
     const config = raw as Config
-    const rules = trainingRuleErrors(config.TRAINING_RULES)
+    const rules = [...trainingRuleErrors(config.TRAINING_RULES), ...monthDayErrors(config)]
     if (rules.length > 0) return { ok: false, errors: rules }
     const external = [config.AUTH_JWKS_URL, config.AUTH_ISSUER, config.AUTH_AUDIENCE].filter(Boolean).length
     if (external !== 0 && external !== 3) {
@@ -53,6 +54,12 @@ function trainingRuleErrors (rules: Config['TRAINING_RULES']): string[] {
   })
   if (new Set(rules.map((r) => r.version)).size !== rules.length) errors.push('TRAINING_RULES: each version must be unique')
   return errors
+}
+
+// What the pattern cannot say: the day exists in every year (not 02-30, nor 02-29).
+function monthDayErrors (config: Config): string[] {
+  return (['AT_RISK_FROM', 'CONFIRMATION_GRACE_UNTIL'] as const)
+    .filter((k) => !isMonthDay(config[k])).map((k) => `${k}: must be a day of every year, MM-DD (not ${config[k]})`)
 }
 
 function describeChoices (name: string): string {

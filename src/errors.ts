@@ -37,7 +37,7 @@ export const ERRORS = {
   USCC_TAKEN: { status: 409, title: 'Another agency has this USCC / 统一社会信用代码已被其他执法主体使用' },
   AGENCY_PARENT_CYCLE: { status: 422, title: 'The parent would create a cycle / 上级主体设置将形成循环' },
   AGENCY_NOT_ACTIVE: { status: 409, title: 'Agency is merged or dissolved / 执法主体已合并或撤销' },
-  AGENCY_NOT_CONFIRMED: { status: 409, title: 'Agency not confirmed for this year / 执法主体本年度未经确认公告' },
+  AGENCY_NOT_CONFIRMED: { status: 409, title: 'Agency not confirmed for this year, and last year\'s confirmation has lapsed / 执法主体本年度未经确认公告（上年度确认已过宽限期）' },
   CONFIRMATION_EXISTS: { status: 409, title: 'Already confirmed for that year / 该年度已确认' },
   SUCCESSOR_REQUIRED: { status: 422, title: 'A merge names its successor / 合并须指定承继主体' },
 
@@ -52,6 +52,7 @@ export const ERRORS = {
   // exams
   EXAM_RESULT_EXISTS: { status: 409, title: 'Result already recorded / 该人员本场考试成绩已登记' },
   EXAM_NOT_PASSED: { status: 422, title: 'No passed qualification exam / 未通过行政执法资格考试' },
+  REQUALIFICATION_REQUIRED: { status: 422, title: 'Certificate revoked: the exam must be passed again / 证件已被吊销，须重新通过资格考试' },
   EXAM_NOT_HELD: { status: 422, title: 'The exam has not taken place yet / 考试尚未举行' },
 
   // certificates (行政执法证件)

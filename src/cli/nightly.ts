@@ -7,16 +7,13 @@
 // departure dated after today, the day the command runs, whatever --as-of says).
 // The result is one JSON document on stdout; progress goes to stderr, only on a terminal.
 // Exit codes: 0 done, 1 failed, 2 bad usage, 3 findings with --fail-on-findings.
-import { shanghaiDate, yearOf } from '../domain/dates.js'
-import { isFinding } from '../domain/training.js'
-import { TRAINING_STATUSES } from '../modules/reports/schema.js'
-import { reportsService } from '../modules/reports/service.js'
-import { brokenInvariants, unconfirmedAgencies } from '../modules/reports/invariants.js'
-import { certificatesReport, staffingReport } from '../modules/reports/registry-reports.js'
+import { shanghaiDate } from '../domain/dates.js'
+import { nightlyChecks } from '../modules/reports/nightly.js'
 import { cliConfig, dateOption, existingDatabase, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, wholeOption, withReadOnlyDatabase, yearOption } from './runner.js'
 
 const USAGE = `usage: npm run nightly -- [options]
-  --year YYYY            training year (default: the year of --as-of)
+  --year YYYY            training year (default: the last closed year before AT_RISK_FROM,
+                         default 07-01, of the year of --as-of; that year from then on)
   --as-of YYYY-MM-DD     evaluate as of this day (default: today, Asia/Shanghai)
   --due-within-days N    certificates expiring within N days (default 30)
   --fail-on-findings     exit 3 when any check finds something
@@ -33,44 +30,19 @@ function options (argv: string[]) {
   }).values
   const asOf = dateOption('as-of', v['as-of']) ?? shanghaiDate(new Date())
   const days = wholeOption('due-within-days', v['due-within-days'], 0, 9999) as number
-  return { help: v.help, asOf, year: yearOption(v.year) ?? yearOf(asOf), days, failOnFindings: v['fail-on-findings'], db: v.db }
+  return { help: v.help, asOf, year: yearOption(v.year), days, failOnFindings: v['fail-on-findings'], db: v.db }
 }
 
 async function run (argv: string[]): Promise<number> {
   const o = options(argv)
   if (o.help) { process.stdout.write(USAGE + '\n'); return 0 }
   const config = cliConfig()
-  const progress = (step: string) => { if (process.stderr.isTTY) process.stderr.write(`nightly: ${step}…\n`) }
+  if (process.stderr.isTTY) process.stderr.write('nightly: checking…\n')
   return withReadOnlyDatabase(existingDatabase(config, o.db), (store) => {
-    progress('training')
-    const report = reportsService({ store, config, clock: () => new Date() })
-      .trainingCompliance(ACTOR, { year: o.year, asOf: o.asOf, statuses: TRAINING_STATUSES.filter(isFinding) })
-    const flagged = [...report.batches()].flat().map(({ id: _id, ...row }) => row)
-    progress('staffing')
-    const staffingShort = staffingReport(store.db, ACTOR, o.asOf).filter((r) => !r.compliant)
-    progress('confirmations')
-    const unconfirmed = unconfirmedAgencies(store.db, yearOf(o.asOf))
-    progress('certificates')
-    const certificates = certificatesReport(store.db, ACTOR, o.asOf, o.days)
-    progress('invariants')
-    const invariants = brokenInvariants(store.db, shanghaiDate(new Date()))
-    const checks = {
-      underTrained: flagged.filter((r) => r.status === 'non_compliant'),
-      atRisk: flagged.filter((r) => r.status === 'at_risk'),
-      agenciesBelowReviewerRatio: staffingShort,
-      agenciesNotConfirmed: unconfirmed,
-      certificatesExpiring: certificates.filter((c) => c.kind === 'expiring'),
-      cardsAwaitingRecall: certificates.filter((c) => c.kind === 'awaiting_recall'),
-      suspensionsOverdue: certificates.filter((c) => c.kind === 'suspension_overdue'),
-      departedWithLiveCertificate: invariants.departedWithLiveCertificate,
-      auxiliaryOrPoliceWithLiveCertificate: invariants.auxiliaryOrPoliceWithLiveCertificate,
-      liveCertificateWithoutPassedExam: invariants.liveCertificateWithoutPassedExam,
-      movesDatedAfterToday: invariants.movesDatedAfterToday
-    }
-    const counts = Object.fromEntries(Object.entries(checks).map(([k, rows]) => [k, rows.length]))
-    process.stdout.write(JSON.stringify({ year: o.year, asOf: o.asOf, ruleVersion: report.ruleVersion, counts, checks }, null, 2) + '\n')
-    const total = Object.values(counts).reduce((a, b) => a + b, 0)
-    process.stderr.write(`nightly: ${Object.entries(counts).map(([k, n]) => `${k}=${n}`).join(' ')}\n`)
+    const result = nightlyChecks(store, config, ACTOR, { asOf: o.asOf, year: o.year, dueWithinDays: o.days, today: shanghaiDate(new Date()) })
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n')
+    const total = Object.values(result.counts).reduce((a, b) => a + b, 0)
+    process.stderr.write(`nightly: ${result.year} as of ${result.asOf}: ${Object.entries(result.counts).map(([k, n]) => `${k}=${n}`).join(' ')}\n`)
     return o.failOnFindings && total > 0 ? 3 : 0
   })
 }

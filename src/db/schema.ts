@@ -20,6 +20,9 @@ export const agencies = sqliteTable('agencies', {
   status: text('status', { enum: ['active', 'merged', 'dissolved'] }).notNull().default('active'),
   successorId: integer('successor_id'),
   endedOn: text('ended_on'),
+  // 重新确认 (002 item 6): the day a rename, a new kind or a merger into it asked for it; cleared
+  // when a confirmation is recorded. Null: none due.
+  reconfirmationDueSince: text('reconfirmation_due_since'),
   version: integer('version').notNull().default(1),
   createdAt: createdAt(),
   updatedAt: text('updated_at')
@@ -35,8 +38,11 @@ export const agencyConfirmations = sqliteTable('agency_confirmations', {
   year: integer('year').notNull(),
   announcementNo: text('announcement_no').notNull(),
   date: text('date').notNull(),
+  // yearly: the year's confirmation (one per agency and year); reconfirmation: 重新确认 after a
+  // change, recorded again for a year already confirmed.
+  kind: text('kind', { enum: ['yearly', 'reconfirmation'] }).notNull().default('yearly'),
   createdAt: createdAt()
-}, (t) => [uniqueIndex('agency_confirmations_year_uq').on(t.agencyId, t.year)])
+}, (t) => [uniqueIndex('agency_confirmations_year_uq').on(t.agencyId, t.year).where(sql`kind = 'yearly'`)])
 
 export const users = sqliteTable('users', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -126,6 +132,8 @@ export const certificates = sqliteTable('certificates', {
   status: text('status', { enum: ['active', 'suspended', 'revoked', 'cancelled'] }).notNull(),
   statusReason: text('status_reason'),
   suspendedUntil: text('suspended_until'),
+  // 暂扣: the day the card was taken into custody; null when not held (card_custodies keeps the history).
+  heldSince: text('held_since'),
   version: integer('version').notNull().default(1),
   createdAt: createdAt(),
   updatedAt: text('updated_at')
@@ -165,6 +173,17 @@ export const cardRecalls = sqliteTable('card_recalls', {
   note: text('note'),
   createdAt: createdAt()
 }, (t) => [index('card_recalls_cert_ix').on(t.certificateId), index('card_recalls_status_ix').on(t.status)])
+
+// Custody of suspended cards (暂扣: the card is withheld): opened by a suspension, ended when
+// the card is returned (reinstatement) or retained (revoked or cancelled while held).
+export const cardCustodies = sqliteTable('card_custodies', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  certificateId: integer('certificate_id').notNull().references(() => certificates.id),
+  heldSince: text('held_since').notNull(),
+  endedOn: text('ended_on'),
+  outcome: text('outcome', { enum: ['returned', 'retained'] }),
+  createdAt: createdAt()
+}, (t) => [index('card_custodies_cert_ix').on(t.certificateId)])
 
 export const assessments = sqliteTable('assessments', {
   id: integer('id').primaryKey({ autoIncrement: true }),

@@ -103,14 +103,18 @@ export interface EligibilityFacts {
   auxiliary: boolean
   police: boolean
   agencyStatus: 'active' | 'merged' | 'dissolved'
-  agencyConfirmedThisYear: boolean
+  /** The agency's confirmation stands today (confirmationStanding: this year's, or last year's
+   *  within the grace period). */
+  agencyConfirmed: boolean
   hasPassedExam: boolean
+  /** A card of this person was revoked (吊销) and no exam was passed since (requalificationRequired). */
+  requalificationRequired: boolean
   hasActiveCertificateAtAgency: boolean
 }
 
 export type EligibilityRefusal = Extract<ErrorCode,
   | 'OFFICER_DEPARTED' | 'OFFICER_NOT_AT_AGENCY' | 'AGENCY_NOT_ACTIVE' | 'AGENCY_NOT_CONFIRMED' | 'OFFICER_AUXILIARY'
-  | 'OFFICER_POLICE' | 'EXAM_NOT_PASSED' | 'CERTIFICATE_EXISTS'>
+  | 'OFFICER_POLICE' | 'EXAM_NOT_PASSED' | 'REQUALIFICATION_REQUIRED' | 'CERTIFICATE_EXISTS'>
 
 /**
  * Returns every reason a certificate may not be issued (rule 1), in a fixed order: person,
@@ -123,10 +127,11 @@ export function certificateEligibility (facts: EligibilityFacts): EligibilityRef
   else if (!facts.servesAtAgency) refusals.push('OFFICER_NOT_AT_AGENCY')
   // A merged or dissolved agency issues nothing; its successor reissues (rule 5).
   if (facts.agencyStatus !== 'active') refusals.push('AGENCY_NOT_ACTIVE')
-  if (!facts.agencyConfirmedThisYear) refusals.push('AGENCY_NOT_CONFIRMED')
+  if (!facts.agencyConfirmed) refusals.push('AGENCY_NOT_CONFIRMED')
   if (facts.auxiliary) refusals.push('OFFICER_AUXILIARY')
   if (facts.police) refusals.push('OFFICER_POLICE')
   if (!facts.hasPassedExam) refusals.push('EXAM_NOT_PASSED')
+  else if (facts.requalificationRequired) refusals.push('REQUALIFICATION_REQUIRED')
   if (facts.hasActiveCertificateAtAgency) refusals.push('CERTIFICATE_EXISTS')
   return refusals
 }
@@ -150,4 +155,29 @@ export function validUntilFor (issuedOn: IsoDate, validityYears: number): IsoDat
   // A card issued on 29 February has its anniversary on 28 February of a common year
   // (addYears), so its term ends on the 27th: never longer than the years stated.
   return addDays(addYears(issuedOn, validityYears), -1)
+}
+
+/**
+ * Returns true when a person whose card was last revoked (吊销) on `lastRevokedOn` must pass the
+ * qualification exam again before any new card: 吊销 is a sanction (the provincial 执法证件管理
+ * 办法; 003 line 223 names the 退出机制), so an exam passed on or before that day no longer
+ * qualifies (004 line 43–45: 通过行政执法资格考试…取得行政执法证件后方可上岗). False when no card was
+ * revoked, or an exam was passed after the revocation.
+ */
+export function requalificationRequired (lastRevokedOn: IsoDate | null, lastPassedExamOn: IsoDate | null): boolean {
+  if (lastRevokedOn === null) return false
+  return lastPassedExamOn === null || compareDates(lastPassedExamOn, lastRevokedOn) <= 0
+}
+
+/** What a status change does to the custody of the physical card (暂扣: the card is withheld,
+ *  003 line 223 "依法暂扣、收回或注销"): 'open' a custody record on suspension; on reinstatement
+ *  the card is 'returned'; revoked or cancelled while held, it is 'retained' (already in the
+ *  bureau's hands, so its recall is recovered at once); null: no custody involved. */
+export type CustodyChange = 'open' | 'returned' | 'retained' | null
+
+export function custodyChange (from: CertificateStatus, action: CertificateAction, heldSince: IsoDate | null): CustodyChange {
+  if (action === 'suspend') return 'open'
+  if (heldSince === null || (from !== 'suspended' && from !== 'expired')) return null
+  if (action === 'reinstate') return 'returned'
+  return action === 'revoke' || action === 'cancel' ? 'retained' : null
 }

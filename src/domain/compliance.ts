@@ -2,8 +2,8 @@
 // training (公共法律知识) and at least 30 学时 of professional training (专业法律知识和执法技能)
 // (policy 000 (二)(三), 004 一.3). The two buckets are separate minimums: surplus in one never
 // covers the other. Minimums are versioned so a future change does not rewrite past years.
-import { compareDates, daysBetween, endOfYear, startOfYear, yearOf } from './dates.js'
-import type { IsoDate } from './dates.js'
+import { compareDates, daysBetween, endOfYear, onYear, startOfYear, yearOf } from './dates.js'
+import type { IsoDate, MonthDay } from './dates.js'
 import { hoursToUnits } from './hours.js'
 import { ceilDiv, wholeNumber } from './integers.js'
 
@@ -35,7 +35,15 @@ export interface Buckets {
   professional: number
 }
 
-export type TrainingStatus = 'compliant' | 'on_track' | 'at_risk' | 'non_compliant'
+/** not_applicable: no minimum applies to this person this year (auxiliary staff; police when
+ *  they are left out of training; not serving that year; no rule in force). Never counted as
+ *  compliant, nor in compliance rates. */
+export type TrainingStatus = 'compliant' | 'on_track' | 'at_risk' | 'non_compliant' | 'not_applicable'
+
+/** The 全员轮训 deadline of 003 line 52 ("2024年6月底前完成行政执法队伍全员轮训") and 004 line 39
+ *  ("原则上于2024年6月底前…全员轮训一遍"): before this day of a year nobody is at_risk by pace
+ *  alone (rule 7). Configurable (AT_RISK_FROM). */
+export const DEFAULT_AT_RISK_FROM: MonthDay = '07-01'
 
 export interface TrainingInput {
   year: number
@@ -45,6 +53,8 @@ export interface TrainingInput {
   publicLawUnits: number
   professionalUnits: number
   rule: TrainingRule | null
+  /** The checkpoint day from which the pace model applies (default DEFAULT_AT_RISK_FROM). */
+  atRiskFrom?: MonthDay | undefined
 }
 
 export interface TrainingEvaluation {
@@ -88,6 +98,11 @@ export interface TrainingRequirement {
   readonly expectedByNow: Readonly<Buckets>
   /** asOf lies after 31 December of the year: a shortfall is final. */
   readonly yearOver: boolean
+  /** asOf is on or after the year's checkpoint (AT_RISK_FROM): a shortfall against the pace
+   *  is at_risk; before it, on_track (rule 7). */
+  readonly paceApplies: boolean
+  /** A rule is in force that year (else: not_applicable). */
+  readonly applies: boolean
 }
 
 /** Whether `rule` asks of an officer who joined on `joinedOn` only the share of `year` left:
@@ -102,7 +117,7 @@ export function proRatedJoiner (rule: TrainingRule | null, year: number, joinedO
  * part of that expected by asOf. A null rule requires nothing.
  */
 export function trainingRequirement (input: Omit<TrainingInput, 'publicLawUnits' | 'professionalUnits'>): TrainingRequirement {
-  const { year, asOf, joinedOn, rule } = input
+  const { year, asOf, joinedOn, rule, atRiskFrom = DEFAULT_AT_RISK_FROM } = input
   const yearStart = startOfYear(year)
   const yearEnd = endOfYear(year)
   const yearDays = daysBetween(yearStart, yearEnd) + 1
@@ -125,15 +140,18 @@ export function trainingRequirement (input: Omit<TrainingInput, 'publicLawUnits'
     ruleVersion: rule === null ? null : rule.version,
     required: Object.freeze(required),
     expectedByNow: Object.freeze(scale(required, elapsed, periodDays)),
-    yearOver: compareDates(asOf, yearEnd) > 0
+    yearOver: compareDates(asOf, yearEnd) > 0,
+    paceApplies: compareDates(asOf, onYear(atRiskFrom, year)) >= 0,
+    applies: rule !== null
   })
 }
 
 /**
  * Returns the standing of an officer who did `publicLawUnits` and `professionalUnits` against a
- * requirement: 'compliant' when both minimums are met; otherwise 'non_compliant' once the year
- * is over, else 'at_risk' when either bucket is below the share expected by now, else
- * 'on_track'. Throws RangeError on negative or fractional units.
+ * requirement: 'not_applicable' when no rule is in force; 'compliant' when both minimums are
+ * met; otherwise 'non_compliant' once the year is over, else, from the checkpoint day on,
+ * 'at_risk' when either bucket is below the share expected by now, else 'on_track'. Throws
+ * RangeError on negative or fractional units.
  */
 export function standing (req: TrainingRequirement, publicLawUnits: number, professionalUnits: number): TrainingEvaluation {
   const have: Buckets = {
@@ -145,9 +163,10 @@ export function standing (req: TrainingRequirement, publicLawUnits: number, prof
     professional: Math.max(0, req.required.professional - have.professional)
   }
   let status: TrainingStatus
-  if (deficits.publicLaw === 0 && deficits.professional === 0) status = 'compliant'
+  if (!req.applies) status = 'not_applicable'
+  else if (deficits.publicLaw === 0 && deficits.professional === 0) status = 'compliant'
   else if (req.yearOver) status = 'non_compliant'
-  else if (have.publicLaw < req.expectedByNow.publicLaw || have.professional < req.expectedByNow.professional) status = 'at_risk'
+  else if (req.paceApplies && (have.publicLaw < req.expectedByNow.publicLaw || have.professional < req.expectedByNow.professional)) status = 'at_risk'
   else status = 'on_track'
 
   return {
@@ -164,7 +183,7 @@ export function standing (req: TrainingRequirement, publicLawUnits: number, prof
 /**
  * Returns the officer's standing for `year` as of `asOf`, all in units (1/90 学时): what the
  * rule requires of them (trainingRequirement) against what they did (standing). A null rule
- * means no requirement (compliant). Throws RangeError on negative or fractional units.
+ * means no requirement (not_applicable). Throws RangeError on negative or fractional units.
  */
 export function evaluateTraining (input: TrainingInput): TrainingEvaluation {
   return standing(trainingRequirement(input), input.publicLawUnits, input.professionalUnits)
@@ -176,7 +195,18 @@ export interface ScopeFacts {
   police: boolean
 }
 
-/** Returns true when rule 3 applies: an active officer who is neither auxiliary (never certified) nor police (own regime). */
-export function inTrainingScope ({ status, auxiliary, police }: ScopeFacts): boolean {
-  return status === 'active' && !auxiliary && !police
+/** Returns true when rule 3 applies: an active officer who is not auxiliary (002 item 10: not an
+ *  officer), police included unless `includePolice` is false (004 line 39, 一.3, names 县公安局
+ *  among the units whose officers owe 30 学时; line 45 keeps only their card under the
+ *  人民警察法). Setting TRAINING_INCLUDES_POLICE, default true. */
+export function inTrainingScope ({ status, auxiliary, police }: ScopeFacts, includePolice = true): boolean {
+  return status === 'active' && !auxiliary && (includePolice || !police)
+}
+
+const NOTHING: Readonly<Buckets> = Object.freeze({ publicLaw: 0, professional: 0 })
+
+/** The standing of someone to whom no minimum applies in `year` (out of training scope, rule 7):
+ *  not_applicable, nothing required, never compliant. */
+export function notApplicable (year: number): TrainingEvaluation {
+  return { year, ruleVersion: null, required: NOTHING, deficits: NOTHING, expectedByNow: NOTHING, compliant: false, status: 'not_applicable' }
 }

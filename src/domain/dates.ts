@@ -144,3 +144,18 @@ export function startOfYear (y: number): IsoDate {
 export function endOfYear (y: number): IsoDate {
   return isoDate(y, 12, 31)
 }
+
+/** A day of the year written 'MM-DD' (a setting such as AT_RISK_FROM); never 02-29, so it
+ *  names a day in every year. */
+export type MonthDay = string
+
+/** Returns true when `s` is 'MM-DD' naming a day that every year has. */
+export function isMonthDay (s: unknown): s is MonthDay {
+  return typeof s === 'string' && s !== '02-29' && isIsoDate(`2001-${s}`)
+}
+
+/** Returns the date of `md` in `year`; throws RangeError when md is not a MonthDay. */
+export function onYear (md: MonthDay, year: number): IsoDate {
+  if (!isMonthDay(md)) throw new RangeError(`not a month and day MM-DD: ${String(md)}`)
+  return `${String(year).padStart(4, '0')}-${md}`
+}

@@ -83,6 +83,18 @@ export function moveOrderRefusal (date: IsoDate, h: Pick<ServiceHistory, 'joined
 }
 
 /**
+ * Returns why a person who had left cannot be taken on again from `joinedOn`, or null: a new
+ * stint begins on or after their last recorded move (the departure), else DATE_BEFORE_LAST_MOVE.
+ * The days between are a gap in which no training is credited (training serviceGaps).
+ */
+export function rejoiningRefusal (joinedOn: IsoDate, lastMoveOn: IsoDate | null): DateRefusal | null {
+  if (lastMoveOn !== null && compareDates(joinedOn, lastMoveOn) < 0) {
+    return { code: 'DATE_BEFORE_LAST_MOVE', detail: `before the person left (${lastMoveOn}): a new stint begins after the last one / 早于其离岗日期` }
+  }
+  return null
+}
+
+/**
  * Returns why `joinedOn` cannot be the officer's joining day, or null: after the day they left
  * (departedOn), or after their first recorded move, it would date that move before the joining:
  * DATE_BEFORE_JOINING. The same day is fine.

@@ -1,8 +1,8 @@
 // Rule 3 around the arithmetic: who a year's requirement applies to on a given day, what
 // happens to each officer named in a bulk attendance, and how a record's 学时 were derived,
 // in words a clerk can check by hand.
-import { compareDates, endOfYear, yearOf, type IsoDate } from './dates.js'
-import { inTrainingScope, proRatedJoiner, standing, trainingRequirement, type TrainingEvaluation, type TrainingRequirement, type TrainingRule, type TrainingStatus } from './compliance.js'
+import { compareDates, endOfYear, onYear, yearOf, type IsoDate, type MonthDay } from './dates.js'
+import { DEFAULT_AT_RISK_FROM, inTrainingScope, proRatedJoiner, standing, trainingRequirement, type TrainingEvaluation, type TrainingRequirement, type TrainingRule, type TrainingStatus } from './compliance.js'
 import { formatHours, UNITS_PER_HOUR, type HoursRule } from './hours.js'
 
 export interface ServiceFacts {
@@ -33,15 +33,50 @@ export function scopeDay (year: number, asOf: IsoDate): IsoDate {
 }
 
 /** Returns true when rule 3 applies to the officer for `year` as of `asOf`: at their post on
- *  scopeDay(year, asOf), neither auxiliary nor police. */
-export function inTrainingScopeFor (f: ServiceFacts & { auxiliary: boolean, police: boolean }, year: number, asOf: IsoDate): boolean {
-  return trainingScopeTest(year, asOf)(f)
+ *  scopeDay(year, asOf), not auxiliary, and not police unless `includePolice` (the default:
+ *  004 line 39 names 县公安局 among those who owe 30 学时). */
+export function inTrainingScopeFor (f: ServiceFacts & { auxiliary: boolean, police: boolean }, year: number, asOf: IsoDate, includePolice = true): boolean {
+  return trainingScopeTest(year, asOf, includePolice)(f)
 }
 
 /** inTrainingScopeFor for many officers and one (year, asOf): the day is worked out once. */
-export function trainingScopeTest (year: number, asOf: IsoDate): (f: ServiceFacts & { auxiliary: boolean, police: boolean }) => boolean {
+export function trainingScopeTest (year: number, asOf: IsoDate, includePolice = true): (f: ServiceFacts & { auxiliary: boolean, police: boolean }) => boolean {
   const day = scopeDay(year, asOf)
-  return (f) => inTrainingScope({ status: activeOn(f, day) ? 'active' : 'departed', auxiliary: f.auxiliary, police: f.police })
+  return (f) => inTrainingScope({ status: activeOn(f, day) ? 'active' : 'departed', auxiliary: f.auxiliary, police: f.police }, includePolice)
+}
+
+/**
+ * Returns the training year a nightly run on `asOf` looks at by default: until the checkpoint
+ * day (AT_RISK_FROM, default 1 July: the 全员轮训 deadline) the last closed year, whose
+ * non-compliance is the finding that matters in the first months; from it, the current year,
+ * whose pace can then be judged (rule 7).
+ */
+export function defaultNightlyYear (asOf: IsoDate, atRiskFrom: MonthDay = DEFAULT_AT_RISK_FROM): number {
+  const year = yearOf(asOf)
+  return compareDates(asOf, onYear(atRiskFrom, year)) < 0 ? year - 1 : year
+}
+
+/** A stretch when a person was not at any post: from the day they left (inclusive) to the day
+ *  they were taken on again (exclusive). */
+export interface ServiceGap { readonly from: IsoDate, readonly to: IsoDate }
+
+/**
+ * Returns the gaps in a person's service from their recorded moves (any order): each taking on
+ * again ('rejoin', dated the day the new stint began) closes the gap opened by the departure
+ * before it. A departure not followed by a rejoin is the current absence (departedOn), not a gap.
+ */
+export function serviceGaps (moves: ReadonlyArray<{ kind: 'transfer' | 'departure' | 'rejoin', date: IsoDate }>): ServiceGap[] {
+  const sorted = [...moves].sort((a, b) => compareDates(a.date, b.date) || (a.kind === 'departure' ? -1 : 1))
+  const gaps: ServiceGap[] = []
+  let left: IsoDate | null = null
+  for (const m of sorted) {
+    if (m.kind === 'departure') left = m.date
+    else if (m.kind === 'rejoin' && left !== null) {
+      if (compareDates(left, m.date) < 0) gaps.push({ from: left, to: m.date })
+      left = null
+    }
+  }
+  return gaps
 }
 
 export type AttendanceOutcome = 'recorded' | 'already_recorded' | 'not_found' | 'officer_departed'
@@ -80,11 +115,18 @@ export function servingOn (officer: { status: 'active' | 'departed', departedOn:
   return officer.status === 'active' || (officer.departedOn !== null && compareDates(officer.departedOn, day) > 0)
 }
 
+/** What crediting needs to know of an officer: their status, the day they left, and the gaps
+ *  between earlier stints (serviceGaps; none when absent). */
+export interface CreditFacts { status: 'active' | 'departed', departedOn: IsoDate | null, gaps?: readonly ServiceGap[] | undefined }
+
 /** Whether training completed on `completedOn` can be credited to the officer: they were at
- *  their post that day (servingOn). An HR system that sends a departed officer's earlier
- *  training late is recording history, not crediting someone gone. */
-export function creditableOn (officer: { status: 'active' | 'departed', departedOn: IsoDate | null }, completedOn: IsoDate): boolean {
-  return servingOn(officer, completedOn)
+ *  their post that day (servingOn), and the day does not fall between a departure and their
+ *  being taken on again (a gap: 000 (二)(三) credits 行政执法人员, which they were not then).
+ *  An HR system that sends a departed officer's earlier training late is recording history,
+ *  not crediting someone gone. */
+export function creditableOn (officer: CreditFacts, completedOn: IsoDate): boolean {
+  if (!servingOn(officer, completedOn)) return false
+  return !(officer.gaps ?? []).some((g) => compareDates(g.from, completedOn) <= 0 && compareDates(completedOn, g.to) < 0)
 }
 
 /**
@@ -93,7 +135,7 @@ export function creditableOn (officer: { status: 'active' | 'departed', departed
  * (undefined), already_recorded on a repeat (in the database or earlier in the same request),
  * officer_departed when they had left by that day, else recorded.
  */
-export function attendanceOutcome (officer: { status: 'active' | 'departed', departedOn: IsoDate | null } | undefined, alreadyRecorded: boolean, completedOn: IsoDate): AttendanceOutcome {
+export function attendanceOutcome (officer: CreditFacts | undefined, alreadyRecorded: boolean, completedOn: IsoDate): AttendanceOutcome {
   if (officer === undefined) return 'not_found'
   if (alreadyRecorded) return 'already_recorded'
   if (!creditableOn(officer, completedOn)) return 'officer_departed'
@@ -120,7 +162,8 @@ export function explainConversion (c: Conversion): string {
 }
 
 /** Returns true when a standing needs someone to act: behind pace during the year (at_risk)
- *  or short once it is over (non_compliant). on_track and compliant are not findings. */
+ *  or short once it is over (non_compliant). on_track, compliant and not_applicable are not
+ *  findings. */
 export function isFinding (status: TrainingStatus): boolean {
   return status === 'at_risk' || status === 'non_compliant'
 }
@@ -132,14 +175,14 @@ export function isFinding (status: TrainingStatus): boolean {
  * only the comparison (standing). The `required` and `expectedByNow` of the evaluations are
  * shared and frozen.
  */
-export function trainingEvaluator (year: number, asOf: IsoDate, rule: TrainingRule | null) {
-  const whole = trainingRequirement({ year, asOf, joinedOn: null, rule })
+export function trainingEvaluator (year: number, asOf: IsoDate, rule: TrainingRule | null, atRiskFrom: MonthDay = DEFAULT_AT_RISK_FROM) {
+  const whole = trainingRequirement({ year, asOf, joinedOn: null, rule, atRiskFrom })
   const joiners = new Map<string, TrainingRequirement>()
   return (joinedOn: IsoDate | null, publicLawUnits: number, professionalUnits: number): TrainingEvaluation => {
     let req = whole
     if (proRatedJoiner(rule, year, joinedOn)) {
       const known = joiners.get(joinedOn)
-      if (known === undefined) joiners.set(joinedOn, req = trainingRequirement({ year, asOf, joinedOn, rule }))
+      if (known === undefined) joiners.set(joinedOn, req = trainingRequirement({ year, asOf, joinedOn, rule, atRiskFrom }))
       else req = known
     }
     return standing(req, publicLawUnits, professionalUnits)

@@ -14,8 +14,11 @@ import { createLoginGuard } from '../security/login-guard.js'
 import { scrubText } from '../logging.js'
 
 export const TOKEN_ROUTE = '/v1/auth/token'
-/** The public verification routes: the API check and the page, one budget per client IP. */
+/** The public verification routes: the API check and the page. */
 export const VERIFY_PREFIXES = ['/v1/verify/', '/verify/']
+/** Every route anyone may call without a token (verification and 公示), one budget per client
+ *  IP (RATE_LIMIT_VERIFY_PER_MINUTE). */
+export const PUBLIC_PREFIXES = [...VERIFY_PREFIXES, '/v1/public/', '/public']
 // Node accepts 2000 headers by default; no browser, proxy or HR system sends a tenth of that.
 const MAX_HEADERS_COUNT = 100
 const MINUTE = 60_000
@@ -130,8 +133,8 @@ export default fp(async function hardeningPlugin (app: FastifyInstance, { config
 
   app.addHook('onRoute', (route) => {
     const methods = [route.method].flat()
-    if (VERIFY_PREFIXES.some((p) => route.url.startsWith(p))) {
-      addHook(route, 'onRequest', enforce(verifyPerIp, 'verification requests'))
+    if (PUBLIC_PREFIXES.some((p) => route.url.startsWith(p))) {
+      addHook(route, 'onRequest', enforce(verifyPerIp, 'public requests'))
     }
     if (route.url === TOKEN_ROUTE && methods.includes('POST')) {
       addHook(route, 'onRequest', enforce(tokenPerIp, 'token requests'))

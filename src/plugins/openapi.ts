@@ -14,6 +14,7 @@ export const TAGS = [
   { name: 'exams', description: '资格考试 Qualification exams and results' },
   { name: 'certificates', description: '行政执法证件 Enforcement certificates: issue, suspend, reinstate, revoke, cancel, recall' },
   { name: 'verify', description: '公众验证 Public verification of a certificate (no login)' },
+  { name: 'public', description: '公示 The public register of confirmed agencies and the officers holding a live card (no login)' },
   { name: 'training', description: '培训学时 Training: courses, bulk attendances, external records and each officer\'s yearly 学时 (30 + 30)' },
   { name: 'reports', description: '报表 Reports: training compliance for every officer in scope, as JSON, CSV or xlsx' },
   { name: 'assessments', description: '年度考核 Annual assessments' },

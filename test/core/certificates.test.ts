@@ -105,15 +105,19 @@ t.test('card recall: open after a final change, closed once as recovered or lost
   assertProblem(t, await post(app, admin, '/v1/certificates/99999/recall', { outcome: 'lost', date: today }), 404, 'NOT_FOUND')
 })
 
-t.test('staffing applies the 5% rule to real data: certified officers against active legal reviewers', async (t) => {
+t.test('staffing applies the 5% rule to real data: the headcount (002 item 11 "本单位执法人员总数", police included, whatever their cards) against active legal reviewers, certified beside', async (t) => {
   const { app, admin, countyB, certified, officer } = await registry(t)
-  for (let i = 0; i < 21; i++) await certified(countyB.id)
+  for (let i = 0; i < 18; i++) await certified(countyB.id)
+  await officer(countyB.id) // no card yet: still one of the heads
+  await officer(countyB.id, { police: true }) // police: under the 人民警察法, but an officer of the unit
+  await officer(countyB.id, { auxiliary: true }) // auxiliary staff are not officers (002 item 10)
   const url = `/v1/agencies/${countyB.id}/staffing`
   t.same((await app.inject({ method: 'GET', url, headers: admin })).json(),
-    { agencyId: countyB.id, agencyName: countyB.name, officers: 21, reviewers: 0, required: 2, shortfall: 2, compliant: false })
-  await officer(countyB.id, { legalReviewer: true })
+    { agencyId: countyB.id, agencyName: countyB.name, officers: 20, certified: 18, reviewers: 0, required: 1, shortfall: 1, compliant: false })
+  await officer(countyB.id, { legalReviewer: true }) // 21 heads now: two reviewers needed
   await officer(countyB.id, { legalReviewer: true, auxiliary: true })
   const one = (await app.inject({ method: 'GET', url, headers: admin })).json()
+  t.equal(one.officers, 21, 'the reviewer is one of the heads; the auxiliary one is not')
   t.equal(one.reviewers, 1, 'an auxiliary reviewer does not count')
   t.equal(one.shortfall, 1)
   const r2 = await officer(countyB.id, { legalReviewer: true })
@@ -123,7 +127,7 @@ t.test('staffing applies the 5% rule to real data: certified officers against ac
   t.equal((await app.inject({ method: 'GET', url, headers: admin })).json().compliant, false, 'a departed reviewer no longer counts')
 })
 
-t.test('an expired card is not active (rule 1): it leaves staffing and the active list, and a new card replaces it, the old one cancelled with its recall', async (t) => {
+t.test('an expired card is not active (rule 1): it leaves the certified count and the active list, and a new card replaces it, the old one cancelled with its recall', async (t) => {
   let now = new Date('2025-06-01T02:00:00Z') // 10:00 in Shanghai
   const { app, as } = await buildTestApp(t, { CERTIFICATE_VALIDITY_YEARS: 1 }, { clock: () => now })
   const admin = await as('admin')
@@ -138,12 +142,12 @@ t.test('an expired card is not active (rule 1): it leaves staffing and the activ
   const first = (await issue()).json() as { id: number, validUntil: string }
   t.equal(first.validUntil, '2026-05-31')
   const ids = async (status: string) => ((await get(`/v1/certificates?agencyId=${agency.id}&status=${status}`)).items as Array<{ id: number }>).map((c) => c.id)
-  t.equal((await get(`/v1/agencies/${agency.id}/staffing`)).officers, 1)
+  t.match(await get(`/v1/agencies/${agency.id}/staffing`), { officers: 1, certified: 1 })
   assertProblem(t, await issue(), 409, 'CERTIFICATE_EXISTS')
 
   now = new Date('2026-06-01T02:00:00Z') // 1 June 2026: the card's last valid day was yesterday
   await confirm(2026)
-  t.equal((await get(`/v1/agencies/${agency.id}/staffing`)).officers, 0, 'an expired card does not make its holder an officer of rule 4')
+  t.match(await get(`/v1/agencies/${agency.id}/staffing`), { officers: 1, certified: 0 }, 'an expired card leaves certified; the person is still one of the heads of rule 4')
   t.same(await ids('active'), [], 'not listed as active')
   t.same(await ids('expired'), [first.id], 'listed as expired')
 
@@ -157,7 +161,7 @@ t.test('an expired card is not active (rule 1): it leaves staffing and the activ
   t.match(history.recalls, [{ status: 'open', reason: 'renewal', openedOn: '2026-06-01' }], 'and its card is to be handed back')
   t.same(await ids('active'), [second.id])
   t.same(await ids('cancelled'), [first.id])
-  t.equal((await get(`/v1/agencies/${agency.id}/staffing`)).officers, 1)
+  t.match(await get(`/v1/agencies/${agency.id}/staffing`), { officers: 1, certified: 1 })
   assertProblem(t, await issue(), 409, 'CERTIFICATE_EXISTS') // a card still valid is not replaced
 })
 
@@ -229,6 +233,7 @@ t.test('dates that cannot be: a suspension until a past day, a recall closed bef
   t.same(past.errors.map((e: { pointer: string }) => e.pointer), ['/until'])
   t.equal((await app.inject({ method: 'GET', url: `/v1/certificates/${certificate.id}`, headers: admin })).json().status, 'active', 'nothing changed')
   t.equal((await post(app, admin, `/v1/certificates/${certificate.id}/suspension`, { reason: '立案调查', until: today })).statusCode, 200, 'until today is fine')
+  await post(app, admin, `/v1/certificates/${certificate.id}/reinstatement`, { reason: '调查结束' }) // the card returned: a cancellation recalls it
   await post(app, admin, `/v1/certificates/${certificate.id}/cancellation`, { reason: '注销' })
   const recall = (date: string) => post(app, admin, `/v1/certificates/${certificate.id}/recall`, { outcome: 'recovered', date })
   for (const date of ['2019-01-01', '2999-01-01']) {
@@ -275,4 +280,74 @@ t.test('when a region has given all 99,999 numbers of the year, an issue is 409 
   assertProblem(t, await post(app, admin, '/v1/certificates', { officerId: o.id, agencyId: countyB.id }), 409, 'CERTIFICATE_NUMBERS_EXHAUSTED')
   t.equal(certificates(), before, 'no certificate')
   t.equal(app.store.sqlite.prepare('select last_seq from certificate_sequences where region_code = ? and year = ?').pluck().get(region, year), 99999, 'the sequence did not move')
+})
+
+t.test('003 line 223 暂扣: a suspension takes the card into custody (heldSince), reinstatement returns it; revoked while held, it is recovered at once', async (t) => {
+  const { app, admin, countyB, certified, today } = await registry(t)
+  const get = async (id: number) => (await app.inject({ method: 'GET', url: `/v1/certificates/${id}`, headers: admin })).json()
+  const history = async (id: number) => (await app.inject({ method: 'GET', url: `/v1/certificates/${id}/history`, headers: admin })).json()
+  const { certificate } = await certified(countyB.id)
+  t.equal((await get(certificate.id)).heldSince, null, 'an active card is with its holder')
+  t.match((await post(app, admin, `/v1/certificates/${certificate.id}/suspension`, { reason: '立案调查' })).json(), { status: 'suspended', heldSince: today })
+  t.match((await history(certificate.id)).custodies, [{ heldSince: today, endedOn: null, outcome: null }], 'a custody record opened')
+  t.match((await post(app, admin, `/v1/certificates/${certificate.id}/reinstatement`, { reason: '调查结束' })).json(), { status: 'active', heldSince: null })
+  t.match((await history(certificate.id)).custodies, [{ heldSince: today, endedOn: today, outcome: 'returned' }], 'card returned')
+
+  const other = await certified(countyB.id)
+  await post(app, admin, `/v1/certificates/${other.certificate.id}/suspension`, { reason: '立案调查' })
+  const revoked = await post(app, admin, `/v1/certificates/${other.certificate.id}/revocation`, { reason: '违法执法' })
+  t.match(revoked.json(), { status: 'revoked', heldSince: null })
+  const h = await history(other.certificate.id)
+  t.match(h.custodies, [{ outcome: 'retained', endedOn: today }], 'the bureau keeps the card')
+  t.match(h.recalls, [{ status: 'recovered', closedOn: today }], 'already in hand: no recall left open')
+  const report = (await app.inject({ method: 'GET', url: '/v1/reports/certificates?dueWithinDays=0', headers: admin })).json()
+  t.same(report.items.filter((r: { kind: string }) => r.kind !== 'expiring').map((r: { kind: string }) => r.kind), [], 'nothing awaiting recall, nothing in custody')
+})
+
+t.test('吊销 is a sanction: the same person gets no new card on an exam passed before the revocation (REQUALIFICATION_REQUIRED), only after passing again', async (t) => {
+  let now = new Date('2026-03-01T02:00:00Z')
+  const { app, as } = await buildTestApp(t, {}, { clock: () => now })
+  const admin = await as('admin')
+  const a = await createAgency(app, admin, { domains: ['市场监管'] })
+  const b = await createAgency(app, admin, { domains: ['市场监管'] })
+  for (const ag of [a, b]) await post(app, admin, `/v1/agencies/${ag.id}/confirmations`, { year: 2026, announcementNo: `公告〔2026〕${ag.id}号`, date: '2026-01-10' })
+  const officer = (await post(app, admin, '/v1/officers', { name: '钱七', idNumber: idNumber(31, '19800101'), agencyId: a.id })).json() as { id: number }
+  const exam = (await post(app, admin, '/v1/exams', { name: '2026年第一次考试', date: '2026-02-20' })).json() as { id: number }
+  await post(app, admin, `/v1/exams/${exam.id}/results`, { officerId: officer.id, score: 88 })
+  const card = (await post(app, admin, '/v1/certificates', { officerId: officer.id, agencyId: a.id })).json() as { id: number }
+  now = new Date('2026-04-01T02:00:00Z')
+  t.equal((await post(app, admin, `/v1/certificates/${card.id}/revocation`, { reason: '违法执法受到处分' })).statusCode, 200)
+  const again = assertProblem(t, await post(app, admin, '/v1/certificates', { officerId: officer.id, agencyId: a.id }), 422, 'REQUALIFICATION_REQUIRED')
+  t.same(again.refusals, ['REQUALIFICATION_REQUIRED'])
+  t.equal((await post(app, admin, `/v1/officers/${officer.id}/transfer`, { toAgencyId: b.id, date: '2026-04-01' })).statusCode, 200)
+  assertProblem(t, await post(app, admin, '/v1/certificates', { officerId: officer.id, agencyId: b.id }), 422, 'REQUALIFICATION_REQUIRED')
+  const retake = (await post(app, admin, '/v1/exams', { name: '2026年第二次考试', date: '2026-05-16' })).json() as { id: number }
+  now = new Date('2026-05-20T02:00:00Z')
+  await post(app, admin, `/v1/exams/${retake.id}/results`, { officerId: officer.id, score: 75 })
+  t.equal((await post(app, admin, '/v1/certificates', { officerId: officer.id, agencyId: b.id })).statusCode, 201, 'passed again after the revocation')
+})
+
+t.test('001 line 14 确认 every year: last year\'s confirmation stands until 31 March (CONFIRMATION_GRACE_UNTIL), flagged confirmationDue; then AGENCY_NOT_CONFIRMED', async (t) => {
+  let now = new Date('2027-01-05T02:00:00Z')
+  const { app, as } = await buildTestApp(t, {}, { clock: () => now })
+  const admin = await as('admin')
+  const agency = await createAgency(app, admin, { domains: ['市场监管'] })
+  now = new Date('2026-01-05T02:00:00Z')
+  await post(app, admin, `/v1/agencies/${agency.id}/confirmations`, { year: 2026, announcementNo: '公告〔2026〕1号', date: '2026-01-05' })
+  const exam = (await post(app, admin, '/v1/exams', { name: '考试', date: '2026-01-05' })).json() as { id: number }
+  const person = async (n: number) => {
+    const o = (await post(app, admin, '/v1/officers', { name: '孙九', idNumber: idNumber(40 + n, '19800101'), agencyId: agency.id })).json() as { id: number }
+    await post(app, admin, `/v1/exams/${exam.id}/results`, { officerId: o.id, score: 90 })
+    return o.id
+  }
+  const first = await person(1)
+  const second = await person(2)
+  now = new Date('2027-01-05T02:00:00Z')
+  t.match((await app.inject({ method: 'GET', url: `/v1/agencies/${agency.id}`, headers: admin })).json(), { confirmedYears: [2026], confirmationDue: true, reconfirmationDue: false })
+  t.equal((await post(app, admin, '/v1/certificates', { officerId: first, agencyId: agency.id })).statusCode, 201, '5 January: last year\'s confirmation stands')
+  now = new Date('2027-04-01T02:00:00Z')
+  assertProblem(t, await post(app, admin, '/v1/certificates', { officerId: second, agencyId: agency.id }), 409, 'AGENCY_NOT_CONFIRMED')
+  await post(app, admin, `/v1/agencies/${agency.id}/confirmations`, { year: 2027, announcementNo: '公告〔2027〕1号', date: '2027-04-01' })
+  t.match((await app.inject({ method: 'GET', url: `/v1/agencies/${agency.id}`, headers: admin })).json(), { confirmationDue: false })
+  t.equal((await post(app, admin, '/v1/certificates', { officerId: second, agencyId: agency.id })).statusCode, 201)
 })

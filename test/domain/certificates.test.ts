@@ -57,8 +57,9 @@ t.test('certificateEligibility lists refusals in a fixed order', async t => {
     auxiliary: false,
     police: false,
     agencyStatus: 'active',
-    agencyConfirmedThisYear: true,
+    agencyConfirmed: true,
     hasPassedExam: true,
+    requalificationRequired: false,
     hasActiveCertificateAtAgency: false
   }
   const cases: Array<[Partial<EligibilityFacts>, string[]]> = [
@@ -68,7 +69,9 @@ t.test('certificateEligibility lists refusals in a fixed order', async t => {
     [{ officerStatus: 'departed', servesAtAgency: false }, ['OFFICER_DEPARTED']],
     [{ agencyStatus: 'merged' }, ['AGENCY_NOT_ACTIVE']],
     [{ agencyStatus: 'dissolved' }, ['AGENCY_NOT_ACTIVE']],
-    [{ agencyConfirmedThisYear: false }, ['AGENCY_NOT_CONFIRMED']],
+    [{ agencyConfirmed: false }, ['AGENCY_NOT_CONFIRMED']],
+    [{ requalificationRequired: true }, ['REQUALIFICATION_REQUIRED']],
+    [{ requalificationRequired: true, hasPassedExam: false }, ['EXAM_NOT_PASSED']],
     [{ auxiliary: true }, ['OFFICER_AUXILIARY']],
     [{ police: true }, ['OFFICER_POLICE']],
     [{ hasPassedExam: false }, ['EXAM_NOT_PASSED']],
@@ -80,8 +83,9 @@ t.test('certificateEligibility lists refusals in a fixed order', async t => {
       auxiliary: true,
       police: true,
       agencyStatus: 'dissolved',
-      agencyConfirmedThisYear: false,
+      agencyConfirmed: false,
       hasPassedExam: false,
+      requalificationRequired: true,
       hasActiveCertificateAtAgency: true
     }, ['OFFICER_DEPARTED', 'AGENCY_NOT_ACTIVE', 'AGENCY_NOT_CONFIRMED', 'OFFICER_AUXILIARY', 'OFFICER_POLICE', 'EXAM_NOT_PASSED', 'CERTIFICATE_EXISTS']]
   ]

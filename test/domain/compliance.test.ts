@@ -1,5 +1,5 @@
 import t from 'tap'
-import { DEFAULT_TRAINING_RULES, evaluateTraining, inTrainingScope, proRatedJoiner, ruleForYear } from '../../src/domain/compliance.js'
+import { DEFAULT_TRAINING_RULES, evaluateTraining, inTrainingScope, notApplicable, proRatedJoiner, ruleForYear } from '../../src/domain/compliance.js'
 import type { TrainingInput, TrainingRule, TrainingStatus } from '../../src/domain/compliance.js'
 import { hoursToUnits, minutesToUnits } from '../../src/domain/hours.js'
 
@@ -54,7 +54,7 @@ t.test('status over the year, with separate buckets', async t => {
     ['2025-03-01', 30 * H, 30 * H, 'compliant', [0, 0], [444, 444]],
     ['2025-03-01', 45 * H, 45 * H, 'compliant', [0, 0], [444, 444]],
     ['2026-01-01', 60 * H, 0, 'non_compliant', [0, 2700], [2700, 2700]],
-    ['2025-01-01', 0, 0, 'at_risk', [2700, 2700], [8, 8]],
+    ['2025-01-01', 0, 0, 'on_track', [2700, 2700], [8, 8]], // before the 1 July checkpoint: not at_risk by pace
     ['2024-12-31', 0, 0, 'on_track', [2700, 2700], [0, 0]],
     // 1 July is day 182 of 365: about half, 1347 units ≈ 14.97 学时
     ['2025-07-01', 14 * H, 16 * H, 'at_risk', [16 * H, 14 * H], [1347, 1347]],
@@ -84,14 +84,14 @@ t.test('rule versions: 40 学时 from 2025, none before 2023', async t => {
     // year, asOf → version, status, public-law deficit (officer did 30 + 30)
     [2024, '2025-01-01', '2023', 'compliant', 0],
     [2025, '2026-01-01', '2025', 'non_compliant', 10 * H],
-    [2022, '2023-01-01', null, 'compliant', 0]
+    [2022, '2023-01-01', null, 'not_applicable', 0]
   ]
   for (const [year, asOf, version, status, deficit] of cases) {
     const r = evaluateTraining({ ...base, year, asOf, publicLawUnits: 30 * H, professionalUnits: 30 * H, rule: ruleForYear(rules, year) })
     t.same([r.ruleVersion, r.status, r.deficits.publicLaw], [version, status, deficit], `${year}`)
   }
   const none = evaluateTraining({ ...base, year: 2022, asOf: '2022-06-01', rule: null })
-  t.same([none.required, none.expectedByNow, none.compliant], [{ publicLaw: 0, professional: 0 }, { publicLaw: 0, professional: 0 }, true], 'no rule, no hours, compliant')
+  t.same([none.required, none.expectedByNow, none.compliant, none.status], [{ publicLaw: 0, professional: 0 }, { publicLaw: 0, professional: 0 }, false, 'not_applicable'], 'no rule: nothing required, not_applicable (rule 7), never compliant')
 })
 
 t.test('pro-rating joiners (only when the rule says so)', async t => {
@@ -153,16 +153,47 @@ t.test('rule minimums in tenths of 学时; bad input throws', async t => {
   t.throws(() => evaluateTraining({ ...base, professionalUnits: 0.5 }), RangeError)
 })
 
-t.test('inTrainingScope: active officers who are neither auxiliary nor police', async t => {
-  const cases: Array<['active' | 'departed', boolean, boolean, boolean]> = [
-    ['active', false, false, true],
-    ['active', true, false, false],
-    ['active', false, true, false],
-    ['active', true, true, false],
-    ['departed', false, false, false],
-    ['departed', true, false, false]
+t.test('004 line 39 (一.3): 县公安局 officers owe 30 学时; only auxiliary staff (002 item 10) and, when the setting leaves them out, police are out of scope', async t => {
+  const cases: Array<['active' | 'departed', boolean, boolean, boolean | undefined, boolean]> = [
+    // status, auxiliary, police, includePolice (undefined: the default) → in scope
+    ['active', false, false, undefined, true],
+    ['active', true, false, undefined, false],
+    ['active', false, true, undefined, true],
+    ['active', false, true, true, true],
+    ['active', false, true, false, false],
+    ['active', false, false, false, true],
+    ['active', true, true, undefined, false],
+    ['departed', false, false, undefined, false],
+    ['departed', false, true, undefined, false],
+    ['departed', true, false, undefined, false]
   ]
-  for (const [status, auxiliary, police, want] of cases) {
-    t.equal(inTrainingScope({ status, auxiliary, police }), want, `${status} aux=${auxiliary} police=${police}`)
+  for (const [status, auxiliary, police, includePolice, want] of cases) {
+    t.equal(inTrainingScope({ status, auxiliary, police }, includePolice), want, `${status} aux=${auxiliary} police=${police} includePolice=${String(includePolice)}`)
+  }
+})
+
+t.test('rule 7: where no rule is in force the status is not_applicable, never compliant', async t => {
+  const r = evaluateTraining({ ...base, year: 2022, asOf: '2022-12-01', rule: null })
+  t.equal(r.status, 'not_applicable')
+  t.equal(r.compliant, false)
+  t.same(notApplicable(2026), { year: 2026, ruleVersion: null, required: { publicLaw: 0, professional: 0 }, deficits: { publicLaw: 0, professional: 0 }, expectedByNow: { publicLaw: 0, professional: 0 }, compliant: false, status: 'not_applicable' })
+})
+
+t.test('003 line 52 / 004 line 39 "6月底前…全员轮训": nobody is at_risk by pace before the checkpoint (AT_RISK_FROM, default 07-01)', async t => {
+  const cases: Array<[string, number, number, string | undefined, TrainingStatus, string]> = [
+    // asOf, public-law 学时, professional 学时, atRiskFrom → status
+    ['2026-01-01', 0, 0, undefined, 'on_track', '1 January: nothing is owed by pace yet'],
+    ['2026-03-31', 0, 0, undefined, 'on_track', '31 March'],
+    ['2026-06-30', 0, 0, undefined, 'on_track', 'the day before the checkpoint'],
+    ['2026-07-01', 0, 0, undefined, 'at_risk', 'from the checkpoint, the pace model applies'],
+    ['2026-07-01', 15, 15, undefined, 'on_track', 'half done by 1 July is on pace'],
+    ['2026-12-01', 15, 15, undefined, 'at_risk', 'half done in December is behind'],
+    ['2026-03-31', 0, 0, '03-01', 'at_risk', 'a checkpoint set earlier (AT_RISK_FROM=03-01)'],
+    ['2026-06-30', 30, 30, undefined, 'compliant', 'done early is compliant whatever the day'],
+    ['2027-01-05', 10, 30, undefined, 'non_compliant', 'the year over: a shortfall is final']
+  ]
+  for (const [asOf, pl, pr, atRiskFrom, want, why] of cases) {
+    const r = evaluateTraining({ ...base, year: 2026, asOf, publicLawUnits: pl * H, professionalUnits: pr * H, atRiskFrom })
+    t.equal(r.status, want, why)
   }
 })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { activeOn, attendanceOutcome, completedBy, creditableOn, evaluationPeriod, recordsCountedUpTo, servingOn, explainConversion, inTrainingScopeFor, isFinding, scopeDay, trainingEvaluator } from '../../src/domain/training.js'
+import { activeOn, attendanceOutcome, completedBy, creditableOn, defaultNightlyYear, evaluationPeriod, serviceGaps, recordsCountedUpTo, servingOn, explainConversion, inTrainingScopeFor, isFinding, scopeDay, trainingEvaluator } from '../../src/domain/training.js'
 import { compliantFrom, DEFAULT_TRAINING_RULES, evaluateTraining } from '../../src/domain/compliance.js'
 import type { TrainingRule, TrainingStatus } from '../../src/domain/compliance.js'
 import type { AttendanceOutcome, Conversion, ServiceFacts } from '../../src/domain/training.js'
@@ -32,13 +32,13 @@ t.test('scopeDay: asOf inside or before the year, else 31 December', async t => 
   for (const [year, asOf, want] of cases) t.equal(scopeDay(year, asOf), want, `${year} as of ${asOf}`)
 })
 
-t.test('inTrainingScopeFor: active on the scope day, neither auxiliary nor police', async t => {
+t.test('inTrainingScopeFor: active on the scope day, not auxiliary; police too (004 line 39 names 县公安局) unless left out', async t => {
   const base = { ...active, auxiliary: false, police: false }
   const left2027 = { ...base, status: 'departed' as const, departedOn: '2027-03-01' }
   const cases: Array<[typeof base, number, string, boolean, string]> = [
     [base, 2026, '2026-06-01', true, 'active officer'],
     [{ ...base, auxiliary: true }, 2026, '2026-06-01', false, 'auxiliary'],
-    [{ ...base, police: true }, 2026, '2026-06-01', false, 'police'],
+    [{ ...base, police: true }, 2026, '2026-06-01', true, 'police owe 学时 by default'],
     [left2027, 2026, '2027-06-01', true, 'left after the year: still owed 2026'],
     [left2027, 2027, '2027-06-01', false, 'gone by asOf in 2027'],
     [left2027, 2027, '2027-02-01', true, 'still there on asOf'],
@@ -46,6 +46,8 @@ t.test('inTrainingScopeFor: active on the scope day, neither auxiliary nor polic
     [{ ...base, joinedOn: '2026-09-01' }, 2026, '2027-01-10', true, 'joined during the year, judged at its end']
   ]
   for (const [facts, year, asOf, want, why] of cases) t.equal(inTrainingScopeFor(facts, year, asOf), want, why)
+  t.equal(inTrainingScopeFor({ ...base, police: true }, 2026, '2026-06-01', false), false, 'police left out when TRAINING_INCLUDES_POLICE=false')
+  t.equal(inTrainingScopeFor(base, 2026, '2026-06-01', false), true, 'the setting touches only police')
 })
 
 t.test('attendanceOutcome: unknown, repeat, departed by the training day, recorded', async t => {
@@ -138,7 +140,7 @@ t.test('explainConversion says how the 学时 were derived', async t => {
 })
 
 t.test('isFinding: at_risk and non_compliant need action; on_track and compliant do not', async t => {
-  const cases: Array<[TrainingStatus, boolean]> = [['compliant', false], ['on_track', false], ['at_risk', true], ['non_compliant', true]]
+  const cases: Array<[TrainingStatus, boolean]> = [['compliant', false], ['on_track', false], ['at_risk', true], ['non_compliant', true], ['not_applicable', false]]
   for (const [status, want] of cases) t.equal(isFinding(status), want, status)
 })
 
@@ -158,7 +160,8 @@ t.test('compliantFrom: with that much in both buckets anyone is compliant, joine
       for (const joinedOn of [null, '2020-05-01', '2026-01-01', '2026-07-02', '2026-12-31']) {
         for (const extra of [0, 1, 900]) {
           const e = evaluateTraining({ year: 2026, asOf, joinedOn, publicLawUnits: from.publicLaw + extra, professionalUnits: from.professional, rule })
-          if (!e.compliant) t.fail(`${rule?.version ?? 'none'} ${asOf} ${joinedOn ?? '-'} +${extra}: ${e.status}`)
+          const ok = rule === null ? e.status === 'not_applicable' && !e.compliant : e.compliant
+          if (!ok) t.fail(`${rule?.version ?? 'none'} ${asOf} ${joinedOn ?? '-'} +${extra}: ${e.status}`)
         }
       }
       if (rule === null) continue
@@ -193,4 +196,46 @@ t.test('trainingEvaluator answers exactly what evaluateTraining answers, joiners
   const proJoiner = trainingEvaluator(2026, '2027-01-02', proRata)
   t.not(proJoiner('2026-07-02', 0, 0).required.publicLaw, proJoiner(null, 0, 0).required.publicLaw, 'a pro-rated joiner is not served from the cache of a full-year officer')
   t.equal(proJoiner('2026-07-02', 0, 0).required.publicLaw, 1354, 'ceil(2700 × 183 / 365)')
+})
+
+t.test('004 line 39 "原则上于2024年6月底前…全员轮训一遍": the nightly looks at the last closed year until the checkpoint, the current year from it', async t => {
+  const cases: Array<[string, string | undefined, number, string]> = [
+    ['2027-01-05', undefined, 2026, 'early January: 2026\'s non-compliance is the finding'],
+    ['2027-06-30', undefined, 2026, 'the day before 1 July'],
+    ['2027-07-01', undefined, 2027, 'from 1 July the year\'s pace'],
+    ['2026-12-01', undefined, 2026, 'December: the current year'],
+    ['2027-03-01', '03-01', 2027, 'AT_RISK_FROM=03-01 moves the switch'],
+    ['2027-02-28', '03-01', 2026, 'and before it the closed year']
+  ]
+  for (const [asOf, from, want, why] of cases) t.equal(defaultNightlyYear(asOf, from), want, why)
+})
+
+t.test('serviceGaps: each taking on again closes the gap its departure opened', async t => {
+  type Move = { kind: 'transfer' | 'departure' | 'rejoin', date: string }
+  const cases: Array<[Move[], Array<{ from: string, to: string }>, string]> = [
+    [[], [], 'no moves'],
+    [[{ kind: 'departure', date: '2025-03-01' }], [], 'gone, not back: no gap (the absence is departedOn)'],
+    [[{ kind: 'departure', date: '2025-03-01' }, { kind: 'rejoin', date: '2026-06-01' }], [{ from: '2025-03-01', to: '2026-06-01' }], 'one gap'],
+    [[{ kind: 'rejoin', date: '2026-06-01' }, { kind: 'departure', date: '2025-03-01' }], [{ from: '2025-03-01', to: '2026-06-01' }], 'any order'],
+    [[{ kind: 'transfer', date: '2024-01-01' }, { kind: 'departure', date: '2025-03-01' }, { kind: 'rejoin', date: '2025-09-01' }, { kind: 'departure', date: '2026-01-10' }, { kind: 'rejoin', date: '2026-02-01' }],
+      [{ from: '2025-03-01', to: '2025-09-01' }, { from: '2026-01-10', to: '2026-02-01' }], 'two stints apart, a transfer is no gap'],
+    [[{ kind: 'departure', date: '2025-03-01' }, { kind: 'rejoin', date: '2025-03-01' }], [], 'back the same day: no gap']
+  ]
+  for (const [moves, want, why] of cases) t.same(serviceGaps(moves), want, why)
+})
+
+t.test('000 line 13/16 "行政执法人员每人每年接受…培训": no credit between a departure and the re-join (OFFICER_DEPARTED)', async t => {
+  const rejoined = { status: 'active' as const, departedOn: null, gaps: [{ from: '2025-03-01', to: '2026-06-01' }] }
+  const cases: Array<[string, boolean, string]> = [
+    ['2025-02-28', true, 'the last day of the first stint'],
+    ['2025-03-01', false, 'the day of leaving'],
+    ['2025-12-01', false, 'while gone'],
+    ['2026-05-31', false, 'the day before the new stint'],
+    ['2026-06-01', true, 'the first day of the new stint'],
+    ['2026-11-01', true, 'during the new stint']
+  ]
+  for (const [day, want, why] of cases) {
+    t.equal(creditableOn(rejoined, day), want, why)
+    t.equal(attendanceOutcome(rejoined, false, day), want ? 'recorded' : 'officer_departed', `attendance: ${why}`)
+  }
 })

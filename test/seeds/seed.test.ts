@@ -98,6 +98,18 @@ t.test('seeding a fresh database', async (t) => {
     t.ok(short.every((r) => r.shortfall >= 1 && r.shortfall <= 2), 'each short by one or two')
   })
 
+  t.test('issue 20: police in training scope, a renamed agency awaiting 重新确认, a card in custody, a revoked officer', async (t) => {
+    t.ok(s.policeInScopeThisYear > 0 && s.policeInScopeThisYear === s.police - (store.sqlite.prepare("select count(*) as n from officers where police = 1 and status = 'departed'").get() as { n: number }).n, `${s.policeInScopeThisYear} police owe 学时 (004 line 39)`)
+    const policeTrained = store.sqlite.prepare('select count(distinct r.officer_id) as n from training_records r join officers o on o.id = r.officer_id where o.police = 1').get() as { n: number }
+    t.ok(policeTrained.n > 0, 'and take training')
+    t.equal(s.awaitingReconfirmation, 1, 'one body renamed after its confirmation')
+    const renamed = store.sqlite.prepare('select name from agencies where reconfirmation_due_since is not null').get() as { name: string }
+    t.match(renamed.name, /自然资源和规划局$/)
+    t.ok(s.inCustody >= 1, `${s.inCustody} cards in custody`)
+    t.equal(s.inCustody, s.certificates.suspended + (store.sqlite.prepare('select count(*) as n from certificates where held_since is not null and valid_until < ?').get(TODAY) as { n: number }).n, 'every suspended card is held')
+    t.ok(s.revokedOfficers >= 1, `${s.revokedOfficers} revoked`)
+  })
+
   t.test('every change is in the audit trail; demo logins exist', async (t) => {
     t.ok(s.auditEvents >= first.steps, `${s.auditEvents} audit events for ${first.steps} service calls`)
     t.ok(s.assessments > 0, 'annual assessments')

@@ -10,6 +10,27 @@ t.test('TRAINING_RULES defaults to 30 + 30 学时 from 2023, not pro-rated', asy
   if (r.ok) t.same(r.config.TRAINING_RULES, DEFAULT_TRAINING_RULES)
 })
 
+t.test('issue 20 settings: defaults, accepted values, and refusals naming the variable', async (t) => {
+  const d = loadConfig({})
+  t.ok(d.ok)
+  if (d.ok) t.match(d.config, { TRAINING_INCLUDES_POLICE: true, AT_RISK_FROM: '07-01', CONFIRMATION_GRACE_UNTIL: '03-31', PUBLIC_NAME_DISPLAY: 'full' })
+  const set = loadConfig({ TRAINING_INCLUDES_POLICE: 'false', AT_RISK_FROM: '03-01', CONFIRMATION_GRACE_UNTIL: '02-28', PUBLIC_NAME_DISPLAY: 'masked' })
+  t.ok(set.ok, JSON.stringify(set))
+  if (set.ok) t.match(set.config, { TRAINING_INCLUDES_POLICE: false, AT_RISK_FROM: '03-01', CONFIRMATION_GRACE_UNTIL: '02-28', PUBLIC_NAME_DISPLAY: 'masked' })
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ TRAINING_INCLUDES_POLICE: 'yes' }, /^TRAINING_INCLUDES_POLICE: must be boolean/],
+    [{ AT_RISK_FROM: '7-1' }, /^AT_RISK_FROM: must match pattern/],
+    [{ AT_RISK_FROM: '02-30' }, /^AT_RISK_FROM: must be a day of every year/],
+    [{ CONFIRMATION_GRACE_UNTIL: '02-29' }, /^CONFIRMATION_GRACE_UNTIL: must be a day of every year/],
+    [{ PUBLIC_NAME_DISPLAY: 'partial' }, /^PUBLIC_NAME_DISPLAY: .*full, masked/]
+  ]
+  for (const [env, message] of cases) {
+    const r = loadConfig(env)
+    t.notOk(r.ok, JSON.stringify(env))
+    if (!r.ok) t.match(r.errors.join('\n'), message, JSON.stringify(env))
+  }
+})
+
 t.test('TRAINING_RULES is a JSON array of rules; proRateJoiners defaults to false', async (t) => {
   const r = loadConfig({ TRAINING_RULES: '[{"version":"2027","effectiveFrom":2027,"publicLawHours":40,"professionalHours":30.5}]' })
   t.ok(r.ok, JSON.stringify(r))

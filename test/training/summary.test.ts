@@ -45,8 +45,10 @@ t.test('60 public-law 学时 and no professional ones is not compliant: buckets 
     deficits: { publicLawHours: 0, professionalHours: 30, publicLawUnits: 0, professionalUnits: 2700 }
   })
   const midYear = (await summary(hrB, o.id, '?year=2026&asOf=2026-03-01')).json()
-  t.equal(midYear.status, 'at_risk', 'behind on professional by March')
+  t.equal(midYear.status, 'on_track', 'behind on professional in March, but before 1 July nobody is at_risk by pace (003 line 52, 全员轮训 by the end of June)')
   t.equal(midYear.compliant, false)
+  const july = (await summary(hrB, o.id, '?year=2026&asOf=2026-07-01')).json()
+  t.equal(july.status, 'at_risk', 'from the checkpoint (AT_RISK_FROM 07-01) the pace applies')
 })
 
 t.test('status over the year: on_track when keeping pace, at_risk when behind', async (t) => {
@@ -71,7 +73,7 @@ t.test('year and asOf default to the Asia/Shanghai calendar: 16:30 UTC on 31 Dec
 t.test('asOf alone sets the year: as of 31 December 2025 is the 2025 year, in the summary and the report', async (t) => {
   const { app, officer, summary, admin, hrB, countyB } = await world(t)
   const o = await officer(countyB.id)
-  t.match((await summary(hrB, o.id, '?asOf=2025-12-31')).json(), { year: 2025, asOf: '2025-12-31', status: 'at_risk' }, 'not the 2026 year, which had not begun')
+  t.match((await summary(hrB, o.id, '?asOf=2025-12-31')).json(), { year: 2025, asOf: '2025-12-31', status: 'at_risk' }, 'not the 2026 year, which had not begun (after 1 July: behind pace)')
   const report = (await app.inject({ method: 'GET', url: '/v1/reports/training-compliance?asOf=2025-12-31', headers: admin })).json()
   t.match(report, { year: 2025, asOf: '2025-12-31' })
   t.match(report.items.find((i: { officerId: number }) => i.officerId === o.id), { status: 'at_risk' })
@@ -95,14 +97,19 @@ t.test('as of a past day, only what had been received by then counts, in the sum
   t.match(await reportOn('2026-06-15'), { publicLawHours: 30, status: now.status })
 })
 
-t.test('outside the requirement: auxiliary staff and police owe nothing; inScope says so', async (t) => {
+t.test('outside the requirement (rule 7): auxiliary staff owe nothing and are not_applicable, never compliant; police owe 30 + 30 学时 (004 line 39) unless TRAINING_INCLUDES_POLICE=false', async (t) => {
   const { officer, summary, hrB, countyB } = await world(t)
-  for (const flag of ['auxiliary', 'police']) {
-    const o = await officer(countyB.id, { [flag]: true })
-    t.match((await summary(hrB, o.id, '?year=2026&asOf=2027-01-05')).json(), {
-      inScope: false, rule: null, ruleVersion: null, required: { publicLawUnits: 0, professionalUnits: 0 }, compliant: true
-    }, flag)
-  }
+  const aux = await officer(countyB.id, { auxiliary: true })
+  t.match((await summary(hrB, aux.id, '?year=2026&asOf=2027-01-05')).json(), {
+    inScope: false, rule: null, ruleVersion: null, required: { publicLawUnits: 0, professionalUnits: 0 }, compliant: false, status: 'not_applicable'
+  }, 'auxiliary')
+  const police = await officer(countyB.id, { police: true })
+  t.match((await summary(hrB, police.id, '?year=2026&asOf=2027-01-05')).json(), {
+    inScope: true, ruleVersion: '2023', required: { publicLawUnits: 2700, professionalUnits: 2700 }, compliant: false, status: 'non_compliant'
+  }, 'a police officer with 0 学时 is not compliant')
+  const off = await world(t, { TRAINING_INCLUDES_POLICE: false })
+  const cop = await off.officer(off.countyB.id, { police: true })
+  t.match((await off.summary(off.hrB, cop.id, '?year=2026&asOf=2027-01-05')).json(), { inScope: false, compliant: false, status: 'not_applicable' }, 'police left out by the setting')
 })
 
 t.test('a departed officer still owes the years they served to the end, not the year they left', async (t) => {
@@ -110,7 +117,7 @@ t.test('a departed officer still owes the years they served to the end, not the 
   const o = await officer(countyB.id)
   t.equal((await post(app, admin, `/v1/officers/${o.id}/departure`, { reason: 'retirement', date: '2027-02-01' })).statusCode, 200)
   t.match((await summary(admin, o.id, '?year=2026')).json(), { inScope: true, status: 'non_compliant' })
-  t.match((await summary(admin, o.id, '?year=2027')).json(), { inScope: false, compliant: true })
+  t.match((await summary(admin, o.id, '?year=2027')).json(), { inScope: false, compliant: false, status: 'not_applicable' })
 })
 
 t.test('TRAINING_RULES: a deployment\'s own minimums and versions apply by year, pro-rating joiners when it says so', async (t) => {
@@ -129,7 +136,7 @@ t.test('TRAINING_RULES: a deployment\'s own minimums and versions apply by year,
   // Joined 2 July 2026: 183 of 365 days left, so ceil(3600 × 183 / 365) = 1805 units.
   const joiner = await officer(countyB.id, { joinedOn: '2026-07-02' })
   t.match((await summary(hrB, joiner.id, '?year=2026&asOf=2027-01-02')).json(), { required: { publicLawUnits: 1805 } })
-  t.match((await summary(hrB, o.id, '?year=2022&asOf=2023-01-02')).json(), { rule: null, compliant: true }, 'no rule before 2023')
+  t.match((await summary(hrB, o.id, '?year=2022&asOf=2023-01-02')).json(), { rule: null, compliant: false, status: 'not_applicable' }, 'no rule before 2023: not_applicable (rule 7)')
 })
 
 t.test('scope and input: a sibling agency\'s hr gets 404; an unknown officer 404; a bad year or asOf 400', async (t) => {

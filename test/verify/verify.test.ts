@@ -28,7 +28,7 @@ async function certify (app: FastifyInstance, admin: Headers, now: Date, officer
 
 const verify = (app: FastifyInstance, number: string) => app.inject({ method: 'GET', url: `/v1/verify/${encodeURIComponent(number)}` })
 
-t.test('the public check: no token, valid, masked holder, agency, no personal data, not cached', async (t) => {
+t.test('the public check: no token, valid, the holder\'s name (公示, 001 line 28 "人员…全公开"), agency, no personal data, not cached', async (t) => {
   const { app, as, clock } = await buildTestApp(t)
   const admin = await as('admin')
   const { agency, idNumber: id, certificate } = await certify(app, admin, clock(), 11)
@@ -41,7 +41,7 @@ t.test('the public check: no token, valid, masked holder, agency, no personal da
     valid: true,
     status: 'active',
     statusLabel: '有效',
-    holder: '张*',
+    holder: '张三',
     agency: agency.name,
     domains: ['市场监管'],
     validUntil: certificate.validUntil
@@ -49,10 +49,18 @@ t.test('the public check: no token, valid, masked holder, agency, no personal da
   t.type(body.checkedAt, 'string')
   t.notOk(res.body.includes(id), 'the ID number is nowhere in the body')
   t.notMatch(res.body, /\d{17}[\dX]/, 'nothing shaped like an ID number')
-  t.notOk(res.body.includes('张三'), 'the full name is not shown')
   t.notOk(res.body.includes('13912345678'), 'nor the phone')
   t.notOk(res.body.includes('E-001'), 'nor the employee number')
   t.same(Object.keys(body).sort(), ['agency', 'checkedAt', 'domains', 'holder', 'number', 'status', 'statusLabel', 'valid', 'validUntil'], 'only the public fields')
+})
+
+t.test('PUBLIC_NAME_DISPLAY=masked masks the holder\'s name', async (t) => {
+  const { app, as, clock } = await buildTestApp(t, { PUBLIC_NAME_DISPLAY: 'masked' })
+  const admin = await as('admin')
+  const { certificate } = await certify(app, admin, clock(), 12)
+  const res = await verify(app, certificate.number)
+  t.equal(res.json().holder, '张*')
+  t.notOk(res.body.includes('张三'), 'the full name is not shown')
 })
 
 t.test('a lowercase check x and surrounding spaces verify the same card', async (t) => {
@@ -91,7 +99,8 @@ t.test('a revoked card is 已吊销 and not valid; a departure cancels it at onc
   const admin = await as('admin')
   const revoked = await certify(app, admin, clock(), 14)
   t.equal((await post(app, admin, `/v1/certificates/${revoked.certificate.id}/revocation`, { reason: '处分决定〔2026〕3号' })).statusCode, 200)
-  t.match((await verify(app, revoked.certificate.number)).json(), { valid: false, status: 'revoked', statusLabel: '已吊销' })
+  t.match((await verify(app, revoked.certificate.number)).json(), { valid: false, status: 'revoked', statusLabel: '已吊销', holder: '张*' },
+    'the name of a card that is no longer live is masked (rule 8 makes public only the holders of a live card)')
   const departed = await certify(app, admin, clock(), 15)
   const res = await post(app, admin, `/v1/officers/${departed.officerId}/departure`, { reason: 'retirement', date: shanghaiDate(clock()) })
   t.equal(res.statusCode, 200, res.body)

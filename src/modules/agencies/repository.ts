@@ -51,7 +51,11 @@ export const agencyRepository = {
       : db.select({ agencyId: agencyConfirmations.agencyId, year: agencyConfirmations.year })
         .from(agencyConfirmations).where(inArray(agencyConfirmations.agencyId, ids)).orderBy(asc(agencyConfirmations.year)).all()
     const byAgency = new Map<number, number[]>()
-    for (const r of rows) byAgency.set(r.agencyId, [...(byAgency.get(r.agencyId) ?? []), r.year])
+    // A year confirmed again (重新确认) is listed once.
+    for (const r of rows) {
+      const years = byAgency.get(r.agencyId) ?? []
+      if (years.at(-1) !== r.year) byAgency.set(r.agencyId, [...years, r.year])
+    }
     return byAgency
   },
 
@@ -61,28 +65,39 @@ export const agencyRepository = {
 
   insertConfirmation: (db: Db, v: typeof agencyConfirmations.$inferInsert) => db.insert(agencyConfirmations).values(v).returning().get(),
 
+  /** Each agency's latest confirmation (year and 公告文号; a 重新确认 of that year when there is
+   *  one), by agency id. */
+  latestConfirmations: (db: Db, ids: number[]) => {
+    const rows = ids.length === 0
+      ? []
+      : db.select({ agencyId: agencyConfirmations.agencyId, year: agencyConfirmations.year, announcementNo: agencyConfirmations.announcementNo, date: agencyConfirmations.date })
+        .from(agencyConfirmations).where(inArray(agencyConfirmations.agencyId, ids)).orderBy(asc(agencyConfirmations.year), asc(agencyConfirmations.id)).all()
+    return new Map(rows.map((r) => [r.agencyId, r])) // the last per agency wins: the latest year, its latest record
+  },
+
   /** An agency's confirmations in the order recorded, a page after `afterId`. */
   listConfirmations: (db: Db, agencyId: number, afterId: number, limit: number) =>
     db.select().from(agencyConfirmations).where(and(eq(agencyConfirmations.agencyId, agencyId), gt(agencyConfirmations.id, afterId)))
       .orderBy(asc(agencyConfirmations.id)).limit(limit).all(),
 
-  /** The counts behind rule 4 for each agency on `today`: active officers holding a certificate
+  /** The counts behind rule 4 for each agency on `today`: its active, non-auxiliary officers
+   *  (police included, whatever their cards: the headcount), those of them holding a certificate
    *  there that is active or suspended (not past its last valid day: an expired card is
-   *  neither), and active, non-auxiliary officers flagged as legal reviewers. */
+   *  neither), and those flagged as legal reviewers. */
   staffingCounts: (db: Db, agencyIds: number[], today: string) => {
-    if (agencyIds.length === 0) return new Map<number, { officers: number, reviewers: number }>()
+    if (agencyIds.length === 0) return new Map<number, { officers: number, certified: number, reviewers: number }>()
+    const heads = db.select({ agencyId: officers.agencyId, n: sql<number>`count(*)`, reviewers: sql<number>`sum(${officers.legalReviewer})` })
+      .from(officers)
+      .where(and(inArray(officers.agencyId, agencyIds), eq(officers.status, 'active'), eq(officers.auxiliary, false)))
+      .groupBy(officers.agencyId).all()
     const certified = db.select({ agencyId: officers.agencyId, n: sql<number>`count(distinct ${officers.id})` })
       .from(officers)
       .innerJoin(certificates, and(eq(certificates.officerId, officers.id), eq(certificates.agencyId, officers.agencyId), liveOn(today)))
-      .where(and(inArray(officers.agencyId, agencyIds), eq(officers.status, 'active')))
+      .where(and(inArray(officers.agencyId, agencyIds), eq(officers.status, 'active'), eq(officers.auxiliary, false)))
       .groupBy(officers.agencyId).all()
-    const reviewers = db.select({ agencyId: officers.agencyId, n: sql<number>`count(*)` })
-      .from(officers)
-      .where(and(inArray(officers.agencyId, agencyIds), eq(officers.status, 'active'), eq(officers.legalReviewer, true), eq(officers.auxiliary, false)))
-      .groupBy(officers.agencyId).all()
-    const counts = new Map(agencyIds.map((id) => [id, { officers: 0, reviewers: 0 }]))
-    for (const r of certified) counts.get(r.agencyId)!.officers = r.n
-    for (const r of reviewers) counts.get(r.agencyId)!.reviewers = r.n
+    const counts = new Map(agencyIds.map((id) => [id, { officers: 0, certified: 0, reviewers: 0 }]))
+    for (const r of heads) Object.assign(counts.get(r.agencyId)!, { officers: r.n, reviewers: r.reviewers ?? 0 })
+    for (const r of certified) counts.get(r.agencyId)!.certified = r.n
     return counts
   },
 

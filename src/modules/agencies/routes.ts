@@ -76,7 +76,8 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
       tags,
       operationId: 'confirmAgency',
       summary: '年度确认公告 Record the yearly confirmation',
-      description: '登记执法主体的年度确认及公告文号。每年一次。Records the yearly confirmation and its announcement number; once per year.',
+      description: '登记执法主体的年度确认及公告文号，每年一次；名称、类别变更或合并承继后（reconfirmationDue）可就已确认年度再次登记（kind = reconfirmation，重新确认）。' +
+        ' Records the yearly confirmation and its announcement number, once per year; after a rename, a new kind or a merger into it (reconfirmationDue) it may be recorded again for a year already confirmed (kind reconfirmation, 重新确认).',
       params: IdParams,
       body: CreateConfirmation,
       response: { 201: Confirmation, ...problems(404, 409, 422) }
@@ -123,7 +124,8 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
       tags,
       operationId: 'getAgencyStaffing',
       summary: '法制审核人员配备 Legal-reviewer staffing (5%)',
-      description: '法制审核人员不少于执法人员的 5%：reviewers × 20 ≥ officers；缺口 = ceil(officers/20) − reviewers。The 5% rule for one agency, computed in integers.',
+      description: '法制审核人员不少于本单位执法人员总数的 5%：officers 为在岗、非辅助的执法人员人数（含人民警察，不论是否持证），certified 为其中持证人数；reviewers × 20 ≥ officers；缺口 = ceil(officers/20) − reviewers。' +
+        ' The 5% rule for one agency, computed in integers: officers is the headcount (active, non-auxiliary, police included, whatever their cards), certified the live-card holders among them, shown beside.',
       params: IdParams,
       response: { 200: Staffing, ...problems(404) }
     }

@@ -27,6 +27,9 @@ export const Agency = Type.Object({
   successorId: Type.Union([Id, Type.Null()], { description: '承继主体 the successor after a merge or dissolution' }),
   endedOn: Type.Union([IsoDate(), Type.Null()]),
   confirmedYears: Type.Array(Type.Integer(), { description: '已确认公告的年度 years confirmed and announced' }),
+  confirmationDue: Type.Boolean({ description: '本年度确认尚未登记：宽限期（CONFIRMATION_GRACE_UNTIL，默认 3月31日）内仍可发证，之后不得发证 this year\'s confirmation is not recorded: within the grace period certificates can still be issued, after it AGENCY_NOT_CONFIRMED' }),
+  reconfirmationDue: Type.Boolean({ description: '名称、类别变更或合并承继后须重新确认（泰委法办〔2020〕30号 第6条），登记确认后解除 a rename, new kind or merger asks for 重新确认 until a confirmation is recorded' }),
+  reconfirmationDueSince: Type.Union([IsoDate(), Type.Null()], { description: '须重新确认之日 the day the change asked for it' }),
   version: Type.Integer({ description: 'row version (also the ETag)' }),
   createdAt: Timestamp,
   updatedAt: Type.Union([Timestamp, Type.Null()])
@@ -54,7 +57,13 @@ export const AgencyQuery = Query({
 })
 
 export const Confirmation = Type.Object({
-  id: Id, agencyId: Id, year: Type.Integer(), announcementNo: Type.String(), date: IsoDate(), createdAt: Timestamp
+  id: Id,
+  agencyId: Id,
+  year: Type.Integer(),
+  announcementNo: Type.String(),
+  date: IsoDate(),
+  kind: StringEnum(['yearly', 'reconfirmation'] as const, { description: 'yearly 年度确认 | reconfirmation 变更后重新确认' }),
+  createdAt: Timestamp
 })
 
 export const CreateConfirmation = Body({
@@ -72,7 +81,8 @@ export const EndAgency = Body({
 export const Staffing = Type.Object({
   agencyId: Id,
   agencyName: Type.String(),
-  officers: Type.Integer({ description: '持有效或暂扣证件的在岗执法人员 active officers with an active or suspended certificate' }),
+  officers: Type.Integer({ description: '执法人员总数：在岗、非辅助人员（含人民警察），不论是否持证 headcount: active, non-auxiliary officers, police included, whatever their cards' }),
+  certified: Type.Integer({ description: '其中持有效或暂扣证件者 of them, holders of an active or suspended certificate there (shown beside; not the base)' }),
   reviewers: Type.Integer({ description: '在岗法制审核人员 active legal reviewers' }),
   required: Type.Integer({ description: 'ceil(officers / 20)' }),
   shortfall: Type.Integer({ description: '缺口 required − reviewers, never below 0' }),

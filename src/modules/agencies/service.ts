@@ -1,7 +1,8 @@
 // 执法主体: registration, hierarchy, yearly confirmation, merger and dissolution, staffing.
 import { childPath, createsCycle } from '../../domain/agency-tree.js'
 import { evaluateStaffing } from '../../domain/staffing.js'
-import { shanghaiDate } from '../../domain/dates.js'
+import { answersReconfirmation, confirmationStanding, reconfirmationNeeded } from '../../domain/confirmation.js'
+import { shanghaiDate, type MonthDay } from '../../domain/dates.js'
 import { checkUscc } from '../../domain/uscc.js'
 import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'
 import type { Db } from '../../db/open.js'
@@ -24,9 +25,16 @@ export interface AgencyInput {
 
 export interface EndInput { date: string, successorId?: number | null | undefined, reason?: string | undefined }
 
-function present (row: AgencyRow, confirmedYears: number[]) {
-  const { path: _path, ...rest } = row
-  return { ...rest, confirmedYears }
+function present (row: AgencyRow, confirmedYears: number[], today: string, graceUntil: MonthDay) {
+  const { path: _path, reconfirmationDueSince, ...rest } = row
+  const standing = confirmationStanding(confirmedYears, today, graceUntil)
+  return {
+    ...rest,
+    confirmedYears,
+    confirmationDue: row.status === 'active' && standing.confirmationDue,
+    reconfirmationDue: row.status === 'active' && reconfirmationDueSince !== null,
+    reconfirmationDueSince
+  }
 }
 export type AgencyView = ReturnType<typeof present>
 
@@ -48,8 +56,9 @@ function parentFor (db: Db, actor: Actor, parentId: number | null | undefined): 
     fail('AGENCY_OUT_OF_SCOPE', `parent agency ${parentId} not found`, { errors: [{ in: 'body', pointer: '/parentId', detail: 'not found in your scope' }] })
 }
 
-export function agenciesService ({ store, clock }: ServiceContext) {
-  const view = (db: Db, row: AgencyRow) => present(row, agencyRepository.confirmedYears(db, [row.id]).get(row.id) ?? [])
+export function agenciesService ({ store, clock, config }: ServiceContext) {
+  const today = () => shanghaiDate(clock())
+  const view = (db: Db, row: AgencyRow) => present(row, agencyRepository.confirmedYears(db, [row.id]).get(row.id) ?? [], today(), config.CONFIRMATION_GRACE_UNTIL)
   const load = (db: Db, actor: Actor, id: number) => agencyRepository.findById(db, actor.scope, id) ?? fail('NOT_FOUND', `agency ${id} not found`)
 
   return {
@@ -70,15 +79,19 @@ export function agenciesService ({ store, clock }: ServiceContext) {
     list (actor: Actor, filter: AgencyFilter, afterId: number, limit: number) {
       const rows = agencyRepository.list(store.db, actor.scope, filter, afterId, limit + 1)
       const years = agencyRepository.confirmedYears(store.db, rows.map((r) => r.id))
-      return rows.map((r) => ({ ...present(r, years.get(r.id) ?? []), id: r.id }))
+      const day = today()
+      return rows.map((r) => ({ ...present(r, years.get(r.id) ?? [], day, config.CONFIRMATION_GRACE_UNTIL), id: r.id }))
     },
 
-    /** Changes an agency; NOT_FOUND, PRECONDITION_FAILED, USCC_*, AGENCY_PARENT_CYCLE, AGENCY_OUT_OF_SCOPE. */
+    /** Changes an agency; a new name or kind asks for 重新确认 (reconfirmationDue until a
+     *  confirmation is recorded). NOT_FOUND, PRECONDITION_FAILED, USCC_*, AGENCY_PARENT_CYCLE,
+     *  AGENCY_OUT_OF_SCOPE. */
     update (actor: Actor, id: number, expectedVersion: ExpectedVersion, patch: Partial<AgencyInput>): AgencyView {
       return store.write((db) => {
         const before = load(db, actor, id)
         assertVersion(before.version, expectedVersion)
         const changes: Partial<AgencyRow> = { ...patch, updatedAt: clock().toISOString() }
+        if (before.reconfirmationDueSince === null && reconfirmationNeeded(before, patch)) changes.reconfirmationDueSince = today()
         if (patch.uscc !== undefined) changes.uscc = validUscc(db, patch.uscc, id)
         if (patch.parentId !== undefined && patch.parentId !== before.parentId) {
           const parent = parentFor(db, actor, patch.parentId)
@@ -94,7 +107,10 @@ export function agenciesService ({ store, clock }: ServiceContext) {
       })
     },
 
-    /** Records the yearly confirmation (公告); NOT_FOUND, AGENCY_NOT_ACTIVE, CONFIRMATION_EXISTS,
+    /** Records the yearly confirmation (公告), or 重新确认 (kind 'reconfirmation') for a year
+     *  already confirmed when a change asked for it; either clears reconfirmationDue when it
+     *  answers it (answersReconfirmation: announced since, for that year or later). NOT_FOUND,
+     *  AGENCY_NOT_ACTIVE, CONFIRMATION_EXISTS (the year is confirmed and nothing changed since),
      *  DATE_IN_FUTURE (announced after today), DATE_OUT_OF_RANGE (before 1949-10-01, or for a
      *  year after next: a confirmation may be announced ahead for the coming year only). */
     confirm (actor: Actor, id: number, input: { year: number, announcementNo: string, date: string }) {
@@ -104,9 +120,12 @@ export function agenciesService ({ store, clock }: ServiceContext) {
         assertPlausibleDate('date', input.date, 'happened', today)
         const agency = load(db, actor, id)
         if (agency.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${id} is ${agency.status}`)
-        if (agencyRepository.isConfirmed(db, id, input.year)) fail('CONFIRMATION_EXISTS', `agency ${id} is already confirmed for ${input.year}`, { errors: [{ in: 'body', pointer: '/year', detail: 'confirmed already' }] })
-        const row = agencyRepository.insertConfirmation(db, { agencyId: id, ...input })
-        appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: 'confirm', after: row })
+        const again = agencyRepository.isConfirmed(db, id, input.year)
+        const answers = agency.reconfirmationDueSince !== null && answersReconfirmation(agency.reconfirmationDueSince, input)
+        if (again && !answers) fail('CONFIRMATION_EXISTS', `agency ${id} is already confirmed for ${input.year}`, { errors: [{ in: 'body', pointer: '/year', detail: 'confirmed already' }] })
+        const row = agencyRepository.insertConfirmation(db, { agencyId: id, ...input, kind: again ? 'reconfirmation' : 'yearly' })
+        if (answers) agencyRepository.update(db, id, { reconfirmationDueSince: null, updatedAt: clock().toISOString() })
+        appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: again ? 'reconfirm' : 'confirm', after: row })
         return row
       })
     },
@@ -134,6 +153,14 @@ export function agenciesService ({ store, clock }: ServiceContext) {
         }
         const after = agencyRepository.update(db, id, { status: how, successorId, endedOn: input.date, updatedAt: clock().toISOString() }) ?? fail('NOT_FOUND')
         appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: how === 'merged' ? 'merge' : 'dissolve', before, after: { ...after, reason: input.reason } })
+        // A merger into the successor changes what it is: 重新确认 (002 item 6: 合并).
+        if (how === 'merged' && successorId !== null) {
+          const successor = agencyRepository.findById(db, actor.scope, successorId)
+          if (successor && successor.reconfirmationDueSince === null) {
+            const marked = agencyRepository.update(db, successorId, { reconfirmationDueSince: today(), updatedAt: clock().toISOString() })
+            appendAudit(db, actor, clock(), { entity: 'agency', entityId: successorId, action: 'reconfirmation_due', before: successor, after: marked })
+          }
+        }
         return { agency: view(db, after), certificatesToReissue: agencyRepository.liveCertificates(db, id, shanghaiDate(clock())) }
       })
     },
@@ -141,7 +168,7 @@ export function agenciesService ({ store, clock }: ServiceContext) {
     /** Rule 4 for one agency in scope; NOT_FOUND. */
     staffing (actor: Actor, id: number) {
       const agency = load(store.db, actor, id)
-      const counts = agencyRepository.staffingCounts(store.db, [id], shanghaiDate(clock())).get(id) ?? { officers: 0, reviewers: 0 }
+      const counts = agencyRepository.staffingCounts(store.db, [id], shanghaiDate(clock())).get(id) ?? { officers: 0, certified: 0, reviewers: 0 }
       return { agencyId: id, agencyName: agency.name, ...evaluateStaffing(counts) }
     }
   }

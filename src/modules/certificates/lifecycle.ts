@@ -2,7 +2,7 @@
 // transfers (rule 2): each change checks the state machine, records its history, opens the
 // card recall where the card must come back, and appends the audit event, all inside the
 // caller's write transaction.
-import { effectiveStatus, nextStatus, type CertificateAction } from '../../domain/certificates.js'
+import { custodyChange, effectiveStatus, nextStatus, type CertificateAction } from '../../domain/certificates.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import { suspensionEndRefusal } from '../../domain/plausible-dates.js'
 import type { Db } from '../../db/open.js'
@@ -17,7 +17,9 @@ export interface TransitionInput { reason: string, until?: string | null | undef
 /** Applies one action; CERTIFICATE_TRANSITION_NOT_ALLOWED when the state machine refuses it,
  *  DATE_RANGE_INVALID for a suspension until a day already past, DATE_OUT_OF_RANGE for one
  *  until after the card's last valid day.
- *  A revocation or cancellation opens a recall of the physical card. */
+ *  A suspension (暂扣) takes the card into custody (heldSince, a custody record); reinstatement
+ *  returns it. A revocation or cancellation opens a recall of the physical card, recovered at
+ *  once when the card was in custody (it is kept: 'retained'). */
 const STATUS_ZH: Record<string, string> = { active: '有效', suspended: '暂扣', revoked: '吊销', cancelled: '注销', expired: '过期' }
 
 export function transition (db: Db, actor: Actor, at: Date, cert: CertificateRow, action: CertificateAction, input: TransitionInput) {
@@ -29,12 +31,16 @@ export function transition (db: Db, actor: Actor, at: Date, cert: CertificateRow
   const from = effectiveStatus(cert.status, cert.validUntil, today)
   const next = nextStatus(from, action)
   if (!next.ok) fail(next.code, `${action} is not allowed on ${/^[aeiou]/.test(from) ? 'an' : 'a'} ${from} certificate / 证件当前为「${STATUS_ZH[from] ?? from}」，不允许此操作`)
+  const custody = custodyChange(from, action, cert.heldSince)
   const after = certificateRepository.setStatus(db, cert.id, {
     status: next.status,
     statusReason: input.reason,
     suspendedUntil: action === 'suspend' ? input.until ?? null : null,
+    heldSince: custody === 'open' ? today : custody === null ? cert.heldSince : null,
     updatedAt: at.toISOString()
   }) ?? fail('NOT_FOUND')
+  if (custody === 'open') certificateRepository.openCustody(db, cert.id, today)
+  else if (custody !== null) certificateRepository.endCustody(db, cert.id, today, custody)
   certificateRepository.insertEvent(db, {
     certificateId: cert.id,
     action,
@@ -45,9 +51,12 @@ export function transition (db: Db, actor: Actor, at: Date, cert: CertificateRow
     actor: actor.principal.sub,
     at: at.toISOString()
   })
-  const recall = next.status === 'revoked' || next.status === 'cancelled'
+  let recall = next.status === 'revoked' || next.status === 'cancelled'
     ? certificateRepository.insertRecall(db, { certificateId: cert.id, reason: input.reason, openedOn: today })
     : null
+  if (recall !== null && custody === 'retained') {
+    recall = certificateRepository.closeRecall(db, recall.id, { status: 'recovered', closedOn: today, note: `暂扣期间已收存 held in custody since ${cert.heldSince ?? today}` }) ?? recall
+  }
   appendAudit(db, actor, at, { entity: 'certificate', entityId: cert.id, action, before: cert, after })
   return { certificate: after, previousStatus: from, recall }
 }

@@ -1,7 +1,7 @@
 // Certificates, their status history, card recalls and number sequences in SQL.
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
-import { agencies, cardRecalls, certificateEvents, certificateSequences, certificates, examResults, exams, officers } from '../../db/schema.js'
+import { agencies, cardCustodies, cardRecalls, certificateEvents, certificateSequences, certificates, examResults, exams, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
 import { insertPlaceholders, once, setPlaceholders } from '../../db/prepared.js'
 import type { Scope } from '../../security/roles.js'
@@ -61,9 +61,9 @@ export const certificateRepository = {
     .values(insertPlaceholders(certificates, NEW_CERTIFICATE_COLUMNS)).returning().prepare())
     .get(v) as CertificateRow,
 
-  setStatus: (db: Db, id: number, v: { status: CertificateRow['status'], statusReason: string | null, suspendedUntil: string | null, updatedAt: string }): CertificateRow | undefined =>
+  setStatus: (db: Db, id: number, v: { status: CertificateRow['status'], statusReason: string | null, suspendedUntil: string | null, heldSince: string | null, updatedAt: string }): CertificateRow | undefined =>
     once(db, 'certificates.setStatus', () => db.update(certificates)
-      .set({ ...setPlaceholders(['status', 'statusReason', 'suspendedUntil', 'updatedAt'] as const), version: sql`${certificates.version} + 1` })
+      .set({ ...setPlaceholders(['status', 'statusReason', 'suspendedUntil', 'heldSince', 'updatedAt'] as const), version: sql`${certificates.version} + 1` })
       .where(eq(certificates.id, sql.placeholder('id'))).returning().prepare())
       .get({ ...v, id }) as CertificateRow | undefined,
 
@@ -80,6 +80,27 @@ export const certificateRepository = {
     .innerJoin(exams, eq(exams.id, examResults.examId))
     .where(and(eq(examResults.officerId, sql.placeholder('officerId')), eq(examResults.passed, true), lte(exams.date, sql.placeholder('day')))).limit(1).prepare())
     .get({ officerId, day }) !== undefined,
+
+  /** The Shanghai-time instant (RFC 3339, UTC) of the last revocation (吊销) of any card of the
+   *  officer, or null. */
+  lastRevokedAt: (db: Db, officerId: number): string | null => once(db, 'certificates.lastRevokedAt', () => db.select({ at: sql<string | null>`max(${certificateEvents.at})` })
+    .from(certificateEvents).innerJoin(certificates, eq(certificates.id, certificateEvents.certificateId))
+    .where(and(eq(certificates.officerId, sql.placeholder('officerId')), eq(certificateEvents.action, 'revoke'))).prepare())
+    .get({ officerId })?.at ?? null,
+
+  /** The day of the latest exam held on or before `day` that the officer passed, or null. */
+  lastPassedExamOn: (db: Db, officerId: number, day: string): string | null => once(db, 'certificates.lastPassedExamOn', () => db.select({ date: sql<string | null>`max(${exams.date})` }).from(examResults)
+    .innerJoin(exams, eq(exams.id, examResults.examId))
+    .where(and(eq(examResults.officerId, sql.placeholder('officerId')), eq(examResults.passed, true), lte(exams.date, sql.placeholder('day')))).prepare())
+    .get({ officerId, day })?.date ?? null,
+
+  /** Opens the custody of a suspended card (暂扣). */
+  openCustody: (db: Db, certificateId: number, heldSince: string) => db.insert(cardCustodies).values({ certificateId, heldSince }).run(),
+  /** Ends the open custody of a card: returned (reinstated) or retained (revoked or cancelled while held). */
+  endCustody: (db: Db, certificateId: number, endedOn: string, outcome: 'returned' | 'retained') => db.update(cardCustodies)
+    .set({ endedOn, outcome }).where(and(eq(cardCustodies.certificateId, certificateId), isNull(cardCustodies.endedOn))).run(),
+  custodies: (db: Db, certificateId: number) =>
+    db.select().from(cardCustodies).where(eq(cardCustodies.certificateId, certificateId)).orderBy(desc(cardCustodies.id)).all(),
 
   insertEvent: (db: Db, v: typeof certificateEvents.$inferInsert) => once(db, 'certificates.insertEvent', () => db.insert(certificateEvents)
     .values(insertPlaceholders(certificateEvents, EVENT_COLUMNS)).prepare())

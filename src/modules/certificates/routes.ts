@@ -23,6 +23,7 @@ const Certificate = Type.Object({
   storedStatus: StringEnum(STORED_STATUSES, { description: 'the recorded status (status shows expired when past validUntil)' }),
   statusReason: Type.Union([Type.String(), Type.Null()]),
   suspendedUntil: Type.Union([IsoDate(), Type.Null()]),
+  heldSince: Type.Union([IsoDate(), Type.Null()], { description: '暂扣收存之日：证件在司法机关保管中（恢复时交还）the day a suspended card was taken into custody (null: not held); returned on reinstatement' }),
   version: Type.Integer(),
   createdAt: Timestamp,
   updatedAt: Type.Union([Timestamp, Type.Null()])
@@ -36,6 +37,15 @@ const Recall = Type.Object({
   openedOn: IsoDate(),
   closedOn: Type.Union([IsoDate(), Type.Null()]),
   note: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp
+})
+
+const Custody = Type.Object({
+  id: Id,
+  certificateId: Id,
+  heldSince: IsoDate('暂扣收存之日 taken into custody'),
+  endedOn: Type.Union([IsoDate(), Type.Null()]),
+  outcome: Type.Union([StringEnum(['returned', 'retained'] as const, { description: 'returned 恢复后交还 | retained 吊销或注销，证件留存' }), Type.Null()]),
   createdAt: Timestamp
 })
 
@@ -62,8 +72,8 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       tags,
       operationId: 'issueCertificate',
       summary: '核发执法证件 Issue a certificate',
-      description: '仅在全部条件满足时核发：人员在岗且在该主体任职、主体存续且已完成本年度确认、非辅助人员、非人民警察、已通过资格考试、在该主体无有效证件。证号由系统生成。' +
-        ' Issued only when every rule holds (active officer of this agency; agency active and confirmed this year; not auxiliary; not police; a passed exam; no live certificate here). Each refusal has its own code. The service assigns the number.',
+      description: '仅在全部条件满足时核发：人员在岗且在该主体任职、主体存续且确认有效（本年度已确认，或上年度确认且在宽限期内）、非辅助人员、非人民警察、已通过资格考试、在该主体无有效证件。证号由系统生成。' +
+        ' Issued only when every rule holds (active officer of this agency; agency active and confirmed (this year, or last year until CONFIRMATION_GRACE_UNTIL); not auxiliary; not police; a passed exam; no live certificate here). Each refusal has its own code. The service assigns the number.',
       body: withExample(Body({
         officerId: Id,
         agencyId: Id,
@@ -101,9 +111,9 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
   }, async (req, reply) => withEtag(reply, certificates.get(req.actor, req.params.id)))
 
   const actions = [
-    ['suspension', 'suspend', 'suspendCertificate', '暂扣证件 Suspend', '有效证件暂扣，可恢复；可填写暂扣至日期。An active certificate is suspended (reversible), optionally until a date.'],
-    ['reinstatement', 'reinstate', 'reinstateCertificate', '恢复证件 Reinstate', '暂扣的证件恢复有效。A suspended certificate becomes active again.'],
-    ['revocation', 'revoke', 'revokeCertificate', '吊销证件 Revoke', '作为处分吊销证件，不可恢复，并发起证件收回。Revoked as a sanction: final; the card recall opens.'],
+    ['suspension', 'suspend', 'suspendCertificate', '暂扣证件 Suspend', '有效证件暂扣，可恢复；可填写暂扣至日期。证件自当日起由司法机关收存（heldSince，开启保管记录）。An active certificate is suspended (reversible), optionally until a date; the card is taken into custody from that day (heldSince, a custody record).'],
+    ['reinstatement', 'reinstate', 'reinstateCertificate', '恢复证件 Reinstate', '暂扣的证件恢复有效，证件交还持证人（保管记录结束：returned）。A suspended certificate becomes active again and the card is returned (custody ends: returned).'],
+    ['revocation', 'revoke', 'revokeCertificate', '吊销证件 Revoke', '作为处分吊销证件，不可恢复，并发起证件收回（暂扣中的证件即视为已收回）；此后须重新通过资格考试方可再次领证（REQUALIFICATION_REQUIRED）。Revoked as a sanction: final; the card recall opens (recovered at once for a card in custody); a new card needs a newly passed exam (REQUALIFICATION_REQUIRED).'],
     ['cancellation', 'cancel', 'cancelCertificate', '注销证件 Cancel', '行政注销，不可恢复，并发起证件收回。Cancelled as an administrative end: final; the card recall opens.']
   ] as const
   const examples = {
@@ -135,9 +145,9 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       tags,
       operationId: 'getCertificateHistory',
       summary: '证件变更记录 Certificate history',
-      description: '每次状态变更的原因、操作人和时间，以及证件收回记录。Every status change with reason, actor and time, and the card recalls.',
+      description: '每次状态变更的原因、操作人和时间，证件收回记录，以及暂扣期间的证件保管记录。Every status change with reason, actor and time, the card recalls, and the custody of the card while suspended.',
       params: IdParams,
-      response: { 200: Type.Object({ events: Type.Array(Event), recalls: Type.Array(Recall) }), ...problems(404) }
+      response: { 200: Type.Object({ events: Type.Array(Event), recalls: Type.Array(Recall), custodies: Type.Array(Custody) }), ...problems(404) }
     }
   }, async (req) => certificates.history(req.actor, req.params.id))
 

@@ -1,5 +1,6 @@
 // 行政执法证件: issue under rule 1, the status machine, history and card recalls.
-import { certificateEligibility, domainsNotHeld, effectiveStatus, replacedByNewCard, type CertificateAction, validUntilFor } from '../../domain/certificates.js'
+import { certificateEligibility, domainsNotHeld, effectiveStatus, replacedByNewCard, requalificationRequired, type CertificateAction, validUntilFor } from '../../domain/certificates.js'
+import { confirmationStanding } from '../../domain/confirmation.js'
 import { formatCertificateNumber, MAX_SEQUENCE } from '../../domain/certificate-number.js'
 import { compareDates, shanghaiDate, yearOf } from '../../domain/dates.js'
 import type { Db } from '../../db/open.js'
@@ -30,8 +31,10 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
     /** Issues a certificate when every rule holds (rule 1); a card of the officer at this agency
      *  that has expired is cancelled in the same transaction (reason RENEWAL_REASON, recall
      *  opened). Refusals: NOT_FOUND / AGENCY_OUT_OF_SCOPE, OFFICER_DEPARTED, AGENCY_NOT_ACTIVE,
-     *  AGENCY_NOT_CONFIRMED, OFFICER_AUXILIARY, OFFICER_POLICE, EXAM_NOT_PASSED, CERTIFICATE_EXISTS
-     *  (a card still active or suspended), DOMAIN_NOT_HELD. */
+     *  AGENCY_NOT_CONFIRMED (neither this year's confirmation nor last year's within the grace
+     *  period), OFFICER_AUXILIARY, OFFICER_POLICE, EXAM_NOT_PASSED, REQUALIFICATION_REQUIRED (a
+     *  card of theirs was revoked after their last passed exam), CERTIFICATE_EXISTS (a card still
+     *  active or suspended), DOMAIN_NOT_HELD. */
     issue (actor: Actor, input: IssueInput) {
       return store.write((db) => {
         const at = clock()
@@ -44,14 +47,16 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
         // else allows it; any other live card here refuses the issue.
         const live = certificateRepository.live(db, officer.id, agency.id)
         const expired = live.filter((c) => replacedByNewCard(c.status, c.validUntil, issuedOn))
+        const lastRevokedAt = certificateRepository.lastRevokedAt(db, officer.id)
         const refusals = certificateEligibility({
           officerStatus: officer.status,
           servesAtAgency: officer.agencyId === agency.id,
           auxiliary: officer.auxiliary,
           police: officer.police,
           agencyStatus: agency.status,
-          agencyConfirmedThisYear: agencyRepository.isConfirmed(db, agency.id, yearOf(issuedOn)),
+          agencyConfirmed: confirmationStanding(agencyRepository.confirmedYears(db, [agency.id]).get(agency.id) ?? [], issuedOn, config.CONFIRMATION_GRACE_UNTIL).confirmed,
           hasPassedExam: certificateRepository.hasPassedExam(db, officer.id, issuedOn),
+          requalificationRequired: requalificationRequired(lastRevokedAt === null ? null : shanghaiDate(new Date(lastRevokedAt)), certificateRepository.lastPassedExamOn(db, officer.id, issuedOn)),
           hasActiveCertificateAtAgency: live.length > expired.length
         })
         const first = refusals[0]
@@ -95,7 +100,7 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
 
     history (actor: Actor, id: number) {
       load(store.db, actor, id)
-      return { events: certificateRepository.events(store.db, id), recalls: certificateRepository.recalls(store.db, id) }
+      return { events: certificateRepository.events(store.db, id), recalls: certificateRepository.recalls(store.db, id), custodies: certificateRepository.custodies(store.db, id) }
     },
 
     /** Closes the open recall of a card: recovered, or declared lost. NOT_FOUND, RECALL_CLOSED,

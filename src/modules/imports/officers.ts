@@ -7,7 +7,7 @@ import type { Static } from 'typebox'
 import { roleChangeRefusal, type DepartureReason } from '../../domain/certificates.js'
 import { checkIdNumber } from '../../domain/identity.js'
 import { isIsoDate, shanghaiDate } from '../../domain/dates.js'
-import { dateRefusal, joiningOrderRefusal, moveOrderRefusal } from '../../domain/plausible-dates.js'
+import { dateRefusal, joiningOrderRefusal, moveOrderRefusal, rejoiningRefusal } from '../../domain/plausible-dates.js'
 import { servingOn } from '../../domain/training.js'
 import type { Db } from '../../db/open.js'
 import { fail, RegistryError, type ErrorCode } from '../../errors.js'
@@ -124,6 +124,10 @@ export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
       const joinedOn = typeof v.joinedOn === 'string' && isIsoDate(v.joinedOn) ? v.joinedOn : null
       const joining = joinedOn === null ? null : dateRefusal(joinedOn, 'happened', today)
       if (joining) errors.push({ code: joining.code, pointer: '/joinedOn', detail: joining.detail })
+      // One this row takes on again begins a new stint on its joinedOn: not before they left.
+      const rejoining = existing !== undefined && !servingOn(existing, today) && existing.agencyId !== v.agencyId
+      const stint = rejoining && joinedOn !== null && joining === null ? rejoiningRefusal(joinedOn, officerRepository.moveDates(db, existing.id).lastMoveOn) : null
+      if (stint) errors.push({ code: stint.code, pointer: '/joinedOn', detail: stint.detail })
       if (typeof v.departureDate === 'string' && isIsoDate(v.departureDate)) {
         // One this row takes on again (left, now at another agency) moves today, before the
         // row's departure: that departure is a new one, even dated as the one recorded.
@@ -132,7 +136,7 @@ export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
           // Otherwise only a history the caller may see (one serving elsewhere is refused by the plan).
           const known = existing !== undefined && !takenOnAgain && officerRepository.findById(db, actor.scope, existing.id) !== undefined ? existing : undefined
           const history = takenOnAgain
-            ? { joinedOn: null, lastMoveOn: today }
+            ? { joinedOn: null, lastMoveOn: joinedOn ?? today }
             : { joinedOn: joinedOn ?? known?.joinedOn ?? null, lastMoveOn: known === undefined ? null : officerRepository.moveDates(db, known.id).lastMoveOn }
           const leaving = dateRefusal(v.departureDate, 'happened', today) ?? moveOrderRefusal(v.departureDate, history)
           if (leaving) {

@@ -3,7 +3,7 @@ import { checkIdNumber, maskIdNumber, maskPhone } from '../../domain/identity.js
 import { shanghaiDate } from '../../domain/dates.js'
 import { servingOn } from '../../domain/training.js'
 import { roleChangeRefusal, type DepartureReason } from '../../domain/certificates.js'
-import { dateRefusal, joiningOrderRefusal, moveOrderRefusal } from '../../domain/plausible-dates.js'
+import { dateRefusal, joiningOrderRefusal, moveOrderRefusal, rejoiningRefusal } from '../../domain/plausible-dates.js'
 import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
@@ -61,17 +61,25 @@ function validIdNumber (db: Db, actor: Actor, raw: string, today: string, selfId
 }
 
 /** Takes a person who has left on again at `input.agencyId` (inside the caller's transaction):
- *  the same officer, active there with the data given; joinedOn stays, so closed years and
- *  their exams and training history are as they were. */
+ *  the same officer, active there with the data given, exams and training history kept. The
+ *  new stint begins on the joinedOn sent (else today): that day dates the rejoin move, and the
+ *  days from the departure to it are a gap in which no training is credited (OFFICER_DEPARTED).
+ *  The officer's joinedOn stays the day they first joined, so the years they served before
+ *  leaving keep their standing (a closed year's report does not change when someone comes
+ *  back). DATE_BEFORE_LAST_MOVE: joinedOn before the departure. */
 function rejoin (db: Db, actor: Actor, at: Date, holder: OfficerRow, input: OfficerInput): OfficerRow {
+  const from = input.joinedOn ?? shanghaiDate(at)
+  const refusal = rejoiningRefusal(from, officerRepository.moveDates(db, holder.id).lastMoveOn)
+  if (refusal) refuseDate('joinedOn', from, refusal)
   const after = officerRepository.update(db, holder.id, {
     ...postData(input),
+    joinedOn: holder.joinedOn,
     status: 'active',
     departedOn: null,
     departureReason: null,
     updatedAt: at.toISOString()
   }) ?? fail('NOT_FOUND')
-  officerRepository.insertMove(db, { officerId: holder.id, fromAgencyId: holder.agencyId, toAgencyId: input.agencyId, kind: 'rejoin', reason: 'rejoin', date: shanghaiDate(at) })
+  officerRepository.insertMove(db, { officerId: holder.id, fromAgencyId: holder.agencyId, toAgencyId: input.agencyId, kind: 'rejoin', reason: 'rejoin', date: from })
   appendAudit(db, actor, at, { entity: 'officer', entityId: holder.id, action: 'rejoin', before: holder, after })
   return after
 }
@@ -104,8 +112,9 @@ export function officersService ({ store, clock }: ServiceContext) {
     /** Registers an officer; ID_NUMBER_INVALID, ID_NUMBER_TAKEN, AGENCY_OUT_OF_SCOPE, AGENCY_NOT_ACTIVE,
      *  DATE_IN_FUTURE or DATE_OUT_OF_RANGE (joinedOn after today or before 1949-10-01).
      *  A person who had left (departed, from any agency) is taken on again: the same officer,
-     *  with the exams and training history, active at this agency with the data given (rule 2:
-     *  a move keeps the person). */
+     *  with the exams and training history, active at this agency with the data given, the new
+     *  stint dated by the joinedOn sent (rule 2: a move keeps the person; see rejoin);
+     *  DATE_BEFORE_LAST_MOVE when that joinedOn is before their departure. */
     register (actor: Actor, input: OfficerInput) {
       return store.write((db) => {
         const at = clock()

@@ -2,9 +2,12 @@
 // on every write. Any hit means a write bypassed the service (a manual fix, an old import).
 import { and, asc, eq, gt, inArray, notExists, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
-import { agencies, agencyConfirmations, certificates, examResults, officerMoves, officers } from '../../db/schema.js'
+import { agencies, assessments, certificates, examResults, officerMoves, officers } from '../../db/schema.js'
 import { moveRecordableOn } from '../../domain/certificates.js'
-import type { IsoDate } from '../../domain/dates.js'
+import { confirmationStanding } from '../../domain/confirmation.js'
+import type { IsoDate, MonthDay } from '../../domain/dates.js'
+import { agencyRepository } from '../agencies/repository.js'
+import { liveOn } from '../certificates/repository.js'
 
 /** `today`: the day the check runs (Asia/Shanghai), for what may not be dated after it. */
 export function brokenInvariants (db: Db, today: IsoDate) {
@@ -35,10 +38,32 @@ export function brokenInvariants (db: Db, today: IsoDate) {
   }
 }
 
-/** Rule 5: active agencies with no confirmation for `year`. */
-export function unconfirmedAgencies (db: Db, year: number) {
-  return db.select({ agencyId: agencies.id, name: agencies.name }).from(agencies)
-    .where(and(eq(agencies.status, 'active'), notExists(
-      db.select({ one: sql`1` }).from(agencyConfirmations).where(and(eq(agencyConfirmations.agencyId, agencies.id), eq(agencyConfirmations.year, year)))
-    ))).orderBy(agencies.id).all()
+/** Rule 5 on `today` for every active agency (domain confirmationStanding): those whose
+ *  confirmation has lapsed (they issue nothing: AGENCY_NOT_CONFIRMED), those within the grace
+ *  period (last year's stands, this year's is due), and those awaiting 重新确认 after a rename,
+ *  a new kind or a merger into them (002 item 6). */
+export function agencyConfirmationChecks (db: Db, today: IsoDate, graceUntil: MonthDay) {
+  const active = db.select({ agencyId: agencies.id, name: agencies.name, reconfirmationDueSince: agencies.reconfirmationDueSince })
+    .from(agencies).where(eq(agencies.status, 'active')).orderBy(agencies.id).all()
+  const years = agencyRepository.confirmedYears(db, active.map((a) => a.agencyId))
+  const notConfirmed: Array<{ agencyId: number, name: string }> = []
+  const confirmationDue: Array<{ agencyId: number, name: string, standingYear: number | null }> = []
+  for (const a of active) {
+    const s = confirmationStanding(years.get(a.agencyId) ?? [], today, graceUntil)
+    if (!s.confirmed) notConfirmed.push({ agencyId: a.agencyId, name: a.name })
+    else if (s.confirmationDue) confirmationDue.push({ agencyId: a.agencyId, name: a.name, standingYear: s.standingYear })
+  }
+  const awaitingReconfirmation = active.filter((a) => a.reconfirmationDueSince !== null)
+  return { notConfirmed, confirmationDue, awaitingReconfirmation }
+}
+
+/** 000 (四) "强化考核结果运用": active officers graded 不称职 (incompetent) in `year`'s 年度考核 who
+ *  still hold a live certificate on `today` (active or suspended, not past its last valid day). */
+export function incompetentWithLiveCertificate (db: Db, year: number, today: IsoDate) {
+  return db.select({ officerId: officers.id, name: officers.name, agencyId: certificates.agencyId, certificateId: certificates.id, number: certificates.number, grade: assessments.grade, gradeYear: assessments.year })
+    .from(assessments)
+    .innerJoin(officers, eq(officers.id, assessments.officerId))
+    .innerJoin(certificates, and(eq(certificates.officerId, officers.id), liveOn(today)))
+    .where(and(eq(assessments.year, year), eq(assessments.grade, 'incompetent'), eq(officers.status, 'active')))
+    .orderBy(asc(officers.id), asc(certificates.id)).all()
 }

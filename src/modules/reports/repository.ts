@@ -1,10 +1,10 @@
 // Report reads: officers joined to their agency and, by primary key, to the maintained
 // officer-year totals. Keyset batches by officer id, so a report of any size is read in
 // bounded memory and no read cursor stays open while the answer streams out.
-import { and, eq, gt, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm'
+import { and, eq, gt, inArray, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import type Database from 'better-sqlite3'
-import { agencies, officers, trainingRecords, trainingTotals } from '../../db/schema.js'
+import { agencies, assessments, officers, trainingRecords, trainingTotals } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
 
@@ -20,6 +20,11 @@ export interface CandidateFilter {
   /** Leave out officers with at least these units in both buckets (compliant whatever else:
    *  domain compliantFrom), for a report that wants no compliant officer. */
   skipFrom?: { publicLaw: number, professional: number } | undefined
+  /** Leave out those no minimum can apply to (auxiliary; police unless `police`), for a report
+   *  that wants no not_applicable row. */
+  onlyInScope?: { police: boolean } | undefined
+  /** Only officers graded one of `grades` in the 年度考核 of `year`. */
+  grades?: { grades: readonly string[], year: number } | undefined
 }
 
 /** One officer as the training report reads it: flags as SQLite stores them (0 or 1). */
@@ -68,8 +73,9 @@ export const reportRepository = {
   /**
    * Prepares the read of officers who may be in training scope for the year, with their
    * totals; the returned function reads the batch after an officer id. Prepared once per
-   * report: a province is a hundred batches. The SQL narrows (neither auxiliary nor police,
-   * at their post on the day; short in a bucket when no compliant officer is wanted) only to
+   * report: a province is a hundred batches. The SQL narrows (at their post on the day; neither
+   * auxiliary nor, when left out, police when no not_applicable row is wanted; short in a bucket
+   * when no compliant officer is wanted; graded so when asked) only to
    * read fewer rows; the service applies the domain rule itself to every row. Rows come from SQLite as arrays, made objects here: better-sqlite3
    * building an object per row cost 40% more than the arrays and this mapping together (a
    * report is every officer of the registry).
@@ -78,12 +84,18 @@ export const reportRepository = {
     const where: Array<SQL | undefined> = [
       sql`${officers.id} > :afterId`,
       inScopeWhere(scope, officers.agencyId),
-      eq(officers.auxiliary, false),
-      eq(officers.police, false),
       or(eq(officers.status, 'active'), gt(officers.departedOn, f.day)),
       or(isNull(officers.joinedOn), lte(officers.joinedOn, f.day))
     ]
     if (f.agencyPath !== undefined) where.push(like(agencies.path, `${f.agencyPath}%`))
+    if (f.onlyInScope !== undefined) {
+      where.push(eq(officers.auxiliary, false))
+      if (!f.onlyInScope.police) where.push(eq(officers.police, false))
+    }
+    if (f.grades !== undefined) {
+      where.push(sql`exists (select 1 from ${assessments} where ${and(eq(assessments.officerId, officers.id), eq(assessments.year, f.grades.year),
+        inArray(assessments.grade, [...f.grades.grades] as Array<typeof assessments.$inferSelect.grade>))})`)
+    }
     if (f.skipFrom !== undefined) where.push(sql`(${units(f, 'public_law')} < ${f.skipFrom.publicLaw} or ${units(f, 'professional')} < ${f.skipFrom.professional})`)
     const query = sqliteDialect.sqlToQuery(sql`select ${officers.id} as id, ${officers.name} as name, ${officers.employeeNo} as employeeNo,
         ${officers.agencyId} as agencyId, ${agencies.name} as agencyName, ${officers.status} as status, ${officers.joinedOn} as joinedOn,

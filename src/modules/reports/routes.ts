@@ -25,8 +25,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }
       tags,
       operationId: 'reportTrainingCompliance',
       summary: '年度学时达标报表 Training compliance report',
-      description: '列出权限范围内（或 agencyId 及其下级）适用学时要求的全部人员及两类学时、应达学时、差额与状态；可按状态筛选。format=json 分页；csv（UTF-8 带 BOM，中文表头）与 xlsx 为全部数据，流式输出。' +
-        ' Every officer in training scope within your scope (or under agencyId) with both buckets, minimums, deficits and status; filter by status. format=json pages; csv (UTF-8 with BOM, Chinese headers) and xlsx hold every row and stream.',
+      description: '列出权限范围内（或 agencyId 及其下级）在岗人员的两类学时、应达学时、差额与状态（无学时要求者为 not_applicable，不计入达标率）；可按状态及年度考核等次筛选。format=json 分页；csv（UTF-8 带 BOM，中文表头）与 xlsx 为全部数据，流式输出。' +
+        ' Every officer at a post within your scope (or under agencyId) with both buckets, minimums, deficits and status (not_applicable where no minimum applies, left out of compliance rates); filter by status and by annual-assessment grade. format=json pages; csv (UTF-8 with BOM, Chinese headers) and xlsx hold every row and stream.',
       querystring: ComplianceQuery,
       response: {
         200: {
@@ -41,9 +41,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }
       }
     }
   }, async (req, reply) => {
-    const { format, status, year, asOf, agencyId } = req.query
+    const { format, status, year, asOf, agencyId, grade, gradeYear } = req.query
     const page = pageRequest(req.query)
-    const report = reports.trainingCompliance(req.actor, { year, asOf, agencyId, statuses: status })
+    const report = reports.trainingCompliance(req.actor, { year, asOf, agencyId, statuses: status, grades: grade, gradeYear })
     if (format === 'json') {
       const body = toPage(firstRows(report, page.afterId, page.limit), page.limit, ({ id: _id, ...row }) => row)
       return reply.type('application/json; charset=utf-8').send({ year: report.year, asOf: report.asOf, ruleVersion: report.ruleVersion, ...body })

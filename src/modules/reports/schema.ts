@@ -4,12 +4,13 @@ import { Id, IsoDate, PageQuery, Query, StringEnum, components } from '../../htt
 import type { Column } from './export.js'
 import type { ComplianceRow } from './service.js'
 
-export const TRAINING_STATUSES = ['compliant', 'on_track', 'at_risk', 'non_compliant'] as const
+export const TRAINING_STATUSES = ['compliant', 'on_track', 'at_risk', 'non_compliant', 'not_applicable'] as const
+export const GRADES = ['excellent', 'competent', 'basically_competent', 'incompetent'] as const
 export const FORMATS = ['json', 'csv', 'xlsx'] as const
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 const STATUS_LABELS: Record<ComplianceRow['status'], string> = {
-  compliant: '已达标', on_track: '进度正常', at_risk: '进度落后', non_compliant: '未达标'
+  compliant: '已达标', on_track: '进度正常', at_risk: '进度落后', non_compliant: '未达标', not_applicable: '不适用'
 }
 
 export const ComplianceQuery = Query({
@@ -17,9 +18,13 @@ export const ComplianceQuery = Query({
   year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: '年度，默认 asOf 所在年度 year (default: the year of asOf, which defaults to today, Asia/Shanghai)' })),
   asOf: Type.Optional(IsoDate('评估日期 evaluate as of this day (default today)')),
   agencyId: Type.Optional(Id),
-  status: Type.Optional(Type.Array(StringEnum(TRAINING_STATUSES, { description: 'compliant 已达标 | on_track 进度正常 | at_risk 进度滞后 | non_compliant 未达标' }), {
-    description: '只列出这些状态（可重复）only these standings (repeat the parameter for several): compliant | on_track | at_risk | non_compliant'
+  status: Type.Optional(Type.Array(StringEnum(TRAINING_STATUSES, { description: 'compliant 已达标 | on_track 进度正常 | at_risk 进度滞后 | non_compliant 未达标 | not_applicable 不适用' }), {
+    description: '只列出这些状态（可重复）only these standings (repeat the parameter for several): compliant | on_track | at_risk | non_compliant | not_applicable (auxiliary staff, police when TRAINING_INCLUDES_POLICE=false, no rule in force)'
   })),
+  grade: Type.Optional(Type.Array(StringEnum(GRADES), {
+    description: '只列出年度考核为这些等次的人员（可重复）only officers graded so in gradeYear\'s 年度考核 (repeat for several): excellent 优秀 | competent 称职 | basically_competent 基本称职 | incompetent 不称职'
+  })),
+  gradeYear: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: '考核年度，默认为报表年度 the assessment year grade refers to (default: the report\'s year)' })),
   format: StringEnum(FORMATS, { default: 'json', description: 'json 分页 (paged) | csv (UTF-8 BOM, 中文表头) | xlsx; csv and xlsx hold every row and ignore limit and cursor' })
 })
 
@@ -42,7 +47,7 @@ export const ComplianceItem = Type.Object({
   professionalDeficitUnits: Type.Integer(),
   ruleVersion: Type.Union([Type.String(), Type.Null()]),
   compliant: Type.Boolean(),
-  status: StringEnum(TRAINING_STATUSES, { description: 'compliant 已达标 | on_track 进度正常 | at_risk 进度落后 | non_compliant 未达标' })
+  status: StringEnum(TRAINING_STATUSES, { description: 'compliant 已达标 | on_track 进度正常 | at_risk 进度落后（自 AT_RISK_FROM 起） | non_compliant 未达标 | not_applicable 不适用（不计入达标率）' })
 })
 
 export const CompliancePage = Type.Object({

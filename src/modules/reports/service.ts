@@ -2,7 +2,7 @@
 // the maintained officer-year totals (one row per officer), evaluates each officer with the
 // domain rules and yields rows batch by batch, so JSON pages, CSV and xlsx share one path and
 // a large report streams in bounded memory.
-import { compliantFrom, ruleForYear, type TrainingStatus } from '../../domain/compliance.js'
+import { compliantFrom, notApplicable, ruleForYear, type TrainingStatus } from '../../domain/compliance.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import { unitsToHours } from '../../domain/hours.js'
 import { evaluationPeriod, scopeDay, trainingEvaluator, trainingScopeTest } from '../../domain/training.js'
@@ -19,7 +19,12 @@ export interface ComplianceQuery {
   agencyId?: number | undefined
   /** Only these standings; all when absent. */
   statuses?: readonly TrainingStatus[] | undefined
+  /** Only officers graded so in the 年度考核 of gradeYear (default: the report's year). */
+  grades?: readonly Grade[] | undefined
+  gradeYear?: number | undefined
 }
+
+export type Grade = 'excellent' | 'competent' | 'basically_competent' | 'incompetent'
 
 export interface ComplianceRow {
   id: number
@@ -57,8 +62,10 @@ const BATCH = 1000
 export function reportsService ({ store, config, clock }: ServiceContext) {
   return {
     /** The training-compliance report for a year (default: the year of asOf) as of a day
-     *  (default today, Asia/Shanghai): every officer in training scope, both buckets. AGENCY_OUT_OF_SCOPE,
-     *  DATE_OUT_OF_RANGE (a year or asOf before 1949-10-01 or after next year). */
+     *  (default today, Asia/Shanghai): every officer at a post on the scope day, both buckets;
+     *  those to whom no minimum applies (auxiliary, police when TRAINING_INCLUDES_POLICE is off,
+     *  no rule that year) as not_applicable. AGENCY_OUT_OF_SCOPE, DATE_OUT_OF_RANGE (a year or
+     *  asOf before 1949-10-01 or after next year). */
     trainingCompliance (actor: Actor, q: ComplianceQuery): ComplianceReport {
       const db = store.db
       const today = shanghaiDate(clock())
@@ -70,16 +77,22 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
         : agencyRepository.findById(db, actor.scope, q.agencyId) ??
           fail('AGENCY_OUT_OF_SCOPE', `agency ${q.agencyId} not found`, { errors: [{ in: 'querystring', pointer: '/agencyId', detail: 'not found in your scope' }] })
       const rule = ruleForYear(config.TRAINING_RULES, year)
+      assertPlausibleYear('gradeYear', q.gradeYear, 'planned', today, 'querystring')
       const wanted = q.statuses && q.statuses.length > 0 ? new Set(q.statuses) : null
+      const includePolice = config.TRAINING_INCLUDES_POLICE
       const filter = {
         year,
         day: scopeDay(year, asOf),
         agencyPath: agency?.path,
         recordsUpTo: recordsUpTo ?? undefined,
-        skipFrom: wanted !== null && !wanted.has('compliant') ? compliantFrom(rule) : undefined
+        skipFrom: wanted !== null && !wanted.has('compliant') ? compliantFrom(rule) : undefined,
+        // Only to read fewer rows: the domain rule decides who is not_applicable.
+        onlyInScope: wanted !== null && !wanted.has('not_applicable') ? { police: includePolice } : undefined,
+        grades: q.grades && q.grades.length > 0 ? { grades: q.grades, year: q.gradeYear ?? year } : undefined
       }
-      const evaluateOne = trainingEvaluator(year, asOf, rule)
-      const inTrainingScope = trainingScopeTest(year, asOf)
+      const evaluateOne = trainingEvaluator(year, asOf, rule, config.AT_RISK_FROM)
+      const inTrainingScope = trainingScopeTest(year, asOf, includePolice)
+      const outOfScope = notApplicable(year)
       // The same few hundred unit totals recur over thousands of officers.
       const hoursOf = new Map<number, number>()
       const hours = (units: number) => {
@@ -89,8 +102,8 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
       }
 
       const evaluate = (c: Candidate): ComplianceRow | null => {
-        if (!inTrainingScope({ status: c.status, joinedOn: c.joinedOn, departedOn: c.departedOn, auxiliary: c.auxiliary === 1, police: c.police === 1 })) return null
-        const e = evaluateOne(c.joinedOn, c.publicLawUnits, c.professionalUnits)
+        const inScope = inTrainingScope({ status: c.status, joinedOn: c.joinedOn, departedOn: c.departedOn, auxiliary: c.auxiliary === 1, police: c.police === 1 })
+        const e = inScope ? evaluateOne(c.joinedOn, c.publicLawUnits, c.professionalUnits) : outOfScope
         if (wanted !== null && !wanted.has(e.status)) return null
         return {
           id: c.id,

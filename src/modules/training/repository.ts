@@ -7,6 +7,10 @@ import { officers, trainingRecords, trainingTotals, trainings } from '../../db/s
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
 import { idList, inIdList, once, onceStatement } from '../../db/prepared.js'
 import type { Scope } from '../../security/roles.js'
+import { serviceGaps, type ServiceGap } from '../../domain/training.js'
+
+/** What crediting an officer's training needs (domain CreditFacts). */
+export interface CreditOfficer { id: number, status: 'active' | 'departed', departedOn: string | null, gaps: ServiceGap[] }
 
 export type TrainingRow = typeof trainings.$inferSelect
 export type NewTrainingRow = typeof trainings.$inferInsert
@@ -53,21 +57,39 @@ export const trainingRepository = {
     return db.select().from(trainings).where(and(...where)).orderBy(asc(trainings.id)).limit(limit).all()
   },
 
-  /** The officers among `ids` that exist in scope, by id (one prepared query for any number). */
+  /** The gaps in service of those among `ids` who were taken on again (domain serviceGaps), by
+   *  officer id; absent: none. One prepared statement over the moves index for any number. */
+  serviceGapsOf: (db: Db, ids: readonly number[]): Map<number, ServiceGap[]> => {
+    const out = new Map<number, ServiceGap[]>()
+    if (ids.length === 0) return out
+    const rows = onceStatement(db, 'training.serviceGapsOf', `select officer_id as officerId, kind, date from officer_moves
+      where officer_id in (select officer_id from officer_moves where kind = 'rejoin' and officer_id in (select value from json_each(:ids)))
+        and kind in ('departure', 'rejoin')`).all({ ids: idList(ids) }) as Array<{ officerId: number, kind: 'departure' | 'rejoin', date: string }>
+    const byOfficer = new Map<number, Array<{ kind: 'departure' | 'rejoin', date: string }>>()
+    for (const r of rows) byOfficer.set(r.officerId, [...(byOfficer.get(r.officerId) ?? []), r])
+    for (const [id, moves] of byOfficer) out.set(id, serviceGaps(moves))
+    return out
+  },
+
+  /** The officers among `ids` that exist in scope, by id (one prepared query for any number),
+   *  with their gaps in service. */
   officersByIds: (db: Db, scope: Scope, ids: readonly number[]) => {
-    const found = new Map<number, { id: number, status: 'active' | 'departed', departedOn: string | null }>()
+    const found = new Map<number, CreditOfficer>()
     if (ids.length === 0) return found
     const { query, params } = onceInScope(db, 'training.officersByIds', scope, (inScope) => db.select({ id: officers.id, status: officers.status, departedOn: officers.departedOn })
       .from(officers).where(and(inIdList(officers.id, 'ids'), inScope(officers.agencyId))).prepare())
-    for (const r of query.all({ ids: idList(ids), ...params })) found.set(r.id, r)
+    const gaps = trainingRepository.serviceGapsOf(db, ids)
+    for (const r of query.all({ ids: idList(ids), ...params })) found.set(r.id, { ...r, gaps: gaps.get(r.id) ?? [] })
     return found
   },
 
-  /** One officer's status, when in scope (a prepared point read, for checking rows one by one). */
-  officerInScope: (db: Db, scope: Scope, id: number) => {
+  /** One officer's status and gaps in service, when in scope (a prepared point read, for
+   *  checking rows one by one). */
+  officerInScope: (db: Db, scope: Scope, id: number): CreditOfficer | undefined => {
     const { query, params } = onceInScope(db, 'training.officerInScope', scope, (inScope) => db.select({ id: officers.id, status: officers.status, departedOn: officers.departedOn })
       .from(officers).where(and(eq(officers.id, sql.placeholder('id')), inScope(officers.agencyId))).prepare())
-    return query.get({ id, ...params })
+    const r = query.get({ id, ...params })
+    return r === undefined ? undefined : { ...r, gaps: trainingRepository.serviceGapsOf(db, [id]).get(id) ?? [] }
   },
 
   /** Whether the officer already attended the training. */

@@ -5,7 +5,7 @@ import { Body, Id, IsoDate, PageQuery, Query, StringEnum, Text, Timestamp, compo
 export const CATEGORIES = ['public_law', 'professional'] as const
 export const MODES = ['online', 'offline'] as const
 export const RULES = ['hours', 'minutes_45'] as const
-export const STATUSES = ['compliant', 'on_track', 'at_risk', 'non_compliant'] as const
+export const STATUSES = ['compliant', 'on_track', 'at_risk', 'non_compliant', 'not_applicable'] as const
 export const OUTCOMES = ['recorded', 'already_recorded', 'not_found', 'officer_departed'] as const
 
 const Category = StringEnum(CATEGORIES, { description: 'public_law 公共法律知识 | professional 专业法律知识和执法技能' })
@@ -142,7 +142,7 @@ export const TrainingSummary = Type.Object({
   officerId: Id,
   year: Type.Integer(),
   asOf: IsoDate(),
-  inScope: Type.Boolean({ description: '是否适用学时要求：在岗、非辅助人员、非人民警察 whether rule 3 applies (active on asOf or 31 December, neither auxiliary nor police); when false no minimum applies' }),
+  inScope: Type.Boolean({ description: '是否适用学时要求：在岗、非辅助人员（人民警察亦适用，除非 TRAINING_INCLUDES_POLICE=false） whether rule 3 applies (active on asOf or 31 December, not auxiliary; police included unless TRAINING_INCLUDES_POLICE=false); when false no minimum applies and the status is not_applicable' }),
   publicLawHours: Type.Number({ description: '公共法律知识学时 public-law 学时 credited this year' }),
   professionalHours: Type.Number({ description: '专业法律知识和执法技能学时 professional 学时 credited this year' }),
   publicLawUnits: Type.Integer({ description: 'the same in exact units of 1/90 学时' }),
@@ -165,7 +165,7 @@ export const TrainingSummary = Type.Object({
   deficits: Pair('差额 what is still missing'),
   compliant: Type.Boolean(),
   status: StringEnum(STATUSES, {
-    description: 'compliant 已达标 | on_track 进度正常 | at_risk 进度落后 | non_compliant 年度未达标'
+    description: 'compliant 已达标 | on_track 进度正常 | at_risk 进度落后（自 AT_RISK_FROM 起，默认 7月1日） | non_compliant 年度未达标 | not_applicable 不适用：本年度无学时要求（辅助人员、未纳入的人民警察、当年不在岗），不计入达标率'
   }),
   records: Type.Object({
     publicLaw: Type.Array(TrainingRecord),

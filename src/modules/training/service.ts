@@ -1,7 +1,7 @@
 // 学时 (rule 3): trainings, bulk attendances, external records and the yearly summary.
 // Every figure is exact integer units (1/90 学时); each record keeps the figure as given and
 // the rule applied, and the officer-year totals move in the same transaction as the record.
-import { evaluateTraining, ruleForYear, type Buckets } from '../../domain/compliance.js'
+import { evaluateTraining, notApplicable, ruleForYear, type Buckets } from '../../domain/compliance.js'
 import { compareDates, shanghaiDate, yearOf } from '../../domain/dates.js'
 import { recordUnits, unitsToHours, UNITS_PER_HOUR, UNITS_PER_MINUTE, type RecordDuration } from '../../domain/hours.js'
 import { attendanceOutcome, completedBy, creditableOn, evaluationPeriod, explainConversion, inTrainingScopeFor, type AttendanceOutcome } from '../../domain/training.js'
@@ -208,7 +208,13 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
         if (!completedBy(input.date, today)) fail('TRAINING_NOT_COMPLETED', notCompleted(input.date), { errors: [{ in: 'body', pointer: '/date', detail: 'after today' }] })
         assertPlausibleDate('date', input.date, 'happened', today)
         const officer = officerRepository.findById(db, actor.scope, input.officerId) ?? fail('NOT_FOUND', `officer ${input.officerId} not found`)
-        if (!creditableOn(officer, input.date)) fail('OFFICER_DEPARTED', `officer ${officer.id} left on ${officer.departedOn ?? '?'}, before ${input.date}`)
+        const gaps = trainingRepository.serviceGapsOf(db, [officer.id]).get(officer.id) ?? []
+        if (!creditableOn({ ...officer, gaps }, input.date)) {
+          const gap = gaps.find((g) => g.from <= input.date && input.date < g.to)
+          fail('OFFICER_DEPARTED', gap
+            ? `officer ${officer.id} had left on ${gap.from} and was taken on again on ${gap.to}: training on ${input.date} is not credited / 离岗期间的培训不计学时`
+            : `officer ${officer.id} left on ${officer.departedOn ?? '?'}, before ${input.date}`, { errors: [{ in: 'body', pointer: '/date', detail: 'not at a post that day' }] })
+        }
         const row = trainingRepository.insertRecord(db, {
           officerId: officer.id,
           trainingId: null,
@@ -242,14 +248,15 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
       assertPlausibleDate('asOf', q.asOf, 'planned', today, 'querystring')
       const officer = officerRepository.findById(db, actor.scope, officerId) ?? fail('NOT_FOUND', `officer ${officerId} not found`)
       const { year, asOf, recordsUpTo: upTo } = evaluationPeriod(q, today)
-      const inScope = inTrainingScopeFor(officer, year, asOf)
+      const inScope = inTrainingScopeFor(officer, year, asOf, config.TRAINING_INCLUDES_POLICE)
       const rule = inScope ? ruleForYear(config.TRAINING_RULES, year) : null
       const records = trainingRepository.recordsOf(db, officerId, year).map(presentRecord)
         .filter((r) => upTo === null || completedBy(r.date, upTo))
       const totals = upTo === null
         ? trainingRepository.findTotals(db, officerId, year) ?? { publicLawUnits: 0, professionalUnits: 0 }
         : { publicLawUnits: sumUnits(records, 'public_law'), professionalUnits: sumUnits(records, 'professional') }
-      const e = evaluateTraining({ year, asOf, joinedOn: officer.joinedOn, ...totals, rule })
+      // Out of scope (rule 7): not_applicable, never compliant.
+      const e = inScope ? evaluateTraining({ year, asOf, joinedOn: officer.joinedOn, ...totals, rule, atRiskFrom: config.AT_RISK_FROM }) : notApplicable(year)
       return {
         officerId,
         year,

@@ -1,20 +1,21 @@
 // The public check of a certificate shown in the street (扫码验证): GET /v1/verify/{number} for
 // programs, GET /verify/{number} as a page for the phone that scanned the card's QR code, and
 // the QR code itself (GET /v1/certificates/{id}/qr.svg). No token for the first two; nothing
-// personal beyond a masked name. Both are rate-limited per client (src/plugins/hardening.ts).
+// personal beyond the holder's name (full by default: 公示; PUBLIC_NAME_DISPLAY=masked masks it). Both are rate-limited per client (src/plugins/hardening.ts).
 import { Type } from 'typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { checkCertificateNumber, normalizeCertificateNumber } from '../../domain/certificate-number.js'
 import { effectiveStatus, isValid } from '../../domain/certificates.js'
 import { shanghaiDate } from '../../domain/dates.js'
-import { maskName } from '../../domain/identity.js'
+import type { Config } from '../../config.js'
 import { fail, RegistryError } from '../../errors.js'
 import { IdParams, IsoDate, Problem, StringEnum, Timestamp, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import type { DatabaseHandle } from '../../db/open.js'
 import type { Clock } from '../context.js'
 import { certificateRepository } from '../certificates/repository.js'
+import { publicName } from '../public/service.js'
 import { PAGE_CSP, renderProblemPage, renderVerificationPage, type ProblemPageKind } from './page.js'
 
 export const STATUS_LABELS = { active: '有效', suspended: '已暂扣', revoked: '已吊销', cancelled: '已注销', expired: '已过期' } as const
@@ -25,14 +26,15 @@ export const Verification = Type.Object({
   status: StringEnum(['active', 'suspended', 'revoked', 'cancelled', 'expired'] as const),
   statusLabel: Type.String({ description: '有效 / 已暂扣 / 已吊销 / 已注销 / 已过期' }),
   agency: Type.String({ description: '发证执法主体 the issuing agency' }),
-  holder: Type.String({ description: '持证人（脱敏）masked holder name' }),
+  holder: Type.String({ description: '持证人姓名（有效证件公示全名；证件失效或 PUBLIC_NAME_DISPLAY=masked 时脱敏）the holder\'s name: full for a valid card (公示), masked for a card no longer valid or when PUBLIC_NAME_DISPLAY=masked' }),
   domains: Type.Array(Type.String()),
   validUntil: IsoDate(),
   checkedAt: Timestamp
 })
 
-/** The verification of one number as of now; CERTIFICATE_NUMBER_INVALID, NOT_FOUND. */
-export function verifyCertificate (store: DatabaseHandle, clock: Clock, raw: string) {
+/** The verification of one number as of now, the name shown by `nameDisplay`;
+ *  CERTIFICATE_NUMBER_INVALID, NOT_FOUND. */
+export function verifyCertificate (store: DatabaseHandle, clock: Clock, raw: string, nameDisplay: Config['PUBLIC_NAME_DISPLAY'] = 'full') {
   const number = normalizeCertificateNumber(raw)
   if (!checkCertificateNumber(number)) fail('CERTIFICATE_NUMBER_INVALID', 'the number\'s check character does not match; check for a typo / 证号校验位不符')
   const row = certificateRepository.findForVerification(store.db, number) ?? fail('NOT_FOUND', 'no certificate with this number / 查无此证')
@@ -44,7 +46,9 @@ export function verifyCertificate (store: DatabaseHandle, clock: Clock, raw: str
     status,
     statusLabel: STATUS_LABELS[status],
     agency: row.agencyName,
-    holder: maskName(row.holderName),
+    // 公示 is of the holders of a live card (rule 8): a suspended, revoked, cancelled or expired
+    // card shows the name masked, enough to compare with the card in hand.
+    holder: publicName(row.holderName, isValid(status) ? nameDisplay : 'masked'),
     domains: row.domains,
     validUntil: row.validUntil,
     checkedAt: now.toISOString()
@@ -77,7 +81,7 @@ function pageErrorHandler (error: FastifyError | RegistryError, request: Fastify
 
 const Html = (description: string) => ({ description, content: { 'text/html': { schema: Type.String() } } })
 
-export const verifyRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, clock: Clock, publicBaseUrl: string }> = async (app, { store, clock, publicBaseUrl }) => {
+export const verifyRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, clock: Clock, publicBaseUrl: string, nameDisplay: Config['PUBLIC_NAME_DISPLAY'] }> = async (app, { store, clock, publicBaseUrl, nameDisplay }) => {
   app.get('/v1/verify/:number', {
     config: { access: 'public' },
     schema: {
@@ -86,13 +90,13 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, cl
       summary: '证件验证 Verify a certificate',
       security: [],
       description: '公众扫码或输入证号验证执法证件，无需登录。暂扣、吊销、注销或过期的证件自变更之时起即显示无效。' +
-        ' Public check by number, no login. A suspended, revoked, cancelled or expired certificate is not valid from the instant of the change.',
+        ' Public check by number, no login; the holder\'s name in full (公示) unless PUBLIC_NAME_DISPLAY=masked. A suspended, revoked, cancelled or expired certificate is not valid from the instant of the change.',
       params: Type.Object({ number: Type.String({ minLength: 1, maxLength: 40, description: '证号 certificate number' }) }),
       response: { 200: Verification, ...problems(404) }
     }
   }, async (req, reply) => {
     reply.header('cache-control', 'no-store')
-    return verifyCertificate(store, clock, req.params.number)
+    return verifyCertificate(store, clock, req.params.number, nameDisplay)
   })
 
   app.get('/verify/:number', {
@@ -103,8 +107,8 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, cl
       operationId: 'verificationPage',
       summary: '证件验证页面 Verification page',
       security: [],
-      description: '扫描执法证件二维码打开的手机网页（中文，无需登录，不含脚本）：醒目显示有效、已暂扣、已吊销、已注销或已过期，以及执法单位、脱敏姓名、执法领域、有效期和查询时间（北京时间）。查无此证为 404、证号校验位不符为 400、查询过于频繁为 429（附 Retry-After），均为中文网页。' +
-        ' The page a phone opens from the card\'s QR code (Chinese, no login, no script): the verdict in large type, the agency, masked name, domains, validity and the time of the check (Beijing time). An unknown number is a 404 page, a mistyped one a 400 page, too many requests a 429 page (with Retry-After), whatever the Accept header. Other errors are a page for browsers (Accept: text/html) and problem+json otherwise.',
+      description: '扫描执法证件二维码打开的手机网页（中文，无需登录，不含脚本）：醒目显示有效、已暂扣、已吊销、已注销或已过期，以及执法单位、持证人姓名（PUBLIC_NAME_DISPLAY=masked 时脱敏）、执法领域、有效期和查询时间（北京时间）。查无此证为 404、证号校验位不符为 400、查询过于频繁为 429（附 Retry-After），均为中文网页。' +
+        ' The page a phone opens from the card\'s QR code (Chinese, no login, no script): the verdict in large type, the agency, the holder\'s name (masked when PUBLIC_NAME_DISPLAY=masked), domains, validity and the time of the check (Beijing time). An unknown number is a 404 page, a mistyped one a 400 page, too many requests a 429 page (with Retry-After), whatever the Accept header. Other errors are a page for browsers (Accept: text/html) and problem+json otherwise.',
       params: Type.Object({ number: Type.String({ minLength: 1, maxLength: 64, description: '证号 certificate number' }) }),
       response: {
         200: Html('验证结果页面 the verification page'),
@@ -117,7 +121,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, cl
     }
   }, async (req, reply) => {
     try {
-      return sendPage(reply, 200, renderVerificationPage(verifyCertificate(store, clock, req.params.number)))
+      return sendPage(reply, 200, renderVerificationPage(verifyCertificate(store, clock, req.params.number, nameDisplay)))
     } catch (err) {
       if (!(err instanceof RegistryError) || (err.code !== 'NOT_FOUND' && err.code !== 'CERTIFICATE_NUMBER_INVALID')) throw err
       return sendPage(reply, err.status, renderProblemPage(err.code === 'NOT_FOUND' ? 'not-found' : 'number-invalid', req.params.number))

@@ -1,0 +1,52 @@
+// 公示 (rule 8): the public can see which bodies may enforce and who holds a live card there
+// (001 line 28: 执法…人员…全公开; 002 item 11: 执法信息依法依规全面公示; 003 line 293). No token;
+// names full by default (PUBLIC_NAME_DISPLAY=masked masks them), never an ID number or a phone.
+import { standingYears } from '../../domain/confirmation.js'
+import { shanghaiDate } from '../../domain/dates.js'
+import { maskName } from '../../domain/identity.js'
+import { fail } from '../../errors.js'
+import type { Config } from '../../config.js'
+import type { DatabaseHandle } from '../../db/open.js'
+import type { Clock } from '../context.js'
+import { agencyRepository } from '../agencies/repository.js'
+import { publicRepository, type PublicAgencyFilter } from './repository.js'
+
+/** The name as the public pages show it, by PUBLIC_NAME_DISPLAY (also /verify's). */
+export function publicName (name: string, display: Config['PUBLIC_NAME_DISPLAY']): string {
+  return display === 'masked' ? maskName(name) : name
+}
+
+export function publicService ({ store, config, clock }: { store: DatabaseHandle, config: Config, clock: Clock }) {
+  const today = () => shanghaiDate(clock())
+  const years = () => standingYears(today(), config.CONFIRMATION_GRACE_UNTIL)
+  const withConfirmation = <T extends { id: number }>(rows: T[]) => {
+    const latest = agencyRepository.latestConfirmations(store.db, rows.map((r) => r.id))
+    return rows.map((r) => {
+      const c = latest.get(r.id)
+      return { ...r, confirmationYear: c?.year ?? null, announcementNo: c?.announcementNo ?? null }
+    })
+  }
+
+  return {
+    /** Confirmed agencies (their confirmation stands today), a page after `afterId`. */
+    agencies: (filter: PublicAgencyFilter, afterId: number, limit: number) =>
+      withConfirmation(publicRepository.agencies(store.db, years(), filter, afterId, limit + 1)),
+
+    /** One confirmed agency; NOT_FOUND otherwise (unknown, ended, or not confirmed). */
+    agency (id: number) {
+      const row = publicRepository.agency(store.db, years(), id) ?? fail('NOT_FOUND', `no confirmed agency ${id} / 查无此执法主体`)
+      return withConfirmation([row])[0] as ReturnType<typeof withConfirmation<typeof row>>[number]
+    },
+
+    /** The holders of a live card at a confirmed agency, a page after `afterId`; NOT_FOUND. */
+    roster (agencyId: number, afterId: number, limit: number) {
+      publicRepository.agency(store.db, years(), agencyId) ?? fail('NOT_FOUND', `no confirmed agency ${agencyId} / 查无此执法主体`)
+      return publicRepository.roster(store.db, agencyId, today(), afterId, limit + 1)
+        .map((r) => ({ ...r, name: publicName(r.name, config.PUBLIC_NAME_DISPLAY) }))
+    },
+
+    regions: () => publicRepository.regions(store.db, years())
+  }
+}
+
+export type PublicService = ReturnType<typeof publicService>
