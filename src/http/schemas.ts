@@ -48,7 +48,10 @@ export function Text (options: { maxLength: number, minLength?: number, pattern?
 /** A calendar day. No example here: a fixed day prefilled on the page would be sent as it
  *  stands (a report as of March instead of today); a request body shows its own example. */
 export const IsoDate = (description = 'date / 日期 (YYYY-MM-DD)') =>
-  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date', description })
+  Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date', description: /YYYY-MM-DD/.test(description) ? description : `${description} (YYYY-MM-DD)`, [COMPONENT]: 'Date' })
+
+/** The component every date refers to; a date's own description stands beside its $ref. */
+export const DATE_COMPONENT = IsoDate()
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 timestamp / 时间戳' })
 
@@ -74,12 +77,14 @@ export const PageQuery = {
   cursor: Type.Optional(Type.String({ maxLength: 200, description: 'the previous page\'s nextCursor / 上一页返回的 nextCursor' }))
 }
 
+const NextCursor = Type.Union([Type.String(), Type.Null()], { description: 'pass as ?cursor= for the next page; null on the last / 下一页游标', [COMPONENT]: 'NextCursor' })
+
 /** A page of a list; a page of a named schema is named too (AgencyPage). */
 export function Page<T extends TSchema> (item: T) {
   const name = (item as Record<string, unknown>)[COMPONENT]
   return Type.Object({
     items: Type.Array(item),
-    nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as ?cursor= for the next page; null on the last / 下一页游标' })
+    nextCursor: NextCursor
   }, typeof name === 'string' ? { [COMPONENT]: `${name}Page` } : {})
 }
 

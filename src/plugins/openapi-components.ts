@@ -16,8 +16,12 @@ const PROBLEM_TYPE = 'application/problem+json'
 /** The document with every marked schema replaced by a $ref to components.schemas, and every
  *  error response by a $ref to components.responses.Problem. A marked schema that differs
  *  from the one first seen under its name (a route changed it) stays inline. */
-export function withComponents<T extends JsonObject> (doc: T): T {
+export function withComponents<T extends JsonObject> (doc: T, seeds: Record<string, JsonObject> = {}): T {
   const named = new Map<string, { schema: JsonObject, text: string }>()
+  for (const [name, schema] of Object.entries(seeds)) {
+    const { [COMPONENT]: _mark, ...plain } = schema
+    named.set(name, { schema: plain, text: JSON.stringify(withoutDescription(plain)) })
+  }
 
   // A parameter's schema is what @fastify/swagger made of it (its description moved up to the
   // parameter): it keeps no mark; the parameters themselves are shared below.
@@ -28,11 +32,14 @@ export function withComponents<T extends JsonObject> (doc: T): T {
     const out: JsonObject = {}
     for (const [k, v] of Object.entries(value)) if (k !== COMPONENT) out[k] = lift(v, marks && k !== 'parameters')
     if (typeof name !== 'string' || !marks) return out
-    const text = JSON.stringify(out)
+    // A use that differs from its component only in its description keeps the description
+    // beside the $ref (OpenAPI 3.1 allows it): a date says which date it is.
+    const text = JSON.stringify(withoutDescription(out))
     const seen = named.get(name)
     if (seen === undefined) named.set(name, { schema: out, text })
     else if (seen.text !== text) return out
-    return { $ref: `#/components/schemas/${name}` }
+    const own = out.description !== undefined && out.description !== (seen ?? { schema: out }).schema.description
+    return { $ref: `#/components/schemas/${name}`, ...(own ? { description: out.description } : {}) }
   }
 
   const paths = lift(doc.paths) as Record<string, Record<string, JsonObject>>
@@ -108,4 +115,9 @@ function requirePreconditions (paths: Record<string, Record<string, JsonObject>>
   for (const op of Object.values(paths).flatMap((item) => Object.values(item))) {
     for (const p of (op.parameters ?? []) as JsonObject[]) if (p.in === 'header' && p.name === 'if-match') p.required = true
   }
+}
+
+function withoutDescription (schema: JsonObject): JsonObject {
+  const { description: _description, ...rest } = schema
+  return rest
 }

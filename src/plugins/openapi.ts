@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
+import { DATE_COMPONENT } from '../http/schemas.js'
 import { withComponents } from './openapi-components.js'
 
 export const TAGS = [
@@ -72,7 +73,7 @@ export default fp(async function openapiPlugin (app: FastifyInstance) {
       if (!schema || !access || access === 'public' || !schema.description) return { schema, url }
       return { schema: { ...schema, description: `${schema.description}\n\n**角色 Roles:** ${access.roles.join(', ')}` }, url }
     },
-    transformObject: (document) => withComponents(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>)
+    transformObject: (document) => withComponents(('openapiObject' in document ? document.openapiObject : document.swaggerObject) as Record<string, unknown>, { Date: DATE_COMPONENT as unknown as Record<string, unknown> })
   })
   await app.register(swaggerUi, {
     routePrefix: '/docs',
