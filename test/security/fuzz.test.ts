@@ -184,7 +184,8 @@ function judge (req: InjectOptions & { url: string }, res: LightMyRequestRespons
   if (STACK.test(res.body) || res.body.includes(CHECKOUT)) return 'a stack trace or file path in the body'
   if (res.statusCode < 400 || req.method === 'HEAD') return null
   const type = String(res.headers['content-type'] ?? '')
-  const page = req.url.startsWith('/verify/') && type.startsWith('text/html')
+  // The pages people read (/verify/…, /public…) answer their refusals as Chinese pages.
+  const page = /^\/(?:verify\/|public(?:[/?]|$))/.test(req.url) && type.startsWith('text/html')
   if (page) return null
   if (!type.startsWith('application/problem+json')) return `an error that is not problem+json (${type})`
   let body: { status?: unknown, code?: unknown, type?: unknown, title?: unknown, requestId?: unknown }
