@@ -1,9 +1,10 @@
 // /v1/users and /v1/clients: accounts, admin only.
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Body, Id, IdParams, Page, PageQuery, Query, StringEnum, Text, Timestamp, problems } from '../../http/schemas.js'
+import { Body, Id, IdParams, Page, PageQuery, Password as PasswordSchema, Query, StringEnum, Text, Timestamp, problems } from '../../http/schemas.js'
 import { expectedVersion, IfMatchHeaders, withEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
+import { PASSWORD_RULE } from '../../security/password-rule.js'
 import { ACCESS, ROLES } from '../../security/roles.js'
 import { publicClient, publicUser, type AccountsService } from './service.js'
 
@@ -14,7 +15,7 @@ const AgencyId = Type.Union([Id, Type.Null()], { description: 'scope: this agenc
 const Version = Type.Integer({ minimum: 1, description: 'changes with every update; the ETag / 每次修改递增' })
 const User = Type.Object({ id: Id, username: Type.String(), role: Role, agencyId: Type.Union([Id, Type.Null()]), disabled: Type.Boolean(), version: Version, createdAt: Timestamp })
 const Client = Type.Object({ id: Id, clientId: Type.String(), name: Type.String(), role: Role, agencyId: Type.Union([Id, Type.Null()]), disabled: Type.Boolean(), version: Version, createdAt: Timestamp })
-const Password = Type.String({ minLength: 10, maxLength: 256, description: 'at least 10 characters / 至少 10 位' })
+const Password = PasswordSchema(PASSWORD_RULE)
 const Username = Text({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$', description: 'login name / 登录名' })
 
 export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsService }> = async (app, { accounts }) => {
