@@ -1,6 +1,9 @@
-// One password rule (issue 19.2): the API (POST and PATCH /v1/users) and the first admin's
+// One password rule (issue 19.2): the API (POST and PATCH /v1/users), the command line (the
+// password typed or piped to user add / user passwd) and the first admin's
 // REGISTRY_ADMIN_PASSWORD accept the same passwords and refuse the others with the same sentence.
 import t from 'tap'
+import { passwordFromInput, USAGES } from '../../src/cli/main.js'
+import { Usage } from '../../src/cli/runner.js'
 import { loadConfig } from '../../src/config.js'
 import { passwordProblem } from '../../src/security/password-rule.js'
 import { buildTestApp } from '../helper.js'
@@ -25,7 +28,7 @@ t.test('the rule itself', async (t) => {
   for (const [name, password, problem] of TABLE) t.equal(passwordProblem(password), problem, name)
 })
 
-t.test('the same through the API and the setting', async (t) => {
+t.test('the same through the API, the command line and the setting', async (t) => {
   const { app, as } = await buildTestApp(t)
   const admin = await as('admin')
   let n = 0
@@ -37,6 +40,15 @@ t.test('the same through the API and the setting', async (t) => {
       t.equal(res.statusCode, 400, `API refuses: ${name}`)
       t.same(res.json().errors, [{ in: 'body', pointer: '/password', detail: problem }], 'with the rule\'s sentence')
     }
+    // user add / user passwd, the password piped with its line break
+    let cli: string | null = null
+    try {
+      t.equal(passwordFromInput(`${password}\n`, USAGES['user add']), password, `CLI takes it as sent: ${name}`)
+    } catch (err) {
+      t.ok(err instanceof Usage, 'a usage error: exit 2')
+      cli = (err as Usage).message
+    }
+    t.equal(cli, problem, `CLI: ${name}`)
     // REGISTRY_ADMIN_PASSWORD
     const config = loadConfig({ DATABASE_PATH: ':memory:', REGISTRY_ADMIN_PASSWORD: password })
     t.same(config.ok ? [] : config.errors, problem === null ? [] : [`REGISTRY_ADMIN_PASSWORD: ${problem}`], `setting: ${name}`)
