@@ -1,14 +1,23 @@
-// Commands say what is wrong (issue 19.4): each misuse of cli, nightly and flag-undertrained,
-// parsed in process (the parsers are pure; today is given), with the message it prints
+// Commands say what is wrong (issue 19.4): each misuse of cli, nightly, flag-undertrained and
+// seed, parsed in process (the parsers are pure; today is given), with the message it prints
 // and the usage printed after it. The exit codes are runCli's (a Usage is 2, Help is 0, any
 // other error 1): the tests that start the bundles see them (cli-accounts, nightly,
-// flag-undertrained, audit).
+// flag-undertrained, audit); the seed's, started here, once for bad usage and once refusing.
 import t from 'tap'
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { cliCommand, USAGE, USAGES } from '../../src/cli/main.js'
 import { FLAG_USAGE, flagCommand } from '../../src/cli/flag-undertrained.js'
 import { NIGHTLY_USAGE, nightlyCommand, summarize } from '../../src/cli/nightly.js'
 import { Help, Usage } from '../../src/cli/runner.js'
+import { testConfig } from '../../src/config.js'
+import { openDatabase } from '../../src/db/open.js'
+import { agenciesService } from '../../src/modules/agencies/service.js'
+import { SEED_USAGE, seedArguments } from '../../seeds/seed.js'
+import { ADMIN_ACTOR, uscc } from '../fixtures.js'
 
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const TODAY = '2026-12-07'
 
 /** What parsing `argv` throws: ['usage', message, usage text] or ['help', text]. */
@@ -97,4 +106,30 @@ t.test('nightly: compact off a terminal, --summary keeps the counts and the firs
   t.same(outcome(() => nightlyCommand(['--first', '2'], TODAY)).slice(0, 2), ['usage', '--first goes with --summary'])
   const result = { year: 2026, counts: { a: 3, b: 0 }, checks: { a: [1, 2, 3], b: [] } }
   t.same(summarize(result, 2), { year: 2026, counts: { a: 3, b: 0 }, checks: { a: [1, 2], b: [] }, listed: 2 })
+})
+
+t.test('seed: bad options are usage errors, not stack traces', async (t) => {
+  t.same(outcome(() => seedArguments(['--help'])), ['help', SEED_USAGE])
+  t.match(outcome(() => seedArguments(['--bogus'])), ['usage', /^Unknown option '--bogus'/])
+  t.same(outcome(() => seedArguments(['--scale', '0'])).slice(0, 2), ['usage', '--scale must be a number in (0, 10]'])
+  t.same(outcome(() => seedArguments(['--today', '2026-13-01'])).slice(0, 2), ['usage', '--today must be YYYY-MM-DD'])
+  t.same(seedArguments(['--demo-accounts', '--scale', '0.1']), { scale: 0.1, today: undefined, demoAccounts: true, force: false })
+
+  // As a process: exit 2, the message and the usage, no stack; a registry in use is refused.
+  const file = join(t.testdir(), 'registry.db')
+  const store = openDatabase(file)
+  agenciesService({ store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date('2026-03-02T02:00:00Z') })
+    .create(ADMIN_ACTOR, { name: '在用的司法局', uscc: uscc(41), kind: 'organ', level: 'city', regionCode: '140802', domains: ['司法行政'] })
+  store.close()
+  const seedRun = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'seeds/seed.ts', ...args], {
+    cwd: ROOT, env: { ...process.env, DATABASE_PATH: file, LOG_LEVEL: 'silent' }, encoding: 'utf8', timeout: 120_000
+  })
+  const bogus = seedRun('--bogus')
+  t.equal(bogus.status, 2, 'seed --bogus: exit 2')
+  t.match(bogus.stderr, /^Unknown option '--bogus'.*\n\nusage: npm run seed/)
+  t.notMatch(bogus.stderr, /\n\s+at /, 'no stack trace')
+  const refused = seedRun('--scale', '0.05', '--today', '2026-03-02')
+  t.equal(refused.status, 2, 'a database holding real data: exit 2')
+  t.match(refused.stderr, /registry\.db: the database holds real data \(1 agency, 1 changes to agencies and officers not made by the seed\).*--force/)
+  t.equal(refused.stdout, '')
 })
