@@ -121,6 +121,15 @@ t.test('seeding a fresh database', async (t) => {
   })
 })
 
+t.test('records are created on the day the seed dates them: createdAt ≤ updatedAt', async (t) => {
+  for (const table of ['agencies', 'officers', 'certificates']) {
+    const later = store.sqlite.prepare(`select count(*) from ${table} where updated_at < created_at`).pluck().get()
+    t.equal(later, 0, `${table}: none updated before it was created`)
+    const dated = store.sqlite.prepare(`select count(*) from ${table} where substr(created_at, 1, 10) > ?`).pluck().get(TODAY)
+    t.equal(dated, 0, `${table}: none created after the seed's today`)
+  }
+})
+
 t.test('a second run adds nothing', async (t) => {
   t.equal(seedRefusal(store), null, 'a database the seed made may be seeded again')
   const before = tableCounts()

@@ -81,7 +81,8 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
           domains,
           issuedOn,
           validUntil: validUntilFor(issuedOn, config.CERTIFICATE_VALIDITY_YEARS),
-          status: 'active'
+          status: 'active',
+          createdAt: at.toISOString()
         })
         certificateRepository.insertEvent(db, { certificateId: row.id, action: 'issue', toStatus: 'active', actor: actor.principal.sub, at: at.toISOString() })
         appendAudit(db, actor, at, { entity: 'certificate', entityId: row.id, action: 'issue', after: row })
