@@ -2,7 +2,7 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Body, Id, IdParams, Page, PageQuery, Password as PasswordSchema, Query, StringEnum, Text, Timestamp, problems } from '../../http/schemas.js'
-import { expectedVersion, IfMatchHeaders, withEtag } from '../../http/concurrency.js'
+import { created, expectedVersion, IfMatchHeaders, withEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { PASSWORD_RULE } from '../../security/password-rule.js'
 import { ACCESS, ROLES } from '../../security/roles.js'
@@ -31,7 +31,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       body: Body({ username: Username, password: Password, role: Role, agencyId: Type.Optional(AgencyId) }),
       response: { 201: User, ...problems(404, 409, 422) }
     }
-  }, async (req, reply) => reply.code(201).send(withEtag(reply, await accounts.createUser(req.actor, req.body))))
+  }, async (req, reply) => created(reply, '/v1/users', await accounts.createUser(req.actor, req.body)))
 
   app.get('/v1/users', {
     config: admin,
@@ -77,7 +77,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       body: Body({ name: Text({ maxLength: 200, description: 'system name / 系统名称' }), role: Role, agencyId: Type.Optional(AgencyId) }),
       response: { 201: Type.Intersect([Client, Type.Object({ clientSecret: Type.String({ description: 'shown once / 仅显示一次' }) })]), ...problems(404, 422) }
     }
-  }, async (req, reply) => reply.code(201).header('cache-control', 'no-store').send(withEtag(reply, await accounts.createClient(req.actor, req.body))))
+  }, async (req, reply) => created(reply.header('cache-control', 'no-store'), '/v1/clients', await accounts.createClient(req.actor, req.body)))
 
   app.get('/v1/clients', {
     config: admin,
