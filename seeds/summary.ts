@@ -86,7 +86,7 @@ export function summarize (store: DatabaseHandle, config: Config, today: IsoDate
   return {
     agencies: count(store, 'select count(*) as n from agencies'),
     agenciesByLevel: grouped(store, 'select level as k, count(*) as n from agencies group by level'),
-    confirmedThisYear: count(store, 'select count(*) as n from agency_confirmations where year = ?', year),
+    confirmedThisYear: count(store, 'select count(distinct agency_id) as n from agency_confirmations where year = ?', year),
     officers: officers.length,
     activeOfficers: count(store, "select count(*) as n from officers where status = 'active'"),
     departed: count(store, "select count(*) as n from officers where status = 'departed'"),

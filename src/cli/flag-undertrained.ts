@@ -9,7 +9,7 @@ import { createWriteStream } from 'node:fs'
 import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { TRAINING_STATUSES, COMPLIANCE_COLUMNS } from '../modules/reports/schema.js'
-import { isFinding } from '../domain/training.js'
+import { defaultNightlyYear, isFinding } from '../domain/training.js'
 import { RegistryError } from '../errors.js'
 import { csvStream } from '../modules/reports/export.js'
 import { reportsService, type ComplianceRow } from '../modules/reports/service.js'
@@ -17,7 +17,8 @@ import { shanghaiDate, type IsoDate } from '../domain/dates.js'
 import { checkTrainingYear, cliConfig, dateOption, existingDatabase, Help, idOption, isEntryModule, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, Usage, withReadOnlyDatabase, yearOption } from './runner.js'
 
 export const FLAG_USAGE = `usage: node dist/cli/flag-undertrained.mjs [options]      (or npm run flag-undertrained -- [options])
-  --year YYYY          training year, begun by today (default: the year of --as-of)
+  --year YYYY          training year, begun by today (default: the year of --as-of from
+                       AT_RISK_FROM, 1 July; before it the year before, whose shortfalls are final)
   --as-of YYYY-MM-DD   evaluate as of this day, in the year (default: today)
   --agency ID          only this agency and the agencies below it
   --format json|csv    output format (default json)
@@ -74,10 +75,14 @@ async function run (argv: string[]): Promise<number> {
   const o = flagCommand(argv, shanghaiDate(new Date()))
   const config = cliConfig()
   return withReadOnlyDatabase(existingDatabase(config, o.db), async (store) => {
-    const reports = reportsService({ store, config, clock: () => new Date() })
+    const clock = () => new Date()
+    const reports = reportsService({ store, config, clock })
+    // The year as the nightly takes it (rule 7): in the first months, last year's shortfalls.
+    const asOf = o.asOf ?? shanghaiDate(clock())
+    const year = o.year ?? defaultNightlyYear(asOf, config.AT_RISK_FROM)
     let report
     try {
-      report = reports.trainingCompliance(ACTOR, { year: o.year, asOf: o.asOf, agencyId: o.agencyId, statuses: FINDINGS })
+      report = reports.trainingCompliance(ACTOR, { year, asOf, agencyId: o.agencyId, statuses: FINDINGS })
     } catch (err) {
       if (err instanceof RegistryError && err.code === 'AGENCY_OUT_OF_SCOPE') throw new Usage(`no agency ${o.agencyId ?? ''}`)
       throw err

@@ -59,12 +59,12 @@ export function dateOption (name: string, v: string | undefined): string | undef
   return v
 }
 
-/** The training year a nightly command looks at, checked against today: a year not begun, or
- *  an --as-of before its year, is a usage error (a report of it would flag nobody and say 0). */
+/** The --year and --as-of of a nightly command, checked against today: a year not begun, or an
+ *  --as-of before the year, is a usage error (a report of it would flag nobody and say 0). An
+ *  --as-of alone may be any day: the year it picks (defaultNightlyYear) has begun by then. */
 export function checkTrainingYear (year: number | undefined, asOf: IsoDate | undefined, today: IsoDate): void {
   const thisYear = Number(today.slice(0, 4))
-  const effective = year ?? Number((asOf ?? today).slice(0, 4))
-  if (effective > thisYear) throw new Usage(`the training year ${effective} has not begun (today is ${today}); give --year ${thisYear} or earlier`)
+  if (year !== undefined && year > thisYear) throw new Usage(`the training year ${year} has not begun (today is ${today}); give --year ${thisYear} or earlier`)
   if (year !== undefined && asOf !== undefined && compareDates(asOf, `${year}-01-01`) < 0) {
     throw new Usage(`--as-of ${asOf} is before the training year ${year} begins; give a day of ${year} or later`)
   }

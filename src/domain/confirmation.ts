@@ -41,3 +41,10 @@ export function standingYears (today: IsoDate, graceUntil: MonthDay): number[] {
   const year = yearOf(today)
   return compareDates(today, onYear(graceUntil, year)) <= 0 ? [year, year - 1] : [year]
 }
+
+/** Returns true when a confirmation for `year` announced on `date` answers a 重新确认 asked for
+ *  on `dueSince` (002 item 6): announced on or after that day, for that day's year or a later
+ *  one. An older year's confirmation recorded late is history: the body stays awaiting. */
+export function answersReconfirmation (dueSince: IsoDate, confirmation: { year: number, date: IsoDate }): boolean {
+  return compareDates(confirmation.date, dueSince) >= 0 && confirmation.year >= yearOf(dueSince)
+}

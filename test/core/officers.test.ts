@@ -272,14 +272,21 @@ t.test('requests that arrive together share one look at other processes\' commit
   t.equal(watch.looks() - looks, 3, 'one look each for requests sent one after another')
 })
 
-t.test('re-joining: the joinedOn sent is kept; training dated between the departure and the re-join is not credited (OFFICER_DEPARTED)', async (t) => {
+t.test('re-joining: the joinedOn sent dates the new stint; training dated between the departure and the re-join is not credited (OFFICER_DEPARTED); the years served before keep their standing', async (t) => {
   const { app, admin, countyB, countyC, officer } = await registry(t)
   const o = await officer(countyB.id, { joinedOn: '2010-03-01', idNumber: idNumber(601, '19800101') })
+  const year2025 = async () => (await app.inject({ method: 'GET', url: `/v1/officers/${o.id}/training-summary?year=2025`, headers: admin })).json()
+  t.match(await year2025(), { inScope: true, status: 'non_compliant' }, '2025, before leaving: served, nothing done')
   t.equal((await post(app, admin, `/v1/officers/${o.id}/departure`, { reason: 'resignation', date: '2026-02-01' })).statusCode, 200)
   assertProblem(t, await post(app, admin, '/v1/officers', { name: '张三', idNumber: idNumber(601, '19800101'), agencyId: countyC.id, joinedOn: '2026-01-15' }), 422, 'DATE_BEFORE_LAST_MOVE')
   const back = await post(app, admin, '/v1/officers', { name: '张三', idNumber: idNumber(601, '19800101'), agencyId: countyC.id, joinedOn: '2026-09-01' })
   t.equal(back.statusCode, 201, back.body)
-  t.match(back.json(), { id: o.id, agencyId: countyC.id, status: 'active', joinedOn: '2026-09-01' }, 'the same person, the joinedOn sent')
+  t.match(back.json(), { id: o.id, agencyId: countyC.id, status: 'active', joinedOn: '2010-03-01' }, 'the same person, who first joined in 2010')
+  t.equal(app.store.sqlite.prepare("select date from officer_moves where officer_id = ? and kind = 'rejoin'").pluck().get(o.id), '2026-09-01', 'the new stint begins on the joinedOn sent')
+  t.match(await year2025(), { inScope: true, status: 'non_compliant' }, 'a closed year does not change when someone comes back')
+  const etag = (await app.inject({ method: 'GET', url: `/v1/officers/${o.id}`, headers: admin })).headers.etag as string
+  const fix = await app.inject({ method: 'PATCH', url: `/v1/officers/${o.id}`, headers: { ...admin, 'if-match': etag }, payload: { joinedOn: '2010-04-01' } })
+  t.equal(fix.statusCode, 200, `their first joining day can still be corrected: ${fix.body.slice(0, 200)}`)
   const external = (date: string) => post(app, admin, '/v1/training-records', { officerId: o.id, category: 'public_law', hours: 2, date, evidence: '证书' })
   const gap = assertProblem(t, await external('2026-05-10'), 409, 'OFFICER_DEPARTED')
   t.match(gap.detail, /taken on again on 2026-09-01/)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { confirmationStanding, DEFAULT_CONFIRMATION_GRACE_UNTIL, reconfirmationNeeded, standingYears } from '../../src/domain/confirmation.js'
+import { answersReconfirmation, confirmationStanding, DEFAULT_CONFIRMATION_GRACE_UNTIL, reconfirmationNeeded, standingYears } from '../../src/domain/confirmation.js'
 import { custodyChange, requalificationRequired, type CertificateAction, type CertificateStatus, type CustodyChange } from '../../src/domain/certificates.js'
 import { rejoiningRefusal } from '../../src/domain/plausible-dates.js'
 import { isMonthDay, onYear } from '../../src/domain/dates.js'
@@ -74,4 +74,17 @@ t.test('month-day settings name a day of every year', async t => {
   }
   t.equal(onYear('07-01', 2027), '2027-07-01')
   t.throws(() => onYear('02-29', 2028), RangeError)
+})
+
+t.test('002 line 27 (item 6) 重新确认: only a confirmation announced since the change, for its year or a later one, answers it', async t => {
+  const cases: Array<[string, number, string, boolean, string]> = [
+    // due since, confirmation year, announced on → answers
+    ['2026-12-01', 2026, '2026-12-15', true, 'this year\'s, announced after the rename'],
+    ['2026-12-01', 2026, '2026-12-01', true, 'announced the day of the rename'],
+    ['2026-12-01', 2027, '2027-01-10', true, 'the next year\'s'],
+    ['2026-12-01', 2026, '2026-02-01', false, 'announced before the rename: recorded late, it is history'],
+    ['2026-12-01', 2019, '2026-12-15', false, 'an old year recorded now: the body stays awaiting'],
+    ['2027-01-03', 2026, '2027-01-04', false, 'last year\'s, though announced since: not for the body as it is now']
+  ]
+  for (const [dueSince, year, date, answers, why] of cases) t.equal(answersReconfirmation(dueSince, { year, date }), answers, why)
 })

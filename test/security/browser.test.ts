@@ -8,6 +8,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { formatCertificateNumber } from '../../src/domain/certificate-number.js'
+import { maskName } from '../../src/domain/identity.js'
 import { post } from '../fixtures.js'
 import { world } from './fixtures/world.js'
 
@@ -57,8 +58,9 @@ if (!existsSync(CHROMIUM) && process.env.SKIP_BROWSER_TESTS === '1') {
     t.equal(cancelled.statusCode, 200)
 
     const cases = [
-      { side: w.east, verdict: '有效', colour: 'rgb(21, 128, 61)', file: 'verify-valid.png' },
-      { side: w.west, verdict: '已注销', colour: 'rgb(185, 28, 28)', file: 'verify-cancelled.png' }
+      // The name in full for a valid card (公示), masked for one no longer valid.
+      { side: w.east, verdict: '有效', colour: 'rgb(21, 128, 61)', file: 'verify-valid.png', holder: w.east.officer.name },
+      { side: w.west, verdict: '已注销', colour: 'rgb(185, 28, 28)', file: 'verify-cancelled.png', holder: maskName(w.west.officer.name) }
     ]
     for (const c of cases) {
       const page = await context.newPage()
@@ -71,8 +73,7 @@ if (!existsSync(CHROMIUM) && process.env.SKIP_BROWSER_TESTS === '1') {
       t.equal(await page.locator('.verdict').evaluate((el) => getComputedStyle(el).backgroundColor), c.colour, 'its colour (the inline stylesheet is allowed by the page CSP)')
       const fontPx = await h1.evaluate((el) => parseFloat(getComputedStyle(el).fontSize))
       t.ok(fontPx >= 40, `large type (${fontPx}px)`)
-      const holder = c.side.officer.name
-      t.ok(await page.getByText(holder, { exact: true }).isVisible(), `the holder's name ${holder} (公示; PUBLIC_NAME_DISPLAY=masked masks it)`)
+      t.ok(await page.getByText(c.holder, { exact: true }).isVisible(), `the holder's name ${c.holder} (公示; PUBLIC_NAME_DISPLAY=masked masks it)`)
       t.ok(await page.getByText(c.side.agency.name, { exact: true }).isVisible(), 'the agency')
       t.ok(await page.getByText('查询时间（北京时间）').isVisible(), 'the time of the check')
       const text = await page.locator('body').innerText()

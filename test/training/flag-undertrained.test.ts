@@ -57,12 +57,17 @@ t.test('lists the short and the behind with their deficits; exit 0, or 3 with --
   t.same(JSON.parse(failing.stdout).findings.map((f: { status: string }) => f.status), ['non_compliant', 'non_compliant'])
 })
 
-t.test('--as-of alone sets the year', async (t) => {
+t.test('--as-of alone sets the year as the nightly does: its own from 1 July (AT_RISK_FROM), the year before until then', async (t) => {
   const r = registryFile(t.testdir())
   const res = flag(r.file, '--as-of', '2025-12-31')
   t.equal(res.status, 0, res.stderr)
   t.match(JSON.parse(res.stdout), { year: 2025, asOf: '2025-12-31' })
   t.match(res.stderr, /^flag-undertrained: 2025 as of 2025-12-31/)
+  const january = flag(r.file, '--as-of', '2027-01-05')
+  t.equal(january.status, 0, january.stderr)
+  const out = JSON.parse(january.stdout)
+  t.match(out, { year: 2026, asOf: '2027-01-05' }, 'on 5 January, the year just closed')
+  t.same(out.findings.map((f: { status: string }) => f.status), ['non_compliant', 'non_compliant'], 'its shortfalls, final')
 })
 
 t.test('--agency narrows to a subtree; --format csv --out writes a file; nothing flagged exits 0 even with --fail-on-findings', async (t) => {

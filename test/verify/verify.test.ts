@@ -99,7 +99,8 @@ t.test('a revoked card is 已吊销 and not valid; a departure cancels it at onc
   const admin = await as('admin')
   const revoked = await certify(app, admin, clock(), 14)
   t.equal((await post(app, admin, `/v1/certificates/${revoked.certificate.id}/revocation`, { reason: '处分决定〔2026〕3号' })).statusCode, 200)
-  t.match((await verify(app, revoked.certificate.number)).json(), { valid: false, status: 'revoked', statusLabel: '已吊销' })
+  t.match((await verify(app, revoked.certificate.number)).json(), { valid: false, status: 'revoked', statusLabel: '已吊销', holder: '张*' },
+    'the name of a card that is no longer live is masked (rule 8 makes public only the holders of a live card)')
   const departed = await certify(app, admin, clock(), 15)
   const res = await post(app, admin, `/v1/officers/${departed.officerId}/departure`, { reason: 'retirement', date: shanghaiDate(clock()) })
   t.equal(res.statusCode, 200, res.body)

@@ -51,7 +51,11 @@ export const agencyRepository = {
       : db.select({ agencyId: agencyConfirmations.agencyId, year: agencyConfirmations.year })
         .from(agencyConfirmations).where(inArray(agencyConfirmations.agencyId, ids)).orderBy(asc(agencyConfirmations.year)).all()
     const byAgency = new Map<number, number[]>()
-    for (const r of rows) byAgency.set(r.agencyId, [...(byAgency.get(r.agencyId) ?? []), r.year])
+    // A year confirmed again (重新确认) is listed once.
+    for (const r of rows) {
+      const years = byAgency.get(r.agencyId) ?? []
+      if (years.at(-1) !== r.year) byAgency.set(r.agencyId, [...years, r.year])
+    }
     return byAgency
   },
 
@@ -61,7 +65,8 @@ export const agencyRepository = {
 
   insertConfirmation: (db: Db, v: typeof agencyConfirmations.$inferInsert) => db.insert(agencyConfirmations).values(v).returning().get(),
 
-  /** Each agency's latest yearly confirmation (year and 公告文号), by agency id. */
+  /** Each agency's latest confirmation (year and 公告文号; a 重新确认 of that year when there is
+   *  one), by agency id. */
   latestConfirmations: (db: Db, ids: number[]) => {
     const rows = ids.length === 0
       ? []

@@ -1,7 +1,7 @@
 // 执法主体: registration, hierarchy, yearly confirmation, merger and dissolution, staffing.
 import { childPath, createsCycle } from '../../domain/agency-tree.js'
 import { evaluateStaffing } from '../../domain/staffing.js'
-import { confirmationStanding, reconfirmationNeeded } from '../../domain/confirmation.js'
+import { answersReconfirmation, confirmationStanding, reconfirmationNeeded } from '../../domain/confirmation.js'
 import { shanghaiDate, type MonthDay } from '../../domain/dates.js'
 import { checkUscc } from '../../domain/uscc.js'
 import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'
@@ -110,7 +110,8 @@ export function agenciesService ({ store, clock, config }: ServiceContext) {
     },
 
     /** Records the yearly confirmation (公告), or 重新确认 (kind 'reconfirmation') for a year
-     *  already confirmed when a change asked for it; either clears reconfirmationDue. NOT_FOUND,
+     *  already confirmed when a change asked for it; either clears reconfirmationDue when it
+     *  answers it (answersReconfirmation: announced since, for that year or later). NOT_FOUND,
      *  AGENCY_NOT_ACTIVE, CONFIRMATION_EXISTS (the year is confirmed and nothing changed since),
      *  DATE_IN_FUTURE (announced after today), DATE_OUT_OF_RANGE (before 1949-10-01, or for a
      *  year after next: a confirmation may be announced ahead for the coming year only). */
@@ -122,9 +123,10 @@ export function agenciesService ({ store, clock, config }: ServiceContext) {
         const agency = load(db, actor, id)
         if (agency.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${id} is ${agency.status}`)
         const again = agencyRepository.isConfirmed(db, id, input.year)
-        if (again && agency.reconfirmationDueSince === null) fail('CONFIRMATION_EXISTS', `agency ${id} is already confirmed for ${input.year}`, { errors: [{ in: 'body', pointer: '/year', detail: 'confirmed already' }] })
+        const answers = agency.reconfirmationDueSince !== null && answersReconfirmation(agency.reconfirmationDueSince, input)
+        if (again && !answers) fail('CONFIRMATION_EXISTS', `agency ${id} is already confirmed for ${input.year}`, { errors: [{ in: 'body', pointer: '/year', detail: 'confirmed already' }] })
         const row = agencyRepository.insertConfirmation(db, { agencyId: id, ...input, kind: again ? 'reconfirmation' : 'yearly' })
-        if (agency.reconfirmationDueSince !== null) agencyRepository.update(db, id, { reconfirmationDueSince: null, updatedAt: clock().toISOString() })
+        if (answers) agencyRepository.update(db, id, { reconfirmationDueSince: null, updatedAt: clock().toISOString() })
         appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: again ? 'reconfirm' : 'confirm', after: row })
         return row
       })

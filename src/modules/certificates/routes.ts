@@ -70,8 +70,8 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       tags,
       operationId: 'issueCertificate',
       summary: '核发执法证件 Issue a certificate',
-      description: '仅在全部条件满足时核发：人员在岗且在该主体任职、主体存续且已完成本年度确认、非辅助人员、非人民警察、已通过资格考试、在该主体无有效证件。证号由系统生成。' +
-        ' Issued only when every rule holds (active officer of this agency; agency active and confirmed this year; not auxiliary; not police; a passed exam; no live certificate here). Each refusal has its own code. The service assigns the number.',
+      description: '仅在全部条件满足时核发：人员在岗且在该主体任职、主体存续且确认有效（本年度已确认，或上年度确认且在宽限期内）、非辅助人员、非人民警察、已通过资格考试、在该主体无有效证件。证号由系统生成。' +
+        ' Issued only when every rule holds (active officer of this agency; agency active and confirmed (this year, or last year until CONFIRMATION_GRACE_UNTIL); not auxiliary; not police; a passed exam; no live certificate here). Each refusal has its own code. The service assigns the number.',
       body: Body({
         officerId: Id,
         agencyId: Id,

@@ -62,16 +62,18 @@ function validIdNumber (db: Db, actor: Actor, raw: string, today: string, selfId
 
 /** Takes a person who has left on again at `input.agencyId` (inside the caller's transaction):
  *  the same officer, active there with the data given, exams and training history kept. The
- *  new stint begins on the joinedOn sent (else today), which becomes their joinedOn (kept as it
- *  was when none is sent); the days from the departure to it are a gap in which no training is
- *  credited (OFFICER_DEPARTED). DATE_BEFORE_LAST_MOVE: joinedOn before the departure. */
+ *  new stint begins on the joinedOn sent (else today): that day dates the rejoin move, and the
+ *  days from the departure to it are a gap in which no training is credited (OFFICER_DEPARTED).
+ *  The officer's joinedOn stays the day they first joined, so the years they served before
+ *  leaving keep their standing (a closed year's report does not change when someone comes
+ *  back). DATE_BEFORE_LAST_MOVE: joinedOn before the departure. */
 function rejoin (db: Db, actor: Actor, at: Date, holder: OfficerRow, input: OfficerInput): OfficerRow {
   const from = input.joinedOn ?? shanghaiDate(at)
   const refusal = rejoiningRefusal(from, officerRepository.moveDates(db, holder.id).lastMoveOn)
   if (refusal) refuseDate('joinedOn', from, refusal)
   const after = officerRepository.update(db, holder.id, {
     ...postData(input),
-    joinedOn: input.joinedOn ?? holder.joinedOn,
+    joinedOn: holder.joinedOn,
     status: 'active',
     departedOn: null,
     departureReason: null,
@@ -110,9 +112,9 @@ export function officersService ({ store, clock }: ServiceContext) {
     /** Registers an officer; ID_NUMBER_INVALID, ID_NUMBER_TAKEN, AGENCY_OUT_OF_SCOPE, AGENCY_NOT_ACTIVE,
      *  DATE_IN_FUTURE or DATE_OUT_OF_RANGE (joinedOn after today or before 1949-10-01).
      *  A person who had left (departed, from any agency) is taken on again: the same officer,
-     *  with the exams and training history, active at this agency with the data given and the
-     *  joinedOn sent (rule 2: a move keeps the person); DATE_BEFORE_LAST_MOVE when that joinedOn
-     *  is before their departure. */
+     *  with the exams and training history, active at this agency with the data given, the new
+     *  stint dated by the joinedOn sent (rule 2: a move keeps the person; see rejoin);
+     *  DATE_BEFORE_LAST_MOVE when that joinedOn is before their departure. */
     register (actor: Actor, input: OfficerInput) {
       return store.write((db) => {
         const at = clock()

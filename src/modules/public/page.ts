@@ -2,8 +2,8 @@
 // one's roster of officers holding a live card. One self-contained HTML document in Chinese for
 // phones and desktops: no script, no external asset, the inline stylesheet allowed by its hash
 // alone. Every value placed in it is escaped. Pure: no I/O.
-import { createHash } from 'node:crypto'
 import { chineseDate, escapeHtml } from '../verify/page.js'
+import { inlineStylePageCsp } from '../../http/page-csp.js'
 
 export interface PageAgency {
   readonly id: number
@@ -47,13 +47,7 @@ const CSS = [
 
 /** The pages' Content-Security-Policy: nothing loads, only this stylesheet applies; forms go
  *  back to this service only. */
-export const PUBLIC_PAGE_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'`,
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'"
-].join('; ')
+export const PUBLIC_PAGE_CSP = inlineStylePageCsp(CSS, "'self'")
 
 function document (title: string, body: string): string {
   return '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8">' +

@@ -130,7 +130,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       operationId: 'getTrainingSummary',
       summary: '年度学时情况 Training summary for a year',
       description: '某人某年度的公共法律知识与专业法律知识学时、适用规则及版本、应达学时、差额、是否达标与进度状态，并列出构成各项学时的记录及折算。asOf 默认今天（北京时间），年度默认 asOf 所在年度。' +
-        ' One officer\'s public-law and professional 学时 for a year (default: the year of asOf) as of a day (default today, Asia/Shanghai): the rule and version applied, minimums, deficits, compliant, status (compliant, on_track, at_risk, non_compliant), and the records behind each number with their conversion.',
+        ' One officer\'s public-law and professional 学时 for a year (default: the year of asOf) as of a day (default today, Asia/Shanghai): the rule and version applied, minimums, deficits, compliant, status (compliant, on_track, at_risk, non_compliant, not_applicable), and the records behind each number with their conversion.',
       params: IdParams,
       querystring: SummaryQuery,
       response: { 200: TrainingSummary, ...problems(404, 422) }

@@ -1,8 +1,8 @@
 // The verification page a citizen's phone opens from the card's QR code: one self-contained
 // HTML document in Chinese (no script, no external asset, inline CSS allowed by its hash alone),
 // readable at arm's length. Every value placed in it is escaped. Pure: no I/O.
-import { createHash } from 'node:crypto'
 import type { CertificateStatus } from '../../domain/certificates.js'
+import { inlineStylePageCsp } from '../../http/page-csp.js'
 
 export interface PageVerification {
   readonly number: string
@@ -44,13 +44,7 @@ const CSS = [
 ].join('')
 
 /** The page's Content-Security-Policy: nothing loads, only this exact stylesheet applies. */
-export const PAGE_CSP = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(CSS).digest('base64')}'`,
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'"
-].join('; ')
+export const PAGE_CSP = inlineStylePageCsp(CSS, "'none'")
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
 

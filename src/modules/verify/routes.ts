@@ -26,7 +26,7 @@ export const Verification = Type.Object({
   status: StringEnum(['active', 'suspended', 'revoked', 'cancelled', 'expired'] as const),
   statusLabel: Type.String({ description: '有效 / 已暂扣 / 已吊销 / 已注销 / 已过期' }),
   agency: Type.String({ description: '发证执法主体 the issuing agency' }),
-  holder: Type.String({ description: '持证人姓名（公示，PUBLIC_NAME_DISPLAY=masked 时脱敏）the holder\'s name: full by default (公示), masked when PUBLIC_NAME_DISPLAY=masked' }),
+  holder: Type.String({ description: '持证人姓名（有效证件公示全名；证件失效或 PUBLIC_NAME_DISPLAY=masked 时脱敏）the holder\'s name: full for a valid card (公示), masked for a card no longer valid or when PUBLIC_NAME_DISPLAY=masked' }),
   domains: Type.Array(Type.String()),
   validUntil: IsoDate(),
   checkedAt: Timestamp
@@ -50,7 +50,9 @@ export function verifyCertificate (store: DatabaseHandle, clock: Clock, raw: str
     status,
     statusLabel: STATUS_LABELS[status],
     agency: row.agencyName,
-    holder: publicName(row.holderName, nameDisplay),
+    // 公示 is of the holders of a live card (rule 8): a suspended, revoked, cancelled or expired
+    // card shows the name masked, enough to compare with the card in hand.
+    holder: publicName(row.holderName, isValid(status) ? nameDisplay : 'masked'),
     domains: row.domains,
     validUntil: row.validUntil,
     checkedAt: now.toISOString()
