@@ -1,18 +1,23 @@
-// npm run seed [-- --scale 0.25] [--today YYYY-MM-DD]
-// Fills the configured database (DATABASE_PATH) with the fictional 河东市 through the services,
-// and creates the demo logins. Deterministic for a given day and scale; a second run finds the
-// city already there, adds nothing and exits 0. Exit codes: 0 done (or already seeded),
-// 1 failed (nothing written), 2 bad usage or settings.
-import { parseArgs } from 'node:util'
-import { realpathSync } from 'node:fs'
-import { pathToFileURL } from 'node:url'
-import { loadConfig, type Config } from '../src/config.js'
+// npm run seed [-- --scale 0.25] [--today YYYY-MM-DD] [--demo-accounts] [--force]
+// Fills the configured database (DATABASE_PATH) with the fictional 河东市 through the services.
+// Deterministic for a given day and scale; a second run finds the city already there, adds
+// nothing and exits 0. It writes only into a database that is empty or that it made itself
+// (a registry in use is refused, exit 2, unless --force), and creates logins whose password is
+// public only when asked (--demo-accounts). Exit codes: 0 done (or already seeded), 1 failed
+// (nothing written), 2 bad usage or settings, or a database holding real data.
+import { type Config } from '../src/config.js'
+import { cliConfig, Help, isEntryModule, parseOptions, runCli, Usage } from '../src/cli/runner.js'
 import { openDatabase, type DatabaseHandle } from '../src/db/open.js'
 import { isIsoDate, shanghaiDate } from '../src/domain/dates.js'
 import { prepareIdNumbers } from '../src/security/id-number-store.js'
 import { ensureDemoAccounts } from './accounts.js'
-import { planSeed, rootUscc, writeSeed, type SeedOptions } from './run.js'
+import { planSeed, rootUscc, SEED_ACTOR, writeSeed, type SeedOptions } from './run.js'
 import { formatSummary, summarize, type SeedSummary } from './summary.js'
+
+export interface SeedRunOptions extends SeedOptions {
+  /** Create the demo clerk (a public password) and the demo HR client. */
+  readonly demoAccounts?: boolean
+}
 
 export interface SeedResult {
   readonly seeded: boolean
@@ -25,8 +30,21 @@ export interface SeedResult {
   readonly accountLines: string[]
 }
 
-/** Seeds `store` unless the city is already there; creates the demo accounts either way. */
-export async function seed (store: DatabaseHandle, config: Config, options: SeedOptions = {}): Promise<SeedResult> {
+/** Why the seed must not write into `store`, or null: it may when the database holds no agency,
+ *  or when everything in it about agencies and officers was written by the seed. Anything
+ *  written by someone else (the API, an import, the CLI) makes it a registry in use. */
+export function seedRefusal (store: DatabaseHandle): string | null {
+  const agencies = store.sqlite.prepare('select count(*) from agencies').pluck().get() as number
+  if (agencies === 0) return null
+  const seeded = store.sqlite.prepare('select 1 from audit_events where actor = ? limit 1').pluck().get(SEED_ACTOR.principal.sub) !== undefined
+  const others = store.sqlite.prepare("select count(*) from audit_events where entity in ('agency', 'officer') and actor <> ?").pluck().get(SEED_ACTOR.principal.sub) as number
+  if (seeded && others === 0) return null
+  return `the database holds real data (${agencies} ${agencies === 1 ? 'agency' : 'agencies'}${others > 0 ? `, ${others} changes to agencies and officers not made by the seed` : ', not written by the seed'}): the demo city is not written into it. Seed an empty database (DATABASE_PATH=./data/demo.db npm run seed), or give --force to write into this one anyway`
+}
+
+/** Seeds `store` unless the city is already there; creates the demo accounts (either way) when
+ *  asked. Does not check seedRefusal: the command does, before it calls this. */
+export async function seed (store: DatabaseHandle, config: Config, options: SeedRunOptions = {}): Promise<SeedResult> {
   const today = options.today ?? shanghaiDate(new Date())
   // As at the server's start: bind the configured ID-number key (and seal any number in clear).
   prepareIdNumbers(store, config)
@@ -39,26 +57,46 @@ export async function seed (store: DatabaseHandle, config: Config, options: Seed
   const used = process.cpuUsage(cpu)
   const cpuMs = present ? 0 : (used.user + used.system) / 1000
   const names = { city: plan.agencies[0]?.name ?? '', hrAgency: plan.agencies.find((a) => a.level === 'city' && a.domains.includes('市场监管'))?.name ?? '' }
-  const accountLines = await ensureDemoAccounts(store, config, names)
+  const accountLines = options.demoAccounts === true
+    ? await ensureDemoAccounts(store, config, names)
+    : ['no demo logins created (their password would be public): sign in as the admin, or run again with --demo-accounts']
   return { seeded: !present, today, ms, cpuMs, steps, summary: summarize(store, config, today), accountLines }
 }
 
-const USAGE = 'usage: npm run seed [-- --scale 0.25] [--today YYYY-MM-DD]   (writes to DATABASE_PATH, default ./data/registry.db)'
+export const SEED_USAGE = `usage: npm run seed [-- options]      (writes to DATABASE_PATH, default ./data/registry.db)
+  --scale X          share of the full city's people, in (0, 10] (default 1: about 9,000 officers)
+  --today YYYY-MM-DD the day the data is dated to (default: today)
+  --demo-accounts    also create the demo clerk (password Clerk-Demo-2024: public) and an HR
+                     client, and print their logins
+  --force            write into a database that holds data the seed did not write
+Exit codes: 0 done (or already seeded), 1 failed (nothing written), 2 bad usage or a database
+holding real data.`
 
-async function main (): Promise<number> {
-  const { values } = parseArgs({ options: { scale: { type: 'string' }, today: { type: 'string' }, help: { type: 'boolean', short: 'h' } } })
-  if (values.help) { process.stdout.write(USAGE + '\n'); return 0 }
+/** The command's arguments; throws Usage, or Help for --help. */
+export function seedArguments (argv: string[]): { scale: number, today: string | undefined, demoAccounts: boolean, force: boolean } {
+  const { values } = parseOptions({
+    args: argv,
+    strict: true,
+    options: { scale: { type: 'string' }, today: { type: 'string' }, 'demo-accounts': { type: 'boolean', default: false }, force: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } }
+  })
+  if (values.help) throw new Help(SEED_USAGE)
   const scale = values.scale === undefined ? 1 : Number(values.scale)
-  if (!(scale > 0 && scale <= 10)) { process.stderr.write(`--scale must be a number in (0, 10]\n${USAGE}\n`); return 2 }
-  if (values.today !== undefined && !isIsoDate(values.today)) { process.stderr.write(`--today must be YYYY-MM-DD\n${USAGE}\n`); return 2 }
-  const cfg = loadConfig(process.env)
-  if (!cfg.ok) { process.stderr.write(`Invalid configuration / 配置错误:\n${cfg.errors.map((e) => `  - ${e}`).join('\n')}\n`); return 2 }
-  const store = openDatabase(cfg.config.DATABASE_PATH)
+  if (!(scale > 0 && scale <= 10)) throw new Usage('--scale must be a number in (0, 10]')
+  if (values.today !== undefined && !isIsoDate(values.today)) throw new Usage('--today must be YYYY-MM-DD')
+  return { scale, today: values.today, demoAccounts: values['demo-accounts'], force: values.force }
+}
+
+async function main (argv: string[]): Promise<number> {
+  const args = seedArguments(argv)
+  const config = cliConfig()
+  const store = openDatabase(config.DATABASE_PATH)
   try {
-    const r = await seed(store, cfg.config, { scale, ...(values.today ? { today: values.today } : {}) })
-    const where = cfg.config.DATABASE_PATH
+    const refusal = args.force ? null : seedRefusal(store)
+    if (refusal !== null) throw new Usage(`${config.DATABASE_PATH}: ${refusal}`)
+    const r = await seed(store, config, { scale: args.scale, demoAccounts: args.demoAccounts, ...(args.today ? { today: args.today } : {}) })
+    const where = config.DATABASE_PATH
     process.stdout.write(r.seeded
-      ? `Seeded ${where} as of ${r.today} (scale ${scale}): ${r.steps} service calls in ${(r.ms / 1000).toFixed(1)} s (${(r.cpuMs / 1000).toFixed(1)} s CPU).\n`
+      ? `Seeded ${where} as of ${r.today} (scale ${args.scale}): ${r.steps} service calls in ${(r.ms / 1000).toFixed(1)} s (${(r.cpuMs / 1000).toFixed(1)} s CPU).\n`
       : `${where} already holds the demo city; nothing added. / 演示数据已存在，未重复写入。\n`)
     process.stdout.write(`${formatSummary(r.summary)}\n\n${r.accountLines.join('\n')}\n`)
     return 0
@@ -67,10 +105,4 @@ async function main (): Promise<number> {
   }
 }
 
-const entry = process.argv[1] ? pathToFileURL(realpathSync(process.argv[1])).href : ''
-if (import.meta.url === entry) {
-  main().then((code) => { process.exitCode = code }, (err: unknown) => {
-    process.stderr.write(`seed failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`)
-    process.exitCode = 1
-  })
-}
+if (isEntryModule(import.meta.url)) runCli('seed', SEED_USAGE, main)

@@ -30,7 +30,7 @@ export const ConfigSchema = Type.Object({
     Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')
   ], { default: 'info' }),
   REGISTRY_ADMIN_USER: Type.String({ minLength: 1, maxLength: 64, default: 'admin', description: 'first admin account, created when no admin exists' }),
-  REGISTRY_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8, maxLength: 256, description: 'its password; generated and printed once when unset' })),
+  REGISTRY_ADMIN_PASSWORD: Type.Optional(Type.String({ description: 'its password (the one password rule, checked by loadConfig); generated and printed once when unset' })),
   AUTH_JWKS_URL: Type.Optional(Type.String({ format: 'uri', description: 'JWKS of an external identity provider to trust' })),
   AUTH_ISSUER: Type.Optional(Type.String({ minLength: 1, description: "the external provider's iss" })),
   AUTH_AUDIENCE: Type.Optional(Type.String({ minLength: 1, description: 'the aud its tokens must carry' })),

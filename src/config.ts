@@ -5,6 +5,7 @@ import { ConfigSchema, type Config } from './config-schema.js'
 import { validateConfig as validate } from './config-validator.js'
 import { hoursToUnits } from './domain/hours.js'
 import { isMonthDay } from './domain/dates.js'
+import { passwordProblem } from './security/password-rule.js'
 
 export { ConfigSchema, TrainingRuleSchema, type Config } from './config-schema.js'
 
@@ -28,7 +29,7 @@ export function loadConfig (env: Record<string, string | undefined>): ConfigResu
   }
   if (validate(raw) && unparsed.length === 0) {
     const config = raw as Config
-    const rules = [...trainingRuleErrors(config.TRAINING_RULES), ...monthDayErrors(config)]
+    const rules = [...trainingRuleErrors(config.TRAINING_RULES), ...monthDayErrors(config), ...adminPasswordErrors(config)]
     if (rules.length > 0) return { ok: false, errors: rules }
     const external = [config.AUTH_JWKS_URL, config.AUTH_ISSUER, config.AUTH_AUDIENCE].filter(Boolean).length
     if (external !== 0 && external !== 3) {
@@ -60,6 +61,12 @@ function trainingRuleErrors (rules: Config['TRAINING_RULES']): string[] {
 function monthDayErrors (config: Config): string[] {
   return (['AT_RISK_FROM', 'CONFIRMATION_GRACE_UNTIL'] as const)
     .filter((k) => !isMonthDay(config[k])).map((k) => `${k}: must be a day of every year, MM-DD (not ${config[k]})`)
+}
+
+// The first admin's password follows the rule every other password does.
+function adminPasswordErrors (config: Config): string[] {
+  const problem = config.REGISTRY_ADMIN_PASSWORD === undefined ? null : passwordProblem(config.REGISTRY_ADMIN_PASSWORD)
+  return problem === null ? [] : [`REGISTRY_ADMIN_PASSWORD: ${problem}`]
 }
 
 function describeChoices (name: string): string {

@@ -1,5 +1,5 @@
-// npm run flag-undertrained -- [--year 2026] [--as-of 2026-11-30] [--agency ID] [--format json|csv]
-//                               [--out FILE] [--fail-on-findings] [--db FILE]
+// node dist/cli/flag-undertrained.mjs [--year 2026] [--as-of 2026-11-30] [--agency ID]
+//                                     [--format json|csv] [--out FILE] [--fail-on-findings] [--db FILE]
 // The nightly check of rule 3: lists in-scope officers who are short of their 学时 (the year is
 // over: non_compliant) or behind the pace the year requires (at_risk), with their deficits.
 // Reads the database file directly and read-only (DATABASE_PATH, or --db), through the same
@@ -9,29 +9,30 @@ import { createWriteStream } from 'node:fs'
 import { Readable, type Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { TRAINING_STATUSES, COMPLIANCE_COLUMNS } from '../modules/reports/schema.js'
-import { shanghaiDate } from '../domain/dates.js'
 import { defaultNightlyYear, isFinding } from '../domain/training.js'
 import { RegistryError } from '../errors.js'
 import { csvStream } from '../modules/reports/export.js'
 import { reportsService, type ComplianceRow } from '../modules/reports/service.js'
-import { cliConfig, dateOption, existingDatabase, idOption, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, Usage, withReadOnlyDatabase, yearOption } from './runner.js'
+import { shanghaiDate, type IsoDate } from '../domain/dates.js'
+import { checkTrainingYear, cliConfig, dateOption, existingDatabase, Help, idOption, isEntryModule, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, Usage, withReadOnlyDatabase, yearOption } from './runner.js'
 
-const USAGE = `usage: npm run flag-undertrained -- [options]
-  --year YYYY          training year (default: the year of --as-of from AT_RISK_FROM, 1 July;
-                       before it the year before, whose shortfalls are final)
-  --as-of YYYY-MM-DD   evaluate as of this day (default: today)
+export const FLAG_USAGE = `usage: node dist/cli/flag-undertrained.mjs [options]      (or npm run flag-undertrained -- [options])
+  --year YYYY          training year, begun by today (default: the year of --as-of from
+                       AT_RISK_FROM, 1 July; before it the year before, whose shortfalls are final)
+  --as-of YYYY-MM-DD   evaluate as of this day, in the year (default: today)
   --agency ID          only this agency and the agencies below it
   --format json|csv    output format (default json)
   --out FILE           write to FILE instead of standard output
   --fail-on-findings   exit 3 when anyone is flagged
   --db FILE            database file (default: DATABASE_PATH)
-Exit codes: 0 done, 1 failed, 2 bad usage, 3 findings with --fail-on-findings.`
+Exit codes: 0 done, 1 failed (no database, unreadable), 2 bad usage, 3 findings with --fail-on-findings.`
 
 const ACTOR = systemAdmin('flag-undertrained')
 // What the command flags: the standings that need action (domain isFinding).
 const FINDINGS = TRAINING_STATUSES.filter(isFinding)
 
-function options (argv: string[]) {
+/** The command's arguments, checked against `today`; throws Usage, or Help for --help. */
+export function flagCommand (argv: string[], today: IsoDate) {
   const parsed = parseOptions({
     args: argv,
     strict: true,
@@ -42,11 +43,14 @@ function options (argv: string[]) {
       out: { type: 'string' }
     }
   }).values
+  if (parsed.help) throw new Help(FLAG_USAGE)
   if (parsed.format !== 'json' && parsed.format !== 'csv') throw new Usage('--format must be json or csv')
+  const year = yearOption(parsed.year)
+  const asOf = dateOption('as-of', parsed['as-of'])
+  checkTrainingYear(year, asOf, today)
   return {
-    help: parsed.help,
-    year: yearOption(parsed.year),
-    asOf: dateOption('as-of', parsed['as-of']),
+    year,
+    asOf,
     agencyId: idOption('agency', parsed.agency),
     format: parsed.format,
     out: parsed.out,
@@ -68,8 +72,7 @@ function * jsonChunks (head: Record<string, unknown>, batches: Iterable<Complian
 }
 
 async function run (argv: string[]): Promise<number> {
-  const o = options(argv)
-  if (o.help) { process.stdout.write(USAGE + '\n'); return 0 }
+  const o = flagCommand(argv, shanghaiDate(new Date()))
   const config = cliConfig()
   return withReadOnlyDatabase(existingDatabase(config, o.db), async (store) => {
     const clock = () => new Date()
@@ -102,4 +105,4 @@ async function run (argv: string[]): Promise<number> {
   })
 }
 
-runCli('flag-undertrained', USAGE, run)
+if (isEntryModule(import.meta.url)) runCli('flag-undertrained', FLAG_USAGE, run)

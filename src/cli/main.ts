@@ -1,42 +1,60 @@
-// npm run cli -- <command>: first steps on a server, without the HTTP API.
-//   user add --username NAME --role ROLE [--agency ID] [--password PW | password on stdin]
-//   user passwd --username NAME [--password PW | stdin]
+// node dist/cli/main.mjs <command> (or npm run cli -- <command>): first steps on a server,
+// without the HTTP API.
+//   user add --username NAME --role ROLE [--agency ID]    (the password on standard input)
+//   user passwd --username NAME                           (the password on standard input)
 //   user disable --username NAME
 //   client add --name NAME --role ROLE [--agency ID]      (prints client_id and client_secret once)
 //   audit verify                                           (checks the audit hash chain)
 //   backup FILE [--force]                                  (online copy while the server serves)
-// Exit codes: 0 done, 1 refused or broken (the message says why), 2 bad usage.
+// A password is never an argument (every user of the machine sees those, and shells keep them):
+// it is typed when asked (not echoed) or piped. Each command and group has --help.
+// Exit codes: 0 done, 1 refused, broken or failed (the message says why), 2 bad usage.
 import { readFileSync } from 'node:fs'
 import { openDatabase } from '../db/open.js'
-
-/** How long a command waits for the write lock another process holds (ms). */
-const CLI_BUSY_TIMEOUT_MS = 60_000
 import { auditVerify, backupDatabase, backupTargetExists } from './integrity.js'
 import { accountsService } from '../modules/accounts/service.js'
 import { userRepository } from '../modules/accounts/repository.js'
 import { systemActor } from '../modules/audit/repository.js'
-import { isRole } from '../security/roles.js'
-import { cliConfig, existingDatabase, idOption, parseOptions, runCli, Usage } from './runner.js'
+import { isRole, type Role } from '../security/roles.js'
+import { passwordProblem } from '../security/password-rule.js'
+import { cliConfig, existingDatabase, Help, idOption, isEntryModule, parseOptions, runCli, Usage } from './runner.js'
 
-const USAGE = `usage: npm run cli -- <command> [options]
-  user add --username NAME --role admin|clerk|hr|auditor [--agency ID] [--password PW]
-  user passwd --username NAME [--password PW]
+/** How long a command waits for the write lock another process holds (ms). */
+const CLI_BUSY_TIMEOUT_MS = 60_000
+
+const CMD = 'node dist/cli/main.mjs'
+const PIPED = 'The password is read from standard input: typed when asked (not shown), or piped\n(printf %s "$PW" | ...). It is never an argument.'
+export const USAGES = {
+  'user add': `usage: ${CMD} user add --username NAME --role admin|clerk|hr|auditor [--agency ID]\n  --agency: the account's scope (required unless admin)\n${PIPED}`,
+  'user passwd': `usage: ${CMD} user passwd --username NAME\n${PIPED}`,
+  'user disable': `usage: ${CMD} user disable --username NAME`,
+  'client add': `usage: ${CMD} client add --name NAME --role admin|clerk|hr|auditor [--agency ID]\n  prints client_id (prefixed by the role) and client_secret, which is shown only then`,
+  'audit verify': `usage: ${CMD} audit verify\n  checks the audit trail's hash chain end to end: exit 0 prints the head hash, 1 names the first broken event`,
+  backup: `usage: ${CMD} backup FILE [--force]\n  online backup to FILE (SQLite backup API), checked with PRAGMA integrity_check; --force replaces FILE`
+} as const
+type CommandName = keyof typeof USAGES
+const GROUPS: Record<string, CommandName[]> = { user: ['user add', 'user passwd', 'user disable'], client: ['client add'], audit: ['audit verify'], backup: ['backup'] }
+const groupUsage = (group: string) => (GROUPS[group] ?? []).map((c) => USAGES[c]).join('\n\n')
+export const USAGE = `usage: ${CMD} <command> [options]      (or npm run cli -- <command> [options])
+  user add --username NAME --role admin|clerk|hr|auditor [--agency ID]
+  user passwd --username NAME
   user disable --username NAME
   client add --name NAME --role ROLE [--agency ID]
   audit verify                  check the audit trail's hash chain (1: names the first broken event)
   backup FILE [--force]         online backup to FILE, checked with PRAGMA integrity_check
-Without --password the password is read from standard input.
+Passwords are read from standard input, never from an argument. <command> --help: its options.
 Settings come from the same environment variables as the server (DATABASE_PATH …).`
 
-function readPassword (given: string | undefined): string {
-  if (given) return given
-  if (process.stdin.isTTY) throw new Usage('give --password or pipe the password on standard input')
-  const pw = readFileSync(0, 'utf8').trim()
-  if (!pw) throw new Usage('no password on standard input')
-  return pw
-}
+export type CliCommand =
+  | { name: 'user add', username: string, role: Role, agencyId: number | null }
+  | { name: 'user passwd' | 'user disable', username: string }
+  | { name: 'client add', clientName: string, role: Role, agencyId: number | null }
+  | { name: 'audit verify' }
+  | { name: 'backup', file: string, force: boolean }
 
-async function run (argv: string[]): Promise<number> {
+/** What the arguments ask for; throws Usage (naming what is wrong, with the usage of the command
+ *  or group meant) or Help. Pure: reads nothing but `argv`. */
+export function cliCommand (argv: string[]): CliCommand {
   const { values, positionals } = parseOptions({
     args: argv,
     allowPositionals: true,
@@ -50,58 +68,141 @@ async function run (argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h' }
     }
   })
-  const [noun, verb] = positionals
-  if (values.help || !noun) { process.stdout.write(USAGE + '\n'); return values.help ? 0 : 2 }
+  const [noun, verb, ...rest] = positionals
+  if (noun === undefined) {
+    if (values.help) throw new Help(USAGE)
+    throw new Usage('no command given')
+  }
+  if (noun === 'backup') {
+    if (values.help) throw new Help(USAGES.backup)
+    if (verb === undefined || rest.length > 0) throw new Usage('backup takes one FILE', USAGES.backup)
+    return { name: 'backup', file: verb, force: values.force ?? false }
+  }
+  const group = GROUPS[noun]
+  if (group === undefined) throw new Usage(`unknown command: ${noun}`)
+  const name = `${noun} ${verb ?? ''}`.trim()
+  if (!group.includes(name as CommandName)) {
+    if (values.help && verb === undefined) throw new Help(groupUsage(noun))
+    throw new Usage(verb === undefined ? `${noun} needs a command: ${group.map((c) => c.split(' ')[1]).join(', ')}` : `unknown command: ${name}`, groupUsage(noun))
+  }
+  const usage = USAGES[name as CommandName]
+  if (values.help) throw new Help(usage)
+  if (rest.length > 0) throw new Usage(`unexpected argument: ${rest.join(' ')}`, usage)
+  if (values.password !== undefined) {
+    throw new Usage('--password is not accepted: a password on the command line is seen by every user of the machine (ps) and kept in shell history; type it when asked or pipe it', usage)
+  }
+  const required = (option: 'username' | 'name' | 'role'): string => {
+    const v = values[option]
+    if (v === undefined || v === '') throw new Usage(`--${option} is required`, usage)
+    return v
+  }
+  switch (name as CommandName) {
+    case 'user add':
+    case 'client add': {
+      const subject = noun === 'user' ? required('username') : required('name')
+      const role = required('role')
+      if (!isRole(role)) throw new Usage('--role must be admin, clerk, hr or auditor', usage)
+      const agencyId = idOption('agency', values.agency) ?? null
+      return noun === 'user' ? { name: 'user add', username: subject, role, agencyId } : { name: 'client add', clientName: subject, role, agencyId }
+    }
+    case 'user passwd':
+    case 'user disable':
+      return { name: name as 'user passwd' | 'user disable', username: required('username') }
+    default:
+      return { name: 'audit verify' }
+  }
+}
+
+/** The password in what was typed or piped: all of it but a last line break, taken as sent
+ *  otherwise (as the API takes it), and checked by the one password rule; throws Usage. */
+export function passwordFromInput (input: string, usage: string): string {
+  const pw = input.replace(/\r?\n$/, '')
+  if (pw === '') throw new Usage('no password on standard input', usage)
+  const problem = passwordProblem(pw)
+  if (problem !== null) throw new Usage(problem, usage)
+  return pw
+}
+
+/** The password from standard input: asked for on a terminal (not echoed), else read whole. */
+async function readPassword (usage: string): Promise<string> {
+  return passwordFromInput(process.stdin.isTTY ? await promptHidden('password: ') : readFileSync(0, 'utf8'), usage)
+}
+
+function promptHidden (prompt: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const stdin = process.stdin
+    process.stderr.write(prompt)
+    stdin.setRawMode(true)
+    stdin.setEncoding('utf8')
+    let typed = ''
+    const done = (err?: Error) => {
+      stdin.setRawMode(false)
+      stdin.pause()
+      stdin.off('data', onData)
+      process.stderr.write('\n')
+      if (err) reject(err); else resolve(typed)
+    }
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return done()
+        if (ch === '\u0003') return done(new Usage('cancelled'))
+        if (ch === '\u007f' || ch === '\b') typed = [...typed].slice(0, -1).join('')
+        else typed += ch
+      }
+    }
+    stdin.on('data', onData)
+    stdin.resume()
+  })
+}
+
+async function run (argv: string[]): Promise<number> {
+  const command = cliCommand(argv)
   const config = cliConfig()
-  if (noun === 'audit' || noun === 'backup') return integrity(existingDatabase(config), positionals, values.force ?? false)
+  if (command.name === 'audit verify' || command.name === 'backup') return integrity(existingDatabase(config), command)
+  const usage = USAGES[command.name]
+  const password = command.name === 'user add' || command.name === 'user passwd' ? await readPassword(usage) : ''
   // A server may hold the write lock for a few seconds while it applies a large import (one
   // transaction): the command waits for it (up to a minute) rather than failing "database is locked".
   const store = openDatabase(config.DATABASE_PATH, { busyTimeoutMs: CLI_BUSY_TIMEOUT_MS })
   const accounts = accountsService({ store, config, clock: () => new Date() })
   const actor = systemActor('cli')
-  const agencyId = idOption('agency', values.agency) ?? null
   try {
-    const command = `${noun} ${verb ?? ''}`
-    if (command === 'user add' || command === 'client add') {
-      if (!isRole(values.role)) throw new Usage('--role must be admin, clerk, hr or auditor')
-      if (noun === 'user') {
-        if (!values.username) throw new Usage('--username is required')
-        const user = await accounts.createUser(actor, { username: values.username, password: readPassword(values.password), role: values.role, agencyId })
+    switch (command.name) {
+      case 'user add': {
+        const user = await accounts.createUser(actor, { username: command.username, password, role: command.role, agencyId: command.agencyId })
         process.stdout.write(`created user ${user.username} (id ${user.id}, role ${user.role})\n`)
-      } else {
-        if (!values.name) throw new Usage('--name is required')
-        const c = await accounts.createClient(actor, { name: values.name, role: values.role, agencyId })
-        process.stdout.write(`client_id=${c.clientId}\nclient_secret=${c.clientSecret}\n(the secret is shown only now)\n`)
+        return 0
       }
-      return 0
+      case 'client add': {
+        const c = await accounts.createClient(actor, { name: command.clientName, role: command.role, agencyId: command.agencyId })
+        process.stdout.write(`client_id=${c.clientId}\nclient_secret=${c.clientSecret}\n(the secret is shown only now)\n`)
+        return 0
+      }
+      default: {
+        const user = userRepository.findByUsername(store.db, command.username)
+        if (!user) throw new Usage(`no user ${command.username}`, usage)
+        const passwd = command.name === 'user passwd'
+        await accounts.updateUser(actor, user.id, passwd ? { password } : { disabled: true })
+        process.stdout.write(`${passwd ? 'password changed' : 'disabled'}: ${user.username}\n`)
+        return 0
+      }
     }
-    if (command === 'user passwd' || command === 'user disable') {
-      const user = values.username ? userRepository.findByUsername(store.db, values.username) : undefined
-      if (!user) throw new Usage(`no user ${values.username ?? '(give --username)'}`)
-      await accounts.updateUser(actor, user.id, verb === 'passwd' ? { password: readPassword(values.password) } : { disabled: true })
-      process.stdout.write(`${verb === 'passwd' ? 'password changed' : 'disabled'}: ${user.username}\n`)
-      return 0
-    }
-    throw new Usage(`unknown command: ${command.trim()}`)
   } finally {
     store.close()
   }
 }
 
 // The data-safety commands open the database themselves, read-only.
-async function integrity (databasePath: string, [noun, arg, extra]: string[], force: boolean): Promise<number> {
+async function integrity (databasePath: string, command: Extract<CliCommand, { name: 'audit verify' | 'backup' }>): Promise<number> {
   let outcome
-  if (noun === 'audit') {
-    if (arg !== 'verify' || extra !== undefined) throw new Usage(`unknown command: audit ${arg ?? ''}`.trim())
-    outcome = auditVerify(databasePath)
-  } else {
-    if (!arg || extra !== undefined) throw new Usage('backup takes one FILE')
-    if (backupTargetExists(arg) && !force) throw new Usage(`${arg} exists; choose another name or give --force`)
-    outcome = await backupDatabase(databasePath, arg)
+  if (command.name === 'audit verify') outcome = auditVerify(databasePath)
+  else {
+    if (backupTargetExists(command.file) && !command.force) throw new Usage(`${command.file} exists; choose another name or give --force`, USAGES.backup)
+    outcome = await backupDatabase(databasePath, command.file)
   }
   const out = outcome.code === 0 ? process.stdout : process.stderr
   out.write(outcome.message + '\n')
   return outcome.code
 }
 
-runCli('cli', USAGE, run)
+if (isEntryModule(import.meta.url)) runCli('cli', USAGE, run)

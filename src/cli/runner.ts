@@ -1,17 +1,25 @@
 // What every command-line tool shares: options parsed strictly (a bad one is a usage error,
 // exit 2), the configuration read from the environment, the database file checked before it is
-// opened, the system actor, and one way to end: 0 done, 1 failed or refused, 2 bad usage, or
-// the command's own code.
-import { existsSync } from 'node:fs'
+// opened (missing: the command failed, exit 1), the system actor, and one way to end: 0 done,
+// 1 failed or refused, 2 bad usage, or the command's own code.
+import { existsSync, realpathSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { pathToFileURL } from 'node:url'
 import { loadConfig, type Config } from '../config.js'
 import { openDatabase, type DatabaseHandle } from '../db/open.js'
-import { isIsoDate } from '../domain/dates.js'
+import { compareDates, isIsoDate, type IsoDate } from '../domain/dates.js'
 import { RegistryError } from '../errors.js'
 import type { Actor } from '../security/roles.js'
 
-/** A usage error: the message, then the usage text, exit 2. */
-export class Usage extends Error {}
+/** A usage error: the message, then the usage text (the command's own when given), exit 2. */
+export class Usage extends Error {
+  constructor (message: string, readonly usage?: string) { super(message) }
+}
+
+/** --help: the command's usage on standard output, exit 0. */
+export class Help {
+  constructor (readonly text: string) {}
+}
 
 /** parseArgs with its errors as usage errors. */
 export function parseOptions<T extends ParseArgsConfig> (config: T) {
@@ -51,6 +59,17 @@ export function dateOption (name: string, v: string | undefined): string | undef
   return v
 }
 
+/** The --year and --as-of of a nightly command, checked against today: a year not begun, or an
+ *  --as-of before the year, is a usage error (a report of it would flag nobody and say 0). An
+ *  --as-of alone may be any day: the year it picks (defaultNightlyYear) has begun by then. */
+export function checkTrainingYear (year: number | undefined, asOf: IsoDate | undefined, today: IsoDate): void {
+  const thisYear = Number(today.slice(0, 4))
+  if (year !== undefined && year > thisYear) throw new Usage(`the training year ${year} has not begun (today is ${today}); give --year ${thisYear} or earlier`)
+  if (year !== undefined && asOf !== undefined && compareDates(asOf, `${year}-01-01`) < 0) {
+    throw new Usage(`--as-of ${asOf} is before the training year ${year} begins; give a day of ${year} or later`)
+  }
+}
+
 /** The configuration from the environment (a bad setting is a usage error). */
 export function cliConfig (): Config {
   const cfg = loadConfig(process.env)
@@ -61,7 +80,9 @@ export function cliConfig (): Config {
 /** The database file to work on (--db, else DATABASE_PATH), which must exist. */
 export function existingDatabase (config: Config, given?: string): string {
   const path = given ?? config.DATABASE_PATH
-  if (path === ':memory:' || !existsSync(path)) throw new Usage(`no database at ${path} (set DATABASE_PATH${given === undefined ? '' : ' or --db'})`)
+  // Not a usage error: the command was right, the file it names is not there (a wrong mount,
+  // a deleted volume), which a cron job must report as a failure.
+  if (path === ':memory:' || !existsSync(path)) throw new Error(`no database at ${path} (set DATABASE_PATH${given === undefined ? '' : ' or --db'})`)
   return path
 }
 
@@ -80,11 +101,20 @@ export function systemAdmin (name: string): Actor {
   return { principal: { sub: `system:${name}`, role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: name }
 }
 
+/** True in the file node was started with (a command's entry), false when a test imports it. */
+export function isEntryModule (url: string): boolean {
+  const started = process.argv[1]
+  return started !== undefined && pathToFileURL(realpathSync(started)).href === url
+}
+
 /** Runs a command's main and sets the exit code from what it returns or throws. */
 export function runCli (name: string, usage: string, main: (argv: string[]) => Promise<number>): void {
   main(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err: unknown) => {
-    if (err instanceof Usage) {
-      process.stderr.write(`${err.message}\n\n${usage}\n`)
+    if (err instanceof Help) {
+      process.stdout.write(err.text + '\n')
+      process.exitCode = 0
+    } else if (err instanceof Usage) {
+      process.stderr.write(`${err.message}\n\n${err.usage ?? usage}\n`)
       process.exitCode = 2
     } else if (err instanceof RegistryError) {
       process.stderr.write(`${name} refused: ${err.code}: ${err.message}\n`)

@@ -59,6 +59,12 @@ export function parseCertificateNumber (s: string): CertificateNumberParts | nul
   return inRange(parts) ? parts : null
 }
 
+/** Returns true when `s` has a certificate number's form (16 characters: 15 digits, then a
+ *  digit or X), whether or not its check character matches. */
+export function hasCertificateNumberForm (s: string): boolean {
+  return NUMBER.test(normalizeCertificateNumber(s))
+}
+
 /** Returns true when `s` is a number this service could have issued (lowercase 'x' accepted). */
 export function checkCertificateNumber (s: string): boolean {
   return parseCertificateNumber(s) !== null

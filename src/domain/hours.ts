@@ -55,28 +55,36 @@ export interface RecordDuration {
   minutes?: number | null
 }
 
+/** Each refusal of an hours figure as a sentence a clerk can act on, in English and Chinese. */
+export const HOURS_REFUSAL_TEXT: Record<HoursRefusal, string> = {
+  not_a_number: 'hours must be a number of 学时, e.g. 2 or 1.5 / 学时须为数字，如 2 或 1.5',
+  negative: 'hours cannot be negative / 学时不能为负数',
+  too_many_decimals: 'hours take at most one decimal (0.1 学时 is 6 minutes); send minutes for a finer figure / 学时最多一位小数（0.1 学时即 6 分钟），更精确请填写 minutes（分钟）',
+  too_large: 'hours are too large / 学时数值过大'
+}
+
 export type RecordUnitsResult =
   | { ok: true, units: number, rule: HoursRule }
-  | { ok: false, code: Extract<ErrorCode, 'HOURS_OR_MINUTES' | 'VALIDATION_FAILED'>, reason: string }
+  | { ok: false, code: Extract<ErrorCode, 'HOURS_OR_MINUTES' | 'VALIDATION_FAILED'>, field: 'hours' | 'minutes' | null, reason: string }
 
 /**
  * Returns the units of a training record and the rule applied. Reports HOURS_OR_MINUTES
  * unless exactly one of hours and minutes is given, and VALIDATION_FAILED when the one
- * given is malformed (reason says how).
+ * given is malformed (`field` names it; `reason` says how, as a sentence).
  */
 export function recordUnits ({ hours, minutes }: RecordDuration): RecordUnitsResult {
   // HR systems send absent fields as null as often as they omit them.
   const hasHours = hours !== undefined && hours !== null
   const hasMinutes = minutes !== undefined && minutes !== null
   if (hasHours === hasMinutes) {
-    return { ok: false, code: 'HOURS_OR_MINUTES', reason: 'give either hours or minutes, exactly one' }
+    return { ok: false, code: 'HOURS_OR_MINUTES', field: null, reason: 'give either hours or minutes, exactly one' }
   }
   if (hasHours) {
     const r = hoursToUnits(hours)
-    return r.ok ? { ok: true, units: r.units, rule: 'hours' } : { ok: false, code: 'VALIDATION_FAILED', reason: `hours: ${r.reason}` }
+    return r.ok ? { ok: true, units: r.units, rule: 'hours' } : { ok: false, code: 'VALIDATION_FAILED', field: 'hours', reason: HOURS_REFUSAL_TEXT[r.reason] }
   }
   if (!Number.isSafeInteger(minutes) || (minutes as number) < 0) {
-    return { ok: false, code: 'VALIDATION_FAILED', reason: 'minutes: must be a whole number >= 0' }
+    return { ok: false, code: 'VALIDATION_FAILED', field: 'minutes', reason: 'minutes must be a whole number, 0 or more / 分钟须为非负整数' }
   }
   return { ok: true, units: minutesToUnits(minutes as number), rule: 'minutes_45' }
 }

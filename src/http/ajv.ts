@@ -4,7 +4,8 @@
 import { Ajv, type ErrorObject, type FuncKeywordDefinition } from 'ajv'
 import addFormats from 'ajv-formats'
 import { checkText, type TextKind } from '../domain/text.js'
-import { TEXT_KEYWORD } from './schemas.js'
+import { passwordProblem } from '../security/password-rule.js'
+import { PASSWORD_KEYWORD, TEXT_KEYWORD } from './schemas.js'
 
 // x-text trims the value where it stands (so the trimmed text is what is stored) and refuses a
 // blank one or one holding what is not text, with the reason as the error. It runs before the
@@ -37,6 +38,22 @@ const textKeyword: FuncKeywordDefinition = {
   }
 }
 
+// x-password: the one password rule, its sentence as the error.
+const passwordKeyword: FuncKeywordDefinition = {
+  keyword: PASSWORD_KEYWORD,
+  type: 'string',
+  schemaType: 'boolean',
+  errors: true,
+  compile () {
+    const validate: TextValidate = (data) => {
+      const problem = passwordProblem(data as string)
+      if (problem !== null) validate.errors = [{ keyword: PASSWORD_KEYWORD, message: problem, params: {} }]
+      return problem === null
+    }
+    return validate
+  }
+}
+
 /** An Ajv for what clients send: every error listed, defaults applied, unknown keywords of the
  *  OpenAPI document ignored, formats and x-text known. `coerce`: query strings and paths, which
  *  arrive as text ('array': one value is a list of one); otherwise (bodies, import rows) a
@@ -46,5 +63,6 @@ export function inputAjv ({ coerce = false }: { coerce?: boolean } = {}): Ajv {
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, useDefaults: true, removeAdditional: false, coerceTypes: coerce ? 'array' : false })
   addFormats.default(ajv)
   ajv.addKeyword(textKeyword)
+  ajv.addKeyword(passwordKeyword)
   return ajv
 }

@@ -14,6 +14,13 @@ export function withFixedEtag<T> (reply: FastifyReply, row: T): T {
   return row
 }
 
+/** A 201 for a resource just created: `Location` where it is read (`collection/id`) and its
+ *  `ETag`, as a GET of it would answer (its version, or "1" for one that never changes). */
+export function created<T extends { id: number, version?: number }> (reply: FastifyReply, collection: string, row: T): T {
+  reply.code(201).header('location', `${collection}/${row.id}`).header('etag', etagOf(row.version ?? 1))
+  return row
+}
+
 /** Sets the ETag header of a single-resource answer from its row version. */
 export function withEtag<T extends { version: number }> (reply: FastifyReply, row: T): T {
   reply.header('etag', etagOf(row.version))

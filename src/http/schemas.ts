@@ -45,6 +45,13 @@ export function Text (options: { maxLength: number, minLength?: number, pattern?
   return Type.String({ ...rest, [TEXT_KEYWORD]: lines ? 'lines' : 'line' })
 }
 
+/** The schema keyword of a password (known to the Ajv instances of http/ajv.ts). */
+export const PASSWORD_KEYWORD = 'x-password'
+
+/** A password, taken as sent and checked by the one password rule (security/password-rule.ts):
+ *  the same sentence as the command line and REGISTRY_ADMIN_PASSWORD give. */
+export const Password = (description: string): TString => Type.String({ [PASSWORD_KEYWORD]: true, description })
+
 /** A calendar day. No example here: a fixed day prefilled on the page would be sent as it
  *  stands (a report as of March instead of today); a request body shows its own example. */
 export const IsoDate = (description = 'date / 日期 (YYYY-MM-DD)') =>

@@ -93,13 +93,13 @@ t.test('recordUnits needs exactly one of hours and minutes', async t => {
     [{ minutes: 45 }, { ok: true, units: 90, rule: 'minutes_45' }],
     [{ hours: null, minutes: 1350 }, { ok: true, units: 2700, rule: 'minutes_45' }],
     [{ minutes: 0 }, { ok: true, units: 0, rule: 'minutes_45' }],
-    [{}, { ok: false, code: 'HOURS_OR_MINUTES', reason: 'give either hours or minutes, exactly one' }],
-    [{ hours: null, minutes: null }, { ok: false, code: 'HOURS_OR_MINUTES', reason: 'give either hours or minutes, exactly one' }],
-    [{ hours: 1, minutes: 45 }, { ok: false, code: 'HOURS_OR_MINUTES', reason: 'give either hours or minutes, exactly one' }],
-    [{ hours: 0.15 }, { ok: false, code: 'VALIDATION_FAILED', reason: 'hours: too_many_decimals' }],
-    [{ hours: -1 }, { ok: false, code: 'VALIDATION_FAILED', reason: 'hours: negative' }],
-    [{ minutes: -5 }, { ok: false, code: 'VALIDATION_FAILED', reason: 'minutes: must be a whole number >= 0' }],
-    [{ minutes: 2.5 }, { ok: false, code: 'VALIDATION_FAILED', reason: 'minutes: must be a whole number >= 0' }]
+    [{}, { ok: false, code: 'HOURS_OR_MINUTES', field: null, reason: 'give either hours or minutes, exactly one' }],
+    [{ hours: null, minutes: null }, { ok: false, code: 'HOURS_OR_MINUTES', field: null, reason: 'give either hours or minutes, exactly one' }],
+    [{ hours: 1, minutes: 45 }, { ok: false, code: 'HOURS_OR_MINUTES', field: null, reason: 'give either hours or minutes, exactly one' }],
+    [{ hours: 0.15 }, { ok: false, code: 'VALIDATION_FAILED', field: 'hours', reason: 'hours take at most one decimal (0.1 学时 is 6 minutes); send minutes for a finer figure / 学时最多一位小数（0.1 学时即 6 分钟），更精确请填写 minutes（分钟）' }],
+    [{ hours: -1 }, { ok: false, code: 'VALIDATION_FAILED', field: 'hours', reason: 'hours cannot be negative / 学时不能为负数' }],
+    [{ minutes: -5 }, { ok: false, code: 'VALIDATION_FAILED', field: 'minutes', reason: 'minutes must be a whole number, 0 or more / 分钟须为非负整数' }],
+    [{ minutes: 2.5 }, { ok: false, code: 'VALIDATION_FAILED', field: 'minutes', reason: 'minutes must be a whole number, 0 or more / 分钟须为非负整数' }]
   ]
   for (const [input, want] of cases) t.same(recordUnits(input), want, JSON.stringify(input))
 })

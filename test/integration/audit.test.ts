@@ -66,7 +66,8 @@ t.test('audit verify, run as a command, finds an edited or a deleted event', asy
   const usage = cli(file, 'audit', 'frobnicate')
   t.equal(usage.status, 2, 'bad usage is exit 2')
   const missing = cli(join(dir, 'nope.db'), 'audit', 'verify')
-  t.equal(missing.status, 2, 'no database is exit 2')
+  t.equal(missing.status, 1, 'no database: the command failed, exit 1')
+  t.match(missing.stderr, /no database at/)
 
   // An attacker with the file: drop the guard, then edit one event quietly.
   const tamper = (sql: string, ...args: unknown[]) => {

@@ -1,5 +1,7 @@
 // The account commands as a real process (npm run cli -- user … / client …): what they create
 // works for signing in, a refusal exits 1 naming its code, a bad usage exits 2 with the usage.
+// The password comes on standard input, never as an argument. (Each misuse's message is tested in
+// process, cli-usage.test.ts; here what only a process shows.)
 import t from 'tap'
 import { dirname, join } from 'node:path'
 import { testClock } from '../clock.js'
@@ -21,7 +23,7 @@ t.test('user and client commands: create, change password, disable; refusals and
     return { svc: accountsService({ store: s, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }), close: () => s.close() }
   }
 
-  const added = cli(file, 'user', 'add', '--username', 'clerk1', '--role', 'clerk', '--agency', String(agency.id), '--password', 'Clerk-Password-1')
+  const added = cliWithInput(file, 'Clerk-Password-1\n', 'user', 'add', '--username', 'clerk1', '--role', 'clerk', '--agency', String(agency.id))
   t.equal(added.status, 0, added.stderr)
   t.match(added.stdout, /created user clerk1 \(id \d+, role clerk\)/)
   let a = accounts()
@@ -45,25 +47,38 @@ t.test('user and client commands: create, change password, disable; refusals and
   const client = cli(file, 'client', 'add', '--name', 'HR 系统', '--role', 'hr', '--agency', String(agency.id))
   t.equal(client.status, 0, client.stderr)
   const [, id, secret] = /client_id=(\S+)\nclient_secret=(\S+)/.exec(client.stdout) ?? []
+  t.match(id, /^hr-/, 'an HR system\'s id starts hr-')
+  const auditor = cli(file, 'client', 'add', '--name', '审计系统', '--role', 'auditor', '--agency', String(agency.id))
+  t.match(auditor.stdout, /^client_id=auditor-\S+\n/, 'an auditor client\'s id starts with its role, not hr-')
   a = accounts()
   t.match(await a.svc.authenticateClient(id ?? '', secret ?? ''), { role: 'hr', agencyId: agency.id }, 'the client signs in with the printed secret')
   a.close()
 
-  const refused = cli(file, 'user', 'add', '--username', 'nobody', '--role', 'clerk', '--password', 'Some-Password-3')
+  const refused = cliWithInput(file, 'Some-Password-3', 'user', 'add', '--username', 'nobody', '--role', 'clerk')
   t.equal(refused.status, 1, 'a refusal exits 1')
   t.match(refused.stderr, /refused: SCOPE_REQUIRED/)
-  for (const args of [['user', 'add', '--username', 'x', '--role', 'boss', '--password', 'Some-Password-3'], ['user', 'add', '--bogus'], ['lunch'], ['user', 'passwd', '--username', 'ghost', '--password', 'x'],
-    ['user', 'add', '--username', 'y', '--role', 'clerk', '--agency', '0', '--password', 'Some-Password-3'],
-    ['user', 'add', '--username', 'y', '--role', 'clerk', '--agency', '1e3', '--password', 'Some-Password-3']]) {
-    const r = cli(file, ...args)
+  const cases: Array<[string[], string, RegExp]> = [
+    [['user'], '', /^user needs a command: add, passwd, disable\n\nusage: node dist\/cli\/main\.mjs user add /],
+    [['lunch'], '', /^unknown command: lunch\n\nusage: node dist\/cli\/main\.mjs <command>/],
+    [['user', 'add', '--role', 'clerk'], 'Some-Password-3', /^--username is required\n/],
+    [['user', 'passwd', '--username', 'ghost'], 'Some-Password-3', /^no user ghost\n/],
+    [['user', 'passwd', '--username', 'clerk1'], 'short', /^a password needs at least 10 characters/],
+    [['user', 'passwd', '--username', 'clerk1', '--password', 'Some-Password-3'], '', /^--password is not accepted/]
+  ]
+  for (const [args, input, message] of cases) {
+    const r = cliWithInput(file, input, ...args)
     t.equal(r.status, 2, `${args.join(' ')}: usage error`)
-    t.match(r.stderr, /usage: npm run cli/)
+    t.match(r.stderr, message, args.join(' '))
   }
+  const help = cli(file, 'user', 'add', '--help')
+  t.equal(help.status, 0, 'user add --help')
+  t.match(help.stdout, /^usage: node dist\/cli\/main\.mjs user add --username NAME/)
+  t.equal(help.stderr, '')
   const none = cli(join(dirname(file), 'missing.db'), 'audit', 'verify')
-  t.equal(none.status, 2, 'no database file: usage error')
-  t.match(none.stderr, /no database at/)
+  t.equal(none.status, 1, 'no database file: the command failed')
+  t.match(none.stderr, /^cli failed: no database at/)
 
   const s = openDatabase(file)
-  t.same(s.sqlite.prepare("select entity || ' ' || action from audit_events where entity in ('user', 'client') order by id").pluck().all(), ['user create', 'user update+password', 'user update', 'client create'], 'each account change is audited')
+  t.same(s.sqlite.prepare("select entity || ' ' || action from audit_events where entity in ('user', 'client') order by id").pluck().all(), ['user create', 'user update+password', 'user update', 'client create', 'client create'], 'each account change is audited')
   s.close()
 })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { testConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/open.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
@@ -47,7 +47,7 @@ function registryFile (dir: string) {
 
 const nightly = (file: string, ...args: string[]) => cli({ databasePath: file, entry: BUILT.nightly }, ...args)
 
-t.test('nightly runs every check in one document; exit 3 only with --fail-on-findings; 2 on bad usage', async (t) => {
+t.test('nightly runs every check in one document; exit 3 only with --fail-on-findings; 2 on bad usage, 1 without a database', async (t) => {
   const { file, a, b, holders, leaving } = registryFile(t.testdir())
   const run = nightly(file, '--as-of', '2026-11-20')
   t.equal(run.status, 0, run.stderr)
@@ -71,5 +71,13 @@ t.test('nightly runs every check in one document; exit 3 only with --fail-on-fin
   const bad = nightly(file, '--as-of', '2026-13-01')
   t.equal(bad.status, 2)
   t.match(bad.stderr, /--as-of/)
-  t.equal(nightly(join(t.testdir(), 'missing.db')).status, 2, 'no database is bad usage')
+  const missing = nightly(join(dirname(file), 'missing.db'))
+  t.equal(missing.status, 1, 'no database: the run failed (not bad usage)')
+  t.match(missing.stderr, /^nightly failed: no database at /)
+  const summary = nightly(file, '--as-of', '2026-11-20', '--summary', '--first', '0')
+  t.equal(summary.status, 0, summary.stderr)
+  const short = JSON.parse(summary.stdout)
+  t.same(short.counts, out.counts, '--summary keeps every count')
+  t.ok(Object.values(short.checks).every((rows) => Array.isArray(rows) && rows.length === 0), 'and the first 0 rows of each list')
+  t.equal(summary.stdout.split('\n').length, 2, 'one line: standard output is a pipe')
 })

@@ -10,7 +10,8 @@ import { checkIdNumber } from '../../src/domain/identity.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { idNumberCodec } from '../../src/security/id-number-store.js'
 import { planSeed, SEED_ACTOR } from '../../seeds/run.js'
-import { seed } from '../../seeds/seed.js'
+import { seed, seedRefusal } from '../../seeds/seed.js'
+import { ADMIN_ACTOR, uscc } from '../fixtures.js'
 
 const TODAY = '2025-11-20'
 const SCALE = 0.1
@@ -34,7 +35,8 @@ t.test('the plan is the same on every run', async (t) => {
 })
 
 t.test('seeding a fresh database', async (t) => {
-  const first = await seed(store, config, { today: TODAY, scale: SCALE })
+  t.equal(seedRefusal(store), null, 'an empty database may be seeded')
+  const first = await seed(store, config, { today: TODAY, scale: SCALE, demoAccounts: true })
   const s = first.summary
   t.ok(first.seeded, 'seeded')
   t.comment(`seeded ${first.steps} service calls in ${(first.ms / 1000).toFixed(1)} s`)
@@ -119,10 +121,44 @@ t.test('seeding a fresh database', async (t) => {
   })
 })
 
+t.test('records are created on the day the seed dates them: createdAt ≤ updatedAt', async (t) => {
+  for (const table of ['agencies', 'officers', 'certificates']) {
+    const later = store.sqlite.prepare(`select count(*) from ${table} where updated_at < created_at`).pluck().get()
+    t.equal(later, 0, `${table}: none updated before it was created`)
+    const dated = store.sqlite.prepare(`select count(*) from ${table} where substr(created_at, 1, 10) > ?`).pluck().get(TODAY)
+    t.equal(dated, 0, `${table}: none created after the seed's today`)
+  }
+})
+
 t.test('a second run adds nothing', async (t) => {
+  t.equal(seedRefusal(store), null, 'a database the seed made may be seeded again')
   const before = tableCounts()
-  const again = await seed(store, config, { today: TODAY, scale: SCALE })
+  const again = await seed(store, config, { today: TODAY, scale: SCALE, demoAccounts: true })
   t.notOk(again.seeded, 'reports the city already there')
   t.same(tableCounts(), before, 'no table changed')
   t.notMatch(again.accountLines.join('\n'), /client_secret=/, 'no secret printed again')
+})
+
+t.test('without --demo-accounts no login with a known password is created', async (t) => {
+  const other = openDatabase(':memory:')
+  t.teardown(() => other.close())
+  const r = await seed(other, testConfig(), { today: TODAY, scale: 0.02 })
+  t.ok(r.seeded)
+  t.same(other.sqlite.prepare('select (select count(*) from users) + (select count(*) from clients)').pluck().get(), 0, 'no user, no client')
+  t.match(r.accountLines.join('\n'), /no demo logins created .*--demo-accounts/)
+  t.notMatch(r.accountLines.join('\n'), /Clerk-Demo/)
+})
+
+t.test('a database holding data the seed did not write is refused', async (t) => {
+  const other = openDatabase(':memory:')
+  t.teardown(() => other.close())
+  const agencies = agenciesService({ store: other, config: testConfig(), clock: () => new Date('2025-11-20T02:00:00Z') })
+  agencies.create(SEED_ACTOR, { name: '河东市人民政府', uscc: uscc(76), kind: 'organ', level: 'city', regionCode: '140802', domains: ['司法行政'] })
+  t.equal(seedRefusal(other), null, 'written by the seed alone: its own')
+  agencies.create(ADMIN_ACTOR, { name: '真实的司法局', uscc: uscc(77), kind: 'organ', level: 'city', regionCode: '140802', domains: ['司法行政'] })
+  t.match(seedRefusal(other), /^the database holds real data \(2 agencies, 1 changes to agencies and officers not made by the seed\).*--force/)
+  // The same for the seeded file once someone has registered an agency through the API.
+  agenciesService({ store, config, clock: () => new Date('2025-11-21T02:00:00Z') })
+    .create(ADMIN_ACTOR, { name: '新设的执法局', uscc: uscc(78), kind: 'organ', level: 'city', regionCode: '140802', domains: ['司法行政'] })
+  t.match(seedRefusal(store), /holds real data/)
 })

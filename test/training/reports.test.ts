@@ -156,6 +156,29 @@ t.test('xlsx: one sheet with the same columns and values', async (t) => {
   t.equal(row.getCell(16).value, 'at_risk')
 })
 
+t.test('Accept chooses the format as ?format= does; ?format= wins when both are given', async (t) => {
+  const w = await registry(t)
+  const url = (qs: string) => `/v1/reports/training-compliance?year=2026&asOf=2026-07-15${qs}`
+  const asked = (qs: string, accept: string) => w.app.inject({ method: 'GET', url: url(qs), headers: { ...w.admin, accept } })
+  const cases: Array<[string, string, RegExp]> = [
+    ['', 'text/csv', /^text\/csv; charset=utf-8/],
+    ['', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', /^application\/vnd\.openxmlformats-officedocument\.spreadsheetml\.sheet/],
+    ['', 'text/csv;q=0.9, application/json', /^text\/csv/],
+    ['', 'application/json', /^application\/json/],
+    ['', '*/*', /^application\/json/],
+    ['', 'text/csv;q=0, */*', /^application\/json/],
+    ['&format=json', 'text/csv', /^application\/json/],
+    ['&format=csv', 'application/json', /^text\/csv/]
+  ]
+  for (const [qs, accept, type] of cases) {
+    const res = await asked(qs, accept)
+    t.equal(res.statusCode, 200, `${qs || 'no format'} with Accept: ${accept}`)
+    t.match(res.headers['content-type'], type, `${qs || 'no format'} with Accept: ${accept}`)
+  }
+  const csv = await asked('', 'text/csv')
+  t.equal(csv.body.replace(/^\ufeff/, '').trimEnd().split('\r\n').length, 6, 'the whole report, as ?format=csv answers it')
+})
+
 t.test('000 line 20 "强化考核结果运用": the report filters by the annual-assessment grade (of the report\'s year, or gradeYear)', async (t) => {
   const w = await registry(t)
   for (const [o, grade] of [[w.half, 'incompetent'], [w.none, 'competent']] as const) {

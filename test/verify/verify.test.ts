@@ -125,8 +125,12 @@ t.test('a mistyped number is 400 CERTIFICATE_NUMBER_INVALID; a well-formed unkno
   ]
   for (const [what, bad] of cases) {
     t.not(bad, n, what)
-    assertProblem(t, await verify(app, bad), 400, 'CERTIFICATE_NUMBER_INVALID')
+    const problem = assertProblem(t, await verify(app, bad), 400, 'CERTIFICATE_NUMBER_INVALID')
+    // A number of the right form with a typo is told to check it; anything else is not a number.
+    const form = bad.length === 16 && /^\d{15}[\dX]$/.test(bad)
+    t.match(problem.detail, form ? /^the number's check character does not match/ : /^not a certificate number: 16 characters/, what)
   }
+  t.match(assertProblem(t, await verify(app, 'abc'), 400, 'CERTIFICATE_NUMBER_INVALID').detail, /^not a certificate number/, 'abc is not a certificate number, not a bad check character')
   const unknown = formatCertificateNumber({ regionCode: '140802', year: 2020, seq: 99999 })
   const missing = await verify(app, unknown)
   const res = assertProblem(t, missing, 404, 'NOT_FOUND')

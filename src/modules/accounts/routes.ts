@@ -1,9 +1,10 @@
 // /v1/users and /v1/clients: accounts, admin only.
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Body, Id, IdParams, Page, PageQuery, Query, StringEnum, Text, Timestamp, problems, components, PLACEHOLDER, withExample } from '../../http/schemas.js'
-import { expectedVersion, IfMatchHeaders, withEtag } from '../../http/concurrency.js'
+import { Body, Id, IdParams, Page, PageQuery, Password as PasswordSchema, Query, StringEnum, Text, Timestamp, problems, components, PLACEHOLDER, withExample } from '../../http/schemas.js'
+import { created, expectedVersion, IfMatchHeaders, withEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
+import { PASSWORD_RULE } from '../../security/password-rule.js'
 import { ACCESS, ROLES } from '../../security/roles.js'
 import { publicClient, publicUser, type AccountsService } from './service.js'
 
@@ -15,7 +16,7 @@ const Version = Type.Integer({ minimum: 1, description: 'changes with every upda
 const User = Type.Object({ id: Id, username: Type.String(), role: Role, agencyId: Type.Union([Id, Type.Null()]), disabled: Type.Boolean(), version: Version, createdAt: Timestamp })
 const Client = Type.Object({ id: Id, clientId: Type.String(), name: Type.String(), role: Role, agencyId: Type.Union([Id, Type.Null()]), disabled: Type.Boolean(), version: Version, createdAt: Timestamp })
 components({ User, Client })
-const Password = Type.String({ minLength: 10, maxLength: 256, description: 'at least 10 characters / 至少 10 位' })
+const Password = PasswordSchema(PASSWORD_RULE)
 const Username = Text({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$', description: 'login name / 登录名' })
 
 export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsService }> = async (app, { accounts }) => {
@@ -31,7 +32,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       body: withExample(Body({ username: Username, password: Password, role: Role, agencyId: Type.Optional(AgencyId) }), { username: 'wang.jianhua', password: 'Jinzhong#2026', role: 'clerk', agencyId: PLACEHOLDER.id }),
       response: { 201: User, ...problems(404, 409, 422) }
     }
-  }, async (req, reply) => reply.code(201).send(withEtag(reply, await accounts.createUser(req.actor, req.body))))
+  }, async (req, reply) => created(reply, '/v1/users', await accounts.createUser(req.actor, req.body)))
 
   app.get('/v1/users', {
     config: admin,
@@ -77,7 +78,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       body: withExample(Body({ name: Text({ maxLength: 200, description: 'system name / 系统名称' }), role: Role, agencyId: Type.Optional(AgencyId) }), { name: '太原市人社局人事系统', role: 'hr', agencyId: PLACEHOLDER.id }),
       response: { 201: Type.Intersect([Client, Type.Object({ clientSecret: Type.String({ description: 'shown once / 仅显示一次' }) })]), ...problems(404, 422) }
     }
-  }, async (req, reply) => reply.code(201).header('cache-control', 'no-store').send(withEtag(reply, await accounts.createClient(req.actor, req.body))))
+  }, async (req, reply) => created(reply.header('cache-control', 'no-store'), '/v1/clients', await accounts.createClient(req.actor, req.body)))
 
   app.get('/v1/clients', {
     config: admin,

@@ -66,7 +66,8 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
     async createClient (actor: Actor | SystemActor, input: NewAccount & { name: string }) {
       const clientSecret = randomSecret()
       const secretHash = await hashSecret(clientSecret, secretCost)
-      const clientId = `hr-${randomSecret(9)}`
+      // Prefixed by its role, so a log line or a support call tells an HR system from an auditor.
+      const clientId = `${input.role}-${randomSecret(9)}`
       return store.write((db) => {
         const agencyId = accountAgency(db, input)
         const row = clientRepository.insert(db, { clientId, name: input.name, secretHash, role: input.role, agencyId })

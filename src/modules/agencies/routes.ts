@@ -1,7 +1,7 @@
 // /v1/agencies: 执法主体.
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { IfMatchHeaders, expectedVersion, withEtag } from '../../http/concurrency.js'
+import { IfMatchHeaders, created, expectedVersion, withEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { IdParams, Page, PageQuery, Query, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
@@ -27,7 +27,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
       body: CreateAgency,
       response: { 201: Agency, ...problems(404, 409, 422) }
     }
-  }, async (req, reply) => reply.code(201).send(agencies.create(req.actor, req.body)))
+  }, async (req, reply) => created(reply, '/v1/agencies', agencies.create(req.actor, req.body)))
 
   app.get('/v1/agencies', {
     config: { access: ACCESS.read },

@@ -67,9 +67,11 @@ export function agenciesService ({ store, clock, config }: ServiceContext) {
       return store.write((db) => {
         const uscc = validUscc(db, input.uscc, null)
         const parent = parentFor(db, actor, input.parentId)
-        const row = agencyRepository.insert(db, { ...input, uscc, parentId: parent?.id ?? null, path: '' })
+        const at = clock()
+        // Created when the service's clock says (as updatedAt is), not when SQLite's does.
+        const row = agencyRepository.insert(db, { ...input, uscc, parentId: parent?.id ?? null, path: '', createdAt: at.toISOString() })
         const placed = agencyRepository.setPath(db, row.id, childPath(parent?.path ?? '', row.id)) ?? row
-        appendAudit(db, actor, clock(), { entity: 'agency', entityId: row.id, action: 'create', after: placed })
+        appendAudit(db, actor, at, { entity: 'agency', entityId: row.id, action: 'create', after: placed })
         return view(db, placed)
       })
     },

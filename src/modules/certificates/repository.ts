@@ -13,7 +13,7 @@ export interface CertificateFilter { officerId?: number | undefined, agencyId?: 
 
 const LIVE = ['active', 'suspended'] as const
 const EVENT_COLUMNS = ['certificateId', 'action', 'fromStatus', 'toStatus', 'reason', 'until', 'actor', 'at'] as const
-const NEW_CERTIFICATE_COLUMNS = ['number', 'officerId', 'agencyId', 'domains', 'issuedOn', 'validUntil', 'status'] as const
+const NEW_CERTIFICATE_COLUMNS = ['number', 'officerId', 'agencyId', 'domains', 'issuedOn', 'validUntil', 'status', 'createdAt'] as const
 export type NewCertificate = Pick<typeof certificates.$inferInsert, typeof NEW_CERTIFICATE_COLUMNS[number]>
 
 // Not past its last valid day on `today` (a null validUntil never expires).

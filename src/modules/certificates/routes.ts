@@ -2,7 +2,7 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { STORED_STATUSES } from '../../domain/certificates.js'
-import { withEtag } from '../../http/concurrency.js'
+import { created, withEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, StringEnum, Text, Timestamp, components, problems, PLACEHOLDER, withExample } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
@@ -81,7 +81,7 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       }), { officerId: PLACEHOLDER.id, agencyId: PLACEHOLDER.id, domains: ['市场监管'] }),
       response: { 201: Certificate, ...problems(404, 409, 422) }
     }
-  }, async (req, reply) => reply.code(201).send(certificates.issue(req.actor, req.body)))
+  }, async (req, reply) => created(reply, '/v1/certificates', certificates.issue(req.actor, req.body)))
 
   app.get('/v1/certificates', {
     config: { access: ACCESS.read },

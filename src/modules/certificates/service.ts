@@ -23,6 +23,13 @@ export function presentCertificate (row: CertificateRow, today: string) {
   return { ...row, storedStatus: row.status, status: effectiveStatus(row.status, row.validUntil, today) }
 }
 
+/** What a clerk does about AGENCY_NOT_CONFIRMED: the year lacking, and the route that records it. */
+function notConfirmedDetail (agencyId: number, year: number, graceUntil: string): string {
+  const [month, day] = graceUntil.split('-').map(Number)
+  return `agency ${agencyId} has no confirmation for ${year} (last year's stands only until ${graceUntil}): record it with POST /v1/agencies/${agencyId}/confirmations / ` +
+    `该执法主体未登记 ${year} 年度确认公告（上年度确认仅至 ${month ?? ''}月${day ?? ''}日），请先通过 POST /v1/agencies/${agencyId}/confirmations 登记`
+}
+
 export function certificatesService ({ store, config, clock }: ServiceContext) {
   const load = (db: Db, actor: Actor, id: number) => certificateRepository.findById(db, actor.scope, id) ?? fail('NOT_FOUND', `certificate ${id} not found`)
   const today = () => shanghaiDate(clock())
@@ -60,7 +67,7 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
           hasActiveCertificateAtAgency: live.length > expired.length
         })
         const first = refusals[0]
-        if (first) fail(first, undefined, { refusals })
+        if (first) fail(first, first === 'AGENCY_NOT_CONFIRMED' ? notConfirmedDetail(agency.id, yearOf(issuedOn), config.CONFIRMATION_GRACE_UNTIL) : undefined, { refusals })
         const domains = input.domains ?? agency.domains
         const foreign = domainsNotHeld(domains, agency.domains)
         if (foreign.length > 0) fail('DOMAIN_NOT_HELD', `${agency.name} does not enforce in ${foreign.join(', ')}`, { errors: [{ in: 'body', pointer: '/domains', detail: foreign.join(', ') }] })
@@ -74,7 +81,8 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
           domains,
           issuedOn,
           validUntil: validUntilFor(issuedOn, config.CERTIFICATE_VALIDITY_YEARS),
-          status: 'active'
+          status: 'active',
+          createdAt: at.toISOString()
         })
         certificateRepository.insertEvent(db, { certificateId: row.id, action: 'issue', toStatus: 'active', actor: actor.principal.sub, at: at.toISOString() })
         appendAudit(db, actor, at, { entity: 'certificate', entityId: row.id, action: 'issue', after: row })

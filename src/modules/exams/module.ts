@@ -6,7 +6,7 @@ import type { Db } from '../../db/open.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import { examHeldBy, examOutcome } from '../../domain/exams.js'
 import { fail } from '../../errors.js'
-import { withFixedEtag } from '../../http/concurrency.js'
+import { created, withFixedEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, Text, Timestamp, problems, components, PLACEHOLDER, withExample } from '../../http/schemas.js'
 import { ACCESS, type Actor } from '../../security/roles.js'
@@ -81,7 +81,7 @@ export const examRoutes: FastifyPluginAsyncTypebox<{ exams: ExamsService }> = as
       }), { name: '2026年下半年行政执法资格考试', date: PLACEHOLDER.date, passMark: 60 }),
       response: { 201: Exam, ...problems(422) }
     }
-  }, async (req, reply) => reply.code(201).send(svc.create(req.actor, req.body)))
+  }, async (req, reply) => created(reply, '/v1/exams', svc.create(req.actor, req.body)))
 
   app.get('/v1/exams', {
     config: { access: ACCESS.read },

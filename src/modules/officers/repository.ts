@@ -80,13 +80,14 @@ export const officerRepository = {
     return db.select().from(officers).where(and(...where)).orderBy(asc(officers.id)).limit(limit).all().map((r) => opened(db, r))
   },
 
-  /** Inserts an officer and its blind index; call it inside a write transaction. */
-  insert: (db: Db, v: NewOfficer): OfficerRow => {
+  /** Inserts an officer and its blind index, created `at` (the service's clock); call it
+   *  inside a write transaction. */
+  insert: (db: Db, v: NewOfficer, at: string): OfficerRow => {
     const p = postData(v)
     const joinedOn = v.joinedOn ?? null
-    const stored = onceStatement(db, 'officers.insert', `insert into officers (name, id_number, agency_id, employee_no, phone, joined_on, auxiliary, police, legal_reviewer, supervisor)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id, status, version, created_at as createdAt`)
-      .get(p.name, idNumberCodec(db).seal(v.idNumber), p.agencyId, p.employeeNo, p.phone, joinedOn, +p.auxiliary, +p.police, +p.legalReviewer, +p.supervisor) as Pick<OfficerRow, 'id' | 'status' | 'version' | 'createdAt'>
+    const stored = onceStatement(db, 'officers.insert', `insert into officers (name, id_number, agency_id, employee_no, phone, joined_on, auxiliary, police, legal_reviewer, supervisor, created_at)
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id, status, version, created_at as createdAt`)
+      .get(p.name, idNumberCodec(db).seal(v.idNumber), p.agencyId, p.employeeNo, p.phone, joinedOn, +p.auxiliary, +p.police, +p.legalReviewer, +p.supervisor, at) as Pick<OfficerRow, 'id' | 'status' | 'version' | 'createdAt'>
     indexIdNumber(db, stored.id, v.idNumber)
     // The row as stored, in the table's column order; the number just sealed, in clear.
     const { id, status, version, createdAt } = stored

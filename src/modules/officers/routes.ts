@@ -1,6 +1,6 @@
 // /v1/officers: 行政执法人员.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { IfMatchHeaders, expectedVersion, withEtag } from '../../http/concurrency.js'
+import { IfMatchHeaders, created, expectedVersion, withEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { IdParams, Page, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
@@ -20,7 +20,7 @@ export const officerRoutes: FastifyPluginAsyncTypebox<{ officers: OfficersServic
       body: CreateOfficer,
       response: { 201: Officer, ...problems(404, 409, 422) }
     }
-  }, async (req, reply) => reply.code(201).send(officers.register(req.actor, req.body)))
+  }, async (req, reply) => created(reply, '/v1/officers', officers.register(req.actor, req.body)))
 
   app.get('/v1/officers', {
     config: { access: ACCESS.read },

@@ -124,7 +124,7 @@ export function officersService ({ store, clock }: ServiceContext) {
         if (holder && servingOn(holder, today)) idNumberTaken(db, actor, holder)
         activeAgency(db, actor, input.agencyId, '/agencyId')
         if (holder) return full(actor, rejoin(db, actor, at, holder, input))
-        const row = officerRepository.insert(db, { ...input, idNumber })
+        const row = officerRepository.insert(db, { ...input, idNumber }, at.toISOString())
         appendAudit(db, actor, at, { entity: 'officer', entityId: row.id, action: 'create', after: row })
         return full(actor, row)
       })

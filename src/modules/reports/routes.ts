@@ -1,6 +1,6 @@
 // /v1/reports: registry-wide reports in the caller's scope.
 import type { Readable } from 'node:stream'
-import type { FastifyReply } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { pageRequest, toPage } from '../../http/pagination.js'
@@ -16,6 +16,21 @@ const tags = ['reports']
 // the plain reply (no serializer runs on a stream anyway).
 function sendFile (reply: FastifyReply, type: string, name: string, stream: Readable) {
   return reply.type(type).header('content-disposition', `attachment; filename="${name}"`).send(stream)
+}
+
+/** The report's format: ?format= when the query names it, else the first of CSV, the xlsx type or
+ *  JSON the Accept header lists (a client that asks by media type, curl -H 'Accept: text/csv'),
+ *  else the query's default (json). */
+export function chosenFormat (req: Pick<FastifyRequest, 'url' | 'headers'>, queried: 'json' | 'csv' | 'xlsx'): 'json' | 'csv' | 'xlsx' {
+  if (new URLSearchParams(req.url.split('?')[1] ?? '').has('format')) return queried
+  for (const range of (req.headers.accept ?? '').split(',')) {
+    if (/;\s*q=0(\.0*)?\s*(;|$)/i.test(range)) continue // q=0: not acceptable
+    const type = range.split(';')[0]?.trim().toLowerCase()
+    if (type === 'text/csv') return 'csv'
+    if (type === XLSX_TYPE) return 'xlsx'
+    if (type === 'application/json') return 'json'
+  }
+  return queried
 }
 
 export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }> = async (app, { reports }) => {
@@ -41,7 +56,8 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }
       }
     }
   }, async (req, reply) => {
-    const { format, status, year, asOf, agencyId, grade, gradeYear } = req.query
+    const { status, year, asOf, agencyId, grade, gradeYear } = req.query
+    const format = chosenFormat(req, req.query.format)
     const page = pageRequest(req.query)
     const report = reports.trainingCompliance(req.actor, { year, asOf, agencyId, statuses: status, grades: grade, gradeYear })
     if (format === 'json') {

@@ -1,6 +1,6 @@
 // /v1/trainings, /v1/training-records and /v1/officers/{id}/training-summary: 学时 (rule 3).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { withFixedEtag } from '../../http/concurrency.js'
+import { created, withFixedEtag } from '../../http/concurrency.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
 import { IdParams, Page, PageQuery, Query, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
@@ -25,7 +25,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       body: CreateTraining,
       response: { 201: Training, ...problems(404, 422) }
     }
-  }, async (req, reply) => reply.code(201).send(training.createTraining(req.actor, req.body)))
+  }, async (req, reply) => created(reply, '/v1/trainings', training.createTraining(req.actor, req.body)))
 
   app.get('/v1/trainings', {
     config: { access: ACCESS.read },
@@ -94,7 +94,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       body: CreateTrainingRecord,
       response: { 201: TrainingRecord, ...problems(404, 409, 422) }
     }
-  }, async (req, reply) => reply.code(201).send(training.recordExternal(req.actor, req.body)))
+  }, async (req, reply) => created(reply, '/v1/training-records', training.recordExternal(req.actor, req.body)))
 
   app.get('/v1/training-records', {
     config: { access: ACCESS.read },

@@ -52,8 +52,7 @@ const MAX_UNITS = 1000 * UNITS_PER_HOUR
 function duration (d: RecordDuration) {
   const r = recordUnits(d)
   if (!r.ok) {
-    const pointer = r.reason.startsWith('minutes') ? '/minutes' : '/hours'
-    fail(r.code, r.reason, r.code === 'VALIDATION_FAILED' ? { errors: [{ in: 'body', pointer, detail: r.reason }] } : undefined)
+    fail(r.code, r.reason, r.field === null ? undefined : { errors: [{ in: 'body', pointer: `/${r.field}`, detail: r.reason }] })
   }
   if (r.units === 0 || r.units > MAX_UNITS) {
     const pointer = r.rule === 'hours' ? '/hours' : '/minutes'

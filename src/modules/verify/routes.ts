@@ -5,7 +5,7 @@
 import { Type } from 'typebox'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { checkCertificateNumber, normalizeCertificateNumber } from '../../domain/certificate-number.js'
+import { checkCertificateNumber, hasCertificateNumberForm, normalizeCertificateNumber } from '../../domain/certificate-number.js'
 import { effectiveStatus, isValid } from '../../domain/certificates.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import type { Config } from '../../config.js'
@@ -36,7 +36,11 @@ export const Verification = Type.Object({
  *  CERTIFICATE_NUMBER_INVALID, NOT_FOUND. */
 export function verifyCertificate (store: DatabaseHandle, clock: Clock, raw: string, nameDisplay: Config['PUBLIC_NAME_DISPLAY'] = 'full') {
   const number = normalizeCertificateNumber(raw)
-  if (!checkCertificateNumber(number)) fail('CERTIFICATE_NUMBER_INVALID', 'the number\'s check character does not match; check for a typo / 证号校验位不符')
+  if (!checkCertificateNumber(number)) {
+    fail('CERTIFICATE_NUMBER_INVALID', hasCertificateNumberForm(number)
+      ? 'the number\'s check character does not match; check for a typo / 证号校验位不符'
+      : 'not a certificate number: 16 characters, 15 digits then a digit or X / 不是证号：证号共 16 位，前 15 位为数字，末位为数字或 X')
+  }
   const row = certificateRepository.findForVerification(store.db, number) ?? fail('NOT_FOUND', 'no certificate with this number / 查无此证')
   const now = clock()
   const status = effectiveStatus(row.status, row.validUntil, shanghaiDate(now))
