@@ -3,7 +3,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyHttpOptions, type FastifyInstance } from 'fastify'
 import type { FastifyValidationResult } from 'fastify/types/schema.js'
 import type { Server } from 'node:http'
-import formbody from '@fastify/formbody'
 import SerializerSelector from '@fastify/fast-json-stringify-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ErrorObject } from 'ajv'
@@ -235,7 +234,6 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
     const ours = route.url.startsWith('/v1/') && !VERIFY_PREFIXES.some((p) => route.url.startsWith(p))
     if (ours && route.schema?.querystring === undefined) route.schema = { ...route.schema, querystring: Query({}) }
   })
-  await app.register(formbody)
   await app.register(errorsPlugin)
   await app.register(hardeningPlugin, { config, now: () => clock().getTime() })
   await app.register(openapiPlugin)

@@ -110,6 +110,11 @@ export default fp(async function errorsPlugin (app: FastifyInstance) {
       return sendProblem(reply, 'VALIDATION_FAILED', `invalid ${[...new Set(errors.map((e) => e.in))].join(' and ') || 'input'}: ${fields} / 以下字段有误：${fields}${first}`, { errors })
     }
     const mapped = error.code ? FASTIFY_CODES[error.code] : undefined
+    if (mapped === 'UNSUPPORTED_MEDIA_TYPE') {
+      // curl -d sends a form (application/x-www-form-urlencoded) unless told otherwise.
+      const sent = request.headers['content-type']
+      return sendProblem(reply, mapped, `this operation does not take ${sent === undefined ? 'a body without Content-Type' : sent}: send JSON with Content-Type: application/json (curl -d needs -H 'Content-Type: application/json'), or a type its documentation lists / 请求体须为 JSON，并带 Content-Type: application/json`)
+    }
     if (mapped) return sendProblem(reply, mapped, error.message)
     const status = statusCode(error)
     if (status === 429) return sendProblem(reply, 'RATE_LIMITED', error.message)

@@ -147,3 +147,17 @@ t.test('validation errors a clerk can act on: the field by name in Chinese and E
   t.match(query['/status/0'], /^status 须为以下之一：compliant（已达标）、on_track（进度正常）/)
   t.equal(query['/limit'], 'limit 不能小于 1 / limit must be at least 1')
 })
+
+t.test('a JSON operation sent a form (curl -d without its Content-Type) or no Content-Type is 415 saying to send JSON; the token endpoint still takes a form', async (t) => {
+  const { app, as } = await buildTestApp(t)
+  const admin = await as('admin')
+  for (const type of ['application/x-www-form-urlencoded', undefined]) {
+    const res = await app.inject({ method: 'POST', url: '/v1/agencies', headers: { ...admin, ...(type ? { 'content-type': type } : {}) }, payload: '{"name":"示例市司法局"}' })
+    const body = assertProblem(t, res, 415, 'UNSUPPORTED_MEDIA_TYPE')
+    t.match(body.detail, /send JSON with Content-Type: application\/json/, `${type ?? 'no type'}: says what to send`)
+    t.notMatch(body.detail, /unknown|\/\{/, 'not a list of unknown fields')
+  }
+  const form = await app.inject({ method: 'POST', url: '/v1/auth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=password&username=nobody&password=wrong-password-1' })
+  t.equal(form.statusCode, 400, 'the form is read: a wrong password, not 415')
+  t.equal(form.json().error, 'invalid_grant')
+})

@@ -1,5 +1,6 @@
 // POST /v1/auth/token: OAuth2-style token endpoint (password and client_credentials grants),
 // JSON or form-encoded (Swagger UI's Authorize dialog sends a form).
+import formbody from '@fastify/formbody'
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { fail } from '../../errors.js'
@@ -25,6 +26,9 @@ function basicCredentials (header: string | undefined): { id: string, secret: st
 }
 
 export const authRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsService, tokens: TokenService }> = async (app, { accounts, tokens }) => {
+  // Forms are taken here only (this plugin's own context): elsewhere a form body, as curl -d
+  // sends unless told otherwise, is 415 saying to send JSON, not a list of unknown fields.
+  await app.register(formbody)
   app.post('/v1/auth/token', {
     config: { access: 'public', oauthErrors: true },
     schema: {
