@@ -9,7 +9,11 @@ const indent = (l) => l.length - l.trimStart().length
 let passed = 0
 let failed = 0
 let prev = ''
+let inYaml = false
 for (const line of lines) {
+  // A failure's details (between --- and ...) are neither points nor what a summary follows.
+  if (/^\s*---\s*$/.test(line)) { inYaml = true; continue }
+  if (inYaml) { if (/^\s*\.\.\.\s*$/.test(line)) inYaml = false; continue }
   const m = /^(\s*)(not ok|ok)\b/.exec(line)
   if (m) {
     const isSummary = prev !== '' && indent(prev) > m[1].length

@@ -80,7 +80,9 @@ function runFile ({ file, day }, timeoutSeconds) {
   const node = [process.execPath, '--import=tsx', '--enable-source-maps', file]
   const [command, ...args] = day === undefined ? node : ['faketime', day, ...node, `at-${day.replace(/\W+/g, '-')}`]
   return new Promise((resolve) => {
+    // A group of its own: faketime waits on the node it starts, so the whole group is killed.
     const child = spawn(command, args, {
+      detached: true,
       cwd: ROOT,
       env: { ...process.env, TAP: '1', TAP_TIMEOUT: String(timeoutSeconds) },
       stdio: ['ignore', 'pipe', 'pipe']
@@ -91,7 +93,7 @@ function runFile ({ file, day }, timeoutSeconds) {
     child.stdout.setEncoding('utf8').on('data', (d) => { out += d })
     child.stderr.setEncoding('utf8').on('data', (d) => { err += d })
     // tap ends a test that outlives the timeout; this ends a process that does not exit after it.
-    const killer = setTimeout(() => { err += `\nkilled: no exit within ${timeoutSeconds + 60} s\n`; child.kill('SIGKILL') }, (timeoutSeconds + 60) * 1000)
+    const killer = setTimeout(() => { err += `\nkilled: no exit within ${timeoutSeconds + 60} s\n`; killGroup(child) }, (timeoutSeconds + 60) * 1000)
     child.on('error', (error) => { err += `\n${error.message}\n` })
     child.on('close', (code, signal) => {
       clearTimeout(killer)
@@ -107,7 +109,11 @@ function countAsserts (tap) {
   let pass = 0
   let fail = 0
   let prev = ''
+  let inYaml = false
   for (const line of tap.split('\n')) {
+    // A failure's details (between --- and ...) are neither points nor what a summary follows.
+    if (/^\s*---\s*$/.test(line)) { inYaml = true; continue }
+    if (inYaml) { if (/^\s*\.\.\.\s*$/.test(line)) inYaml = false; continue }
     const m = /^(\s*)(not ok|ok)\b/.exec(line)
     if (m && !(prev !== '' && indent(prev) > m[1].length) && !/#\s*(SKIP|TODO)\b/i.test(line)) {
       if (m[2] === 'ok') pass++
@@ -119,8 +125,9 @@ function countAsserts (tap) {
 }
 
 const running = new Set()
+const killGroup = (child) => { try { process.kill(-child.pid, 'SIGKILL') } catch {} }
 for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => { for (const child of running) child.kill('SIGKILL'); process.exit(130) })
+  process.on(signal, () => { for (const child of running) killGroup(child); process.exit(130) })
 }
 
 const opts = parseArgs(process.argv.slice(2))
@@ -135,7 +142,8 @@ if (opts.tap) process.stdout.write('TAP version 14\n')
 
 function report (r) {
   const counts = countAsserts(r.out)
-  const ok = r.code === 0 && counts.fail === 0
+  // A file that exits 0 without its plan (1..N) did not run to its end.
+  const ok = r.code === 0 && counts.fail === 0 && /^1\.\.\d+/m.test(r.out)
   Object.assign(r, counts, { ok })
   const seconds = (r.ms / 1000).toFixed(1)
   if (opts.tap) {
