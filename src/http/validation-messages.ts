@@ -21,14 +21,14 @@ function meanings (values: readonly unknown[], description: unknown): string[] {
   })
 }
 
-const TYPES: Record<string, string> = {
-  integer: '整数 an integer',
-  number: '数字 a number',
-  string: '文本 text',
-  boolean: 'true 或 false (true or false)',
-  array: '数组 a list',
-  object: '对象 an object',
-  null: 'null'
+const TYPES: Record<string, { zh: string, en: string }> = {
+  integer: { zh: '整数', en: 'an integer' },
+  number: { zh: '数字', en: 'a number' },
+  string: { zh: '文本', en: 'text' },
+  boolean: { zh: 'true 或 false', en: 'true or false' },
+  array: { zh: '数组', en: 'a list' },
+  object: { zh: '对象', en: 'an object' },
+  null: { zh: 'null', en: 'null' }
 }
 
 function detailOf (e: ErrorObject, field: string): string {
@@ -47,7 +47,7 @@ function detailOf (e: ErrorObject, field: string): string {
     case 'type': {
       const types = (typeof p.type === 'string' ? p.type.split(',') : []).map((t) => TYPES[t]).filter((t) => t !== undefined)
       if (types.length === 0) break
-      return `${field} 须为${types.map((t) => t.split(' ')[0]).join('或')} / ${field} must be ${types.map((t) => t.replace(/^\S+ /, '')).join(' or ')}`
+      return `${field} 须为${types.map((t) => t.zh).join('或')} / ${field} must be ${types.map((t) => t.en).join(' or ')}`
     }
     case 'minimum':
       if (e.data === PLACEHOLDER.id && p.limit === 1 && /(?:^id|Id|Ids)$/.test(field)) {

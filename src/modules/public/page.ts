@@ -3,7 +3,7 @@
 // phones and desktops: no script, no external asset, the inline stylesheet allowed by its hash
 // alone. Every value placed in it is escaped. Pure: no I/O.
 import { chineseDate, escapeHtml } from '../verify/page.js'
-import { inlineStylePageCsp } from '../../http/page-csp.js'
+import { inlineStylePageCsp } from '../../http/html-page.js'
 
 export interface PageAgency {
   readonly id: number

@@ -2,10 +2,10 @@
 // page /public (with /public/agencies/{id}). No token; rate-limited per client like /verify
 // (src/plugins/hardening.ts PUBLIC_PREFIXES).
 import { Type } from 'typebox'
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { RegistryError } from '../../errors.js'
 import { pageRequest, toPage } from '../../http/pagination.js'
+import { htmlPageErrorHandler, sendHtmlPage } from '../../http/html-page.js'
 import { Id, IdParams, IsoDate, Page, PageQuery, Problem, Query, StringEnum, problems } from '../../http/schemas.js'
 import { AGENCY_KINDS, AGENCY_LEVELS } from '../agencies/schema.js'
 import { PUBLIC_PAGE_CSP, renderAgencyList, renderPublicProblem, renderRoster } from './page.js'
@@ -39,24 +39,18 @@ const AgencyFilter = {
 
 const Html = (description: string) => ({ description, content: { 'text/html': { schema: Type.String() } } })
 
-function sendPage (reply: FastifyReply, status: number, html: string) {
-  return reply.code(status).header('cache-control', 'no-store').header('content-security-policy', PUBLIC_PAGE_CSP)
-    .type('text/html; charset=utf-8').send(html)
-}
+const sendPage = (reply: FastifyReply, status: number, html: string) => sendHtmlPage(reply, PUBLIC_PAGE_CSP, status, html)
 
 // The page answers its refusals as Chinese pages for a browser (and always for 429, as /verify
 // does); other clients get problem+json.
-function pageErrorHandler (error: FastifyError | RegistryError, request: FastifyRequest, reply: FastifyReply) {
-  const status = error instanceof RegistryError ? error.status : error.validation ? 400 : (error.statusCode ?? 500)
-  if (status !== 429 && !/\btext\/html\b/i.test(request.headers.accept ?? '')) throw error
-  if (status >= 500) request.log.error({ err: error }, 'public page failed')
+const pageErrorHandler = htmlPageErrorHandler(PUBLIC_PAGE_CSP, 'public page', (status, retryAfter) => {
   const [title, text] = status === 404
     ? ['查无此执法主体', '该执法主体不存在，或尚未经确认公告。']
     : status === 429
-      ? ['查询过于频繁', `请${reply.getHeader('retry-after') ? `于 ${String(reply.getHeader('retry-after'))} 秒后` : '稍后'}再试。`]
+      ? ['查询过于频繁', `请${retryAfter ? `于 ${retryAfter} 秒后` : '稍后'}再试。`]
       : status === 400 ? ['无法识别的查询', '请返回列表重新查询。'] : ['暂时无法查询', '系统暂时无法完成查询，请稍后再试。']
-  return sendPage(reply, status >= 500 ? 503 : status, renderPublicProblem(title, text))
-}
+  return renderPublicProblem(title, text)
+})
 
 const nextHref = (base: string, params: Record<string, string>, cursor: string | null) => {
   if (cursor === null) return null

@@ -2,7 +2,7 @@
 // HTML document in Chinese (no script, no external asset, inline CSS allowed by its hash alone),
 // readable at arm's length. Every value placed in it is escaped. Pure: no I/O.
 import type { CertificateStatus } from '../../domain/certificates.js'
-import { inlineStylePageCsp } from '../../http/page-csp.js'
+import { inlineStylePageCsp } from '../../http/html-page.js'
 
 export interface PageVerification {
   readonly number: string

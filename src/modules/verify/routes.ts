@@ -3,7 +3,7 @@
 // the QR code itself (GET /v1/certificates/{id}/qr.svg). No token for the first two; nothing
 // personal beyond the holder's name (full by default: 公示; PUBLIC_NAME_DISPLAY=masked masks it). Both are rate-limited per client (src/plugins/hardening.ts).
 import { Type } from 'typebox'
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { checkCertificateNumber, hasCertificateNumberForm, normalizeCertificateNumber } from '../../domain/certificate-number.js'
 import { effectiveStatus, isValid } from '../../domain/certificates.js'
@@ -11,6 +11,7 @@ import { shanghaiDate } from '../../domain/dates.js'
 import type { Config } from '../../config.js'
 import { fail, RegistryError } from '../../errors.js'
 import { IdParams, IsoDate, Problem, StringEnum, Timestamp, problems } from '../../http/schemas.js'
+import { htmlPageErrorHandler, sendHtmlPage } from '../../http/html-page.js'
 import { ACCESS } from '../../security/roles.js'
 import type { DatabaseHandle } from '../../db/open.js'
 import type { Clock } from '../context.js'
@@ -64,24 +65,12 @@ export function verificationUrl (publicBaseUrl: string, number: string): string 
   return `${publicBaseUrl.replace(/\/+$/, '')}/verify/${encodeURIComponent(number)}`
 }
 
-function sendPage (reply: FastifyReply, status: number, html: string) {
-  return reply.code(status).header('cache-control', 'no-store').header('content-security-policy', PAGE_CSP)
-    .type('text/html; charset=utf-8').send(html)
-}
+const sendPage = (reply: FastifyReply, status: number, html: string) => sendHtmlPage(reply, PAGE_CSP, status, html)
 
-// The page's own answers (no such card, mistyped number) are always HTML, and so is too many
-// requests: a QR scanner or an in-app browser (WeChat) may ask for */* or send no Accept at all,
-// and the person holding the phone must still read why and when to try again. Anything else that
-// goes wrong (a malformed URL, a failure) is a page for a browser, which asks for text/html, and
-// problem+json for every other client.
-function pageErrorHandler (error: FastifyError | RegistryError, request: FastifyRequest, reply: FastifyReply) {
-  const status = error instanceof RegistryError ? error.status : error.validation ? 400 : (error.statusCode ?? 500)
-  if (status !== 429 && !/\btext\/html\b/i.test(request.headers.accept ?? '')) throw error
-  const kinds: Record<number, ProblemPageKind> = { 400: 'bad-request', 404: 'not-found', 429: 'rate-limited' }
-  if (status >= 500) request.log.error({ err: error }, 'verification page failed')
-  const retry = Number(reply.getHeader('retry-after')) || undefined
-  return sendPage(reply, status >= 500 ? 503 : status, renderProblemPage(kinds[status] ?? 'unavailable', '', retry))
-}
+// The page's own answers (no such card, mistyped number) are always HTML; so is too many
+// requests, and any other refusal for a browser (http/html-page).
+const PROBLEM_PAGES: Record<number, ProblemPageKind> = { 400: 'bad-request', 404: 'not-found', 429: 'rate-limited' }
+const pageErrorHandler = htmlPageErrorHandler(PAGE_CSP, 'verification page', (status, retryAfter) => renderProblemPage(PROBLEM_PAGES[status] ?? 'unavailable', '', retryAfter))
 
 const Html = (description: string) => ({ description, content: { 'text/html': { schema: Type.String() } } })
 
