@@ -161,3 +161,12 @@ t.test('a JSON operation sent a form (curl -d without its Content-Type) or no Co
   t.equal(form.statusCode, 400, 'the form is read: a wrong password, not 415')
   t.equal(form.json().error, 'invalid_grant')
 })
+
+t.test('a wrong type is said whole in both languages: a boolean is "true or false"', async (t) => {
+  const { app, as } = await buildTestApp(t)
+  const admin = await as('admin')
+  const res = await app.inject({ method: 'POST', url: '/v1/officers', headers: admin, payload: { name: '张三', idNumber: '11010519491231002X', agencyId: 1, auxiliary: 'yes' } })
+  const body = assertProblem(t, res, 400, 'VALIDATION_FAILED')
+  const detail = (body.errors as Array<{ pointer: string, detail: string }>).find((e) => e.pointer === '/auxiliary')?.detail
+  t.equal(detail, 'auxiliary 须为true 或 false / auxiliary must be true or false')
+})
