@@ -4,6 +4,7 @@
 // through the services happens in run.ts; this file only decides.
 import { addDays, addYears, compareDates, dateParts, daysBetween, type IsoDate } from '../src/domain/dates.js'
 import { validUntilFor, type DepartureReason } from '../src/domain/certificates.js'
+import { evaluateStaffing } from '../src/domain/staffing.js'
 import type { AgencyPlan } from './city.js'
 import { birthDate, idNumberFor, mobile, personName, type Sex } from './people.js'
 import type { Random } from './random.js'
@@ -226,7 +227,7 @@ export function assignRoles (rnd: Random, officers: OfficerPlan[], agencies: rea
   const candidates = agencies.filter((a) => (atEnd.get(a)?.length ?? 0) >= 2)
   const short = new Set(rnd.shuffle(candidates).slice(0, shortCount))
   for (const [agency, staff] of atEnd) {
-    const required = Math.ceil(staff.length / 20)
+    const required = evaluateStaffing({ officers: staff.length, certified: 0, reviewers: 0 }).required
     const wanted = short.has(agency) ? Math.max(0, required - rnd.int(1, Math.min(2, required))) : required + (rnd.chance(0.25) ? 1 : 0)
     const pool = rnd.shuffle(staff)
     for (const o of pool.slice(0, Math.min(wanted, pool.length))) o.legalReviewer = true

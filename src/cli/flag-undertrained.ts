@@ -50,7 +50,7 @@ export function flagCommand (argv: string[], today: IsoDate) {
   checkTrainingYear(year, asOf, today)
   return {
     year,
-    asOf,
+    asOf: asOf ?? today,
     agencyId: idOption('agency', parsed.agency),
     format: parsed.format,
     out: parsed.out,
@@ -75,10 +75,9 @@ async function run (argv: string[]): Promise<number> {
   const o = flagCommand(argv, shanghaiDate(new Date()))
   const config = cliConfig()
   return withReadOnlyDatabase(existingDatabase(config, o.db), async (store) => {
-    const clock = () => new Date()
-    const reports = reportsService({ store, config, clock })
+    const reports = reportsService({ store, config, clock: () => new Date() })
     // The year as the nightly takes it (rule 7): in the first months, last year's shortfalls.
-    const asOf = o.asOf ?? shanghaiDate(clock())
+    const asOf = o.asOf
     const year = o.year ?? defaultNightlyYear(asOf, config.AT_RISK_FROM)
     let report
     try {
