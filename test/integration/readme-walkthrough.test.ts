@@ -4,7 +4,7 @@
 // API: each step's answer is checked here.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startChild } from '../../bench/proc.js'
@@ -43,4 +43,16 @@ t.test('every curl block of the README walkthrough works against a fresh server'
   t.match(csv, /^\ufeff/, 'the report is a CSV with its BOM')
   t.match(csv, /张三/, 'listing the officer')
   t.notMatch(csv, /140802198805120012/, 'without the whole ID number')
+})
+
+t.test('every picture and file the README links to is in the repository', async (t) => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
+  const targets = [...readme.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)].map((m) => m[1] as string)
+    .filter((target) => !/^[a-z]+:/i.test(target))
+  t.ok(targets.some((target) => target.endsWith('.png')), 'the README shows pictures')
+  for (const target of targets) {
+    t.ok(existsSync(join(ROOT, target)), `${target} exists`)
+    const tracked = spawnSync('git', ['ls-files', '--error-unmatch', target], { cwd: ROOT })
+    t.equal(tracked.status, 0, `${target} is committed, not made by a local run`)
+  }
 })

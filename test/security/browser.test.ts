@@ -15,8 +15,11 @@ import { world } from './fixtures/world.js'
 
 const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOTS = new URL('../../screenshots/', import.meta.url).pathname
-// The docs-page journey's pictures (git-ignored; CI keeps them as artifacts; README shows two).
+// The docs-page journey's pictures (git-ignored; CI keeps them as artifacts). README shows two,
+// committed in docs/screenshots/: UPDATE_README_SCREENSHOTS=1 makes this test write them again.
 const JOURNEY = new URL('../screenshots/', import.meta.url).pathname
+const README_PICTURES = new URL('../../docs/screenshots/', import.meta.url).pathname
+const README_SHOWS = new Set(['clerk-sign-in.png', 'clerk-validation-error.png'])
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
@@ -147,7 +150,14 @@ if (!existsSync(CHROMIUM) && process.env.SKIP_BROWSER_TESTS === '1') {
     await page.setViewportSize({ width: 1280, height: 1100 })
     const seen = watch(page)
     mkdirSync(JOURNEY, { recursive: true })
-    const shot = (name: string) => page.screenshot({ path: join(JOURNEY, name) })
+    const shot = async (name: string) => {
+      await page.screenshot({ path: join(JOURNEY, name) })
+      if (process.env.UPDATE_README_SCREENSHOTS === '1' && README_SHOWS.has(name)) {
+        // At CSS pixels, a quarter of the bytes: what a README needs.
+        mkdirSync(README_PICTURES, { recursive: true })
+        await page.screenshot({ path: join(README_PICTURES, name), scale: 'css' })
+      }
+    }
 
     const started = performance.now()
     const res = await page.goto(`${base}/docs`)
