@@ -210,7 +210,7 @@ t.test('attendances import: matched on the ID number, never counted twice, throu
   t.equal(records(), 2)
 })
 
-t.test('50,000 rows in one request are committed in chunks while other requests are answered; row 50,001 is refused', async (t) => {
+t.test('50,000 rows in one ?partial=true request are committed in chunks while other requests are answered; row 50,001 is refused', async (t) => {
   const { app, admin, countyB } = await registry(t)
   const lines: string[] = []
   for (let i = 0; i <= 50_000; i++) {
@@ -263,6 +263,28 @@ t.test('all or nothing: an officer who leaves between the check and the commit r
   t.match(again.json(), { status: 'committed', created: 2500, failed: 0 }, 're-sent: all of it recorded')
   t.equal(count(app, `select count(*) from training_records where training_id = ${trainingId}`), 2500)
   t.equal(app.services.audit.verify().ok, true, 'the audit chain holds')
+})
+
+t.test('all or nothing: once a row is refused while applying, no later row of its batch is tried (its writes would meet the refused row\'s half-done ones)', async (t) => {
+  const { app, admin, countyC: countyA, countyB } = await registry(t)
+  const officers = count(app, 'select count(*) from officers')
+  // Counts the officer rows written: a function of the connection, so the count survives the
+  // rollback that undoes the rows themselves.
+  let inserted = 0
+  app.store.sqlite.function('counted_insert', () => { inserted++; return null })
+  app.store.sqlite.exec(`create trigger count_officers after insert on officers begin select counted_insert(); end;
+    create trigger merged_meanwhile after insert on officers when new.agency_id = ${countyA.id}
+    begin update agencies set status = 'merged' where id = ${countyB.id}; end`)
+  t.teardown(() => { app.store.sqlite.exec('drop trigger if exists count_officers; drop trigger if exists merged_meanwhile') })
+  // Five rows of one batch (100): the first joins county A, which merges county B away before
+  // row 2, for county B, is applied; rows 3 to 5 join county A again.
+  const payload = [countyA.id, countyB.id, countyA.id, countyA.id, countyA.id]
+    .map((agencyId, i) => ({ name: `批内${i}`, idNumber: idNumber(700 + i), agencyId }))
+  const problem = assertProblem(t, await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: admin, payload }), 409, 'IMPORT_CONFLICT')
+  t.match(problem.result.results[1], { row: 2, outcome: 'error', errors: [{ code: 'AGENCY_NOT_ACTIVE' }] }, 'row 2 named, for its agency')
+  t.equal(inserted, 1, 'only row 1 was written before the refusal; rows 3 to 5 were not tried')
+  t.equal(count(app, 'select count(*) from officers'), officers, 'and nothing is kept')
+  t.equal(count(app, `select status from agencies where id = ${countyB.id}`), 'active', 'what the trigger did was rolled back too')
 })
 
 t.test('attendances dry run: rows by officerId and by ID number in one batch are each judged on their own training', async (t) => {

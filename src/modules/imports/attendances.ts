@@ -91,7 +91,7 @@ export function attendanceRows (): RowSpec<Attendance, Ahead> {
       return { input: { trainingId, officerId, repeatOf }, expect: { outcome: outcome === 'recorded' ? 'created' : 'unchanged', officerId } }
     },
 
-    apply (txCtx, actor, at, rows) {
+    apply (txCtx, actor, at, rows, keepGoing) {
       const results = new Map<number, RowResult>()
       const byTraining = new Map<number, Array<{ row: number, officerId: number }>>()
       for (const { row, input } of rows) {
@@ -117,8 +117,10 @@ export function attendanceRows (): RowSpec<Attendance, Ahead> {
           if (!(err instanceof RegistryError)) throw err
           for (const { row, officerId } of attendees) results.set(row, { row, outcome: 'error', officerId, errors: [refusal(err)] })
         }
+        // All or nothing: a refused group may have left writes behind; nothing more builds on them.
+        if (!keepGoing && attendees.some(({ row }) => results.get(row)?.outcome === 'error')) break
       }
-      return rows.map(({ row }) => results.get(row) as RowResult)
+      return rows.flatMap(({ row }) => results.get(row) ?? [])
     }
   }
 }

@@ -83,9 +83,12 @@ export interface RowSpec<I, L = undefined> {
    *  reads only. `ahead` is what lookAhead read for this row's batch. */
   check (db: Db, actor: Actor, value: Record<string, unknown>, row: number, state: PassState, today: string, ahead: L | undefined): Checked<I>
   /** Applies checked rows inside a write transaction of `ctx.store` (that of the transaction):
-   *  a result for each, in order. A refusal is a result (outcome error) and leaves nothing of
-   *  its row behind; what it throws rolls back the whole transaction. */
-  apply (ctx: ServiceContext, actor: Actor, at: Date, rows: Array<{ row: number, input: I }>): RowResult[]
+   *  a result for each, in order. A refusal is a result (outcome error); what it throws rolls
+   *  back the whole transaction. With `keepGoing` (partial imports) each row has a savepoint of
+   *  its own, so a refused row leaves nothing behind and the next rows are applied. Without it
+   *  (all or nothing) a refused row may leave half its writes behind, which the next rows must
+   *  not build on: apply() stops at the first refusal, its results ending with it. */
+  apply (ctx: ServiceContext, actor: Actor, at: Date, rows: Array<{ row: number, input: I }>, keepGoing: boolean): RowResult[]
 }
 
 export interface ImportSummary {
@@ -168,7 +171,7 @@ export function importEngine (ctx: ServiceContext) {
     const txCtx: ServiceContext = { ...ctx, store }
     const results: RowResult[] = []
     for (let i = 0; i < rows.length; i += spec.batch) {
-      const applied = spec.apply(txCtx, actor, at, rows.slice(i, i + spec.batch))
+      const applied = spec.apply(txCtx, actor, at, rows.slice(i, i + spec.batch), keepGoing)
       if (!keepGoing) {
         const refused = applied.find((r) => r.outcome === 'error')
         if (refused) throw new RefusedWhileApplying(refused)

@@ -18,7 +18,7 @@ import { certificateRepository } from '../certificates/repository.js'
 import type { ServiceContext } from '../context.js'
 import { officerRepository, type OfficerRow } from '../officers/repository.js'
 import { officersService, type OfficerInput, type OfficersService } from '../officers/service.js'
-import { refusal, schemaErrors, type Outcome, type RowError, type RowSpec } from './engine.js'
+import { refusal, schemaErrors, type Outcome, type RowError, type RowResult, type RowSpec } from './engine.js'
 import { ImportOfficerRow, OFFICER_COLUMNS } from './schema.js'
 
 type Row = Static<typeof ImportOfficerRow>
@@ -162,17 +162,20 @@ export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
       return { input: { row: v as Row, idNumber }, expect: p.kind === 'update' ? { outcome, officerId: p.officer.id } : { outcome } }
     },
 
-    apply (ctx, actor, _at, rows) {
+    apply (ctx, actor, _at, rows, keepGoing) {
       const officers = officersService(ctx)
-      return rows.map(({ row, input }) => {
+      const results: RowResult[] = []
+      for (const { row, input } of rows) {
         try {
           // Its own savepoint (where the engine keeps them): a refused row leaves nothing behind.
-          return { row, ...ctx.store.write((db) => upsert(ctx, officers, db, actor, input.row, input.idNumber)) }
+          results.push({ row, ...ctx.store.write((db) => upsert(ctx, officers, db, actor, input.row, input.idNumber)) })
         } catch (err) {
           if (!(err instanceof RegistryError)) throw err
-          return { row, outcome: 'error' as const, errors: [refusal(err)] }
+          results.push({ row, outcome: 'error', errors: [refusal(err)] })
+          if (!keepGoing) break
         }
-      })
+      }
+      return results
     }
   }
 }
