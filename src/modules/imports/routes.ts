@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifySchemaCompiler } from 'fastify'
 import { Type, type TSchema } from 'typebox'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { headerValue } from '../../http/header-value.js'
 import { IdParams, PLACEHOLDER, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import type { ImportKind } from './jobs.js'
@@ -15,15 +16,15 @@ const NDJSON = 'application/x-ndjson'
 const CSV = 'text/csv'
 
 function formatOf (contentType: string | undefined): { format: ImportFormat, charset?: string } {
-  const [type = '', ...params] = (contentType ?? '').split(';').map((s) => s.trim())
-  const charset = params.find((p) => /^charset=/i.test(p))?.slice('charset='.length).replace(/"/g, '')
-  const format: ImportFormat = type.toLowerCase() === CSV ? 'csv' : type.toLowerCase() === NDJSON ? 'ndjson' : 'json'
+  const { value: type, parameters } = headerValue(contentType)
+  const charset = parameters.get('charset')
+  const format: ImportFormat = type === CSV ? 'csv' : type === NDJSON ? 'ndjson' : 'json'
   return charset ? { format, charset } : { format }
 }
 
 const headings = (columns: Record<string, ColumnSpec>) => Object.entries(columns).map(([field, c]) => `${field}/${c.names[0] ?? ''}`).join(', ')
 
-const isUpload = (contentType: string | undefined) => (contentType ?? '').split(';')[0]?.trim().toLowerCase() === MULTIPART
+const isUpload = (contentType: string | undefined) => headerValue(contentType).value === MULTIPART
 
 /** A row as a CSV file has it: the Chinese headings, then the values. */
 const csvOf = (columns: Record<string, ColumnSpec>, row: Record<string, unknown>) =>
