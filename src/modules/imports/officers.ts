@@ -124,14 +124,14 @@ export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
       const joinedOn = typeof v.joinedOn === 'string' && isIsoDate(v.joinedOn) ? v.joinedOn : null
       const joining = joinedOn === null ? null : dateRefusal(joinedOn, 'happened', today)
       if (joining) errors.push({ code: joining.code, pointer: '/joinedOn', detail: joining.detail })
-      // One this row takes on again begins a new stint on its joinedOn: not before they left.
-      const rejoining = existing !== undefined && !servingOn(existing, today) && existing.agencyId !== v.agencyId
-      const stint = rejoining && joinedOn !== null && joining === null ? rejoiningRefusal(joinedOn, officerRepository.moveDates(db, existing.id).lastMoveOn) : null
+      // One this row takes on again (left, now at another agency) begins a new stint on its
+      // joinedOn: not before they left.
+      const takenOnAgain = existing !== undefined && !servingOn(existing, today) && existing.agencyId !== v.agencyId
+      const stint = takenOnAgain && joinedOn !== null && joining === null ? rejoiningRefusal(joinedOn, officerRepository.moveDates(db, existing.id).lastMoveOn) : null
       if (stint) errors.push({ code: stint.code, pointer: '/joinedOn', detail: stint.detail })
       if (typeof v.departureDate === 'string' && isIsoDate(v.departureDate)) {
-        // One this row takes on again (left, now at another agency) moves today, before the
-        // row's departure: that departure is a new one, even dated as the one recorded.
-        const takenOnAgain = existing !== undefined && !servingOn(existing, today) && existing.agencyId !== v.agencyId
+        // One this row takes on again moves today, before the row's departure: that departure
+        // is a new one, even dated as the one recorded.
         if (existing === undefined || takenOnAgain || !departedAs(existing, { reason: v.departureReason, date: v.departureDate })) {
           // Otherwise only a history the caller may see (one serving elsewhere is refused by the plan).
           const known = existing !== undefined && !takenOnAgain && officerRepository.findById(db, actor.scope, existing.id) !== undefined ? existing : undefined
