@@ -15,7 +15,9 @@ const DATE_FORM = `YYYY-MM-DD，如 ${DATE_EXAMPLE}`
 function meanings (values: readonly unknown[], description: unknown): string[] {
   const text = typeof description === 'string' ? description : ''
   return values.map((v) => {
-    const m = new RegExp(`(?:^|[|:：]\\s*)${String(v)}\\s+([^|]+?)\\s*(?:\\||$)`).exec(text)
+    // The value as written (a value such as `a.b` or `c+` means itself, not a pattern).
+    const value = String(v).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    const m = new RegExp(`(?:^|[|:：]\\s*)${value}\\s+([^|]+?)\\s*(?:\\||$)`).exec(text)
     const meaning = m?.[1]?.replace(/\s*\(.*$/, '').trim()
     return meaning ? `${String(v)}（${meaning}）` : String(v)
   })

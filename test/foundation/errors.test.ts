@@ -1,4 +1,5 @@
 import t from 'tap'
+import { fieldError } from '../../src/http/validation-messages.js'
 import { assertProblem, buildTestApp } from '../helper.js'
 
 t.test('an unknown route is a problem+json 404', async (t) => {
@@ -169,4 +170,17 @@ t.test('a wrong type is said whole in both languages: a boolean is "true or fals
   const body = assertProblem(t, res, 400, 'VALIDATION_FAILED')
   const detail = (body.errors as Array<{ pointer: string, detail: string }>).find((e) => e.pointer === '/auxiliary')?.detail
   t.equal(detail, 'auxiliary 须为true 或 false / auxiliary must be true or false')
+})
+
+t.test("an enum's meanings are found for values that look like patterns (a.b, c+): each value means itself", async (t) => {
+  const enumError = (allowedValues: string[], description: string) => fieldError({
+    keyword: 'enum', instancePath: '/level', schemaPath: '#/enum', params: { allowedValues }, parentSchema: { description }
+  } as Parameters<typeof fieldError>[0])
+  const cases: Array<[string[], string, RegExp]> = [
+    [['county', 'city'], 'county 县级 | city 市级', /须为以下之一：county（县级）、city（市级）/],
+    [['a.b', 'axb'], 'axb 乙 | a.b 甲', /须为以下之一：a\.b（甲）、axb（乙）/],
+    [['c+', 'cc'], 'cc 重复 | c+ 加', /须为以下之一：c\+（加）、cc（重复）/],
+    [['(x)'], '(x) 括号', /须为以下之一：\(x\)（括号）/]
+  ]
+  for (const [values, description, expected] of cases) t.match(enumError(values, description).detail, expected, values.join(' '))
 })
