@@ -8,7 +8,7 @@ import { inScopeWhere, onceInScope } from '../../db/scope.js'
 import { idList, inIdList, once, onceStatement } from '../../db/prepared.js'
 import { cachedRead } from '../../db/read-cache.js'
 import { normalizeIdNumber } from '../../domain/identity.js'
-import { idNumberCodec } from '../../security/id-number-store.js'
+import { idNumberCodec } from '../../db/id-number-store.js'
 import type { Scope } from '../../security/roles.js'
 
 export type OfficerRow = typeof officers.$inferSelect
