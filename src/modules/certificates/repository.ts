@@ -27,6 +27,15 @@ function effectiveStatusIs (status: CertificateStatus, today: string): SQL | und
 }
 
 export const certificateRepository = {
+  /** The officer a certificate would be issued to, what rule 1 asks of them, when in scope. (Read
+   *  here rather than through the officers module, which uses this one to cancel cards.) */
+  holder: (db: Db, scope: Scope, officerId: number) => {
+    const { query, params } = onceInScope(db, 'certificates.holder', scope, (inScope) => db.select({
+      id: officers.id, agencyId: officers.agencyId, status: officers.status, auxiliary: officers.auxiliary, police: officers.police
+    }).from(officers).where(and(eq(officers.id, sql.placeholder('id')), inScope(officers.agencyId))).prepare())
+    return query.get({ id: officerId, ...params })
+  },
+
   findById: (db: Db, scope: Scope, id: number) => {
     const { query, params } = onceInScope(db, 'certificates.findById', scope, (inScope) => db.select().from(certificates)
       .where(and(eq(certificates.id, sql.placeholder('id')), inScope(certificates.agencyId))).prepare())

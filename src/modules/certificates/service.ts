@@ -9,7 +9,6 @@ import type { Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
 import { agencyRepository } from '../agencies/repository.js'
 import type { ServiceContext } from '../context.js'
-import { officerRepository } from '../officers/repository.js'
 import { transition, type TransitionInput } from './lifecycle.js'
 import { certificateRepository, type CertificateFilter, type CertificateRow } from './repository.js'
 
@@ -46,7 +45,7 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
       return store.write((db) => {
         const at = clock()
         const issuedOn = shanghaiDate(at)
-        const officer = officerRepository.findById(db, actor.scope, input.officerId) ??
+        const officer = certificateRepository.holder(db, actor.scope, input.officerId) ??
           fail('NOT_FOUND', `officer ${input.officerId} not found`, { errors: [{ in: 'body', pointer: '/officerId', detail: 'not found in your scope' }] })
         const agency = agencyRepository.findById(db, actor.scope, input.agencyId) ??
           fail('AGENCY_OUT_OF_SCOPE', `agency ${input.agencyId} not found`, { errors: [{ in: 'body', pointer: '/agencyId', detail: 'not found in your scope' }] })
