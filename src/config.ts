@@ -5,7 +5,7 @@ import { ConfigSchema, type Config } from './config-schema.js'
 import { validateConfig as validate } from './config-validator.js'
 import { hoursToUnits } from './domain/hours.js'
 import { isMonthDay } from './domain/dates.js'
-import { passwordProblem } from './security/password-rule.js'
+import { passwordProblem } from './domain/password-rule.js'
 
 export { ConfigSchema, TrainingRuleSchema, type Config } from './config-schema.js'
 

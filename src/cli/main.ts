@@ -16,7 +16,7 @@ import { accountsService } from '../modules/accounts/service.js'
 import { userRepository } from '../modules/accounts/repository.js'
 import { systemActor } from '../modules/audit/repository.js'
 import { isRole, type Role } from '../security/roles.js'
-import { passwordProblem } from '../security/password-rule.js'
+import { passwordProblem } from '../domain/password-rule.js'
 import { cliConfig, existingDatabase, Help, idOption, isEntryModule, parseOptions, runCli, Usage } from './runner.js'
 
 /** How long a command waits for the write lock another process holds (ms). */

@@ -98,6 +98,11 @@ export function maskName (name: string): string {
   return (chars[0] as string) + '*'.repeat(chars.length - 1)
 }
 
+/** The name as the public pages (/public, /v1/public, /verify) show it, by PUBLIC_NAME_DISPLAY. */
+export function publicName (name: string, display: 'full' | 'masked'): string {
+  return display === 'masked' ? maskName(name) : name
+}
+
 /** Returns a phone number with its first 3 and last 4 characters shown: 138****5678. */
 export function maskPhone (phone: string): string {
   return keepEnds(phone.trim(), 3, 4)

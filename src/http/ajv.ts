@@ -4,7 +4,7 @@
 import { Ajv, type ErrorObject, type FuncKeywordDefinition } from 'ajv'
 import addFormats from 'ajv-formats'
 import { checkText, type TextKind } from '../domain/text.js'
-import { passwordProblem } from '../security/password-rule.js'
+import { passwordProblem } from '../domain/password-rule.js'
 import { PASSWORD_KEYWORD, TEXT_KEYWORD } from './schemas.js'
 
 // x-text trims the value where it stands (so the trimmed text is what is stored) and refuses a

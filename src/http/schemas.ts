@@ -48,7 +48,7 @@ export function Text (options: { maxLength: number, minLength?: number, pattern?
 /** The schema keyword of a password (known to the Ajv instances of http/ajv.ts). */
 export const PASSWORD_KEYWORD = 'x-password'
 
-/** A password, taken as sent and checked by the one password rule (security/password-rule.ts):
+/** A password, taken as sent and checked by the one password rule (domain/password-rule.ts):
  *  the same sentence as the command line and REGISTRY_ADMIN_PASSWORD give. */
 export const Password = (description: string): TString => Type.String({ [PASSWORD_KEYWORD]: true, description })
 

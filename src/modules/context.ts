@@ -1,9 +1,10 @@
 // What every service is built with: the database, the settings and the clock (injected, so
 // tests can fix "today").
+import type { Clock } from '../clock.js'
 import type { Config } from '../config.js'
 import type { DatabaseHandle } from '../db/open.js'
 
-export type Clock = () => Date
+export type { Clock }
 
 export interface ServiceContext {
   readonly store: DatabaseHandle

@@ -19,16 +19,15 @@
 // reservation is free once it passes, whoever holds it (rows from before holders were kept).
 import { createHash, randomUUID, type Hash } from 'node:crypto'
 import { pipeline, Transform } from 'node:stream'
-import { and, eq, isNotNull, lte } from 'drizzle-orm'
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { Type } from 'typebox'
-import type { Db, DatabaseHandle } from '../db/open.js'
-import { idempotencyKeys } from '../db/schema.js'
+import type { DatabaseHandle } from '../db/open.js'
+import { keyRepository, type KeyRow } from '../db/idempotency-keys.js'
 import { fail } from '../errors.js'
-import { openStoredBytes, sealStoredBytes } from '../security/id-number-store.js'
+import { openStoredBytes, sealStoredBytes } from '../db/id-number-store.js'
 import { Problem } from '../http/schemas.js'
-import type { Clock } from '../modules/context.js'
+import type { Clock } from '../clock.js'
 import { processAlive, thisProcess } from '../process-identity.js'
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key'
@@ -46,30 +45,6 @@ export const IdempotencyKeyHeader = Type.String({
   description: '幂等键：重试时携带相同的值，服务只执行一次并返回首次结果（如 UUID）。' +
     ' Idempotency key: send the same value when retrying and the work is done once; the first answer comes back (e.g. a UUID).'
 })
-
-type KeyRow = typeof idempotencyKeys.$inferSelect
-
-// The plugin's own table, kept beside it so the mechanism reads as one file.
-const keyRepository = {
-  find: (db: Db, principal: string, key: string) =>
-    db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key))).get(),
-  purgeExpired: (db: Db, now: string) => db.delete(idempotencyKeys).where(lte(idempotencyKeys.expiresAt, now)).run(),
-  reserve: (db: Db, row: typeof idempotencyKeys.$inferInsert) =>
-    db.insert(idempotencyKeys).values(row).onConflictDoUpdate({
-      target: [idempotencyKeys.principal, idempotencyKeys.key],
-      set: { requestHash: row.requestHash, state: 'running', token: row.token, leaseUntil: row.leaseUntil, holder: row.holder, statusCode: null, headers: null, body: null, createdAt: row.createdAt, expiresAt: row.expiresAt }
-    }).run(),
-  /** Reservations still running that name their holder. */
-  heldRunning: (db: Db) =>
-    db.select({ principal: idempotencyKeys.principal, key: idempotencyKeys.key, token: idempotencyKeys.token, holder: idempotencyKeys.holder })
-      .from(idempotencyKeys).where(and(eq(idempotencyKeys.state, 'running'), isNotNull(idempotencyKeys.holder))).all(),
-  complete: (db: Db, principal: string, key: string, token: string, answer: { statusCode: number, headers: Record<string, string>, body: Buffer }) =>
-    db.update(idempotencyKeys).set({ state: 'done', ...answer })
-      .where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key), eq(idempotencyKeys.token, token))).run(),
-  release: (db: Db, principal: string, key: string, token: string) =>
-    db.delete(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key), eq(idempotencyKeys.token, token), eq(idempotencyKeys.state, 'running'))).run()
-}
 
 interface Attempt {
   readonly hash: Hash

@@ -11,7 +11,7 @@ import { loadConfig, testConfig, type Config } from '../../src/config.js'
 import { openDatabase } from '../../src/db/open.js'
 import { maskIdNumber } from '../../src/domain/identity.js'
 import { systemActor } from '../../src/modules/audit/repository.js'
-import { prepareIdNumbers } from '../../src/security/id-number-store.js'
+import { prepareIdNumbers } from '../../src/db/id-number-store.js'
 import { ID_KEY_FILE_NAME, createIdNumberCodec, loadIdNumberKey } from '../../src/security/id-numbers.js'
 import { assertProblem } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
@@ -174,7 +174,7 @@ t.test('rows written in clear before are sealed at start, once; a wrong key refu
 })
 
 // An officer's answer carries the whole ID number (admin, clerk): src/plugins/idempotency.ts
-// keeps it for replays sealed with sealStoredBytes (src/security/id-number-store.ts).
+// keeps it for replays sealed with sealStoredBytes (src/db/id-number-store.ts).
 t.test('an answer kept for an Idempotency-Key replay does not hold the number in clear', async (t) => {
   const dir = t.testdir()
   const file = join(dir, 'registry.db')

@@ -33,7 +33,7 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
         if (userRepository.findByUsername(db, input.username)) fail('USERNAME_TAKEN', `username ${input.username} exists`)
         const agencyId = accountAgency(db, input)
         const row = userRepository.insert(db, { username: input.username, passwordHash, role: input.role, agencyId })
-        appendAudit(db, actor, clock(), { entity: 'user', entityId: row.id, action: 'create', after: publicUser(row) })
+        appendAudit(db, actor, clock(), { entity: 'user', entityId: row.id, action: 'create', agencyId: row.agencyId, after: publicUser(row) })
         return publicUser(row)
       })
     },
@@ -54,7 +54,7 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
           ...(passwordHash ? { passwordHash } : {}),
           ...(input.disabled === undefined ? {} : { disabled: input.disabled })
         }) ?? fail('NOT_FOUND')
-        appendAudit(db, actor, clock(), { entity: 'user', entityId: id, action: passwordHash ? 'update+password' : 'update', before: publicUser(before), after: publicUser(row) })
+        appendAudit(db, actor, clock(), { entity: 'user', entityId: id, action: passwordHash ? 'update+password' : 'update', agencyId: row.agencyId ?? before.agencyId, priorAgencyId: before.agencyId, before: publicUser(before), after: publicUser(row) })
         return publicUser(row)
       })
     },
@@ -71,7 +71,7 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
       return store.write((db) => {
         const agencyId = accountAgency(db, input)
         const row = clientRepository.insert(db, { clientId, name: input.name, secretHash, role: input.role, agencyId })
-        appendAudit(db, actor, clock(), { entity: 'client', entityId: row.id, action: 'create', after: publicClient(row) })
+        appendAudit(db, actor, clock(), { entity: 'client', entityId: row.id, action: 'create', agencyId: row.agencyId, after: publicClient(row) })
         return { ...publicClient(row), clientSecret }
       })
     },
@@ -86,7 +86,7 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
         const row = clientRepository.update(db, id, {
           role, agencyId, ...(input.name ? { name: input.name } : {}), ...(input.disabled === undefined ? {} : { disabled: input.disabled })
         }) ?? fail('NOT_FOUND')
-        appendAudit(db, actor, clock(), { entity: 'client', entityId: id, action: 'update', before: publicClient(before), after: publicClient(row) })
+        appendAudit(db, actor, clock(), { entity: 'client', entityId: id, action: 'update', agencyId: row.agencyId ?? before.agencyId, priorAgencyId: before.agencyId, before: publicClient(before), after: publicClient(row) })
         return publicClient(row)
       })
     },

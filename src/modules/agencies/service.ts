@@ -71,7 +71,7 @@ export function agenciesService ({ store, clock, config }: ServiceContext) {
         // Created when the service's clock says (as updatedAt is), not when SQLite's does.
         const row = agencyRepository.insert(db, { ...input, uscc, parentId: parent?.id ?? null, path: '', createdAt: at.toISOString() })
         const placed = agencyRepository.setPath(db, row.id, childPath(parent?.path ?? '', row.id)) ?? row
-        appendAudit(db, actor, at, { entity: 'agency', entityId: row.id, action: 'create', after: placed })
+        appendAudit(db, actor, at, { entity: 'agency', entityId: row.id, action: 'create', agencyId: row.id, after: placed })
         return view(db, placed)
       })
     },
@@ -104,7 +104,7 @@ export function agenciesService ({ store, clock, config }: ServiceContext) {
           agencyRepository.rebaseSubtree(db, before.path, newPath)
         }
         const after = agencyRepository.update(db, id, changes) ?? fail('NOT_FOUND')
-        appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: 'update', before, after })
+        appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: 'update', agencyId: id, before, after })
         return view(db, after)
       })
     },
@@ -127,7 +127,7 @@ export function agenciesService ({ store, clock, config }: ServiceContext) {
         if (again && !answers) fail('CONFIRMATION_EXISTS', `agency ${id} is already confirmed for ${input.year}`, { errors: [{ in: 'body', pointer: '/year', detail: 'confirmed already' }] })
         const row = agencyRepository.insertConfirmation(db, { agencyId: id, ...input, kind: again ? 'reconfirmation' : 'yearly' })
         if (answers) agencyRepository.update(db, id, { reconfirmationDueSince: null, updatedAt: clock().toISOString() })
-        appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: again ? 'reconfirm' : 'confirm', after: row })
+        appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: again ? 'reconfirm' : 'confirm', agencyId: id, after: row })
         return row
       })
     },
@@ -154,13 +154,13 @@ export function agenciesService ({ store, clock, config }: ServiceContext) {
           if (successor.id === id || successor.status !== 'active') fail('SUCCESSOR_REQUIRED', 'the successor must be another active agency', successorError('not another active agency'))
         }
         const after = agencyRepository.update(db, id, { status: how, successorId, endedOn: input.date, updatedAt: clock().toISOString() }) ?? fail('NOT_FOUND')
-        appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: how === 'merged' ? 'merge' : 'dissolve', before, after: { ...after, reason: input.reason } })
+        appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: how === 'merged' ? 'merge' : 'dissolve', agencyId: id, before, after: { ...after, reason: input.reason } })
         // A merger into the successor changes what it is: 重新确认 (002 item 6: 合并).
         if (how === 'merged' && successorId !== null) {
           const successor = agencyRepository.findById(db, actor.scope, successorId)
           if (successor && successor.reconfirmationDueSince === null) {
             const marked = agencyRepository.update(db, successorId, { reconfirmationDueSince: today(), updatedAt: clock().toISOString() })
-            appendAudit(db, actor, clock(), { entity: 'agency', entityId: successorId, action: 'reconfirmation_due', before: successor, after: marked })
+            appendAudit(db, actor, clock(), { entity: 'agency', entityId: successorId, action: 'reconfirmation_due', agencyId: successorId, before: successor, after: marked })
           }
         }
         return { agency: view(db, after), certificatesToReissue: agencyRepository.liveCertificates(db, id, shanghaiDate(clock())) }

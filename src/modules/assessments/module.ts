@@ -25,12 +25,12 @@ export function assessmentsService ({ store, clock }: ServiceContext) {
     record (actor: Actor, input: { officerId: number, year: number, grade: typeof GRADES[number] }) {
       return store.write((db) => {
         assertPlausibleYear('year', input.year, 'happened', shanghaiDate(clock()))
-        officerRepository.findById(db, actor.scope, input.officerId) ??
+        const officer = officerRepository.findById(db, actor.scope, input.officerId) ??
           fail('NOT_FOUND', `officer ${input.officerId} not found`, { errors: [{ in: 'body', pointer: '/officerId', detail: 'not found in your scope' }] })
         const existing = assessmentRepository.find(db, input.officerId, input.year)
         if (existing) fail('ASSESSMENT_EXISTS', `officer ${input.officerId} was graded ${existing.grade} for ${input.year}`, { assessmentId: existing.id })
         const row = assessmentRepository.insert(db, input)
-        appendAudit(db, actor, clock(), { entity: 'assessment', entityId: row.id, action: 'create', after: row })
+        appendAudit(db, actor, clock(), { entity: 'assessment', entityId: row.id, action: 'create', agencyId: officer.agencyId, after: row })
         return row
       })
     },

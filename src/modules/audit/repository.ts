@@ -6,94 +6,85 @@
 import { and, asc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm'
 import type Database from 'better-sqlite3'
 import { clientOf, type Db } from '../../db/open.js'
-import { auditEvents, certificates, trainings } from '../../db/schema.js'
+import { auditEvents } from '../../db/schema.js'
 import type { Actor, Scope } from '../../security/roles.js'
 import { eventRepository } from '../events/repository.js'
-import { projectEvents } from '../events/projection.js'
+import { isFeedEntry, projectEvents, type FeedEntry } from '../events/projection.js'
 import { eventHash, GENESIS, type StoredEvent } from './chain.js'
 import { maskPersonalData } from '../../security/personal-data.js'
 import { inScopeWhere } from '../../db/scope.js'
 import { once } from '../../db/prepared.js'
-import { officerRepository } from '../officers/repository.js'
 
-export interface AuditEntry {
-  readonly entity: string
+/** An entry as a change tells it: what changed, the agencies it concerns, before and after. */
+interface EntryFacts {
   readonly entityId: number | string
-  readonly action: string
-  readonly before?: unknown
-  readonly after?: unknown
+  /** The agency the change concerns (who may read it): the entity's own, or that of the officer,
+   *  certificate or training it belongs to; null for none (exam sessions, admin accounts,
+   *  trainings open to every agency). */
+  readonly agencyId: number | null
+  /** The agency it concerned before, when the change took it elsewhere (a transfer, an account
+   *  moved): that agency still sees the event. Not given when it no longer concerns it (a person
+   *  taken on again elsewhere after leaving: the former agency does not learn where they work). */
+  readonly priorAgencyId?: number | null
 }
+
+/** An entry the change feed does not project (see events/projection.ts for those it does). */
+type PlainEntry = {
+  readonly entity: 'agency' | 'card_recall' | 'user' | 'client' | 'exam' | 'exam_result' | 'assessment'
+  readonly action: string
+} | {
+  readonly entity: 'training'
+  readonly action: 'create'
+}
+
+export type AuditEntry = EntryFacts & (FeedEntry | (PlainEntry & { readonly before?: unknown, readonly after?: unknown }))
 
 export type AuditRow = typeof auditEvents.$inferSelect
-
-type Obj = Record<string, unknown>
-const asObj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v as Obj : {})
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined)
-
-/** The agency a change concerns (for scope): the entity's own agencyId, else that of the officer,
- *  certificate or training it refers to; and, when it moved, the agency it left. Null: none
- *  (exam sessions, admin accounts, trainings open to every agency). */
-function concernedAgencies (db: Db, entry: AuditEntry): { agencyId: number | null, priorAgencyId: number | null } {
-  const before = asObj(entry.before)
-  const after = asObj(entry.after)
-  const pick = (k: string) => num(after[k]) ?? num(before[k])
-  let agencyId: number | undefined
-  if (entry.entity === 'agency') agencyId = Number(entry.entityId)
-  agencyId ??= pick('agencyId')
-  const officerId = agencyId === undefined ? pick('officerId') : undefined
-  const q = prepared(db)
-  if (officerId !== undefined) agencyId = officerRepository.agencyOf(db, officerId)
-  const certificateId = agencyId === undefined ? pick('certificateId') : undefined
-  if (certificateId !== undefined) agencyId = q.certificateAgency.get({ id: certificateId })?.a
-  if (agencyId === undefined && entry.entity === 'training') agencyId = q.trainingAgency.get({ id: Number(entry.entityId) })?.a ?? undefined
-  // A transfer still concerns the agency left; a person taken on again elsewhere after leaving
-  // is no longer the former agency's business (it does not learn where they work now).
-  const prior = entry.action === 'rejoin' ? undefined : num(before.agencyId)
-  return { agencyId: agencyId ?? null, priorAgencyId: prior !== undefined && prior !== agencyId ? prior : null }
-}
 
 // appendAudit runs on every change (50,000 times in a large import): its statements are
 // prepared once per connection.
 function prepare (db: Db) {
-  const id = sql.placeholder('id')
   return {
     // Plain SQL with positional values, the tail a bare value: through the query builder (values
     // bound by name, the row mapped back) the read cost 11 µs and the insert twice its own time.
     tailHash: clientOf(db).prepare('select hash from audit_events order by id desc limit 1').pluck(),
     // The rowid is the id (RETURNING costs more than the insert).
     insert: clientOf(db).prepare(`insert into audit_events (at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-    certificateAgency: db.select({ a: certificates.agencyId }).from(certificates).where(eq(certificates.id, id)).prepare(),
-    trainingAgency: db.select({ a: trainings.agencyId }).from(trainings).where(eq(trainings.id, id)).prepare()
+      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   }
 }
 const prepared = (db: Db) => once(db, 'audit', () => prepare(db))
 
 /** Appends one audit event, chained to the last, and the change feed's events it gives; call it
- *  inside the write transaction of the change (which serialises appends, so the chain is linear). */
+ *  inside the write transaction of the change (which serialises appends, so the chain is linear).
+ *  It reads nothing but the chain's tail: the agencies are the caller's to tell. */
 export function appendAudit (db: Db, actor: Actor | SystemActor, at: Date, given: AuditEntry): void {
   // ID numbers go into the trail (and the feed projected from it) masked: it is append-only.
-  const entry = maskPersonalData(given)
+  const { before, after } = given as { before?: unknown, after?: unknown }
+  const masked = maskPersonalData({ before, after })
+  const prior = given.priorAgencyId ?? null
   const fields = {
     at: at.toISOString(),
     actor: actor.principal.sub,
     role: actor.principal.role,
     requestId: actor.requestId,
-    entity: entry.entity,
-    entityId: String(entry.entityId),
-    action: entry.action,
-    before: entry.before === undefined ? null : JSON.stringify(entry.before),
-    after: entry.after === undefined ? null : JSON.stringify(entry.after),
-    ...concernedAgencies(db, entry)
+    entity: given.entity,
+    entityId: String(given.entityId),
+    action: given.action,
+    before: masked.before === undefined ? null : JSON.stringify(masked.before),
+    after: masked.after === undefined ? null : JSON.stringify(masked.after),
+    agencyId: given.agencyId,
+    priorAgencyId: prior !== given.agencyId ? prior : null
   }
   const q = prepared(db)
   const prevHash = (q.tailHash.get() as string | null | undefined) ?? GENESIS
   const f = fields
-  const row = { id: Number(q.insert.run(f.at, f.actor, f.role, f.requestId, f.entity, f.entityId, f.action, f.before, f.after, f.agencyId, f.priorAgencyId, prevHash, eventHash(f, prevHash)).lastInsertRowid) }
+  const id = Number(q.insert.run(f.at, f.actor, f.role, f.requestId, f.entity, f.entityId, f.action, f.before, f.after, f.agencyId, f.priorAgencyId, prevHash, eventHash(f, prevHash)).lastInsertRowid)
   // Projected from what was given, not from the masked copy: the feed masks personal data itself
   // (maskedOfficer), and a phone changed only in its masked middle digits is still a change.
-  const drafts = projectEvents({ entity: entry.entity, entityId: fields.entityId, action: entry.action, before: given.before, after: given.after })
-  eventRepository.append(db, { id: row.id, at: fields.at, agencyId: fields.agencyId, priorAgencyId: fields.priorAgencyId }, drafts)
+  if (!isFeedEntry(given)) return
+  const audit = { id, at: f.at, agencyId: f.agencyId, priorAgencyId: f.priorAgencyId }
+  eventRepository.append(db, audit, projectEvents(given, f.entityId, audit))
 }
 
 /** The service itself (first start, CLI), acting as admin with no request. */

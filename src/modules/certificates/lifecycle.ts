@@ -57,7 +57,7 @@ export function transition (db: Db, actor: Actor, at: Date, cert: CertificateRow
   if (recall !== null && custody === 'retained') {
     recall = certificateRepository.closeRecall(db, recall.id, { status: 'recovered', closedOn: today, note: `暂扣期间已收存 held in custody since ${cert.heldSince ?? today}` }) ?? recall
   }
-  appendAudit(db, actor, at, { entity: 'certificate', entityId: cert.id, action, before: cert, after })
+  appendAudit(db, actor, at, { entity: 'certificate', entityId: cert.id, action, agencyId: after.agencyId, before: cert, after })
   return { certificate: after, previousStatus: from, recall }
 }
 

@@ -1,8 +1,9 @@
 // Certificates, their status history, card recalls and number sequences in SQL.
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { agencies, cardCustodies, cardRecalls, certificateEvents, certificateSequences, certificates, examResults, exams, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
+import { currentOn, LIVE, liveOn } from '../../db/certificate-sql.js'
 import { insertPlaceholders, once, setPlaceholders } from '../../db/prepared.js'
 import type { Scope } from '../../security/roles.js'
 import type { CertificateStatus } from '../../domain/certificates.js'
@@ -11,19 +12,13 @@ export type CertificateRow = typeof certificates.$inferSelect
 export type RecallRow = typeof cardRecalls.$inferSelect
 export interface CertificateFilter { officerId?: number | undefined, agencyId?: number | undefined, status?: CertificateStatus | undefined }
 
-const LIVE = ['active', 'suspended'] as const
 const EVENT_COLUMNS = ['certificateId', 'action', 'fromStatus', 'toStatus', 'reason', 'until', 'actor', 'at'] as const
 const NEW_CERTIFICATE_COLUMNS = ['number', 'officerId', 'agencyId', 'domains', 'issuedOn', 'validUntil', 'status', 'createdAt'] as const
 export type NewCertificate = Pick<typeof certificates.$inferInsert, typeof NEW_CERTIFICATE_COLUMNS[number]>
 
-// Not past its last valid day on `today` (a null validUntil never expires).
-const currentOn = (today: string) => or(isNull(certificates.validUntil), gte(certificates.validUntil, today))
-
-/** A certificate active or suspended as it stands on `today` (effectiveStatus), in SQL: what
- *  staffing counts and a merger lists for reissue. */
-export function liveOn (today: string): SQL | undefined {
-  return and(inArray(certificates.status, [...LIVE]), currentOn(today))
-}
+// liveOn lives in db/ so the agencies repository can use it without importing this module
+// (which the certificates service, using the agencies repository, would make a circle).
+export { liveOn }
 
 /** effectiveStatus(status, validUntil, today) = `status`, in SQL. */
 function effectiveStatusIs (status: CertificateStatus, today: string): SQL | undefined {
@@ -32,6 +27,15 @@ function effectiveStatusIs (status: CertificateStatus, today: string): SQL | und
 }
 
 export const certificateRepository = {
+  /** The officer a certificate would be issued to, what rule 1 asks of them, when in scope. (Read
+   *  here rather than through the officers module, which uses this one to cancel cards.) */
+  holder: (db: Db, scope: Scope, officerId: number) => {
+    const { query, params } = onceInScope(db, 'certificates.holder', scope, (inScope) => db.select({
+      id: officers.id, agencyId: officers.agencyId, status: officers.status, auxiliary: officers.auxiliary, police: officers.police
+    }).from(officers).where(and(eq(officers.id, sql.placeholder('id')), inScope(officers.agencyId))).prepare())
+    return query.get({ id: officerId, ...params })
+  },
+
   findById: (db: Db, scope: Scope, id: number) => {
     const { query, params } = onceInScope(db, 'certificates.findById', scope, (inScope) => db.select().from(certificates)
       .where(and(eq(certificates.id, sql.placeholder('id')), inScope(certificates.agencyId))).prepare())

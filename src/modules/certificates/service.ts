@@ -9,7 +9,6 @@ import type { Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
 import { agencyRepository } from '../agencies/repository.js'
 import type { ServiceContext } from '../context.js'
-import { officerRepository } from '../officers/repository.js'
 import { transition, type TransitionInput } from './lifecycle.js'
 import { certificateRepository, type CertificateFilter, type CertificateRow } from './repository.js'
 
@@ -46,7 +45,7 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
       return store.write((db) => {
         const at = clock()
         const issuedOn = shanghaiDate(at)
-        const officer = officerRepository.findById(db, actor.scope, input.officerId) ??
+        const officer = certificateRepository.holder(db, actor.scope, input.officerId) ??
           fail('NOT_FOUND', `officer ${input.officerId} not found`, { errors: [{ in: 'body', pointer: '/officerId', detail: 'not found in your scope' }] })
         const agency = agencyRepository.findById(db, actor.scope, input.agencyId) ??
           fail('AGENCY_OUT_OF_SCOPE', `agency ${input.agencyId} not found`, { errors: [{ in: 'body', pointer: '/agencyId', detail: 'not found in your scope' }] })
@@ -85,7 +84,7 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
           createdAt: at.toISOString()
         })
         certificateRepository.insertEvent(db, { certificateId: row.id, action: 'issue', toStatus: 'active', actor: actor.principal.sub, at: at.toISOString() })
-        appendAudit(db, actor, at, { entity: 'certificate', entityId: row.id, action: 'issue', after: row })
+        appendAudit(db, actor, at, { entity: 'certificate', entityId: row.id, action: 'issue', agencyId: row.agencyId, after: row })
         return presentCertificate(row, issuedOn)
       })
     },
@@ -115,7 +114,7 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
      *  DATE_RANGE_INVALID (a date before the recall opened, or after today). */
     closeRecall (actor: Actor, id: number, input: { outcome: 'recovered' | 'lost', date: string, note?: string | undefined }) {
       return store.write((db) => {
-        load(db, actor, id)
+        const certificate = load(db, actor, id)
         const open = certificateRepository.openRecall(db, id) ?? fail('RECALL_CLOSED', `certificate ${id} has no open recall`)
         const day = today()
         if (compareDates(input.date, open.openedOn) < 0 || compareDates(input.date, day) > 0) {
@@ -123,7 +122,7 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
             { errors: [{ in: 'body', pointer: '/date', detail: `between ${open.openedOn} and ${day}` }] })
         }
         const after = certificateRepository.closeRecall(db, open.id, { status: input.outcome, closedOn: input.date, note: input.note ?? null }) ?? fail('NOT_FOUND')
-        appendAudit(db, actor, clock(), { entity: 'card_recall', entityId: open.id, action: input.outcome, before: open, after })
+        appendAudit(db, actor, clock(), { entity: 'card_recall', entityId: open.id, action: input.outcome, agencyId: certificate.agencyId, before: open, after })
         return after
       })
     }

@@ -6,14 +6,13 @@
 // entries in the per-agency index). A batch's row takes the id of its last event and reserves
 // the ids before it for the others, so events keep one increasing numbering whatever their
 // storage, ranges never interleave, and rows in id order are events in id order.
-import { desc, eq, max, or, sql } from 'drizzle-orm'
+import { max, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
-import { domainEvents, officerMoves } from '../../db/schema.js'
+import { domainEvents } from '../../db/schema.js'
 import type { Scope } from '../../security/roles.js'
-import { EVENT_TYPE_PREFIX, type EventDraft } from './projection.js'
+import { EVENT_TYPE_PREFIX, type AuditHead, type EventDraft } from './projection.js'
 import { inScopeWhere } from '../../db/scope.js'
 import { onceStatement } from '../../db/prepared.js'
-import { officerRepository } from '../officers/repository.js'
 
 /** One event as read: a single row, or one officer's event out of a batch (`officerId` set). */
 export interface StoredEvent {
@@ -31,22 +30,16 @@ const FIRST_WINDOW = 1024
 
 export const eventRepository = {
   /** Appends the events of one audit event; call it in that audit event's transaction. */
-  append (db: Db, audit: { id: number, at: string, agencyId: number | null, priorAgencyId: number | null }, drafts: EventDraft[]): void {
-    if (drafts.length === 0) return
-    const byOfficer = officerRepository.agenciesOf(db, [...new Set(drafts.flatMap((d) => d.officerIds ?? (d.officerId === undefined ? [] : [d.officerId])))])
-    // Positional parameters: binding seven named ones cost about a seventh of each insert.
-    const insert = onceStatement(db, 'events.insert', `insert into domain_events (audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
-      values (?, ?, ?, ?, ?, ?, ?)`)
+  append (db: Db, audit: AuditHead, drafts: readonly EventDraft[]): void {
     for (const d of drafts) {
-      if (d.officerIds !== undefined) {
-        appendBatch(db, audit, d, byOfficer)
+      if ('officers' in d) {
+        appendBatch(db, audit, d)
         continue
       }
-      const agencyId = d.officerId === undefined ? audit.agencyId : byOfficer.get(d.officerId)
-      if (agencyId === null || agencyId === undefined) continue
-      const data = d.type === 'officer.transferred' ? { ...d.data, date: lastMoveDate(db, Number(d.subject.split('/')[1])) } : d.data
-      const priorAgencyId = d.officerId === undefined && audit.priorAgencyId !== agencyId ? audit.priorAgencyId : null
-      insert.run(audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, agencyId, priorAgencyId, audit.at, JSON.stringify(data))
+      // Positional parameters: binding seven named ones cost about a seventh of each insert.
+      onceStatement(db, 'events.insert', `insert into domain_events (audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
+        values (?, ?, ?, ?, ?, ?, ?)`)
+        .run(audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, d.agencyId, d.priorAgencyId, audit.at, JSON.stringify(d.data))
     }
   },
 
@@ -96,18 +89,9 @@ export const eventRepository = {
 }
 
 /** A batch's row: the ids up to max + n are its events' (see the top of this file). */
-function appendBatch (db: Db, audit: { id: number, at: string }, d: EventDraft, byOfficer: ReadonlyMap<number, number>): void {
-  const officers: Array<[number, number]> = []
-  for (const officerId of d.officerIds ?? []) {
-    const agencyId = byOfficer.get(officerId)
-    if (agencyId !== undefined) officers.push([officerId, agencyId])
-  }
-  if (officers.length === 0) return
+function appendBatch (db: Db, audit: AuditHead, d: Extract<EventDraft, { officers: unknown }>): void {
+  if (d.officers.length === 0) return
   onceStatement(db, 'events.insertBatch', `insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data, officers)
     values ((select coalesce(max(id), 0) from domain_events) + ?, ?, ?, ?, 0, null, ?, ?, ?)`)
-    .run(officers.length, audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, audit.at, JSON.stringify(d.data), JSON.stringify(officers))
-}
-
-function lastMoveDate (db: Db, officerId: number): string | null {
-  return db.select({ date: officerMoves.date }).from(officerMoves).where(eq(officerMoves.officerId, officerId)).orderBy(desc(officerMoves.id)).limit(1).get()?.date ?? null
+    .run(d.officers.length, audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, audit.at, JSON.stringify(d.data), JSON.stringify(d.officers))
 }

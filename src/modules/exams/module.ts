@@ -29,7 +29,7 @@ export function examsService ({ store, config, clock }: ServiceContext) {
       return store.write((db) => {
         assertPlausibleDate('date', input.date, 'planned', shanghaiDate(clock()))
         const row = examRepository.insert(db, { ...input, passMark: input.passMark ?? config.EXAM_PASS_MARK })
-        appendAudit(db, actor, clock(), { entity: 'exam', entityId: row.id, action: 'create', after: row })
+        appendAudit(db, actor, clock(), { entity: 'exam', entityId: row.id, action: 'create', agencyId: null, after: row })
         return row
       })
     },
@@ -44,14 +44,14 @@ export function examsService ({ store, config, clock }: ServiceContext) {
         const exam = load(db, examId)
         const today = shanghaiDate(clock())
         if (!examHeldBy(exam.date, today)) fail('EXAM_NOT_HELD', `exam ${examId} is on ${exam.date}: results can be recorded from that day / 考试于 ${exam.date} 举行，届时方可登记成绩`)
-        officerRepository.findById(db, actor.scope, input.officerId) ??
+        const officer = officerRepository.findById(db, actor.scope, input.officerId) ??
           fail('NOT_FOUND', `officer ${input.officerId} not found`, { errors: [{ in: 'body', pointer: '/officerId', detail: 'not found in your scope' }] })
         const existing = examRepository.findResult(db, examId, input.officerId)
         if (existing) fail('EXAM_RESULT_EXISTS', `result ${existing.id} already recorded`, { resultId: existing.id })
         const outcome = examOutcome(input.score, exam.passMark, input.passed)
         if (!outcome.ok) fail('VALIDATION_FAILED', outcome.reason, { errors: [{ in: 'body', pointer: '/passed', detail: 'contradicts score / 与分数不符' }] })
         const row = examRepository.insertResult(db, { examId, officerId: input.officerId, score: input.score, passed: outcome.passed })
-        appendAudit(db, actor, clock(), { entity: 'exam_result', entityId: row.id, action: 'create', after: row })
+        appendAudit(db, actor, clock(), { entity: 'exam_result', entityId: row.id, action: 'create', agencyId: officer.agencyId, after: row })
         return row
       })
     },

@@ -5,10 +5,10 @@ import type { Db } from '../../db/open.js'
 import { contains } from '../../db/match.js'
 import { officerIdIndex, officerMoves, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
-import { idList, inIdList, once, onceStatement } from '../../db/prepared.js'
+import { once, onceStatement } from '../../db/prepared.js'
 import { cachedRead } from '../../db/read-cache.js'
 import { normalizeIdNumber } from '../../domain/identity.js'
-import { idNumberCodec } from '../../security/id-number-store.js'
+import { idNumberCodec } from '../../db/id-number-store.js'
 import type { Scope } from '../../security/roles.js'
 
 export type OfficerRow = typeof officers.$inferSelect
@@ -52,18 +52,6 @@ export const officerRepository = {
       .where(and(eq(officers.id, sql.placeholder('id')), inScope(officers.agencyId))).prepare())
     return query.get({ id, ...params })
   })),
-
-  /** The agency an officer serves at now (whatever the caller's scope: for audit and the feed). */
-  agencyOf: (db: Db, id: number): number | undefined => once(db, 'officers.agencyOf', () => db.select({ agencyId: officers.agencyId }).from(officers)
-    .where(eq(officers.id, sql.placeholder('id'))).prepare())
-    .get({ id })?.agencyId,
-
-  /** The agency each of `officerIds` serves at now, by officer id (one prepared query for any number). */
-  agenciesOf: (db: Db, officerIds: readonly number[]): Map<number, number> => new Map(officerIds.length === 0
-    ? []
-    : once(db, 'officers.agenciesOf', () => db.select({ id: officers.id, agencyId: officers.agencyId }).from(officers)
-      .where(inIdList(officers.id, 'ids')).prepare())
-      .all({ ids: idList(officerIds) }).map((r) => [r.id, r.agencyId])),
 
   /** Exact match on the ID number, regardless of scope (uniqueness is registry-wide). */
   findByIdNumber: (db: Db, idNumber: string) => opened(db, once(db, 'officers.findByIdNumber', () => db.select({ officer: officers }).from(officers)

@@ -80,7 +80,7 @@ function rejoin (db: Db, actor: Actor, at: Date, holder: OfficerRow, input: Offi
     updatedAt: at.toISOString()
   }) ?? fail('NOT_FOUND')
   officerRepository.insertMove(db, { officerId: holder.id, fromAgencyId: holder.agencyId, toAgencyId: input.agencyId, kind: 'rejoin', reason: 'rejoin', date: from })
-  appendAudit(db, actor, at, { entity: 'officer', entityId: holder.id, action: 'rejoin', before: holder, after })
+  appendAudit(db, actor, at, { entity: 'officer', entityId: holder.id, action: 'rejoin', agencyId: after.agencyId, before: holder, after })
   return after
 }
 
@@ -125,7 +125,7 @@ export function officersService ({ store, clock }: ServiceContext) {
         activeAgency(db, actor, input.agencyId, '/agencyId')
         if (holder) return full(actor, rejoin(db, actor, at, holder, input))
         const row = officerRepository.insert(db, { ...input, idNumber }, at.toISOString())
-        appendAudit(db, actor, at, { entity: 'officer', entityId: row.id, action: 'create', after: row })
+        appendAudit(db, actor, at, { entity: 'officer', entityId: row.id, action: 'create', agencyId: row.agencyId, after: row })
         return full(actor, row)
       })
     },
@@ -171,7 +171,7 @@ export function officersService ({ store, clock }: ServiceContext) {
         const changes = { ...patch, updatedAt: at.toISOString() }
         if (patch.idNumber !== undefined) changes.idNumber = validIdNumber(db, actor, patch.idNumber, today, id)
         const after = officerRepository.update(db, id, changes) ?? fail('NOT_FOUND')
-        appendAudit(db, actor, at, { entity: 'officer', entityId: id, action: 'update', before, after })
+        appendAudit(db, actor, at, { entity: 'officer', entityId: id, action: 'update', agencyId: after.agencyId, priorAgencyId: before.agencyId, before, after })
         return full(actor, after)
       })
     },
@@ -189,7 +189,7 @@ export function officersService ({ store, clock }: ServiceContext) {
         const cancelled = cancelLiveCertificates(db, actor, at, id, `departure:${input.reason}`)
         const after = officerRepository.update(db, id, { status: 'departed', departedOn: input.date, departureReason: input.reason, updatedAt: at.toISOString() }) ?? fail('NOT_FOUND')
         officerRepository.insertMove(db, { officerId: id, fromAgencyId: before.agencyId, kind: 'departure', reason: input.reason, date: input.date })
-        appendAudit(db, actor, at, { entity: 'officer', entityId: id, action: 'depart', before, after: { ...after, note: input.note } })
+        appendAudit(db, actor, at, { entity: 'officer', entityId: id, action: 'depart', agencyId: after.agencyId, priorAgencyId: before.agencyId, before, after: { ...after, note: input.note } })
         return { officer: full(actor, after), cancelled }
       })
     },
@@ -209,7 +209,9 @@ export function officersService ({ store, clock }: ServiceContext) {
         const cancelled = cancelLiveCertificates(db, actor, at, id, 'transfer', before.agencyId)
         const after = officerRepository.update(db, id, { agencyId: input.toAgencyId, updatedAt: at.toISOString() }) ?? fail('NOT_FOUND')
         officerRepository.insertMove(db, { officerId: id, fromAgencyId: before.agencyId, toAgencyId: input.toAgencyId, kind: 'transfer', reason: 'transfer', date: input.date })
-        appendAudit(db, actor, at, { entity: 'officer', entityId: id, action: 'transfer', before, after: { ...after, note: input.note } })
+        appendAudit(db, actor, at, {
+          entity: 'officer', entityId: id, action: 'transfer', agencyId: after.agencyId, priorAgencyId: before.agencyId, before, after: { ...after, note: input.note }, movedOn: input.date
+        })
         return { officer: full(actor, after), cancelled }
       })
     }

@@ -3,18 +3,13 @@
 // names full by default (PUBLIC_NAME_DISPLAY=masked masks them), never an ID number or a phone.
 import { standingYears } from '../../domain/confirmation.js'
 import { shanghaiDate } from '../../domain/dates.js'
-import { maskName } from '../../domain/identity.js'
+import { publicName } from '../../domain/identity.js'
 import { fail } from '../../errors.js'
 import type { Config } from '../../config.js'
 import type { DatabaseHandle } from '../../db/open.js'
-import type { Clock } from '../context.js'
+import type { Clock } from '../../clock.js'
 import { agencyRepository } from '../agencies/repository.js'
 import { publicRepository, type PublicAgencyFilter } from './repository.js'
-
-/** The name as the public pages show it, by PUBLIC_NAME_DISPLAY (also /verify's). */
-export function publicName (name: string, display: Config['PUBLIC_NAME_DISPLAY']): string {
-  return display === 'masked' ? maskName(name) : name
-}
 
 export function publicService ({ store, config, clock }: { store: DatabaseHandle, config: Config, clock: Clock }) {
   const today = () => shanghaiDate(clock())

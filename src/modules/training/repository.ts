@@ -10,7 +10,7 @@ import type { Scope } from '../../security/roles.js'
 import { serviceGaps, type ServiceGap } from '../../domain/training.js'
 
 /** What crediting an officer's training needs (domain CreditFacts). */
-export interface CreditOfficer { id: number, status: 'active' | 'departed', departedOn: string | null, gaps: ServiceGap[] }
+export interface CreditOfficer { id: number, agencyId: number, status: 'active' | 'departed', departedOn: string | null, gaps: ServiceGap[] }
 
 export type TrainingRow = typeof trainings.$inferSelect
 export type NewTrainingRow = typeof trainings.$inferInsert
@@ -76,7 +76,7 @@ export const trainingRepository = {
   officersByIds: (db: Db, scope: Scope, ids: readonly number[]) => {
     const found = new Map<number, CreditOfficer>()
     if (ids.length === 0) return found
-    const { query, params } = onceInScope(db, 'training.officersByIds', scope, (inScope) => db.select({ id: officers.id, status: officers.status, departedOn: officers.departedOn })
+    const { query, params } = onceInScope(db, 'training.officersByIds', scope, (inScope) => db.select({ id: officers.id, agencyId: officers.agencyId, status: officers.status, departedOn: officers.departedOn })
       .from(officers).where(and(inIdList(officers.id, 'ids'), inScope(officers.agencyId))).prepare())
     const gaps = trainingRepository.serviceGapsOf(db, ids)
     for (const r of query.all({ ids: idList(ids), ...params })) found.set(r.id, { ...r, gaps: gaps.get(r.id) ?? [] })
@@ -86,7 +86,7 @@ export const trainingRepository = {
   /** One officer's status and gaps in service, when in scope (a prepared point read, for
    *  checking rows one by one). */
   officerInScope: (db: Db, scope: Scope, id: number): CreditOfficer | undefined => {
-    const { query, params } = onceInScope(db, 'training.officerInScope', scope, (inScope) => db.select({ id: officers.id, status: officers.status, departedOn: officers.departedOn })
+    const { query, params } = onceInScope(db, 'training.officerInScope', scope, (inScope) => db.select({ id: officers.id, agencyId: officers.agencyId, status: officers.status, departedOn: officers.departedOn })
       .from(officers).where(and(eq(officers.id, sql.placeholder('id')), inScope(officers.agencyId))).prepare())
     const r = query.get({ id, ...params })
     return r === undefined ? undefined : { ...r, gaps: trainingRepository.serviceGapsOf(db, [id]).get(id) ?? [] }

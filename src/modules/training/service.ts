@@ -132,7 +132,10 @@ export function recordAttendances (db: Db, actor: Actor, at: Date, trainingId: n
       entity: 'training',
       entityId: trainingId,
       action: 'record_attendances',
-      after: { year: training.year, category: training.category, units: training.units, officerIds: recorded }
+      agencyId: training.agencyId,
+      after: { year: training.year, category: training.category, units: training.units, officerIds: recorded },
+      // Each officer's event goes to their agency.
+      officerAgencies: new Map(recorded.flatMap((id) => { const o = found.get(id); return o ? [[id, o.agencyId] as const] : [] }))
     })
   }
   const alreadyRecorded = outcomes.filter((r) => r.outcome === 'already_recorded').length
@@ -174,7 +177,7 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
           provider: input.provider,
           agencyId: organiser(db, actor, input.agencyId)
         })
-        appendAudit(db, actor, clock(), { entity: 'training', entityId: row.id, action: 'create', after: row })
+        appendAudit(db, actor, clock(), { entity: 'training', entityId: row.id, action: 'create', agencyId: row.agencyId, after: row })
         return presentTraining(row)
       })
     },
@@ -225,7 +228,7 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
           provider: input.provider ?? null,
           evidence: input.evidence
         })
-        appendAudit(db, actor, clock(), { entity: 'training_record', entityId: row.id, action: 'create', after: row })
+        appendAudit(db, actor, clock(), { entity: 'training_record', entityId: row.id, action: 'create', agencyId: officer.agencyId, after: row })
         return presentRecord({ record: row, trainingTitle: null, trainingProvider: null })
       })
     },

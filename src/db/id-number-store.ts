@@ -10,9 +10,9 @@
 // number, stored differently) and no audit event is written. When it did convert rows it
 // VACUUMs, so the numbers in clear do not linger in free pages or the WAL.
 import { count, eq, gte, isNull, like, lt, not, or } from 'drizzle-orm'
-import { clientOf, type DatabaseHandle, type Db } from '../db/open.js'
-import { officerIdIndex, officers } from '../db/schema.js'
-import { createIdNumberCodec, loadIdNumberKey, type IdNumberCodec } from './id-numbers.js'
+import { clientOf, type DatabaseHandle, type Db } from './open.js'
+import { officerIdIndex, officers } from './schema.js'
+import { createIdNumberCodec, loadIdNumberKey, type IdNumberCodec } from '../security/id-numbers.js'
 
 const codecs = new WeakMap<Db, IdNumberCodec>()
 

@@ -5,7 +5,7 @@ import t from 'tap'
 import { passwordFromInput, USAGES } from '../../src/cli/main.js'
 import { Usage } from '../../src/cli/runner.js'
 import { loadConfig } from '../../src/config.js'
-import { passwordProblem } from '../../src/security/password-rule.js'
+import { passwordProblem } from '../../src/domain/password-rule.js'
 import { buildTestApp } from '../helper.js'
 
 const TOO_SHORT = 'a password needs at least 10 characters / 密码至少 10 个字符'
