@@ -60,7 +60,7 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
     },
 
     getUser: (id: number) => publicUser(userRepository.findById(store.db, id) ?? fail('NOT_FOUND', `user ${id} not found`)),
-    listUsers: (afterId: number, limit: number) => userRepository.list(store.db, afterId, limit + 1),
+    listUsers: (afterId: number, limit: number) => userRepository.list(store.db, afterId, limit),
 
     /** Registers an HR system; the secret is answered once and stored only as a hash. */
     async createClient (actor: Actor | SystemActor, input: NewAccount & { name: string }) {
@@ -92,7 +92,7 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
     },
 
     getClient: (id: number) => publicClient(clientRepository.findById(store.db, id) ?? fail('NOT_FOUND', `client ${id} not found`)),
-    listClients: (afterId: number, limit: number) => clientRepository.list(store.db, afterId, limit + 1),
+    listClients: (afterId: number, limit: number) => clientRepository.list(store.db, afterId, limit),
 
     /** The principal behind a username and password; INVALID_GRANT when wrong or disabled. */
     async authenticateUser (username: string, password: string): Promise<Omit<Principal, 'via'>> {

@@ -12,21 +12,11 @@ import { agencies, cardRecalls, certificates } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import { fail } from '../../errors.js'
 import { Id, IsoDate, PageQuery, Query, problems } from '../../http/schemas.js'
-import { unknownCursor } from '../../http/pagination.js'
+import { paged } from '../../http/pagination.js'
 import { ACCESS, type Actor } from '../../security/roles.js'
 import type { DatabaseHandle } from '../../db/open.js'
 import type { Clock } from '../context.js'
 import { agencyRepository } from '../agencies/repository.js'
-
-/** A page of an ordered report: the cursor is the offset of the next row. */
-function offsetPage<T> (rows: T[], q: { limit?: number, cursor?: string | undefined }) {
-  const decoded = q.cursor ? /^o:(\d{1,9})$/.exec(Buffer.from(q.cursor, 'base64url').toString('utf8')) : null
-  const start = decoded?.[1] ? Number(decoded[1]) : 0
-  if (q.cursor && !decoded) unknownCursor()
-  const limit = q.limit ?? 50
-  const end = start + limit
-  return { items: rows.slice(start, end), nextCursor: end < rows.length ? Buffer.from(`o:${end}`).toString('base64url') : null }
-}
 
 /** Rule 4 on `today` for every active agency in scope (or under `agencyId`), shortfalls first. */
 export function staffingReport (db: Db, actor: Actor, today: string, agencyId?: number) {
@@ -109,7 +99,7 @@ export const registryReportRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHa
       querystring: Query({ ...PageQuery, agencyId: Type.Optional(Id) }),
       response: { 200: pageOf(StaffingRow), ...problems(404) }
     }
-  }, async (req) => offsetPage(staffingReport(store.db, req.actor, shanghaiDate(clock()), req.query.agencyId), req.query))
+  }, async (req) => paged(req.query, staffingReport(store.db, req.actor, shanghaiDate(clock()), req.query.agencyId)))
 
   app.get('/v1/reports/certificates', {
     config: { access: ACCESS.read },
@@ -122,5 +112,5 @@ export const registryReportRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHa
       querystring: Query({ ...PageQuery, dueWithinDays: Type.Integer({ minimum: 0, maximum: 3660, default: 90, description: '到期天数 days ahead' }) }),
       response: { 200: pageOf(CertificateRow), ...problems() }
     }
-  }, async (req) => offsetPage(certificatesReport(store.db, req.actor, shanghaiDate(clock()), req.query.dueWithinDays), req.query))
+  }, async (req) => paged(req.query, certificatesReport(store.db, req.actor, shanghaiDate(clock()), req.query.dueWithinDays)))
 }

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { pageRequest, toPage } from '../../http/pagination.js'
+import { paged, readCursor } from '../../http/pagination.js'
 import { problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import { csvStream, xlsxStream } from './export.js'
@@ -58,10 +58,10 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }
   }, async (req, reply) => {
     const { status, year, asOf, agencyId, grade, gradeYear } = req.query
     const format = chosenFormat(req, req.query.format)
-    const page = pageRequest(req.query)
+    readCursor(req.query.cursor) // a cursor not ours is a 400 first, in every format (csv ignores it)
     const report = reports.trainingCompliance(req.actor, { year, asOf, agencyId, statuses: status, grades: grade, gradeYear })
     if (format === 'json') {
-      const body = toPage(firstRows(report, page.afterId, page.limit), page.limit, ({ id: _id, ...row }) => row)
+      const body = paged(req.query, (after, take) => firstRows(report, after, take), ({ id: _id, ...row }) => row)
       return reply.type('application/json; charset=utf-8').send({ year: report.year, asOf: report.asOf, ruleVersion: report.ruleVersion, ...body })
     }
     const file = `training-compliance-${report.year}.${format}`

@@ -150,13 +150,13 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
   }
 }
 
-/** Takes `limit` rows (plus one, to tell whether more exist) from a report, after `afterId`. */
+/** Takes up to `limit` rows from a report, after `afterId`. */
 export function firstRows (report: ComplianceReport, afterId: number, limit: number): ComplianceRow[] {
   const out: ComplianceRow[] = []
   for (const batch of report.batches(afterId)) {
     for (const row of batch) {
       out.push(row)
-      if (out.length > limit) return out
+      if (out.length >= limit) return out
     }
   }
   return out
