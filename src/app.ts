@@ -31,8 +31,7 @@ import { officerRoutes } from './modules/officers/routes.js'
 import { trainingService } from './modules/training/service.js'
 import { trainingRoutes } from './modules/training/routes.js'
 import { reportsService } from './modules/reports/service.js'
-import { reportRoutes } from './modules/reports/routes.js'
-import { registryReportRoutes } from './modules/reports/registry-reports.js'
+import { registryReportRoutes, reportRoutes } from './modules/reports/routes.js'
 import { examsService } from './modules/exams/service.js'
 import { examRoutes } from './modules/exams/routes.js'
 import { certificatesService } from './modules/certificates/service.js'
@@ -252,7 +251,7 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
   await app.register(officerRoutes, { officers: services.officers })
   await app.register(trainingRoutes, { training: services.training })
   await app.register(reportRoutes, { reports: services.reports })
-  await app.register(registryReportRoutes, { store, clock })
+  await app.register(registryReportRoutes, { reports: services.reports })
   await app.register(examRoutes, { exams: services.exams })
   await app.register(certificateRoutes, { certificates: services.certificates })
   await app.register(verifyRoutes, { store, clock, publicBaseUrl: config.PUBLIC_BASE_URL, nameDisplay: config.PUBLIC_NAME_DISPLAY })

@@ -1,6 +1,4 @@
 // Accounts: users for clerks and auditors, clients for HR systems, and the token grant.
-import { eq } from 'drizzle-orm'
-import { agencies } from '../../db/schema.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
 import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'
@@ -8,7 +6,7 @@ import { hashSecret, randomSecret, verifySecret } from '../../security/passwords
 import type { Actor, Principal, Role } from '../../security/roles.js'
 import { appendAudit, systemActor, type SystemActor } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
-import { clientRepository, subjectOf, userRepository, type ClientRow, type UserRow } from './repository.js'
+import { agencyExists, clientRepository, subjectOf, userRepository, type ClientRow, type UserRow } from './repository.js'
 
 export interface NewAccount { role: Role, agencyId?: number | null | undefined }
 
@@ -19,8 +17,7 @@ export const publicClient = (c: ClientRow) => ({ id: c.id, clientId: c.clientId,
 function accountAgency (db: Db, a: NewAccount): number | null {
   if (a.role === 'admin') return null
   if (a.agencyId === undefined || a.agencyId === null) fail('SCOPE_REQUIRED', `role ${a.role} needs an agencyId`)
-  const found = db.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, a.agencyId)).get()
-  if (!found) fail('AGENCY_OUT_OF_SCOPE', `agency ${a.agencyId} does not exist`)
+  if (!agencyExists(db, a.agencyId)) fail('AGENCY_OUT_OF_SCOPE', `agency ${a.agencyId} does not exist`)
   return a.agencyId
 }
 
