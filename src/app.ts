@@ -37,6 +37,7 @@ import { examRoutes } from './modules/exams/routes.js'
 import { certificatesService } from './modules/certificates/service.js'
 import { certificateRoutes } from './modules/certificates/routes.js'
 import { verifyRoutes } from './modules/verify/routes.js'
+import { verifyService } from './modules/verify/service.js'
 import { publicRoutes } from './modules/public/routes.js'
 import { publicService } from './modules/public/service.js'
 import { assessmentsService } from './modules/assessments/service.js'
@@ -254,7 +255,7 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
   await app.register(registryReportRoutes, { reports: services.reports })
   await app.register(examRoutes, { exams: services.exams })
   await app.register(certificateRoutes, { certificates: services.certificates })
-  await app.register(verifyRoutes, { store, clock, publicBaseUrl: config.PUBLIC_BASE_URL, nameDisplay: config.PUBLIC_NAME_DISPLAY })
+  await app.register(verifyRoutes, { verify: verifyService({ store, config, clock }) })
   await app.register(publicRoutes, { publicView: publicService({ store, config, clock }) })
   await app.register(assessmentRoutes, { assessments: services.assessments })
   await app.register(auditRoutes, { audit: services.audit })
