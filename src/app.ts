@@ -24,6 +24,7 @@ import { accountRoutes } from './modules/accounts/routes.js'
 import { accountVersion } from './modules/accounts/repository.js'
 import { authRoutes } from './modules/auth/routes.js'
 import { healthRoutes } from './modules/health/routes.js'
+import { healthService } from './modules/health/service.js'
 import { agenciesService } from './modules/agencies/service.js'
 import { agencyRoutes } from './modules/agencies/routes.js'
 import { officersService } from './modules/officers/service.js'
@@ -245,7 +246,7 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
   await app.register(writeGatePlugin, { gate: store.gate })
   await app.register(idempotencyPlugin, { store, clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS })
 
-  await app.register(healthRoutes, { store })
+  await app.register(healthRoutes, { health: healthService({ store }) })
   await app.register(authRoutes, { accounts: services.accounts, tokens })
   await app.register(accountRoutes, { accounts: services.accounts })
   await app.register(agencyRoutes, { agencies: services.agencies })
