@@ -21,7 +21,6 @@ import { createTokenService } from './security/tokens.js'
 import type { Clock } from './modules/context.js'
 import { accountsService } from './modules/accounts/service.js'
 import { accountRoutes } from './modules/accounts/routes.js'
-import { accountVersion } from './modules/accounts/repository.js'
 import { authRoutes } from './modules/auth/routes.js'
 import { healthRoutes } from './modules/health/routes.js'
 import { healthService } from './modules/health/service.js'
@@ -240,7 +239,7 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
   await app.register(errorsPlugin)
   await app.register(hardeningPlugin, { config, now: () => clock().getTime() })
   await app.register(openapiPlugin)
-  await app.register(authPlugin, { tokens, accountVersion: (sub) => accountVersion(store.db, sub) })
+  await app.register(authPlugin, { tokens, accountVersion: services.accounts.accountVersion })
   // Before idempotency: a request holds its pass when its Idempotency-Key is reserved, and gives
   // it back after the answer is stored.
   await app.register(writeGatePlugin, { gate: store.gate })

@@ -6,7 +6,7 @@ import { hashSecret, randomSecret, verifySecret } from '../../security/passwords
 import type { Actor, Principal, Role } from '../../security/roles.js'
 import { appendAudit, systemActor, type SystemActor } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
-import { agencyExists, clientRepository, subjectOf, userRepository, type ClientRow, type UserRow } from './repository.js'
+import { accountVersion, agencyExists, clientRepository, subjectOf, userRepository, type ClientRow, type UserRow } from './repository.js'
 
 export interface NewAccount { role: Role, agencyId?: number | null | undefined }
 
@@ -106,6 +106,10 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
       if (!client || !ok || client.disabled) fail('INVALID_GRANT', '客户端凭据错误 / wrong client_id or client_secret')
       return { sub: subjectOf('client', client.id), role: client.role, agencyId: client.agencyId, version: client.version }
     },
+
+    /** The version of the account a token subject names (user:<id>, client:<id>); null when
+     *  there is none or it is disabled, so its tokens stop working. */
+    accountVersion: (sub: string): number | null => accountVersion(store.db, sub),
 
     /** First start: creates the admin when none exists. Returns the password when it was generated. */
     async ensureAdmin (username: string, password: string | undefined): Promise<{ created: boolean, generatedPassword: string | null }> {
