@@ -21,9 +21,9 @@ import { createTokenService } from './security/tokens.js'
 import type { Clock } from './clock.js'
 import { accountsService } from './modules/accounts/service.js'
 import { accountRoutes } from './modules/accounts/routes.js'
-import { accountVersion } from './modules/accounts/repository.js'
 import { authRoutes } from './modules/auth/routes.js'
 import { healthRoutes } from './modules/health/routes.js'
+import { healthService } from './modules/health/service.js'
 import { agenciesService } from './modules/agencies/service.js'
 import { agencyRoutes } from './modules/agencies/routes.js'
 import { officersService } from './modules/officers/service.js'
@@ -31,15 +31,17 @@ import { officerRoutes } from './modules/officers/routes.js'
 import { trainingService } from './modules/training/service.js'
 import { trainingRoutes } from './modules/training/routes.js'
 import { reportsService } from './modules/reports/service.js'
-import { reportRoutes } from './modules/reports/routes.js'
-import { registryReportRoutes } from './modules/reports/registry-reports.js'
-import { examRoutes, examsService } from './modules/exams/module.js'
+import { registryReportRoutes, reportRoutes } from './modules/reports/routes.js'
+import { examsService } from './modules/exams/service.js'
+import { examRoutes } from './modules/exams/routes.js'
 import { certificatesService } from './modules/certificates/service.js'
 import { certificateRoutes } from './modules/certificates/routes.js'
 import { verifyRoutes } from './modules/verify/routes.js'
+import { verifyService } from './modules/verify/service.js'
 import { publicRoutes } from './modules/public/routes.js'
 import { publicService } from './modules/public/service.js'
-import { assessmentRoutes, assessmentsService } from './modules/assessments/module.js'
+import { assessmentsService } from './modules/assessments/service.js'
+import { assessmentRoutes } from './modules/assessments/routes.js'
 import { auditService } from './modules/audit/service.js'
 import { auditRoutes } from './modules/audit/routes.js'
 import { eventsService } from './modules/events/service.js'
@@ -237,23 +239,23 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
   await app.register(errorsPlugin)
   await app.register(hardeningPlugin, { config, now: () => clock().getTime() })
   await app.register(openapiPlugin)
-  await app.register(authPlugin, { tokens, accountVersion: (sub) => accountVersion(store.db, sub) })
+  await app.register(authPlugin, { tokens, accountVersion: services.accounts.accountVersion })
   // Before idempotency: a request holds its pass when its Idempotency-Key is reserved, and gives
   // it back after the answer is stored.
   await app.register(writeGatePlugin, { gate: store.gate })
   await app.register(idempotencyPlugin, { store, clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS })
 
-  await app.register(healthRoutes, { store })
+  await app.register(healthRoutes, { health: healthService({ store }) })
   await app.register(authRoutes, { accounts: services.accounts, tokens })
   await app.register(accountRoutes, { accounts: services.accounts })
   await app.register(agencyRoutes, { agencies: services.agencies })
   await app.register(officerRoutes, { officers: services.officers })
   await app.register(trainingRoutes, { training: services.training })
   await app.register(reportRoutes, { reports: services.reports })
-  await app.register(registryReportRoutes, { store, clock })
+  await app.register(registryReportRoutes, { reports: services.reports })
   await app.register(examRoutes, { exams: services.exams })
   await app.register(certificateRoutes, { certificates: services.certificates })
-  await app.register(verifyRoutes, { store, clock, publicBaseUrl: config.PUBLIC_BASE_URL, nameDisplay: config.PUBLIC_NAME_DISPLAY })
+  await app.register(verifyRoutes, { verify: verifyService({ store, config, clock }) })
   await app.register(publicRoutes, { publicView: publicService({ store, config, clock }) })
   await app.register(assessmentRoutes, { assessments: services.assessments })
   await app.register(auditRoutes, { audit: services.audit })

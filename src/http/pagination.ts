@@ -1,7 +1,28 @@
-// Keyset pagination: the cursor is an opaque token carrying the last id of the page before.
+// Every list pages the same way, through paged(): ?limit= (default 50) and ?cursor=, one row
+// more than asked read to tell whether more exist, and one cursor format.
+//
+// The cursor is base64url of `id:<n>`: the list resumes after the row whose key is n (its id,
+// or for a list computed whole and ordered otherwise, its 1-based place in that order). The
+// change feed stamps it with the time of that event, `ev:<n>:<time>`, so a feed restored from
+// an older backup is noticed. Still read: `o:<n>` (the staffing and certificates reports until
+// 2026-12, the offset of the next row, which is the place of the last row read) and a feed
+// cursor of the form `id:<n>`. Anything else is a 400 naming `cursor`.
 import { RegistryError } from '../errors.js'
 
-export interface PageRequest { limit: number, afterId: number }
+/** Where a list resumes: after the row whose key is `after`; `stamp` for the change feed. */
+export interface Cursor { after: number, stamp?: string }
+
+/** The page body every list answers. */
+export interface Page<T> { items: T[], nextCursor: string | null }
+
+/** ?limit= and ?cursor= as a list's querystring carries them. */
+export interface PageParams { limit?: number | undefined, cursor?: string | undefined }
+
+/** What a list's cursor may be: a row key (most lists), a place in a list computed whole
+ *  (reports; also reads the old `o:` offsets), or a stamped feed position. */
+export type CursorKind = 'keyed' | 'ordinal' | 'stamped'
+
+export const DEFAULT_LIMIT = 50
 
 /** The refusal of a cursor this service did not make: 400 naming `cursor` (every list). */
 export function unknownCursor (): never {
@@ -10,24 +31,56 @@ export function unknownCursor (): never {
   })
 }
 
-/** Reads ?limit= and ?cursor=; a cursor this service did not make is a 400 naming `cursor`. */
-export function pageRequest (q: { limit?: number, cursor?: string | undefined }): PageRequest {
-  const limit = q.limit ?? 50
-  if (q.cursor === undefined || q.cursor === '') return { limit, afterId: 0 }
-  // Only what toPage writes: id: and decimal digits (Number would also read 1e1 or 0x10).
-  const m = /^id:([0-9]{1,16})$/.exec(Buffer.from(q.cursor, 'base64url').toString('utf8'))
-  const afterId = m ? Number(m[1]) : NaN
-  if (!Number.isSafeInteger(afterId)) unknownCursor()
-  return { limit, afterId }
+/** The cursor naming `c`. */
+export function writeCursor (c: Cursor): string {
+  return Buffer.from(c.stamp === undefined ? `id:${c.after}` : `ev:${c.after}:${c.stamp}`, 'utf8').toString('base64url')
 }
 
-/** Builds the page body from rows fetched with `limit + 1` (the extra row tells if more exist). */
-export function toPage<T extends { id: number }, U> (rows: T[], limit: number, map: (row: T) => U): { items: U[], nextCursor: string | null } {
-  const more = rows.length > limit
-  const page = more ? rows.slice(0, limit) : rows
-  const last = page[page.length - 1]
-  return {
-    items: page.map(map),
-    nextCursor: more && last ? Buffer.from(`id:${last.id}`, 'utf8').toString('base64url') : null
+// Decimal digits only (Number would also read 1e1 or 0x10), at most 16 of them.
+const FORMS: Record<CursorKind, RegExp> = {
+  keyed: /^id:([0-9]{1,16})$/,
+  ordinal: /^(?:id|o):([0-9]{1,16})$/,
+  stamped: /^(?:id:([0-9]{1,16})|ev:([0-9]{1,16}):(.{1,40}))$/
+}
+
+/** The position a cursor names ({ after: 0 } for none); VALIDATION_FAILED (400 naming
+ *  `cursor`) for one this service did not make or one of another kind of list. */
+export function readCursor (token: string | undefined, kind: CursorKind = 'keyed'): Cursor {
+  if (token === undefined || token === '') return { after: 0 }
+  const m = FORMS[kind].exec(Buffer.from(token, 'base64url').toString('utf8'))
+  const after = Number(m?.[1] ?? m?.[2])
+  if (!m || !Number.isSafeInteger(after)) unknownCursor()
+  return m[3] === undefined ? { after } : { after, stamp: m[3] }
+}
+
+/** Reads up to `take` rows whose key is greater than `after`, in key order. */
+export type PageReader<R> = (after: number, take: number) => R[]
+
+/**
+ * One page of a list: reads `limit + 1` rows after the cursor (the extra one tells whether
+ * more exist) and answers `{ items, nextCursor }`, nextCursor null on the last page.
+ * The source is either a reader of rows keyed by a growing `id`, or the whole list already
+ * computed in its order (a report), where a row's key is its place. `map` shapes each item.
+ * Throws VALIDATION_FAILED for a cursor this service did not make.
+ */
+export function paged<R extends { id: number }> (q: PageParams, source: PageReader<R>): Page<R>
+export function paged<R extends { id: number }, U> (q: PageParams, source: PageReader<R>, map: (row: R) => U): Page<U>
+export function paged<R> (q: PageParams, source: readonly R[]): Page<R>
+export function paged<R, U> (q: PageParams, source: readonly R[], map: (row: R) => U): Page<U>
+export function paged<R, U> (q: PageParams, source: PageReader<R & { id: number }> | readonly R[], map?: (row: R) => U): Page<R | U> {
+  const limit = q.limit ?? DEFAULT_LIMIT
+  if (Array.isArray(source)) {
+    const { after } = readCursor(q.cursor, 'ordinal')
+    const rows = (source as readonly R[]).slice(after, after + limit + 1).map((row, i) => ({ id: after + i + 1, row }))
+    return page(rows, limit, (r) => (map ? map(r.row) : r.row))
   }
+  const { after } = readCursor(q.cursor, 'keyed')
+  return page((source as PageReader<R & { id: number }>)(after, limit + 1), limit, (r) => (map ? map(r) : r))
+}
+
+function page<T extends { id: number }, U> (rows: T[], limit: number, map: (row: T) => U): Page<U> {
+  const more = rows.length > limit
+  const shown = more ? rows.slice(0, limit) : rows
+  const last = shown[shown.length - 1]
+  return { items: shown.map(map), nextCursor: more && last ? writeCursor({ after: last.id }) : null }
 }

@@ -7,7 +7,7 @@ import { testConfig } from '../../src/config.js'
 import { shanghaiDate, yearOf } from '../../src/domain/dates.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { officersService } from '../../src/modules/officers/service.js'
-import { examsService } from '../../src/modules/exams/module.js'
+import { examsService } from '../../src/modules/exams/service.js'
 import { ADMIN_ACTOR, idNumber, uscc } from '../fixtures.js'
 
 const N = 60

@@ -16,6 +16,12 @@ t.test('staffing report: every agency in scope, shortfalls first, paged', async 
   const rest = (await app.inject({ method: 'GET', url: `/v1/reports/staffing?limit=2&cursor=${page.nextCursor as string}`, headers: admin })).json()
   t.same(rest.items.map((r: { agencyId: number }) => r.agencyId), [countyC.id])
   t.equal(rest.nextCursor, null)
+  // A cursor issued before every list shared one format (o:<offset of the next row>) reads the same.
+  const old = (await app.inject({ method: 'GET', url: `/v1/reports/staffing?limit=2&cursor=${Buffer.from('o:2').toString('base64url')}`, headers: admin })).json()
+  t.same(old, rest, 'an old o: cursor resumes at the same row')
+  const feedCursor = Buffer.from('ev:2:2026-01-01T00:00:00.000Z').toString('base64url')
+  t.match(assertProblem(t, await app.inject({ method: 'GET', url: `/v1/reports/staffing?cursor=${feedCursor}`, headers: admin }), 400, 'VALIDATION_FAILED').errors,
+    [{ in: 'querystring', pointer: '/cursor' }], 'a change-feed cursor is not one of this list')
   const hrC = await as('hr', countyC.id)
   t.same((await app.inject({ method: 'GET', url: '/v1/reports/staffing', headers: hrC })).json().items.map((r: { agencyId: number }) => r.agencyId), [countyC.id], 'scoped')
   assertProblem(t, await app.inject({ method: 'GET', url: `/v1/reports/staffing?agencyId=${countyB.id}`, headers: hrC }), 404, 'NOT_FOUND')

@@ -3,7 +3,7 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { once } from '../../db/prepared.js'
 import { cachedRead } from '../../db/read-cache.js'
-import { clients, users } from '../../db/schema.js'
+import { agencies, clients, users } from '../../db/schema.js'
 import type { Role } from '../../security/roles.js'
 
 export type UserRow = typeof users.$inferSelect
@@ -49,3 +49,7 @@ export function accountVersion (db: Db, sub: string): number | null {
     return row && !row.disabled ? row.version : null
   })
 }
+
+/** Whether an agency with this id exists, whatever its status (an account is bound to it). */
+export const agencyExists = (db: Db, id: number): boolean =>
+  db.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, id)).get() !== undefined

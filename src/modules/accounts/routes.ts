@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Body, Id, IdParams, Page, PageQuery, Password as PasswordSchema, Query, StringEnum, Text, Timestamp, problems, components, PLACEHOLDER, withExample } from '../../http/schemas.js'
 import { created, expectedVersion, IfMatchHeaders, withEtag } from '../../http/concurrency.js'
-import { pageRequest, toPage } from '../../http/pagination.js'
+import { paged } from '../../http/pagination.js'
 import { PASSWORD_RULE } from '../../domain/password-rule.js'
 import { ACCESS, ROLES } from '../../security/roles.js'
 import { publicClient, publicUser, type AccountsService } from './service.js'
@@ -45,8 +45,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       response: { 200: Page(User), ...problems() }
     }
   }, async (req) => {
-    const page = pageRequest(req.query)
-    return toPage(accounts.listUsers(page.afterId, page.limit), page.limit, publicUser)
+    return paged(req.query, (after, take) => accounts.listUsers(after, take), publicUser)
   })
 
   app.get('/v1/users/:id', {
@@ -91,8 +90,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       response: { 200: Page(Client), ...problems() }
     }
   }, async (req) => {
-    const page = pageRequest(req.query)
-    return toPage(accounts.listClients(page.afterId, page.limit), page.limit, publicClient)
+    return paged(req.query, (after, take) => accounts.listClients(after, take), publicClient)
   })
 
   app.get('/v1/clients/:id', {

@@ -1,6 +1,4 @@
 // Accounts: users for clerks and auditors, clients for HR systems, and the token grant.
-import { eq } from 'drizzle-orm'
-import { agencies } from '../../db/schema.js'
 import type { Db } from '../../db/open.js'
 import { fail } from '../../errors.js'
 import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'
@@ -8,7 +6,7 @@ import { hashSecret, randomSecret, verifySecret } from '../../security/passwords
 import type { Actor, Principal, Role } from '../../security/roles.js'
 import { appendAudit, systemActor, type SystemActor } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
-import { clientRepository, subjectOf, userRepository, type ClientRow, type UserRow } from './repository.js'
+import { accountVersion, agencyExists, clientRepository, subjectOf, userRepository, type ClientRow, type UserRow } from './repository.js'
 
 export interface NewAccount { role: Role, agencyId?: number | null | undefined }
 
@@ -19,8 +17,7 @@ export const publicClient = (c: ClientRow) => ({ id: c.id, clientId: c.clientId,
 function accountAgency (db: Db, a: NewAccount): number | null {
   if (a.role === 'admin') return null
   if (a.agencyId === undefined || a.agencyId === null) fail('SCOPE_REQUIRED', `role ${a.role} needs an agencyId`)
-  const found = db.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, a.agencyId)).get()
-  if (!found) fail('AGENCY_OUT_OF_SCOPE', `agency ${a.agencyId} does not exist`)
+  if (!agencyExists(db, a.agencyId)) fail('AGENCY_OUT_OF_SCOPE', `agency ${a.agencyId} does not exist`)
   return a.agencyId
 }
 
@@ -60,7 +57,7 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
     },
 
     getUser: (id: number) => publicUser(userRepository.findById(store.db, id) ?? fail('NOT_FOUND', `user ${id} not found`)),
-    listUsers: (afterId: number, limit: number) => userRepository.list(store.db, afterId, limit + 1),
+    listUsers: (afterId: number, limit: number) => userRepository.list(store.db, afterId, limit),
 
     /** Registers an HR system; the secret is answered once and stored only as a hash. */
     async createClient (actor: Actor | SystemActor, input: NewAccount & { name: string }) {
@@ -92,7 +89,7 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
     },
 
     getClient: (id: number) => publicClient(clientRepository.findById(store.db, id) ?? fail('NOT_FOUND', `client ${id} not found`)),
-    listClients: (afterId: number, limit: number) => clientRepository.list(store.db, afterId, limit + 1),
+    listClients: (afterId: number, limit: number) => clientRepository.list(store.db, afterId, limit),
 
     /** The principal behind a username and password; INVALID_GRANT when wrong or disabled. */
     async authenticateUser (username: string, password: string): Promise<Omit<Principal, 'via'>> {
@@ -109,6 +106,10 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
       if (!client || !ok || client.disabled) fail('INVALID_GRANT', '客户端凭据错误 / wrong client_id or client_secret')
       return { sub: subjectOf('client', client.id), role: client.role, agencyId: client.agencyId, version: client.version }
     },
+
+    /** The version of the account a token subject names (user:<id>, client:<id>); null when
+     *  there is none or it is disabled, so its tokens stop working. */
+    accountVersion: (sub: string): number | null => accountVersion(store.db, sub),
 
     /** First start: creates the admin when none exists. Returns the password when it was generated. */
     async ensureAdmin (username: string, password: string | undefined): Promise<{ created: boolean, generatedPassword: string | null }> {

@@ -2,7 +2,7 @@
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IfMatchHeaders, created, expectedVersion, withEtag } from '../../http/concurrency.js'
-import { pageRequest, toPage } from '../../http/pagination.js'
+import { paged } from '../../http/pagination.js'
 import { IdParams, Page, PageQuery, Query, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import { Agency, AgencyQuery, Confirmation, CreateAgency, CreateConfirmation, EndAgency, Staffing, UpdateAgency } from './schema.js'
@@ -40,8 +40,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
       response: { 200: Page(Agency), ...problems() }
     }
   }, async (req) => {
-    const page = pageRequest(req.query)
-    return toPage(agencies.list(req.actor, req.query, page.afterId, page.limit), page.limit, (a) => a)
+    return paged(req.query, (after, take) => agencies.list(req.actor, req.query, after, take))
   })
 
   app.get('/v1/agencies/:id', {
@@ -96,8 +95,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
       response: { 200: Page(Confirmation), ...problems(404) }
     }
   }, async (req) => {
-    const page = pageRequest(req.query)
-    return toPage(agencies.listConfirmations(req.actor, req.params.id, page.afterId, page.limit), page.limit, (c) => c)
+    return paged(req.query, (after, take) => agencies.listConfirmations(req.actor, req.params.id, after, take))
   })
 
   for (const [path, how, summary, verb] of [

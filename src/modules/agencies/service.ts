@@ -79,7 +79,7 @@ export function agenciesService ({ store, clock, config }: ServiceContext) {
     get: (actor: Actor, id: number): AgencyView => view(store.db, load(store.db, actor, id)),
 
     list (actor: Actor, filter: AgencyFilter, afterId: number, limit: number) {
-      const rows = agencyRepository.list(store.db, actor.scope, filter, afterId, limit + 1)
+      const rows = agencyRepository.list(store.db, actor.scope, filter, afterId, limit)
       const years = agencyRepository.confirmedYears(store.db, rows.map((r) => r.id))
       const day = today()
       return rows.map((r) => ({ ...present(r, years.get(r.id) ?? [], day, config.CONFIRMATION_GRACE_UNTIL), id: r.id }))
@@ -134,7 +134,7 @@ export function agenciesService ({ store, clock, config }: ServiceContext) {
 
     listConfirmations (actor: Actor, id: number, afterId: number, limit: number) {
       load(store.db, actor, id)
-      return agencyRepository.listConfirmations(store.db, id, afterId, limit + 1)
+      return agencyRepository.listConfirmations(store.db, id, afterId, limit)
     },
 
     /** Merger or dissolution: the agency stops issuing, and its live certificates are listed

@@ -1,6 +1,6 @@
 // /v1/audit-events: who did what, when, before and after.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { pageRequest, toPage } from '../../http/pagination.js'
+import { paged } from '../../http/pagination.js'
 import { Page, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import { AuditEvent, AuditQuery } from './schema.js'
@@ -21,7 +21,6 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = a
       response: { 200: Page(AuditEvent), ...problems() }
     }
   }, async (req) => {
-    const page = pageRequest(req.query)
-    return toPage(audit.list(req.actor, req.query, page.afterId, page.limit), page.limit, (e) => e)
+    return paged(req.query, (after, take) => audit.list(req.actor, req.query, after, take))
   })
 }

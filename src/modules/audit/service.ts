@@ -29,7 +29,7 @@ export function auditService ({ store }: ServiceContext) {
     /** Events in order; admins see all, auditors those concerning an agency in their scope
      *  (events with no agency — exam sessions, admin accounts — are for admins only). */
     list (actor: Actor, filter: AuditFilter, afterId: number, limit: number) {
-      const rows = auditRepository.list(store.db, actor.scope, { ...filter, from: stored(filter.from), to: stored(filter.to) }, afterId, limit + 1)
+      const rows = auditRepository.list(store.db, actor.scope, { ...filter, from: stored(filter.from), to: stored(filter.to) }, afterId, limit)
       return rows.map(presentAuditEvent)
     },
 

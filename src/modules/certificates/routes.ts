@@ -3,7 +3,7 @@ import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { STORED_STATUSES } from '../../domain/certificates.js'
 import { created, withEtag } from '../../http/concurrency.js'
-import { pageRequest, toPage } from '../../http/pagination.js'
+import { paged } from '../../http/pagination.js'
 import { Body, Id, IdParams, IsoDate, Page, PageQuery, Query, StringEnum, Text, Timestamp, components, problems, PLACEHOLDER, withExample } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import type { CertificatesService } from './service.js'
@@ -94,8 +94,7 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       response: { 200: Page(Certificate), ...problems() }
     }
   }, async (req) => {
-    const page = pageRequest(req.query)
-    return toPage(certificates.list(req.actor, req.query, page.afterId, page.limit), page.limit, (c) => c)
+    return paged(req.query, (after, take) => certificates.list(req.actor, req.query, after, take))
   })
 
   app.get('/v1/certificates/:id', {

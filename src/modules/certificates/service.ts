@@ -93,7 +93,7 @@ export function certificatesService ({ store, config, clock }: ServiceContext) {
 
     list (actor: Actor, filter: CertificateFilter, afterId: number, limit: number) {
       const d = today()
-      return certificateRepository.list(store.db, actor.scope, filter, d, afterId, limit + 1).map((r) => presentCertificate(r, d))
+      return certificateRepository.list(store.db, actor.scope, filter, d, afterId, limit).map((r) => presentCertificate(r, d))
     },
 
     /** Suspend, reinstate, revoke or cancel; NOT_FOUND, CERTIFICATE_TRANSITION_NOT_ALLOWED. */

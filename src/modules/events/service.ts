@@ -1,26 +1,15 @@
 // The change feed for systems that cannot receive webhooks: domain events in commit order,
 // within the caller's scope, as CloudEvents.
 import { fail } from '../../errors.js'
-import { unknownCursor } from '../../http/pagination.js'
+import { readCursor, writeCursor, type Cursor } from '../../http/pagination.js'
 import type { Actor } from '../../security/roles.js'
 import type { ServiceContext } from '../context.js'
 import { eventRepository, type StoredEvent } from './repository.js'
 import { EVENT_SOURCE } from './schema.js'
 
-// A cursor names the last event read and when it happened (ev:<id>:<time>): after a restore from
+// A cursor names the last event read and is stamped with when it happened: after a restore from
 // an older backup the ids after the backup's newest are given again, to other events, and the
-// time no longer matches. Cursors of the first form (id:<id>) are still read, by id alone.
-const cursorAt = (id: number, time: string | undefined) => Buffer.from(time === undefined ? `id:${id}` : `ev:${id}:${time}`, 'utf8').toString('base64url')
-
-/** The position a cursor names, and the time of the event there when it says; 400 for a cursor
- *  this service did not make. */
-function readCursor (cursor: string | undefined): { afterId: number, time?: string } {
-  if (cursor === undefined || cursor === '') return { afterId: 0 }
-  const m = /^(?:id:([0-9]{1,16})|ev:([0-9]{1,16}):(.{1,40}))$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
-  const afterId = Number(m?.[1] ?? m?.[2])
-  if (!m || !Number.isSafeInteger(afterId)) unknownCursor()
-  return m[3] === undefined ? { afterId } : { afterId, time: m[3] }
-}
+// time no longer matches. Unstamped cursors (the feed's first form) are still read, by id alone.
 
 /** An event as CloudEvent; one out of a batch is about its officer, with the officer in its data. */
 export function toCloudEvent (row: StoredEvent) {
@@ -38,6 +27,8 @@ export function toCloudEvent (row: StoredEvent) {
   }
 }
 
+const stampedAt = (after: number, time: string | undefined): Cursor => (time === undefined ? { after } : { after, stamp: time })
+
 export function eventsService ({ store }: ServiceContext) {
   return {
     /** Up to `limit` events after the cursor, and the cursor to resume from. Writers are
@@ -45,7 +36,7 @@ export function eventsService ({ store }: ServiceContext) {
      *  position already read: when the page is not full, the cursor moves to the newest event
      *  (skipping those out of scope), and a later poll returns exactly what came after. */
     feed (actor: Actor, cursor: string | undefined, limit: number) {
-      const { afterId, time } = readCursor(cursor)
+      const { after: afterId, stamp: time } = readCursor(cursor, 'stamped')
       const head = eventRepository.head(store.db)
       // A cursor past the newest event, or at an event that is not the one it was made at: the
       // database went back to an older backup, and the ids after it are being given again, to
@@ -62,7 +53,7 @@ export function eventsService ({ store }: ServiceContext) {
       const page = more ? rows.slice(0, limit) : rows
       const lastEvent = more ? page[page.length - 1] : undefined
       const last = lastEvent?.id ?? head
-      return { items: page.map(toCloudEvent), nextCursor: cursorAt(last, lastEvent?.time ?? (last > 0 ? eventRepository.timeOf(store.db, last) : undefined)) }
+      return { items: page.map(toCloudEvent), nextCursor: writeCursor(stampedAt(last, lastEvent?.time ?? (last > 0 ? eventRepository.timeOf(store.db, last) : undefined))) }
     }
   }
 }

@@ -1,13 +1,13 @@
 // Liveness and readiness, for load balancers and operators.
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { migrationsApplied, type DatabaseHandle } from '../../db/open.js'
 import { Problem } from '../../http/schemas.js'
 import { sendProblem } from '../../plugins/errors.js'
+import type { HealthService } from './service.js'
 
 const Status = Type.Object({ status: Type.String() })
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle }> = async (app, { store }) => {
+export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthService }> = async (app, { health }) => {
   const common = { tags: ['health'], security: [] }
   app.get('/healthz', {
     config: { access: 'public' },
@@ -24,12 +24,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle }> 
       response: { 200: Status, 503: Problem }
     }
   }, async (_req, reply) => {
-    try {
-      store.sqlite.prepare('select 1').get()
-      if (!migrationsApplied(store.sqlite)) return sendProblem(reply, 'SERVICE_UNAVAILABLE', 'migrations not applied')
-    } catch {
-      return sendProblem(reply, 'SERVICE_UNAVAILABLE', 'database not reachable')
-    }
-    return { status: 'ready' }
+    const readiness = health.readiness()
+    return readiness === 'ready' ? { status: 'ready' } : sendProblem(reply, 'SERVICE_UNAVAILABLE', readiness)
   })
 }

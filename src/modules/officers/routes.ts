@@ -1,7 +1,7 @@
 // /v1/officers: 行政执法人员.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { IfMatchHeaders, created, expectedVersion, withEtag } from '../../http/concurrency.js'
-import { pageRequest, toPage } from '../../http/pagination.js'
+import { paged } from '../../http/pagination.js'
 import { IdParams, Page, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import { CreateOfficer, Departure, Lookup, MoveResult, Officer, OfficerQuery, Transfer, UpdateOfficer } from './schema.js'
@@ -33,8 +33,7 @@ export const officerRoutes: FastifyPluginAsyncTypebox<{ officers: OfficersServic
       response: { 200: Page(Officer), ...problems() }
     }
   }, async (req) => {
-    const page = pageRequest(req.query)
-    return toPage(officers.list(req.actor, req.query, page.afterId, page.limit), page.limit, (o) => o)
+    return paged(req.query, (after, take) => officers.list(req.actor, req.query, after, take))
   })
 
   app.post('/v1/officers/lookup', {

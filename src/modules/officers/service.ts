@@ -141,7 +141,7 @@ export function officersService ({ store, clock }: ServiceContext) {
     },
 
     list (actor: Actor, filter: OfficerFilter, afterId: number, limit: number) {
-      return officerRepository.list(store.db, actor.scope, filter, afterId, limit + 1)
+      return officerRepository.list(store.db, actor.scope, filter, afterId, limit)
         .map((r) => presentOfficer(r, { idNumber: false, phone: false }))
     },
 

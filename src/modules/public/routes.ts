@@ -4,7 +4,7 @@
 import { Type } from 'typebox'
 import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { pageRequest, toPage } from '../../http/pagination.js'
+import { paged } from '../../http/pagination.js'
 import { htmlPageErrorHandler, sendHtmlPage } from '../../http/html-page.js'
 import { Id, IdParams, IsoDate, Page, PageQuery, Problem, Query, StringEnum, problems } from '../../http/schemas.js'
 import { AGENCY_KINDS, AGENCY_LEVELS } from '../agencies/schema.js'
@@ -73,8 +73,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ publicView: PublicService
     }
   }, async (req, reply) => {
     reply.header('cache-control', 'no-store')
-    const page = pageRequest(req.query)
-    return toPage(publicView.agencies(req.query, page.afterId, page.limit), page.limit, (a) => a)
+    return paged(req.query, (after, take) => publicView.agencies(req.query, after, take))
   })
 
   app.get('/v1/public/agencies/:id/officers', {
@@ -92,8 +91,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ publicView: PublicService
     }
   }, async (req, reply) => {
     reply.header('cache-control', 'no-store')
-    const page = pageRequest(req.query)
-    return toPage(publicView.roster(req.params.id, page.afterId, page.limit), page.limit, ({ id: _id, ...holder }) => holder)
+    return paged(req.query, (after, take) => publicView.roster(req.params.id, after, take), ({ id: _id, ...holder }) => holder)
   })
 
   // The pages take whatever else a shared link carries (a messenger adds its own parameters).
@@ -118,8 +116,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ publicView: PublicService
   }, async (req, reply) => {
     const q = (req.query.q ?? '').trim()
     const region = req.query.region ?? ''
-    const page = pageRequest({ limit: 20, cursor: req.query.cursor })
-    const body = toPage(publicView.agencies({ name: q || undefined, regionCode: region || undefined }, page.afterId, page.limit), page.limit, (a) => a)
+    const body = paged({ limit: 20, cursor: req.query.cursor }, (after, take) => publicView.agencies({ name: q || undefined, regionCode: region || undefined }, after, take))
     return sendPage(reply, 200, renderAgencyList({ q, region, regions: publicView.regions(), agencies: body.items, next: nextHref('/public', { q, region }, body.nextCursor) }))
   })
 
@@ -137,9 +134,8 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ publicView: PublicService
       response: { 200: Html('持证人员页面 the roster'), 400: Html('无法识别的查询 bad query'), 404: Html('查无此执法主体 no such confirmed agency'), 429: Html('查询过于频繁 too many requests'), 500: { description: 'internal error', content: { 'application/problem+json': { schema: Problem } } } }
     }
   }, async (req, reply) => {
-    const page = pageRequest({ limit: 50, cursor: req.query.cursor })
+    const body = paged({ limit: 50, cursor: req.query.cursor }, (after, take) => publicView.roster(req.params.id, after, take))
     const agency = publicView.agency(req.params.id)
-    const body = toPage(publicView.roster(req.params.id, page.afterId, page.limit), page.limit, (h) => h)
     return sendPage(reply, 200, renderRoster({ agency, holders: body.items, next: nextHref(`/public/agencies/${agency.id}`, {}, body.nextCursor) }))
   })
 }

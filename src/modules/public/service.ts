@@ -25,7 +25,7 @@ export function publicService ({ store, config, clock }: { store: DatabaseHandle
   return {
     /** Confirmed agencies (their confirmation stands today), a page after `afterId`. */
     agencies: (filter: PublicAgencyFilter, afterId: number, limit: number) =>
-      withConfirmation(publicRepository.agencies(store.db, years(), filter, afterId, limit + 1)),
+      withConfirmation(publicRepository.agencies(store.db, years(), filter, afterId, limit)),
 
     /** One confirmed agency; NOT_FOUND otherwise (unknown, ended, or not confirmed). */
     agency (id: number) {
@@ -36,7 +36,7 @@ export function publicService ({ store, config, clock }: { store: DatabaseHandle
     /** The holders of a live card at a confirmed agency, a page after `afterId`; NOT_FOUND. */
     roster (agencyId: number, afterId: number, limit: number) {
       publicRepository.agency(store.db, years(), agencyId) ?? fail('NOT_FOUND', `no confirmed agency ${agencyId} / 查无此执法主体`)
-      return publicRepository.roster(store.db, agencyId, today(), afterId, limit + 1)
+      return publicRepository.roster(store.db, agencyId, today(), afterId, limit)
         .map((r) => ({ ...r, name: publicName(r.name, config.PUBLIC_NAME_DISPLAY) }))
     },
 

@@ -1,40 +1,27 @@
 // Checks of the data itself, for the nightly run: rows that break a rule the service enforces
 // on every write. Any hit means a write bypassed the service (a manual fix, an old import).
-import { and, asc, eq, gt, inArray, notExists, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
-import { agencies, assessments, certificates, examResults, officerMoves, officers } from '../../db/schema.js'
 import { moveRecordableOn } from '../../domain/certificates.js'
 import { confirmationStanding } from '../../domain/confirmation.js'
 import type { IsoDate, MonthDay } from '../../domain/dates.js'
 import { agencyRepository } from '../agencies/repository.js'
-import { liveOn } from '../certificates/repository.js'
+import { registryRepository } from './registry-repository.js'
 
 /** `today`: the day the check runs (Asia/Shanghai), for what may not be dated after it. */
 export function brokenInvariants (db: Db, today: IsoDate) {
-  const live = inArray(certificates.status, ['active', 'suspended'])
   return {
     /** Rule 2 as recorded (domain moveRecordableOn): a transfer or departure is recorded once it
      *  has happened. One dated after today was recorded ahead (before DATE_IN_FUTURE was
      *  checked, or behind the service's back): the officer shows as gone and the cards as
      *  cancelled while still at the post. */
-    movesDatedAfterToday: db.select({ moveId: officerMoves.id, officerId: officerMoves.officerId, kind: officerMoves.kind, date: officerMoves.date })
-      .from(officerMoves).where(and(inArray(officerMoves.kind, ['transfer', 'departure']), gt(officerMoves.date, today)))
-      .orderBy(asc(officerMoves.id)).all()
+    movesDatedAfterToday: registryRepository.movesDatedAfter(db, today)
       .filter((m) => !moveRecordableOn(m.date, today)), // the SQL reads only the candidates; the rule decides
     /** Rule 2: a departed officer holds an active or suspended certificate. */
-    departedWithLiveCertificate: db.select({ certificateId: certificates.id, number: certificates.number, officerId: officers.id })
-      .from(certificates).innerJoin(officers, eq(officers.id, certificates.officerId))
-      .where(and(live, eq(officers.status, 'departed'))).all(),
+    departedWithLiveCertificate: registryRepository.liveHeldByDeparted(db),
     /** Rule 1: an auxiliary or police officer holds an active or suspended certificate. */
-    auxiliaryOrPoliceWithLiveCertificate: db.select({ certificateId: certificates.id, number: certificates.number, officerId: officers.id })
-      .from(certificates).innerJoin(officers, eq(officers.id, certificates.officerId))
-      .where(and(live, or(eq(officers.auxiliary, true), eq(officers.police, true)))).all(),
+    auxiliaryOrPoliceWithLiveCertificate: registryRepository.liveHeldByAuxiliaryOrPolice(db),
     /** Rule 1: an active certificate whose holder has no passed exam. */
-    liveCertificateWithoutPassedExam: db.select({ certificateId: certificates.id, number: certificates.number, officerId: certificates.officerId })
-      .from(certificates)
-      .where(and(eq(certificates.status, 'active'), notExists(
-        db.select({ one: sql`1` }).from(examResults).where(and(eq(examResults.officerId, certificates.officerId), eq(examResults.passed, true)))
-      ))).all()
+    liveCertificateWithoutPassedExam: registryRepository.activeWithoutPassedExam(db)
   }
 }
 
@@ -43,8 +30,7 @@ export function brokenInvariants (db: Db, today: IsoDate) {
  *  period (last year's stands, this year's is due), and those awaiting 重新确认 after a rename,
  *  a new kind or a merger into them (002 item 6). */
 export function agencyConfirmationChecks (db: Db, today: IsoDate, graceUntil: MonthDay) {
-  const active = db.select({ agencyId: agencies.id, name: agencies.name, reconfirmationDueSince: agencies.reconfirmationDueSince })
-    .from(agencies).where(eq(agencies.status, 'active')).orderBy(agencies.id).all()
+  const active = registryRepository.activeAgenciesForConfirmation(db)
   const years = agencyRepository.confirmedYears(db, active.map((a) => a.agencyId))
   const notConfirmed: Array<{ agencyId: number, name: string }> = []
   const confirmationDue: Array<{ agencyId: number, name: string, standingYear: number | null }> = []
@@ -60,10 +46,5 @@ export function agencyConfirmationChecks (db: Db, today: IsoDate, graceUntil: Mo
 /** 000 (四) "强化考核结果运用": active officers graded 不称职 (incompetent) in `year`'s 年度考核 who
  *  still hold a live certificate on `today` (active or suspended, not past its last valid day). */
 export function incompetentWithLiveCertificate (db: Db, year: number, today: IsoDate) {
-  return db.select({ officerId: officers.id, name: officers.name, agencyId: certificates.agencyId, certificateId: certificates.id, number: certificates.number, grade: assessments.grade, gradeYear: assessments.year })
-    .from(assessments)
-    .innerJoin(officers, eq(officers.id, assessments.officerId))
-    .innerJoin(certificates, and(eq(certificates.officerId, officers.id), liveOn(today)))
-    .where(and(eq(assessments.year, year), eq(assessments.grade, 'incompetent'), eq(officers.status, 'active')))
-    .orderBy(asc(officers.id), asc(certificates.id)).all()
+  return registryRepository.incompetentHoldingLive(db, year, today)
 }

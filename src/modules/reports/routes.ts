@@ -3,11 +3,11 @@ import type { Readable } from 'node:stream'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { pageRequest, toPage } from '../../http/pagination.js'
-import { problems } from '../../http/schemas.js'
+import { paged, readCursor } from '../../http/pagination.js'
+import { Id, PageQuery, Query, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import { csvStream, xlsxStream } from './export.js'
-import { COMPLIANCE_COLUMNS, ComplianceQuery, CompliancePage, XLSX_TYPE } from './schema.js'
+import { COMPLIANCE_COLUMNS, CertificateReportRow, ComplianceQuery, CompliancePage, StaffingRow, XLSX_TYPE, pageOf } from './schema.js'
 import { firstRows, type ReportsService } from './service.js'
 
 const tags = ['reports']
@@ -58,14 +58,42 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }
   }, async (req, reply) => {
     const { status, year, asOf, agencyId, grade, gradeYear } = req.query
     const format = chosenFormat(req, req.query.format)
-    const page = pageRequest(req.query)
+    readCursor(req.query.cursor) // a cursor not ours is a 400 first, in every format (csv ignores it)
     const report = reports.trainingCompliance(req.actor, { year, asOf, agencyId, statuses: status, grades: grade, gradeYear })
     if (format === 'json') {
-      const body = toPage(firstRows(report, page.afterId, page.limit), page.limit, ({ id: _id, ...row }) => row)
+      const body = paged(req.query, (after, take) => firstRows(report, after, take), ({ id: _id, ...row }) => row)
       return reply.type('application/json; charset=utf-8').send({ year: report.year, asOf: report.asOf, ruleVersion: report.ruleVersion, ...body })
     }
     const file = `training-compliance-${report.year}.${format}`
     if (format === 'csv') return sendFile(reply, 'text/csv; charset=utf-8', file, csvStream(COMPLIANCE_COLUMNS, report.batches()))
     return sendFile(reply, XLSX_TYPE, file, xlsxStream(`${report.year}年度学时`, COMPLIANCE_COLUMNS, report.batches()))
   })
+}
+
+/** /v1/reports/staffing and /v1/reports/certificates: the registry's own reports, paged by place. */
+export const registryReportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }> = async (app, { reports }) => {
+  app.get('/v1/reports/staffing', {
+    config: { access: ACCESS.read },
+    schema: {
+      tags,
+      operationId: 'reportStaffing',
+      summary: '法制审核人员配备报表 Staffing report (5%)',
+      description: '权限范围内（或 agencyId 及其下级）每个存续主体的法制审核人员配备，缺口大的在前。The 5% rule for every active agency in scope (or under agencyId), largest shortfall first.',
+      querystring: Query({ ...PageQuery, agencyId: Type.Optional(Id) }),
+      response: { 200: pageOf(StaffingRow), ...problems(404) }
+    }
+  }, async (req) => paged(req.query, reports.staffing(req.actor, req.query.agencyId)))
+
+  app.get('/v1/reports/certificates', {
+    config: { access: ACCESS.read },
+    schema: {
+      tags,
+      operationId: 'reportCertificates',
+      summary: '证件到期与收回报表 Certificates expiring or awaiting recall',
+      description: '待收回的证件（注销或吊销后实体证件尚未收回），暂扣收存中的证件（in_custody），暂扣期限已过仍处于暂扣的证件（暂扣不自动解除，须恢复、吊销或续扣），以及在 dueWithinDays 天内到期的有效或暂扣证件。' +
+        'Cards awaiting recall; cards held in custody while suspended (in_custody, with heldSince); suspensions whose set last day has passed (a suspension is not lifted by itself: reinstate, revoke or suspend again); then live certificates whose last valid day is within dueWithinDays (default 90).',
+      querystring: Query({ ...PageQuery, dueWithinDays: Type.Integer({ minimum: 0, maximum: 3660, default: 90, description: '到期天数 days ahead' }) }),
+      response: { 200: pageOf(CertificateReportRow), ...problems() }
+    }
+  }, async (req) => paged(req.query, reports.certificates(req.actor, req.query.dueWithinDays)))
 }

@@ -78,3 +78,29 @@ export const COMPLIANCE_COLUMNS: ReadonlyArray<Column<ComplianceRow>> = [
 ]
 
 components({ ComplianceItem, CompliancePage })
+
+// The staffing and certificates reports: every row, paged by place (not named components).
+export const StaffingRow = Type.Object({
+  agencyId: Id,
+  agencyName: Type.String(),
+  officers: Type.Integer({ description: '执法人员总数（含人民警察，不论是否持证）headcount' }),
+  certified: Type.Integer({ description: '其中持证人数 live-card holders among them' }),
+  reviewers: Type.Integer(),
+  required: Type.Integer(),
+  shortfall: Type.Integer(),
+  compliant: Type.Boolean()
+})
+export const CertificateReportRow = Type.Object({
+  kind: Type.Unsafe<'expiring' | 'awaiting_recall' | 'in_custody' | 'suspension_overdue'>({ type: 'string', enum: ['expiring', 'awaiting_recall', 'in_custody', 'suspension_overdue'], description: 'expiring 即将到期 | awaiting_recall 待收回 | in_custody 暂扣收存中（heldSince 起） | suspension_overdue 暂扣期限已过（须恢复、吊销或续扣）' }),
+  certificateId: Id,
+  number: Type.String(),
+  officerId: Id,
+  agencyId: Id,
+  status: Type.String(),
+  validUntil: IsoDate(),
+  suspendedUntil: Type.Union([IsoDate(), Type.Null()], { description: '暂扣期限 the last day a suspension was set for' }),
+  heldSince: Type.Union([IsoDate(), Type.Null()], { description: '暂扣收存之日 in custody since (null: not held)' }),
+  recallId: Type.Union([Id, Type.Null()]),
+  recallOpenedOn: Type.Union([IsoDate(), Type.Null()])
+})
+export const pageOf = <T extends ReturnType<typeof Type.Object>>(item: T) => Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) })

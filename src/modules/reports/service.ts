@@ -11,6 +11,7 @@ import type { Actor } from '../../security/roles.js'
 import { agencyRepository } from '../agencies/repository.js'
 import type { ServiceContext } from '../context.js'
 import { assertPlausibleDate, assertPlausibleYear } from '../date-checks.js'
+import { certificatesReport, staffingReport } from './registry-reports.js'
 import { reportRepository, type Candidate } from './repository.js'
 
 export interface ComplianceQuery {
@@ -61,6 +62,14 @@ const BATCH = 1000
 
 export function reportsService ({ store, config, clock }: ServiceContext) {
   return {
+    /** Rule 4 today for every active agency in scope (or under `agencyId`), shortfalls first;
+     *  NOT_FOUND for an agency out of scope. */
+    staffing: (actor: Actor, agencyId?: number) => staffingReport(store.db, actor, shanghaiDate(clock()), agencyId),
+
+    /** Certificates to act on today: awaiting recall, in custody, suspended past their set end,
+     *  and live ones ending within `days`. */
+    certificates: (actor: Actor, days: number) => certificatesReport(store.db, actor, shanghaiDate(clock()), days),
+
     /** The training-compliance report for a year (default: the year of asOf) as of a day
      *  (default today, Asia/Shanghai): every officer at a post on the scope day, both buckets;
      *  those to whom no minimum applies (auxiliary, police when TRAINING_INCLUDES_POLICE is off,
@@ -150,13 +159,13 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
   }
 }
 
-/** Takes `limit` rows (plus one, to tell whether more exist) from a report, after `afterId`. */
+/** Takes up to `limit` rows from a report, after `afterId`. */
 export function firstRows (report: ComplianceReport, afterId: number, limit: number): ComplianceRow[] {
   const out: ComplianceRow[] = []
   for (const batch of report.batches(afterId)) {
     for (const row of batch) {
       out.push(row)
-      if (out.length > limit) return out
+      if (out.length >= limit) return out
     }
   }
   return out

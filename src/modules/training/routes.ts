@@ -1,7 +1,7 @@
 // /v1/trainings, /v1/training-records and /v1/officers/{id}/training-summary: 学时 (rule 3).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { created, withFixedEtag } from '../../http/concurrency.js'
-import { pageRequest, toPage } from '../../http/pagination.js'
+import { paged } from '../../http/pagination.js'
 import { IdParams, Page, PageQuery, Query, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import {
@@ -38,8 +38,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       response: { 200: Page(Training), ...problems() }
     }
   }, async (req) => {
-    const page = pageRequest(req.query)
-    return toPage(training.listTrainings(req.actor, req.query, page.afterId, page.limit), page.limit, (t) => t)
+    return paged(req.query, (after, take) => training.listTrainings(req.actor, req.query, after, take))
   })
 
   app.get('/v1/trainings/:id', {
@@ -80,8 +79,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       response: { 200: Page(Attendee), ...problems(404) }
     }
   }, async (req) => {
-    const page = pageRequest(req.query)
-    return toPage(training.listAttendees(req.actor, req.params.id, page.afterId, page.limit), page.limit, (a) => a)
+    return paged(req.query, (after, take) => training.listAttendees(req.actor, req.params.id, after, take))
   })
 
   app.post('/v1/training-records', {
@@ -107,8 +105,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       response: { 200: Page(TrainingRecord), ...problems() }
     }
   }, async (req) => {
-    const page = pageRequest(req.query)
-    return toPage(training.listRecords(req.actor, req.query, page.afterId, page.limit), page.limit, (r) => r)
+    return paged(req.query, (after, take) => training.listRecords(req.actor, req.query, after, take))
   })
 
   app.get('/v1/training-records/:id', {

@@ -187,7 +187,7 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
       presentTraining(trainingRepository.findTraining(store.db, actor.scope, id) ?? fail('NOT_FOUND', `training ${id} not found`)),
 
     listTrainings: (actor: Actor, filter: TrainingFilter, afterId: number, limit: number) =>
-      trainingRepository.listTrainings(store.db, actor.scope, filter, afterId, limit + 1).map(presentTraining),
+      trainingRepository.listTrainings(store.db, actor.scope, filter, afterId, limit).map(presentTraining),
 
     /** Records many attendances in one transaction; see recordAttendances. */
     recordAttendances: (actor: Actor, trainingId: number, officerIds: readonly number[]) =>
@@ -196,7 +196,7 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
     /** The attendees in scope; NOT_FOUND when the training is not visible. */
     listAttendees (actor: Actor, trainingId: number, afterId: number, limit: number) {
       trainingRepository.findTraining(store.db, actor.scope, trainingId) ?? fail('NOT_FOUND', `training ${trainingId} not found`)
-      return trainingRepository.attendees(store.db, actor.scope, trainingId, afterId, limit + 1)
+      return trainingRepository.attendees(store.db, actor.scope, trainingId, afterId, limit)
         .map(({ id, ...rest }) => ({ id, recordId: id, ...rest }))
     },
 
@@ -237,7 +237,7 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
       presentRecord(trainingRepository.findRecord(store.db, actor.scope, id) ?? fail('NOT_FOUND', `training record ${id} not found`)),
 
     listRecords: (actor: Actor, filter: RecordFilter, afterId: number, limit: number) =>
-      trainingRepository.listRecords(store.db, actor.scope, filter, afterId, limit + 1).map(presentRecord),
+      trainingRepository.listRecords(store.db, actor.scope, filter, afterId, limit).map(presentRecord),
 
     /** The officer's standing for a year (default: the year of asOf) as of a day (default
      *  today, Asia/Shanghai), with the records behind each number: the maintained totals, or

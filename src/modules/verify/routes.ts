@@ -5,65 +5,13 @@
 import { Type } from 'typebox'
 import type { FastifyReply } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { checkCertificateNumber, hasCertificateNumberForm, normalizeCertificateNumber } from '../../domain/certificate-number.js'
-import { effectiveStatus, isValid } from '../../domain/certificates.js'
-import { shanghaiDate } from '../../domain/dates.js'
-import { publicName } from '../../domain/identity.js'
-import type { Config } from '../../config.js'
-import { fail, RegistryError } from '../../errors.js'
-import { IdParams, IsoDate, Problem, StringEnum, Timestamp, problems } from '../../http/schemas.js'
+import { RegistryError } from '../../errors.js'
+import { IdParams, Problem, problems } from '../../http/schemas.js'
 import { htmlPageErrorHandler, sendHtmlPage } from '../../http/html-page.js'
 import { ACCESS } from '../../security/roles.js'
-import type { DatabaseHandle } from '../../db/open.js'
-import type { Clock } from '../../clock.js'
-import { certificateRepository } from '../certificates/repository.js'
 import { PAGE_CSP, renderProblemPage, renderVerificationPage, type ProblemPageKind } from './page.js'
-
-export const STATUS_LABELS = { active: '有效', suspended: '已暂扣', revoked: '已吊销', cancelled: '已注销', expired: '已过期' } as const
-
-export const Verification = Type.Object({
-  number: Type.String(),
-  valid: Type.Boolean({ description: '证件当前是否有效 whether the holder may enforce now' }),
-  status: StringEnum(['active', 'suspended', 'revoked', 'cancelled', 'expired'] as const),
-  statusLabel: Type.String({ description: '有效 / 已暂扣 / 已吊销 / 已注销 / 已过期' }),
-  agency: Type.String({ description: '发证执法主体 the issuing agency' }),
-  holder: Type.String({ description: '持证人姓名（有效证件公示全名；证件失效或 PUBLIC_NAME_DISPLAY=masked 时脱敏）the holder\'s name: full for a valid card (公示), masked for a card no longer valid or when PUBLIC_NAME_DISPLAY=masked' }),
-  domains: Type.Array(Type.String()),
-  validUntil: IsoDate(),
-  checkedAt: Timestamp
-})
-
-/** The verification of one number as of now, the name shown by `nameDisplay`;
- *  CERTIFICATE_NUMBER_INVALID, NOT_FOUND. */
-export function verifyCertificate (store: DatabaseHandle, clock: Clock, raw: string, nameDisplay: Config['PUBLIC_NAME_DISPLAY'] = 'full') {
-  const number = normalizeCertificateNumber(raw)
-  if (!checkCertificateNumber(number)) {
-    fail('CERTIFICATE_NUMBER_INVALID', hasCertificateNumberForm(number)
-      ? 'the number\'s check character does not match; check for a typo / 证号校验位不符'
-      : 'not a certificate number: 16 characters, 15 digits then a digit or X / 不是证号：证号共 16 位，前 15 位为数字，末位为数字或 X')
-  }
-  const row = certificateRepository.findForVerification(store.db, number) ?? fail('NOT_FOUND', 'no certificate with this number / 查无此证')
-  const now = clock()
-  const status = effectiveStatus(row.status, row.validUntil, shanghaiDate(now))
-  return {
-    number: row.number,
-    valid: isValid(status),
-    status,
-    statusLabel: STATUS_LABELS[status],
-    agency: row.agencyName,
-    // 公示 is of the holders of a live card (rule 8): a suspended, revoked, cancelled or expired
-    // card shows the name masked, enough to compare with the card in hand.
-    holder: publicName(row.holderName, isValid(status) ? nameDisplay : 'masked'),
-    domains: row.domains,
-    validUntil: row.validUntil,
-    checkedAt: now.toISOString()
-  }
-}
-
-/** The address a certificate's QR code encodes: the verification page, nothing personal. */
-export function verificationUrl (publicBaseUrl: string, number: string): string {
-  return `${publicBaseUrl.replace(/\/+$/, '')}/verify/${encodeURIComponent(number)}`
-}
+import { Verification } from './schema.js'
+import type { VerifyService } from './service.js'
 
 const sendPage = (reply: FastifyReply, status: number, html: string) => sendHtmlPage(reply, PAGE_CSP, status, html)
 
@@ -74,7 +22,7 @@ const pageErrorHandler = htmlPageErrorHandler(PAGE_CSP, 'verification page', (st
 
 const Html = (description: string) => ({ description, content: { 'text/html': { schema: Type.String() } } })
 
-export const verifyRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, clock: Clock, publicBaseUrl: string, nameDisplay: Config['PUBLIC_NAME_DISPLAY'] }> = async (app, { store, clock, publicBaseUrl, nameDisplay }) => {
+export const verifyRoutes: FastifyPluginAsyncTypebox<{ verify: VerifyService }> = async (app, { verify }) => {
   app.get('/v1/verify/:number', {
     config: { access: 'public' },
     schema: {
@@ -89,7 +37,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, cl
     }
   }, async (req, reply) => {
     reply.header('cache-control', 'no-store')
-    return verifyCertificate(store, clock, req.params.number, nameDisplay)
+    return verify.verify(req.params.number)
   })
 
   app.get('/verify/:number', {
@@ -114,7 +62,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, cl
     }
   }, async (req, reply) => {
     try {
-      return sendPage(reply, 200, renderVerificationPage(verifyCertificate(store, clock, req.params.number, nameDisplay)))
+      return sendPage(reply, 200, renderVerificationPage(verify.verify(req.params.number)))
     } catch (err) {
       if (!(err instanceof RegistryError) || (err.code !== 'NOT_FOUND' && err.code !== 'CERTIFICATE_NUMBER_INVALID')) throw err
       return sendPage(reply, err.status, renderProblemPage(err.code === 'NOT_FOUND' ? 'not-found' : 'number-invalid', req.params.number))
@@ -133,9 +81,9 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{ store: DatabaseHandle, cl
       response: { 200: { description: 'SVG 二维码 the QR code', content: { 'image/svg+xml': { schema: Type.String() } } }, ...problems(404) }
     }
   }, async (req, reply) => {
-    const cert = certificateRepository.findById(store.db, req.actor.scope, req.params.id) ?? fail('NOT_FOUND', `certificate ${req.params.id} not found`)
+    const cert = verify.qrCodeTarget(req.actor, req.params.id)
     const { default: QRCode } = await import('qrcode') // loaded on the first QR code, not at start
-    const svg = await QRCode.toString(verificationUrl(publicBaseUrl, cert.number), { type: 'svg', errorCorrectionLevel: 'M', margin: 4 })
+    const svg = await QRCode.toString(cert.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 })
     return reply.type('image/svg+xml; charset=utf-8')
       .header('content-disposition', `inline; filename="certificate-${cert.number}-qr.svg"`)
       .header('cache-control', 'private, max-age=3600')
