@@ -1,23 +1,14 @@
 // /v1/users and /v1/clients: accounts, admin only.
 import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Body, Id, IdParams, Page, PageQuery, Password as PasswordSchema, Query, StringEnum, Text, Timestamp, problems, components, PLACEHOLDER, withExample } from '../../http/schemas.js'
+import { Body, IdParams, Page, PageQuery, Query, Text, problems, PLACEHOLDER, withExample } from '../../http/schemas.js'
 import { created, expectedVersion, IfMatchHeaders, withEtag } from '../../http/concurrency.js'
 import { paged } from '../../http/pagination.js'
-import { PASSWORD_RULE } from '../../domain/password-rule.js'
-import { ACCESS, ROLES } from '../../security/roles.js'
+import { ACCESS } from '../../security/roles.js'
 import { publicClient, publicUser, type AccountsService } from './service.js'
+import { Role, AgencyId, User, Client, Password, Username } from './schema.js'
 
 const admin = { access: ACCESS.admin }
-const Role = StringEnum(ROLES, { description: 'admin 管理员 | clerk 司法局工作人员 | hr 人事系统 | auditor 审计' })
-const AgencyId = Type.Union([Id, Type.Null()], { description: 'scope: this agency and all below it (required unless admin) / 权限范围所属执法主体' })
-
-const Version = Type.Integer({ minimum: 1, description: 'changes with every update; the ETag / 每次修改递增' })
-const User = Type.Object({ id: Id, username: Type.String(), role: Role, agencyId: Type.Union([Id, Type.Null()]), disabled: Type.Boolean(), version: Version, createdAt: Timestamp })
-const Client = Type.Object({ id: Id, clientId: Type.String(), name: Type.String(), role: Role, agencyId: Type.Union([Id, Type.Null()]), disabled: Type.Boolean(), version: Version, createdAt: Timestamp })
-components({ User, Client })
-const Password = PasswordSchema(PASSWORD_RULE)
-const Username = Text({ minLength: 2, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$', description: 'login name / 登录名' })
 
 export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsService }> = async (app, { accounts }) => {
   const tags = ['accounts']

@@ -1,11 +1,9 @@
 // Liveness and readiness, for load balancers and operators.
-import { Type } from 'typebox'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Problem } from '../../http/schemas.js'
 import { sendProblem } from '../../plugins/errors.js'
 import type { HealthService } from './service.js'
-
-const Status = Type.Object({ status: Type.String() })
+import { Status } from './schema.js'
 
 export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthService }> = async (app, { health }) => {
   const common = { tags: ['health'], security: [] }
