@@ -6,6 +6,8 @@ import { passwordFromInput, USAGES } from '../../src/cli/main.js'
 import { Usage } from '../../src/cli/runner.js'
 import { loadConfig } from '../../src/config.js'
 import { passwordProblem } from '../../src/domain/password-rule.js'
+import { RegistryError } from '../../src/errors.js'
+import { systemActor } from '../../src/modules/audit/repository.js'
 import { buildTestApp } from '../helper.js'
 
 const TOO_SHORT = 'a password needs at least 10 characters / 密码至少 10 个字符'
@@ -50,6 +52,10 @@ t.test('the same through the API, the command line and the setting', async (t) =
       cli = (err as Usage).message
     }
     t.equal(cli, problem, `CLI: ${name}`)
+    // The accounts service itself, whoever calls it (the commands, the first start, the seed)
+    const direct = await app.services.accounts.createUser(systemActor('test'), { username: `svc-${n}`, password, role: 'admin' })
+      .then(() => null, (err: unknown) => (err instanceof RegistryError ? `${err.code} ${JSON.stringify(err.extra?.errors)}` : String(err)))
+    t.equal(direct, problem === null ? null : `VALIDATION_FAILED ${JSON.stringify([{ in: 'body', pointer: '/password', detail: problem }])}`, `service: ${name}`)
     // REGISTRY_ADMIN_PASSWORD
     const config = loadConfig({ DATABASE_PATH: ':memory:', REGISTRY_ADMIN_PASSWORD: password })
     t.same(config.ok ? [] : config.errors, problem === null ? [] : [`REGISTRY_ADMIN_PASSWORD: ${problem}`], `setting: ${name}`)
@@ -60,4 +66,7 @@ t.test('the same through the API, the command line and the setting', async (t) =
   const patch = await app.inject({ method: 'PATCH', url: `/v1/users/${created.json().id as number}`, headers: { ...admin, 'if-match': created.headers.etag as string }, payload: { password: 'short' } })
   t.equal(patch.statusCode, 400)
   t.same(patch.json().errors, [{ in: 'body', pointer: '/password', detail: `password: ${TOO_SHORT}` }])
+  const changed = await app.services.accounts.updateUser(systemActor('test'), created.json().id as number, { password: 'short' })
+    .then(() => 'changed', (err: unknown) => (err instanceof RegistryError ? err.code : String(err)))
+  t.equal(changed, 'VALIDATION_FAILED', 'and through the service itself')
 })

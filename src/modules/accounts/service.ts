@@ -1,5 +1,6 @@
 // Accounts: users for clerks and auditors, clients for HR systems, and the token grant.
 import type { Db } from '../../db/open.js'
+import { passwordProblem } from '../../domain/password-rule.js'
 import { fail } from '../../errors.js'
 import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'
 import { hashSecret, randomSecret, verifySecret } from '../../security/passwords.js'
@@ -21,10 +22,18 @@ function accountAgency (db: Db, a: NewAccount): number | null {
   return a.agencyId
 }
 
+/** The one password rule (domain/password-rule), whoever sets the password: the API's schema
+ *  says it first, the commands and the first start come here only. VALIDATION_FAILED naming it. */
+function checkPassword (password: string): void {
+  const problem = passwordProblem(password)
+  if (problem !== null) fail('VALIDATION_FAILED', problem, { errors: [{ in: 'body', pointer: '/password', detail: problem }] })
+}
+
 export function accountsService ({ store, clock, secretCost }: ServiceContext) {
   return {
     /** Creates a user; USERNAME_TAKEN, SCOPE_REQUIRED, AGENCY_OUT_OF_SCOPE. */
     async createUser (actor: Actor | SystemActor, input: NewAccount & { username: string, password: string }) {
+      checkPassword(input.password)
       const passwordHash = await hashSecret(input.password, secretCost)
       return store.write((db) => {
         if (userRepository.findByUsername(db, input.username)) fail('USERNAME_TAKEN', `username ${input.username} exists`)
@@ -39,6 +48,7 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
     /** Changes a user; `expectedVersion` (If-Match over HTTP) guards against a change made
      *  meanwhile (PRECONDITION_FAILED); the CLI changes an account as it finds it. */
     async updateUser (actor: Actor | SystemActor, id: number, input: Partial<NewAccount & { password: string, disabled: boolean }>, expectedVersion?: ExpectedVersion) {
+      if (input.password !== undefined) checkPassword(input.password)
       const passwordHash = input.password === undefined ? undefined : await hashSecret(input.password, secretCost)
       return store.write((db) => {
         const before = userRepository.findById(db, id) ?? fail('NOT_FOUND', `user ${id} not found`)
