@@ -35,6 +35,13 @@ export function reconfirmationNeeded (before: { name: string, kind: string }, ch
   return (change.name !== undefined && change.name !== before.name) || (change.kind !== undefined && change.kind !== before.kind)
 }
 
+/** Returns true when ending an agency `how` asks its successor for 重新确认 (002 item 6: 合并):
+ *  a merger changes what the successor is; a dissolution leaves it as it was. One already
+ *  awaiting keeps the day it was first asked. */
+export function mergerAsksReconfirmation (how: 'merged' | 'dissolved', successor: { reconfirmationDueSince: IsoDate | null }): boolean {
+  return how === 'merged' && successor.reconfirmationDueSince === null
+}
+
 /** The confirmation years that make an agency confirmed on `today` (confirmationStanding, as a
  *  set a query can test): this year's, and last year's until the grace day. */
 export function standingYears (today: IsoDate, graceUntil: MonthDay): number[] {

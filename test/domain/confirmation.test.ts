@@ -1,5 +1,5 @@
 import t from 'tap'
-import { answersReconfirmation, confirmationStanding, DEFAULT_CONFIRMATION_GRACE_UNTIL, reconfirmationNeeded, standingYears } from '../../src/domain/confirmation.js'
+import { answersReconfirmation, confirmationStanding, DEFAULT_CONFIRMATION_GRACE_UNTIL, mergerAsksReconfirmation, reconfirmationNeeded, standingYears } from '../../src/domain/confirmation.js'
 import { custodyChange, requalificationRequired, type CertificateAction, type CertificateStatus, type CustodyChange } from '../../src/domain/certificates.js'
 import { rejoiningRefusal } from '../../src/domain/plausible-dates.js'
 import { isMonthDay, onYear } from '../../src/domain/dates.js'
@@ -87,4 +87,14 @@ t.test('002 line 27 (item 6) 重新确认: only a confirmation announced since t
     ['2027-01-03', 2026, '2027-01-04', false, 'last year\'s, though announced since: not for the body as it is now']
   ]
   for (const [dueSince, year, date, answers, why] of cases) t.equal(answersReconfirmation(dueSince, { year, date }), answers, why)
+})
+
+t.test('002 line 27 (item 6) 合并: a merger asks its successor for 重新确认; a dissolution does not; one already asked keeps its day', async t => {
+  const cases: Array<['merged' | 'dissolved', string | null, boolean, string]> = [
+    ['merged', null, true, 'merged into a successor not awaiting: asked now'],
+    ['merged', '2026-05-01', false, 'already awaiting since May: that day stands'],
+    ['dissolved', null, false, 'a dissolution changes no successor'],
+    ['dissolved', '2026-05-01', false, 'nor one awaiting']
+  ]
+  for (const [how, dueSince, want, why] of cases) t.equal(mergerAsksReconfirmation(how, { reconfirmationDueSince: dueSince }), want, why)
 })

@@ -1,7 +1,7 @@
 // 执法主体: registration, hierarchy, yearly confirmation, merger and dissolution, staffing.
 import { childPath, createsCycle } from '../../domain/agency-tree.js'
 import { evaluateStaffing } from '../../domain/staffing.js'
-import { answersReconfirmation, confirmationStanding, reconfirmationNeeded } from '../../domain/confirmation.js'
+import { answersReconfirmation, confirmationStanding, mergerAsksReconfirmation, reconfirmationNeeded } from '../../domain/confirmation.js'
 import { shanghaiDate, type MonthDay } from '../../domain/dates.js'
 import { checkUscc } from '../../domain/uscc.js'
 import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'
@@ -149,19 +149,14 @@ export function agenciesService ({ store, clock, config }: ServiceContext) {
         const successorId = input.successorId ?? null
         const successorError = (detail: string) => ({ errors: [{ in: 'body', pointer: '/successorId', detail }] })
         if (how === 'merged' && successorId === null) fail('SUCCESSOR_REQUIRED', 'a merger names the agency it merges into (successorId)', successorError('required for a merger'))
-        if (successorId !== null) {
-          const successor = agencyRepository.findById(db, actor.scope, successorId) ?? fail('NOT_FOUND', `agency ${successorId} not found`, successorError('not found in your scope'))
-          if (successor.id === id || successor.status !== 'active') fail('SUCCESSOR_REQUIRED', 'the successor must be another active agency', successorError('not another active agency'))
-        }
+        const successor = successorId === null ? null : agencyRepository.findById(db, actor.scope, successorId) ?? fail('NOT_FOUND', `agency ${successorId} not found`, successorError('not found in your scope'))
+        if (successor !== null && (successor.id === id || successor.status !== 'active')) fail('SUCCESSOR_REQUIRED', 'the successor must be another active agency', successorError('not another active agency'))
         const after = agencyRepository.update(db, id, { status: how, successorId, endedOn: input.date, updatedAt: clock().toISOString() }) ?? fail('NOT_FOUND')
         appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: how === 'merged' ? 'merge' : 'dissolve', agencyId: id, before, after: { ...after, reason: input.reason } })
         // A merger into the successor changes what it is: 重新确认 (002 item 6: 合并).
-        if (how === 'merged' && successorId !== null) {
-          const successor = agencyRepository.findById(db, actor.scope, successorId)
-          if (successor && successor.reconfirmationDueSince === null) {
-            const marked = agencyRepository.update(db, successorId, { reconfirmationDueSince: today(), updatedAt: clock().toISOString() })
-            appendAudit(db, actor, clock(), { entity: 'agency', entityId: successorId, action: 'reconfirmation_due', agencyId: successorId, before: successor, after: marked })
-          }
+        if (successor !== null && mergerAsksReconfirmation(how, successor)) {
+          const marked = agencyRepository.update(db, successor.id, { reconfirmationDueSince: today(), updatedAt: clock().toISOString() })
+          appendAudit(db, actor, clock(), { entity: 'agency', entityId: successor.id, action: 'reconfirmation_due', agencyId: successor.id, before: successor, after: marked })
         }
         return { agency: view(db, after), certificatesToReissue: agencyRepository.liveCertificates(db, id, shanghaiDate(clock())) }
       })
