@@ -43,6 +43,7 @@ export const ConfigSchema = Type.Object({
   EXAM_PASS_MARK: Int(0, 100, 60, 'qualification exam pass mark'),
   CERTIFICATE_VALIDITY_YEARS: Int(1, 20, 5, 'a certificate is valid this many years from issue'),
   IDEMPOTENCY_TTL_HOURS: Int(1, 24 * 30, 24, 'an Idempotency-Key and its stored answer are kept this many hours'),
+  IMPORT_JOB_TTL_HOURS: Int(1, 24 * 90, 24 * 7, 'an import job that has ended, and its result, are kept this many hours, then forgotten'),
   TRAINING_RULES: Type.Array(TrainingRuleSchema, {
     minItems: 1,
     maxItems: 100,

@@ -10,7 +10,8 @@ import { openDatabase } from '../../src/db/open.js'
 import { thisProcess } from '../../src/process-identity.js'
 import { startChild, stopAll, type Child } from '../../bench/proc.js'
 import { assertProblem, buildTestApp } from '../helper.js'
-import { distinctIdNumber, uscc } from '../fixtures.js'
+import { createAgency, distinctIdNumber, uscc } from '../fixtures.js'
+import { testClock } from '../clock.js'
 import { registry } from '../core/setup.js'
 import { BUILT, cliWithInput } from './cli.js'
 import { serverRegistry } from './server-registry.js'
@@ -75,6 +76,30 @@ t.test('a job is its caller\'s only: 404 for another caller, even an admin; and 
   assertProblem(t, await app.inject({ method: 'GET', url: location, headers: admin }), 404, 'NOT_FOUND')
   assertProblem(t, await app.inject({ method: 'GET', url: '/v1/imports/999999', headers: hr }), 404, 'NOT_FOUND')
   t.equal((await app.inject({ method: 'GET', url: location, headers: hr })).statusCode, 200)
+})
+
+t.test('a job that ended is kept IMPORT_JOB_TTL_HOURS, then forgotten (404) when the next job is sent', async (t) => {
+  let hoursOn = 0
+  const clock = testClock()
+  const { app, as } = await buildTestApp(t, { IMPORT_JOB_TTL_HOURS: 2, TOKEN_TTL_SECONDS: 86400 }, { clock: () => new Date(clock().getTime() + hoursOn * 3600_000) })
+  const admin = await as('admin')
+  const agency = await createAgency(app, admin, {})
+  const send = async (from: number) => {
+    const res = await importAsync(app, admin, ndjson(officers(5, agency.id, from)))
+    t.equal(res.statusCode, 202, res.body.slice(0, 200))
+    return res.headers.location as string
+  }
+  const first = await send(0)
+  t.equal((await untilEnded(app, admin, first)).job.status, 'done')
+  hoursOn = 1
+  const second = await send(100)
+  await untilEnded(app, admin, second)
+  t.equal((await app.inject({ method: 'GET', url: first, headers: admin })).statusCode, 200, 'an hour after it ended: still there')
+  hoursOn = 2.5
+  const third = await send(200)
+  assertProblem(t, await app.inject({ method: 'GET', url: first, headers: admin }), 404, 'NOT_FOUND')
+  t.equal((await app.inject({ method: 'GET', url: second, headers: admin })).statusCode, 200, 'the one that ended 1.5 hours before is kept')
+  t.match((await untilEnded(app, admin, third)).job, { status: 'done', result: { created: 5 } }, 'and the new one runs as ever')
 })
 
 t.test('a job whose file has bad rows fails with the synchronous call\'s problem and every row\'s result; nothing is written', async (t) => {

@@ -1,5 +1,5 @@
 // Import jobs in SQL (import_jobs): one row per job, its outcome written once when it ends.
-import { eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm'
 import type { Db } from '../../db/open.js'
 import { importJobs } from '../../db/schema.js'
 import type { ImportSummary, Progress } from './engine.js'
@@ -26,6 +26,10 @@ export const importJobRepository = {
       ...(o.progress === undefined ? {} : { rows: o.progress.rows, checked: o.progress.checked, applied: o.progress.applied }),
       finishedAt: o.at
     }).where(eq(importJobs.id, id)).run(),
+
+  /** Forgets the jobs that ended at `endedBy` or before (a job waiting or running is kept). */
+  purgeEnded: (db: Db, endedBy: string) =>
+    db.delete(importJobs).where(and(isNotNull(importJobs.finishedAt), lte(importJobs.finishedAt, endedBy))).run(),
 
   /** Jobs not ended (queued or running), whoever holds them. */
   unfinished: (db: Db) => db.select({ id: importJobs.id, holder: importJobs.holder, partial: importJobs.partial }).from(importJobs).where(inArray(importJobs.status, ['queued', 'running'])).all()

@@ -45,7 +45,7 @@ const interrupted = (partial: boolean): JobError => ({
     : 'the server stopped while this import was waiting or running; nothing of it was applied: send it again / 导入过程中服务停止，未写入任何数据，请重新提交'
 })
 
-export function importJobs ({ store, clock, log }: ServiceContext, run: Runner) {
+export function importJobs ({ store, config, clock, log }: ServiceContext, run: Runner) {
   const me = thisProcess()
   const progressOf = new Map<number, Progress>()
   const queue: Array<{ id: number, kind: ImportKind, actor: Actor, req: ImportRequest }> = []
@@ -122,15 +122,20 @@ export function importJobs ({ store, clock, log }: ServiceContext, run: Runner) 
       if (closing || queue.length >= MAX_QUEUED_JOBS) {
         fail('SERVICE_UNAVAILABLE', `${queue.length} imports are waiting already; send this one again in a minute / 等待中的导入过多，请稍后重试`)
       }
-      const row = store.write((db) => importJobRepository.insert(db, {
-        principal: actor.principal.sub,
-        kind,
-        partial: req.partial,
-        dryRun: req.dryRun,
-        holder: me,
-        requestId: actor.requestId,
-        createdAt: clock().toISOString()
-      }))
+      const now = clock()
+      const row = store.write((db) => {
+        // Jobs that ended more than IMPORT_JOB_TTL_HOURS ago are forgotten, as idempotency keys are.
+        importJobRepository.purgeEnded(db, new Date(now.getTime() - config.IMPORT_JOB_TTL_HOURS * 3600_000).toISOString())
+        return importJobRepository.insert(db, {
+          principal: actor.principal.sub,
+          kind,
+          partial: req.partial,
+          dryRun: req.dryRun,
+          holder: me,
+          requestId: actor.requestId,
+          createdAt: now.toISOString()
+        })
+      })
       queue.push({ id: row.id, kind, actor, req })
       setImmediate(next)
       return view(row)

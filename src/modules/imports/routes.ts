@@ -139,9 +139,9 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService }
       tags: ['imports'],
       operationId: 'getImportJob',
       summary: '查询导入任务 An import job',
-      description: '以 Prefer: respond-async 提交的导入任务：状态（queued 排队、running 进行中、done 完成、failed 失败）、进度，完成后为与同步导入相同的逐行结果；失败时 error 说明原因，未写入任何数据。仅提交者可查询。' +
+      description: '以 Prefer: respond-async 提交的导入任务：状态（queued 排队、running 进行中、done 完成、failed 失败）、进度，完成后为与同步导入相同的逐行结果；失败时 error 说明原因，未写入任何数据。仅提交者可查询；任务结束后保留 IMPORT_JOB_TTL_HOURS 小时（默认 7 天），之后查询为 404。' +
         ' An import sent with Prefer: respond-async: its status, progress and, when done, the same per-row result the synchronous call gives; when failed, error says why (nothing of it was applied).' +
-        ' Only the caller who sent it can read it (404 for anyone else).',
+        ' Only the caller who sent it can read it (404 for anyone else). A job that ended is kept IMPORT_JOB_TTL_HOURS (default 7 days), then forgotten (404).',
       params: IdParams,
       response: { 200: ImportJob, ...problems(404) }
     }
