@@ -12,7 +12,7 @@ import fp from 'fastify-plugin'
 import { afterArrivals } from '../db/changes.js'
 import { scopeOf } from '../db/scope.js'
 import { RegistryError } from '../errors.js'
-import type { Actor, Principal, Role } from '../security/roles.js'
+import { principalCurrent, type Actor, type Principal, type Role } from '../security/roles.js'
 import type { TokenService } from '../security/tokens.js'
 
 export type Access = 'public' | { readonly roles: readonly Role[] }
@@ -48,7 +48,7 @@ function bearer (request: FastifyRequest): string {
  * Tokens without `ver` and an external identity provider's are not ours to revoke.
  */
 export default fp(async function authPlugin (app: FastifyInstance, opts: { tokens: TokenService, accountVersion: (sub: string) => number | null }) {
-  const current = (p: Principal) => p.via === 'external' || p.version === undefined || opts.accountVersion(p.sub) === p.version
+  const current = (p: Principal) => principalCurrent(p, opts.accountVersion)
   app.decorateRequest('actor', null as unknown as Actor)
   const routeAccess = new Map<string, Access>()
   app.decorate('routeAccess', routeAccess)

@@ -102,6 +102,27 @@ t.test('a job that ended is kept IMPORT_JOB_TTL_HOURS, then forgotten (404) when
   t.match((await untilEnded(app, admin, third)).job, { status: 'done', result: { created: 5 } }, 'and the new one runs as ever')
 })
 
+t.test('a job runs as its caller: an account disabled after sending it fails it before it applies anything', async (t) => {
+  const { app, admin, countyB } = await registry(t)
+  const created = await app.inject({ method: 'POST', url: '/v1/users', headers: admin, payload: { username: 'hr-leaving', password: 'Leaving-Soon-2026', role: 'hr', agencyId: countyB.id } })
+  t.equal(created.statusCode, 201, created.body)
+  const login = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'hr-leaving', password: 'Leaving-Soon-2026' } })
+  const hr = { authorization: `Bearer ${login.json().access_token as string}` }
+  // The admin's big file first: the HR system's job waits behind it.
+  const ahead = await importAsync(app, admin, ndjson(officers(5000, countyB.id)))
+  const behind = await importAsync(app, hr, ndjson(officers(5, countyB.id, 90_000)))
+  t.equal(behind.statusCode, 202, behind.body.slice(0, 200))
+  const disabled = await app.inject({ method: 'PATCH', url: `/v1/users/${created.json().id as number}`, headers: { ...admin, 'if-match': created.headers.etag as string }, payload: { disabled: true } })
+  t.equal(disabled.statusCode, 200, disabled.body)
+  t.equal((await untilEnded(app, admin, ahead.headers.location as string)).job.status, 'done', "the admin's job ran")
+  await app.services.imports.jobsIdle()
+  const id = Number((behind.headers.location as string).split('/').pop())
+  t.equal(app.store.sqlite.prepare('select status from import_jobs where id = ?').pluck().get(id), 'failed')
+  t.match(JSON.parse(app.store.sqlite.prepare('select error from import_jobs where id = ?').pluck().get(id) as string), { code: 'INVALID_TOKEN', detail: /disabled or changed before it ran/ })
+  t.equal(app.store.sqlite.prepare("select count(*) from officers where employee_no like 'JOB-900__'").pluck().get(), 0, 'nothing of it applied')
+  assertProblem(t, await app.inject({ method: 'GET', url: behind.headers.location as string, headers: hr }), 401, 'INVALID_TOKEN')
+})
+
 t.test('a job whose file has bad rows fails with the synchronous call\'s problem and every row\'s result; nothing is written', async (t) => {
   const { app, admin, countyB } = await registry(t)
   const rows: object[] = officers(50, countyB.id)

@@ -9,8 +9,9 @@
 // is kept in memory while it runs and written when it ends.
 import type { Db } from '../../db/open.js'
 import { fail, RegistryError } from '../../errors.js'
-import type { Actor } from '../../security/roles.js'
+import { principalCurrent, type Actor } from '../../security/roles.js'
 import { processAlive, thisProcess } from '../../process-identity.js'
+import { accountVersion } from '../accounts/repository.js'
 import type { ServiceContext } from '../context.js'
 import type { ImportHooks, ImportRequest, ImportSummary, Progress } from './engine.js'
 import { importJobRepository, type ImportJobRow, type JobError } from './job-repository.js'
@@ -84,7 +85,12 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
     const finished = (db: Db, outcome: { result?: ImportSummary, error?: JobError }) =>
       importJobRepository.finish(db, job.id, { ...outcome, progress, at: clock().toISOString() })
     try {
-      await writeRow((db) => importJobRepository.start(db, job.id, clock().toISOString()))
+      // A job runs after its answer, as its caller: an account disabled or changed meanwhile
+      // (its tokens refused from the next request) no longer speaks for it.
+      await writeRow((db) => {
+        if (!principalCurrent(job.actor.principal, (sub) => accountVersion(db, sub))) fail('INVALID_TOKEN', 'the account that sent this import was disabled or changed before it ran; nothing of it was applied / 提交该导入的账号在执行前已被停用或变更，未写入任何数据')
+        importJobRepository.start(db, job.id, clock().toISOString())
+      })
       const result = await run(job.kind, job.actor, job.req, {
         progress,
         enter: () => store.gate.enter(),
