@@ -4,8 +4,7 @@
 // (triggers refuse UPDATE and DELETE); and the change feed's domain events are projected from
 // it in the same transaction.
 import { and, asc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm'
-import type Database from 'better-sqlite3'
-import { clientOf, type Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { auditEvents } from '../../db/schema.js'
 import type { Actor, Scope } from '../../security/roles.js'
 import { eventRepository } from '../events/repository.js'
@@ -13,7 +12,7 @@ import { isFeedEntry, projectEvents, type FeedEntry } from '../events/projection
 import { eventHash, GENESIS, type StoredEvent } from './chain.js'
 import { maskPersonalData } from '../../security/personal-data.js'
 import { inScopeWhere } from '../../db/scope.js'
-import { once } from '../../db/prepared.js'
+import { once, queryKeys } from '../../db/sqlite/prepared.js'
 
 /** An entry as a change tells it: what changed, the agencies it concerns, before and after. */
 interface EntryFacts {
@@ -47,13 +46,14 @@ function prepare (db: Db) {
   return {
     // Plain SQL with positional values, the tail a bare value: through the query builder (values
     // bound by name, the row mapped back) the read cost 11 µs and the insert twice its own time.
-    tailHash: clientOf(db).prepare('select hash from audit_events order by id desc limit 1').pluck(),
+    tailHash: db.$store.sqlite.prepare('select hash from audit_events order by id desc limit 1').pluck(),
     // The rowid is the id (RETURNING costs more than the insert).
-    insert: clientOf(db).prepare(`insert into audit_events (at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
+    insert: db.$store.sqlite.prepare(`insert into audit_events (at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
   }
 }
-const prepared = (db: Db) => once(db, 'audit', () => prepare(db))
+const Q = queryKeys('audit', ['statements'])
+const prepared = (db: Db) => once(db, Q.statements, () => prepare(db))
 
 /** Appends one audit event, chained to the last, and the change feed's events it gives; call it
  *  inside the write transaction of the change (which serialises appends, so the chain is linear).
@@ -120,8 +120,8 @@ export const auditRepository = {
   },
 
   /** Every event in id order, streamed (the chain can be millions of rows). */
-  iterateAll (sqlite: Database.Database): IterableIterator<StoredEvent> {
-    return sqlite.prepare(`select id, at, actor, role, request_id as requestId, entity, entity_id as entityId, action, before, after,
+  iterateAll (db: Db): IterableIterator<StoredEvent> {
+    return db.$store.sqlite.prepare(`select id, at, actor, role, request_id as requestId, entity, entity_id as entityId, action, before, after,
       agency_id as agencyId, prior_agency_id as priorAgencyId, prev_hash as prevHash, hash from audit_events order by id`).iterate() as IterableIterator<StoredEvent>
   },
 

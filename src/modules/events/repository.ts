@@ -7,12 +7,15 @@
 // the ids before it for the others, so events keep one increasing numbering whatever their
 // storage, ranges never interleave, and rows in id order are events in id order.
 import { max, or, sql } from 'drizzle-orm'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { domainEvents } from '../../db/schema.js'
 import type { Scope } from '../../security/roles.js'
 import { EVENT_TYPE_PREFIX, type AuditHead, type EventDraft } from './projection.js'
 import { inScopeWhere } from '../../db/scope.js'
-import { onceStatement } from '../../db/prepared.js'
+import { onceStatement, queryKeys } from '../../db/sqlite/prepared.js'
+
+/** The keys of this repository's prepared queries (db/sqlite/prepared). */
+const Q = queryKeys('events', ['insert', 'timeOf', 'insertBatch'])
 
 /** One event as read: a single row, or one officer's event out of a batch (`officerId` set). */
 export interface StoredEvent {
@@ -37,7 +40,7 @@ export const eventRepository = {
         continue
       }
       // Positional parameters: binding seven named ones cost about a seventh of each insert.
-      onceStatement(db, 'events.insert', `insert into domain_events (audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
+      onceStatement(db, Q.insert, `insert into domain_events (audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
         values (?, ?, ?, ?, ?, ?, ?)`)
         .run(audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, d.agencyId, d.priorAgencyId, audit.at, JSON.stringify(d.data))
     }
@@ -46,7 +49,7 @@ export const eventRepository = {
   /** When event `id` happened (its row's time; a batch's events share it), or undefined when no
    *  event has that id: it marks a cursor, so a feed restored from a backup is noticed. */
   timeOf: (db: Db, id: number): string | undefined => {
-    const row = onceStatement(db, 'events.timeOf', `select time, id - coalesce(json_array_length(officers), 1) + 1 as first
+    const row = onceStatement(db, Q.timeOf, `select time, id - coalesce(json_array_length(officers), 1) + 1 as first
       from domain_events where id >= ? order by id limit 1`).get(id) as { time: string, first: number } | undefined
     return row !== undefined && row.first <= id ? row.time : undefined
   },
@@ -91,7 +94,7 @@ export const eventRepository = {
 /** A batch's row: the ids up to max + n are its events' (see the top of this file). */
 function appendBatch (db: Db, audit: AuditHead, d: Extract<EventDraft, { officers: unknown }>): void {
   if (d.officers.length === 0) return
-  onceStatement(db, 'events.insertBatch', `insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data, officers)
+  onceStatement(db, Q.insertBatch, `insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data, officers)
     values ((select coalesce(max(id), 0) from domain_events) + ?, ?, ?, ?, 0, null, ?, ?, ?)`)
     .run(d.officers.length, audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, audit.at, JSON.stringify(d.data), JSON.stringify(d.officers))
 }

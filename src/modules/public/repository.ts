@@ -1,7 +1,7 @@
 // 公示 in SQL: confirmed agencies and who holds a live card there. Nothing personal is selected
 // beyond the name: never an ID number or a phone.
 import { and, asc, eq, gt, gte, inArray, like, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { contains } from '../../db/match.js'
 import { agencies, agencyConfirmations, certificates, officers } from '../../db/schema.js'
 

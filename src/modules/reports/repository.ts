@@ -3,7 +3,7 @@
 // bounded memory and no read cursor stays open while the answer streams out.
 import { and, eq, gt, inArray, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm'
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
-import type Database from 'better-sqlite3'
+import type { Db } from '../../db/sqlite/store.js'
 import { agencies, assessments, officers, trainingRecords, trainingTotals } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
@@ -80,7 +80,7 @@ export const reportRepository = {
    * building an object per row cost 40% more than the arrays and this mapping together (a
    * report is every officer of the registry).
    */
-  trainingCandidates: (sqlite: Database.Database, scope: Scope, f: CandidateFilter) => {
+  trainingCandidates: (db: Db, scope: Scope, f: CandidateFilter) => {
     const where: Array<SQL | undefined> = [
       sql`${officers.id} > :afterId`,
       inScopeWhere(scope, officers.agencyId),
@@ -106,7 +106,7 @@ export const reportRepository = {
       left join ${trainingTotals} on ${and(eq(trainingTotals.officerId, officers.id), eq(trainingTotals.year, f.year))}
       where ${and(...where)}
       order by ${officers.id} limit :limit`)
-    const stmt = sqlite.prepare(query.sql).raw()
+    const stmt = db.$store.sqlite.prepare(query.sql).raw()
     return (afterId: number, limit: number) => (stmt.all(...query.params, { afterId, limit }) as CandidateColumns[]).map(candidate)
   }
 }
