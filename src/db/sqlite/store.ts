@@ -71,7 +71,10 @@ export function openSqliteStore (where: string | StoreSettings, options: SqliteS
   return openPath(path, { ...options, idNumberKey: options.idNumberKey ?? loadIdNumberKey(where) })
 }
 
-function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
+/** `sharedCodec`: the codec of the store this one is the second connection of (writeInTurns'),
+ *  so both keep one cache of opened numbers and digests (an imported row is checked on the
+ *  first connection and applied on the second). */
+function openPath (path: string, options: SqliteStoreOptions, sharedCodec?: () => IdNumberCodec): SqliteStore {
   const memory = path === ':memory:'
   const readonly = options.readonly ?? false
   if (!memory && !readonly) mkdirSync(dirname(path), { recursive: true })
@@ -89,7 +92,7 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
   let bulk: SqliteStore | undefined
   /** The connection writeInTurns works on: opened once, when first needed, and kept. */
   const bulkConnection = (): SqliteStore =>
-    (bulk ??= openPath(path, { migrate: false, busyTimeoutMs: options.busyTimeoutMs, lookStandsMs: options.lookStandsMs, idNumberKey: key, requests }))
+    (bulk ??= openPath(path, { migrate: false, busyTimeoutMs: options.busyTimeoutMs, lookStandsMs: options.lookStandsMs, idNumberKey: key, requests }, () => handle.idNumbers))
   const handle: SqliteStore = {
     sqlite,
     db: undefined as unknown as Db, // set below, once the handle it points to exists
@@ -101,6 +104,7 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
     queries: createPreparedQueries(),
     get idNumbers (): IdNumberCodec {
       if (codec !== undefined) return codec
+      if (sharedCodec !== undefined) return (codec = sharedCodec())
       if (key === undefined) throw new Error('this store was opened without an ID-number key: open it with openSqliteStore(config) (ID_ENCRYPTION_KEY or the id-encryption.key file), or give idNumberKey')
       const made = createIdNumberCodec(key)
       checkIdNumberKey(handle.db, made)
