@@ -3,7 +3,7 @@
 // Each event is chained to the one before by hash (chain.ts); the table is append-only
 // (triggers refuse UPDATE and DELETE); and the change feed's domain events are projected from
 // it in the same transaction.
-import { and, asc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm'
 import type { Db } from '../../db/sqlite/store.js'
 import { auditEvents } from '../../db/schema.js'
 import type { Actor, Scope } from '../../security/roles.js'
@@ -13,6 +13,7 @@ import { eventHash, GENESIS, type StoredEvent } from './chain.js'
 import { maskPersonalData } from '../../security/personal-data.js'
 import { inScopeWhere } from '../../db/scope.js'
 import { once, queryKeys } from '../../db/sqlite/prepared.js'
+import { insertedId, lastAssignedId } from '../../db/sqlite/dialect.js'
 
 /** An entry as a change tells it: what changed, the agencies it concerns, before and after. */
 interface EntryFacts {
@@ -79,7 +80,7 @@ export function appendAudit (db: Db, actor: Actor | SystemActor, at: Date, given
   const q = prepared(db)
   const prevHash = (q.tailHash.get() as string | null | undefined) ?? GENESIS
   const f = fields
-  const id = Number(q.insert.run(f.at, f.actor, f.role, f.requestId, f.entity, f.entityId, f.action, f.before, f.after, f.agencyId, f.priorAgencyId, prevHash, eventHash(f, prevHash)).lastInsertRowid)
+  const id = insertedId(q.insert.run(f.at, f.actor, f.role, f.requestId, f.entity, f.entityId, f.action, f.before, f.after, f.agencyId, f.priorAgencyId, prevHash, eventHash(f, prevHash)))
   // Projected from what was given, not from the masked copy: the feed masks personal data itself
   // (maskedOfficer), and a phone changed only in its masked middle digits is still a change.
   if (!isFeedEntry(given)) return
@@ -126,6 +127,5 @@ export const auditRepository = {
   },
 
   /** The highest id SQLite ever assigned (it never reuses one), 0 when none. */
-  lastAssignedId: (db: Db): number =>
-    db.get<{ seq: number } | undefined>(sql`select seq from sqlite_sequence where name = 'audit_events'`)?.seq ?? 0
+  lastAssignedId: (db: Db): number => lastAssignedId(db, 'audit_events')
 }

@@ -13,6 +13,7 @@ import type { Scope } from '../../security/roles.js'
 import { EVENT_TYPE_PREFIX, type AuditHead, type EventDraft } from './projection.js'
 import { inScopeWhere } from '../../db/scope.js'
 import { onceStatement, queryKeys } from '../../db/sqlite/prepared.js'
+import { BATCH_OFFICER_AGENCY, EVENT_TIME_OF, eventWindow } from '../../db/sqlite/events-sql.js'
 
 /** The keys of this repository's prepared queries (db/sqlite/prepared). */
 const Q = queryKeys('events', ['insert', 'timeOf', 'insertBatch'])
@@ -49,8 +50,7 @@ export const eventRepository = {
   /** When event `id` happened (its row's time; a batch's events share it), or undefined when no
    *  event has that id: it marks a cursor, so a feed restored from a backup is noticed. */
   timeOf: (db: Db, id: number): string | undefined => {
-    const row = onceStatement(db, Q.timeOf, `select time, id - coalesce(json_array_length(officers), 1) + 1 as first
-      from domain_events where id >= ? order by id limit 1`).get(id) as { time: string, first: number } | undefined
+    const row = onceStatement(db, Q.timeOf, EVENT_TIME_OF).get(id) as { time: string, first: number } | undefined
     return row !== undefined && row.first <= id ? row.time : undefined
   },
 
@@ -66,25 +66,11 @@ export const eventRepository = {
   list (db: Db, scope: Scope, afterId: number, upTo: number, limit: number): StoredEvent[] {
     const events: StoredEvent[] = []
     const single = scope.all ? sql`` : sql`and ${or(inScopeWhere(scope, domainEvents.agencyId), inScopeWhere(scope, domainEvents.priorAgencyId))}`
-    const inBatch = scope.all ? sql`` : sql`and ${inScopeWhere(scope, sql`(officer.value ->> 1)`)}`
+    const inBatch = scope.all ? sql`` : sql`and ${inScopeWhere(scope, BATCH_OFFICER_AGENCY)}`
     let from = afterId
     for (let width = FIRST_WINDOW; from < upTo && events.length < limit; width *= 2) {
       const to = Math.min(upTo, from + width)
-      // A batch's first id is worked out once per batch (materialised): written per officer,
-      // SQLite measured the JSON array again for each, and a batch of 10,000 took half a second.
-      events.push(...db.all<StoredEvent>(sql`
-        with batch as materialized (
-          select id - json_array_length(officers) + 1 as first, type, subject, time, data, officers
-            from domain_events where id > ${from} and id <= ${to} and officers is not null)
-        select id, type, subject, agency_id as agencyId, time, data, null as officerId
-          from domain_events
-          where id > ${from} and id <= ${to} and officers is null ${single}
-        union all
-        select batch.first + officer.key, batch.type, batch.subject, officer.value ->> 1, batch.time, batch.data, officer.value ->> 0
-          from batch, json_each(batch.officers) as officer
-          where batch.first + officer.key > ${afterId} ${inBatch}
-        order by 1
-        limit ${limit - events.length}`))
+      events.push(...db.all<StoredEvent>(eventWindow({ from, to, afterId, single, inBatch, limit: limit - events.length })))
       from = to
     }
     return events

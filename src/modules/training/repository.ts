@@ -6,7 +6,8 @@ import type { Db } from '../../db/sqlite/store.js'
 import { officers, trainingRecords, trainingTotals, trainings } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
 import { once, onceStatement, queryKeys } from '../../db/sqlite/prepared.js'
-import { idList, inIdList } from '../../db/sqlite/dialect.js'
+import { idList, inIdList, insertedId } from '../../db/sqlite/dialect.js'
+import { ADD_TO_TOTALS, INSERT_ATTENDANCES, SERVICE_MOVES_OF } from '../../db/sqlite/training-sql.js'
 import type { Scope } from '../../security/roles.js'
 import { serviceGaps, type ServiceGap } from '../../domain/training.js'
 
@@ -39,11 +40,7 @@ export type RecordWithTraining = { record: RecordRow, trainingTitle: string | nu
 /** Adds a record's units, in its category's bucket, to the year's totals of each officer in
  *  `ids` (an idList): the one statement that moves totals, for one record or a whole batch. */
 function addToTotals (db: Db, ids: string, year: number, category: Category, units: number): void {
-  onceStatement(db, Q.addToTotals, `insert into training_totals (officer_id, year, public_law_units, professional_units)
-    select value, :year, :publicLawUnits, :professionalUnits from json_each(:ids) where true
-    on conflict (officer_id, year) do update set
-      public_law_units = public_law_units + excluded.public_law_units,
-      professional_units = professional_units + excluded.professional_units`)
+  onceStatement(db, Q.addToTotals, ADD_TO_TOTALS)
     .run({ ids, year, publicLawUnits: category === 'public_law' ? units : 0, professionalUnits: category === 'public_law' ? 0 : units })
 }
 
@@ -66,9 +63,7 @@ export const trainingRepository = {
   serviceGapsOf: (db: Db, ids: readonly number[]): Map<number, ServiceGap[]> => {
     const out = new Map<number, ServiceGap[]>()
     if (ids.length === 0) return out
-    const rows = onceStatement(db, Q.serviceGapsOf, `select officer_id as officerId, kind, date from officer_moves
-      where officer_id in (select officer_id from officer_moves where kind = 'rejoin' and officer_id in (select value from json_each(:ids)))
-        and kind in ('departure', 'rejoin')`).all({ ids: idList(ids) }) as Array<{ officerId: number, kind: 'departure' | 'rejoin', date: string }>
+    const rows = onceStatement(db, Q.serviceGapsOf, SERVICE_MOVES_OF).all({ ids: idList(ids) }) as Array<{ officerId: number, kind: 'departure' | 'rejoin', date: string }>
     const byOfficer = new Map<number, Array<{ kind: 'departure' | 'rejoin', date: string }>>()
     for (const r of rows) byOfficer.set(r.officerId, [...(byOfficer.get(r.officerId) ?? []), r])
     for (const [id, moves] of byOfficer) out.set(id, serviceGaps(moves))
@@ -118,13 +113,11 @@ export const trainingRepository = {
   insertAttendances: (db: Db, t: TrainingRow, officerIds: readonly number[]): number[] => {
     if (officerIds.length === 0) return []
     const ids = idList(officerIds)
-    const inserted = onceStatement(db, Q.insertAttendances, `insert into training_records
-        (officer_id, training_id, category, raw_hours, raw_minutes, rule, units, date, year)
-      select value, :trainingId, :category, :rawHours, :rawMinutes, :rule, :units, :date, :year from json_each(:ids) order by key`)
+    const inserted = onceStatement(db, Q.insertAttendances, INSERT_ATTENDANCES)
       .run({ ids, trainingId: t.id, category: t.category, rawHours: t.rawHours, rawMinutes: t.rawMinutes, rule: t.rule, units: t.units, date: t.endDate, year: t.year })
     if (inserted.changes !== officerIds.length) throw new Error(`insertAttendances: ${inserted.changes} rows for ${officerIds.length} officers`)
     addToTotals(db, ids, t.year, t.category, t.units)
-    const first = Number(inserted.lastInsertRowid) - officerIds.length + 1
+    const first = insertedId(inserted) - officerIds.length + 1
     return officerIds.map((_, i) => first + i)
   },
 
