@@ -31,6 +31,9 @@ export type Db = BetterSQLite3Database<typeof schema> & { readonly $store: Sqlit
 export interface SqliteStore {
   readonly sqlite: Database.Database
   readonly db: Db
+  /** Runs `fn` in a read transaction (BEGIN DEFERRED): everything it reads is one snapshot of the
+   *  database. `fn` must be synchronous, as for write. */
+  read<T>(fn: (db: Db) => T): T
   /** Runs `fn` in a write transaction begun IMMEDIATE (the write lock is taken up front, so two
    *  writers never deadlock on a lock upgrade). `fn` must be synchronous: better-sqlite3 cannot
    *  roll back work done after an `await`. */

@@ -96,6 +96,7 @@ function openPath (path: string, options: SqliteStoreOptions, sharedCodec?: () =
   const handle: SqliteStore = {
     sqlite,
     db: undefined as unknown as Db, // set below, once the handle it points to exists
+    read: (fn) => sqlite.transaction(() => fn(handle.db)).deferred(),
     write: (fn) => sqlite.transaction(() => fn(handle.db)).immediate(),
     gate,
     requests,

@@ -127,7 +127,7 @@ export function importEngine (ctx: ServiceContext) {
 
   /** Checks records [from, to) of `records` (reads only, in one read transaction). */
   function checkChunk<I, L> (spec: RowSpec<I, L>, actor: Actor, records: readonly RawRecord[], from: number, to: number, state: PassState) {
-    return store.sqlite.transaction(() => {
+    return store.read(() => {
       const today = shanghaiDate(clock())
       const out: Array<{ rec: RawRecord, checked: Checked<I> }> = []
       for (let i = from; i < to;) {
@@ -144,7 +144,7 @@ export function importEngine (ctx: ServiceContext) {
         }
       }
       return out
-    }).deferred()
+    })
   }
 
   /** Every record checked, chunk by chunk with a turn of the event loop between chunks. */
