@@ -2,6 +2,7 @@
 // arrays through json_each, the rowid SQLite assigned, its sequence table). Whole statements in
 // that dialect live beside it, one file per repository (training-sql.ts, events-sql.ts).
 import { sql, type Column, type SQL } from 'drizzle-orm'
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
 import type { Db } from './handle.js'
 
 /** `column IN (the ids of a placeholder)`: one prepared statement for a list of any length (the
@@ -25,3 +26,15 @@ export const insertedId = (result: { lastInsertRowid: number | bigint }): number
  *  0 when none. */
 export const lastAssignedId = (db: Db, table: string): number =>
   db.get<{ seq: number } | undefined>(sql`select seq from sqlite_sequence where name = ${table}`)?.seq ?? 0
+
+const sqliteDialect = new SQLiteSyncDialect()
+
+/** `query` prepared once on the connection, its values bound, and run with `named` (the :name
+ *  parameters written into its text) each time; rows as arrays of the selected columns in order
+ *  (better-sqlite3 building an object per row costs more than the arrays and a caller's mapping
+ *  together, over a whole registry). */
+export function arrayRows (db: Db, query: SQL): (named: Record<string, unknown>) => unknown[][] {
+  const { sql: text, params } = sqliteDialect.sqlToQuery(query)
+  const stmt = db.$store.sqlite.prepare(text).raw()
+  return (named) => stmt.all(...params, named) as unknown[][]
+}
