@@ -3,18 +3,18 @@
 // is fixed (it is a demo, and the README walks through it); the client's secret is generated
 // by the service and can only be shown when it is created.
 import type { Config } from '../src/config.js'
-import type { DatabaseHandle } from '../src/db/open.js'
+import type { SqliteStore } from '../src/db/sqlite/store.js'
 import { accountsService } from '../src/modules/accounts/service.js'
 import { systemActor } from '../src/modules/audit/repository.js'
 
 export const DEMO_CLERK = { username: 'clerk', password: 'Clerk-Demo-2024' } as const
 export const DEMO_CLIENT_NAME = '河东市市场监督管理局人事系统（演示）'
 
-const agencyByName = (store: DatabaseHandle, name: string): number | null =>
+const agencyByName = (store: SqliteStore, name: string): number | null =>
   (store.sqlite.prepare('select id from agencies where name = ?').get(name) as { id: number } | undefined)?.id ?? null
 
 /** Creates what is missing and returns lines to print (credentials of what it created). */
-export async function ensureDemoAccounts (store: DatabaseHandle, config: Config, names: { city: string, hrAgency: string }): Promise<string[]> {
+export async function ensureDemoAccounts (store: SqliteStore, config: Config, names: { city: string, hrAgency: string }): Promise<string[]> {
   const accounts = accountsService({ store, config, clock: () => new Date() })
   const actor = systemActor('seed')
   const lines: string[] = []

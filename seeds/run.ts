@@ -3,7 +3,7 @@
 // have on that day. The whole run is one outer transaction (the services' own transactions
 // become savepoints): all or nothing, and one sync to disk instead of a hundred thousand.
 import type { Config } from '../src/config.js'
-import type { DatabaseHandle } from '../src/db/open.js'
+import type { SqliteStore } from '../src/db/sqlite/store.js'
 import { addDays, compareDates, isoDate, shanghaiDate, type IsoDate } from '../src/domain/dates.js'
 import { agenciesService } from '../src/modules/agencies/service.js'
 import { assessmentsService } from '../src/modules/assessments/service.js'
@@ -85,7 +85,7 @@ interface Step { date: IsoDate, phase: number, seq: number, run: () => void }
 const PHASE = { agency: 0, confirm: 1, register: 2, exam: 3, result: 4, training: 5, attend: 6, change: 7, issue: 8, move: 9, recall: 10, assess: 11 } as const
 
 /** Writes the plan through the services in one transaction; returns how many service calls. */
-export function writeSeed (store: DatabaseHandle, config: Config, plan: SeedPlan): number {
+export function writeSeed (store: SqliteStore, config: Config, plan: SeedPlan): number {
   let now = new Date()
   const ctx = { store, config, clock: () => now }
   const svc = {

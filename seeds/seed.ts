@@ -7,9 +7,9 @@
 // (nothing written), 2 bad usage or settings, or a database holding real data.
 import { type Config } from '../src/config.js'
 import { cliConfig, Help, isEntryModule, parseOptions, runCli, Usage } from '../src/cli/runner.js'
-import { openDatabase, type DatabaseHandle } from '../src/db/open.js'
+import { openSqliteStore, type SqliteStore } from '../src/db/sqlite/store.js'
 import { isIsoDate, shanghaiDate } from '../src/domain/dates.js'
-import { prepareIdNumbers } from '../src/db/id-number-store.js'
+import { prepareIdNumbers } from '../src/db/sqlite/id-numbers.js'
 import { ensureDemoAccounts } from './accounts.js'
 import { planSeed, rootUscc, SEED_ACTOR, writeSeed, type SeedOptions } from './run.js'
 import { formatSummary, summarize, type SeedSummary } from './summary.js'
@@ -33,7 +33,7 @@ export interface SeedResult {
 /** Why the seed must not write into `store`, or null: it may when the database holds no agency,
  *  or when everything in it about agencies and officers was written by the seed. Anything
  *  written by someone else (the API, an import, the CLI) makes it a registry in use. */
-export function seedRefusal (store: DatabaseHandle): string | null {
+export function seedRefusal (store: SqliteStore): string | null {
   const agencies = store.sqlite.prepare('select count(*) from agencies').pluck().get() as number
   if (agencies === 0) return null
   const seeded = store.sqlite.prepare('select 1 from audit_events where actor = ? limit 1').pluck().get(SEED_ACTOR.principal.sub) !== undefined
@@ -44,10 +44,10 @@ export function seedRefusal (store: DatabaseHandle): string | null {
 
 /** Seeds `store` unless the city is already there; creates the demo accounts (either way) when
  *  asked. Does not check seedRefusal: the command does, before it calls this. */
-export async function seed (store: DatabaseHandle, config: Config, options: SeedRunOptions = {}): Promise<SeedResult> {
+export async function seed (store: SqliteStore, config: Config, options: SeedRunOptions = {}): Promise<SeedResult> {
   const today = options.today ?? shanghaiDate(new Date())
-  // As at the server's start: bind the configured ID-number key (and seal any number in clear).
-  prepareIdNumbers(store, config)
+  // As at the server's start: bind the store's ID-number key is checked (and any number in clear sealed).
+  prepareIdNumbers(store)
   const started = performance.now()
   const cpu = process.cpuUsage()
   const plan = planSeed(config, { ...options, today })
@@ -89,7 +89,7 @@ export function seedArguments (argv: string[]): { scale: number, today: string |
 async function main (argv: string[]): Promise<number> {
   const args = seedArguments(argv)
   const config = cliConfig()
-  const store = openDatabase(config.DATABASE_PATH)
+  const store = openSqliteStore(config)
   try {
     const refusal = args.force ? null : seedRefusal(store)
     if (refusal !== null) throw new Usage(`${config.DATABASE_PATH}: ${refusal}`)

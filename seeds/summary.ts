@@ -3,7 +3,7 @@
 // Read straight from the tables and judged with the domain functions, so it checks the seed
 // rather than repeating it.
 import type { Config } from '../src/config.js'
-import type { DatabaseHandle } from '../src/db/open.js'
+import type { SqliteStore } from '../src/db/sqlite/store.js'
 import { effectiveStatus, type StoredStatus } from '../src/domain/certificates.js'
 import { evaluateTraining, ruleForYear } from '../src/domain/compliance.js'
 import type { IsoDate } from '../src/domain/dates.js'
@@ -47,16 +47,16 @@ export interface SeedSummary {
   auditEvents: number
 }
 
-const count = (store: DatabaseHandle, sql: string, ...params: unknown[]): number =>
+const count = (store: SqliteStore, sql: string, ...params: unknown[]): number =>
   (store.sqlite.prepare(sql).get(...params) as { n: number }).n
 
-function grouped (store: DatabaseHandle, sql: string): Record<string, number> {
+function grouped (store: SqliteStore, sql: string): Record<string, number> {
   const out: Record<string, number> = {}
   for (const r of store.sqlite.prepare(sql).all() as Array<{ k: string | number, n: number }>) out[String(r.k)] = r.n
   return out
 }
 
-export function summarize (store: DatabaseHandle, config: Config, today: IsoDate): SeedSummary {
+export function summarize (store: SqliteStore, config: Config, today: IsoDate): SeedSummary {
   const year = Number(today.slice(0, 4))
   const certificates = { active: 0, suspended: 0, revoked: 0, cancelled: 0, expired: 0 }
   for (const c of store.sqlite.prepare('select status, valid_until as validUntil from certificates').all() as Array<{ status: StoredStatus, validUntil: string }>) {

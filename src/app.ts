@@ -7,8 +7,7 @@ import SerializerSelector from '@fastify/fast-json-stringify-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ErrorObject } from 'ajv'
 import type { Config } from './config.js'
-import { requestBegins } from './db/changes.js'
-import { openDatabase, type DatabaseHandle } from './db/open.js'
+import { openSqliteStore, type SqliteStore } from './db/sqlite/store.js'
 import { loggerOptions, scrubText } from './logging.js'
 import errorsPlugin from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
@@ -16,7 +15,7 @@ import authPlugin from './plugins/auth.js'
 import idempotencyPlugin from './plugins/idempotency.js'
 import writeGatePlugin from './plugins/write-gate.js'
 import hardeningPlugin, { frameworkErrors, VERIFY_PREFIXES } from './plugins/hardening.js'
-import { prepareIdNumbers } from './db/id-number-store.js'
+import { prepareIdNumbers } from './db/sqlite/id-numbers.js'
 import { createTokenService } from './security/tokens.js'
 import type { Clock } from './clock.js'
 import { accountsService } from './modules/accounts/service.js'
@@ -53,8 +52,9 @@ import { inputAjv } from './http/ajv.js'
 import { jsonBodies } from './http/json-body.js'
 
 export interface AppDeps {
-  /** An open database; default: open config.DATABASE_PATH (and close it with the app). */
-  readonly store?: DatabaseHandle
+  /** An open store, opened with the configured ID-number key (openSqliteStore(config)); default:
+   *  open config's (and close it with the app). */
+  readonly store?: SqliteStore
   readonly clock?: Clock
   /** scrypt's cost for new password and secret hashes; default the full cost (tests lower it). */
   readonly secretCost?: number
@@ -64,7 +64,7 @@ export interface AppDeps {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    readonly store: DatabaseHandle
+    readonly store: SqliteStore
     readonly services: Services
     /** Compiles every validator and serializer still waiting for its first request; how many there are. */
     compileAllSchemas (): number
@@ -73,7 +73,7 @@ declare module 'fastify' {
 
 export type Services = Awaited<ReturnType<typeof buildServices>>
 
-function buildServices (store: DatabaseHandle, config: Config, clock: Clock, secretCost: number | undefined, log: FastifyBaseLogger) {
+function buildServices (store: SqliteStore, config: Config, clock: Clock, secretCost: number | undefined, log: FastifyBaseLogger) {
   const ctx = { store, config, clock, secretCost, log }
   return {
     accounts: accountsService(ctx),
@@ -167,7 +167,7 @@ function serializers (lazy: ReturnType<typeof lazyCompilers>): SerializerSelecto
 
 /** Builds the app (not yet listening). Closing it closes the database it opened. */
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
-  const store = deps.store ?? openDatabase(config.DATABASE_PATH)
+  const store = deps.store ?? openSqliteStore(config)
   try {
     return await assembleApp(store, config, deps)
   } catch (err) {
@@ -177,9 +177,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   }
 }
 
-async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps): Promise<FastifyInstance> {
-  // ID numbers are sealed at rest; this also converts rows still in clear (see the file).
-  prepareIdNumbers(store, config)
+async function assembleApp (store: SqliteStore, config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  // ID numbers are sealed at rest: the store's key is checked against its data, and rows still
+  // in clear are converted (see the file).
+  prepareIdNumbers(store)
   const clock = deps.clock ?? (() => new Date())
   const lazy = lazyCompilers()
   const options: FastifyHttpOptions<Server> = {
@@ -204,8 +205,8 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
   }
   const app = Fastify(options).withTypeProvider<TypeBoxTypeProvider>()
   // A request is answered from the database as it stood after the request arrived: what is
-  // kept between writes looks again at other processes' commits (db/changes).
-  app.addHook('onRequest', (_request, _reply, done) => { requestBegins(); done() })
+  // kept between writes looks again at other processes' commits (db/sqlite/changes).
+  app.addHook('onRequest', (_request, _reply, done) => { store.requests.begins(); done() })
   app.setValidatorCompiler(validators(lazy))
   jsonBodies(app)
   app.decorate('compileAllSchemas', lazy.compileAll)
@@ -239,7 +240,7 @@ async function assembleApp (store: DatabaseHandle, config: Config, deps: AppDeps
   await app.register(errorsPlugin)
   await app.register(hardeningPlugin, { config, now: () => clock().getTime() })
   await app.register(openapiPlugin)
-  await app.register(authPlugin, { tokens, accountVersion: services.accounts.accountVersion })
+  await app.register(authPlugin, { tokens, accountVersion: services.accounts.accountVersion, afterArrivals: store.requests.afterArrivals })
   // Before idempotency: a request holds its pass when its Idempotency-Key is reserved, and gives
   // it back after the answer is stored.
   await app.register(writeGatePlugin, { gate: store.gate })

@@ -33,7 +33,7 @@ export async function buildTestApp (t: Test, overrides: Partial<Config> = {}, de
   const config = testConfig({ LOG_LEVEL: 'info', ...overrides })
   const logs: string[] = []
   const logStream = new Writable({ write (chunk, _enc, cb) { logs.push(String(chunk)); cb() } })
-  const store = deps.store ?? openDatabase(config.DATABASE_PATH)
+  const store = deps.store ?? openDatabase(config)
   const clock = deps.clock ?? testClock()
   // A sixteenth of scrypt's cost: tests create and sign in hundreds of accounts (a hash keeps
   // its cost, so sign-in checks it as made).
@@ -62,7 +62,7 @@ export async function buildTestApp (t: Test, overrides: Partial<Config> = {}, de
  *  makes it look again. Pass `store` to buildTestApp with `DATABASE_PATH: file`. */
 export function fileStoreLookingPerRequest (t: Test): { file: string, store: DatabaseHandle } {
   const file = join(t.testdir(), 'registry.db')
-  const store = openDatabase(file, { lookStandsMs: 60_000 })
+  const store = openDatabase({ DATABASE_PATH: file }, { lookStandsMs: 60_000 })
   t.teardown(() => store.close())
   return { file, store }
 }

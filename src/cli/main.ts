@@ -10,7 +10,7 @@
 // it is typed when asked (not echoed) or piped. Each command and group has --help.
 // Exit codes: 0 done, 1 refused, broken or failed (the message says why), 2 bad usage.
 import { readFileSync } from 'node:fs'
-import { openDatabase } from '../db/open.js'
+import { openSqliteStore } from '../db/sqlite/store.js'
 import { auditVerify, backupDatabase, backupTargetExists } from './integrity.js'
 import { accountsService } from '../modules/accounts/service.js'
 import { userRepository } from '../modules/accounts/repository.js'
@@ -163,7 +163,7 @@ async function run (argv: string[]): Promise<number> {
   const password = command.name === 'user add' || command.name === 'user passwd' ? await readPassword(usage) : ''
   // A server may hold the write lock for a few seconds while it applies a large import (one
   // transaction): the command waits for it (up to a minute) rather than failing "database is locked".
-  const store = openDatabase(config.DATABASE_PATH, { busyTimeoutMs: CLI_BUSY_TIMEOUT_MS })
+  const store = openSqliteStore(config.DATABASE_PATH, { busyTimeoutMs: CLI_BUSY_TIMEOUT_MS })
   const accounts = accountsService({ store, config, clock: () => new Date() })
   const actor = systemActor('cli')
   try {

@@ -6,7 +6,7 @@ import { existsSync, realpathSync } from 'node:fs'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { pathToFileURL } from 'node:url'
 import { loadConfig, type Config } from '../config.js'
-import { openDatabase, type DatabaseHandle } from '../db/open.js'
+import { openSqliteStore, type SqliteStore } from '../db/sqlite/store.js'
 import { compareDates, isIsoDate, type IsoDate } from '../domain/dates.js'
 import { RegistryError } from '../errors.js'
 import type { Actor } from '../security/roles.js'
@@ -87,8 +87,8 @@ export function existingDatabase (config: Config, given?: string): string {
 }
 
 /** Opens that file read-only, runs `fn` and closes it. */
-export async function withReadOnlyDatabase<T> (path: string, fn: (store: DatabaseHandle) => Promise<T> | T): Promise<T> {
-  const store = openDatabase(path, { readonly: true })
+export async function withReadOnlyDatabase<T> (path: string, fn: (store: SqliteStore) => Promise<T> | T): Promise<T> {
+  const store = openSqliteStore(path, { readonly: true })
   try {
     return await fn(store)
   } finally {

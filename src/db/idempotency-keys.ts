@@ -1,7 +1,7 @@
 // The idempotency plugin's table (src/plugins/idempotency.ts): a caller's key, the request it
 // named and the answer stored for a replay. Plain rows; what they mean is the plugin's.
 import { and, eq, isNotNull, lte } from 'drizzle-orm'
-import type { Db } from './open.js'
+import type { Db } from './sqlite/store.js'
 import { idempotencyKeys } from './schema.js'
 
 export type KeyRow = typeof idempotencyKeys.$inferSelect

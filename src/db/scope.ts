@@ -5,8 +5,8 @@
 // answers it without a scan. The range is written once, below, over the root agency's row, so
 // a scope is only the root's id: nothing is read to make one.
 import { sql, type Column, type SQL } from 'drizzle-orm'
-import { once } from './prepared.js'
-import type { Db } from './open.js'
+import { once, type QueryKey } from './sqlite/prepared.js'
+import type { Db } from './sqlite/store.js'
 import { agencies } from './schema.js'
 import type { Principal, Scope } from '../security/roles.js'
 
@@ -36,9 +36,14 @@ function inScopeOfPlaceholder (column: Column): SQL {
 /**
  * A point read kept in scope and prepared once per connection (see once): `build` makes the
  * query, putting `inScope(column)` in its WHERE (no condition for an admin); pass `params` with
- * its own values when running it. One query is kept per name and form of scope (all, subtree).
+ * its own values when running it. One query is kept per key and form of scope (all, subtree).
  */
-export function onceInScope<Q> (db: Db, name: string, scope: Scope, build: (inScope: (column: Column) => SQL | undefined) => Q): { query: Q, params: Record<string, number> } {
-  if (scope.all) return { query: once(db, `${name}.all`, () => build(() => undefined)), params: {} }
-  return { query: once(db, `${name}.subtree`, () => build(inScopeOfPlaceholder)), params: { scopeRoot: scope.rootAgencyId } }
+export function onceInScope<Q> (db: Db, key: QueryKey, scope: Scope, build: (inScope: (column: Column) => SQL | undefined) => Q): { query: Q, params: Record<string, number> } {
+  const forms = once(db, key, (): { all?: Q, subtree?: Q } => ({}))
+  if (scope.all) {
+    forms.all ??= build(() => undefined)
+    return { query: forms.all, params: {} }
+  }
+  forms.subtree ??= build(inScopeOfPlaceholder)
+  return { query: forms.subtree, params: { scopeRoot: scope.rootAgencyId } }
 }

@@ -1,7 +1,7 @@
 // Who may write to the database from this process, and when. better-sqlite3 is synchronous: a
 // write that finds the file locked waits in SQLite's busy handler, on the event loop's thread.
 // A bulk write (an import applied as one transaction, taking turns with other requests: see
-// DatabaseHandle.writeInTurns) holds the write lock across turns of the event loop, so a write
+// SqliteStore.writeInTurns) holds the write lock across turns of the event loop, so a write
 // started meanwhile from the same thread would wait for a lock that cannot be released until it
 // gives up: it must not start. Hence this gate, in the manner of a readers-writer lock:
 //  - every request that may write (a POST, PATCH, PUT or DELETE) holds a pass from when it

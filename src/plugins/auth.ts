@@ -9,7 +9,6 @@
 // A route that declares nothing does not start: access is never open by accident.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { afterArrivals } from '../db/changes.js'
 import { scopeOf } from '../db/scope.js'
 import { RegistryError } from '../errors.js'
 import { principalCurrent, type Actor, type Principal, type Role } from '../security/roles.js'
@@ -47,7 +46,7 @@ function bearer (request: FastifyRequest): string {
  * moves it on, and its tokens are refused from the next request, not only once they expire.
  * Tokens without `ver` and an external identity provider's are not ours to revoke.
  */
-export default fp(async function authPlugin (app: FastifyInstance, opts: { tokens: TokenService, accountVersion: (sub: string) => number | null }) {
+export default fp(async function authPlugin (app: FastifyInstance, opts: { tokens: TokenService, accountVersion: (sub: string) => number | null, afterArrivals: (go: () => void) => void }) {
   const current = (p: Principal) => principalCurrent(p, opts.accountVersion)
   app.decorateRequest('actor', null as unknown as Actor)
   const routeAccess = new Map<string, Access>()
@@ -63,12 +62,12 @@ export default fp(async function authPlugin (app: FastifyInstance, opts: { token
   })
 
   // Callback style, so a token verified before (the usual case) costs no promise. The account
-  // is read as it stands after the request arrived (db/changes): the requests that arrived
+  // is read as it stands after the request arrived (db/sqlite/changes): the requests that arrived
   // together are checked together, after one look at other processes' commits.
   app.addHook('onRequest', (request, reply, done) => {
     const access = request.routeOptions.config.access
     if (access === undefined || access === 'public') { done(); return } // undefined: the 404 handler
-    afterArrivals(() => { check(request, reply, access, done) })
+    opts.afterArrivals(() => { check(request, reply, access, done) })
   })
 
   // Runs outside Fastify's hooks (afterArrivals, or a promise's callback), so whatever it throws

@@ -22,10 +22,9 @@ import { pipeline, Transform } from 'node:stream'
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { Type } from 'typebox'
-import type { DatabaseHandle } from '../db/open.js'
+import type { SqliteStore } from '../db/sqlite/store.js'
 import { keyRepository, type KeyRow } from '../db/idempotency-keys.js'
 import { fail } from '../errors.js'
-import { openStoredBytes, sealStoredBytes } from '../db/id-number-store.js'
 import { Problem } from '../http/schemas.js'
 import type { Clock } from '../clock.js'
 import { processAlive, thisProcess } from '../process-identity.js'
@@ -89,7 +88,7 @@ function declare (route: RouteOptions): void {
 }
 
 export interface IdempotencyOptions {
-  readonly store: DatabaseHandle
+  readonly store: SqliteStore
   readonly clock: Clock
   readonly ttlHours: number
 }
@@ -100,7 +99,7 @@ const abandoned = (holder: string | null): boolean => holder !== null && holder 
 
 /** Releases every running reservation whose holder process is gone; returns how many. A
  *  retry of their requests then runs at once instead of 409 until the lease passes. */
-export function releaseAbandonedKeys (store: DatabaseHandle): number {
+export function releaseAbandonedKeys (store: SqliteStore): number {
   return store.write((db) => {
     let released = 0
     for (const row of keyRepository.heldRunning(db)) {
@@ -166,7 +165,7 @@ export default fp(async function idempotencyPlugin (app: FastifyInstance, { stor
     if (found) {
       attempt.settled = true
       reply.code(found.statusCode ?? 200).headers(found.headers ?? {}).header(REPLAYED_HEADER, 'true')
-      return reply.send(found.body ? openStoredBytes(store.db, found.body, SEAL_CONTEXT) : '')
+      return reply.send(found.body ? store.idNumbers.openBytes(found.body, SEAL_CONTEXT) : '')
     }
     Object.assign(attempt, { principal, key, token })
   })
@@ -182,7 +181,7 @@ export default fp(async function idempotencyPlugin (app: FastifyInstance, { stor
     }
     try {
       store.write((db) => keyRepository.complete(db, attempt.principal!, attempt.key!, attempt.token!, {
-        statusCode: reply.statusCode, headers, body: sealStoredBytes(db, Buffer.from(payload), SEAL_CONTEXT)
+        statusCode: reply.statusCode, headers, body: store.idNumbers.sealBytes(Buffer.from(payload), SEAL_CONTEXT)
       }))
       attempt.settled = true
     } catch (err) {

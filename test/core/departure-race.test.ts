@@ -14,7 +14,7 @@ const N = 60
 
 t.test('departure and issue racing on two connections never leave a departed officer with a live certificate', async (t) => {
   const file = join(t.testdir(), 'race.db')
-  const store = openDatabase(file)
+  const store = openDatabase({ DATABASE_PATH: file })
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }
   const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '竞态测试局', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   agenciesService(ctx).confirm(ADMIN_ACTOR, agency.id, { year: yearOf(shanghaiDate(TEST_NOW)), announcementNo: '测试〔1〕号', date: shanghaiDate(TEST_NOW) })

@@ -10,7 +10,7 @@ import { officersService } from '../../src/modules/officers/service.js'
 import type { Actor } from '../../src/security/roles.js'
 
 const { file, op, officerIds, agencyId, barrier } = workerData as { file: string, op: 'issue' | 'depart', officerIds: number[], agencyId: number, barrier: SharedArrayBuffer }
-const store = openDatabase(file, { migrate: false })
+const store = openDatabase({ DATABASE_PATH: file }, { migrate: false })
 const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }
 const certificates = certificatesService(ctx)
 const officers = officersService(ctx)

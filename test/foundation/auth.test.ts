@@ -8,7 +8,8 @@ import { assertProblem, buildTestApp, fileStoreLookingPerRequest } from '../help
 import { uscc } from '../fixtures.js'
 import { systemActor } from '../../src/modules/audit/repository.js'
 import { createTokenService } from '../../src/security/tokens.js'
-import { once } from '../../src/db/prepared.js'
+import { once } from '../../src/db/sqlite/prepared.js'
+import { accountQueryKeys } from '../../src/modules/accounts/repository.js'
 
 const PW = 'Correct-Horse-9'
 
@@ -280,7 +281,7 @@ t.test('an account check that throws (a database error) answers its own request 
   const failing = new Set([subOf(callers[1]!)])
   const batches: number[][] = []
   let batch: number[] | undefined
-  const query = once(app.store.db, 'accounts.userVersion', () => { throw new Error('built by the requests above') }) as { get: (values: { id: number }) => unknown }
+  const query = once(app.store.db, accountQueryKeys.userVersion, () => { throw new Error('built by the requests above') }) as { get: (values: { id: number }) => unknown }
   const read = query.get.bind(query)
   query.get = (values) => {
     if (batch === undefined) { batches.push(batch = []); queueMicrotask(() => { batch = undefined }) }

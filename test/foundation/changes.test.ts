@@ -6,7 +6,10 @@ import t from 'tap'
 import { copyFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { afterArrivals, requestBegins, watchChanges } from '../../src/db/changes.js'
+import { createArrivals, watchChanges } from '../../src/db/sqlite/changes.js'
+
+const requests = createArrivals()
+const { begins: requestBegins, afterArrivals } = requests
 
 const nextRequest = async () => { requestBegins() }
 
@@ -20,7 +23,7 @@ for (const via of ['wal-index', 'data_version'] as const) {
     server.pragma(`journal_mode = ${JOURNAL[via]}`)
     server.exec('create table t (x)')
     const other = new Database(file)
-    const watch = watchChanges(server)
+    const watch = watchChanges(server, requests)
     t.teardown(() => { watch.close(); server.close(); other.close() })
     t.equal(watch.via, via)
     let seen = watch.generation()
@@ -59,8 +62,8 @@ for (const via of ['wal-index', 'data_version'] as const) {
     server.pragma(`journal_mode = ${JOURNAL[via]}`)
     server.exec('create table t (x)')
     const other = new Database(file)
-    const watch = watchChanges(server, 60_000)
-    const young = watchChanges(server, 5)
+    const watch = watchChanges(server, requests, 60_000)
+    const young = watchChanges(server, requests, 5)
     t.teardown(() => { watch.close(); young.close(); server.close(); other.close() })
     let seen = watch.generation()
     const moved = () => { const now = watch.generation(); const m = now !== seen; seen = now; return m }
@@ -84,7 +87,7 @@ for (const via of ['wal-index', 'data_version'] as const) {
 
 t.test('a database in memory has only this connection: its writes move the number', async (t) => {
   const sqlite = new Database(':memory:')
-  const watch = watchChanges(sqlite)
+  const watch = watchChanges(sqlite, requests)
   t.teardown(() => { watch.close(); sqlite.close() })
   t.equal(watch.via, 'memory')
   sqlite.exec('create table t (x)')
@@ -106,7 +109,7 @@ t.test('a database opened through a symlink is watched through the files SQLite 
   setup.close()
   const server = new Database(link)
   const other = new Database(real)
-  const watch = watchChanges(server)
+  const watch = watchChanges(server, requests)
   t.teardown(() => { watch.close(); server.close(); other.close() })
   t.equal(watch.via, 'wal-index')
   const before = watch.generation()
@@ -121,7 +124,7 @@ t.test('requests that arrive together go on together once the turn has taken the
   server.pragma('journal_mode = wal')
   server.exec('create table t (x)')
   const other = new Database(file)
-  const watch = watchChanges(server, 60_000)
+  const watch = watchChanges(server, requests, 60_000)
   t.teardown(() => { watch.close(); server.close(); other.close() })
   const ran: string[] = []
   const generations: number[] = []

@@ -3,8 +3,7 @@
 import t from 'tap'
 import { join } from 'node:path'
 import { openDatabase, type DatabaseHandle } from '../../src/db/open.js'
-import { requestBegins } from '../../src/db/changes.js'
-import { cachedRead, KEPT_ANSWERS } from '../../src/db/read-cache.js'
+import { cachedRead, KEPT_ANSWERS } from '../../src/db/sqlite/read-cache.js'
 
 function examsStore (file: string): DatabaseHandle {
   const store = openDatabase(file)
@@ -52,7 +51,7 @@ t.test('a commit by another connection (another process, the CLI) is seen at onc
   t.equal(name(), 'first')
   t.equal(name(), 'first')
   cli.write(() => cli.sqlite.prepare("update exams set name = 'from the cli' where id = 1").run())
-  requestBegins() // a read for a request that arrived after the commit (db/changes)
+  server.requests.begins() // a read for a request that arrived after the commit (db/changes)
   t.equal(name(), 'from the cli')
 })
 

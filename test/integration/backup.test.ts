@@ -18,7 +18,7 @@ const SEEDED = 900
 t.test('a backup taken while another connection writes is consistent and passes integrity_check', async (t) => {
   const dir = t.testdir()
   const file = join(dir, 'live.db')
-  const store = openDatabase(file)
+  const store = openDatabase({ DATABASE_PATH: file })
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }
   const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '备份测试局', uscc: uscc(7), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   // Enough pages that the copy takes more than one step (one transaction: quick to set up).

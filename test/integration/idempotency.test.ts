@@ -149,7 +149,7 @@ t.test('stored answers survive a restart', async (t) => {
 
 t.test('keys expire after IDEMPOTENCY_TTL_HOURS and are purged', async (t) => {
   let now = new Date('2026-03-02T02:00:00Z')
-  const store = openDatabase(':memory:')
+  const store = openDatabase({ DATABASE_PATH: ':memory:' })
   t.teardown(() => store.close())
   const ctx = await buildTestApp(t, { IDEMPOTENCY_TTL_HOURS: 2 }, { store, clock: () => now })
   const admin = await ctx.as('admin')
@@ -207,7 +207,7 @@ function insertRunning (store: DatabaseHandle, key: string, holder: string | nul
 }
 
 t.test('at start, a reservation left running by a process that is gone is released; one whose holder lives is kept', async (t) => {
-  const store = openDatabase(':memory:')
+  const store = openDatabase({ DATABASE_PATH: ':memory:' })
   t.teardown(() => store.close())
   const parent = process.ppid // alive: it runs this test
   const gone = deadPid()

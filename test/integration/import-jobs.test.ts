@@ -150,7 +150,7 @@ t.test('dry-run and partial jobs end as their synchronous calls do', async (t) =
 
 t.test('at start, a job left queued or running by a process that is gone is failed, nothing of it applied; one a live process holds is left to it', async (t) => {
   const file = join(t.testdir(), 'jobs.db')
-  const store = openDatabase(file)
+  const store = openDatabase({ DATABASE_PATH: file })
   t.teardown(() => store.close())
   const insert = store.sqlite.prepare('insert into import_jobs (principal, kind, status, holder, created_at) values (\'user:1\', \'officers\', ?, ?, \'2026-12-01T02:00:00.000Z\')')
   const gone = Number(insert.run('running', '999999999:1@no-such-boot').lastInsertRowid)
@@ -224,7 +224,7 @@ t.test('end to end over a restart: a job killed with its server shows failed wit
 
 t.test('closing while another bulk write holds the lock: the running job ends, the waiting one is failed (after that write: no "database is locked")', async (t) => {
   const file = join(t.testdir(), 'closing.db')
-  const store = openDatabase(file)
+  const store = openDatabase({ DATABASE_PATH: file })
   t.teardown(() => store.close())
   const { app, as } = await buildTestApp(t, { DATABASE_PATH: file }, { store })
   const admin = await as('admin')

@@ -14,7 +14,7 @@ if (!isMainThread) run()
 function run (): void {
   const { file, agencyId, shared } = workerData as { file: string, agencyId: number, shared: SharedArrayBuffer }
   const state = new Int32Array(shared) // [0]: stop flag, [1]: commits
-  const store = openDatabase(file, { migrate: false })
+  const store = openDatabase({ DATABASE_PATH: file }, { migrate: false })
   const officers = officersService({ store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() })
   const actor: Actor = { principal: { sub: 'test:writer', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'writer' }
   parentPort?.postMessage('started')

@@ -14,7 +14,7 @@ import { nightlyChecks } from '../../src/modules/reports/nightly.js'
 import { ADMIN_ACTOR as ADMIN, idNumber, uscc } from '../fixtures.js'
 
 t.test('a registry through 2026, checked in 2027', async (t) => {
-  const store = openDatabase(':memory:')
+  const store = openDatabase({ DATABASE_PATH: ':memory:' })
   t.teardown(() => store.close())
   let now = new Date('2026-01-10T02:00:00Z')
   const config = testConfig()

@@ -15,7 +15,7 @@ const NOW = new Date('2026-11-20T04:00:00Z')
  *  and two broken invariants written behind the service's back. */
 function registryFile (dir: string) {
   const file = join(dir, 'registry.db')
-  const store = openDatabase(file)
+  const store = openDatabase({ DATABASE_PATH: file })
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => NOW }
   const agencies = agenciesService(ctx)
   const officers = officersService(ctx)

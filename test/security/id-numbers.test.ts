@@ -11,7 +11,7 @@ import { loadConfig, testConfig, type Config } from '../../src/config.js'
 import { openDatabase } from '../../src/db/open.js'
 import { maskIdNumber } from '../../src/domain/identity.js'
 import { systemActor } from '../../src/modules/audit/repository.js'
-import { prepareIdNumbers } from '../../src/db/id-number-store.js'
+import { prepareIdNumbers } from '../../src/db/sqlite/id-numbers.js'
 import { ID_KEY_FILE_NAME, createIdNumberCodec, loadIdNumberKey } from '../../src/security/id-numbers.js'
 import { assertProblem } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
@@ -151,18 +151,18 @@ t.test('rows written in clear before are sealed at start, once; a wrong key refu
   await app.close()
   t.same(foundOnDisk(dir, legacy), [], 'no longer in clear anywhere in the files')
 
-  const again = openDatabase(file)
-  t.equal(prepareIdNumbers(again, config), 0, 'the next start has nothing to convert')
+  const again = openDatabase(config)
+  t.equal(prepareIdNumbers(again), 0, 'the next start has nothing to convert')
   t.same((again.sqlite.prepare('select id_number from officers order by id').all() as Array<{ id_number: string }>).map((r) => r.id_number), sealed, 'and changes nothing')
   // What the quick look of a start must not miss: a blind-index row gone, a row written in clear.
   const digests = () => again.sqlite.prepare('select officer_id, digest from officer_id_index order by officer_id').all()
   const before = digests()
   again.sqlite.prepare('delete from officer_id_index where officer_id = (select min(id) from officers)').run()
-  t.equal(prepareIdNumbers(again, config), 1, 'a missing blind-index row is filled')
+  t.equal(prepareIdNumbers(again), 1, 'a missing blind-index row is filled')
   t.same(digests(), before, 'as it was')
   const late = idNumber(23, '19900101')
   again.sqlite.prepare("insert into officers (name, id_number, agency_id) values ('后来者', ?, 1)").run(late)
-  t.equal(prepareIdNumbers(again, config), 1, 'a row written in clear since is sealed')
+  t.equal(prepareIdNumbers(again), 1, 'a row written in clear since is sealed')
   t.match(again.sqlite.prepare("select id_number from officers where name = '后来者'").pluck().get(), /^v1\./)
   again.close()
   t.same(foundOnDisk(dir, [late]), [], 'and is nowhere in clear')

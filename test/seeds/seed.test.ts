@@ -8,7 +8,7 @@ import { testConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/open.js'
 import { checkIdNumber } from '../../src/domain/identity.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
-import { idNumberCodec } from '../../src/db/id-number-store.js'
+import { idNumberCodec } from '../../src/db/sqlite/id-numbers.js'
 import { planSeed, SEED_ACTOR } from '../../seeds/run.js'
 import { seed, seedRefusal } from '../../seeds/seed.js'
 import { ADMIN_ACTOR, uscc } from '../fixtures.js'
@@ -19,7 +19,7 @@ const SCALE = 0.1
 const dir = mkdtempSync(join(tmpdir(), 'seed-test-'))
 const file = join(dir, 'registry.db')
 const config = testConfig({ DATABASE_PATH: file })
-const store = openDatabase(file)
+const store = openDatabase(config)
 t.teardown(() => { store.close(); rmSync(dir, { recursive: true, force: true }) })
 
 const tableCounts = () => Object.fromEntries(
@@ -140,7 +140,7 @@ t.test('a second run adds nothing', async (t) => {
 })
 
 t.test('without --demo-accounts no login with a known password is created', async (t) => {
-  const other = openDatabase(':memory:')
+  const other = openDatabase(testConfig())
   t.teardown(() => other.close())
   const r = await seed(other, testConfig(), { today: TODAY, scale: 0.02 })
   t.ok(r.seeded)

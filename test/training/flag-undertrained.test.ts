@@ -14,7 +14,7 @@ import { ADMIN_ACTOR, NOW } from './world.js'
 /** A registry file on disk: two agencies; one officer trained 30 + 30, one with 10 + 0, one with nothing. */
 function registryFile (dir: string) {
   const file = join(dir, 'registry.db')
-  const store = openDatabase(file)
+  const store = openDatabase({ DATABASE_PATH: file })
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => NOW }
   const agencies = agenciesService(ctx)
   const officers = officersService(ctx)

@@ -107,7 +107,7 @@ t.test('a status filter answers exactly the rows of the whole report with those 
   t.same((await rows('&asOf=2026-07-01&status=on_track')).map((r) => r.officerId), [partial.id], 'on pace on 1 July')
   // The equalities above hold whether or not the SQL narrows: the narrowing itself, read directly.
   const read = (skipFrom?: { publicLaw: number, professional: number }) => reportRepository
-    .trainingCandidates(w.app.store.sqlite, { all: true }, { year: 2026, day: '2026-06-15', skipFrom })(0, 500).map((c) => c.id)
+    .trainingCandidates(w.app.store.db, { all: true }, { year: 2026, day: '2026-06-15', skipFrom })(0, 500).map((c) => c.id)
   const all = read()
   t.ok(all.includes(w.done.id) && all.includes(partial.id), 'without it, the compliant officer is read with the rest')
   t.same(read(compliantFrom(DEFAULT_TRAINING_RULES[0]!)), all.filter((id) => id !== w.done.id), 'with it, only the officer with the whole minimums in both buckets is left out')

@@ -1,10 +1,14 @@
 // Accounts in SQL: users (people, password grant) and clients (HR systems, client_credentials).
 import { and, asc, eq, gt, sql } from 'drizzle-orm'
-import type { Db } from '../../db/open.js'
-import { once } from '../../db/prepared.js'
-import { cachedRead } from '../../db/read-cache.js'
+import type { Db } from '../../db/sqlite/store.js'
+import { once, queryKeys } from '../../db/sqlite/prepared.js'
+import { cachedRead } from '../../db/sqlite/read-cache.js'
 import { agencies, clients, users } from '../../db/schema.js'
 import type { Role } from '../../security/roles.js'
+
+/** The keys of this repository's prepared queries (db/sqlite/prepared; a test looks one up). */
+export const accountQueryKeys = queryKeys('accounts', ['userVersion', 'clientVersion'])
+const Q = accountQueryKeys
 
 export type UserRow = typeof users.$inferSelect
 export type ClientRow = typeof clients.$inferSelect
@@ -37,15 +41,15 @@ export const subjectOf = (kind: 'user' | 'client', id: number): string => `${kin
 
 /** The version of the account a token subject names (subjectOf), or null when it is disabled,
  *  gone, or not one of ours: what a token issued at another version no longer speaks for. Asked
- *  on every authenticated request, so kept between writes (db/read-cache). */
+ *  on every authenticated request, so kept between writes (db/sqlite/read-cache). */
 export function accountVersion (db: Db, sub: string): number | null {
   return cachedRead(db, 'accounts.version', sub, () => {
     const m = /^(user|client):([1-9][0-9]{0,15})$/.exec(sub)
     if (!m) return null
     const id = Number(m[2])
     const row = m[1] === 'user'
-      ? once(db, 'accounts.userVersion', () => db.select({ version: users.version, disabled: users.disabled }).from(users).where(eq(users.id, sql.placeholder('id'))).prepare()).get({ id })
-      : once(db, 'accounts.clientVersion', () => db.select({ version: clients.version, disabled: clients.disabled }).from(clients).where(eq(clients.id, sql.placeholder('id'))).prepare()).get({ id })
+      ? once(db, Q.userVersion, () => db.select({ version: users.version, disabled: users.disabled }).from(users).where(eq(users.id, sql.placeholder('id'))).prepare()).get({ id })
+      : once(db, Q.clientVersion, () => db.select({ version: clients.version, disabled: clients.disabled }).from(clients).where(eq(clients.id, sql.placeholder('id'))).prepare()).get({ id })
     return row && !row.disabled ? row.version : null
   })
 }

@@ -1,5 +1,5 @@
 // Accounts: users for clerks and auditors, clients for HR systems, and the token grant.
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { passwordProblem } from '../../domain/password-rule.js'
 import { fail } from '../../errors.js'
 import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'

@@ -1,12 +1,15 @@
 // Agencies in SQL. Every read takes the caller's scope; out of scope reads as not found.
 import { and, asc, eq, gt, inArray, like, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { contains } from '../../db/match.js'
 import { agencies, agencyConfirmations, certificates, officers } from '../../db/schema.js'
 import { liveOn } from '../../db/certificate-sql.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
-import { once } from '../../db/prepared.js'
+import { once, queryKeys } from '../../db/sqlite/prepared.js'
 import type { Scope } from '../../security/roles.js'
+
+/** The keys of this repository's prepared queries (db/sqlite/prepared). */
+const Q = queryKeys('agencies', ['findById', 'isConfirmed'])
 
 export type AgencyRow = typeof agencies.$inferSelect
 export type NewAgencyRow = typeof agencies.$inferInsert
@@ -15,7 +18,7 @@ export interface AgencyFilter { status?: AgencyRow['status'] | undefined, parent
 
 export const agencyRepository = {
   findById: (db: Db, scope: Scope, id: number) => {
-    const { query, params } = onceInScope(db, 'agencies.findById', scope, (inScope) => db.select().from(agencies)
+    const { query, params } = onceInScope(db, Q.findById, scope, (inScope) => db.select().from(agencies)
       .where(and(eq(agencies.id, sql.placeholder('id')), inScope(agencies.id))).prepare())
     return query.get({ id, ...params })
   },
@@ -59,7 +62,7 @@ export const agencyRepository = {
     return byAgency
   },
 
-  isConfirmed: (db: Db, agencyId: number, year: number) => once(db, 'agencies.isConfirmed', () => db.select({ id: agencyConfirmations.id }).from(agencyConfirmations)
+  isConfirmed: (db: Db, agencyId: number, year: number) => once(db, Q.isConfirmed, () => db.select({ id: agencyConfirmations.id }).from(agencyConfirmations)
     .where(and(eq(agencyConfirmations.agencyId, sql.placeholder('agencyId')), eq(agencyConfirmations.year, sql.placeholder('year')))).prepare())
     .get({ agencyId, year }) !== undefined,
 

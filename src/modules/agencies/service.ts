@@ -5,7 +5,7 @@ import { answersReconfirmation, confirmationStanding, mergerAsksReconfirmation, 
 import { shanghaiDate, type MonthDay } from '../../domain/dates.js'
 import { checkUscc } from '../../domain/uscc.js'
 import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'

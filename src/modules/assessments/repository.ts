@@ -1,19 +1,22 @@
 // Annual assessments in SQL. They follow their officer's current agency for scope.
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/open.js'
-import { insertPlaceholders, once } from '../../db/prepared.js'
+import type { Db } from '../../db/sqlite/store.js'
+import { insertPlaceholders, once, queryKeys } from '../../db/sqlite/prepared.js'
 import { assessments, officers } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
 
+/** The keys of this repository's prepared queries (db/sqlite/prepared). */
+const Q = queryKeys('assessments', ['find', 'insert'])
+
 export type AssessmentRow = typeof assessments.$inferSelect
 
 export const assessmentRepository = {
-  find: (db: Db, officerId: number, year: number): AssessmentRow | undefined => once(db, 'assessments.find', () => db.select().from(assessments)
+  find: (db: Db, officerId: number, year: number): AssessmentRow | undefined => once(db, Q.find, () => db.select().from(assessments)
     .where(and(eq(assessments.officerId, sql.placeholder('officerId')), eq(assessments.year, sql.placeholder('year')))).prepare())
     .get({ officerId, year }),
 
-  insert: (db: Db, v: { officerId: number, year: number, grade: AssessmentRow['grade'] }): AssessmentRow => once(db, 'assessments.insert', () => db.insert(assessments)
+  insert: (db: Db, v: { officerId: number, year: number, grade: AssessmentRow['grade'] }): AssessmentRow => once(db, Q.insert, () => db.insert(assessments)
     .values(insertPlaceholders(assessments, ['officerId', 'year', 'grade'])).returning().prepare())
     .get(v) as AssessmentRow,
 

@@ -3,9 +3,8 @@
 // Each event is chained to the one before by hash (chain.ts); the table is append-only
 // (triggers refuse UPDATE and DELETE); and the change feed's domain events are projected from
 // it in the same transaction.
-import { and, asc, eq, gt, gte, lt, or, sql, type SQL } from 'drizzle-orm'
-import type Database from 'better-sqlite3'
-import { clientOf, type Db } from '../../db/open.js'
+import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm'
+import type { Db } from '../../db/sqlite/store.js'
 import { auditEvents } from '../../db/schema.js'
 import type { Actor, Scope } from '../../security/roles.js'
 import { eventRepository } from '../events/repository.js'
@@ -13,7 +12,8 @@ import { isFeedEntry, projectEvents, type FeedEntry } from '../events/projection
 import { eventHash, GENESIS, type StoredEvent } from './chain.js'
 import { maskPersonalData } from '../../security/personal-data.js'
 import { inScopeWhere } from '../../db/scope.js'
-import { once } from '../../db/prepared.js'
+import { lastAssignedId } from '../../db/sqlite/dialect.js'
+import { auditStatements, iterateAuditRows } from '../../db/sqlite/audit-sql.js'
 
 /** An entry as a change tells it: what changed, the agencies it concerns, before and after. */
 interface EntryFacts {
@@ -41,20 +41,6 @@ export type AuditEntry = EntryFacts & (FeedEntry | (PlainEntry & { readonly befo
 
 export type AuditRow = typeof auditEvents.$inferSelect
 
-// appendAudit runs on every change (50,000 times in a large import): its statements are
-// prepared once per connection.
-function prepare (db: Db) {
-  return {
-    // Plain SQL with positional values, the tail a bare value: through the query builder (values
-    // bound by name, the row mapped back) the read cost 11 µs and the insert twice its own time.
-    tailHash: clientOf(db).prepare('select hash from audit_events order by id desc limit 1').pluck(),
-    // The rowid is the id (RETURNING costs more than the insert).
-    insert: clientOf(db).prepare(`insert into audit_events (at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-  }
-}
-const prepared = (db: Db) => once(db, 'audit', () => prepare(db))
-
 /** Appends one audit event, chained to the last, and the change feed's events it gives; call it
  *  inside the write transaction of the change (which serialises appends, so the chain is linear).
  *  It reads nothing but the chain's tail: the agencies are the caller's to tell. */
@@ -76,10 +62,10 @@ export function appendAudit (db: Db, actor: Actor | SystemActor, at: Date, given
     agencyId: given.agencyId,
     priorAgencyId: prior !== given.agencyId ? prior : null
   }
-  const q = prepared(db)
-  const prevHash = (q.tailHash.get() as string | null | undefined) ?? GENESIS
+  const q = auditStatements(db)
+  const prevHash = q.tailHash() ?? GENESIS
   const f = fields
-  const id = Number(q.insert.run(f.at, f.actor, f.role, f.requestId, f.entity, f.entityId, f.action, f.before, f.after, f.agencyId, f.priorAgencyId, prevHash, eventHash(f, prevHash)).lastInsertRowid)
+  const id = q.insert(f.at, f.actor, f.role, f.requestId, f.entity, f.entityId, f.action, f.before, f.after, f.agencyId, f.priorAgencyId, prevHash, eventHash(f, prevHash))
   // Projected from what was given, not from the masked copy: the feed masks personal data itself
   // (maskedOfficer), and a phone changed only in its masked middle digits is still a change.
   if (!isFeedEntry(given)) return
@@ -120,12 +106,10 @@ export const auditRepository = {
   },
 
   /** Every event in id order, streamed (the chain can be millions of rows). */
-  iterateAll (sqlite: Database.Database): IterableIterator<StoredEvent> {
-    return sqlite.prepare(`select id, at, actor, role, request_id as requestId, entity, entity_id as entityId, action, before, after,
-      agency_id as agencyId, prior_agency_id as priorAgencyId, prev_hash as prevHash, hash from audit_events order by id`).iterate() as IterableIterator<StoredEvent>
+  iterateAll (db: Db): IterableIterator<StoredEvent> {
+    return iterateAuditRows(db) as IterableIterator<StoredEvent>
   },
 
   /** The highest id SQLite ever assigned (it never reuses one), 0 when none. */
-  lastAssignedId: (db: Db): number =>
-    db.get<{ seq: number } | undefined>(sql`select seq from sqlite_sequence where name = 'audit_events'`)?.seq ?? 0
+  lastAssignedId: (db: Db): number => lastAssignedId(db, 'audit_events')
 }

@@ -1,5 +1,4 @@
 // Reading the audit trail and checking its hash chain.
-import type Database from 'better-sqlite3'
 import { maskPersonalData } from '../../security/personal-data.js'
 import type { Actor } from '../../security/roles.js'
 import type { ServiceContext } from '../context.js'
@@ -17,11 +16,11 @@ export function presentAuditEvent (row: AuditRow) {
 const stored = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString())
 
 /** Checks the whole chain of a database (streamed): the first broken event, or the head hash. */
-export function verifyAuditChain (sqlite: Database.Database, db: ServiceContext['store']['db']): ChainVerdict {
+export function verifyAuditChain (store: ServiceContext['store']): ChainVerdict {
   // The high-water mark first: events appended meanwhile by another connection are then only
   // more rows than it promises, never a false alarm.
-  const lastAssignedId = auditRepository.lastAssignedId(db)
-  return verifyEvents(auditRepository.iterateAll(sqlite), lastAssignedId)
+  const lastAssignedId = auditRepository.lastAssignedId(store.db)
+  return verifyEvents(auditRepository.iterateAll(store.db), lastAssignedId)
 }
 
 export function auditService ({ store }: ServiceContext) {
@@ -33,7 +32,7 @@ export function auditService ({ store }: ServiceContext) {
       return rows.map(presentAuditEvent)
     },
 
-    verify: () => verifyAuditChain(store.sqlite, store.db)
+    verify: () => verifyAuditChain(store)
   }
 }
 

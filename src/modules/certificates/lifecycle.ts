@@ -5,7 +5,7 @@
 import { custodyChange, effectiveStatus, nextStatus, type CertificateAction } from '../../domain/certificates.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import { suspensionEndRefusal } from '../../domain/plausible-dates.js'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'

@@ -3,7 +3,7 @@ import { certificateEligibility, domainsNotHeld, effectiveStatus, replacedByNewC
 import { confirmationStanding } from '../../domain/confirmation.js'
 import { formatCertificateNumber, MAX_SEQUENCE } from '../../domain/certificate-number.js'
 import { compareDates, shanghaiDate, yearOf } from '../../domain/dates.js'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'

@@ -7,12 +7,16 @@
 // the ids before it for the others, so events keep one increasing numbering whatever their
 // storage, ranges never interleave, and rows in id order are events in id order.
 import { max, or, sql } from 'drizzle-orm'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { domainEvents } from '../../db/schema.js'
 import type { Scope } from '../../security/roles.js'
 import { EVENT_TYPE_PREFIX, type AuditHead, type EventDraft } from './projection.js'
 import { inScopeWhere } from '../../db/scope.js'
-import { onceStatement } from '../../db/prepared.js'
+import { onceStatement, queryKeys } from '../../db/sqlite/prepared.js'
+import { BATCH_OFFICER_AGENCY, EVENT_TIME_OF, eventWindow } from '../../db/sqlite/events-sql.js'
+
+/** The keys of this repository's prepared queries (db/sqlite/prepared). */
+const Q = queryKeys('events', ['insert', 'timeOf', 'insertBatch'])
 
 /** One event as read: a single row, or one officer's event out of a batch (`officerId` set). */
 export interface StoredEvent {
@@ -37,7 +41,7 @@ export const eventRepository = {
         continue
       }
       // Positional parameters: binding seven named ones cost about a seventh of each insert.
-      onceStatement(db, 'events.insert', `insert into domain_events (audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
+      onceStatement(db, Q.insert, `insert into domain_events (audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
         values (?, ?, ?, ?, ?, ?, ?)`)
         .run(audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, d.agencyId, d.priorAgencyId, audit.at, JSON.stringify(d.data))
     }
@@ -46,8 +50,7 @@ export const eventRepository = {
   /** When event `id` happened (its row's time; a batch's events share it), or undefined when no
    *  event has that id: it marks a cursor, so a feed restored from a backup is noticed. */
   timeOf: (db: Db, id: number): string | undefined => {
-    const row = onceStatement(db, 'events.timeOf', `select time, id - coalesce(json_array_length(officers), 1) + 1 as first
-      from domain_events where id >= ? order by id limit 1`).get(id) as { time: string, first: number } | undefined
+    const row = onceStatement(db, Q.timeOf, EVENT_TIME_OF).get(id) as { time: string, first: number } | undefined
     return row !== undefined && row.first <= id ? row.time : undefined
   },
 
@@ -63,25 +66,11 @@ export const eventRepository = {
   list (db: Db, scope: Scope, afterId: number, upTo: number, limit: number): StoredEvent[] {
     const events: StoredEvent[] = []
     const single = scope.all ? sql`` : sql`and ${or(inScopeWhere(scope, domainEvents.agencyId), inScopeWhere(scope, domainEvents.priorAgencyId))}`
-    const inBatch = scope.all ? sql`` : sql`and ${inScopeWhere(scope, sql`(officer.value ->> 1)`)}`
+    const inBatch = scope.all ? sql`` : sql`and ${inScopeWhere(scope, BATCH_OFFICER_AGENCY)}`
     let from = afterId
     for (let width = FIRST_WINDOW; from < upTo && events.length < limit; width *= 2) {
       const to = Math.min(upTo, from + width)
-      // A batch's first id is worked out once per batch (materialised): written per officer,
-      // SQLite measured the JSON array again for each, and a batch of 10,000 took half a second.
-      events.push(...db.all<StoredEvent>(sql`
-        with batch as materialized (
-          select id - json_array_length(officers) + 1 as first, type, subject, time, data, officers
-            from domain_events where id > ${from} and id <= ${to} and officers is not null)
-        select id, type, subject, agency_id as agencyId, time, data, null as officerId
-          from domain_events
-          where id > ${from} and id <= ${to} and officers is null ${single}
-        union all
-        select batch.first + officer.key, batch.type, batch.subject, officer.value ->> 1, batch.time, batch.data, officer.value ->> 0
-          from batch, json_each(batch.officers) as officer
-          where batch.first + officer.key > ${afterId} ${inBatch}
-        order by 1
-        limit ${limit - events.length}`))
+      events.push(...db.all<StoredEvent>(eventWindow({ from, to, afterId, single, inBatch, limit: limit - events.length })))
       from = to
     }
     return events
@@ -91,7 +80,7 @@ export const eventRepository = {
 /** A batch's row: the ids up to max + n are its events' (see the top of this file). */
 function appendBatch (db: Db, audit: AuditHead, d: Extract<EventDraft, { officers: unknown }>): void {
   if (d.officers.length === 0) return
-  onceStatement(db, 'events.insertBatch', `insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data, officers)
+  onceStatement(db, Q.insertBatch, `insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data, officers)
     values ((select coalesce(max(id), 0) from domain_events) + ?, ?, ?, ?, 0, null, ?, ?, ?)`)
     .run(d.officers.length, audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, audit.at, JSON.stringify(d.data), JSON.stringify(d.officers))
 }

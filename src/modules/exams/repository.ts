@@ -1,10 +1,13 @@
 // Exam sessions and results in SQL. Results follow their officer's current agency for scope.
 import { and, asc, eq, gt, sql } from 'drizzle-orm'
-import type { Db } from '../../db/open.js'
-import { insertPlaceholders, once } from '../../db/prepared.js'
+import type { Db } from '../../db/sqlite/store.js'
+import { insertPlaceholders, once, queryKeys } from '../../db/sqlite/prepared.js'
 import { examResults, exams, officers } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
+
+/** The keys of this repository's prepared queries (db/sqlite/prepared). */
+const Q = queryKeys('exams', ['findById', 'findResult', 'insertResult'])
 
 export type ExamRow = typeof exams.$inferSelect
 export type ExamResultRow = typeof examResults.$inferSelect
@@ -12,17 +15,17 @@ export type ExamResultRow = typeof examResults.$inferSelect
 export const examRepository = {
   insert: (db: Db, v: typeof exams.$inferInsert): ExamRow => db.insert(exams).values(v).returning().get(),
 
-  findById: (db: Db, id: number): ExamRow | undefined => once(db, 'exams.findById', () => db.select().from(exams)
+  findById: (db: Db, id: number): ExamRow | undefined => once(db, Q.findById, () => db.select().from(exams)
     .where(eq(exams.id, sql.placeholder('id'))).prepare())
     .get({ id }),
 
   list: (db: Db, afterId: number, limit: number) => db.select().from(exams).where(gt(exams.id, afterId)).orderBy(asc(exams.id)).limit(limit).all(),
 
-  findResult: (db: Db, examId: number, officerId: number): ExamResultRow | undefined => once(db, 'exams.findResult', () => db.select().from(examResults)
+  findResult: (db: Db, examId: number, officerId: number): ExamResultRow | undefined => once(db, Q.findResult, () => db.select().from(examResults)
     .where(and(eq(examResults.examId, sql.placeholder('examId')), eq(examResults.officerId, sql.placeholder('officerId')))).prepare())
     .get({ examId, officerId }),
 
-  insertResult: (db: Db, v: { examId: number, officerId: number, score: number, passed: boolean }): ExamResultRow => once(db, 'exams.insertResult', () => db.insert(examResults)
+  insertResult: (db: Db, v: { examId: number, officerId: number, score: number, passed: boolean }): ExamResultRow => once(db, Q.insertResult, () => db.insert(examResults)
     .values(insertPlaceholders(examResults, ['examId', 'officerId', 'score', 'passed'])).returning().prepare())
     .get(v) as ExamResultRow,
 

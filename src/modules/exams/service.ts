@@ -1,5 +1,5 @@
 // 资格考试: exam sessions and results (the pass rule in domain/exams.ts).
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import { examHeldBy, examOutcome } from '../../domain/exams.js'
 import { fail } from '../../errors.js'

@@ -1,8 +1,9 @@
 // The reads behind readiness: the database answers, and every migration is applied.
-import { migrationsApplied, type DatabaseHandle } from '../../db/open.js'
+import { sql } from 'drizzle-orm'
+import { migrationsApplied, type SqliteStore } from '../../db/sqlite/store.js'
 
 export const healthRepository = {
   /** Throws when the database does not answer. */
-  ping: (store: DatabaseHandle): void => { store.sqlite.prepare('select 1').get() },
-  migrationsApplied: (store: DatabaseHandle): boolean => migrationsApplied(store.sqlite)
+  ping: (store: SqliteStore): void => { store.db.get(sql`select 1`) },
+  migrationsApplied: (store: SqliteStore): boolean => migrationsApplied(store.sqlite)
 }

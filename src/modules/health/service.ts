@@ -1,8 +1,8 @@
 // Readiness, for load balancers and operators.
-import type { DatabaseHandle } from '../../db/open.js'
+import type { SqliteStore } from '../../db/sqlite/store.js'
 import { healthRepository } from './repository.js'
 
-export function healthService ({ store }: { store: DatabaseHandle }) {
+export function healthService ({ store }: { store: SqliteStore }) {
   return {
     /** 'ready', or why not: the database does not answer, or a migration is not applied. */
     readiness (): 'ready' | 'database not reachable' | 'migrations not applied' {

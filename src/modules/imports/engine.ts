@@ -2,7 +2,7 @@
 // (reading only, chunk by chunk, the event loop free between chunks), then applied, and the
 // answer gives a result per row.
 //   default (all or nothing): when every row passed its check, the whole file is applied in ONE
-//     write transaction (DatabaseHandle.writeInTurns): no reader ever sees a part of it, a crash
+//     write transaction (SqliteStore.writeInTurns): no reader ever sees a part of it, a crash
 //     leaves none of it, and a row refused while applying (the data changed since it was
 //     checked) rolls everything back and is named (IMPORT_CONFLICT). Any row failing its check:
 //     IMPORT_REJECTED, nothing written. Other requests are answered while it applies: it takes
@@ -13,7 +13,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { ErrorObject } from 'ajv'
 import { shanghaiDate } from '../../domain/dates.js'
-import type { DatabaseHandle, Db } from '../../db/open.js'
+import type { SqliteStore, Db } from '../../db/sqlite/store.js'
 import { fail, RegistryError, type ErrorCode } from '../../errors.js'
 import { fieldErrors } from '../../http/validation-messages.js'
 import type { Actor } from '../../security/roles.js'
@@ -127,7 +127,7 @@ export function importEngine (ctx: ServiceContext) {
 
   /** Checks records [from, to) of `records` (reads only, in one read transaction). */
   function checkChunk<I, L> (spec: RowSpec<I, L>, actor: Actor, records: readonly RawRecord[], from: number, to: number, state: PassState) {
-    return store.sqlite.transaction(() => {
+    return store.read(() => {
       const today = shanghaiDate(clock())
       const out: Array<{ rec: RawRecord, checked: Checked<I> }> = []
       for (let i = from; i < to;) {
@@ -144,7 +144,7 @@ export function importEngine (ctx: ServiceContext) {
         }
       }
       return out
-    }).deferred()
+    })
   }
 
   /** Every record checked, chunk by chunk with a turn of the event loop between chunks. */
@@ -161,13 +161,13 @@ export function importEngine (ctx: ServiceContext) {
 
   /** Applies checked rows in `tx`'s transaction, batch by batch; yields between batches (a turn
    *  of the event loop may come). A refused row throws RefusedWhileApplying unless `keepGoing`. */
-  function * applyRows<I> (spec: RowSpec<I, unknown>, actor: Actor, tx: DatabaseHandle, rows: Array<{ row: number, input: I }>, progress: Progress, keepGoing: boolean): Generator<void, RowResult[], void> {
+  function * applyRows<I> (spec: RowSpec<I, unknown>, actor: Actor, tx: SqliteStore, rows: Array<{ row: number, input: I }>, progress: Progress, keepGoing: boolean): Generator<void, RowResult[], void> {
     const at = clock()
     // All or nothing: a refused row rolls the whole transaction back, so a row needs no
     // savepoint of its own (each one copies every page it touches to a sub-journal: several
     // times the cost of the row's inserts); partial mode keeps them, a refused row's writes
     // undone and the others kept.
-    const store: DatabaseHandle = keepGoing ? tx : { ...tx, write: (fn) => fn(tx.db) }
+    const store: SqliteStore = keepGoing ? tx : Object.create(tx, { write: { value: <T>(fn: (db: Db) => T): T => fn(tx.db) } }) as SqliteStore
     const txCtx: ServiceContext = { ...ctx, store }
     const results: RowResult[] = []
     for (let i = 0; i < rows.length; i += spec.batch) {

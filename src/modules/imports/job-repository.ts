@@ -1,6 +1,6 @@
 // Import jobs in SQL (import_jobs): one row per job, its outcome written once when it ends.
 import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { importJobs } from '../../db/schema.js'
 import type { ImportSummary, Progress } from './engine.js'
 

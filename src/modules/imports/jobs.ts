@@ -7,7 +7,7 @@
 // crash or a stop interrupted is marked failed (nothing of it was applied: it commits in one
 // transaction or not at all) and is sent again by its caller. Progress (rows checked, applied)
 // is kept in memory while it runs and written when it ends.
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { fail, RegistryError } from '../../errors.js'
 import { principalCurrent, type Actor } from '../../security/roles.js'
 import { processAlive, thisProcess } from '../../process-identity.js'

@@ -1,15 +1,18 @@
 // Officers in SQL; scope follows the officer's current agency. ID numbers are sealed at rest
 // with a blind index beside them (src/security/id-numbers.ts); callers give and get them in clear.
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { contains } from '../../db/match.js'
 import { officerIdIndex, officerMoves, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
-import { once, onceStatement } from '../../db/prepared.js'
-import { cachedRead } from '../../db/read-cache.js'
+import { once, onceStatement, queryKeys } from '../../db/sqlite/prepared.js'
+import { cachedRead } from '../../db/sqlite/read-cache.js'
 import { normalizeIdNumber } from '../../domain/identity.js'
-import { idNumberCodec } from '../../db/id-number-store.js'
+import { idNumberCodec } from '../../db/sqlite/id-numbers.js'
 import type { Scope } from '../../security/roles.js'
+
+/** The keys of this repository's prepared queries (db/sqlite/prepared). */
+const Q = queryKeys('officers', ['indexIdNumber', 'findById', 'findByIdNumber', 'insert', 'moveDates'])
 
 export type OfficerRow = typeof officers.$inferSelect
 export type NewOfficerRow = typeof officers.$inferInsert
@@ -25,7 +28,7 @@ function opened<R extends OfficerRow | undefined> (db: Db, row: R): R {
 // plain SQL with positional values (through the query builder, binding by name and mapping the
 // row back cost three times what SQLite took to insert).
 function indexIdNumber (db: Db, officerId: number, idNumber: string): void {
-  onceStatement(db, 'officers.indexIdNumber', 'insert into officer_id_index (officer_id, digest) values (?, ?) on conflict (officer_id) do update set digest = excluded.digest')
+  onceStatement(db, Q.indexIdNumber, 'insert into officer_id_index (officer_id, digest) values (?, ?) on conflict (officer_id) do update set digest = excluded.digest')
     .run(officerId, idNumberCodec(db).blindIndex(idNumber))
 }
 
@@ -45,16 +48,16 @@ export function postData (v: Omit<NewOfficer, 'idNumber' | 'joinedOn'>) {
 }
 
 export const officerRepository = {
-  /** The officer if in scope. Kept between writes (db/read-cache): HR systems read the same
+  /** The officer if in scope. Kept between writes (db/sqlite/read-cache): HR systems read the same
    *  officers over and over; the ID number is kept sealed and opened per call. */
   findById: (db: Db, scope: Scope, id: number) => opened(db, cachedRead(db, 'officers.findById', `${scope.all ? 'all' : scope.rootAgencyId}:${id}`, () => {
-    const { query, params } = onceInScope(db, 'officers.findById', scope, (inScope) => db.select().from(officers)
+    const { query, params } = onceInScope(db, Q.findById, scope, (inScope) => db.select().from(officers)
       .where(and(eq(officers.id, sql.placeholder('id')), inScope(officers.agencyId))).prepare())
     return query.get({ id, ...params })
   })),
 
   /** Exact match on the ID number, regardless of scope (uniqueness is registry-wide). */
-  findByIdNumber: (db: Db, idNumber: string) => opened(db, once(db, 'officers.findByIdNumber', () => db.select({ officer: officers }).from(officers)
+  findByIdNumber: (db: Db, idNumber: string) => opened(db, once(db, Q.findByIdNumber, () => db.select({ officer: officers }).from(officers)
     .innerJoin(officerIdIndex, eq(officerIdIndex.officerId, officers.id))
     .where(eq(officerIdIndex.digest, sql.placeholder('digest'))).prepare())
     .get({ digest: idNumberCodec(db).blindIndex(idNumber) })?.officer),
@@ -73,7 +76,7 @@ export const officerRepository = {
   insert: (db: Db, v: NewOfficer, at: string): OfficerRow => {
     const p = postData(v)
     const joinedOn = v.joinedOn ?? null
-    const stored = onceStatement(db, 'officers.insert', `insert into officers (name, id_number, agency_id, employee_no, phone, joined_on, auxiliary, police, legal_reviewer, supervisor, created_at)
+    const stored = onceStatement(db, Q.insert, `insert into officers (name, id_number, agency_id, employee_no, phone, joined_on, auxiliary, police, legal_reviewer, supervisor, created_at)
       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id, status, version, created_at as createdAt`)
       .get(p.name, idNumberCodec(db).seal(v.idNumber), p.agencyId, p.employeeNo, p.phone, joinedOn, +p.auxiliary, +p.police, +p.legalReviewer, +p.supervisor, at) as Pick<OfficerRow, 'id' | 'status' | 'version' | 'createdAt'>
     indexIdNumber(db, stored.id, v.idNumber)
@@ -97,7 +100,7 @@ export const officerRepository = {
   /** The days of the officer's earliest and latest recorded moves (transfers, departures, being
    *  taken on again), by date; null when none. */
   moveDates: (db: Db, officerId: number): { firstMoveOn: string | null, lastMoveOn: string | null } =>
-    once(db, 'officers.moveDates', () => db.select({ firstMoveOn: sql<string | null>`min(${officerMoves.date})`, lastMoveOn: sql<string | null>`max(${officerMoves.date})` })
+    once(db, Q.moveDates, () => db.select({ firstMoveOn: sql<string | null>`min(${officerMoves.date})`, lastMoveOn: sql<string | null>`max(${officerMoves.date})` })
       .from(officerMoves).where(eq(officerMoves.officerId, sql.placeholder('officerId'))).prepare())
       .get({ officerId }) ?? { firstMoveOn: null, lastMoveOn: null }
 }

@@ -1,8 +1,9 @@
 // 公示 in SQL: confirmed agencies and who holds a live card there. Nothing personal is selected
 // beyond the name: never an ID number or a phone.
 import { and, asc, eq, gt, gte, inArray, like, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { contains } from '../../db/match.js'
+import { jsonArrayHas } from '../../db/sqlite/dialect.js'
 import { agencies, agencyConfirmations, certificates, officers } from '../../db/schema.js'
 
 export interface PublicAgencyFilter { regionCode?: string | undefined, name?: string | undefined, domain?: string | undefined }
@@ -18,7 +19,7 @@ export const publicRepository = {
     const where: Array<SQL | undefined> = [gt(agencies.id, afterId), eq(agencies.status, 'active'), confirmedIn(years)]
     if (f.regionCode) where.push(like(agencies.regionCode, `${f.regionCode}%`))
     if (f.name) where.push(contains(agencies.name, f.name))
-    if (f.domain) where.push(sql`exists (select 1 from json_each(${agencies.domains}) where value = ${f.domain})`)
+    if (f.domain) where.push(jsonArrayHas(agencies.domains, f.domain))
     return db.select(columns).from(agencies).where(and(...where)).orderBy(asc(agencies.id)).limit(limit).all()
   },
 

@@ -6,12 +6,12 @@ import { shanghaiDate } from '../../domain/dates.js'
 import { publicName } from '../../domain/identity.js'
 import { fail } from '../../errors.js'
 import type { Config } from '../../config.js'
-import type { DatabaseHandle } from '../../db/open.js'
+import type { SqliteStore } from '../../db/sqlite/store.js'
 import type { Clock } from '../../clock.js'
 import { agencyRepository } from '../agencies/repository.js'
 import { publicRepository, type PublicAgencyFilter } from './repository.js'
 
-export function publicService ({ store, config, clock }: { store: DatabaseHandle, config: Config, clock: Clock }) {
+export function publicService ({ store, config, clock }: { store: SqliteStore, config: Config, clock: Clock }) {
   const today = () => shanghaiDate(clock())
   const years = () => standingYears(today(), config.CONFIRMATION_GRACE_UNTIL)
   const withConfirmation = <T extends { id: number }>(rows: T[]) => {

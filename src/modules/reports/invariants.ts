@@ -1,6 +1,6 @@
 // Checks of the data itself, for the nightly run: rows that break a rule the service enforces
 // on every write. Any hit means a write bypassed the service (a manual fix, an old import).
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { moveRecordableOn } from '../../domain/certificates.js'
 import { confirmationStanding } from '../../domain/confirmation.js'
 import type { IsoDate, MonthDay } from '../../domain/dates.js'

@@ -1,7 +1,7 @@
 // Every nightly check in one document (npm run nightly): what the bureau must act on, read with
 // the same services and domain rules as the API, so the two never disagree.
 import type { Config } from '../../config.js'
-import type { DatabaseHandle } from '../../db/open.js'
+import type { SqliteStore } from '../../db/sqlite/store.js'
 import { yearOf, type IsoDate } from '../../domain/dates.js'
 import { defaultNightlyYear, isFinding } from '../../domain/training.js'
 import type { Actor } from '../../security/roles.js'
@@ -28,7 +28,7 @@ export interface NightlyOptions {
  * graded 不称职 in the last closed year who still hold a live card (000 (四)); certificates
  * expiring, awaiting recall, in custody or suspended past their set end; broken invariants.
  */
-export function nightlyChecks (store: DatabaseHandle, config: Config, actor: Actor, o: NightlyOptions) {
+export function nightlyChecks (store: SqliteStore, config: Config, actor: Actor, o: NightlyOptions) {
   const year = o.year ?? defaultNightlyYear(o.asOf, config.AT_RISK_FROM)
   const report = reportsService({ store, config, clock: () => new Date(`${o.today}T04:00:00Z`) })
     .trainingCompliance(actor, { year, asOf: o.asOf, statuses: TRAINING_STATUSES.filter(isFinding) })

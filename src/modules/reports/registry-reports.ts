@@ -4,7 +4,7 @@
 import { suspensionOverdue } from '../../domain/certificates.js'
 import { addDays } from '../../domain/dates.js'
 import { evaluateStaffing } from '../../domain/staffing.js'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import { agencyRepository } from '../agencies/repository.js'

@@ -1,7 +1,7 @@
 // Reads behind the staffing and certificates reports and the nightly checks of the data itself
 // (registry-reports.ts, invariants.ts): the SQL narrows to candidates, the domain rules decide.
 import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, notExists, or, sql } from 'drizzle-orm'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { agencies, assessments, cardRecalls, certificates, examResults, officerMoves, officers } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'

@@ -2,8 +2,8 @@
 // officer-year totals. Keyset batches by officer id, so a report of any size is read in
 // bounded memory and no read cursor stays open while the answer streams out.
 import { and, eq, gt, inArray, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm'
-import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core'
-import type Database from 'better-sqlite3'
+import type { Db } from '../../db/sqlite/store.js'
+import { arrayRows } from '../../db/sqlite/dialect.js'
 import { agencies, assessments, officers, trainingRecords, trainingTotals } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
@@ -80,7 +80,7 @@ export const reportRepository = {
    * building an object per row cost 40% more than the arrays and this mapping together (a
    * report is every officer of the registry).
    */
-  trainingCandidates: (sqlite: Database.Database, scope: Scope, f: CandidateFilter) => {
+  trainingCandidates: (db: Db, scope: Scope, f: CandidateFilter) => {
     const where: Array<SQL | undefined> = [
       sql`${officers.id} > :afterId`,
       inScopeWhere(scope, officers.agencyId),
@@ -97,7 +97,7 @@ export const reportRepository = {
         inArray(assessments.grade, [...f.grades.grades] as Array<typeof assessments.$inferSelect.grade>))})`)
     }
     if (f.skipFrom !== undefined) where.push(sql`(${units(f, 'public_law')} < ${f.skipFrom.publicLaw} or ${units(f, 'professional')} < ${f.skipFrom.professional})`)
-    const query = sqliteDialect.sqlToQuery(sql`select ${officers.id} as id, ${officers.name} as name, ${officers.employeeNo} as employeeNo,
+    const read = arrayRows(db, sql`select ${officers.id} as id, ${officers.name} as name, ${officers.employeeNo} as employeeNo,
         ${officers.agencyId} as agencyId, ${agencies.name} as agencyName, ${officers.status} as status, ${officers.joinedOn} as joinedOn,
         ${officers.departedOn} as departedOn, ${officers.auxiliary} as auxiliary, ${officers.police} as police,
         ${units(f, 'public_law')} as publicLawUnits, ${units(f, 'professional')} as professionalUnits
@@ -106,9 +106,6 @@ export const reportRepository = {
       left join ${trainingTotals} on ${and(eq(trainingTotals.officerId, officers.id), eq(trainingTotals.year, f.year))}
       where ${and(...where)}
       order by ${officers.id} limit :limit`)
-    const stmt = sqlite.prepare(query.sql).raw()
-    return (afterId: number, limit: number) => (stmt.all(...query.params, { afterId, limit }) as CandidateColumns[]).map(candidate)
+    return (afterId: number, limit: number) => (read({ afterId, limit }) as CandidateColumns[]).map(candidate)
   }
 }
-
-const sqliteDialect = new SQLiteSyncDialect()

@@ -143,7 +143,7 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
         asOf,
         ruleVersion: rule?.version ?? null,
         * batches (afterId = 0) {
-          const read = reportRepository.trainingCandidates(store.sqlite, actor.scope, filter)
+          const read = reportRepository.trainingCandidates(store.db, actor.scope, filter)
           let after = afterId
           for (;;) {
             const candidates = read(after, BATCH)

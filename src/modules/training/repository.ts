@@ -2,12 +2,17 @@
 // records follow their officer's current agency. Every record write also moves the
 // officer-year totals, inside the caller's transaction.
 import { and, asc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { officers, trainingRecords, trainingTotals, trainings } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
-import { idList, inIdList, once, onceStatement } from '../../db/prepared.js'
+import { once, onceStatement, queryKeys } from '../../db/sqlite/prepared.js'
+import { idList, inIdList, insertedId } from '../../db/sqlite/dialect.js'
+import { ADD_TO_TOTALS, INSERT_ATTENDANCES, SERVICE_MOVES_OF } from '../../db/sqlite/training-sql.js'
 import type { Scope } from '../../security/roles.js'
 import { serviceGaps, type ServiceGap } from '../../domain/training.js'
+
+/** The keys of this repository's prepared queries (db/sqlite/prepared). */
+const Q = queryKeys('training', ['addToTotals', 'serviceGapsOf', 'officersByIds', 'officerInScope', 'hasAttended', 'attendedAmong', 'insertAttendances'])
 
 /** What crediting an officer's training needs (domain CreditFacts). */
 export interface CreditOfficer { id: number, agencyId: number, status: 'active' | 'departed', departedOn: string | null, gaps: ServiceGap[] }
@@ -35,11 +40,7 @@ export type RecordWithTraining = { record: RecordRow, trainingTitle: string | nu
 /** Adds a record's units, in its category's bucket, to the year's totals of each officer in
  *  `ids` (an idList): the one statement that moves totals, for one record or a whole batch. */
 function addToTotals (db: Db, ids: string, year: number, category: Category, units: number): void {
-  onceStatement(db, 'training.addToTotals', `insert into training_totals (officer_id, year, public_law_units, professional_units)
-    select value, :year, :publicLawUnits, :professionalUnits from json_each(:ids) where true
-    on conflict (officer_id, year) do update set
-      public_law_units = public_law_units + excluded.public_law_units,
-      professional_units = professional_units + excluded.professional_units`)
+  onceStatement(db, Q.addToTotals, ADD_TO_TOTALS)
     .run({ ids, year, publicLawUnits: category === 'public_law' ? units : 0, professionalUnits: category === 'public_law' ? 0 : units })
 }
 
@@ -62,9 +63,7 @@ export const trainingRepository = {
   serviceGapsOf: (db: Db, ids: readonly number[]): Map<number, ServiceGap[]> => {
     const out = new Map<number, ServiceGap[]>()
     if (ids.length === 0) return out
-    const rows = onceStatement(db, 'training.serviceGapsOf', `select officer_id as officerId, kind, date from officer_moves
-      where officer_id in (select officer_id from officer_moves where kind = 'rejoin' and officer_id in (select value from json_each(:ids)))
-        and kind in ('departure', 'rejoin')`).all({ ids: idList(ids) }) as Array<{ officerId: number, kind: 'departure' | 'rejoin', date: string }>
+    const rows = onceStatement(db, Q.serviceGapsOf, SERVICE_MOVES_OF).all({ ids: idList(ids) }) as Array<{ officerId: number, kind: 'departure' | 'rejoin', date: string }>
     const byOfficer = new Map<number, Array<{ kind: 'departure' | 'rejoin', date: string }>>()
     for (const r of rows) byOfficer.set(r.officerId, [...(byOfficer.get(r.officerId) ?? []), r])
     for (const [id, moves] of byOfficer) out.set(id, serviceGaps(moves))
@@ -76,7 +75,7 @@ export const trainingRepository = {
   officersByIds: (db: Db, scope: Scope, ids: readonly number[]) => {
     const found = new Map<number, CreditOfficer>()
     if (ids.length === 0) return found
-    const { query, params } = onceInScope(db, 'training.officersByIds', scope, (inScope) => db.select({ id: officers.id, agencyId: officers.agencyId, status: officers.status, departedOn: officers.departedOn })
+    const { query, params } = onceInScope(db, Q.officersByIds, scope, (inScope) => db.select({ id: officers.id, agencyId: officers.agencyId, status: officers.status, departedOn: officers.departedOn })
       .from(officers).where(and(inIdList(officers.id, 'ids'), inScope(officers.agencyId))).prepare())
     const gaps = trainingRepository.serviceGapsOf(db, ids)
     for (const r of query.all({ ids: idList(ids), ...params })) found.set(r.id, { ...r, gaps: gaps.get(r.id) ?? [] })
@@ -86,21 +85,21 @@ export const trainingRepository = {
   /** One officer's status and gaps in service, when in scope (a prepared point read, for
    *  checking rows one by one). */
   officerInScope: (db: Db, scope: Scope, id: number): CreditOfficer | undefined => {
-    const { query, params } = onceInScope(db, 'training.officerInScope', scope, (inScope) => db.select({ id: officers.id, agencyId: officers.agencyId, status: officers.status, departedOn: officers.departedOn })
+    const { query, params } = onceInScope(db, Q.officerInScope, scope, (inScope) => db.select({ id: officers.id, agencyId: officers.agencyId, status: officers.status, departedOn: officers.departedOn })
       .from(officers).where(and(eq(officers.id, sql.placeholder('id')), inScope(officers.agencyId))).prepare())
     const r = query.get({ id, ...params })
     return r === undefined ? undefined : { ...r, gaps: trainingRepository.serviceGapsOf(db, [id]).get(id) ?? [] }
   },
 
   /** Whether the officer already attended the training. */
-  hasAttended: (db: Db, trainingId: number, officerId: number): boolean => once(db, 'training.hasAttended', () => db.select({ id: trainingRecords.id }).from(trainingRecords)
+  hasAttended: (db: Db, trainingId: number, officerId: number): boolean => once(db, Q.hasAttended, () => db.select({ id: trainingRecords.id }).from(trainingRecords)
     .where(and(eq(trainingRecords.trainingId, sql.placeholder('trainingId')), eq(trainingRecords.officerId, sql.placeholder('officerId')))).prepare())
     .get({ trainingId, officerId }) !== undefined,
 
   /** Which of `ids` already attended the training (one prepared query for any number). */
   attendedAmong: (db: Db, trainingId: number, ids: readonly number[]) => {
     if (ids.length === 0) return new Set<number>()
-    const query = once(db, 'training.attendedAmong', () => db.select({ officerId: trainingRecords.officerId }).from(trainingRecords)
+    const query = once(db, Q.attendedAmong, () => db.select({ officerId: trainingRecords.officerId }).from(trainingRecords)
       .where(and(eq(trainingRecords.trainingId, sql.placeholder('trainingId')), inIdList(trainingRecords.officerId, 'ids'))).prepare())
     return new Set(query.all({ trainingId, ids: idList(ids) }).map((r) => r.officerId))
   },
@@ -114,13 +113,11 @@ export const trainingRepository = {
   insertAttendances: (db: Db, t: TrainingRow, officerIds: readonly number[]): number[] => {
     if (officerIds.length === 0) return []
     const ids = idList(officerIds)
-    const inserted = onceStatement(db, 'training.insertAttendances', `insert into training_records
-        (officer_id, training_id, category, raw_hours, raw_minutes, rule, units, date, year)
-      select value, :trainingId, :category, :rawHours, :rawMinutes, :rule, :units, :date, :year from json_each(:ids) order by key`)
+    const inserted = onceStatement(db, Q.insertAttendances, INSERT_ATTENDANCES)
       .run({ ids, trainingId: t.id, category: t.category, rawHours: t.rawHours, rawMinutes: t.rawMinutes, rule: t.rule, units: t.units, date: t.endDate, year: t.year })
     if (inserted.changes !== officerIds.length) throw new Error(`insertAttendances: ${inserted.changes} rows for ${officerIds.length} officers`)
     addToTotals(db, ids, t.year, t.category, t.units)
-    const first = Number(inserted.lastInsertRowid) - officerIds.length + 1
+    const first = insertedId(inserted) - officerIds.length + 1
     return officerIds.map((_, i) => first + i)
   },
 

@@ -5,7 +5,7 @@ import { evaluateTraining, notApplicable, ruleForYear, type Buckets } from '../.
 import { compareDates, shanghaiDate, yearOf } from '../../domain/dates.js'
 import { recordUnits, unitsToHours, UNITS_PER_HOUR, UNITS_PER_MINUTE, type RecordDuration } from '../../domain/hours.js'
 import { attendanceOutcome, completedBy, creditableOn, evaluationPeriod, explainConversion, inTrainingScopeFor, type AttendanceOutcome } from '../../domain/training.js'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import { agencyRepository } from '../agencies/repository.js'

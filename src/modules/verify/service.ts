@@ -3,7 +3,7 @@ import { checkCertificateNumber, hasCertificateNumberForm, normalizeCertificateN
 import { effectiveStatus, isValid } from '../../domain/certificates.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import type { Config } from '../../config.js'
-import type { Db } from '../../db/open.js'
+import type { Db } from '../../db/sqlite/store.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import type { Clock } from '../../clock.js'

@@ -1,6 +1,6 @@
-// Sealed ID numbers and the database: which key a database's ID numbers are sealed with, the
-// check that it is the key its data was written with, and the start-up conversion of rows
-// still in clear.
+// Sealed ID numbers and the database: the check that the key a store was opened with is the key
+// its data was written with, and the start-up conversion of rows still in clear. The key is
+// given when the store is opened (openSqliteStore): nothing here guesses one.
 //
 // Why the conversion runs in code: a drizzle migration is SQL only and cannot encrypt. Migration
 // 0004_id_number_index adds the blind index table; prepareIdNumbers() then, at every start,
@@ -10,49 +10,28 @@
 // number, stored differently) and no audit event is written. When it did convert rows it
 // VACUUMs, so the numbers in clear do not linger in free pages or the WAL.
 import { count, eq, gte, isNull, like, lt, not, or } from 'drizzle-orm'
-import { clientOf, type DatabaseHandle, type Db } from './open.js'
-import { officerIdIndex, officers } from './schema.js'
-import { createIdNumberCodec, loadIdNumberKey, type IdNumberCodec } from '../security/id-numbers.js'
+import type { Db, SqliteStore } from './handle.js'
+import { officerIdIndex, officers } from '../schema.js'
+import type { IdNumberCodec } from '../../security/id-numbers.js'
 
-const codecs = new WeakMap<Db, IdNumberCodec>()
-
-/** Binds a codec to a database after checking that the ID numbers already sealed in it were
- *  sealed with the same key; throws (naming both key ids) when they were not. */
-export function bindIdNumberCodec (db: Db, codec: IdNumberCodec): void {
+/** Checks that the ID numbers already sealed in the database were sealed with the codec's key;
+ *  throws (naming both key ids) when they were not. */
+export function checkIdNumberKey (db: Db, codec: IdNumberCodec): void {
   const sample = db.select({ idNumber: officers.idNumber }).from(officers).where(like(officers.idNumber, 'v1.%')).limit(1).get()
   const sealedWith = sample?.idNumber.split('.')[1]
   if (sealedWith !== undefined && sealedWith !== codec.keyId) {
     throw new Error(`this database's ID numbers were sealed with key ${sealedWith}, but the configured key is ${codec.keyId}: ` +
       'set ID_ENCRYPTION_KEY (or restore the id-encryption.key file beside the database) to the key the data was written with')
   }
-  codecs.set(db, codec)
 }
 
-/** The codec of a database: the one bound at start, or (a script or test that opened the
- *  database itself) the default key for its file: the key file beside it, or in memory this
- *  process's key. */
-export function idNumberCodec (db: Db): IdNumberCodec {
-  const bound = codecs.get(db)
-  if (bound) return bound
-  const file = clientOf(db).name // the connection's name is its file path
-  if (!file) throw new Error('no ID-number key is bound to this database (call prepareIdNumbers at start)')
-  const codec = createIdNumberCodec(loadIdNumberKey({ DATABASE_PATH: file }))
-  bindIdNumberCodec(db, codec)
-  return codec
-}
+/** The codec of the store `db` belongs to (the key it was opened with); throws when it has none. */
+export const idNumberCodec = (db: Db): IdNumberCodec => db.$store.idNumbers
 
-/** At start: binds the configured key, then seals every ID number still in clear and fills the
- *  blind index (idempotent). Returns how many officers were converted. */
-export function prepareIdNumbers (store: DatabaseHandle, settings: { ID_ENCRYPTION_KEY?: string | undefined, DATABASE_PATH: string }): number {
-  const codec = createIdNumberCodec(loadIdNumberKey(settings))
-  bindIdNumberCodec(store.db, codec)
-  // Personal data replaced or deleted is overwritten on disk, not left behind in free space.
-  store.sqlite.pragma('secure_delete = ON')
-  // The same for every further connection of the store (the one an import applies on).
-  store.onConnection((db) => {
-    bindIdNumberCodec(db, codec)
-    clientOf(db).pragma('secure_delete = ON')
-  })
+/** At start: checks the store's key against the data, then seals every ID number still in clear
+ *  and fills the blind index (idempotent). Returns how many officers were converted. */
+export function prepareIdNumbers (store: SqliteStore): number {
+  const codec = store.idNumbers
   const converted = store.write((db) => {
     if (allSealed(db)) return 0
     const pending = db.select({ id: officers.id, idNumber: officers.idNumber, digest: officerIdIndex.digest })
@@ -86,10 +65,3 @@ function allSealed (db: Db): boolean {
   const [indexed] = db.select({ rows: count() }).from(officerIdIndex).all()
   return row?.officers === indexed?.rows
 }
-
-/** Seals stored bytes that may carry an ID number (see IdNumberCodec.sealBytes) with this
- *  database's key; e.g. an Idempotency-Key's stored answer: sealStoredBytes(db, body, 'idempotency_keys.body'). */
-export const sealStoredBytes = (db: Db, data: Buffer, context: string): Buffer => idNumberCodec(db).sealBytes(data, context)
-
-/** The bytes sealStoredBytes sealed (bytes stored before sealing are returned as they are). */
-export const openStoredBytes = (db: Db, stored: Buffer, context: string): Buffer => idNumberCodec(db).openBytes(stored, context)

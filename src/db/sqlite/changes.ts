@@ -1,7 +1,7 @@
 // Whether the database may have changed: a number per connection that moves on whenever a
 // write has been committed since it was last asked, by this connection or by any other (another
 // process: the CLI, the seed, a second server on the same file). What is kept in memory from the
-// database (db/read-cache: officers read by id, the account versions tokens are checked against) is valid while it
+// database (db/sqlite/read-cache: officers read by id, the account versions tokens are checked against) is valid while it
 // stands still. It is asked on every use, so it must cost far less than the reads it saves:
 //  - this connection's writes: SQLite's total_changes(), the rows it has inserted, updated or
 //    deleted (through store.write or not); the statement does no I/O.
@@ -18,7 +18,7 @@
 // Other connections' commits are looked at once per request: a request must be answered from
 // the database as it stood at some moment after it arrived (then it sees every commit whose
 // writer had finished before the request was sent: the CLI's, another server's answer to the
-// same client). So when a request begins (requestBegins, called by the server's first hook) the
+// same client). So when a request begins (Arrivals.begins, called by the server's first hook) the
 // next ask looks again; the look then stands for every read until the next request begins,
 // since all requests still in flight arrived before it, but no longer than LOOK_STANDS_MS
 // (code that answers no request, a timer, gets a look at most that old). One request (the
@@ -39,35 +39,41 @@ const HEADER_BYTES = 96
 const WAL_INDEX_VERSION = 3007000
 const LOOK_STANDS_MS = 1
 
-let requestsBegun = 0
-
-/** A request has begun: the next ask of every watch looks at other connections' commits again. */
-export function requestBegins (): void {
-  requestsBegun++
+/** When requests begin and go on: one per store (two apps in one process share nothing). */
+export interface Arrivals {
+  /** A request has begun: the next ask of every watch of the store looks at other connections'
+   *  commits again. */
+  begins (): void
+  /** How many requests have begun (a watch compares it with the count at its last look). */
+  begun (): number
+  /** Runs `go` once this turn of the event loop has taken in every request that arrived with the
+   *  caller's (the next check phase: setImmediate), together with theirs and in order of arrival.
+   *  Nothing arrives while they run: the first ask looks, and the look stands for the rest.
+   *  `go` must not throw: it runs outside the caller's error handling (Fastify's hooks catch what
+   *  a hook throws; nothing catches here), so it answers its own failures (the auth plugin hands
+   *  them to its request). One that throws anyway is a defect: the others still go on and its
+   *  error becomes a process warning, never an uncaught exception (which would stop the server). */
+  afterArrivals (go: () => void): void
 }
 
-let arrived: Array<() => void> = []
-
-/** Runs `go` once this turn of the event loop has taken in every request that arrived with the
- *  caller's (the next check phase: setImmediate), together with theirs and in order of arrival.
- *  Nothing arrives while they run: the first ask looks, and the look stands for the rest.
- *  `go` must not throw: it runs outside the caller's error handling (Fastify's hooks catch what a
- *  hook throws; nothing catches here), so it answers its own failures (the auth plugin hands
- *  them to its request). One that throws anyway is a defect: the others still go on and its
- *  error becomes a process warning, never an uncaught exception (which would stop the server). */
-export function afterArrivals (go: () => void): void {
-  if (arrived.push(go) === 1) setImmediate(admitArrived)
-}
-
-function admitArrived (): void {
-  const batch = arrived
-  arrived = []
-  for (const go of batch) {
-    try {
-      go()
-    } catch (error) {
-      process.emitWarning(error instanceof Error ? error : `afterArrivals: a continuation threw ${String(error)}`)
+export function createArrivals (): Arrivals {
+  let requestsBegun = 0
+  let arrived: Array<() => void> = []
+  const admitArrived = (): void => {
+    const batch = arrived
+    arrived = []
+    for (const go of batch) {
+      try {
+        go()
+      } catch (error) {
+        process.emitWarning(error instanceof Error ? error : `afterArrivals: a continuation threw ${String(error)}`)
+      }
     }
+  }
+  return {
+    begins: () => { requestsBegun++ },
+    begun: () => requestsBegun,
+    afterArrivals: (go) => { if (arrived.push(go) === 1) setImmediate(admitArrived) }
   }
 }
 
@@ -88,8 +94,9 @@ interface OthersCommits {
   close (): void
 }
 
-/** `lookStandsMs`: how long a look stands at most (LOOK_STANDS_MS; tests set their own). */
-export function watchChanges (sqlite: Database.Database, lookStandsMs = LOOK_STANDS_MS): ChangeWatch {
+/** `requests`: the store's (a request begun makes the next ask look again); `lookStandsMs`: how
+ *  long a look stands at most (LOOK_STANDS_MS; tests set their own). */
+export function watchChanges (sqlite: Database.Database, requests: Arrivals, lookStandsMs = LOOK_STANDS_MS): ChangeWatch {
   const totalChanges = sqlite.prepare('select total_changes()').pluck()
   const others = othersCommits(sqlite)
   // What others had committed, looked at once per request (see the top of the file).
@@ -99,10 +106,11 @@ export function watchChanges (sqlite: Database.Database, lookStandsMs = LOOK_STA
   let looks = 0
   const othersCommitted = () => {
     const now = performance.now()
-    if (lookedFor !== requestsBegun || now - lookedAt >= lookStandsMs) {
+    const begun = requests.begun()
+    if (lookedFor !== begun || now - lookedAt >= lookStandsMs) {
       committedNow = others.seen()
       looks++
-      lookedFor = requestsBegun
+      lookedFor = begun
       lookedAt = now
     }
     return committedNow
