@@ -71,6 +71,16 @@ export async function execute (on: Queryable, sql: string, ...params: unknown[])
   return statement(on, sql).run(bind(sql, params)).changes
 }
 
+/** Every table of the schema (not the engine's own) with its rows, as JSON, in the order they
+ *  were written: a snapshot to tell that nothing changed. The one place that lists tables, as
+ *  each engine lists them (SQLite: sqlite_master and rowid order). */
+export async function tableContents (on: Queryable): Promise<Map<string, string>> {
+  const names = await queryColumn<string>(on, "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
+  const contents = new Map<string, string>()
+  for (const name of names) contents.set(name, JSON.stringify(statement(on, `select * from "${name}" order by rowid`).raw().all().map((r) => (r as unknown[]).map(number))))
+  return contents
+}
+
 /** The options of a test that needs SQLite itself: skipped when this run tests another engine.
  *  `why` names what it needs (the WAL freshness watch, a trigger in SQLite's dialect…). */
 export function sqliteOnly (why: string): { skip: string | false } {
