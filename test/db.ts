@@ -71,13 +71,17 @@ export async function execute (on: Queryable, sql: string, ...params: unknown[])
   return statement(on, sql).run(bind(sql, params)).changes
 }
 
-/** Every table of the schema (not the engine's own) with its rows, as JSON, in the order they
- *  were written: a snapshot to tell that nothing changed. The one place that lists tables, as
- *  each engine lists them (SQLite: sqlite_master and rowid order). */
+/** The names of the tables, in order: the schema's and the migrations' own (__drizzle_migrations),
+ *  not the engine's (SQLite's sqlite_sequence and the like). */
+export async function tableNames (on: Queryable): Promise<string[]> {
+  return queryColumn<string>(on, "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
+}
+
+/** Every table (tableNames) with its rows, as JSON, in the order they were written (SQLite:
+ *  rowid order): a snapshot to tell that nothing changed. */
 export async function tableContents (on: Queryable): Promise<Map<string, string>> {
-  const names = await queryColumn<string>(on, "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
   const contents = new Map<string, string>()
-  for (const name of names) contents.set(name, JSON.stringify(statement(on, `select * from "${name}" order by rowid`).raw().all().map((r) => (r as unknown[]).map(number))))
+  for (const name of await tableNames(on)) contents.set(name, JSON.stringify(statement(on, `select * from "${name}" order by rowid`).raw().all().map((r) => (r as unknown[]).map(number))))
   return contents
 }
 
