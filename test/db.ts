@@ -1,11 +1,12 @@
 // How tests read and write the database behind the service: through these helpers only, so
 // the same tests can run on another engine (PostgreSQL, issue 22) by changing this one file.
 //
-//   await queryValue(app, 'select count(*) from officers where agency_id = $1', agencyId)   // 3
+//   await queryValue(app, 'select count(*) from officers where agency_id = $1', agencyId)  // 3
 //   await queryRow(app, 'select status, version from officers where id = $1', id)          // { … } | undefined
-//   await queryRows(app, 'select id, path from agencies order by id')                        // [{ … }, …]
-//   await queryColumn(app, 'select key from idempotency_keys order by key')                  // ['a', 'b']
-//   await execute(app, 'update officers set status = $1 where id = $2', 'departed', id)     // changes
+//   await queryRows(app, 'select id, path from agencies order by id')                      // [{ … }, …]
+//   await queryColumn(app, 'select key from idempotency_keys order by key')                // ['a', 'b']
+//   await execute(app, 'update officers set status = $1 where id = $2', 'departed', id)    // rows changed
+//   await tableContents(app)            // every table's rows: a snapshot to compare after a request
 //
 // - Each takes an app (its `store`) or a store, and returns a promise: node-postgres is
 //   asynchronous, so call sites already await what the PostgreSQL implementation will return.
@@ -15,7 +16,9 @@
 // - Numbers come back as numbers: SQLite gives them so (a bigint, should a connection ever read
 //   with safeIntegers, is made a number). node-postgres gives `count(*)`, `sum` and other int8
 //   and numeric values as strings: its implementation here parses those columns, by the type
-//   the driver reports for the column (int8 and numeric), never by the look of a value.
+//   the driver reports for the column (int8 and numeric), never by the look of a value; and
+//   gives a flag (boolean) as true or false, which it turns into SQLite's 1 or 0 the same way,
+//   so that an assertion on a row holds on both.
 // - Write SQL both engines read: standard SQL, `true` and `false` for flags (SQLite reads them
 //   as 1 and 0), quoted aliases for camelCase names (`as "officerId"`: PostgreSQL folds an
 //   unquoted one to lower case), no SQLite-only function.
@@ -34,6 +37,7 @@
 // better-sqlite3) without its mark, or, in a file marked "in part", outside a sqliteOnly test.
 // A run on another engine sets TEST_ENGINE (e.g. TEST_ENGINE=pg): sqliteOnly() then skips the
 // test, and engineOfFile() tells the runner which files to leave out.
+// This file's own tests: test/foundation/test-db.test.ts.
 import type Database from 'better-sqlite3'
 
 /** A store (the app's `store`, or one a test opened) or anything that holds one (the app). */
