@@ -84,10 +84,10 @@ t.test('every scope, page size and cursor reads exactly the events a model of th
     t.equal(bad, 0, `${name} random cursors`)
   }
   // next ordinary insert after a batch
-  const max = await queryValue(app, 'select max(id) from domain_events') as number
+  const max = await queryValue<number>(app, 'select max(id) from domain_events')
   const r = await post(app, admin, `/v1/trainings/${training}/attendances`, { officerIds: pool.slice(used, used + 5) })
   t.equal(r.statusCode, 200)
-  const after = await queryValue(app, 'select max(id) from domain_events') as number
+  const after = await queryValue<number>(app, 'select max(id) from domain_events')
   t.equal(after, max + 5, 'batch row at max + n')
   reg(city.id)
   t.equal(await queryValue(app, 'select max(id) from domain_events'), after + 1, 'next single = batch + 1')
