@@ -15,13 +15,16 @@ const EXEMPT = new Set(['db.ts', join('foundation', 'engine-marks.test.ts')])
 const indent = (line: string) => line.length - line.trimStart().length
 const isComment = (line: string) => /^\s*(\/\/|\/\*|\*)/.test(line)
 const TEST_OPENER = /^\s*t\.test\(/
+/** The better-sqlite3 connection: the store's `sqlite` (however reached), drizzle's $client
+ *  under it, the package itself. */
+const SQLITE = /\.sqlite\b|\[\s*['"]sqlite['"]\s*\]|\{[^}]*\bsqlite\b[^}]*\}\s*=|\$client\b|\bclientOf\(|require\(['"]better-sqlite3['"]\)/
 
 /** Where a file reaches SQLite itself, and where its mark lets it not: a message per line that
  *  may not. */
 function unmarkedSqlite (text: string): string[] {
   const lines = text.split('\n')
   const imported = /^import (\w+)(?:,.*)? from ['"]better-sqlite3['"]/m.exec(text)?.[1]
-  const reaches = (line: string) => !isComment(line) && (/\.sqlite\b|\[\s*['"]sqlite['"]\s*\]|require\(['"]better-sqlite3['"]\)/.test(line) ||
+  const reaches = (line: string) => !isComment(line) && (SQLITE.test(line) ||
     (imported !== undefined && !/^import /.test(line) && new RegExp(`\\b${imported}\\b`).test(line)))
   const uses = lines.flatMap((line, i) => reaches(line) ? [i] : [])
   const mark = engineOfFile(text)
@@ -86,6 +89,8 @@ t.test('the check finds each kind of violation', async (t) => {
     nestedUnmarked: inPart + "t.test('x', async (t) => {\n  t.test('y', sqliteOnly('a trigger'), async (t) => {\n    ok()\n  })\n  store.sqlite.exec('vacuum')\n})\n",
     helperUsedByAnyTest: inPart + "const peek = (file) => {\n  const db = new Database(file)\n  return db\n}\nimport Database from 'better-sqlite3'\n\nt.test('x', sqliteOnly('a file'), async (t) => {\n  peek('a')\n})\n\nt.test('y', async (t) => {\n  peek('b')\n})\n",
     noMarkedTest: inPart + "t.test('x', async (t) => {\n  ok()\n})\n",
+    destructured: header('') + "t.test('x', async (t) => {\n  const { sqlite } = app.store\n})\n",
+    drizzleClient: header('') + "t.test('x', async (t) => {\n  clientOf(app.store.db).exec('vacuum')\n})\n",
     sqliteOnlyUnmarked: header('') + "t.test('x', sqliteOnly('a trigger'), async (t) => {\n  ok()\n})\n"
   }
   for (const [name, text] of Object.entries(sample)) t.not(unmarkedSqlite(text).length, 0, `${name}: found`)
