@@ -3,6 +3,7 @@ import { checkCertificateNumber } from '../../src/domain/certificate-number.js'
 import { assertProblem, buildTestApp } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
 import { registry } from './setup.js'
+import { queryValue, execute } from '../db.js'
 
 t.test('issue assigns a checked number, validity from config, the agency\'s domains, and is listed and readable in scope only', async (t) => {
   const { app, as, countyB, countyC, certified } = await registry(t)
@@ -220,7 +221,7 @@ t.test('only an exam already held qualifies: a passed result of a later exam (wr
   await post(app, admin, `/v1/agencies/${agency.id}/confirmations`, { year: 2025, announcementNo: '公告〔2025〕1号', date: '2025-01-10' })
   const officer = (await post(app, admin, '/v1/officers', { name: '赵六', idNumber: idNumber(8, '19800101'), agencyId: agency.id })).json() as { id: number }
   const exam = (await post(app, admin, '/v1/exams', { name: '2025年上半年行政执法资格考试', date: '2025-06-10' })).json() as { id: number }
-  app.store.sqlite.prepare('insert into exam_results (exam_id, officer_id, score, passed) values (?, ?, 90, 1)').run(exam.id, officer.id)
+  await execute(app, 'insert into exam_results (exam_id, officer_id, score, passed) values ($1, $2, 90, true)', exam.id, officer.id)
   const issue = () => post(app, admin, '/v1/certificates', { officerId: officer.id, agencyId: agency.id })
   assertProblem(t, await issue(), 422, 'EXAM_NOT_PASSED')
   now = new Date('2025-06-10T02:00:00Z')
@@ -274,13 +275,13 @@ t.test('when a region has given all 99,999 numbers of the year, an issue is 409 
   const { app, admin, countyB, officer, exam, year } = await registry(t)
   const o = await officer(countyB.id)
   await post(app, admin, `/v1/exams/${exam.id as number}/results`, { officerId: o.id, score: 80 })
-  const region = (app.store.sqlite.prepare('select region_code from agencies where id = ?').pluck().get(countyB.id)) as string
-  app.store.sqlite.prepare('insert into certificate_sequences (region_code, year, last_seq) values (?, ?, 99999) on conflict (region_code, year) do update set last_seq = 99999').run(region, year)
-  const certificates = () => app.store.sqlite.prepare('select count(*) from certificates').pluck().get()
-  const before = certificates()
+  const region = await queryValue<string>(app, 'select region_code from agencies where id = $1', countyB.id)
+  await execute(app, 'insert into certificate_sequences (region_code, year, last_seq) values ($1, $2, 99999) on conflict (region_code, year) do update set last_seq = 99999', region, year)
+  const certificates = async () => queryValue(app, 'select count(*) from certificates')
+  const before = await certificates()
   assertProblem(t, await post(app, admin, '/v1/certificates', { officerId: o.id, agencyId: countyB.id }), 409, 'CERTIFICATE_NUMBERS_EXHAUSTED')
-  t.equal(certificates(), before, 'no certificate')
-  t.equal(app.store.sqlite.prepare('select last_seq from certificate_sequences where region_code = ? and year = ?').pluck().get(region, year), 99999, 'the sequence did not move')
+  t.equal(await certificates(), before, 'no certificate')
+  t.equal(await queryValue(app, 'select last_seq from certificate_sequences where region_code = $1 and year = $2', region, year), 99999, 'the sequence did not move')
 })
 
 t.test('003 line 223 暂扣: a suspension takes the card into custody (heldSince), reinstatement returns it; revoked while held, it is recovered at once', async (t) => {

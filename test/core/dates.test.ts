@@ -7,6 +7,7 @@ import { ID_REASONS } from '../../src/domain/identity.js'
 import { assertProblem } from '../helper.js'
 import { idNumber, post } from '../fixtures.js'
 import { registry } from './setup.js'
+import { queryValue } from '../db.js'
 
 /** Asserts a 422 with that code naming exactly that field. */
 function refused (t: Test, res: LightMyRequestResponse, code: string, pointer: string, part = 'body') {
@@ -21,7 +22,7 @@ t.test('joinedOn: not after today, not before 1949-10-01, on registration and on
   const register = (joinedOn: string, seq: number) => post(app, admin, '/v1/officers', { name: '王五', idNumber: idNumber(seq, '19300101'), agencyId: countyB.id, joinedOn })
   refused(t, await register('2026-12-02', 1), 'DATE_IN_FUTURE', '/joinedOn')
   refused(t, await register('1949-09-30', 2), 'DATE_OUT_OF_RANGE', '/joinedOn')
-  t.equal(app.store.sqlite.prepare('select count(*) from officers').pluck().get(), 0, 'nobody registered')
+  t.equal(await queryValue(app, 'select count(*) from officers'), 0, 'nobody registered')
   t.equal((await register('2026-12-01', 3)).statusCode, 201, 'joined today')
   t.equal((await register('1949-10-01', 4)).statusCode, 201, 'joined on the founding day')
 
@@ -90,7 +91,7 @@ t.test('an officer import refuses the same dates, naming the row\'s field', asyn
     ['DATE_BEFORE_LAST_MOVE /departureDate'],
     ['VALIDATION_FAILED /idNumber'] // the same person twice in one file
   ])
-  t.equal(app.store.sqlite.prepare('select count(*) from officers').pluck().get(), 1, 'nobody imported')
+  t.equal(await queryValue(app, 'select count(*) from officers'), 1, 'nobody imported')
   const ahead = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: admin, payload: [rows[0]] })
   t.match(assertProblem(t, ahead, 422, 'IMPORT_REJECTED').result.results[0].errors, [{ code: 'DATE_IN_FUTURE', pointer: '/joinedOn' }], 'all or nothing: refused before anything is written')
   const later = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: admin, payload: [rows[5]] })
@@ -160,7 +161,7 @@ t.test('ID numbers: a province code first, born from 1900 to 16 years before tod
     t.equal(body.detail, reason, reason)
   }
   t.equal((await register(idNumber(4, '20101201'))).statusCode, 201, '16 today')
-  t.equal(app.store.sqlite.prepare('select count(*) from officers').pluck().get(), 1, 'only they were registered')
+  t.equal(await queryValue(app, 'select count(*) from officers'), 1, 'only they were registered')
 })
 
 t.test('a suspension runs at most to the card\'s last valid day', async (t) => {

@@ -9,6 +9,7 @@ import { agenciesService } from '../../src/modules/agencies/service.js'
 import { officersService } from '../../src/modules/officers/service.js'
 import { examsService } from '../../src/modules/exams/service.js'
 import { ADMIN_ACTOR, idNumber, uscc } from '../fixtures.js'
+import { queryValue } from '../db.js'
 
 const N = 60
 
@@ -34,13 +35,13 @@ t.test('departure and issue racing on two connections never leave a departed off
   const [issued, departed] = await Promise.all([run('issue'), run('depart')])
   t.equal(departed.ok, N, 'every departure succeeded')
   t.equal((issued.ok ?? 0) + (issued.OFFICER_DEPARTED ?? 0), N, `each issue either won or was refused as departed: ${JSON.stringify(issued)}`)
-  const broken = store.sqlite.prepare(`select count(*) n from certificates c join officers o on o.id = c.officer_id
-    where o.status = 'departed' and c.status in ('active', 'suspended')`).get() as { n: number }
-  t.equal(broken.n, 0, 'no departed officer holds a live certificate')
-  const cancelled = store.sqlite.prepare("select count(*) n from certificates where status = 'cancelled'").get() as { n: number }
-  t.equal(cancelled.n, issued.ok ?? 0, 'every certificate that was issued first was cancelled by the departure')
-  const recalls = store.sqlite.prepare("select count(*) n from card_recalls where status = 'open'").get() as { n: number }
-  t.equal(recalls.n, cancelled.n, 'and each has its card recall open')
+  const broken = await queryValue(store, `select count(*) from certificates c join officers o on o.id = c.officer_id
+    where o.status = 'departed' and c.status in ('active', 'suspended')`)
+  t.equal(broken, 0, 'no departed officer holds a live certificate')
+  const cancelled = await queryValue(store, "select count(*) from certificates where status = 'cancelled'")
+  t.equal(cancelled, issued.ok ?? 0, 'every certificate that was issued first was cancelled by the departure')
+  const recalls = await queryValue(store, "select count(*) from card_recalls where status = 'open'")
+  t.equal(recalls, cancelled, 'and each has its card recall open')
   t.comment(`issue outcomes ${JSON.stringify(issued)}`)
   store.close()
 })

@@ -1,3 +1,4 @@
+// engine: sqlite-only in part — one test counts the looks of SQLite's freshness watch (db/changes)
 import t from 'tap'
 import { once } from 'node:events'
 import { connect } from 'node:net'
@@ -5,6 +6,7 @@ import { changesOf, openDatabase } from '../../src/db/open.js'
 import { assertProblem, buildTestApp, fileStoreLookingPerRequest } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
 import { registry } from './setup.js'
+import { queryValue, execute, sqliteOnly } from '../db.js'
 
 t.test('register: 201 with the ID number whole for admin and clerk, masked for hr, and masked in every list', async (t) => {
   const { app, as, admin, countyB, officer } = await registry(t)
@@ -172,8 +174,8 @@ t.test('a person who left is taken on again by another agency: the same officer,
   const card = await post(app, admin, '/v1/certificates', { officerId: officer.id, agencyId: countyC.id })
   t.equal(card.statusCode, 201, 'and the passed exam: the new agency issues a card')
   assertProblem(t, await app.inject({ method: 'GET', url: `/v1/officers/${officer.id}`, headers: hrB }), 404, 'NOT_FOUND')
-  t.equal(app.store.sqlite.prepare("select count(*) from officer_moves where officer_id = ? and kind = 'rejoin'").pluck().get(officer.id), 1)
-  t.equal(app.store.sqlite.prepare("select count(*) from domain_events where type = 'cn.gov.registry.officer.rejoined'").pluck().get(), 1, 'in the change feed')
+  t.equal(await queryValue(app, "select count(*) from officer_moves where officer_id = $1 and kind = 'rejoin'", officer.id), 1)
+  t.equal(await queryValue(app, "select count(*) from domain_events where type = 'cn.gov.registry.officer.rejoined'"), 1, 'in the change feed')
   const feedOf = async (headers: { authorization: string }) => ((await app.inject({ method: 'GET', url: '/v1/events?limit=500', headers })).json().items as Array<{ type: string }>).map((e) => e.type)
   t.ok((await feedOf(hrC)).includes('cn.gov.registry.officer.rejoined'), 'the new agency hears of it')
   t.notOk((await feedOf(hrB)).includes('cn.gov.registry.officer.rejoined'), 'the agency left does not learn where they work now')
@@ -203,11 +205,11 @@ t.test('a read officer is never stale: a change by another process (the CLI, a s
   t.equal((await read()).json().name, '张三', 'read twice (the second from memory)')
   const other = openDatabase(file)
   t.teardown(() => other.close())
-  other.write(() => other.sqlite.prepare("update officers set name = '张叁', version = version + 1 where id = ?").run(o.id))
+  await execute(other, "update officers set name = '张叁', version = version + 1 where id = $1", o.id)
   const renamed = await read()
   t.equal(renamed.json().name, '张叁', 'the other process\'s change')
   t.equal(renamed.headers.etag, `"${(o.version as number) + 1}"`, 'and its version')
-  other.write(() => other.sqlite.prepare('update officers set agency_id = ? where id = ?').run(countyC.id, o.id))
+  await execute(other, 'update officers set agency_id = $1 where id = $2', countyC.id, o.id)
   assertProblem(t, await read(), 404, 'NOT_FOUND')
 })
 
@@ -242,7 +244,7 @@ async function connection (port: number) {
   }
 }
 
-t.test('requests that arrive together share one look at other processes\' commits, and each sees every commit made before it was sent', async (t) => {
+t.test('requests that arrive together share one look at other processes\' commits, and each sees every commit made before it was sent', sqliteOnly('counts the looks of the WAL freshness watch'), async (t) => {
   const { file, store } = fileStoreLookingPerRequest(t)
   const { app, as } = await buildTestApp(t, { DATABASE_PATH: file }, { store })
   const admin = await as('admin')
@@ -259,7 +261,7 @@ t.test('requests that arrive together share one look at other processes\' commit
   const other = openDatabase(file)
   t.teardown(() => other.close())
   for (const name of ['张叁', '张仨']) {
-    other.write(() => other.sqlite.prepare('update officers set name = ?, version = version + 1').run(name))
+    await execute(other, 'update officers set name = $1, version = version + 1', name)
     const looks = watch.looks()
     // Written in one go: on loopback they are all in the server's sockets before it next polls.
     const answers = await Promise.all(connections.map((c, i) => c.get(`/v1/officers/${ids[i]!}`, authorization)))
@@ -282,7 +284,7 @@ t.test('re-joining: the joinedOn sent dates the new stint; training dated betwee
   const back = await post(app, admin, '/v1/officers', { name: '张三', idNumber: idNumber(601, '19800101'), agencyId: countyC.id, joinedOn: '2026-09-01' })
   t.equal(back.statusCode, 201, back.body)
   t.match(back.json(), { id: o.id, agencyId: countyC.id, status: 'active', joinedOn: '2010-03-01' }, 'the same person, who first joined in 2010')
-  t.equal(app.store.sqlite.prepare("select date from officer_moves where officer_id = ? and kind = 'rejoin'").pluck().get(o.id), '2026-09-01', 'the new stint begins on the joinedOn sent')
+  t.equal(await queryValue(app, "select date from officer_moves where officer_id = $1 and kind = 'rejoin'", o.id), '2026-09-01', 'the new stint begins on the joinedOn sent')
   t.match(await year2025(), { inScope: true, status: 'non_compliant' }, 'a closed year does not change when someone comes back')
   const etag = (await app.inject({ method: 'GET', url: `/v1/officers/${o.id}`, headers: admin })).headers.etag as string
   const fix = await app.inject({ method: 'PATCH', url: `/v1/officers/${o.id}`, headers: { ...admin, 'if-match': etag }, payload: { joinedOn: '2010-04-01' } })

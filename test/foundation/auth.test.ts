@@ -1,6 +1,6 @@
+// engine: sqlite-only in part — one test makes a prepared better-sqlite3 statement of the adapter fail as a disk does
 import t from 'tap'
 import { createServer } from 'node:http'
-import Database from 'better-sqlite3'
 import type { AddressInfo } from 'node:net'
 import { generateKeyPairSync } from 'node:crypto'
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, importPKCS8, base64url } from 'jose'
@@ -10,6 +10,8 @@ import { systemActor } from '../../src/modules/audit/repository.js'
 import { createTokenService } from '../../src/security/tokens.js'
 import { once } from '../../src/db/sqlite/prepared.js'
 import { accountQueryKeys } from '../../src/modules/accounts/repository.js'
+import { openDatabase } from '../../src/db/open.js'
+import { queryValue, execute, sqliteOnly } from '../db.js'
 
 const PW = 'Correct-Horse-9'
 
@@ -171,7 +173,7 @@ t.test('tokens of a trusted external identity provider (remote JWKS) are accepte
   // The provider's subjects are its own: one it calls user:1 is not our account user:1.
   const agency = await app.inject({ method: 'POST', url: '/v1/agencies', headers: { authorization: `Bearer ${await token('registry', 'admin', { agencyId: null }, 'user:1')}` }, payload: { name: '外部身份创建', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] } })
   t.equal(agency.statusCode, 201, agency.body)
-  t.equal(app.store.sqlite.prepare("select actor from audit_events where entity = 'agency' order by id desc limit 1").pluck().get(), 'ext:user:1', 'audited as the provider\'s subject, not as our user:1')
+  t.equal(await queryValue(app, "select actor from audit_events where entity = 'agency' order by id desc limit 1"), 'ext:user:1', 'audited as the provider\'s subject, not as our user:1')
   const root = agency.json().id as number
   for (const claim of [true, '1e0', [root], ' 1', '0x1', 0, -1, 1.5]) {
     assertProblem(t, await app.inject({ method: 'GET', url: '/v1/agencies', headers: { authorization: `Bearer ${await token('registry', 'hr', { agencyId: claim })}` } }), 401, 'INVALID_TOKEN')
@@ -218,9 +220,9 @@ t.test('a token of an account disabled or changed since it was issued is refused
   t.equal((await users()).statusCode, 200, 'a new token works')
 
   // Disabled by another process (npm run cli on the same file): seen by the next request.
-  const other = new Database(file)
+  const other = openDatabase(file)
   t.teardown(() => other.close())
-  other.prepare('update users set disabled = 1, version = version + 1 where id = ?').run(id)
+  await execute(other, 'update users set disabled = true, version = version + 1 where id = $1', id)
   assertProblem(t, await users(), 401, 'INVALID_TOKEN')
   t.equal((await app.inject({ method: 'GET', url: '/v1/users', headers: admin })).statusCode, 200, 'other accounts\' tokens are untouched')
 })
@@ -228,7 +230,7 @@ t.test('a token of an account disabled or changed since it was issued is refused
 t.test('a role that may not act is 403', async (t) => {
   const { app, as } = await buildTestApp(t)
   const admin = await as('admin')
-  const agency = app.store.sqlite.prepare("insert into agencies (name, uscc, kind, level, region_code, domains, path) values ('a', 'x', 'organ', 'city', '110000', '[]', '/1/') returning id").get() as { id: number }
+  const agency = { id: await queryValue<number>(app, "insert into agencies (name, uscc, kind, level, region_code, domains, path) values ('a', 'x', 'organ', 'city', '110000', '[]', '/1/') returning id") }
   for (const role of ['clerk', 'hr', 'auditor'] as const) {
     const headers = await as(role, agency.id)
     assertProblem(t, await app.inject({ method: 'GET', url: '/v1/users', headers }), 403, 'FORBIDDEN')
@@ -257,7 +259,7 @@ t.test('a token accepted once is refused once it expires (the verified-token cac
   t.equal(tokens.verified(token), undefined, 'forgotten once expired')
 })
 
-t.test('an account check that throws (a database error) answers its own request with a 500: the others checked with it go on, nothing reaches the event loop, the server keeps answering', async (t) => {
+t.test('an account check that throws (a database error) answers its own request with a 500: the others checked with it go on, nothing reaches the event loop, the server keeps answering', sqliteOnly('replaces a prepared better-sqlite3 statement of the adapter to fail as a disk does'), async (t) => {
   // tap fails on an uncaught exception or unhandled rejection: take them here to assert there are none.
   const escaped: unknown[] = []
   for (const event of ['uncaughtException', 'unhandledRejection'] as const) {

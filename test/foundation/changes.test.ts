@@ -2,6 +2,7 @@
 // whichever way other connections' commits are watched; it stands still otherwise. Other
 // connections' commits are looked at once per request: the checks below that follow one begin
 // a request (requestBegins), as the server's first hook does for a request sent after the commit.
+// engine: sqlite-only — SQLite's freshness watch (total_changes, the WAL index header), on better-sqlite3 connections
 import t from 'tap'
 import { copyFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'

@@ -1,3 +1,4 @@
+// engine: sqlite-only in part — PRAGMAs, the SQLite handle's synchronous write and BEGIN IMMEDIATE locking
 import t from 'tap'
 import { join } from 'node:path'
 import { openDatabase, migrationsApplied } from '../../src/db/open.js'
@@ -5,8 +6,9 @@ import { inScopeWhere, scopeOf } from '../../src/db/scope.js'
 import { agencies } from '../../src/db/schema.js'
 import { agencyRepository } from '../../src/modules/agencies/repository.js'
 import type { Scope } from '../../src/security/roles.js'
+import { execute, sqliteOnly } from '../db.js'
 
-t.test('every open sets WAL, foreign keys, busy timeout and synchronous=FULL, also after a reopen', async (t) => {
+t.test('every open sets WAL, foreign keys, busy timeout and synchronous=FULL, also after a reopen', sqliteOnly('PRAGMAs of the SQLite file'), async (t) => {
   const dir = t.testdir()
   const file = join(dir, 'sub', 'registry.db')
   for (const round of ['first open (creates the file)', 'reopen of an existing WAL file']) {
@@ -20,7 +22,7 @@ t.test('every open sets WAL, foreign keys, busy timeout and synchronous=FULL, al
   }
 })
 
-t.test('a write that throws rolls back whole; foreign keys are enforced', async (t) => {
+t.test('a write that throws rolls back whole; foreign keys are enforced', sqliteOnly('the SQLite handle\'s synchronous write callback'), async (t) => {
   const store = openDatabase(':memory:')
   t.teardown(() => store.close())
   t.throws(() => store.write(() => {
@@ -31,7 +33,7 @@ t.test('a write that throws rolls back whole; foreign keys are enforced', async 
   t.throws(() => store.sqlite.prepare('insert into exam_results (exam_id, officer_id, score, passed) values (99, 99, 1, 0)').run(), /FOREIGN KEY/)
 })
 
-t.test('write transactions begin IMMEDIATE: a second connection waits instead of failing on upgrade', async (t) => {
+t.test('write transactions begin IMMEDIATE: a second connection waits instead of failing on upgrade', sqliteOnly('SQLite\'s BEGIN IMMEDIATE and SQLITE_BUSY'), async (t) => {
   const file = join(t.testdir(), 'r.db')
   const a = openDatabase(file)
   const b = openDatabase(file, { busyTimeoutMs: 50 })
@@ -48,8 +50,8 @@ t.test('scope: a subtree is its paths, never a sibling sharing a prefix; lists a
   // /1/ ─ /1/2/ ─ /1/2/21/, /1/20/ (a sibling whose path starts with /1/2), /3/
   const tree: Array<[number, string]> = [[1, '/1/'], [2, '/1/2/'], [20, '/1/20/'], [21, '/1/2/21/'], [3, '/3/']]
   for (const [id, path] of tree) {
-    store.sqlite.prepare('insert into agencies (id, name, uscc, kind, level, path, region_code, domains, status) values (?, ?, ?, \'organ\', \'city\', ?, \'140802\', \'[]\', \'active\')')
-      .run(id, `机关${id}`, `U${id}`, path)
+    await execute(store, "insert into agencies (id, name, uscc, kind, level, path, region_code, domains, status) values ($1, $2, $3, 'organ', 'city', $4, '140802', '[]', 'active')",
+      id, `机关${id}`, `U${id}`, path)
   }
   const cases: Array<[Scope, number[]]> = [
     // scope → agencies it reaches

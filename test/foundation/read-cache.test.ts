@@ -1,5 +1,6 @@
 // db/read-cache: a kept answer is given only while nothing was written since it was read, by
 // this connection (through store.write or not) or by another connection or process.
+// engine: sqlite-only — the SQLite adapter's read cache, read and written synchronously on its connection
 import t from 'tap'
 import { join } from 'node:path'
 import { openDatabase, type DatabaseHandle } from '../../src/db/open.js'

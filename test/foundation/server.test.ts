@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { startServer } from '../../src/server.js'
 import { Ajv } from 'ajv'
 import { ConfigSchema, testConfig } from '../../src/config.js'
+import { queryValue } from '../db.js'
 
 t.test('graceful close lets an in-flight request finish, then refuses new ones and closes the database', async (t) => {
   const file = join(t.testdir(), 'r.db')
@@ -23,7 +24,7 @@ t.test('graceful close lets an in-flight request finish, then refuses new ones a
   t.equal(res.status, 200, 'the in-flight request completed')
   t.same(await res.json(), { done: true })
   await closing
-  t.notOk(server.app.store.sqlite.open, 'database closed')
+  await t.rejects(queryValue(server.app, 'select 1'), 'database closed: a query fails')
   await t.rejects(fetch(`${server.url}/healthz`), 'no longer accepting')
 })
 

@@ -1,5 +1,6 @@
 // The write gate (db/write-gate) and writeInTurns (db/open): one transaction that takes turns
 // with the event loop, seen by nobody until it commits, while requests that write wait.
+// engine: sqlite-only in part — writeInTurns' synchronous steps on the SQLite connection, a second better-sqlite3 reader
 import t from 'tap'
 import { join } from 'node:path'
 import { once } from 'node:events'
@@ -9,6 +10,7 @@ import Database from 'better-sqlite3'
 import { openDatabase } from '../../src/db/open.js'
 import { createWriteGate } from '../../src/db/write-gate.js'
 import { buildTestApp } from '../helper.js'
+import { sqliteOnly } from '../db.js'
 
 const settle = async (turns = 5) => { for (let i = 0; i < turns; i++) await nextTurn() }
 
@@ -52,7 +54,7 @@ t.test('the gate opens again when a bulk write throws, and bulk writes go one at
   pass()
 })
 
-t.test('writeInTurns on a file: others read the database as it was until the commit, between turns; a step that throws leaves nothing', async (t) => {
+t.test('writeInTurns on a file: others read the database as it was until the commit, between turns; a step that throws leaves nothing', sqliteOnly('writeInTurns\' synchronous steps on the SQLite connection, a second better-sqlite3 reader'), async (t) => {
   const file = join(t.testdir(), 'turns.db')
   const store = openDatabase(file)
   t.teardown(() => store.close())
@@ -95,7 +97,7 @@ t.test('writeInTurns on a file: others read the database as it was until the com
   t.equal(store.gate.state().bulk, 0, 'and the gate is open again')
 })
 
-t.test('writeInTurns in memory: the steps run in one go, in one transaction', async (t) => {
+t.test('writeInTurns in memory: the steps run in one go, in one transaction', sqliteOnly('writeInTurns\' synchronous steps on the SQLite connection'), async (t) => {
   const store = openDatabase(':memory:')
   t.teardown(() => store.close())
   store.sqlite.exec('create table items (n integer)')

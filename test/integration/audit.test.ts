@@ -1,5 +1,6 @@
 // The audit trail: append-only in the database, hash-chained, readable by admins and auditors,
 // and checked end to end by `npm run cli -- audit verify`.
+// engine: sqlite-only in part — the command's test edits the database file past its triggers with better-sqlite3
 import t from 'tap'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
@@ -8,6 +9,7 @@ import { assertProblem, buildTestApp } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
 import { registry } from '../core/setup.js'
 import { cli } from './cli.js'
+import { queryRows, execute, sqliteOnly } from '../db.js'
 
 interface Row { id: number, prev_hash: string, hash: string }
 
@@ -33,19 +35,19 @@ t.test('every change is chained to the one before it, and the database refuses e
   const { app, admin, countyB, certified } = await registry(t)
   const { officer } = await certified(countyB.id)
   await post(app, admin, `/v1/officers/${officer.id}/departure`, { reason: 'retirement', date: '2026-01-05' })
-  const rows = app.store.sqlite.prepare('select * from audit_events order by id').all() as Array<Row & Record<string, unknown>>
+  const rows = await queryRows(app, 'select * from audit_events order by id') as Array<Row & Record<string, unknown>>
   t.ok(rows.length > 10, `${rows.length} events`)
   rows.forEach((r, i) => {
     t.equal(r.prev_hash, i === 0 ? GENESIS : rows[i - 1]?.hash, `event ${r.id} points at the one before`)
     t.equal(r.hash, eventHash(chainedFields(r), r.prev_hash), `event ${r.id} hash covers its fields`)
   })
-  t.throws(() => app.store.sqlite.prepare("update audit_events set actor = 'someone-else' where id = 1").run(), /append-only/)
-  t.throws(() => app.store.sqlite.prepare('delete from audit_events where id = 1').run(), /append-only/)
-  t.throws(() => app.store.sqlite.prepare('delete from domain_events').run(), /append-only/)
+  await t.rejects(execute(app, "update audit_events set actor = 'someone-else' where id = 1"), /append-only/)
+  await t.rejects(execute(app, 'delete from audit_events where id = 1'), /append-only/)
+  await t.rejects(execute(app, 'delete from domain_events'), /append-only/)
   t.same(app.services.audit.verify(), { ok: true, events: rows.length, unchained: 0, head: rows[rows.length - 1]?.hash })
 })
 
-t.test('audit verify, run as a command, finds an edited or a deleted event', async (t) => {
+t.test('audit verify, run as a command, finds an edited or a deleted event', sqliteOnly('edits the file past its triggers with better-sqlite3 (SQLite dialect, backup)'), async (t) => {
   const dir = t.testdir()
   const file = join(dir, 'registry.db')
   const ctx = await buildTestApp(t, { DATABASE_PATH: file })
@@ -153,6 +155,6 @@ t.test('GET /v1/audit-events: filters, pages, and an auditor sees only their sco
   t.equal(phoned.statusCode, 200, phoned.body)
   const change = ((await app.inject({ method: 'GET', url: `/v1/audit-events?entity=officer&entityId=${b.id}`, headers: admin })).json().items as Array<{ before: { phone: string }, after: { phone: string } }>).at(-1)
   t.match(change, { before: { phone: '138****5678' }, after: { phone: '139****4321' } }, 'phones masked in the trail, for an admin too: it shows that and roughly how the number changed')
-  t.notMatch(JSON.stringify(app.store.sqlite.prepare('select before, after from audit_events').all()), /13987654321|13812345678/, 'and stored masked: the trail can never be edited')
+  t.notMatch(JSON.stringify(await queryRows(app, 'select before, after from audit_events')), /13987654321|13812345678/, 'and stored masked: the trail can never be edited')
   assertProblem(t, await app.inject({ method: 'GET', url: '/v1/audit-events', headers: await as('hr', countyB.id) }), 403, 'FORBIDDEN')
 })

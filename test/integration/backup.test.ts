@@ -1,5 +1,6 @@
 // Online backup: `npm run cli -- backup FILE` copies the database while another connection
 // keeps committing, and the copy is whole: integrity_check ok, its audit chain intact.
+// engine: sqlite-only — SQLite's online backup of the file and PRAGMAs on the copy
 import t from 'tap'
 import { join } from 'node:path'
 import { existsSync } from 'node:fs'

@@ -11,6 +11,7 @@ import { accountsService } from '../../src/modules/accounts/service.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { ADMIN_ACTOR, uscc } from '../fixtures.js'
 import { cli, cliWithInput } from './cli.js'
+import { queryColumn } from '../db.js'
 
 t.test('user and client commands: create, change password, disable; refusals and bad usage', async (t) => {
   const file = join(t.testdir(), 'accounts.db')
@@ -79,6 +80,6 @@ t.test('user and client commands: create, change password, disable; refusals and
   t.match(none.stderr, /^cli failed: no database at/)
 
   const s = openDatabase(file)
-  t.same(s.sqlite.prepare("select entity || ' ' || action from audit_events where entity in ('user', 'client') order by id").pluck().all(), ['user create', 'user update+password', 'user update', 'client create', 'client create'], 'each account change is audited')
+  t.same(await queryColumn(s, "select entity || ' ' || action from audit_events where entity in ('user', 'client') order by id"), ['user create', 'user update+password', 'user update', 'client create', 'client create'], 'each account change is audited')
   s.close()
 })

@@ -1,6 +1,7 @@
 // Optimistic concurrency under load: many writers holding the same ETag, one wins.
 import t from 'tap'
 import { registry } from '../core/setup.js'
+import { queryValue, queryRow } from '../db.js'
 
 t.test('20 concurrent PATCHes with the same If-Match: one 200, nineteen 412, the row changed once', async (t) => {
   const { app, admin, countyB, officer } = await registry(t)
@@ -19,8 +20,8 @@ t.test('20 concurrent PATCHes with the same If-Match: one 200, nineteen 412, the
   t.equal(statuses.filter((s) => s === 412).length, 19, 'nineteen 412')
   t.ok(answers.filter((r) => r.statusCode === 412).every((r) => r.json().code === 'PRECONDITION_FAILED'))
   const winner = answers.find((r) => r.statusCode === 200)?.json() as { employeeNo: string, version: number }
-  const row = app.store.sqlite.prepare('select employee_no as employeeNo, version from officers where id = ?').get(o.id) as { employeeNo: string, version: number }
+  const row = await queryRow(app, 'select employee_no as "employeeNo", version from officers where id = $1', o.id) as { employeeNo: string, version: number }
   t.same(row, { employeeNo: winner.employeeNo, version: o.version + 1 }, 'the row holds the winner\'s change, one version on')
-  const updates = app.store.sqlite.prepare("select count(*) from audit_events where entity = 'officer' and entity_id = ? and action = 'update'").pluck().get(String(o.id))
+  const updates = await queryValue(app, "select count(*) from audit_events where entity = 'officer' and entity_id = $1 and action = 'update'", String(o.id))
   t.equal(updates, 1, 'one update in the audit trail')
 })

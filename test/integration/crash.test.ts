@@ -4,6 +4,7 @@
 // integrity_check and the audit chain check, every answer a client got before the kill must
 // still be true, and the retry with the same Idempotency-Key (held by the killed process) must
 // run at once and complete. A reader polling the file meanwhile never sees a part of the import.
+// engine: sqlite-only — recovery of a SIGKILLed server's SQLite file: integrity_check, a reader polling the file with better-sqlite3
 import t from 'tap'
 import Database from 'better-sqlite3'
 import { startChild, stopAll, type Child } from '../../bench/proc.js'

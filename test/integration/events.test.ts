@@ -1,4 +1,5 @@
 // The change feed: domain events as CloudEvents, in order, in scope, resumable from a cursor.
+// engine: sqlite-only in part — the restore test takes SQLite's online backup of the file
 import t from 'tap'
 import { copyFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -6,6 +7,7 @@ import { assertProblem, buildTestApp } from '../helper.js'
 import { ADMIN_ACTOR, createAgency, distinctIdNumber, post, registerOfficers } from '../fixtures.js'
 import { registry } from '../core/setup.js'
 import { newTraining } from '../training/world.js'
+import { sqliteOnly } from '../db.js'
 
 interface CloudEvent { specversion: string, id: string, source: string, type: string, time: string, subject: string, datacontenttype: string, agencyid: number, data: Record<string, any> }
 type Headers = { authorization: string }
@@ -177,7 +179,7 @@ t.test('a scope with few events among many: found however far apart, and the cur
   t.equal(lastId, Number(next.json().items[0].id), 'caught up: the cursor stands at the newest event')
 })
 
-t.test('restored from an older backup, the feed refuses a cursor from before the restore, even once it has grown past it', async (t) => {
+t.test('restored from an older backup, the feed refuses a cursor from before the restore, even once it has grown past it', sqliteOnly('SQLite\'s online backup of the file, restored by copying it'), async (t) => {
   const dir = t.testdir({ live: {}, restored: {} })
   const live = join(dir, 'live', 'registry.db')
   const restored = join(dir, 'restored', 'registry.db')

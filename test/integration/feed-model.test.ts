@@ -6,6 +6,7 @@
 import t from 'tap'
 import { registry } from '../core/setup.js'
 import { createAgency, distinctIdNumber, post, ADMIN_ACTOR } from '../fixtures.js'
+import { queryValue, queryRows } from '../db.js'
 
 let rnd = 12345
 const rand = (n: number) => { rnd = (rnd * 1103515245 + 12345) % 2147483648; return (rnd >>> 12) % n }
@@ -29,14 +30,15 @@ t.test('every scope, page size and cursor reads exactly the events a model of th
     for (let j = 0; j < 1 + rand(3); j++) reg(agencies[rand(4)] as number) // singles between
   }
   // a transfer out of county B (prior agency) after the batches
-  const moved = pool.find((id) => app.store.sqlite.prepare('select agency_id from officers where id = ?').pluck().get(id) === countyB.id) as number
+  let moved = 0
+  for (const id of pool) if (await queryValue(app, 'select agency_id from officers where id = $1', id) === countyB.id) { moved = id; break }
   const tr = await post(app, admin, `/v1/officers/${moved}/transfer`, { toAgencyId: countyC.id, date: `${year}-01-11` })
   t.equal(tr.statusCode, 200, tr.body.slice(0, 200))
 
   // reference
-  const path = new Map((app.store.sqlite.prepare('select id, path from agencies').all() as any[]).map((r) => [r.id, r.path as string]))
+  const path = new Map((await queryRows(app, 'select id, path from agencies') as any[]).map((r) => [r.id, r.path as string]))
   const inSub = (a: number | null, root: number) => a !== null && (path.get(a) ?? '\u0000').startsWith(path.get(root) as string)
-  const rows = app.store.sqlite.prepare('select id, agency_id, prior_agency_id, officers from domain_events order by id').all() as any[]
+  const rows = await queryRows(app, 'select id, agency_id, prior_agency_id, officers from domain_events order by id') as any[]
   const ref = (root: number | null) => {
     const out: number[] = []
     for (const r of rows) {
@@ -82,11 +84,11 @@ t.test('every scope, page size and cursor reads exactly the events a model of th
     t.equal(bad, 0, `${name} random cursors`)
   }
   // next ordinary insert after a batch
-  const max = app.store.sqlite.prepare('select max(id) from domain_events').pluck().get() as number
+  const max = await queryValue<number>(app, 'select max(id) from domain_events')
   const r = await post(app, admin, `/v1/trainings/${training}/attendances`, { officerIds: pool.slice(used, used + 5) })
   t.equal(r.statusCode, 200)
-  const after = app.store.sqlite.prepare('select max(id) from domain_events').pluck().get() as number
+  const after = await queryValue<number>(app, 'select max(id) from domain_events')
   t.equal(after, max + 5, 'batch row at max + n')
   reg(city.id)
-  t.equal(app.store.sqlite.prepare('select max(id) from domain_events').pluck().get(), after + 1, 'next single = batch + 1')
+  t.equal(await queryValue(app, 'select max(id) from domain_events'), after + 1, 'next single = batch + 1')
 })

@@ -11,13 +11,11 @@ import { assertProblem, buildTestApp } from '../helper.js'
 import { createAgency, idNumber } from '../fixtures.js'
 import { inlineRefs } from '../security/fixtures/routes.js'
 import { registry } from '../core/setup.js'
-
-const count = (app: { store: { sqlite: { prepare: (s: string) => { get: () => unknown } } } }, table: string) =>
-  (app.store.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n
+import { queryValue, queryColumn, execute } from '../db.js'
 
 t.test('a retried create answers the first response again and registers the officer once', async (t) => {
   const { app, admin, countyB } = await registry(t)
-  const before = count(app, 'officers')
+  const before = await queryValue<number>(app, 'select count(*) from officers')
   const payload = { name: '李四', idNumber: idNumber(501), agencyId: countyB.id }
   const headers = { ...admin, 'idempotency-key': 'hr-batch-7-row-1' }
   const first = await app.inject({ method: 'POST', url: '/v1/officers', headers, payload })
@@ -29,15 +27,15 @@ t.test('a retried create answers the first response again and registers the offi
   t.equal(again.body, first.body, 'and the first body, byte for byte')
   t.equal(again.headers['content-type'], first.headers['content-type'])
   t.not(again.headers['x-request-id'], first.headers['x-request-id'], 'the retry is its own request')
-  t.equal(count(app, 'officers'), before + 1, 'one officer row')
-  t.equal((app.store.sqlite.prepare("select count(*) as n from audit_events where entity = 'officer' and action = 'create'").get() as { n: number }).n, 1, 'one audit event')
+  t.equal(await queryValue<number>(app, 'select count(*) from officers'), before + 1, 'one officer row')
+  t.equal(await queryValue(app, "select count(*) from audit_events where entity = 'officer' and action = 'create'"), 1, 'one audit event')
 
   const other = await app.inject({ method: 'POST', url: '/v1/officers', headers, payload: { ...payload, name: '王五' } })
   assertProblem(t, other, 422, 'IDEMPOTENCY_KEY_REUSED')
   const elsewhere = await app.inject({ method: 'POST', url: `/v1/officers/${first.json().id as number}/departure`, headers, payload: { reason: 'retirement', date: '2026-01-05' } })
   assertProblem(t, elsewhere, 422, 'IDEMPOTENCY_KEY_REUSED')
-  t.equal(count(app, 'officers'), before + 1, 'still one officer row')
-  t.equal(app.store.sqlite.prepare('select status from officers where id = ?').pluck().get(first.json().id), 'active', 'the departure under a reused key did not run')
+  t.equal(await queryValue<number>(app, 'select count(*) from officers'), before + 1, 'still one officer row')
+  t.equal(await queryValue(app, 'select status from officers where id = $1', first.json().id), 'active', 'the departure under a reused key did not run')
 })
 
 t.test('keys belong to the caller: another caller with the same key runs its own request', async (t) => {
@@ -116,7 +114,7 @@ t.test('a 5xx is not stored: the retry runs again; a retry while the first runs 
 
 t.test('ten simultaneous retries create one officer', async (t) => {
   const { app, admin, countyB } = await registry(t)
-  const before = count(app, 'officers')
+  const before = await queryValue<number>(app, 'select count(*) from officers')
   const payload = { name: '赵六', idNumber: idNumber(777), agencyId: countyB.id }
   const answers = await Promise.all(Array.from({ length: 10 }, () =>
     app.inject({ method: 'POST', url: '/v1/officers', headers: { ...admin, 'idempotency-key': 'burst' }, payload })))
@@ -125,7 +123,7 @@ t.test('ten simultaneous retries create one officer', async (t) => {
   t.ok(answers.every((r) => r.statusCode === 201 || (r.statusCode === 409 && r.json().code === 'IDEMPOTENCY_IN_PROGRESS')),
     answers.map((r) => r.statusCode).join(','))
   t.equal(new Set(created.map((r) => r.json().id)).size, 1, 'every 201 names the same officer')
-  t.equal(count(app, 'officers'), before + 1, 'one row')
+  t.equal(await queryValue<number>(app, 'select count(*) from officers'), before + 1, 'one row')
 })
 
 t.test('stored answers survive a restart', async (t) => {
@@ -144,7 +142,7 @@ t.test('stored answers survive a restart', async (t) => {
   t.equal(retried.statusCode, 201)
   t.equal(retried.headers['idempotent-replayed'], 'true')
   t.equal(retried.body, original.body)
-  t.equal(count(second.app, 'officers'), 1)
+  t.equal(await queryValue<number>(second.app, 'select count(*) from officers'), 1)
 })
 
 t.test('keys expire after IDEMPOTENCY_TTL_HOURS and are purged', async (t) => {
@@ -165,7 +163,7 @@ t.test('keys expire after IDEMPOTENCY_TTL_HOURS and are purged', async (t) => {
   t.notOk(late.headers['idempotent-replayed'], 'after the TTL the request runs again (and meets the business rule)')
   now = new Date('2026-03-02T07:00:00Z')
   await ctx.app.inject({ method: 'POST', url: '/v1/officers', headers: { ...admin, 'idempotency-key': 'other' }, payload: { ...payload, idNumber: idNumber(903) } })
-  const keys = store.sqlite.prepare('select key from idempotency_keys order by key').pluck().all()
+  const keys = await queryColumn(store, 'select key from idempotency_keys order by key')
   t.same(keys, ['other'], 'expired keys are purged when the next key is reserved')
 })
 
@@ -182,10 +180,10 @@ t.test('the header is declared on authenticated POSTs only, and a malformed key 
   const agency = { name: '丙局', uscc: '111408020000000017', kind: 'organ', level: 'county', regionCode: '140802', domains: ['市场监管'] }
   const bad = await app.inject({ method: 'POST', url: '/v1/agencies', headers: { ...admin, 'idempotency-key': 'x'.repeat(300) }, payload: agency })
   t.same(assertProblem(t, bad, 400, 'VALIDATION_FAILED').errors, [{ in: 'headers', pointer: '/idempotency-key', detail: 'idempotency-key 最多 255 个字符 / idempotency-key takes at most 255 characters' }])
-  t.equal((app.store.sqlite.prepare('select count(*) as n from agencies').get() as { n: number }).n, 0, 'nothing created')
+  t.equal(await queryValue(app, 'select count(*) from agencies'), 0, 'nothing created')
   const token = await app.inject({ method: 'POST', url: '/v1/auth/token', headers: { 'idempotency-key': 'ignored' }, payload: { grant_type: 'password', username: 'nobody', password: 'wrong-password' } })
   t.notOk(token.headers['idempotent-replayed'])
-  t.equal((app.store.sqlite.prepare('select count(*) as n from idempotency_keys').get() as { n: number }).n, 0, 'nothing reserved for them')
+  t.equal(await queryValue(app, 'select count(*) from idempotency_keys'), 0, 'nothing reserved for them')
 })
 
 // Holders as src/process-identity.ts names them: "pid:starttime@boot" where /proc tells it.
@@ -200,10 +198,11 @@ function deadPid (): number {
 }
 
 /** A running reservation as another process would have written it. */
-function insertRunning (store: DatabaseHandle, key: string, holder: string | null, extra: { principal?: string, requestHash?: string, state?: string } = {}) {
-  store.sqlite.prepare(`insert into idempotency_keys (principal, key, request_hash, state, token, lease_until, holder, created_at, expires_at)
-    values (?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(extra.principal ?? 'user:1', key, extra.requestHash ?? 'h', extra.state ?? 'running', `token-${key}`,
-    '2999-01-01T00:00:00.000Z', holder, '2026-12-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z')
+async function insertRunning (store: DatabaseHandle, key: string, holder: string | null, extra: { principal?: string, requestHash?: string, state?: string } = {}) {
+  const values = [extra.principal ?? 'user:1', key, extra.requestHash ?? 'h', extra.state ?? 'running', `token-${key}`,
+    '2999-01-01T00:00:00.000Z', holder, '2026-12-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z']
+  await execute(store, `insert into idempotency_keys (principal, key, request_hash, state, token, lease_until, holder, created_at, expires_at)
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, ...values)
 }
 
 t.test('at start, a reservation left running by a process that is gone is released; one whose holder lives is kept', async (t) => {
@@ -221,10 +220,10 @@ t.test('at start, a reservation left running by a process that is gone is releas
     'this-process': thisProcess(),
     'no-holder': null // written before holders were kept: its lease decides
   }
-  for (const [key, holder] of Object.entries(holders)) insertRunning(store, key, holder)
-  insertRunning(store, 'done-by-gone', String(gone), { state: 'done' })
+  for (const [key, holder] of Object.entries(holders)) await insertRunning(store, key, holder)
+  await insertRunning(store, 'done-by-gone', String(gone), { state: 'done' })
   const { logs } = await buildTestApp(t, {}, { store })
-  const left = store.sqlite.prepare('select key from idempotency_keys order by key').pluck().all()
+  const left = await queryColumn(store, 'select key from idempotency_keys order by key')
   t.same(left, ['done-by-gone', 'live-other', 'live-pid-only', 'no-holder', 'this-process'], 'the reservations of processes that are gone are released; answers stay')
   t.ok(logs.some((l) => l.includes('"released":4')), 'and the release is logged')
 })
@@ -240,13 +239,13 @@ t.test('a retry that meets a reservation whose holder is gone takes it over at o
     return { requestHash, sent: () => app.inject({ method: 'POST', url: '/v1/officers', headers: { ...admin, 'idempotency-key': key, 'content-type': 'application/json' }, payload }) }
   }
   const crashed = send('crashed', 1)
-  insertRunning(app.store, 'crashed', `${deadPid()}:1@${bootId}`, { principal, requestHash: crashed.requestHash }) // died after this server started
+  await insertRunning(app.store, 'crashed', `${deadPid()}:1@${bootId}`, { principal, requestHash: crashed.requestHash }) // died after this server started
   const retried = await crashed.sent()
   t.equal(retried.statusCode, 201, retried.body)
   t.notOk(retried.headers['idempotent-replayed'], 'it ran')
   t.equal((await crashed.sent()).headers['idempotent-replayed'], 'true', 'and its answer is now the key\'s')
   const busy = send('busy', 2)
-  insertRunning(app.store, 'busy', `${process.ppid}:${startOf(process.ppid)}@${bootId}`, { principal, requestHash: busy.requestHash })
+  await insertRunning(app.store, 'busy', `${process.ppid}:${startOf(process.ppid)}@${bootId}`, { principal, requestHash: busy.requestHash })
   assertProblem(t, await busy.sent(), 409, 'IDEMPOTENCY_IN_PROGRESS')
-  t.equal(count(app, 'officers'), 1, 'only the retry of the crashed request ran')
+  t.equal(await queryValue<number>(app, 'select count(*) from officers'), 1, 'only the retry of the crashed request ran')
 })

@@ -1,6 +1,7 @@
 // Imports as jobs (Prefer: respond-async, RFC 7240): 202 with Location at once, the job's status
 // and progress while it runs, the synchronous call's answer when it ends; the caller's only; and
 // a job a crash interrupted is failed at the next start, nothing of it applied, and can be sent again.
+// engine: sqlite-only in part — the end-to-end restart reads the SIGKILLed server's file with better-sqlite3
 import t from 'tap'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -15,6 +16,7 @@ import { testClock } from '../clock.js'
 import { registry } from '../core/setup.js'
 import { BUILT, cliWithInput } from './cli.js'
 import { serverRegistry } from './server-registry.js'
+import { queryValue, queryRow, sqliteOnly } from '../db.js'
 
 type Headers = { authorization: string }
 const ndjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n'
@@ -47,7 +49,7 @@ t.test('Prefer: respond-async answers 202 with Location at once; the job runs, s
   const location = res.headers.location as string
   t.match(location, /^\/v1\/imports\/\d+$/)
   t.match(res.json(), { id: Number(location.split('/').pop()), kind: 'officers', status: 'queued', partial: false, dryRun: false })
-  t.equal(app.store.sqlite.prepare("select count(*) from officers where employee_no like 'JOB-%'").pluck().get(), 0, 'nothing written when the 202 leaves')
+  t.equal(await queryValue(app, "select count(*) from officers where employee_no like 'JOB-%'"), 0, 'nothing written when the 202 leaves')
 
   const { job, seen } = await untilEnded(app, admin, location)
   t.equal(job.status, 'done')
@@ -59,7 +61,7 @@ t.test('Prefer: respond-async answers 202 with Location at once; the job runs, s
   t.ok(seen.some((s) => s.status === 'running'), 'seen running on the way')
   const progressed = seen.filter((s) => s.status === 'running').map((s) => s.progress.checked + s.progress.applied)
   t.same(progressed, [...progressed].sort((a, b) => a - b), 'progress only moves on')
-  t.equal(app.store.sqlite.prepare("select count(*) from officers where employee_no like 'JOB-%'").pluck().get(), 3000)
+  t.equal(await queryValue(app, "select count(*) from officers where employee_no like 'JOB-%'"), 3000)
 
   const sync = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: ndjson(rows) })
   t.match(sync.json(), { status: 'committed', rows: 3000, unchanged: 3000 }, 'the same file again, synchronously: unchanged')
@@ -117,9 +119,10 @@ t.test('a job runs as its caller: an account disabled after sending it fails it 
   t.equal((await untilEnded(app, admin, ahead.headers.location as string)).job.status, 'done', "the admin's job ran")
   await app.services.imports.jobsIdle()
   const id = Number((behind.headers.location as string).split('/').pop())
-  t.equal(app.store.sqlite.prepare('select status from import_jobs where id = ?').pluck().get(id), 'failed')
-  t.match(JSON.parse(app.store.sqlite.prepare('select error from import_jobs where id = ?').pluck().get(id) as string), { code: 'INVALID_TOKEN', detail: /disabled or changed before it ran/ })
-  t.equal(app.store.sqlite.prepare("select count(*) from officers where employee_no like 'JOB-900__'").pluck().get(), 0, 'nothing of it applied')
+  const row = await queryRow<{ status: string, error: string }>(app, 'select status, error from import_jobs where id = $1', id)
+  t.equal(row?.status, 'failed')
+  t.match(JSON.parse(row?.error ?? 'null'), { code: 'INVALID_TOKEN', detail: /disabled or changed before it ran/ })
+  t.equal(await queryValue(app, "select count(*) from officers where employee_no like 'JOB-900__'"), 0, 'nothing of it applied')
   assertProblem(t, await app.inject({ method: 'GET', url: behind.headers.location as string, headers: hr }), 401, 'INVALID_TOKEN')
 })
 
@@ -134,7 +137,7 @@ t.test('a job whose file has bad rows fails with the synchronous call\'s problem
   t.match(job.error, { code: 'IMPORT_REJECTED', detail: /1 of 51 rows/ })
   t.match(job.result, { status: 'rejected', rows: 51, failed: 1 })
   t.match(job.result.results[50], { row: 51, outcome: 'error', errors: [{ code: 'ID_NUMBER_INVALID', pointer: '/idNumber' }] })
-  t.equal(app.store.sqlite.prepare("select count(*) from officers where employee_no like 'JOB-%'").pluck().get(), 0)
+  t.equal(await queryValue(app, "select count(*) from officers where employee_no like 'JOB-%'"), 0)
 })
 
 t.test('dry-run and partial jobs end as their synchronous calls do', async (t) => {
@@ -145,27 +148,28 @@ t.test('dry-run and partial jobs end as their synchronous calls do', async (t) =
   t.match(dry.job, { status: 'done', dryRun: true, result: { status: 'validated', created: 20, failed: 1 } })
   const partial = await untilEnded(app, admin, (await importAsync(app, admin, ndjson(rows), '?partial=true')).headers.location as string)
   t.match(partial.job, { status: 'done', partial: true, result: { status: 'committed', created: 20, failed: 1, committedRows: 20 } })
-  t.equal(app.store.sqlite.prepare("select count(*) from officers where employee_no like 'JOB-%'").pluck().get(), 20)
+  t.equal(await queryValue(app, "select count(*) from officers where employee_no like 'JOB-%'"), 20)
 })
 
 t.test('at start, a job left queued or running by a process that is gone is failed, nothing of it applied; one a live process holds is left to it', async (t) => {
   const file = join(t.testdir(), 'jobs.db')
   const store = openDatabase({ DATABASE_PATH: file })
   t.teardown(() => store.close())
-  const insert = store.sqlite.prepare('insert into import_jobs (principal, kind, status, holder, created_at) values (\'user:1\', \'officers\', ?, ?, \'2026-12-01T02:00:00.000Z\')')
-  const gone = Number(insert.run('running', '999999999:1@no-such-boot').lastInsertRowid)
-  const waiting = Number(insert.run('queued', '999999999').lastInsertRowid)
-  const live = Number(insert.run('running', thisProcess()).lastInsertRowid)
+  const insert = (status: string, holder: string) => queryValue<number>(store, `insert into import_jobs (principal, kind, status, holder, created_at)
+    values ('user:1', 'officers', $1, $2, '2026-12-01T02:00:00.000Z') returning id`, status, holder)
+  const gone = await insert('running', '999999999:1@no-such-boot')
+  const waiting = await insert('queued', '999999999')
+  const live = await insert('running', thisProcess())
   await buildTestApp(t, { DATABASE_PATH: file }, { store })
-  const status = (id: number) => store.sqlite.prepare('select status, error from import_jobs where id = ?').get(id) as { status: string, error: string | null }
-  t.match(status(gone), { status: 'failed', error: /IMPORT_JOB_INTERRUPTED/ })
-  t.match(status(waiting), { status: 'failed', error: /IMPORT_JOB_INTERRUPTED/ })
-  t.match(status(live), { status: 'running', error: null }, 'a job of a process still running is its own')
+  const status = (id: number) => queryRow<{ status: string, error: string | null }>(store, 'select status, error from import_jobs where id = $1', id)
+  t.match(await status(gone), { status: 'failed', error: /IMPORT_JOB_INTERRUPTED/ })
+  t.match(await status(waiting), { status: 'failed', error: /IMPORT_JOB_INTERRUPTED/ })
+  t.match(await status(live), { status: 'running', error: null }, 'a job of a process still running is its own')
 })
 
 t.teardown(stopAll)
 
-t.test('end to end over a restart: a job killed with its server shows failed with why, nothing applied, and the file sent again completes', async (t) => {
+t.test('end to end over a restart: a job killed with its server shows failed with why, nothing applied, and the file sent again completes', sqliteOnly('reads the file of a server it SIGKILLs, with better-sqlite3'), async (t) => {
   const { file, agency, env, login } = serverRegistry(t, '任务测试局', 12)
   const body = ndjson(officers(8000, agency.id))
   const submit = (server: Child, authorization: string) => fetch(`${server.url}/v1/imports/officers`, {
@@ -242,7 +246,7 @@ t.test('closing while another bulk write holds the lock: the running job ends, t
   state.go = true
   await other
   await t.resolves(closed, 'closes, no "database is locked"')
-  const status = (location: string) => store.sqlite.prepare('select status, error from import_jobs where id = ?').get(Number(location.split('/').pop())) as { status: string, error: string | null }
-  t.equal(status(first).status, 'done', 'the running job ended')
-  t.match(status(second), { status: 'failed', error: /IMPORT_JOB_INTERRUPTED/ }, 'the waiting one is failed, to be sent again')
+  const status = (location: string) => queryRow<{ status: string, error: string | null }>(store, 'select status, error from import_jobs where id = $1', Number(location.split('/').pop()))
+  t.equal((await status(first))?.status, 'done', 'the running job ended')
+  t.match(await status(second), { status: 'failed', error: /IMPORT_JOB_INTERRUPTED/ }, 'the waiting one is failed, to be sent again')
 })

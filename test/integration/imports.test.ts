@@ -1,5 +1,6 @@
 // Bulk imports of officers: upsert on the ID number, a result per row, all or nothing unless
 // ?partial=true, JSON / NDJSON / CSV in UTF-8 or GBK.
+// engine: sqlite-only in part — two tests change the data mid-import with SQLite triggers (and a function on the connection)
 import t from 'tap'
 import iconv from 'iconv-lite'
 import { addDays } from '../../src/domain/dates.js'
@@ -7,10 +8,9 @@ import { assertProblem } from '../helper.js'
 import { distinctIdNumber, idNumber, registerOfficers } from '../fixtures.js'
 import { registry } from '../core/setup.js'
 import { newTraining } from '../training/world.js'
+import { queryValue, queryRows, execute, sqliteOnly } from '../db.js'
 
 type Headers = { authorization: string }
-const count = (app: { store: { sqlite: { prepare: (s: string) => { pluck: () => { get: () => unknown } } } } }, sql: string) =>
-  app.store.sqlite.prepare(sql).pluck().get() as number
 
 /** The subjects of the change feed's events of `type`, read page by page as a consumer would. */
 async function feedSubjects (app: { inject: (o: object) => Promise<{ json: () => unknown }> }, headers: Headers, type: string): Promise<string[]> {
@@ -35,8 +35,8 @@ const heldOn1March = (year: number, agencyId: number, title: string, hours = 2) 
 t.test('one bad row in 1,000 commits nothing by default; with ?partial=true the 999 good ones', async (t) => {
   const { app, admin, countyB } = await registry(t)
   const send = (url: string, payload: unknown) => app.inject({ method: 'POST', url, headers: admin, payload: payload as object[] })
-  const officers = count(app, 'select count(*) from officers')
-  const audits = count(app, 'select count(*) from audit_events')
+  const officers = await queryValue<number>(app, 'select count(*) from officers')
+  const audits = await queryValue<number>(app, 'select count(*) from audit_events')
   const payload: Array<Record<string, unknown>> = rows(1000, countyB.id)
   // Row 500: a wrong check digit, an agency that does not exist, and a field nobody knows.
   payload[499] = { ...payload[499], idNumber: `${(payload[499]?.idNumber as string).slice(0, 17)}0`, agencyId: 999999, grade: 'A' }
@@ -44,8 +44,8 @@ t.test('one bad row in 1,000 commits nothing by default; with ?partial=true the 
 
   const res = await send('/v1/imports/officers', payload)
   const problem = assertProblem(t, res, 422, 'IMPORT_REJECTED')
-  t.equal(count(app, 'select count(*) from officers'), officers, 'no officer written')
-  t.equal(count(app, 'select count(*) from audit_events'), audits, 'no audit event written')
+  t.equal(await queryValue(app, 'select count(*) from officers'), officers, 'no officer written')
+  t.equal(await queryValue(app, 'select count(*) from audit_events'), audits, 'no audit event written')
   t.match(problem.result, { status: 'rejected', rows: 1000, failed: 1, created: 999, committedRows: 0 })
   const bad = (problem.result.results as Array<{ row: number, outcome: string, errors?: Array<{ code: string, pointer?: string }> }>).filter((r) => r.outcome === 'error')
   t.same(bad.map((r) => r.row), [500])
@@ -56,14 +56,14 @@ t.test('one bad row in 1,000 commits nothing by default; with ?partial=true the 
   const partial = await send('/v1/imports/officers?partial=true', payload)
   t.equal(partial.statusCode, 200, partial.body.slice(0, 300))
   t.match(partial.json(), { status: 'committed', partial: true, rows: 1000, created: 999, failed: 1, committedRows: 999 })
-  t.equal(count(app, 'select count(*) from officers'), officers + 999, '999 officers written')
-  t.equal(count(app, "select count(*) from audit_events where entity = 'officer' and action = 'create'"), officers + 999, 'each audited')
-  t.equal(count(app, "select count(*) from domain_events where type = 'cn.gov.registry.officer.registered'"), officers + 999, 'and in the change feed')
+  t.equal(await queryValue(app, 'select count(*) from officers'), officers + 999, '999 officers written')
+  t.equal(await queryValue(app, "select count(*) from audit_events where entity = 'officer' and action = 'create'"), officers + 999, 'each audited')
+  t.equal(await queryValue(app, "select count(*) from domain_events where type = 'cn.gov.registry.officer.registered'"), officers + 999, 'and in the change feed')
   t.equal(app.services.audit.verify().ok, true, 'the audit chain holds')
 
   const again = await send('/v1/imports/officers?partial=true', payload)
   t.match(again.json(), { created: 0, updated: 0, unchanged: 999, failed: 1, committedRows: 999 }, 'importing the same file again changes nothing')
-  t.equal(count(app, 'select count(*) from officers'), officers + 999)
+  t.equal(await queryValue(app, 'select count(*) from officers'), officers + 999)
 })
 
 t.test('a GBK CSV from Excel, with Chinese headings, imports correctly', async (t) => {
@@ -79,7 +79,7 @@ t.test('a GBK CSV from Excel, with Chinese headings, imports correctly', async (
   const res = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: { ...admin, 'content-type': 'text/csv' }, payload: gbk })
   t.equal(res.statusCode, 200, res.body.slice(0, 400))
   t.match(res.json(), { status: 'committed', rows: 3, created: 3 })
-  const stored = app.store.sqlite.prepare('select name, employee_no as employeeNo, legal_reviewer as legalReviewer, phone from officers order by id').all()
+  const stored = await queryRows(app, 'select name, employee_no as "employeeNo", legal_reviewer as "legalReviewer", phone from officers order by id')
   t.same(stored, [
     { name: '张三丰', employeeNo: 'A-001', legalReviewer: 1, phone: '13800001111' },
     { name: '欧阳,娜娜', employeeNo: 'A-002', legalReviewer: 0, phone: null },
@@ -100,7 +100,7 @@ t.test('a GBK CSV from Excel, with Chinese headings, imports correctly', async (
     payload: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`姓名,身份证号,执法主体编号\n王五,${idNumber(15, '19700101')},${countyB.id}\n`)])
   })
   t.match(utf8.json(), { status: 'validated', created: 1 }, 'UTF-8 with a BOM too')
-  t.equal(count(app, 'select count(*) from officers'), 3, 'a dry run writes nothing')
+  t.equal(await queryValue(app, 'select count(*) from officers'), 3, 'a dry run writes nothing')
 
   const unknown = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: { ...admin, 'content-type': 'text/csv' }, payload: '姓名,身份证号,血型\n' })
   t.match(assertProblem(t, unknown, 400, 'VALIDATION_FAILED').detail, /血型/)
@@ -126,8 +126,8 @@ t.test('updates, departures and refusals, row by row, in NDJSON', async (t) => {
   t.same(results.map((r) => `${r.row} ${r.outcome} ${(r.errors ?? []).map((e) => e.code).join('+')}`), [
     '1 updated ', '2 created ', '3 error ID_NUMBER_TAKEN', '4 error VALIDATION_FAILED', '5 error VALIDATION_FAILED', '6 error VALIDATION_FAILED'
   ], 'the officer of another county is not theirs to import')
-  t.equal(app.store.sqlite.prepare('select phone from officers where id = ?').pluck().get(held.id), '13900002222')
-  t.equal(app.store.sqlite.prepare("select status from officers where name = '新人'").pluck().get(), 'departed', 'a departure row departs the new officer')
+  t.equal(await queryValue(app, 'select phone from officers where id = $1', held.id), '13900002222')
+  t.equal(await queryValue(app, "select status from officers where name = '新人'"), 'departed', 'a departure row departs the new officer')
 
   const ahead = await app.inject({
     method: 'POST',
@@ -138,7 +138,7 @@ t.test('updates, departures and refusals, row by row, in NDJSON', async (t) => {
   t.match(assertProblem(t, ahead, 422, 'IMPORT_REJECTED').result.results[0].errors, [{ code: 'DATE_IN_FUTURE', pointer: '/departureDate' }], 'a departure still to come is not recorded ahead')
   // One recorded ahead before such dates were refused: the same file imported again is unchanged, not refused.
   const earlier = await officer(countyB.id)
-  app.store.sqlite.prepare("update officers set status = 'departed', departed_on = '2999-03-01', departure_reason = 'retirement' where id = ?").run(earlier.id)
+  await execute(app, "update officers set status = 'departed', departed_on = '2999-03-01', departure_reason = 'retirement' where id = $1", earlier.id)
   const again = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: admin, payload: [{ name: (earlier as unknown as { name: string }).name, idNumber: earlier.idNumber, agencyId: countyB.id, departureReason: 'retirement', departureDate: '2999-03-01' }] })
   t.match(again.json(), { status: 'committed', unchanged: 1, failed: 0 }, again.body.slice(0, 300))
   const leaving = await app.inject({
@@ -150,7 +150,7 @@ t.test('updates, departures and refusals, row by row, in NDJSON', async (t) => {
   t.match(leaving.json(), { status: 'committed', updated: 1 })
   const cert = await app.inject({ method: 'GET', url: `/v1/certificates/${certificate.id}`, headers: admin })
   t.equal(cert.json().status, 'cancelled', 'as with the departure endpoint, the certificate is cancelled')
-  t.equal(app.store.sqlite.prepare("select count(*) from card_recalls where status = 'open'").pluck().get(), 1, 'and its recall opened')
+  t.equal(await queryValue(app, "select count(*) from card_recalls where status = 'open'"), 1, 'and its recall opened')
 
   const moved = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: admin, payload: [{ name: '张三', idNumber: elsewhere.idNumber, agencyId: countyB.id }] })
   t.match(assertProblem(t, moved, 422, 'IMPORT_REJECTED').result.results[0].errors[0], { code: 'OFFICER_NOT_AT_AGENCY', pointer: '/agencyId' }, 'a move is a transfer, not an import')
@@ -168,7 +168,7 @@ t.test('a retried import with its Idempotency-Key is answered from the first run
   const retry = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers, payload })
   t.equal(retry.headers['idempotent-replayed'], 'true')
   t.equal(retry.body, first.body, 'the first result, not a run that finds every row unchanged')
-  t.equal(count(app, "select count(*) from audit_events where entity = 'officer'"), 50)
+  t.equal(await queryValue(app, "select count(*) from audit_events where entity = 'officer'"), 50)
 })
 
 t.test('attendances import: matched on the ID number, never counted twice, through the training module', async (t) => {
@@ -190,24 +190,24 @@ t.test('attendances import: matched on the ID number, never counted twice, throu
   ].join('\n')
   const hr = await as('hr', countyB.id) as Headers
   const send = (query: string) => app.inject({ method: 'POST', url: `/v1/imports/attendances${query}`, headers: { ...hr, 'content-type': 'text/csv' }, payload: iconv.encode(csv, 'gbk') })
-  const records = () => count(app, 'select count(*) from training_records')
+  const records = () => queryValue(app, 'select count(*) from training_records')
 
   const rejected = assertProblem(t, await send(''), 422, 'IMPORT_REJECTED')
-  t.equal(records(), 0, 'all or nothing: nothing recorded')
+  t.equal(await records(), 0, 'all or nothing: nothing recorded')
   t.same(rejected.result.results.map((r: { row: number, outcome: string, errors?: Array<{ code: string }> }) => `${r.row} ${r.outcome} ${(r.errors ?? []).map((e) => e.code).join('+')}`), [
     '1 created ', '2 created ', '3 unchanged ', '4 error NOT_FOUND', '5 error OFFICER_DEPARTED', '6 error NOT_FOUND'
   ])
 
   const partial = await send('?partial=true')
   t.match(partial.json(), { status: 'committed', created: 2, unchanged: 1, failed: 3, committedRows: 3 })
-  t.equal(records(), 2, 'two attendances, the repeat not counted again')
+  t.equal(await records(), 2, 'two attendances, the repeat not counted again')
   const summary = await app.inject({ method: 'GET', url: `/v1/officers/${b1.id}/training-summary?year=${year}`, headers: admin })
   t.equal(summary.json().publicLawHours, 4, 'the hours count in the officer\'s year')
   t.same(await feedSubjects(app, admin, 'training.recorded'), [`officers/${b1.id}`, `officers/${b2.id}`], 'each in the change feed')
 
   const again = await send('?partial=true')
   t.match(again.json(), { created: 0, unchanged: 3, failed: 3 }, 'importing it again changes nothing')
-  t.equal(records(), 2)
+  t.equal(await records(), 2)
 })
 
 t.test('50,000 rows in one ?partial=true request are committed in chunks while other requests are answered; row 50,001 is refused', async (t) => {
@@ -216,15 +216,15 @@ t.test('50,000 rows in one ?partial=true request are committed in chunks while o
   for (let i = 0; i <= 50_000; i++) {
     lines.push(JSON.stringify({ name: `批量${i}`, idNumber: distinctIdNumber(i), agencyId: countyB.id }))
   }
-  const before = count(app, 'select count(*) from officers')
+  const before = await queryValue<number>(app, 'select count(*) from officers')
   let importDone = false
   const running = app.inject({ method: 'POST', url: '/v1/imports/officers?partial=true', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: lines.join('\n') })
     .then((res) => { importDone = true; return res })
   // Wait for the first committed chunk, then ask for something else.
-  const started = () => importDone || count(app, 'select count(*) from officers') !== before
-  while (!started()) await new Promise((resolve) => setImmediate(resolve))
+  const started = async () => importDone || await queryValue(app, 'select count(*) from officers') !== before
+  while (!await started()) await new Promise((resolve) => setImmediate(resolve))
   const other = await app.inject({ method: 'GET', url: `/v1/agencies/${countyB.id}`, headers: admin })
-  const committedMeanwhile = count(app, 'select count(*) from officers') - before
+  const committedMeanwhile = await queryValue<number>(app, 'select count(*) from officers') - before
   t.equal(other.statusCode, 200)
   t.notOk(importDone, 'another request was answered while the import was still running')
   t.ok(committedMeanwhile > 0 && committedMeanwhile < 50_000, `answered between two committed chunks (${committedMeanwhile} rows in by then)`)
@@ -233,17 +233,17 @@ t.test('50,000 rows in one ?partial=true request are committed in chunks while o
   const body = res.json() as { rows: number, created: number, failed: number, results: Array<{ row: number, outcome: string, errors?: Array<{ detail: string }> }> }
   t.match(body, { rows: 50_001, created: 50_000, failed: 1 })
   t.match(body.results[50_000], { row: 50_001, outcome: 'error', errors: [{ detail: /50000-row limit/ }] })
-  t.equal(count(app, 'select count(*) from officers'), before + 50_000)
+  t.equal(await queryValue(app, 'select count(*) from officers'), before + 50_000)
 })
 
-t.test('all or nothing: an officer who leaves between the check and the commit rolls the whole file back (IMPORT_CONFLICT naming the row); re-sending completes the rest', async (t) => {
+t.test('all or nothing: an officer who leaves between the check and the commit rolls the whole file back (IMPORT_CONFLICT naming the row); re-sending completes the rest', sqliteOnly('a trigger in SQLite\'s dialect makes the officer leave meanwhile'), async (t) => {
   const { app, admin, countyB, year } = await registry(t)
   const ids = registerOfficers(app, countyB.id, 2500)
   const trainingId = await newTraining(app, admin, heldOn1March(year, countyB.id, '行政处罚法'))
   const body = ids.map((officerId) => JSON.stringify({ trainingId, officerId })).join('\n')
   const send = (query = '') => app.inject({ method: 'POST', url: `/v1/imports/attendances${query}`, headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: body })
   const last = ids[ids.length - 1] as number
-  const auditBefore = count(app, 'select count(*) from audit_events')
+  const auditBefore = await queryValue<number>(app, 'select count(*) from audit_events')
   // Every row passes the check (a pass that only reads); the first record applying writes
   // makes the last officer leave in February, before the training: that row cannot be applied.
   app.store.sqlite.exec(`create trigger leaves_meanwhile after insert on training_records when new.officer_id = ${ids[0] as number}
@@ -253,21 +253,21 @@ t.test('all or nothing: an officer who leaves between the check and the commit r
   t.match(problem.detail, /row 2500/, 'the detail names the row')
   t.match(problem.result, { status: 'rejected', rows: 2500, committedRows: 0, failed: 1 })
   t.match(problem.result.results.at(-1), { row: 2500, outcome: 'error', errors: [{ code: 'OFFICER_DEPARTED' }] })
-  t.equal(count(app, `select count(*) from training_records where training_id = ${trainingId}`), 0, 'nothing of the file is kept')
-  t.equal(count(app, 'select count(*) from training_totals where public_law_units = 180'), 0, 'no totals moved')
-  t.equal(count(app, 'select count(*) from audit_events'), auditBefore, 'no audit event either')
+  t.equal(await queryValue(app, `select count(*) from training_records where training_id = ${trainingId}`), 0, 'nothing of the file is kept')
+  t.equal(await queryValue(app, 'select count(*) from training_totals where public_law_units = 180'), 0, 'no totals moved')
+  t.equal(await queryValue(app, 'select count(*) from audit_events'), auditBefore, 'no audit event either')
   t.equal((await feedSubjects(app, admin, 'training.recorded')).length, 0, 'and the change feed tells of nothing')
-  t.equal(count(app, `select status from officers where id = ${last}`), 'active', 'what the trigger did was rolled back with it')
+  t.equal(await queryValue(app, `select status from officers where id = ${last}`), 'active', 'what the trigger did was rolled back with it')
 
   const again = await send()
   t.match(again.json(), { status: 'committed', created: 2500, failed: 0 }, 're-sent: all of it recorded')
-  t.equal(count(app, `select count(*) from training_records where training_id = ${trainingId}`), 2500)
+  t.equal(await queryValue(app, `select count(*) from training_records where training_id = ${trainingId}`), 2500)
   t.equal(app.services.audit.verify().ok, true, 'the audit chain holds')
 })
 
-t.test('all or nothing: once a row is refused while applying, no later row of its batch is tried (its writes would meet the refused row\'s half-done ones)', async (t) => {
+t.test('all or nothing: once a row is refused while applying, no later row of its batch is tried (its writes would meet the refused row\'s half-done ones)', sqliteOnly('a JavaScript function and triggers registered on the SQLite connection'), async (t) => {
   const { app, admin, countyC: countyA, countyB } = await registry(t)
-  const officers = count(app, 'select count(*) from officers')
+  const officers = await queryValue<number>(app, 'select count(*) from officers')
   // Counts the officer rows written: a function of the connection, so the count survives the
   // rollback that undoes the rows themselves.
   let inserted = 0
@@ -283,8 +283,8 @@ t.test('all or nothing: once a row is refused while applying, no later row of it
   const problem = assertProblem(t, await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: admin, payload }), 409, 'IMPORT_CONFLICT')
   t.match(problem.result.results[1], { row: 2, outcome: 'error', errors: [{ code: 'AGENCY_NOT_ACTIVE' }] }, 'row 2 named, for its agency')
   t.equal(inserted, 1, 'only row 1 was written before the refusal; rows 3 to 5 were not tried')
-  t.equal(count(app, 'select count(*) from officers'), officers, 'and nothing is kept')
-  t.equal(count(app, `select status from agencies where id = ${countyB.id}`), 'active', 'what the trigger did was rolled back too')
+  t.equal(await queryValue(app, 'select count(*) from officers'), officers, 'and nothing is kept')
+  t.equal(await queryValue(app, `select status from agencies where id = ${countyB.id}`), 'active', 'what the trigger did was rolled back too')
 })
 
 t.test('attendances dry run: rows by officerId and by ID number in one batch are each judged on their own training', async (t) => {
@@ -375,15 +375,15 @@ t.test('a file picked on the docs page imports: multipart/form-data with a file 
     { label: 'NDJSON', file: { filename: 'officers.ndjson', content: `${JSON.stringify(c)}\n` } },
     { label: 'a JSON array', file: { filename: 'officers.json', type: 'application/json', content: ` ${JSON.stringify([d])}` } }
   ]
-  const before = count(app, 'select count(*) from officers')
+  const before = await queryValue<number>(app, 'select count(*) from officers')
   for (const [i, c] of cases.entries()) {
     const res = await upload([{ name: 'file', ...c.file }])
     t.equal(res.statusCode, 200, `${c.label}: ${res.body.slice(0, 300)}`)
     t.match(res.json(), { status: 'committed', rows: 1, created: 1 }, c.label)
-    t.equal(count(app, 'select count(*) from officers'), before + i + 1, `${c.label}: one officer more`)
+    t.equal(await queryValue(app, 'select count(*) from officers'), before + i + 1, `${c.label}: one officer more`)
   }
-  t.equal(count(app, `select count(*) from officers where name = '${a?.name}'`), 1, 'the GBK name read as written')
-  t.equal(count(app, "select count(*) from officers where name = '欧阳丙'"), 1, 'and the UTF-8 one')
+  t.equal(await queryValue(app, `select count(*) from officers where name = '${a?.name}'`), 1, 'the GBK name read as written')
+  t.equal(await queryValue(app, "select count(*) from officers where name = '欧阳丙'"), 1, 'and the UTF-8 one')
 
   assertProblem(t, await upload([]), 400, 'VALIDATION_FAILED')
   const empty = assertProblem(t, await upload([{ name: 'file', filename: 'empty.csv', content: '' }]), 400, 'VALIDATION_FAILED')
@@ -392,5 +392,5 @@ t.test('a file picked on the docs page imports: multipart/form-data with a file 
   t.match(other.errors, [{ pointer: '/note' }], 'a field beside the file is refused (strict input)')
   const dry = await upload([{ name: 'file', filename: 'x.csv', content: csv.replace(a?.idNumber as string, idNumber(900, '19820304')) }], '?dryRun=true')
   t.match(dry.json(), { status: 'validated', created: 1, committedRows: 0 }, 'the query parameters work as with any body')
-  t.equal(count(app, 'select count(*) from officers'), before + 4, 'nothing more written')
+  t.equal(await queryValue(app, 'select count(*) from officers'), before + 4, 'nothing more written')
 })

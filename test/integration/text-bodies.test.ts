@@ -6,10 +6,7 @@ import iconv from 'iconv-lite'
 import { assertProblem } from '../helper.js'
 import { idNumber, uscc } from '../fixtures.js'
 import { registry } from '../core/setup.js'
-
-const column = (app: { store: { sqlite: { prepare: (s: string) => { pluck: () => { get: (...a: unknown[]) => unknown } } } } }, sql: string, ...args: unknown[]) =>
-  app.store.sqlite.prepare(sql).pluck().get(...args)
-const count = (app: Parameters<typeof column>[0], table: string) => column(app, `select count(*) from ${table}`) as number
+import { queryValue } from '../db.js'
 
 t.test('free text is stored trimmed: a name sent as "  张三  " is 张三', async (t) => {
   const { app, admin, countyB, certified } = await registry(t)
@@ -22,8 +19,8 @@ t.test('free text is stored trimmed: a name sent as "  张三  " is 张三', asy
   t.equal(created.statusCode, 201, created.body)
   t.match(created.json(), { name: '张三', employeeNo: 'E-1' }, 'answered trimmed')
   const id = created.json().id as number
-  t.equal(column(app, 'select name from officers where id = ?', id), '张三', 'stored trimmed')
-  t.equal(column(app, 'select employee_no from officers where id = ?', id), 'E-1', 'the ideographic space too')
+  t.equal(await queryValue(app, 'select name from officers where id = $1', id), '张三', 'stored trimmed')
+  t.equal(await queryValue(app, 'select employee_no from officers where id = $1', id), 'E-1', 'the ideographic space too')
 
   const renamed = await app.inject({ method: 'PATCH', url: `/v1/officers/${id}`, headers: { ...admin, 'if-match': `"${created.json().version as number}"` }, payload: { name: '\t李四 ' } })
   t.equal(renamed.json().name, '李四', 'a change is trimmed as a creation is')
@@ -62,14 +59,14 @@ t.test('free text is stored trimmed: a name sent as "  张三  " is 张三', asy
   t.match(fromCsv.json(), { status: 'committed', created: 1 }, fromCsv.body.slice(0, 300))
   const fromJson = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: admin, payload: [{ name: ' 赵六 ', idNumber: idNumber(403, '19850101'), agencyId: countyB.id }] })
   t.match(fromJson.json(), { status: 'committed', created: 1 }, fromJson.body.slice(0, 300))
-  t.equal(column(app, "select count(*) from officers where name in ('王五', '赵六')"), 2, 'stored trimmed')
-  t.equal(column(app, "select count(*) from officers where name like '% %' or name like '%\u3000%'"), 0, 'no name keeps a space at an end')
+  t.equal(await queryValue(app, "select count(*) from officers where name in ('王五', '赵六')"), 2, 'stored trimmed')
+  t.equal(await queryValue(app, "select count(*) from officers where name like '% %' or name like '%\u3000%'"), 0, 'no name keeps a space at an end')
 })
 
 t.test('the names of the issue are refused, naming the field, and nothing is stored', async (t) => {
   const { app, admin, countyB } = await registry(t)
-  const officers = count(app, 'officers')
-  const audits = count(app, 'audit_events')
+  const officers = await queryValue(app, 'select count(*) from officers')
+  const audits = await queryValue(app, 'select count(*) from audit_events')
   const cases: Array<[string, RegExp]> = [
     ['\u0000', /control characters \/ 不得含有控制字符 \(U\+0000, character 1\)/],
     ['\u200B', /zero-width.*\(U\+200B, character 1\)/],
@@ -86,13 +83,13 @@ t.test('the names of the issue are refused, naming the field, and nothing is sto
     t.same(body.errors.map((e: { in: string, pointer: string }) => `${e.in} ${e.pointer}`), ['body /name'], JSON.stringify(name))
     t.match(body.errors[0].detail, detail)
   }
-  t.equal(count(app, 'officers'), officers, 'no officer stored')
-  t.equal(count(app, 'audit_events'), audits, 'no audit event')
+  t.equal(await queryValue(app, 'select count(*) from officers'), officers, 'no officer stored')
+  t.equal(await queryValue(app, 'select count(*) from audit_events'), audits, 'no audit event')
 })
 
 t.test('a JSON body whose bytes are not UTF-8 is 400 naming the field, not stored as U+FFFD', async (t) => {
   const { app, admin, countyB } = await registry(t)
-  const officers = count(app, 'officers')
+  const officers = await queryValue(app, 'select count(*) from officers')
   const payload = Buffer.concat([Buffer.from('{"name":"张'), Buffer.from([0xe4, 0xb8]), Buffer.from(`","idNumber":"${idNumber(421, '19850101')}","agencyId":${countyB.id}}`)])
   const res = await app.inject({ method: 'POST', url: '/v1/officers', headers: { ...admin, 'content-type': 'application/json' }, payload })
   t.same(assertProblem(t, res, 400, 'VALIDATION_FAILED').errors, [{ in: 'body', pointer: '/name', detail: 'not valid UTF-8 / 不是有效的 UTF-8 编码' }])
@@ -101,13 +98,13 @@ t.test('a JSON body whose bytes are not UTF-8 is 400 naming the field, not store
   t.match(assertProblem(t, bulk, 400, 'VALIDATION_FAILED').errors, [{ pointer: '/1/name' }], 'in an import, the row and the field')
   const broken = Buffer.concat([Buffer.from('{"name":'), Buffer.from([0xff])])
   assertProblem(t, await app.inject({ method: 'POST', url: '/v1/officers', headers: { ...admin, 'content-type': 'application/json' }, payload: broken }), 400, 'BAD_REQUEST')
-  t.equal(count(app, 'officers'), officers, 'nothing stored')
+  t.equal(await queryValue(app, 'select count(*) from officers'), officers, 'nothing stored')
 })
 
 t.test('an import body that cannot be read is 400 naming the line, the row or the column; nothing stored', async (t) => {
   const { app, admin, countyB } = await registry(t)
-  const officers = count(app, 'officers')
-  const audits = count(app, 'audit_events')
+  const officers = await queryValue(app, 'select count(*) from officers')
+  const audits = await queryValue(app, 'select count(*) from audit_events')
   const row = (n: number) => `张${n},${idNumber(430 + n, '19850101')},${countyB.id}`
   const header = 'name,idNumber,agencyId'
   const send = (url: string, contentType: string, payload: string | Buffer) => app.inject({ method: 'POST', url, headers: { ...admin, 'content-type': contentType }, payload })
@@ -141,6 +138,6 @@ t.test('an import body that cannot be read is 400 naming the line, the row or th
   for (const [url, body] of cases as Array<[string, string]>) {
     t.match(assertProblem(t, await send(url, 'text/csv', body), 400, 'VALIDATION_FAILED').detail, /^CSV cannot be read: .* \/ 无法读取 CSV/, `${url}: ${body.slice(0, 30)}`)
   }
-  t.equal(count(app, 'officers'), officers, 'no officer stored')
-  t.equal(count(app, 'audit_events'), audits, 'no audit event')
+  t.equal(await queryValue(app, 'select count(*) from officers'), officers, 'no officer stored')
+  t.equal(await queryValue(app, 'select count(*) from audit_events'), audits, 'no audit event')
 })

@@ -8,12 +8,13 @@ import { examsService } from '../../src/modules/exams/service.js'
 import { officersService } from '../../src/modules/officers/service.js'
 import { ADMIN_ACTOR as ADMIN, idNumber, uscc } from '../fixtures.js'
 import { BUILT, cli } from '../integration/cli.js'
+import { execute } from '../db.js'
 
 const NOW = new Date('2026-11-20T04:00:00Z')
 
 /** A registry file: one confirmed agency with certified officers, one unconfirmed agency,
  *  and two broken invariants written behind the service's back. */
-function registryFile (dir: string) {
+async function registryFile (dir: string) {
   const file = join(dir, 'registry.db')
   const store = openDatabase({ DATABASE_PATH: file })
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => NOW }
@@ -34,13 +35,13 @@ function registryFile (dir: string) {
   // The third holder's card suspended until 25 November: due for a clerk's decision after it.
   certs.change(ADMIN, holders[2]!.cert.id, 'suspend', { reason: '调查期间', until: '2026-11-25' })
   // Behind the service's back: the second holder marked departed with the card still active.
-  store.sqlite.prepare("update officers set status = 'departed' where id = ?").run(holders[1]!.officer.id)
+  await execute(store, "update officers set status = 'departed' where id = $1", holders[1]!.officer.id)
   // And the fourth marked auxiliary with the card still active (the service refuses both).
-  store.sqlite.prepare('update officers set auxiliary = 1 where id = ?').run(holders[3]!.officer.id)
+  await execute(store, 'update officers set auxiliary = true where id = $1', holders[3]!.officer.id)
   // A fifth officer's departure dated ahead, as recorded before DATE_IN_FUTURE was checked.
   const leaving = officers.register(ADMIN, { name: '人员5', idNumber: idNumber(5), agencyId: a.id })
   officers.depart(ADMIN, leaving.id, { reason: 'resignation', date: '2026-11-10' })
-  store.sqlite.prepare("update officer_moves set date = '2099-01-01' where officer_id = ?").run(leaving.id)
+  await execute(store, "update officer_moves set date = '2099-01-01' where officer_id = $1", leaving.id)
   store.close()
   return { file, a, b, holders, leaving }
 }
@@ -48,7 +49,7 @@ function registryFile (dir: string) {
 const nightly = (file: string, ...args: string[]) => cli({ databasePath: file, entry: BUILT.nightly }, ...args)
 
 t.test('nightly runs every check in one document; exit 3 only with --fail-on-findings; 2 on bad usage, 1 without a database', async (t) => {
-  const { file, a, b, holders, leaving } = registryFile(t.testdir())
+  const { file, a, b, holders, leaving } = await registryFile(t.testdir())
   const run = nightly(file, '--as-of', '2026-11-20')
   t.equal(run.status, 0, run.stderr)
   const out = JSON.parse(run.stdout)

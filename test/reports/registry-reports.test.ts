@@ -2,6 +2,7 @@ import t from 'tap'
 import { assertProblem } from '../helper.js'
 import { post } from '../fixtures.js'
 import { registry } from '../core/setup.js'
+import { execute } from '../db.js'
 
 t.test('staffing report: every agency in scope, shortfalls first, paged', async (t) => {
   const { app, as, admin, city, countyB, countyC, certified, officer } = await registry(t)
@@ -45,7 +46,7 @@ t.test('certificates report: cards awaiting recall, and live certificates due wi
   // A suspension whose set end has passed (the day moved on: written here as it would stand).
   const c = await certified(countyC.id)
   t.equal((await post(app, admin, `/v1/certificates/${c.certificate.id as number}/suspension`, { reason: '调查期间' })).statusCode, 200)
-  app.store.sqlite.prepare("update certificates set suspended_until = '2026-01-31' where id = ?").run(c.certificate.id)
+  await execute(app, "update certificates set suspended_until = '2026-01-31' where id = $1", c.certificate.id)
   const due = (await app.inject({ method: 'GET', url: '/v1/reports/certificates?dueWithinDays=30', headers: hrC })).json()
   t.same(due.items.map((r: { kind: string, certificateId: number }) => `${r.kind}:${r.certificateId}`), [`in_custody:${c.certificate.id as number}`, `suspension_overdue:${c.certificate.id as number}`], 'the card is held (暂扣), and its set end has passed')
   t.match(due.items[0], { status: 'suspended', heldSince: today }, 'in custody since the day of the suspension')

@@ -1,6 +1,7 @@
 // ID numbers at rest: sealed with AES-256-GCM, found through a keyed blind index, never in the
 // database file in clear (nor in the audit trail), and rows written in clear before are
 // converted at start.
+// engine: sqlite-only in part — three tests search the bytes of the SQLite files in the data folder
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs'
@@ -15,6 +16,7 @@ import { prepareIdNumbers } from '../../src/db/sqlite/id-numbers.js'
 import { ID_KEY_FILE_NAME, createIdNumberCodec, loadIdNumberKey } from '../../src/security/id-numbers.js'
 import { assertProblem } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
+import { queryValue, queryRows, queryColumn, execute, sqliteOnly } from '../db.js'
 
 const KEY = randomBytes(32)
 
@@ -95,7 +97,7 @@ function whereInDatabase (file: string, text: string): string[] {
   }
 }
 
-t.test('no ID number is in the database files in clear, whatever the API did with it', async (t) => {
+t.test('no ID number is in the database files in clear, whatever the API did with it', sqliteOnly('searches the bytes of the SQLite files'), async (t) => {
   const dir = t.testdir()
   const file = join(dir, 'registry.db')
   const config = testConfig({ DATABASE_PATH: file })
@@ -128,14 +130,14 @@ t.test('no ID number is in the database files in clear, whatever the API did wit
   t.ok(foundOnDisk(dir, ['张三']).length === 1, 'the search itself works: names are stored in clear')
 })
 
-t.test('rows written in clear before are sealed at start, once; a wrong key refuses to start', async (t) => {
+t.test('rows written in clear before are sealed at start, once; a wrong key refuses to start', sqliteOnly('searches the bytes of the SQLite files'), async (t) => {
   const dir = t.testdir()
   const file = join(dir, 'registry.db')
   const legacy = [idNumber(21, '19700707'), idNumber(22, '19881111')]
   const old = openDatabase(file)
-  old.sqlite.prepare("insert into agencies (name, uscc, kind, level, path, region_code, domains) values ('旧主体', 'X', 'organ', 'county', '/1/', '140802', '[]')").run()
+  await execute(old, "insert into agencies (name, uscc, kind, level, path, region_code, domains) values ('旧主体', 'X', 'organ', 'county', '/1/', '140802', '[]')")
   for (const [i, n] of legacy.entries()) {
-    old.sqlite.prepare('insert into officers (name, id_number, agency_id) values (?, ?, 1)').run(`旧人员${i}`, n)
+    await execute(old, 'insert into officers (name, id_number, agency_id) values ($1, $2, 1)', `旧人员${i}`, n)
   }
   old.close()
   t.same(foundOnDisk(dir, legacy), legacy, 'the old database holds them in clear')
@@ -146,24 +148,24 @@ t.test('rows written in clear before are sealed at start, once; a wrong key refu
   const found = await post(app, admin, '/v1/officers/lookup', { idNumber: legacy[0] })
   t.equal(found.statusCode, 200, found.body)
   t.equal(found.json().idNumber, legacy[0], 'read back whole')
-  const sealed = (app.store.sqlite.prepare('select id_number from officers order by id').all() as Array<{ id_number: string }>).map((r) => r.id_number)
+  const sealed = await queryColumn<string>(app, 'select id_number from officers order by id')
   t.ok(sealed.every((s) => s.startsWith('v1.')), 'every row sealed')
   await app.close()
   t.same(foundOnDisk(dir, legacy), [], 'no longer in clear anywhere in the files')
 
   const again = openDatabase(config)
   t.equal(prepareIdNumbers(again), 0, 'the next start has nothing to convert')
-  t.same((again.sqlite.prepare('select id_number from officers order by id').all() as Array<{ id_number: string }>).map((r) => r.id_number), sealed, 'and changes nothing')
+  t.same(await queryColumn(again, 'select id_number from officers order by id'), sealed, 'and changes nothing')
   // What the quick look of a start must not miss: a blind-index row gone, a row written in clear.
-  const digests = () => again.sqlite.prepare('select officer_id, digest from officer_id_index order by officer_id').all()
-  const before = digests()
-  again.sqlite.prepare('delete from officer_id_index where officer_id = (select min(id) from officers)').run()
+  const digests = () => queryRows(again, 'select officer_id, digest from officer_id_index order by officer_id')
+  const before = await digests()
+  await execute(again, 'delete from officer_id_index where officer_id = (select min(id) from officers)')
   t.equal(prepareIdNumbers(again), 1, 'a missing blind-index row is filled')
-  t.same(digests(), before, 'as it was')
+  t.same(await digests(), before, 'as it was')
   const late = idNumber(23, '19900101')
-  again.sqlite.prepare("insert into officers (name, id_number, agency_id) values ('后来者', ?, 1)").run(late)
+  await execute(again, "insert into officers (name, id_number, agency_id) values ('后来者', $1, 1)", late)
   t.equal(prepareIdNumbers(again), 1, 'a row written in clear since is sealed')
-  t.match(again.sqlite.prepare("select id_number from officers where name = '后来者'").pluck().get(), /^v1\./)
+  t.match(await queryValue(again, "select id_number from officers where name = '后来者'"), /^v1\./)
   again.close()
   t.same(foundOnDisk(dir, [late]), [], 'and is nowhere in clear')
 
@@ -175,7 +177,7 @@ t.test('rows written in clear before are sealed at start, once; a wrong key refu
 
 // An officer's answer carries the whole ID number (admin, clerk): src/plugins/idempotency.ts
 // keeps it for replays sealed with sealStoredBytes (src/db/id-number-store.ts).
-t.test('an answer kept for an Idempotency-Key replay does not hold the number in clear', async (t) => {
+t.test('an answer kept for an Idempotency-Key replay does not hold the number in clear', sqliteOnly('searches the bytes of the SQLite files'), async (t) => {
   const dir = t.testdir()
   const file = join(dir, 'registry.db')
   const { app, admin } = await start(testConfig({ DATABASE_PATH: file }))

@@ -8,12 +8,12 @@
 // naming it. TEXT_SEED replays a run (the seed is printed).
 import t from 'tap'
 import fc from 'fast-check'
-import { createHash } from 'node:crypto'
 import iconv from 'iconv-lite'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { exampleBody, pathResource, routesOf, type OpenApiDoc, type Schema } from './fixtures/routes.js'
 import { idOf, world } from './fixtures/world.js'
 import { idNumber } from '../fixtures.js'
+import { tableContents } from '../db.js'
 
 const SEED = Number(process.env.TEXT_SEED ?? Math.floor(Math.random() * 2 ** 31))
 const RUNS_PER_FIELD = 6
@@ -48,20 +48,8 @@ function hostile (lines: boolean): fc.Arbitrary<string> {
 
 // ---- the database, whole -----------------------------------------------------------------------
 
-type Sqlite = FastifyInstance['store']['sqlite']
-
-/** A digest of every table's rows, by table. */
-function snapshot (sqlite: Sqlite): Map<string, string> {
-  const tables = sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").pluck().all() as string[]
-  return new Map(tables.map((name) => {
-    const hash = createHash('sha256')
-    for (const row of sqlite.prepare(`select * from "${name}"`).raw().iterate()) hash.update(JSON.stringify(row))
-    return [name, hash.digest('hex')]
-  }))
-}
-
-function changedTables (before: Map<string, string>, sqlite: Sqlite): string[] {
-  const after = snapshot(sqlite)
+async function changedTables (before: Map<string, string>, app: FastifyInstance): Promise<string[]> {
+  const after = await tableContents(app)
   return [...new Set([...before.keys(), ...after.keys()])].filter((name) => before.get(name) !== after.get(name))
 }
 
@@ -115,7 +103,7 @@ t.test('every write route: hostile text in any string field is 400 or 422, names
 
   let fresh = 70_000
   const c = { id: (r: Parameters<typeof idOf>[2]) => idOf(w, w.east, r), today: w.today, year: w.year, fresh: () => ++fresh }
-  const before = snapshot(app.store.sqlite)
+  const before = await tableContents(app)
   const failures: string[] = []
   const walked = new Map<string, number>()
 
@@ -157,7 +145,7 @@ t.test('every write route: hostile text in any string field is 400 or 422, names
   }
 
   t.same(failures, [], 'every hostile value refused, naming the text field')
-  t.same(changedTables(before, app.store.sqlite), [], 'nothing stored: every table as it was')
+  t.same(await changedTables(before, app), [], 'nothing stored: every table as it was')
   t.ok(walked.size >= 15, `${walked.size} routes walked: ${[...walked.keys()].join(', ')}`)
   for (const key of ['POST /v1/officers', 'PATCH /v1/officers/{id}', 'POST /v1/agencies', 'POST /v1/certificates/{id}/revocation', 'POST /v1/imports/officers', 'POST /v1/clients']) {
     t.ok(walked.has(key), `${key} walked`)
@@ -225,7 +213,7 @@ t.test('every import format: hostile cells, bytes that are not text and unreadab
     { url: '/v1/imports/attendances', row: () => ({ trainingId: w.east.training.id, idNumber: w.east.spare.idNumber }), text: ['idNumber'] }
   ]
   const formats: Format[] = ['json', 'ndjson', 'csv-utf8', 'csv-gbk']
-  const before = snapshot(app.store.sqlite)
+  const before = await tableContents(app)
   const failures: string[] = []
   let sent = 0
   const send = async (url: string, contentType: string, payload: Buffer, label: string) => {
@@ -266,6 +254,6 @@ t.test('every import format: hostile cells, bytes that are not text and unreadab
   }
   t.same(failures, [], 'every bad body refused')
   t.ok(sent >= 200, `${sent} bodies sent`)
-  t.same(changedTables(before, app.store.sqlite), [], 'nothing stored: every table as it was')
+  t.same(await changedTables(before, app), [], 'nothing stored: every table as it was')
   t.same(w.logs.filter((l) => /"level":(50|60)/.test(l)).map((l) => l.slice(0, 300)), [], 'no error logged')
 })

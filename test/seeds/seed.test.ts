@@ -12,6 +12,7 @@ import { idNumberCodec } from '../../src/db/sqlite/id-numbers.js'
 import { planSeed, SEED_ACTOR } from '../../seeds/run.js'
 import { seed, seedRefusal } from '../../seeds/seed.js'
 import { ADMIN_ACTOR, uscc } from '../fixtures.js'
+import { queryValue, queryRow, queryRows, queryColumn, tableNames } from '../db.js'
 
 const TODAY = '2025-11-20'
 const SCALE = 0.1
@@ -22,10 +23,13 @@ const config = testConfig({ DATABASE_PATH: file })
 const store = openDatabase(config)
 t.teardown(() => { store.close(); rmSync(dir, { recursive: true, force: true }) })
 
-const tableCounts = () => Object.fromEntries(
-  (store.sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%'").all() as Array<{ name: string }>)
-    .map(({ name }) => [name, (store.sqlite.prepare(`select count(*) as n from "${name}"`).get() as { n: number }).n])
-)
+async function tableCounts (): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {}
+  for (const name of await tableNames(store)) {
+    if (!name.startsWith('__drizzle')) counts[name] = await queryValue<number>(store, `select count(*) from "${name}"`)
+  }
+  return counts
+}
 
 t.test('the plan is the same on every run', async (t) => {
   const a = planSeed(config, { today: TODAY, scale: SCALE })
@@ -45,13 +49,13 @@ t.test('seeding a fresh database', async (t) => {
     t.ok(s.agenciesByLevel.city === 36 && (s.agenciesByLevel.county ?? 0) > 0 && (s.agenciesByLevel.township ?? 0) > 0, JSON.stringify(s.agenciesByLevel))
     const unconfirmed = s.agencies - s.confirmedThisYear
     t.ok(unconfirmed >= 1 && unconfirmed <= s.agencies * 0.05, `${unconfirmed} of ${s.agencies} not confirmed this year`)
-    const lastYear = store.sqlite.prepare('select count(*) as n from agency_confirmations where year = ?').get(2024) as { n: number }
-    t.equal(lastYear.n, s.agencies, 'every agency confirmed last year')
+    const lastYear = await queryValue(store, 'select count(*) from agency_confirmations where year = $1', 2024)
+    t.equal(lastYear, s.agencies, 'every agency confirmed last year')
   })
 
   t.test('officers: valid fictional ID numbers, Chinese names, some auxiliary and police', async (t) => {
     const codec = idNumberCodec(store.db)
-    const rows = (store.sqlite.prepare('select name, id_number as idNumber from officers').all() as Array<{ name: string, idNumber: string }>)
+    const rows = (await queryRows<{ name: string, idNumber: string }>(store, 'select name, id_number as "idNumber" from officers'))
       .map((r) => ({ ...r, idNumber: codec.open(r.idNumber) }))
     t.ok(rows.length > 800 && rows.length < 1000, `${rows.length} officers at scale ${SCALE}`)
     const bad = rows.filter((r) => {
@@ -74,48 +78,48 @@ t.test('seeding a fresh database', async (t) => {
     t.ok(s.awaitingRecallAfterDeparture > 0, `${s.awaitingRecallAfterDeparture} cards of departed officers awaiting recall`)
     t.ok(s.recalls.recovered > s.recalls.open, 'most recalls are closed')
     t.ok(s.examResults.failed > 0 && s.examResults.passed > s.examResults.failed * 5, 'most pass the exam, some fail')
-    const live = store.sqlite.prepare(`select count(*) as n from certificates c join officers o on o.id = c.officer_id
-      where c.status in ('active','suspended') and (o.status = 'departed' or o.auxiliary = 1 or o.police = 1)`).get() as { n: number }
-    t.equal(live.n, 0, 'no live card held by a departed, auxiliary or police officer')
+    const live = await queryValue(store, `select count(*) from certificates c join officers o on o.id = c.officer_id
+      where c.status in ('active','suspended') and (o.status = 'departed' or o.auxiliary = true or o.police = true)`)
+    t.equal(live, 0, 'no live card held by a departed, auxiliary or police officer')
   })
 
   t.test('training: three years, hours and minutes, online and offline; about one in ten under-trained this year', async (t) => {
     t.same(Object.keys(s.trainingRecords), ['2023', '2024', '2025'])
-    const mix = store.sqlite.prepare('select r.rule, t.mode, count(*) as n from training_records r join trainings t on t.id = r.training_id group by r.rule, t.mode').all() as Array<{ rule: string, mode: string, n: number }>
+    const mix = await queryRows<{ rule: string, mode: string, n: number }>(store, 'select r.rule, t.mode, count(*) as n from training_records r join trainings t on t.id = r.training_id group by r.rule, t.mode')
     t.ok(mix.some((m) => m.rule === 'hours' && m.mode === 'online'), 'online courses in 学时')
     t.ok(mix.some((m) => m.rule === 'minutes_45' && m.mode === 'offline'), 'sessions given in minutes')
     t.ok(s.externalRecords > 0, 'some external records')
     t.ok(s.underTrainedShare >= 0.05 && s.underTrainedShare <= 0.15, `under-trained ${s.underTrainedThisYear} of ${s.inScopeThisYear}`)
-    const drift = store.sqlite.prepare(`select count(*) as n from training_totals t where public_law_units + professional_units
-      != (select coalesce(sum(units), 0) from training_records r where r.officer_id = t.officer_id and r.year = t.year)`).get() as { n: number }
-    t.equal(drift.n, 0, 'per-officer-year totals agree with the records')
+    const drift = await queryValue(store, `select count(*) from training_totals t where public_law_units + professional_units
+      != (select coalesce(sum(units), 0) from training_records r where r.officer_id = t.officer_id and r.year = t.year)`)
+    t.equal(drift, 0, 'per-officer-year totals agree with the records')
   })
 
   t.test('legal reviewers: a few agencies short of 5 %', async (t) => {
     t.ok(s.agenciesShortOfReviewers >= 1 && s.agenciesShortOfReviewers <= Math.max(3, s.agencies * 0.05), `${s.agenciesShortOfReviewers} short`)
     const agencies = agenciesService({ store, config, clock: () => new Date(`${TODAY}T04:00:00Z`) })
-    const ids = (store.sqlite.prepare('select id from agencies').all() as Array<{ id: number }>).map((r) => r.id)
+    const ids = await queryColumn<number>(store, 'select id from agencies')
     const short = ids.map((id) => agencies.staffing(SEED_ACTOR, id)).filter((r) => !r.compliant)
     t.equal(short.length, s.agenciesShortOfReviewers, 'the staffing service agrees')
     t.ok(short.every((r) => r.shortfall >= 1 && r.shortfall <= 2), 'each short by one or two')
   })
 
   t.test('issue 20: police in training scope, a renamed agency awaiting 重新确认, a card in custody, a revoked officer', async (t) => {
-    t.ok(s.policeInScopeThisYear > 0 && s.policeInScopeThisYear === s.police - (store.sqlite.prepare("select count(*) as n from officers where police = 1 and status = 'departed'").get() as { n: number }).n, `${s.policeInScopeThisYear} police owe 学时 (004 line 39)`)
-    const policeTrained = store.sqlite.prepare('select count(distinct r.officer_id) as n from training_records r join officers o on o.id = r.officer_id where o.police = 1').get() as { n: number }
-    t.ok(policeTrained.n > 0, 'and take training')
+    t.ok(s.policeInScopeThisYear > 0 && s.policeInScopeThisYear === s.police - await queryValue<number>(store, "select count(*) from officers where police = true and status = 'departed'"), `${s.policeInScopeThisYear} police owe 学时 (004 line 39)`)
+    const policeTrained = await queryValue<number>(store, 'select count(distinct r.officer_id) from training_records r join officers o on o.id = r.officer_id where o.police = true')
+    t.ok(policeTrained > 0, 'and take training')
     t.equal(s.awaitingReconfirmation, 1, 'one body renamed after its confirmation')
-    const renamed = store.sqlite.prepare('select name from agencies where reconfirmation_due_since is not null').get() as { name: string }
-    t.match(renamed.name, /自然资源和规划局$/)
+    const renamed = await queryValue<string>(store, 'select name from agencies where reconfirmation_due_since is not null')
+    t.match(renamed, /自然资源和规划局$/)
     t.ok(s.inCustody >= 1, `${s.inCustody} cards in custody`)
-    t.equal(s.inCustody, s.certificates.suspended + (store.sqlite.prepare('select count(*) as n from certificates where held_since is not null and valid_until < ?').get(TODAY) as { n: number }).n, 'every suspended card is held')
+    t.equal(s.inCustody, s.certificates.suspended + await queryValue<number>(store, 'select count(*) from certificates where held_since is not null and valid_until < $1', TODAY), 'every suspended card is held')
     t.ok(s.revokedOfficers >= 1, `${s.revokedOfficers} revoked`)
   })
 
   t.test('every change is in the audit trail; demo logins exist', async (t) => {
     t.ok(s.auditEvents >= first.steps, `${s.auditEvents} audit events for ${first.steps} service calls`)
     t.ok(s.assessments > 0, 'annual assessments')
-    const accounts = store.sqlite.prepare("select (select count(*) from users where username = 'clerk' and role = 'clerk') as clerk, (select count(*) from clients where role = 'hr') as hr").get() as { clerk: number, hr: number }
+    const accounts = await queryRow(store, "select (select count(*) from users where username = 'clerk' and role = 'clerk') as clerk, (select count(*) from clients where role = 'hr') as hr")
     t.same(accounts, { clerk: 1, hr: 1 })
     t.match(first.accountLines.join('\n'), /client_secret=\S{20,}/, 'the client secret is printed once')
   })
@@ -123,19 +127,19 @@ t.test('seeding a fresh database', async (t) => {
 
 t.test('records are created on the day the seed dates them: createdAt ≤ updatedAt', async (t) => {
   for (const table of ['agencies', 'officers', 'certificates']) {
-    const later = store.sqlite.prepare(`select count(*) from ${table} where updated_at < created_at`).pluck().get()
+    const later = await queryValue(store, `select count(*) from ${table} where updated_at < created_at`)
     t.equal(later, 0, `${table}: none updated before it was created`)
-    const dated = store.sqlite.prepare(`select count(*) from ${table} where substr(created_at, 1, 10) > ?`).pluck().get(TODAY)
+    const dated = await queryValue(store, `select count(*) from ${table} where substr(created_at, 1, 10) > $1`, TODAY)
     t.equal(dated, 0, `${table}: none created after the seed's today`)
   }
 })
 
 t.test('a second run adds nothing', async (t) => {
   t.equal(seedRefusal(store), null, 'a database the seed made may be seeded again')
-  const before = tableCounts()
+  const before = await tableCounts()
   const again = await seed(store, config, { today: TODAY, scale: SCALE, demoAccounts: true })
   t.notOk(again.seeded, 'reports the city already there')
-  t.same(tableCounts(), before, 'no table changed')
+  t.same(await tableCounts(), before, 'no table changed')
   t.notMatch(again.accountLines.join('\n'), /client_secret=/, 'no secret printed again')
 })
 
@@ -144,7 +148,7 @@ t.test('without --demo-accounts no login with a known password is created', asyn
   t.teardown(() => other.close())
   const r = await seed(other, testConfig(), { today: TODAY, scale: 0.02 })
   t.ok(r.seeded)
-  t.same(other.sqlite.prepare('select (select count(*) from users) + (select count(*) from clients)').pluck().get(), 0, 'no user, no client')
+  t.same(await queryValue(other, 'select (select count(*) from users) + (select count(*) from clients)'), 0, 'no user, no client')
   t.match(r.accountLines.join('\n'), /no demo logins created .*--demo-accounts/)
   t.notMatch(r.accountLines.join('\n'), /Clerk-Demo/)
 })

@@ -2,6 +2,7 @@ import t from 'tap'
 import { post, registerOfficers } from '../fixtures.js'
 import { assertProblem } from '../helper.js'
 import { world } from './world.js'
+import { queryValue, queryRow, queryRows } from '../db.js'
 
 t.test('hundreds of officers in one call: each recorded once, credited in the year the training ends', async (t) => {
   const { app, training, attend, summary, admin, countyB } = await world(t)
@@ -14,12 +15,12 @@ t.test('hundreds of officers in one call: each recorded once, credited in the ye
   t.match(body, { trainingId: id, recorded: 300, alreadyRecorded: 0, rejected: 0 })
   t.same(body.results.map((r: { officerId: number }) => r.officerId), ids, 'one result per id, in request order')
   t.ok(body.results.every((r: { outcome: string, recordId?: number }) => r.outcome === 'recorded' && typeof r.recordId === 'number'))
-  const recordOf = app.store.sqlite.prepare('select officer_id as officerId from training_records where id = ? and training_id = ?')
-  t.same(body.results.map((r: { recordId: number }) => (recordOf.get(r.recordId, id) as { officerId: number } | undefined)?.officerId), ids,
+  const recordOf = (recordId: number) => queryValue<number | undefined>(app, 'select officer_id from training_records where id = $1 and training_id = $2', recordId, id)
+  t.same(await Promise.all(body.results.map((r: { recordId: number }) => recordOf(r.recordId))), ids,
     'each recordId is the record of that officer')
-  const count = app.store.sqlite.prepare('select count(*) n, sum(units) u from training_records where training_id = ?').get(id) as { n: number, u: number }
+  const count = await queryRow(app, 'select count(*) n, sum(units) u from training_records where training_id = $1', id) as { n: number, u: number }
   t.same(count, { n: 300, u: 300 * 2700 })
-  const totals = app.store.sqlite.prepare('select count(*) n, min(professional_units) lo, max(professional_units) hi, max(public_law_units) pl from training_totals where year = 2026').get()
+  const totals = await queryRow(app, 'select count(*) n, min(professional_units) lo, max(professional_units) hi, max(public_law_units) pl from training_totals where year = 2026')
   t.same(totals, { n: 300, lo: 2700, hi: 2700, pl: 0 }, 'the totals table moved with the records')
   const s = (await summary(admin, ids[299]!, '?year=2026')).json()
   t.equal(s.professionalHours, 30)
@@ -66,9 +67,9 @@ t.test('a repeated call (an HR retry) reports already_recorded and never counts 
   const third = (await attend(hrB, id, [a.id, b.id])).json()
   t.match(third, { recorded: 0, alreadyRecorded: 2, rejected: 0 })
   t.equal((await summary(hrB, a.id, '?year=2026')).json().publicLawHours, 30, 'still 30, not 60')
-  const rows = app.store.sqlite.prepare('select count(*) n from training_records where training_id = ?').get(id) as { n: number }
+  const rows = await queryRow(app, 'select count(*) n from training_records where training_id = $1', id) as { n: number }
   t.equal(rows.n, 2)
-  const audits = app.store.sqlite.prepare("select after from audit_events where entity = 'training' and action = 'record_attendances'").all() as Array<{ after: string }>
+  const audits = await queryRows(app, "select after from audit_events where entity = 'training' and action = 'record_attendances'") as Array<{ after: string }>
   t.same(audits.map((r) => JSON.parse(r.after).officerIds), [[a.id], [b.id]], 'one audit event per call that recorded something, naming who')
 })
 
@@ -95,7 +96,7 @@ t.test('roles and input: auditor is 403; an empty list, a non-integer id or an u
   assertProblem(t, await attend(hrB, id, []), 400, 'VALIDATION_FAILED')
   assertProblem(t, await post(app, hrB, `/v1/trainings/${id}/attendances`, { officerIds: [String(o.id)] }), 400, 'VALIDATION_FAILED')
   assertProblem(t, await post(app, hrB, `/v1/trainings/${id}/attendances`, { officerIds: [o.id], date: '2026-01-01' }), 400, 'VALIDATION_FAILED')
-  const rows = app.store.sqlite.prepare('select count(*) n from training_records').get() as { n: number }
+  const rows = await queryRow(app, 'select count(*) n from training_records') as { n: number }
   t.equal(rows.n, 0, 'nothing recorded by refused calls')
 })
 

@@ -2,6 +2,7 @@ import t from 'tap'
 import { post } from '../fixtures.js'
 import { assertProblem } from '../helper.js'
 import { world } from './world.js'
+import { queryRow } from '../db.js'
 
 t.test('an external record answers 201 with its evidence and conversion', async (t) => {
   const { officer, record, hrB, countyB } = await world(t)
@@ -66,9 +67,9 @@ t.test('errors: both or neither figure 422, bad figures 400, no evidence 400, un
   t.equal((await post(app, admin, `/v1/officers/${o.id}/departure`, { reason: 'resignation', date: '2026-05-01' })).statusCode, 200)
   assertProblem(t, await record(hrB, { officerId: o.id, date: '2026-05-01' }), 409, 'OFFICER_DEPARTED')
   assertProblem(t, await record(hrB, { officerId: o.id, date: '2026-05-20' }), 409, 'OFFICER_DEPARTED')
-  const rows = app.store.sqlite.prepare('select count(*) n from training_records').get() as { n: number }
+  const rows = await queryRow(app, 'select count(*) n from training_records') as { n: number }
   t.equal(rows.n, 0, 'no refused record was stored')
-  const totals = app.store.sqlite.prepare('select count(*) n from training_totals').get() as { n: number }
+  const totals = await queryRow(app, 'select count(*) n from training_totals') as { n: number }
   t.equal(totals.n, 0, 'nor counted')
   t.equal((await record(hrB, { officerId: o.id, date: '2026-04-30' })).statusCode, 201, 'training completed the day before leaving is history: recorded')
 })
@@ -105,6 +106,6 @@ t.test('a record appends an audit event with the raw figure, the rule and the un
   const { app, officer, record, hrB, countyB } = await world(t)
   const o = await officer(countyB.id)
   const id = (await record(hrB, { officerId: o.id, hours: undefined, minutes: 90 })).json().id
-  const row = app.store.sqlite.prepare("select after from audit_events where entity = 'training_record' and entity_id = ?").get(String(id)) as { after: string }
+  const row = await queryRow(app, "select after from audit_events where entity = 'training_record' and entity_id = $1", String(id)) as { after: string }
   t.match(JSON.parse(row.after), { rawMinutes: 90, rawHours: null, rule: 'minutes_45', units: 180, evidence: '结业证书 No. 1' })
 })

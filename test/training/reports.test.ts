@@ -1,3 +1,4 @@
+// engine: sqlite-only in part — one test reads the SQLite report repository's narrowing directly
 import t from 'tap'
 import ExcelJS from 'exceljs'
 import { post } from '../fixtures.js'
@@ -5,6 +6,7 @@ import { assertProblem } from '../helper.js'
 import { world } from './world.js'
 import { compliantFrom, DEFAULT_TRAINING_RULES } from '../../src/domain/compliance.js'
 import { reportRepository } from '../../src/modules/reports/repository.js'
+import { sqliteOnly } from '../db.js'
 
 async function registry (t: Parameters<typeof world>[0]) {
   const w = await world(t)
@@ -106,11 +108,13 @@ t.test('a status filter answers exactly the rows of the whole report with those 
   t.equal(narrowed, 45, 'fifteen status sets without compliant per day')
   t.same((await rows('&asOf=2026-07-01&status=on_track')).map((r) => r.officerId), [partial.id], 'on pace on 1 July')
   // The equalities above hold whether or not the SQL narrows: the narrowing itself, read directly.
-  const read = (skipFrom?: { publicLaw: number, professional: number }) => reportRepository
-    .trainingCandidates(w.app.store.db, { all: true }, { year: 2026, day: '2026-06-15', skipFrom })(0, 500).map((c) => c.id)
-  const all = read()
-  t.ok(all.includes(w.done.id) && all.includes(partial.id), 'without it, the compliant officer is read with the rest')
-  t.same(read(compliantFrom(DEFAULT_TRAINING_RULES[0]!)), all.filter((id) => id !== w.done.id), 'with it, only the officer with the whole minimums in both buckets is left out')
+  t.test('the SQL narrows', sqliteOnly('calls the SQLite report repository with the store Db'), async (t) => {
+    const read = (skipFrom?: { publicLaw: number, professional: number }) => reportRepository
+      .trainingCandidates(w.app.store.db, { all: true }, { year: 2026, day: '2026-06-15', skipFrom })(0, 500).map((c) => c.id)
+    const all = read()
+    t.ok(all.includes(w.done.id) && all.includes(partial.id), 'without it, the compliant officer is read with the rest')
+    t.same(read(compliantFrom(DEFAULT_TRAINING_RULES[0]!)), all.filter((id) => id !== w.done.id), 'with it, only the officer with the whole minimums in both buckets is left out')
+  })
 })
 
 t.test('scope: hr sees its own agency only; an agency outside scope is 404; auditor reads; bad input 400', async (t) => {

@@ -1,6 +1,7 @@
 import t from 'tap'
 import { assertProblem } from '../helper.js'
 import { world } from './world.js'
+import { queryRow } from '../db.js'
 
 t.test('a training in hours answers 201 with its conversion: the figure as given, the rule, exact units', async (t) => {
   const { createTraining, admin } = await world(t)
@@ -124,7 +125,7 @@ t.test('the list pages with a cursor and filters by year and category; a forged 
 t.test('creating a training appends an audit event in the same transaction', async (t) => {
   const { app, training, hrB } = await world(t)
   const id = await training(hrB)
-  const row = app.store.sqlite.prepare("select action, after from audit_events where entity = 'training' and entity_id = ?").get(String(id)) as { action: string, after: string }
+  const row = await queryRow(app, "select action, after from audit_events where entity = 'training' and entity_id = $1", String(id)) as { action: string, after: string }
   t.equal(row.action, 'create')
   t.match(JSON.parse(row.after), { id, units: 2700, rule: 'hours', rawHours: '30' })
 })

@@ -1,0 +1,129 @@
+// How tests read and write the database behind the service: through these helpers only, so
+// the same tests can run on another engine (PostgreSQL, issue 22) by changing this one file.
+//
+//   await queryValue(app, 'select count(*) from officers where agency_id = $1', agencyId)  // 3
+//   await queryRow(app, 'select status, version from officers where id = $1', id)          // { … } | undefined
+//   await queryRows(app, 'select id, path from agencies order by id')                      // [{ … }, …]
+//   await queryColumn(app, 'select key from idempotency_keys order by key')                // ['a', 'b']
+//   await execute(app, 'update officers set status = $1 where id = $2', 'departed', id)    // rows changed
+//   await tableContents(app)            // every table's rows: a snapshot to compare after a request
+//
+// - Each takes an app (its `store`) or a store, and returns a promise: node-postgres is
+//   asynchronous, so call sites already await what the PostgreSQL implementation will return.
+// - Parameters are positional, written `$1`, `$2`, … as PostgreSQL takes them; SQLite takes the
+//   same text (`$1` is a parameter it binds by name, given here as { 1: …, 2: … }). Each
+//   parameter given must be used and each used given. A boolean is bound as SQLite's 1 or 0.
+// - Numbers come back as numbers: SQLite gives them so (a bigint, should a connection ever read
+//   with safeIntegers, is made a number). node-postgres gives `count(*)`, `sum` and other int8
+//   and numeric values as strings: its implementation here parses those columns, by the type
+//   the driver reports for the column (int8 and numeric), never by the look of a value; and
+//   gives a flag (boolean) as true or false, which it turns into SQLite's 1 or 0 the same way,
+//   so that an assertion on a row holds on both.
+// - Write SQL both engines read: standard SQL, `true` and `false` for flags (SQLite reads them
+//   as 1 and 0), quoted aliases for camelCase names (`as "officerId"`: PostgreSQL folds an
+//   unquoted one to lower case), no SQLite-only function.
+//
+// A test that needs SQLite itself (a JavaScript function registered on the connection, a
+// trigger in SQLite's dialect, PRAGMAs, sqlite_master or sqlite_sequence, the WAL freshness
+// watch, backup, a crashed or SIGKILLed process's file) keeps its better-sqlite3 calls, and says
+// so, for a run on another engine to skip exactly it:
+// - a file all of whose tests need SQLite carries, in its first lines, the line
+//     // engine: sqlite-only — <why>
+// - a file where only some do carries
+//     // engine: sqlite-only in part — <why>
+//   and each of those tests is declared with `sqliteOnly(why)` as its options:
+//     t.test('a change by another process shows at once', sqliteOnly('the WAL freshness watch'), async (t) => { … })
+// test/foundation/engine-marks.test.ts fails when a test file reaches SQLite (store.sqlite,
+// better-sqlite3) without its mark, or, in a file marked "in part", outside a sqliteOnly test.
+// A run on another engine sets TEST_ENGINE (e.g. TEST_ENGINE=pg): sqliteOnly() then skips the
+// test, and engineOfFile() tells the runner which files to leave out.
+// This file's own tests: test/foundation/test-db.test.ts.
+import type Database from 'better-sqlite3'
+
+/** A store (the app's `store`, or one a test opened) or anything that holds one (the app). */
+export type Queryable = { readonly store: StoreLike } | StoreLike
+interface StoreLike { readonly sqlite: Database.Database }
+
+/** The engine this run tests: TEST_ENGINE, or SQLite. */
+export const ENGINE: string = process.env.TEST_ENGINE ?? 'sqlite'
+
+/** The first column of the first row, or undefined when there is no row. */
+export async function queryValue<T = unknown> (on: Queryable, sql: string, ...params: unknown[]): Promise<T> {
+  const first = statement(on, sql).raw().get(bind(sql, params)) as unknown[] | undefined
+  return number(first?.[0]) as T
+}
+
+/** The first row, or undefined when there is none. */
+export async function queryRow<T = Record<string, unknown>> (on: Queryable, sql: string, ...params: unknown[]): Promise<T | undefined> {
+  const got = statement(on, sql).get(bind(sql, params)) as Record<string, unknown> | undefined
+  return (got === undefined ? undefined : numbers(got)) as T | undefined
+}
+
+/** Every row, in the order the query gives. */
+export async function queryRows<T = Record<string, unknown>> (on: Queryable, sql: string, ...params: unknown[]): Promise<T[]> {
+  return (statement(on, sql).all(bind(sql, params)) as Array<Record<string, unknown>>).map(numbers) as T[]
+}
+
+/** The first column of every row. */
+export async function queryColumn<T = unknown> (on: Queryable, sql: string, ...params: unknown[]): Promise<T[]> {
+  return (statement(on, sql).raw().all(bind(sql, params)) as unknown[][]).map((r) => number(r[0])) as T[]
+}
+
+/** Runs one statement that returns no rows (insert, update, delete); the number of rows changed.
+ *  (For an id written, `insert … returning id` through queryValue.) */
+export async function execute (on: Queryable, sql: string, ...params: unknown[]): Promise<number> {
+  return statement(on, sql).run(bind(sql, params)).changes
+}
+
+/** The names of the tables, in order: the schema's and the migrations' own (__drizzle_migrations),
+ *  not the engine's (SQLite's sqlite_sequence and the like). */
+export async function tableNames (on: Queryable): Promise<string[]> {
+  return queryColumn<string>(on, "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
+}
+
+/** Every table (tableNames) with its rows, as JSON, in the order they were written (SQLite:
+ *  rowid order): a snapshot to tell that nothing changed. */
+export async function tableContents (on: Queryable): Promise<Map<string, string>> {
+  const contents = new Map<string, string>()
+  for (const name of await tableNames(on)) contents.set(name, JSON.stringify(statement(on, `select * from "${name}" order by rowid`).raw().all().map((r) => (r as unknown[]).map(number))))
+  return contents
+}
+
+/** The options of a test that needs SQLite itself: skipped when this run tests another engine.
+ *  `why` names what it needs (the WAL freshness watch, a trigger in SQLite's dialect…). */
+export function sqliteOnly (why: string): { skip: string | false } {
+  return { skip: ENGINE === 'sqlite' ? false : `sqlite-only: ${why}` }
+}
+
+/** A test file's mark, read from its text: 'sqlite-only' (skip the file on another engine),
+ *  'sqlite-only in part' (run it; its sqliteOnly tests skip themselves) or 'any'. */
+export function engineOfFile (text: string): 'sqlite-only' | 'sqlite-only in part' | 'any' {
+  const mark = FILE_MARK.exec(text.split('\n').slice(0, MARK_WITHIN_LINES).join('\n'))
+  return mark === null ? 'any' : mark[1] === undefined ? 'sqlite-only' : 'sqlite-only in part'
+}
+
+/** The file mark: `// engine: sqlite-only — why` or `// engine: sqlite-only in part — why`. */
+export const FILE_MARK = /^\/\/ engine: sqlite-only( in part)? — \S/m
+/** The mark is looked for in a file's first lines (its header comment). */
+export const MARK_WITHIN_LINES = 15
+
+function statement (on: Queryable, sql: string): Database.Statement {
+  return ('store' in on ? on.store : on).sqlite.prepare(sql)
+}
+
+/** `$1`… bound by name as SQLite takes them; every parameter used given and every one given used. */
+function bind (sql: string, params: unknown[]): Record<string, unknown> {
+  const used = new Set([...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))
+  const given = params.map((_, i) => i + 1)
+  if (used.size !== given.length || !given.every((n) => used.has(n))) {
+    throw new Error(`test/db: ${params.length} parameter(s) given for $${[...used].sort((a, b) => a - b).join(', $')} in: ${sql}`)
+  }
+  return Object.fromEntries(params.map((p, i) => [String(i + 1), typeof p === 'boolean' ? Number(p) : p]))
+}
+
+function numbers (r: Record<string, unknown>): Record<string, unknown> {
+  for (const [k, v] of Object.entries(r)) r[k] = number(v)
+  return r
+}
+
+const number = (v: unknown): unknown => typeof v === 'bigint' ? Number(v) : v
