@@ -1,7 +1,7 @@
 // npm run bench:data -- [--officers 100000] [--records-per-officer 10] [--out FILE]
 // A province-sized database for the benchmark, written fast: bulk inserts with prepared
 // statements in one transaction, not through the services (the seed does that for the demo
-// city). Same schema (openDatabase applies the migrations), ID numbers sealed with the key
+// city). Same schema (openSqliteStore applies the migrations), ID numbers sealed with the key
 // beside the file as the server does, and the per-officer-year totals consistent with the
 // records. Deterministic for given sizes and year. Exit codes: 0 written, 1 failed, 2 bad usage.
 import { existsSync, rmSync } from 'node:fs'
@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path'
 import { realpathSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { openDatabase } from '../src/db/open.js'
+import { openSqliteStore } from '../src/db/sqlite/store.js'
 import { formatCertificateNumber } from '../src/domain/certificate-number.js'
 import { validUntilFor } from '../src/domain/certificates.js'
 import { addDays, compareDates, dayOfYear, isoDate, shanghaiDate, type IsoDate } from '../src/domain/dates.js'
@@ -56,7 +56,7 @@ export function generateBenchData (o: BenchDataOptions): BenchDataResult {
   const today = o.today ?? shanghaiDate(new Date())
   const year = Number(today.slice(0, 4))
   for (const suffix of ['', '-wal', '-shm']) rmSync(o.out + suffix, { force: true })
-  const store = openDatabase(o.out)
+  const store = openSqliteStore(o.out)
   // Bulk load: a rollback journal without syncs, back to WAL (as the server expects) at the end.
   store.sqlite.pragma('journal_mode = DELETE')
   store.sqlite.pragma('synchronous = OFF')

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { randomBytes } from 'node:crypto'
 import { testConfig } from '../src/config.js'
-import { openDatabase } from '../src/db/open.js'
+import { openSqliteStore } from '../src/db/sqlite/store.js'
 import { accountsService } from '../src/modules/accounts/service.js'
 import { systemActor } from '../src/modules/audit/repository.js'
 import { DEFAULT_BENCH_DB, generateBenchData } from './data.js'
@@ -64,7 +64,7 @@ async function main (): Promise<number> {
   copyFileSync(source, db)
 
   const password = randomBytes(12).toString('base64url')
-  const store = openDatabase(db)
+  const store = openSqliteStore(db)
   const year = (store.sqlite.prepare('select max(year) as y from training_records').get() as { y: number }).y
   const shape = store.sqlite.prepare('select (select count(*) from officers) as officers, (select count(*) from training_records) as records, (select count(*) from agencies) as agencies').get() as Record<string, number>
   const accounts = accountsService({ store, config: testConfig({ DATABASE_PATH: db }), clock: () => new Date() })

@@ -5,7 +5,7 @@ import { Writable } from 'node:stream'
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { buildApp, type AppDeps } from '../src/app.js'
 import { testConfig, type Config } from '../src/config.js'
-import { openDatabase, type DatabaseHandle } from '../src/db/open.js'
+import { openSqliteStore, type SqliteStore } from '../src/db/sqlite/store.js'
 import type { Role } from '../src/security/roles.js'
 import { systemActor } from '../src/modules/audit/repository.js'
 import type { Clock } from '../src/modules/context.js'
@@ -33,7 +33,7 @@ export async function buildTestApp (t: Test, overrides: Partial<Config> = {}, de
   const config = testConfig({ LOG_LEVEL: 'info', ...overrides })
   const logs: string[] = []
   const logStream = new Writable({ write (chunk, _enc, cb) { logs.push(String(chunk)); cb() } })
-  const store = deps.store ?? openDatabase(config)
+  const store = deps.store ?? openSqliteStore(config)
   const clock = deps.clock ?? testClock()
   // A sixteenth of scrypt's cost: tests create and sign in hundreds of accounts (a hash keeps
   // its cost, so sign-in checks it as made).
@@ -60,9 +60,9 @@ export async function buildTestApp (t: Test, overrides: Partial<Config> = {}, de
 /** A database file for tests of what another process changes (the CLI, a second server): the
  *  app's look at other processes' commits stands a minute (db/changes), so only a new request
  *  makes it look again. Pass `store` to buildTestApp with `DATABASE_PATH: file`. */
-export function fileStoreLookingPerRequest (t: Test): { file: string, store: DatabaseHandle } {
+export function fileStoreLookingPerRequest (t: Test): { file: string, store: SqliteStore } {
   const file = join(t.testdir(), 'registry.db')
-  const store = openDatabase({ DATABASE_PATH: file }, { lookStandsMs: 60_000 })
+  const store = openSqliteStore({ DATABASE_PATH: file }, { lookStandsMs: 60_000 })
   t.teardown(() => store.close())
   return { file, store }
 }

@@ -2,7 +2,7 @@ import t from 'tap'
 import { join } from 'node:path'
 import { tsWorker } from '../workers.js'
 import { TEST_NOW, testClock } from '../clock.js'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { testConfig } from '../../src/config.js'
 import { shanghaiDate, yearOf } from '../../src/domain/dates.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
@@ -15,7 +15,7 @@ const N = 60
 
 t.test('departure and issue racing on two connections never leave a departed officer with a live certificate', async (t) => {
   const file = join(t.testdir(), 'race.db')
-  const store = openDatabase({ DATABASE_PATH: file })
+  const store = openSqliteStore({ DATABASE_PATH: file })
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }
   const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '竞态测试局', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   agenciesService(ctx).confirm(ADMIN_ACTOR, agency.id, { year: yearOf(shanghaiDate(TEST_NOW)), announcementNo: '测试〔1〕号', date: shanghaiDate(TEST_NOW) })

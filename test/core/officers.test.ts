@@ -2,7 +2,7 @@
 import t from 'tap'
 import { once } from 'node:events'
 import { connect } from 'node:net'
-import { changesOf, openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { assertProblem, buildTestApp, fileStoreLookingPerRequest } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
 import { registry } from './setup.js'
@@ -203,7 +203,7 @@ t.test('a read officer is never stale: a change by another process (the CLI, a s
   const read = () => app.inject({ method: 'GET', url: `/v1/officers/${o.id as number}`, headers: clerkB })
   t.equal((await read()).json().name, '张三')
   t.equal((await read()).json().name, '张三', 'read twice (the second from memory)')
-  const other = openDatabase(file)
+  const other = openSqliteStore(file)
   t.teardown(() => other.close())
   await execute(other, "update officers set name = '张叁', version = version + 1 where id = $1", o.id)
   const renamed = await read()
@@ -257,8 +257,8 @@ t.test('requests that arrive together share one look at other processes\' commit
   t.teardown(() => { for (const c of connections) c.close() })
   // Each connection's first request: the token is verified once, then known.
   for (const [i, c] of connections.entries()) t.equal((await c.get(`/v1/officers/${ids[i]!}`, authorization)).status, 200)
-  const watch = changesOf(store.db)
-  const other = openDatabase(file)
+  const watch = store.db.$store.changes
+  const other = openSqliteStore(file)
   t.teardown(() => other.close())
   for (const name of ['张叁', '张仨']) {
     await execute(other, 'update officers set name = $1, version = version + 1', name)

@@ -2,7 +2,7 @@
 // with the other worker through a shared barrier, so both hit the same officer at once.
 import { parentPort, workerData } from 'node:worker_threads'
 import { testClock } from '../clock.js'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { testConfig } from '../../src/config.js'
 import { RegistryError } from '../../src/errors.js'
 import { certificatesService } from '../../src/modules/certificates/service.js'
@@ -10,7 +10,7 @@ import { officersService } from '../../src/modules/officers/service.js'
 import type { Actor } from '../../src/security/roles.js'
 
 const { file, op, officerIds, agencyId, barrier } = workerData as { file: string, op: 'issue' | 'depart', officerIds: number[], agencyId: number, barrier: SharedArrayBuffer }
-const store = openDatabase({ DATABASE_PATH: file }, { migrate: false })
+const store = openSqliteStore({ DATABASE_PATH: file }, { migrate: false })
 const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }
 const certificates = certificatesService(ctx)
 const officers = officersService(ctx)

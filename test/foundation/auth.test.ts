@@ -10,7 +10,7 @@ import { systemActor } from '../../src/modules/audit/repository.js'
 import { createTokenService } from '../../src/security/tokens.js'
 import { once } from '../../src/db/sqlite/prepared.js'
 import { accountQueryKeys } from '../../src/modules/accounts/repository.js'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { queryValue, execute, sqliteOnly } from '../db.js'
 
 const PW = 'Correct-Horse-9'
@@ -220,7 +220,7 @@ t.test('a token of an account disabled or changed since it was issued is refused
   t.equal((await users()).statusCode, 200, 'a new token works')
 
   // Disabled by another process (npm run cli on the same file): seen by the next request.
-  const other = openDatabase(file)
+  const other = openSqliteStore(file)
   t.teardown(() => other.close())
   await execute(other, 'update users set disabled = true, version = version + 1 where id = $1', id)
   assertProblem(t, await users(), 401, 'INVALID_TOKEN')

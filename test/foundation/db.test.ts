@@ -1,7 +1,7 @@
 // engine: sqlite-only in part — PRAGMAs, the SQLite handle's synchronous write and BEGIN IMMEDIATE locking
 import t from 'tap'
 import { join } from 'node:path'
-import { openDatabase, migrationsApplied } from '../../src/db/open.js'
+import { openSqliteStore, migrationsApplied } from '../../src/db/sqlite/store.js'
 import { inScopeWhere, scopeOf } from '../../src/db/scope.js'
 import { agencies } from '../../src/db/schema.js'
 import { agencyRepository } from '../../src/modules/agencies/repository.js'
@@ -12,7 +12,7 @@ t.test('every open sets WAL, foreign keys, busy timeout and synchronous=FULL, al
   const dir = t.testdir()
   const file = join(dir, 'sub', 'registry.db')
   for (const round of ['first open (creates the file)', 'reopen of an existing WAL file']) {
-    const store = openDatabase(file)
+    const store = openSqliteStore(file)
     t.equal(store.sqlite.pragma('journal_mode', { simple: true }), 'wal', `${round}: WAL`)
     t.equal(store.sqlite.pragma('synchronous', { simple: true }), 2, `${round}: synchronous FULL (2)`)
     t.equal(store.sqlite.pragma('foreign_keys', { simple: true }), 1, `${round}: foreign keys on`)
@@ -23,7 +23,7 @@ t.test('every open sets WAL, foreign keys, busy timeout and synchronous=FULL, al
 })
 
 t.test('a write that throws rolls back whole; foreign keys are enforced', sqliteOnly('the SQLite handle\'s synchronous write callback'), async (t) => {
-  const store = openDatabase(':memory:')
+  const store = openSqliteStore(':memory:')
   t.teardown(() => store.close())
   t.throws(() => store.write(() => {
     store.sqlite.prepare("insert into exams (name, date, pass_mark) values ('a', '2026-01-01', 60)").run()
@@ -35,8 +35,8 @@ t.test('a write that throws rolls back whole; foreign keys are enforced', sqlite
 
 t.test('write transactions begin IMMEDIATE: a second connection waits instead of failing on upgrade', sqliteOnly('SQLite\'s BEGIN IMMEDIATE and SQLITE_BUSY'), async (t) => {
   const file = join(t.testdir(), 'r.db')
-  const a = openDatabase(file)
-  const b = openDatabase(file, { busyTimeoutMs: 50 })
+  const a = openSqliteStore(file)
+  const b = openSqliteStore(file, { busyTimeoutMs: 50 })
   t.teardown(() => { a.close(); b.close() })
   a.sqlite.prepare('begin immediate').run()
   t.throws(() => b.write(() => 1), /SQLITE_BUSY|database is locked/, 'the lock is taken at BEGIN, not at the first write')
@@ -45,7 +45,7 @@ t.test('write transactions begin IMMEDIATE: a second connection waits instead of
 })
 
 t.test('scope: a subtree is its paths, never a sibling sharing a prefix; lists and point reads agree', async (t) => {
-  const store = openDatabase(':memory:')
+  const store = openSqliteStore(':memory:')
   t.teardown(() => store.close())
   // /1/ ─ /1/2/ ─ /1/2/21/, /1/20/ (a sibling whose path starts with /1/2), /3/
   const tree: Array<[number, string]> = [[1, '/1/'], [2, '/1/2/'], [20, '/1/20/'], [21, '/1/2/21/'], [3, '/3/']]

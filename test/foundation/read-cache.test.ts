@@ -3,17 +3,17 @@
 // engine: sqlite-only — the SQLite adapter's read cache, read and written synchronously on its connection
 import t from 'tap'
 import { join } from 'node:path'
-import { openDatabase, type DatabaseHandle } from '../../src/db/open.js'
+import { openSqliteStore, type SqliteStore } from '../../src/db/sqlite/store.js'
 import { cachedRead, KEPT_ANSWERS } from '../../src/db/sqlite/read-cache.js'
 
-function examsStore (file: string): DatabaseHandle {
-  const store = openDatabase(file)
+function examsStore (file: string): SqliteStore {
+  const store = openSqliteStore(file)
   store.sqlite.prepare("insert into exams (id, name, date, pass_mark) values (1, 'first', '2026-01-01', 60) on conflict do nothing").run()
   return store
 }
 
 /** Reads exam 1's name through the cache; `reads` counts the reads that went to SQLite. */
-function reader (store: DatabaseHandle) {
+function reader (store: SqliteStore) {
   const counter = { reads: 0 }
   const name = () => cachedRead(store.db, 'test.examName', 1, () => {
     counter.reads++
@@ -46,7 +46,7 @@ t.test('a write on this connection is seen at once, through store.write or a raw
 t.test('a commit by another connection (another process, the CLI) is seen at once', async (t) => {
   const file = join(t.testdir(), 'r.db')
   const server = examsStore(file)
-  const cli = openDatabase(file)
+  const cli = openSqliteStore(file)
   t.teardown(() => { server.close(); cli.close() })
   const { name } = reader(server)
   t.equal(name(), 'first')

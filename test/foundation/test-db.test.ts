@@ -2,11 +2,11 @@
 // test/db.ts, the one way tests read and write the database: $n parameters, numbers as numbers,
 // a snapshot that tells a change, and the marks that let a run on another engine skip a test.
 import t, { type Test } from 'tap'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { engineOfFile, execute, queryColumn, queryRow, queryRows, queryValue, sqliteOnly, tableContents, tableNames } from '../db.js'
 
 const memoryStore = (t: Test) => {
-  const store = openDatabase(':memory:')
+  const store = openSqliteStore(':memory:')
   t.teardown(() => store.close())
   return store
 }

@@ -7,7 +7,7 @@ import { once } from 'node:events'
 import { connect } from 'node:net'
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import Database from 'better-sqlite3'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { createWriteGate } from '../../src/db/write-gate.js'
 import { buildTestApp } from '../helper.js'
 import { sqliteOnly } from '../db.js'
@@ -56,7 +56,7 @@ t.test('the gate opens again when a bulk write throws, and bulk writes go one at
 
 t.test('writeInTurns on a file: others read the database as it was until the commit, between turns; a step that throws leaves nothing', sqliteOnly('writeInTurns\' synchronous steps on the SQLite connection, a second better-sqlite3 reader'), async (t) => {
   const file = join(t.testdir(), 'turns.db')
-  const store = openDatabase(file)
+  const store = openSqliteStore(file)
   t.teardown(() => store.close())
   store.sqlite.exec('create table items (n integer)')
   const reader = new Database(file, { readonly: true })
@@ -98,7 +98,7 @@ t.test('writeInTurns on a file: others read the database as it was until the com
 })
 
 t.test('writeInTurns in memory: the steps run in one go, in one transaction', sqliteOnly('writeInTurns\' synchronous steps on the SQLite connection'), async (t) => {
-  const store = openDatabase(':memory:')
+  const store = openSqliteStore(':memory:')
   t.teardown(() => store.close())
   store.sqlite.exec('create table items (n integer)')
   await t.rejects(store.writeInTurns(function * (tx) {

@@ -8,7 +8,7 @@ import { tsWorker } from '../workers.js'
 import Database from 'better-sqlite3'
 import { testClock } from '../clock.js'
 import { testConfig } from '../../src/config.js'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { officersService } from '../../src/modules/officers/service.js'
 import { ADMIN_ACTOR, idNumber, uscc } from '../fixtures.js'
@@ -19,7 +19,7 @@ const SEEDED = 900
 t.test('a backup taken while another connection writes is consistent and passes integrity_check', async (t) => {
   const dir = t.testdir()
   const file = join(dir, 'live.db')
-  const store = openDatabase({ DATABASE_PATH: file })
+  const store = openSqliteStore({ DATABASE_PATH: file })
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }
   const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '备份测试局', uscc: uscc(7), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   // Enough pages that the copy takes more than one step (one transaction: quick to set up).

@@ -6,7 +6,7 @@ import t from 'tap'
 import { dirname, join } from 'node:path'
 import { testClock } from '../clock.js'
 import { testConfig } from '../../src/config.js'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { accountsService } from '../../src/modules/accounts/service.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { ADMIN_ACTOR, uscc } from '../fixtures.js'
@@ -15,12 +15,12 @@ import { queryColumn } from '../db.js'
 
 t.test('user and client commands: create, change password, disable; refusals and bad usage', async (t) => {
   const file = join(t.testdir(), 'accounts.db')
-  const store = openDatabase(file)
+  const store = openSqliteStore(file)
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }
   const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '命令行测试局', uscc: uscc(21), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   store.close()
   const accounts = () => {
-    const s = openDatabase(file)
+    const s = openSqliteStore(file)
     return { svc: accountsService({ store: s, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }), close: () => s.close() }
   }
 
@@ -79,7 +79,7 @@ t.test('user and client commands: create, change password, disable; refusals and
   t.equal(none.status, 1, 'no database file: the command failed')
   t.match(none.stderr, /^cli failed: no database at/)
 
-  const s = openDatabase(file)
+  const s = openSqliteStore(file)
   t.same(await queryColumn(s, "select entity || ' ' || action from audit_events where entity in ('user', 'client') order by id"), ['user create', 'user update+password', 'user update', 'client create', 'client create'], 'each account change is audited')
   s.close()
 })

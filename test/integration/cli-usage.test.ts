@@ -12,7 +12,7 @@ import { FLAG_USAGE, flagCommand } from '../../src/cli/flag-undertrained.js'
 import { NIGHTLY_USAGE, nightlyCommand, summarize } from '../../src/cli/nightly.js'
 import { Help, Usage } from '../../src/cli/runner.js'
 import { testConfig } from '../../src/config.js'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { SEED_USAGE, seedArguments } from '../../seeds/seed.js'
 import { ADMIN_ACTOR, uscc } from '../fixtures.js'
@@ -117,7 +117,7 @@ t.test('seed: bad options are usage errors, not stack traces', async (t) => {
 
   // As a process: exit 2, the message and the usage, no stack; a registry in use is refused.
   const file = join(t.testdir(), 'registry.db')
-  const store = openDatabase(file)
+  const store = openSqliteStore(file)
   agenciesService({ store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date('2026-03-02T02:00:00Z') })
     .create(ADMIN_ACTOR, { name: '在用的司法局', uscc: uscc(41), kind: 'organ', level: 'city', regionCode: '140802', domains: ['司法行政'] })
   store.close()

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Type } from 'typebox'
-import { openDatabase, type DatabaseHandle } from '../../src/db/open.js'
+import { openSqliteStore, type SqliteStore } from '../../src/db/sqlite/store.js'
 import { ACCESS } from '../../src/security/roles.js'
 import { thisProcess } from '../../src/process-identity.js'
 import { assertProblem, buildTestApp } from '../helper.js'
@@ -147,7 +147,7 @@ t.test('stored answers survive a restart', async (t) => {
 
 t.test('keys expire after IDEMPOTENCY_TTL_HOURS and are purged', async (t) => {
   let now = new Date('2026-03-02T02:00:00Z')
-  const store = openDatabase({ DATABASE_PATH: ':memory:' })
+  const store = openSqliteStore({ DATABASE_PATH: ':memory:' })
   t.teardown(() => store.close())
   const ctx = await buildTestApp(t, { IDEMPOTENCY_TTL_HOURS: 2 }, { store, clock: () => now })
   const admin = await ctx.as('admin')
@@ -198,7 +198,7 @@ function deadPid (): number {
 }
 
 /** A running reservation as another process would have written it. */
-async function insertRunning (store: DatabaseHandle, key: string, holder: string | null, extra: { principal?: string, requestHash?: string, state?: string } = {}) {
+async function insertRunning (store: SqliteStore, key: string, holder: string | null, extra: { principal?: string, requestHash?: string, state?: string } = {}) {
   const values = [extra.principal ?? 'user:1', key, extra.requestHash ?? 'h', extra.state ?? 'running', `token-${key}`,
     '2999-01-01T00:00:00.000Z', holder, '2026-12-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z']
   await execute(store, `insert into idempotency_keys (principal, key, request_hash, state, token, lease_until, holder, created_at, expires_at)
@@ -206,7 +206,7 @@ async function insertRunning (store: DatabaseHandle, key: string, holder: string
 }
 
 t.test('at start, a reservation left running by a process that is gone is released; one whose holder lives is kept', async (t) => {
-  const store = openDatabase({ DATABASE_PATH: ':memory:' })
+  const store = openSqliteStore({ DATABASE_PATH: ':memory:' })
   t.teardown(() => store.close())
   const parent = process.ppid // alive: it runs this test
   const gone = deadPid()

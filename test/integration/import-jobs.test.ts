@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import Database from 'better-sqlite3'
 import type { FastifyInstance } from 'fastify'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { thisProcess } from '../../src/process-identity.js'
 import { startChild, stopAll, type Child } from '../../bench/proc.js'
 import { assertProblem, buildTestApp } from '../helper.js'
@@ -153,7 +153,7 @@ t.test('dry-run and partial jobs end as their synchronous calls do', async (t) =
 
 t.test('at start, a job left queued or running by a process that is gone is failed, nothing of it applied; one a live process holds is left to it', async (t) => {
   const file = join(t.testdir(), 'jobs.db')
-  const store = openDatabase({ DATABASE_PATH: file })
+  const store = openSqliteStore({ DATABASE_PATH: file })
   t.teardown(() => store.close())
   const insert = (status: string, holder: string) => queryValue<number>(store, `insert into import_jobs (principal, kind, status, holder, created_at)
     values ('user:1', 'officers', $1, $2, '2026-12-01T02:00:00.000Z') returning id`, status, holder)
@@ -228,7 +228,7 @@ t.test('end to end over a restart: a job killed with its server shows failed wit
 
 t.test('closing while another bulk write holds the lock: the running job ends, the waiting one is failed (after that write: no "database is locked")', async (t) => {
   const file = join(t.testdir(), 'closing.db')
-  const store = openDatabase({ DATABASE_PATH: file })
+  const store = openSqliteStore({ DATABASE_PATH: file })
   t.teardown(() => store.close())
   const { app, as } = await buildTestApp(t, { DATABASE_PATH: file }, { store })
   const admin = await as('admin')

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { testConfig } from '../../src/config.js'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { officersService } from '../../src/modules/officers/service.js'
 import { ADMIN_ACTOR, idNumber, uscc } from '../fixtures.js'
@@ -31,7 +31,7 @@ t.test('every cron line of the README prints only its data on standard output, f
   t.same(lines.map((l) => l.command.split(' ')[1]), ['dist/cli/nightly.mjs', 'dist/cli/flag-undertrained.mjs'], 'the README shows both nightly commands, from dist/')
 
   const file = join(t.testdir(), 'registry.db')
-  const store = openDatabase({ DATABASE_PATH: file })
+  const store = openSqliteStore({ DATABASE_PATH: file })
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date('2026-03-02T02:00:00Z') }
   const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '定时任务测试局', uscc: uscc(31), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   officersService(ctx).register(ADMIN_ACTOR, { name: '未培训', idNumber: idNumber(31), agencyId: agency.id, joinedOn: '2026-03-01' })

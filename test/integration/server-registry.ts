@@ -5,14 +5,14 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { testClock } from '../clock.js'
 import { testConfig } from '../../src/config.js'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import type { Child } from '../../bench/proc.js'
 import { ADMIN_ACTOR, uscc } from '../fixtures.js'
 
 export function serverRegistry (t: Test, agencyName: string, usccSeq: number) {
   const file = join(t.testdir(), 'registry.db')
-  const store = openDatabase(file)
+  const store = openSqliteStore(file)
   const agency = agenciesService({ store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() })
     .create(ADMIN_ACTOR, { name: agencyName, uscc: uscc(usccSeq), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   store.close()

@@ -3,7 +3,7 @@
 import { isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { testClock } from '../clock.js'
 import { testConfig } from '../../src/config.js'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { officersService } from '../../src/modules/officers/service.js'
 import type { Actor } from '../../src/security/roles.js'
 import { idNumber } from '../fixtures.js'
@@ -14,7 +14,7 @@ if (!isMainThread) run()
 function run (): void {
   const { file, agencyId, shared } = workerData as { file: string, agencyId: number, shared: SharedArrayBuffer }
   const state = new Int32Array(shared) // [0]: stop flag, [1]: commits
-  const store = openDatabase({ DATABASE_PATH: file }, { migrate: false })
+  const store = openSqliteStore({ DATABASE_PATH: file }, { migrate: false })
   const officers = officersService({ store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() })
   const actor: Actor = { principal: { sub: 'test:writer', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'writer' }
   parentPort?.postMessage('started')

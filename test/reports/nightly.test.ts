@@ -1,7 +1,7 @@
 import t from 'tap'
 import { dirname, join } from 'node:path'
 import { testConfig } from '../../src/config.js'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { certificatesService } from '../../src/modules/certificates/service.js'
 import { examsService } from '../../src/modules/exams/service.js'
@@ -16,7 +16,7 @@ const NOW = new Date('2026-11-20T04:00:00Z')
  *  and two broken invariants written behind the service's back. */
 async function registryFile (dir: string) {
   const file = join(dir, 'registry.db')
-  const store = openDatabase({ DATABASE_PATH: file })
+  const store = openSqliteStore({ DATABASE_PATH: file })
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => NOW }
   const agencies = agenciesService(ctx)
   const officers = officersService(ctx)

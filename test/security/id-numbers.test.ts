@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig, testConfig, type Config } from '../../src/config.js'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { maskIdNumber } from '../../src/domain/identity.js'
 import { systemActor } from '../../src/modules/audit/repository.js'
 import { prepareIdNumbers } from '../../src/db/sqlite/id-numbers.js'
@@ -84,7 +84,7 @@ function foundOnDisk (dir: string, texts: string[]): string[] {
 
 /** Where a text sits in the database: "table.column" for every hit, to say what leaked it. */
 function whereInDatabase (file: string, text: string): string[] {
-  const store = openDatabase(file, { readonly: true })
+  const store = openSqliteStore(file, { readonly: true })
   try {
     const tables = store.sqlite.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>
     return tables.flatMap(({ name }) => {
@@ -134,7 +134,7 @@ t.test('rows written in clear before are sealed at start, once; a wrong key refu
   const dir = t.testdir()
   const file = join(dir, 'registry.db')
   const legacy = [idNumber(21, '19700707'), idNumber(22, '19881111')]
-  const old = openDatabase(file)
+  const old = openSqliteStore(file)
   await execute(old, "insert into agencies (name, uscc, kind, level, path, region_code, domains) values ('旧主体', 'X', 'organ', 'county', '/1/', '140802', '[]')")
   for (const [i, n] of legacy.entries()) {
     await execute(old, 'insert into officers (name, id_number, agency_id) values ($1, $2, 1)', `旧人员${i}`, n)
@@ -153,7 +153,7 @@ t.test('rows written in clear before are sealed at start, once; a wrong key refu
   await app.close()
   t.same(foundOnDisk(dir, legacy), [], 'no longer in clear anywhere in the files')
 
-  const again = openDatabase(config)
+  const again = openSqliteStore(config)
   t.equal(prepareIdNumbers(again), 0, 'the next start has nothing to convert')
   t.same(await queryColumn(again, 'select id_number from officers order by id'), sealed, 'and changes nothing')
   // What the quick look of a start must not miss: a blind-index row gone, a row written in clear.

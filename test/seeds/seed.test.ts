@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { testConfig } from '../../src/config.js'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { checkIdNumber } from '../../src/domain/identity.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { idNumberCodec } from '../../src/db/sqlite/id-numbers.js'
@@ -20,7 +20,7 @@ const SCALE = 0.1
 const dir = mkdtempSync(join(tmpdir(), 'seed-test-'))
 const file = join(dir, 'registry.db')
 const config = testConfig({ DATABASE_PATH: file })
-const store = openDatabase(config)
+const store = openSqliteStore(config)
 t.teardown(() => { store.close(); rmSync(dir, { recursive: true, force: true }) })
 
 async function tableCounts (): Promise<Record<string, number>> {
@@ -144,7 +144,7 @@ t.test('a second run adds nothing', async (t) => {
 })
 
 t.test('without --demo-accounts no login with a known password is created', async (t) => {
-  const other = openDatabase(testConfig())
+  const other = openSqliteStore(testConfig())
   t.teardown(() => other.close())
   const r = await seed(other, testConfig(), { today: TODAY, scale: 0.02 })
   t.ok(r.seeded)
@@ -154,7 +154,7 @@ t.test('without --demo-accounts no login with a known password is created', asyn
 })
 
 t.test('a database holding data the seed did not write is refused', async (t) => {
-  const other = openDatabase(':memory:')
+  const other = openSqliteStore(':memory:')
   t.teardown(() => other.close())
   const agencies = agenciesService({ store: other, config: testConfig(), clock: () => new Date('2025-11-20T02:00:00Z') })
   agencies.create(SEED_ACTOR, { name: '河东市人民政府', uscc: uscc(76), kind: 'organ', level: 'city', regionCode: '140802', domains: ['司法行政'] })

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { testConfig } from '../../src/config.js'
-import { openDatabase } from '../../src/db/open.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { officersService } from '../../src/modules/officers/service.js'
 import { trainingService } from '../../src/modules/training/service.js'
@@ -14,7 +14,7 @@ import { ADMIN_ACTOR, NOW } from './world.js'
 /** A registry file on disk: two agencies; one officer trained 30 + 30, one with 10 + 0, one with nothing. */
 function registryFile (dir: string) {
   const file = join(dir, 'registry.db')
-  const store = openDatabase({ DATABASE_PATH: file })
+  const store = openSqliteStore({ DATABASE_PATH: file })
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => NOW }
   const agencies = agenciesService(ctx)
   const officers = officersService(ctx)
