@@ -1,0 +1,50 @@
+// engine: sqlite-only — the SQLite store handle itself (issue 21.1): what it holds is its own.
+// One store handle holds its connection's state (issue 21.1): two stores in one process share no
+// arrivals, prepared queries or kept answers; a store opened without an ID-number key refuses to
+// seal or open one instead of looking for a key file; a query name given twice is refused.
+import t from 'tap'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
+import { queryKeys } from '../../src/db/sqlite/prepared.js'
+import { idNumber } from '../fixtures.js'
+
+t.test('two stores in one process share none of their state', async (t) => {
+  const a = openSqliteStore({ DATABASE_PATH: ':memory:' })
+  const b = openSqliteStore({ DATABASE_PATH: ':memory:' })
+  t.teardown(() => { a.close(); b.close() })
+  const before = b.requests.begun()
+  a.requests.begins()
+  a.requests.begins()
+  t.equal(a.requests.begun() - before, 2, "a's requests counted on a")
+  t.equal(b.requests.begun(), before, 'and not on b')
+  const key = queryKeys('store-handle-test', ['one'])
+  let built = 0
+  const build = () => ({ n: ++built })
+  t.equal(a.queries.once(key.one, build), a.queries.once(key.one, build), 'a query is built once per store')
+  t.not(b.queries.once(key.one, build), a.queries.once(key.one, build), 'and again for another store')
+  t.equal(built, 2)
+  let reads = 0
+  const read = () => ++reads
+  t.equal(a.reads.read('test', 1, read), a.reads.read('test', 1, read), 'an answer kept by a is given again by a')
+  t.equal(b.reads.read('test', 1, read), 2, 'b reads for itself')
+})
+
+t.test('a store opened without an ID-number key refuses ID numbers, and makes no key file', async (t) => {
+  const dir = t.testdir({ keyed: {}, bare: {} })
+  const withKey = openSqliteStore({ DATABASE_PATH: join(dir, 'keyed', 'registry.db') })
+  t.teardown(() => withKey.close())
+  t.equal(withKey.idNumbers.open(withKey.idNumbers.seal(idNumber(1))), idNumber(1), 'opened from settings: a key (the file beside it)')
+  t.ok(readdirSync(join(dir, 'keyed')).some((f) => f.endsWith('.key')), 'there, the key file')
+  const bare = openSqliteStore(join(dir, 'bare', 'registry.db'))
+  t.teardown(() => bare.close())
+  t.throws(() => bare.idNumbers.seal(idNumber(2)), /key/i, 'a store opened by its path alone has no key: sealing throws, naming it')
+  t.same(readdirSync(join(dir, 'bare')).filter((f) => !f.startsWith('registry.db')), [], 'and no key file appears beside it')
+})
+
+t.test('a prepared query name given twice by one owner is refused when declared', async (t) => {
+  t.throws(() => queryKeys('store-handle-test', ['a', 'b', 'a']), /the name a is given twice/)
+  const x = queryKeys('same-owner', ['q'])
+  const y = queryKeys('same-owner', ['q'])
+  t.not(x.q, y.q, 'keys are symbols: two modules cannot collide by a name')
+})
