@@ -101,6 +101,9 @@ export default fp(async function errorsPlugin (app: FastifyInstance) {
   app.setErrorHandler(function (error: FastifyError | RegistryError, request, reply) {
     if (error instanceof RegistryError) {
       if (error.status >= 500) request.log.error({ err: error }, 'request failed')
+      // A refusal that says when to come back (a full queue) says it where clients look for it.
+      const retryAfter = error.extra?.retryAfterSeconds
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter))
       return sendProblem(reply, error.code, error.message, error.extra)
     }
     if (error.validation) {

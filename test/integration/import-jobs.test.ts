@@ -11,7 +11,8 @@ import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { thisProcess } from '../../src/process-identity.js'
 import { startChild, stopAll, type Child } from '../../bench/proc.js'
 import { assertProblem, buildTestApp } from '../helper.js'
-import { createAgency, distinctIdNumber, uscc } from '../fixtures.js'
+import { ADMIN_ACTOR, createAgency, distinctIdNumber, uscc } from '../fixtures.js'
+import { scopeOf } from '../../src/db/scope.js'
 import { testClock } from '../clock.js'
 import { registry } from '../core/setup.js'
 import { BUILT, cliWithInput } from './cli.js'
@@ -104,26 +105,37 @@ t.test('a job that ended is kept IMPORT_JOB_TTL_HOURS, then forgotten (404) when
   t.match((await untilEnded(app, admin, third)).job, { status: 'done', result: { created: 5 } }, 'and the new one runs as ever')
 })
 
-t.test('a job runs as its caller: an account disabled after sending it fails it before it applies anything', async (t) => {
-  const { app, admin, countyB } = await registry(t)
+t.test('one caller has at most 5 jobs waiting (503 with Retry-After, others still served); a job runs as its caller: an account disabled after sending fails its jobs before they apply anything', async (t) => {
+  const { app, admin, as, countyB } = await registry(t)
   const created = await app.inject({ method: 'POST', url: '/v1/users', headers: admin, payload: { username: 'hr-leaving', password: 'Leaving-Soon-2026', role: 'hr', agencyId: countyB.id } })
   t.equal(created.statusCode, 201, created.body)
   const login = await app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'hr-leaving', password: 'Leaving-Soon-2026' } })
   const hr = { authorization: `Bearer ${login.json().access_token as string}` }
-  // The admin's big file first: the HR system's job waits behind it.
-  const ahead = await importAsync(app, admin, ndjson(officers(5000, countyB.id)))
-  const behind = await importAsync(app, hr, ndjson(officers(5, countyB.id, 90_000)))
-  t.equal(behind.statusCode, 202, behind.body.slice(0, 200))
+  // Queued in one turn of the event loop, so none has started yet: a big file first, then five
+  // of the HR system's, which wait behind it while the sixth is sent.
+  const principal = { ...await app.services.accounts.authenticateUser('hr-leaving', 'Leaving-Soon-2026'), via: 'user' as const }
+  const hrActor = { principal, scope: scopeOf(principal), requestId: 'test' }
+  const file = (rows: object[]) => ({ format: 'ndjson' as const, body: Buffer.from(ndjson(rows)), partial: false, dryRun: false })
+  const ahead = app.services.imports.startJob(ADMIN_ACTOR, 'officers', file(officers(5000, countyB.id)))
+  const behind = Array.from({ length: 5 }, (_, i) => `/v1/imports/${app.services.imports.startJob(hrActor, 'officers', file(officers(5, countyB.id, 90_000 + 10 * i))).id}`)
+  const sixth = await importAsync(app, hr, ndjson(officers(5, countyB.id, 90_050)))
+  assertProblem(t, sixth, 503, 'SERVICE_UNAVAILABLE')
+  t.equal(sixth.headers['retry-after'], '60', 'told when to come back')
+  t.match(sixth.json().detail, /5 of your imports are waiting/)
+  // Disabled while the big file still applies: the five have not started.
   const disabled = await app.inject({ method: 'PATCH', url: `/v1/users/${created.json().id as number}`, headers: { ...admin, 'if-match': created.headers.etag as string }, payload: { disabled: true } })
   t.equal(disabled.statusCode, 200, disabled.body)
-  t.equal((await untilEnded(app, admin, ahead.headers.location as string)).job.status, 'done', "the admin's job ran")
+  const other = await importAsync(app, await as('hr', countyB.id), ndjson(officers(1, countyB.id, 95_000)))
+  t.equal(other.statusCode, 202, 'another caller is still served')
   await app.services.imports.jobsIdle()
-  const id = Number((behind.headers.location as string).split('/').pop())
-  const row = await queryRow<{ status: string, error: string }>(app, 'select status, error from import_jobs where id = $1', id)
-  t.equal(row?.status, 'failed')
-  t.match(JSON.parse(row?.error ?? 'null'), { code: 'INVALID_TOKEN', detail: /disabled or changed before it ran/ })
-  t.equal(await queryValue(app, "select count(*) from officers where employee_no like 'JOB-900__'"), 0, 'nothing of it applied')
-  assertProblem(t, await app.inject({ method: 'GET', url: behind.headers.location as string, headers: hr }), 401, 'INVALID_TOKEN')
+  t.equal(await queryValue(app, 'select status from import_jobs where id = $1', ahead.id), 'done', 'the big file was imported')
+  for (const location of behind) {
+    const row = await queryRow<{ status: string, error: string }>(app, 'select status, error from import_jobs where id = $1', Number(location.split('/').pop()))
+    t.equal(row?.status, 'failed')
+    t.match(JSON.parse(row?.error ?? 'null'), { code: 'INVALID_TOKEN', detail: /disabled or changed before it ran/ })
+  }
+  t.equal(await queryValue(app, "select count(*) from officers where employee_no like 'JOB-900__'"), 0, 'nothing of them applied')
+  assertProblem(t, await app.inject({ method: 'GET', url: behind[0] as string, headers: hr }), 401, 'INVALID_TOKEN')
 })
 
 t.test('a job whose file has bad rows fails with the synchronous call\'s problem and every row\'s result; nothing is written', async (t) => {

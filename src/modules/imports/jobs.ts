@@ -20,6 +20,9 @@ export type ImportKind = 'officers' | 'attendances'
 
 /** Jobs waiting in this process, at most; more is 503 until some have run. */
 export const MAX_QUEUED_JOBS = 20
+/** Jobs one caller may have waiting: one HR system sending file after file does not fill the
+ *  queue for the others. */
+export const MAX_QUEUED_JOBS_PER_CALLER = 5
 
 export interface ImportJobView {
   id: number
@@ -126,7 +129,11 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
      *  many wait already, or the service is stopping. */
     start (actor: Actor, kind: ImportKind, req: ImportRequest): ImportJobView {
       if (closing || queue.length >= MAX_QUEUED_JOBS) {
-        fail('SERVICE_UNAVAILABLE', `${queue.length} imports are waiting already; send this one again in a minute / 等待中的导入过多，请稍后重试`)
+        fail('SERVICE_UNAVAILABLE', `${queue.length} imports are waiting already; send this one again in a minute / 等待中的导入过多，请稍后重试`, { retryAfterSeconds: 60 })
+      }
+      const yours = queue.filter((j) => j.actor.principal.sub === actor.principal.sub).length
+      if (yours >= MAX_QUEUED_JOBS_PER_CALLER) {
+        fail('SERVICE_UNAVAILABLE', `${yours} of your imports are waiting already; send this one once one of them has started / 您已有 ${yours} 个导入在等待，请待其开始后再提交`, { retryAfterSeconds: 60 })
       }
       const now = clock()
       const row = store.write((db) => {
