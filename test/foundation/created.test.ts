@@ -4,6 +4,7 @@
 import t from 'tap'
 import { buildTestApp } from '../helper.js'
 import { idNumber, post, uscc } from '../fixtures.js'
+import { queryRows, tableNames } from '../db.js'
 
 t.test('every create answers Location and ETag, as the GET of that location does', async (t) => {
   const { app, as, today } = await buildTestApp(t)
@@ -35,4 +36,36 @@ t.test('every create answers Location and ETag, as the GET of that location does
     t.equal(res.headers.etag, read.headers.etag, `${url}: the ETag a GET answers`)
     t.equal(read.json().id, res.json().id, `${url}: the same resource`)
   }
+})
+
+t.test('every row a request writes is dated by the service clock, never by the database\'s own now', async (t) => {
+  const { app, as, today, clock } = await buildTestApp(t)
+  const admin = await as('admin')
+  const year = Number(today.slice(0, 4))
+  const agency = (await post(app, admin, '/v1/agencies', { name: '时钟测试局', uscc: uscc(62), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })).json() as { id: number }
+  await post(app, admin, `/v1/agencies/${agency.id}/confirmations`, { year, announcementNo: `测试公告〔${year}〕2号`, date: today })
+  const officer = (await post(app, admin, '/v1/officers', { name: '时钟', idNumber: idNumber(62), agencyId: agency.id })).json() as { id: number }
+  const exam = (await post(app, admin, '/v1/exams', { name: '资格考试', date: today })).json() as { id: number }
+  await post(app, admin, `/v1/exams/${exam.id}/results`, { officerId: officer.id, score: 90 })
+  const card = (await post(app, admin, '/v1/certificates', { officerId: officer.id, agencyId: agency.id })).json() as { id: number }
+  await post(app, admin, '/v1/trainings', { title: '培训', category: 'public_law', hours: 2, startDate: today, endDate: today, mode: 'offline', provider: '市司法局', agencyId: agency.id })
+  await post(app, admin, '/v1/training-records', { officerId: officer.id, category: 'professional', hours: 1, date: today, evidence: '证书' })
+  // A card taken into custody, then cancelled by the departure: a custody, a recall and a move.
+  t.equal((await post(app, admin, `/v1/certificates/${card.id}/suspension`, { reason: '涉嫌违纪，接受调查' })).statusCode, 200)
+  t.equal((await post(app, admin, `/v1/officers/${officer.id}/departure`, { reason: 'retirement', date: today })).statusCode, 200)
+  await post(app, admin, '/v1/users', { username: 'clocked', password: 'Clocked-Password-1', role: 'clerk', agencyId: agency.id })
+  await post(app, admin, '/v1/clients', { name: '时钟系统', role: 'hr', agencyId: agency.id })
+  await post(app, admin, '/v1/assessments', { officerId: officer.id, year: year - 1, grade: 'competent' })
+  const day = clock().toISOString().slice(0, 10)
+  const wrong: string[] = []
+  const dated = new Set<string>()
+  for (const table of (await tableNames(app)).filter((name) => !name.startsWith('__drizzle'))) {
+    for (const row of await queryRows<Record<string, unknown>>(app, `select * from "${table}"`)) {
+      const at = row.created_at
+      if (typeof at === 'string') dated.add(table)
+      if (typeof at === 'string' && at.slice(0, 10) !== day) wrong.push(`${table}: ${at}`)
+    }
+  }
+  t.same([...dated].sort(), ['agencies', 'agency_confirmations', 'assessments', 'card_custodies', 'card_recalls', 'certificates', 'clients', 'exam_results', 'exams', 'officer_moves', 'officers', 'training_records', 'trainings', 'users'], 'every table with a created_at was written')
+  t.same([...new Set(wrong.map((w) => w.split(':')[0]))], [], `created_at of every table is the clock's day (${day}), not the machine's: ${wrong.slice(0, 3).join('; ')}`)
 })

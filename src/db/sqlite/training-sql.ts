@@ -16,5 +16,5 @@ export const SERVICE_MOVES_OF = `select officer_id as officerId, kind, date from
 /** An attendance record per officer of :ids, in the array's order (one INSERT numbers its rows
  *  consecutively in the order it inserts them). */
 export const INSERT_ATTENDANCES = `insert into training_records
-        (officer_id, training_id, category, raw_hours, raw_minutes, rule, units, date, year)
-      select value, :trainingId, :category, :rawHours, :rawMinutes, :rule, :units, :date, :year from json_each(:ids) order by key`
+        (officer_id, training_id, category, raw_hours, raw_minutes, rule, units, date, year, created_at)
+      select value, :trainingId, :category, :rawHours, :rawMinutes, :rule, :units, :date, :year, :createdAt from json_each(:ids) order by key`

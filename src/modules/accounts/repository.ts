@@ -19,7 +19,7 @@ export const userRepository = {
   anyAdmin: (db: Db) => db.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).limit(1).get() !== undefined,
   list: (db: Db, afterId: number, limit: number) =>
     db.select().from(users).where(gt(users.id, afterId)).orderBy(asc(users.id)).limit(limit).all(),
-  insert: (db: Db, v: { username: string, passwordHash: string, role: Role, agencyId: number | null }) =>
+  insert: (db: Db, v: { username: string, passwordHash: string, role: Role, agencyId: number | null, createdAt: string }) =>
     db.insert(users).values(v).returning().get(),
   update: (db: Db, id: number, v: Partial<Pick<UserRow, 'passwordHash' | 'role' | 'agencyId' | 'disabled'>>) =>
     db.update(users).set({ ...v, version: sql`${users.version} + 1` }).where(eq(users.id, id)).returning().get()
@@ -30,7 +30,7 @@ export const clientRepository = {
   findById: (db: Db, id: number) => db.select().from(clients).where(eq(clients.id, id)).get(),
   list: (db: Db, afterId: number, limit: number) =>
     db.select().from(clients).where(and(gt(clients.id, afterId))).orderBy(asc(clients.id)).limit(limit).all(),
-  insert: (db: Db, v: { clientId: string, name: string, secretHash: string, role: Role, agencyId: number | null }) =>
+  insert: (db: Db, v: { clientId: string, name: string, secretHash: string, role: Role, agencyId: number | null, createdAt: string }) =>
     db.insert(clients).values(v).returning().get(),
   update: (db: Db, id: number, v: Partial<Pick<ClientRow, 'name' | 'role' | 'agencyId' | 'disabled' | 'secretHash'>>) =>
     db.update(clients).set({ ...v, version: sql`${clients.version} + 1` }).where(eq(clients.id, id)).returning().get()

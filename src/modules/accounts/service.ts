@@ -38,7 +38,7 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
       return store.write((db) => {
         if (userRepository.findByUsername(db, input.username)) fail('USERNAME_TAKEN', `username ${input.username} exists`)
         const agencyId = accountAgency(db, input)
-        const row = userRepository.insert(db, { username: input.username, passwordHash, role: input.role, agencyId })
+        const row = userRepository.insert(db, { username: input.username, passwordHash, role: input.role, agencyId, createdAt: clock().toISOString() })
         appendAudit(db, actor, clock(), { entity: 'user', entityId: row.id, action: 'create', agencyId: row.agencyId, after: publicUser(row) })
         return publicUser(row)
       })
@@ -77,7 +77,7 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
       const clientId = `${input.role}-${randomSecret(9)}`
       return store.write((db) => {
         const agencyId = accountAgency(db, input)
-        const row = clientRepository.insert(db, { clientId, name: input.name, secretHash, role: input.role, agencyId })
+        const row = clientRepository.insert(db, { clientId, name: input.name, secretHash, role: input.role, agencyId, createdAt: clock().toISOString() })
         appendAudit(db, actor, clock(), { entity: 'client', entityId: row.id, action: 'create', agencyId: row.agencyId, after: publicClient(row) })
         return { ...publicClient(row), clientSecret }
       })

@@ -125,7 +125,7 @@ export function agenciesService ({ store, clock, config }: ServiceContext) {
         const again = agencyRepository.isConfirmed(db, id, input.year)
         const answers = agency.reconfirmationDueSince !== null && answersReconfirmation(agency.reconfirmationDueSince, input)
         if (again && !answers) fail('CONFIRMATION_EXISTS', `agency ${id} is already confirmed for ${input.year}`, { errors: [{ in: 'body', pointer: '/year', detail: 'confirmed already' }] })
-        const row = agencyRepository.insertConfirmation(db, { agencyId: id, ...input, kind: again ? 'reconfirmation' : 'yearly' })
+        const row = agencyRepository.insertConfirmation(db, { agencyId: id, ...input, kind: again ? 'reconfirmation' : 'yearly', createdAt: clock().toISOString() })
         if (answers) agencyRepository.update(db, id, { reconfirmationDueSince: null, updatedAt: clock().toISOString() })
         appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: again ? 'reconfirm' : 'confirm', agencyId: id, after: row })
         return row

@@ -16,8 +16,8 @@ export const assessmentRepository = {
     .where(and(eq(assessments.officerId, sql.placeholder('officerId')), eq(assessments.year, sql.placeholder('year')))).prepare())
     .get({ officerId, year }),
 
-  insert: (db: Db, v: { officerId: number, year: number, grade: AssessmentRow['grade'] }): AssessmentRow => once(db, Q.insert, () => db.insert(assessments)
-    .values(insertPlaceholders(assessments, ['officerId', 'year', 'grade'])).returning().prepare())
+  insert: (db: Db, v: { officerId: number, year: number, grade: AssessmentRow['grade'], createdAt: string }): AssessmentRow => once(db, Q.insert, () => db.insert(assessments)
+    .values(insertPlaceholders(assessments, ['officerId', 'year', 'grade', 'createdAt'])).returning().prepare())
     .get(v) as AssessmentRow,
 
   list (db: Db, scope: Scope, f: { officerId?: number | undefined, year?: number | undefined }, afterId: number, limit: number): AssessmentRow[] {

@@ -20,7 +20,7 @@ export function assessmentsService ({ store, clock }: ServiceContext) {
           fail('NOT_FOUND', `officer ${input.officerId} not found`, { errors: [{ in: 'body', pointer: '/officerId', detail: 'not found in your scope' }] })
         const existing = assessmentRepository.find(db, input.officerId, input.year)
         if (existing) fail('ASSESSMENT_EXISTS', `officer ${input.officerId} was graded ${existing.grade} for ${input.year}`, { assessmentId: existing.id })
-        const row = assessmentRepository.insert(db, input)
+        const row = assessmentRepository.insert(db, { ...input, createdAt: clock().toISOString() })
         appendAudit(db, actor, clock(), { entity: 'assessment', entityId: row.id, action: 'create', agencyId: officer.agencyId, after: row })
         return row
       })

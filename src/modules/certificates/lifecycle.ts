@@ -39,7 +39,7 @@ export function transition (db: Db, actor: Actor, at: Date, cert: CertificateRow
     heldSince: custody === 'open' ? today : custody === null ? cert.heldSince : null,
     updatedAt: at.toISOString()
   }) ?? fail('NOT_FOUND')
-  if (custody === 'open') certificateRepository.openCustody(db, cert.id, today)
+  if (custody === 'open') certificateRepository.openCustody(db, cert.id, today, at.toISOString())
   else if (custody !== null) certificateRepository.endCustody(db, cert.id, today, custody)
   certificateRepository.insertEvent(db, {
     certificateId: cert.id,
@@ -52,7 +52,7 @@ export function transition (db: Db, actor: Actor, at: Date, cert: CertificateRow
     at: at.toISOString()
   })
   let recall = next.status === 'revoked' || next.status === 'cancelled'
-    ? certificateRepository.insertRecall(db, { certificateId: cert.id, reason: input.reason, openedOn: today })
+    ? certificateRepository.insertRecall(db, { certificateId: cert.id, reason: input.reason, openedOn: today, createdAt: at.toISOString() })
     : null
   if (recall !== null && custody === 'retained') {
     recall = certificateRepository.closeRecall(db, recall.id, { status: 'recovered', closedOn: today, note: `暂扣期间已收存 held in custody since ${cert.heldSince ?? today}` }) ?? recall

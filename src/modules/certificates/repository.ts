@@ -102,7 +102,7 @@ export const certificateRepository = {
     .get({ officerId, day })?.date ?? null,
 
   /** Opens the custody of a suspended card (暂扣). */
-  openCustody: (db: Db, certificateId: number, heldSince: string) => db.insert(cardCustodies).values({ certificateId, heldSince }).run(),
+  openCustody: (db: Db, certificateId: number, heldSince: string, createdAt: string) => db.insert(cardCustodies).values({ certificateId, heldSince, createdAt }).run(),
   /** Ends the open custody of a card: returned (reinstated) or retained (revoked or cancelled while held). */
   endCustody: (db: Db, certificateId: number, endedOn: string, outcome: 'returned' | 'retained') => db.update(cardCustodies)
     .set({ endedOn, outcome }).where(and(eq(cardCustodies.certificateId, certificateId), isNull(cardCustodies.endedOn))).run(),
@@ -115,8 +115,8 @@ export const certificateRepository = {
   events: (db: Db, certificateId: number) =>
     db.select().from(certificateEvents).where(eq(certificateEvents.certificateId, certificateId)).orderBy(asc(certificateEvents.id)).all(),
 
-  insertRecall: (db: Db, v: { certificateId: number, reason: string, openedOn: string }): RecallRow => once(db, Q.insertRecall, () => db.insert(cardRecalls)
-    .values(insertPlaceholders(cardRecalls, ['certificateId', 'reason', 'openedOn'])).returning().prepare())
+  insertRecall: (db: Db, v: { certificateId: number, reason: string, openedOn: string, createdAt: string }): RecallRow => once(db, Q.insertRecall, () => db.insert(cardRecalls)
+    .values(insertPlaceholders(cardRecalls, ['certificateId', 'reason', 'openedOn', 'createdAt'])).returning().prepare())
     .get(v) as RecallRow,
   recalls: (db: Db, certificateId: number) =>
     db.select().from(cardRecalls).where(eq(cardRecalls.certificateId, certificateId)).orderBy(desc(cardRecalls.id)).all(),

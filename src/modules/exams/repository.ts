@@ -25,8 +25,8 @@ export const examRepository = {
     .where(and(eq(examResults.examId, sql.placeholder('examId')), eq(examResults.officerId, sql.placeholder('officerId')))).prepare())
     .get({ examId, officerId }),
 
-  insertResult: (db: Db, v: { examId: number, officerId: number, score: number, passed: boolean }): ExamResultRow => once(db, Q.insertResult, () => db.insert(examResults)
-    .values(insertPlaceholders(examResults, ['examId', 'officerId', 'score', 'passed'])).returning().prepare())
+  insertResult: (db: Db, v: { examId: number, officerId: number, score: number, passed: boolean, createdAt: string }): ExamResultRow => once(db, Q.insertResult, () => db.insert(examResults)
+    .values(insertPlaceholders(examResults, ['examId', 'officerId', 'score', 'passed', 'createdAt'])).returning().prepare())
     .get(v) as ExamResultRow,
 
   /** Results of an exam for officers in scope, in id order. */

@@ -18,7 +18,7 @@ export function examsService ({ store, config, clock }: ServiceContext) {
     create (actor: Actor, input: { name: string, date: string, passMark?: number | undefined }) {
       return store.write((db) => {
         assertPlausibleDate('date', input.date, 'planned', shanghaiDate(clock()))
-        const row = examRepository.insert(db, { ...input, passMark: input.passMark ?? config.EXAM_PASS_MARK })
+        const row = examRepository.insert(db, { ...input, passMark: input.passMark ?? config.EXAM_PASS_MARK, createdAt: clock().toISOString() })
         appendAudit(db, actor, clock(), { entity: 'exam', entityId: row.id, action: 'create', agencyId: null, after: row })
         return row
       })
@@ -40,7 +40,7 @@ export function examsService ({ store, config, clock }: ServiceContext) {
         if (existing) fail('EXAM_RESULT_EXISTS', `result ${existing.id} already recorded`, { resultId: existing.id })
         const outcome = examOutcome(input.score, exam.passMark, input.passed)
         if (!outcome.ok) fail('VALIDATION_FAILED', outcome.reason, { errors: [{ in: 'body', pointer: '/passed', detail: 'contradicts score / 与分数不符' }] })
-        const row = examRepository.insertResult(db, { examId, officerId: input.officerId, score: input.score, passed: outcome.passed })
+        const row = examRepository.insertResult(db, { examId, officerId: input.officerId, score: input.score, passed: outcome.passed, createdAt: clock().toISOString() })
         appendAudit(db, actor, clock(), { entity: 'exam_result', entityId: row.id, action: 'create', agencyId: officer.agencyId, after: row })
         return row
       })

@@ -79,7 +79,7 @@ function rejoin (db: Db, actor: Actor, at: Date, holder: OfficerRow, input: Offi
     departureReason: null,
     updatedAt: at.toISOString()
   }) ?? fail('NOT_FOUND')
-  officerRepository.insertMove(db, { officerId: holder.id, fromAgencyId: holder.agencyId, toAgencyId: input.agencyId, kind: 'rejoin', reason: 'rejoin', date: from })
+  officerRepository.insertMove(db, { officerId: holder.id, fromAgencyId: holder.agencyId, toAgencyId: input.agencyId, kind: 'rejoin', reason: 'rejoin', date: from, createdAt: at.toISOString() })
   appendAudit(db, actor, at, { entity: 'officer', entityId: holder.id, action: 'rejoin', agencyId: after.agencyId, before: holder, after })
   return after
 }
@@ -188,7 +188,7 @@ export function officersService ({ store, clock }: ServiceContext) {
         inOrder(db, before, input.date, at, 'departure')
         const cancelled = cancelLiveCertificates(db, actor, at, id, `departure:${input.reason}`)
         const after = officerRepository.update(db, id, { status: 'departed', departedOn: input.date, departureReason: input.reason, updatedAt: at.toISOString() }) ?? fail('NOT_FOUND')
-        officerRepository.insertMove(db, { officerId: id, fromAgencyId: before.agencyId, kind: 'departure', reason: input.reason, date: input.date })
+        officerRepository.insertMove(db, { officerId: id, fromAgencyId: before.agencyId, kind: 'departure', reason: input.reason, date: input.date, createdAt: at.toISOString() })
         appendAudit(db, actor, at, { entity: 'officer', entityId: id, action: 'depart', agencyId: after.agencyId, priorAgencyId: before.agencyId, before, after: { ...after, note: input.note } })
         return { officer: full(actor, after), cancelled }
       })
@@ -208,7 +208,7 @@ export function officersService ({ store, clock }: ServiceContext) {
         activeAgency(db, actor, input.toAgencyId, '/toAgencyId')
         const cancelled = cancelLiveCertificates(db, actor, at, id, 'transfer', before.agencyId)
         const after = officerRepository.update(db, id, { agencyId: input.toAgencyId, updatedAt: at.toISOString() }) ?? fail('NOT_FOUND')
-        officerRepository.insertMove(db, { officerId: id, fromAgencyId: before.agencyId, toAgencyId: input.toAgencyId, kind: 'transfer', reason: 'transfer', date: input.date })
+        officerRepository.insertMove(db, { officerId: id, fromAgencyId: before.agencyId, toAgencyId: input.toAgencyId, kind: 'transfer', reason: 'transfer', date: input.date, createdAt: at.toISOString() })
         appendAudit(db, actor, at, {
           entity: 'officer', entityId: id, action: 'transfer', agencyId: after.agencyId, priorAgencyId: before.agencyId, before, after: { ...after, note: input.note }, movedOn: input.date
         })

@@ -110,11 +110,11 @@ export const trainingRepository = {
    * in the order of `officerIds`: one INSERT numbers its rows consecutively in the order it
    * inserts them, the order of the array.
    */
-  insertAttendances: (db: Db, t: TrainingRow, officerIds: readonly number[]): number[] => {
+  insertAttendances: (db: Db, t: TrainingRow, officerIds: readonly number[], createdAt: string): number[] => {
     if (officerIds.length === 0) return []
     const ids = idList(officerIds)
     const inserted = onceStatement(db, Q.insertAttendances, INSERT_ATTENDANCES)
-      .run({ ids, trainingId: t.id, category: t.category, rawHours: t.rawHours, rawMinutes: t.rawMinutes, rule: t.rule, units: t.units, date: t.endDate, year: t.year })
+      .run({ ids, trainingId: t.id, category: t.category, rawHours: t.rawHours, rawMinutes: t.rawMinutes, rule: t.rule, units: t.units, date: t.endDate, year: t.year, createdAt })
     if (inserted.changes !== officerIds.length) throw new Error(`insertAttendances: ${inserted.changes} rows for ${officerIds.length} officers`)
     addToTotals(db, ids, t.year, t.category, t.units)
     const first = insertedId(inserted) - officerIds.length + 1

@@ -124,7 +124,7 @@ export function recordAttendances (db: Db, actor: Actor, at: Date, trainingId: n
     return { officerId, outcome }
   })
   const recorded = outcomes.filter((r) => r.outcome === 'recorded').map((r) => r.officerId)
-  const recordIds = trainingRepository.insertAttendances(db, training, recorded)
+  const recordIds = trainingRepository.insertAttendances(db, training, recorded, at.toISOString())
   let next = 0
   const results = outcomes.map((r) => (r.outcome === 'recorded' ? { ...r, recordId: recordIds[next++] as number } : r))
   if (recorded.length > 0) {
@@ -175,7 +175,8 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
           year: yearOf(input.endDate),
           mode: input.mode,
           provider: input.provider,
-          agencyId: organiser(db, actor, input.agencyId)
+          agencyId: organiser(db, actor, input.agencyId),
+          createdAt: clock().toISOString()
         })
         appendAudit(db, actor, clock(), { entity: 'training', entityId: row.id, action: 'create', agencyId: row.agencyId, after: row })
         return presentTraining(row)
@@ -218,6 +219,7 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
             : `officer ${officer.id} left on ${officer.departedOn ?? '?'}, before ${input.date}`, { errors: [{ in: 'body', pointer: '/date', detail: 'not at a post that day' }] })
         }
         const row = trainingRepository.insertRecord(db, {
+          createdAt: clock().toISOString(),
           officerId: officer.id,
           trainingId: null,
           category: input.category,
