@@ -13,7 +13,8 @@
 // Usage: node scripts/run-tests.mjs [--jobs=N] [--reporter=tap] [--timeout=SECONDS] [--again-at=DATE] [file ...]
 //   --again-at='2028-02-29 10:00:00': the files that start the service or a command as a process
 //   of its own (there the service's date is the machine's) run once more under `faketime DATE`,
-//   in the same queue as the rest (.ci/run; repeatable);
+//   in the same queue as the rest (.ci/run; repeatable), but for those that say in a line of
+//   their own `// machine date: not read — <why>` (their processes do nothing with the day);
 //   default output: a line per file, the whole TAP output of a file that failed, and a summary;
 //   --reporter=tap: one TAP stream, each file a subtest (what .ci/run counts).
 // Exit 1 when a file fails (an assertion, a crash, or no exit within its timeout plus a minute).
@@ -52,6 +53,10 @@ function parseArgs (argv) {
 
 const text = (file) => readFileSync(join(ROOT, file), 'utf8')
 const startsProcesses = (file) => STARTS_PROCESSES.test(text(file))
+// A file whose processes do not read the day says so, with why, in a line of its own:
+// `// machine date: not read — <why>`; --again-at leaves it out (it ran once, on the first date).
+const UNDATED = /^\/\/ machine date: not read — \S/m
+const readsMachineDate = (file) => startsProcesses(file) && !UNDATED.test(text(file))
 
 function testFiles () {
   return readdirSync(join(ROOT, 'test'), { recursive: true })
@@ -135,7 +140,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 const opts = parseArgs(process.argv.slice(2))
 const files = opts.files.length > 0 ? opts.files : testFiles()
 if (files.length === 0) usage('no test files')
-const again = files.filter(startsProcesses)
+const again = files.filter(readsMachineDate)
 let bundles
 try {
   bundles = await bundleTests(ROOT, files)

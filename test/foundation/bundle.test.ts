@@ -2,6 +2,7 @@
 // into dist/ (built by npm test's first step, or here when stale: test/integration/cli.ts BUILT),
 // started as plain Node: the server answers /readyz and serves the docs page's assets, and each
 // command finds its migrations and works. (The CLI and crash tests run these bundles too.)
+// machine date: not read — the bundles it starts are asked to start, answer /readyz, check settings and find their migrations: nothing of a day
 import t from 'tap'
 import { execFile } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'

@@ -1,3 +1,4 @@
+// machine date: not read — the processes it starts are checked for what their logs hold and how they exit, not for a day
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import { scrubUrl } from '../../src/logging.js'

@@ -1,6 +1,7 @@
 // The audit trail: append-only in the database, hash-chained, readable by admins and auditors,
 // and checked end to end by `npm run cli -- audit verify`.
 // engine: sqlite-only in part — the command's test edits the database file past its triggers with better-sqlite3
+// machine date: not read — audit verify checks the hash chain of rows already written: nothing it does reads the day
 import t from 'tap'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'

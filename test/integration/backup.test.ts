@@ -1,6 +1,7 @@
 // Online backup: `npm run cli -- backup FILE` copies the database while another connection
 // keeps committing, and the copy is whole: integrity_check ok, its audit chain intact.
 // engine: sqlite-only — SQLite's online backup of the file and PRAGMAs on the copy
+// machine date: not read — the backup command copies the file and checks it: nothing it does reads the day
 import t from 'tap'
 import { join } from 'node:path'
 import { existsSync } from 'node:fs'

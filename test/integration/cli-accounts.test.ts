@@ -2,6 +2,7 @@
 // works for signing in, a refusal exits 1 naming its code, a bad usage exits 2 with the usage.
 // The password comes on standard input, never as an argument. (Each misuse's message is tested in
 // process, cli-usage.test.ts; here what only a process shows.)
+// machine date: not read — the account commands it runs create, change and disable accounts: nothing they do reads the day
 import t from 'tap'
 import { dirname, join } from 'node:path'
 import { testClock } from '../clock.js'

@@ -5,6 +5,7 @@
 // still be true, and the retry with the same Idempotency-Key (held by the killed process) must
 // run at once and complete. A reader polling the file meanwhile never sees a part of the import.
 // engine: sqlite-only — recovery of a SIGKILLed server's SQLite file: integrity_check, a reader polling the file with better-sqlite3
+// machine date: not read — the server it kills imports rows without dates; what is asserted is what survives the kill, not a day
 import t from 'tap'
 import Database from 'better-sqlite3'
 import { startChild, stopAll, type Child } from '../../bench/proc.js'

@@ -2,6 +2,7 @@
 // and progress while it runs, the synchronous call's answer when it ends; the caller's only; and
 // a job a crash interrupted is failed at the next start, nothing of it applied, and can be sent again.
 // engine: sqlite-only in part — the end-to-end restart reads the SIGKILLed server's file with better-sqlite3
+// machine date: not read — the server it restarts imports rows without dates (birth dates decades back); what is asserted is the job and its rows, not a day
 import t from 'tap'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
