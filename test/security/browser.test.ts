@@ -23,37 +23,17 @@ const README_SHOWS = new Set(['clerk-sign-in.png', 'clerk-validation-error.png']
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
-async function phone (t: Test): Promise<BrowserContext> {
-  const context = await chromium.launchPersistentContext(t.testdir(), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai'
-  })
+/** A Chromium of its own for test `t`, Chinese and in Shanghai's time, with the screen given. */
+async function browser (t: Test, screen: { viewport: { width: number, height: number }, deviceScaleFactor: number, isMobile?: boolean, hasTouch?: boolean }): Promise<BrowserContext> {
+  const context = await chromium.launchPersistentContext(t.testdir(), { executablePath: CHROMIUM, headless: true, args: ARGS, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...screen })
   t.teardown(() => context.close())
   return context
 }
 
-/** A clerk's desktop: a window of 1280 × 1100 at one device pixel per CSS pixel (at two, as a
- *  phone, Chromium draws four times the pixels on every step of the docs journey). */
-async function desktop (t: Test): Promise<BrowserContext> {
-  const context = await chromium.launchPersistentContext(t.testdir(), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1280, height: 1100 },
-    deviceScaleFactor: 1,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai'
-  })
-  t.teardown(() => context.close())
-  return context
-}
+const phone = (t: Test) => browser(t, { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true })
+/** A clerk's desktop: 1280 × 1100 at one device pixel per CSS pixel (at a phone's two, Chromium
+ *  draws four times the pixels on every step of the docs journey). */
+const desktop = (t: Test) => browser(t, { viewport: { width: 1280, height: 1100 }, deviceScaleFactor: 1 })
 
 /** Everything a page did that a person would not see: failed loads, CSP refusals, script errors. */
 function watch (page: Page) {
