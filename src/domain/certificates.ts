@@ -1,6 +1,7 @@
 // The life of an enforcement certificate (行政执法证件): who may get one (rule 1) and how its
 // status may change. Suspension (暂扣) is reversible; revocation (吊销, a sanction) and
 // cancellation (注销, an administrative end) are final (policy 003 台账 12, 004 二.1).
+import { publicName } from './identity.js'
 import { addDays, addYears, compareDates } from './dates.js'
 import type { IsoDate } from './dates.js'
 import type { ErrorCode } from '../errors.js'
@@ -11,6 +12,15 @@ export type StoredStatus = typeof STORED_STATUSES[number]
 
 /** Statuses a reader sees: `expired` is derived from the validity date, never stored. */
 export type CertificateStatus = StoredStatus | 'expired'
+
+/** What each status is called in Chinese (the verification page, a refusal's message). */
+export const CERTIFICATE_STATUS_LABELS: Readonly<Record<CertificateStatus, string>> = { active: '有效', suspended: '已暂扣', revoked: '已吊销', cancelled: '已注销', expired: '已过期' }
+
+/** The holder's name as the public checks show it (rule 8, 公示 of the holders of a live card):
+ *  as PUBLIC_NAME_DISPLAY says while the card is valid, masked once it is not. */
+export function holderNameShown (name: string, status: CertificateStatus, display: 'full' | 'masked'): string {
+  return publicName(name, isValid(status) ? display : 'masked')
+}
 
 /** What a clerk (or a departure, for cancel) can do to a certificate. */
 export const CERTIFICATE_ACTIONS = ['suspend', 'reinstate', 'revoke', 'cancel'] as const

@@ -2,7 +2,7 @@ import t from 'tap'
 import {
   moveRecordableOn, replacedByNewCard, roleChangeRefusal, suspensionOverdue,
   CERTIFICATE_ACTIONS, certificateEligibility, departureReasons, domainsNotHeld, effectiveStatus, isValid, nextStatus,
-  STORED_STATUSES, validUntilFor
+  STORED_STATUSES, validUntilFor, CERTIFICATE_STATUS_LABELS, holderNameShown
 } from '../../src/domain/certificates.js'
 import type { IsoDate } from '../../src/domain/dates.js'
 import type { CertificateAction, CertificateStatus, EligibilityFacts, StoredStatus } from '../../src/domain/certificates.js'
@@ -178,4 +178,17 @@ t.test('suspensionOverdue: a suspension whose set last day has passed, on a card
   for (const [name, stored, validUntil, until, want] of cases) {
     t.equal(suspensionOverdue(stored, validUntil as IsoDate | null, until as IsoDate | null, '2026-12-02' as IsoDate), want, name)
   }
+})
+
+t.test('rule 8 公示: the holder\'s name is shown as set while the card is valid, masked once it is not', async (t) => {
+  const cases: Array<[CertificateStatus, 'full' | 'masked', string]> = [
+    ['active', 'full', '张三丰'],
+    ['active', 'masked', '张**'],
+    ['suspended', 'full', '张**'],
+    ['revoked', 'full', '张**'],
+    ['cancelled', 'full', '张**'],
+    ['expired', 'full', '张**']
+  ]
+  for (const [status, display, shown] of cases) t.equal(holderNameShown('张三丰', status, display), shown, `${status}, ${display}`)
+  t.same(Object.keys(CERTIFICATE_STATUS_LABELS).sort(), ['active', 'cancelled', 'expired', 'revoked', 'suspended'], 'every status has its Chinese name')
 })

@@ -2,7 +2,7 @@
 // transfers (rule 2): each change checks the state machine, records its history, opens the
 // card recall where the card must come back, and appends the audit event, all inside the
 // caller's write transaction.
-import { custodyChange, effectiveStatus, nextStatus, type CertificateAction } from '../../domain/certificates.js'
+import { CERTIFICATE_STATUS_LABELS, custodyChange, effectiveStatus, nextStatus, type CertificateAction } from '../../domain/certificates.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import { suspensionEndRefusal } from '../../domain/plausible-dates.js'
 import type { Db } from '../../db/sqlite/store.js'
@@ -20,8 +20,6 @@ export interface TransitionInput { reason: string, until?: string | null | undef
  *  A suspension (暂扣) takes the card into custody (heldSince, a custody record); reinstatement
  *  returns it. A revocation or cancellation opens a recall of the physical card, recovered at
  *  once when the card was in custody (it is kept: 'retained'). */
-const STATUS_ZH: Record<string, string> = { active: '有效', suspended: '暂扣', revoked: '吊销', cancelled: '注销', expired: '过期' }
-
 export function transition (db: Db, actor: Actor, at: Date, cert: CertificateRow, action: CertificateAction, input: TransitionInput) {
   const today = shanghaiDate(at)
   if (action === 'suspend' && input.until != null) {
@@ -30,7 +28,7 @@ export function transition (db: Db, actor: Actor, at: Date, cert: CertificateRow
   }
   const from = effectiveStatus(cert.status, cert.validUntil, today)
   const next = nextStatus(from, action)
-  if (!next.ok) fail(next.code, `${action} is not allowed on ${/^[aeiou]/.test(from) ? 'an' : 'a'} ${from} certificate / 证件当前为「${STATUS_ZH[from] ?? from}」，不允许此操作`)
+  if (!next.ok) fail(next.code, `${action} is not allowed on ${/^[aeiou]/.test(from) ? 'an' : 'a'} ${from} certificate / 证件当前为「${CERTIFICATE_STATUS_LABELS[from]}」，不允许此操作`)
   const custody = custodyChange(from, action, cert.heldSince)
   const after = certificateRepository.setStatus(db, cert.id, {
     status: next.status,

@@ -2,8 +2,6 @@
 import { Type } from 'typebox'
 import { IsoDate, StringEnum, Timestamp } from '../../http/schemas.js'
 
-export const STATUS_LABELS = { active: '有效', suspended: '已暂扣', revoked: '已吊销', cancelled: '已注销', expired: '已过期' } as const
-
 export const Verification = Type.Object({
   number: Type.String(),
   valid: Type.Boolean({ description: '证件当前是否有效 whether the holder may enforce now' }),

@@ -1,6 +1,6 @@
 // The public check of a certificate (扫码验证) and the address its QR code encodes.
 import { checkCertificateNumber, hasCertificateNumberForm, normalizeCertificateNumber } from '../../domain/certificate-number.js'
-import { effectiveStatus, isValid } from '../../domain/certificates.js'
+import { CERTIFICATE_STATUS_LABELS, effectiveStatus, holderNameShown, isValid } from '../../domain/certificates.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import type { Config } from '../../config.js'
 import type { Db } from '../../db/sqlite/store.js'
@@ -9,8 +9,6 @@ import type { Actor } from '../../security/roles.js'
 import type { Clock } from '../../clock.js'
 import type { ServiceContext } from '../context.js'
 import { certificateRepository } from '../certificates/repository.js'
-import { publicName } from '../../domain/identity.js'
-import { STATUS_LABELS } from './schema.js'
 
 /** The verification of one number as of now, the name shown by `nameDisplay`;
  *  CERTIFICATE_NUMBER_INVALID, NOT_FOUND. */
@@ -28,11 +26,9 @@ export function verifyCertificate (db: Db, clock: Clock, raw: string, nameDispla
     number: row.number,
     valid: isValid(status),
     status,
-    statusLabel: STATUS_LABELS[status],
+    statusLabel: CERTIFICATE_STATUS_LABELS[status],
     agency: row.agencyName,
-    // 公示 is of the holders of a live card (rule 8): a suspended, revoked, cancelled or expired
-    // card shows the name masked, enough to compare with the card in hand.
-    holder: publicName(row.holderName, isValid(status) ? nameDisplay : 'masked'),
+    holder: holderNameShown(row.holderName, status, nameDisplay),
     domains: row.domains,
     validUntil: row.validUntil,
     checkedAt: now.toISOString()
