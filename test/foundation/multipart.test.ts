@@ -54,6 +54,7 @@ t.test('uploadedImport reads one file part, its format from its bytes, its chars
   t.same({ format: csv.format, body: String(csv.body) }, { format: 'csv', body: CSV }, 'CSV as sent')
   const gbk = uploadedImport(raw(part('file', iconv.encode(CSV, 'gbk'), 'Content-Type: text/csv; charset="GBK"\r\n'), end), TYPE)
   t.equal(gbk.charset, 'GBK', "the part's own charset, quoted")
+  t.equal(Buffer.compare(gbk.body as Buffer, iconv.encode(CSV, 'gbk')), 0, 'and the bytes left as sent, for the CSV reader to decode')
   t.same(uploadedImport(raw(part('file', '[{"name":"张三"}]'), end), TYPE).body, [{ name: '张三' }], 'a JSON array parsed')
   t.equal(uploadedImport(raw(part('file', '{"name":"张三"}\n'), end), TYPE).format, 'ndjson')
   const preamble = uploadedImport(raw('This is a preamble.\r\n', part('file', CSV), end, 'and an epilogue'), TYPE)
@@ -76,7 +77,8 @@ t.test('uploadedImport refuses what is not one readable file, naming the field',
     ['cut short: inside the headers', raw(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"`), TYPE, /^VALIDATION_FAILED \/ .*cut short/],
     ['two files', raw(part('file', CSV), part('file', CSV), end), TYPE, /^VALIDATION_FAILED \/file 2 files sent/],
     ['another field', raw(part('file', CSV), part('note', 'x'), end), TYPE, /^VALIDATION_FAILED \/note unknown field/],
-    ['a JSON array that is not UTF-8 JSON', raw(part('file', '[{"name": '), end), TYPE, /^VALIDATION_FAILED \/file .*not valid UTF-8 JSON/]
+    ['a JSON array cut short', raw(part('file', '[{"name": '), end), TYPE, /^VALIDATION_FAILED \/file .*not valid UTF-8 JSON/],
+    ['a JSON array in GBK', raw(part('file', iconv.encode('[{"name":"张三"}]', 'gbk')), end), TYPE, /^VALIDATION_FAILED \/file .*not valid UTF-8 JSON/]
   ]
   for (const [label, body, type, expected] of cases) t.match(refusal(() => uploadedImport(body, type)), expected, label)
 })

@@ -38,7 +38,7 @@ t.test('a store opened without an ID-number key refuses ID numbers, and makes no
   t.ok(readdirSync(join(dir, 'keyed')).some((f) => f.endsWith('.key')), 'there, the key file')
   const bare = openSqliteStore(join(dir, 'bare', 'registry.db'))
   t.teardown(() => bare.close())
-  t.throws(() => bare.idNumbers.seal(idNumber(2)), /key/i, 'a store opened by its path alone has no key: sealing throws, naming it')
+  t.throws(() => bare.idNumbers.seal(idNumber(2)), /opened without an ID-number key/, 'a store opened by its path alone has no key: sealing throws, naming it')
   t.same(readdirSync(join(dir, 'bare')).filter((f) => !f.startsWith('registry.db')), [], 'and no key file appears beside it')
 })
 

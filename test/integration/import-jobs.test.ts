@@ -18,7 +18,7 @@ import { testClock } from '../clock.js'
 import { registry } from '../core/setup.js'
 import { BUILT, cliWithInput } from './cli.js'
 import { serverRegistry } from './server-registry.js'
-import { queryValue, queryRow, sqliteOnly } from '../db.js'
+import { execute, queryColumn, queryValue, queryRow, sqliteOnly } from '../db.js'
 
 type Headers = { authorization: string }
 const ndjson = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n'
@@ -99,6 +99,8 @@ t.test('a job that ended is kept IMPORT_JOB_TTL_HOURS, then forgotten (404) when
   const second = await send(100)
   await untilEnded(app, admin, second)
   t.equal((await app.inject({ method: 'GET', url: first, headers: admin })).statusCode, 200, 'an hour after it ended: still there')
+  // The second sent long before it ended: kept from its end, not from when it was sent.
+  t.equal(await execute(app, "update import_jobs set created_at = '2025-01-01T00:00:00.000Z' where id = $1", Number(second.split('/').pop())), 1)
   hoursOn = 2.5
   const third = await send(200)
   assertProblem(t, await app.inject({ method: 'GET', url: first, headers: admin }), 404, 'NOT_FOUND')
@@ -124,6 +126,7 @@ t.test('one caller has at most 5 jobs waiting (503 with Retry-After, others stil
   t.equal(sixth.headers['retry-after'], '60', 'told when to come back')
   t.match(sixth.json().detail, /5 of your imports are waiting/)
   // Disabled while the big file still applies: the five have not started.
+  t.same(await queryColumn(app, `select status from import_jobs where id in (${behind.map((l) => Number(l.split('/').pop())).join(', ')})`), Array(5).fill('queued'), 'the five wait')
   const disabled = await app.inject({ method: 'PATCH', url: `/v1/users/${created.json().id as number}`, headers: { ...admin, 'if-match': created.headers.etag as string }, payload: { disabled: true } })
   t.equal(disabled.statusCode, 200, disabled.body)
   const other = await importAsync(app, await as('hr', countyB.id), ndjson(officers(1, countyB.id, 95_000)))
