@@ -3,7 +3,7 @@
 // have on that day. The whole run is one outer transaction (the services' own transactions
 // become savepoints): all or nothing, and one sync to disk instead of a hundred thousand.
 import type { Config } from '../src/config.js'
-import type { SqliteStore } from '../src/db/sqlite/store.js'
+import type { Db, Store } from '../src/db/store.js'
 import { addDays, compareDates, isoDate, shanghaiDate, type IsoDate } from '../src/domain/dates.js'
 import { agenciesService } from '../src/modules/agencies/service.js'
 import { assessmentsService } from '../src/modules/assessments/service.js'
@@ -78,16 +78,39 @@ export const SEED_ACTOR: Actor = { principal: { sub: 'system:seed', role: 'admin
 /** The root body's USCC: its presence means the city is already seeded. */
 export const rootUscc = (plan: SeedPlan): string => (plan.agencies[0] as AgencyPlan).uscc
 
-interface Step { date: IsoDate, phase: number, seq: number, run: () => void }
+interface Step { date: IsoDate, phase: number, seq: number, run: () => Promise<unknown> }
 
 // Within one day: bodies, confirmations, people, exams, courses, attendance, card changes,
 // new cards (a renewal cancels the old card first), moves, recalls closed, assessments.
 const PHASE = { agency: 0, confirm: 1, register: 2, exam: 3, result: 4, training: 5, attend: 6, change: 7, issue: 8, move: 9, recall: 10, assess: 11 } as const
 
+/** `store` as the services see it inside the one write transaction of the run (`tx()`): their
+ *  writes are savepoints of it (one that throws is undone alone, then the run fails), their
+ *  reads read it, seeing what the run has written so far. */
+function withinRun (store: Store, tx: () => Db): Store {
+  return {
+    read: async (fn) => await fn(tx()),
+    write: async (fn) => await store.savepoint(tx(), async () => await fn(tx())),
+    writeInTurns: async (work) => {
+      const began = performance.now()
+      const value = await store.savepoint(tx(), async () => await work(tx(), async () => {}))
+      return { value, heldMs: performance.now() - began }
+    },
+    savepoint: async (db, fn) => await store.savepoint(db, fn),
+    migrationsApplied: async () => await store.migrationsApplied(),
+    gate: store.gate,
+    requests: store.requests,
+    get idNumbers () { return store.idNumbers },
+    // The store is the run's caller's: closed by it.
+    close: () => {}
+  }
+}
+
 /** Writes the plan through the services in one transaction; returns how many service calls. */
-export function writeSeed (store: SqliteStore, config: Config, plan: SeedPlan): number {
+export async function writeSeed (store: Store, config: Config, plan: SeedPlan): Promise<number> {
   let now = new Date()
-  const ctx = { store, config, clock: () => now }
+  let tx: Db | undefined
+  const ctx = { store: withinRun(store, () => tx ?? fail('a service called outside the run\'s transaction')), config, clock: () => now }
   const svc = {
     agencies: agenciesService(ctx),
     officers: officersService(ctx),
@@ -99,41 +122,41 @@ export function writeSeed (store: SqliteStore, config: Config, plan: SeedPlan): 
   const actor = SEED_ACTOR
   const { cal } = plan
   const steps: Step[] = []
-  const at = (date: IsoDate, phase: number, run: () => void) => { if (compareDates(date, cal.today) <= 0) steps.push({ date, phase, seq: steps.length, run }) }
+  const at = (date: IsoDate, phase: number, run: () => Promise<unknown>) => { if (compareDates(date, cal.today) <= 0) steps.push({ date, phase, seq: steps.length, run }) }
   const agencyId = new Map<AgencyPlan, number>()
   const idOf = (a: AgencyPlan) => agencyId.get(a) ?? fail(`agency ${a.name} not created`)
   const officerId = (o: OfficerPlan) => o.id ?? fail(`officer ${o.key} not registered`)
   const certId = (c: CertPlan) => c.id ?? fail(`certificate of ${c.agency.name} not issued`)
 
   for (const a of plan.agencies) {
-    at(cal.agenciesCreated, PHASE.agency, () => {
+    at(cal.agenciesCreated, PHASE.agency, async () => {
       const parentId = a.parent === null ? null : idOf(plan.agencies[a.parent] as AgencyPlan)
-      agencyId.set(a, svc.agencies.create(actor, { name: a.name, uscc: a.uscc, kind: a.kind, level: a.level, parentId, regionCode: a.regionCode, domains: a.domains }).id)
+      agencyId.set(a, (await svc.agencies.create(actor, { name: a.name, uscc: a.uscc, kind: a.kind, level: a.level, parentId, regionCode: a.regionCode, domains: a.domains })).id)
     })
     for (const y of cal.confirmationYears) {
       const date = cal.confirmedOn(a, y)
       const announcer = a.county?.short ?? CITY.short
-      if (date) at(date, PHASE.confirm, () => svc.agencies.confirm(actor, idOf(a), { year: y, announcementNo: `${announcer}政公告〔${y}〕${a.level === 'township' ? 2 : 1}号`, date }))
+      if (date) at(date, PHASE.confirm, async () => await svc.agencies.confirm(actor, idOf(a), { year: y, announcementNo: `${announcer}政公告〔${y}〕${a.level === 'township' ? 2 : 1}号`, date }))
     }
   }
 
   const { renamed } = plan
   if (renamed) {
-    at(renamed.date, PHASE.confirm, () => {
+    at(renamed.date, PHASE.confirm, async () => {
       const id = idOf(renamed.agency)
-      svc.agencies.update(actor, id, svc.agencies.get(actor, id).version, { name: renamed.name })
+      await svc.agencies.update(actor, id, (await svc.agencies.get(actor, id)).version, { name: renamed.name })
     })
   }
 
   const examIds: number[] = []
   cal.sessions.forEach((date, i) => {
     const half = Number(date.slice(5, 7)) < 7 ? '上' : '下'
-    at(addDays(date, -30), PHASE.exam, () => { examIds[i] = svc.exams.create(actor, { name: `${CITY.name}${date.slice(0, 4)}年${half}半年行政执法资格考试`, date }).id })
+    at(addDays(date, -30), PHASE.exam, async () => { examIds[i] = (await svc.exams.create(actor, { name: `${CITY.name}${date.slice(0, 4)}年${half}半年行政执法资格考试`, date })).id })
   })
 
   for (const o of plan.officers) {
-    at(o.registeredOn, PHASE.register, () => {
-      o.id = svc.officers.register(actor, {
+    at(o.registeredOn, PHASE.register, async () => {
+      o.id = (await svc.officers.register(actor, {
         name: o.name,
         idNumber: o.idNumber,
         agencyId: idOf(o.agency),
@@ -144,56 +167,61 @@ export function writeSeed (store: SqliteStore, config: Config, plan: SeedPlan): 
         police: o.police,
         legalReviewer: o.legalReviewer,
         supervisor: o.supervisor
-      }).id
+      })).id
     })
     for (const e of o.exams) {
-      at(cal.sessions[e.session] as IsoDate, PHASE.result, () => svc.exams.recordResult(actor, examIds[e.session] ?? fail('exam missing'), { officerId: officerId(o), score: e.score }))
+      at(cal.sessions[e.session] as IsoDate, PHASE.result, async () => await svc.exams.recordResult(actor, examIds[e.session] ?? fail('exam missing'), { officerId: officerId(o), score: e.score }))
     }
     for (const c of o.certs) {
-      at(c.issuedOn, PHASE.issue, () => { c.id = svc.certificates.issue(actor, { officerId: officerId(o), agencyId: idOf(c.agency) }).id })
+      at(c.issuedOn, PHASE.issue, async () => { c.id = (await svc.certificates.issue(actor, { officerId: officerId(o), agencyId: idOf(c.agency) })).id })
       for (const e of c.events) {
-        at(e.date, PHASE.change, () => svc.certificates.change(actor, certId(c), e.action, { reason: e.reason, until: e.until }))
+        at(e.date, PHASE.change, async () => await svc.certificates.change(actor, certId(c), e.action, { reason: e.reason, until: e.until }))
         const recall = e.recall
-        if (recall) at(recall.date, PHASE.recall, () => svc.certificates.closeRecall(actor, certId(c), { outcome: recall.outcome, date: recall.date }))
+        if (recall) at(recall.date, PHASE.recall, async () => await svc.certificates.closeRecall(actor, certId(c), { outcome: recall.outcome, date: recall.date }))
       }
       const moved = c.moveRecall
-      if (moved) at(moved.date, PHASE.recall, () => svc.certificates.closeRecall(actor, certId(c), { outcome: moved.outcome, date: moved.date }))
+      if (moved) at(moved.date, PHASE.recall, async () => await svc.certificates.closeRecall(actor, certId(c), { outcome: moved.outcome, date: moved.date }))
     }
     const { transfer, departure } = o
-    if (transfer) at(transfer.date, PHASE.move, () => svc.officers.transfer(actor, officerId(o), { toAgencyId: idOf(transfer.to), date: transfer.date }))
-    if (departure) at(departure.date, PHASE.move, () => svc.officers.depart(actor, officerId(o), { reason: departure.reason, date: departure.date }))
+    if (transfer) at(transfer.date, PHASE.move, async () => await svc.officers.transfer(actor, officerId(o), { toAgencyId: idOf(transfer.to), date: transfer.date }))
+    if (departure) at(departure.date, PHASE.move, async () => await svc.officers.depart(actor, officerId(o), { reason: departure.reason, date: departure.date }))
   }
 
   for (const year of plan.training) {
     for (const t of year.trainings) {
-      at(addDays(t.startDate, -14), PHASE.training, () => {
-        t.id = svc.training.createTraining(actor, {
+      at(addDays(t.startDate, -14), PHASE.training, async () => {
+        t.id = (await svc.training.createTraining(actor, {
           title: t.title, category: t.category, hours: t.hours ?? null, minutes: t.minutes ?? null, startDate: t.startDate, endDate: t.endDate, mode: t.mode, provider: t.provider, agencyId: t.organiser ? idOf(t.organiser) : null
-        }).id
+        })).id
       })
-      at(t.endDate, PHASE.attend, () => {
-        const r = svc.training.recordAttendances(actor, t.id ?? fail('training missing'), t.attendees.map(officerId).sort((a, b) => a - b))
+      at(t.endDate, PHASE.attend, async () => {
+        const r = await svc.training.recordAttendances(actor, t.id ?? fail('training missing'), t.attendees.map(officerId).sort((a, b) => a - b))
         if (r.rejected > 0) fail(`${t.title}: ${r.rejected} attendances refused`)
       })
     }
     for (const e of year.externals) {
-      at(e.date, PHASE.attend, () => svc.training.recordExternal(actor, { officerId: officerId(e.officer), category: e.category, hours: e.hours, date: e.date, evidence: e.evidence, title: e.title, provider: e.provider }))
+      at(e.date, PHASE.attend, async () => await svc.training.recordExternal(actor, { officerId: officerId(e.officer), category: e.category, hours: e.hours, date: e.date, evidence: e.evidence, title: e.title, provider: e.provider }))
     }
   }
 
-  planAssessments(plan, (date, run) => at(date, PHASE.assess, run), (o, year, grade) => svc.assessments.record(actor, { officerId: officerId(o), year, grade }))
+  planAssessments(plan, (date, run) => at(date, PHASE.assess, run), async (o, year, grade) => await svc.assessments.record(actor, { officerId: officerId(o), year, grade }))
 
   steps.sort((a, b) => a.date < b.date ? -1 : a.date > b.date ? 1 : a.phase - b.phase || a.seq - b.seq)
-  store.sqlite.transaction(() => {
-    let day = ''
-    let tick = 0
-    for (const s of steps) {
-      if (s.date !== day) { day = s.date; tick = 0 }
-      // 09:00 in Shanghai, a quarter of a second apart, so the audit trail keeps the order.
-      now = new Date(Date.parse(`${s.date}T01:00:00.000Z`) + 250 * tick++)
-      s.run()
+  await store.write(async (db) => {
+    tx = db
+    try {
+      let day = ''
+      let tick = 0
+      for (const s of steps) {
+        if (s.date !== day) { day = s.date; tick = 0 }
+        // 09:00 in Shanghai, a quarter of a second apart, so the audit trail keeps the order.
+        now = new Date(Date.parse(`${s.date}T01:00:00.000Z`) + 250 * tick++)
+        await s.run()
+      }
+    } finally {
+      tx = undefined
     }
-  })()
+  })
   return steps.length
 }
 
@@ -201,7 +229,7 @@ type Grade = 'excellent' | 'competent' | 'basically_competent' | 'incompetent'
 
 // 年度考核 for the last two closed years, recorded in January after each: everyone (not
 // auxiliary, not police) who served that whole year's last quarter and was still there at its end.
-function planAssessments (plan: SeedPlan, at: (date: IsoDate, run: () => void) => void, record: (o: OfficerPlan, year: number, grade: Grade) => void): void {
+function planAssessments (plan: SeedPlan, at: (date: IsoDate, run: () => Promise<unknown>) => void, record: (o: OfficerPlan, year: number, grade: Grade) => Promise<unknown>): void {
   const rnd = stream('assessments')
   const { year } = plan.cal
   for (let y = year - 2; y < year; y++) {
@@ -211,7 +239,7 @@ function planAssessments (plan: SeedPlan, at: (date: IsoDate, run: () => void) =
       const date = isoDate(y + 1, 1, rnd.int(10, 28))
       if (compareDates(o.registeredOn, date) > 0) continue
       const grade = rnd.weighted<Grade>([['excellent', 15], ['competent', 80], ['basically_competent', 4], ['incompetent', 1]])
-      at(date, () => record(o, y, grade))
+      at(date, async () => await record(o, y, grade))
     }
   }
 }

@@ -47,12 +47,12 @@ export function seedRefusal (store: SqliteStore): string | null {
 export async function seed (store: SqliteStore, config: Config, options: SeedRunOptions = {}): Promise<SeedResult> {
   const today = options.today ?? shanghaiDate(new Date())
   // As at the server's start: bind the store's ID-number key is checked (and any number in clear sealed).
-  prepareIdNumbers(store)
+  await prepareIdNumbers(store)
   const started = performance.now()
   const cpu = process.cpuUsage()
   const plan = planSeed(config, { ...options, today })
   const present = store.sqlite.prepare('select id from agencies where uscc = ?').get(rootUscc(plan)) !== undefined
-  const steps = present ? 0 : writeSeed(store, config, plan)
+  const steps = present ? 0 : await writeSeed(store, config, plan)
   const ms = present ? 0 : performance.now() - started
   const used = process.cpuUsage(cpu)
   const cpuMs = present ? 0 : (used.user + used.system) / 1000
@@ -60,7 +60,7 @@ export async function seed (store: SqliteStore, config: Config, options: SeedRun
   const accountLines = options.demoAccounts === true
     ? await ensureDemoAccounts(store, config, names)
     : ['no demo logins created (their password would be public): sign in as the admin, or run again with --demo-accounts']
-  return { seeded: !present, today, ms, cpuMs, steps, summary: summarize(store, config, today), accountLines }
+  return { seeded: !present, today, ms, cpuMs, steps, summary: await summarize(store, config, today), accountLines }
 }
 
 export const SEED_USAGE = `usage: npm run seed [-- options]      (writes to DATABASE_PATH, default ./data/registry.db)

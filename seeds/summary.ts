@@ -56,7 +56,7 @@ function grouped (store: SqliteStore, sql: string): Record<string, number> {
   return out
 }
 
-export function summarize (store: SqliteStore, config: Config, today: IsoDate): SeedSummary {
+export async function summarize (store: SqliteStore, config: Config, today: IsoDate): Promise<SeedSummary> {
   const year = Number(today.slice(0, 4))
   const certificates = { active: 0, suspended: 0, revoked: 0, cancelled: 0, expired: 0 }
   for (const c of store.sqlite.prepare('select status, valid_until as validUntil from certificates').all() as Array<{ status: StoredStatus, validUntil: string }>) {
@@ -81,7 +81,7 @@ export function summarize (store: SqliteStore, config: Config, today: IsoDate): 
   }
   const agencyIds = (store.sqlite.prepare("select id from agencies where status = 'active'").all() as Array<{ id: number }>).map((r) => r.id)
   let short = 0
-  for (const counts of agencyRepository.staffingCounts(store.db, agencyIds, today).values()) if (!evaluateStaffing(counts).compliant) short++
+  for (const counts of (await store.read(async (db) => agencyRepository.staffingCounts(db, agencyIds, today))).values()) if (!evaluateStaffing(counts).compliant) short++
   const recalls = { open: 0, recovered: 0, lost: 0, ...grouped(store, 'select status as k, count(*) as n from card_recalls group by status') }
   return {
     agencies: count(store, 'select count(*) as n from agencies'),

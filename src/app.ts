@@ -180,7 +180,7 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
 async function assembleApp (store: SqliteStore, config: Config, deps: AppDeps): Promise<FastifyInstance> {
   // ID numbers are sealed at rest: the store's key is checked against its data, and rows still
   // in clear are converted (see the file).
-  prepareIdNumbers(store)
+  await prepareIdNumbers(store)
   const clock = deps.clock ?? (() => new Date())
   const lazy = lazyCompilers()
   const options: FastifyHttpOptions<Server> = {
@@ -223,7 +223,7 @@ async function assembleApp (store: SqliteStore, config: Config, deps: AppDeps): 
   const services = buildServices(store, config, clock, deps.secretCost, app.log)
   // Import jobs a crash or a stop left unfinished are failed (nothing of them was applied); on
   // close, the one running ends first and those waiting are failed.
-  services.imports.recoverInterruptedJobs()
+  await services.imports.recoverInterruptedJobs()
   app.addHook('preClose', async () => { await services.imports.closeJobs() })
   const tokens = await createTokenService(config)
   app.decorate('store', store)

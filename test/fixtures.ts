@@ -26,8 +26,10 @@ export const ADMIN_ACTOR: Actor = { principal: { sub: 'test', role: 'admin', age
 
 /** Registers `n` officers (批量0, 批量1, …, distinct ID numbers) at `agencyId` through the service,
  *  for tests that need hundreds or thousands of them; their ids in registration order. */
-export function registerOfficers (app: FastifyInstance, agencyId: number, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => app.services.officers.register(ADMIN_ACTOR, { name: `批量${i}`, idNumber: distinctIdNumber(i), agencyId }).id)
+export async function registerOfficers (app: FastifyInstance, agencyId: number, n: number): Promise<number[]> {
+  const ids: number[] = []
+  for (let i = 0; i < n; i++) ids.push((await app.services.officers.register(ADMIN_ACTOR, { name: `批量${i}`, idNumber: distinctIdNumber(i), agencyId })).id)
+  return ids
 }
 
 type Headers = { authorization: string }

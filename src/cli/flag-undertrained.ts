@@ -60,10 +60,10 @@ export function flagCommand (argv: string[], today: IsoDate) {
 }
 
 /** JSON document written a batch at a time: { year, asOf, ruleVersion, agencyId, findings: [...] }. */
-function * jsonChunks (head: Record<string, unknown>, batches: Iterable<ComplianceRow[]>) {
+async function * jsonChunks (head: Record<string, unknown>, batches: AsyncIterable<ComplianceRow[]>) {
   yield JSON.stringify(head).slice(0, -1) + ',"findings":['
   let first = true
-  for (const batch of batches) {
+  for await (const batch of batches) {
     const items = batch.map(({ id: _id, ...row }) => JSON.stringify(row)).join(',\n')
     yield (first ? '\n' : ',\n') + items
     first = false
@@ -81,14 +81,14 @@ async function run (argv: string[]): Promise<number> {
     const year = o.year ?? defaultNightlyYear(asOf, config.AT_RISK_FROM)
     let report
     try {
-      report = reports.trainingCompliance(ACTOR, { year, asOf, agencyId: o.agencyId, statuses: FINDINGS })
+      report = await reports.trainingCompliance(ACTOR, { year, asOf, agencyId: o.agencyId, statuses: FINDINGS })
     } catch (err) {
       if (err instanceof RegistryError && err.code === 'AGENCY_OUT_OF_SCOPE') throw new Usage(`no agency ${o.agencyId ?? ''}`)
       throw err
     }
     const counts = new Map(FINDINGS.map((s) => [s, 0]))
-    const counted = (function * () {
-      for (const batch of report.batches()) {
+    const counted = (async function * () {
+      for await (const batch of report.batches()) {
         for (const r of batch) counts.set(r.status, (counts.get(r.status) ?? 0) + 1)
         yield batch
       }

@@ -9,10 +9,10 @@ import { verifyAuditChain } from '../modules/audit/service.js'
 export interface Outcome { readonly code: 0 | 1, readonly message: string }
 
 /** `audit verify`: 0 when the whole chain holds, 1 naming the first broken event. */
-export function auditVerify (databasePath: string): Outcome {
+export async function auditVerify (databasePath: string): Promise<Outcome> {
   const store = openSqliteStore(databasePath, { readonly: true })
   try {
-    const v = verifyAuditChain(store)
+    const v = await verifyAuditChain(store)
     if (!v.ok) return { code: 1, message: `audit chain broken at event ${v.brokenAt}: ${v.reason}` }
     const legacy = v.unchained > 0 ? ` (the first ${v.unchained} written before the chain began)` : ''
     return { code: 0, message: `audit chain ok: ${v.events} events${legacy}; head ${v.head ?? 'none'}` }

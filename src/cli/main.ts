@@ -179,7 +179,7 @@ async function run (argv: string[]): Promise<number> {
         return 0
       }
       default: {
-        const user = userRepository.findByUsername(store.db, command.username)
+        const user = await store.read(async (db) => userRepository.findByUsername(db, command.username))
         if (!user) throw new Usage(`no user ${command.username}`, usage)
         const passwd = command.name === 'user passwd'
         await accounts.updateUser(actor, user.id, passwd ? { password } : { disabled: true })
@@ -195,7 +195,7 @@ async function run (argv: string[]): Promise<number> {
 // The data-safety commands open the database themselves, read-only.
 async function integrity (databasePath: string, command: Extract<CliCommand, { name: 'audit verify' | 'backup' }>): Promise<number> {
   let outcome
-  if (command.name === 'audit verify') outcome = auditVerify(databasePath)
+  if (command.name === 'audit verify') outcome = await auditVerify(databasePath)
   else {
     if (backupTargetExists(command.file) && !command.force) throw new Usage(`${command.file} exists; choose another name or give --force`, USAGES.backup)
     outcome = await backupDatabase(databasePath, command.file)

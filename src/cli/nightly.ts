@@ -74,8 +74,8 @@ async function run (argv: string[]): Promise<number> {
   const o = nightlyCommand(argv, today, process.stdout.isTTY === true)
   const config = cliConfig()
   if (process.stderr.isTTY) process.stderr.write('nightly: checking…\n')
-  return withReadOnlyDatabase(existingDatabase(config, o.db), (store) => {
-    const result = nightlyChecks(store, config, ACTOR, { asOf: o.asOf, year: o.year, dueWithinDays: o.days, today })
+  return withReadOnlyDatabase(existingDatabase(config, o.db), async (store) => {
+    const result = await nightlyChecks(store, config, ACTOR, { asOf: o.asOf, year: o.year, dueWithinDays: o.days, today })
     const shown = o.first === undefined ? result : summarize(result, o.first)
     process.stdout.write(JSON.stringify(shown, null, o.pretty ? 2 : undefined) + '\n')
     const total = Object.values(result.counts).reduce((a, b) => a + b, 0)

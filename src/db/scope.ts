@@ -6,7 +6,7 @@
 // a scope is only the root's id: nothing is read to make one.
 import { sql, type Column, type SQL } from 'drizzle-orm'
 import { once, type QueryKey } from './sqlite/prepared.js'
-import type { Db } from './sqlite/store.js'
+import type { Db } from './store.js'
 import { agencies } from './schema.js'
 import type { Principal, Scope } from '../security/roles.js'
 

@@ -54,20 +54,20 @@ export function readCursor (token: string | undefined, kind: CursorKind = 'keyed
 }
 
 /** Reads up to `take` rows whose key is greater than `after`, in key order. */
-export type PageReader<R> = (after: number, take: number) => R[]
+export type PageReader<R> = (after: number, take: number) => Promise<R[]>
 
 /**
  * One page of a list: reads `limit + 1` rows after the cursor (the extra one tells whether
  * more exist) and answers `{ items, nextCursor }`, nextCursor null on the last page.
  * The source is either a reader of rows keyed by a growing `id`, or the whole list already
  * computed in its order (a report), where a row's key is its place. `map` shapes each item.
- * Throws VALIDATION_FAILED for a cursor this service did not make.
+ * Rejects with VALIDATION_FAILED for a cursor this service did not make.
  */
-export function paged<R extends { id: number }> (q: PageParams, source: PageReader<R>): Page<R>
-export function paged<R extends { id: number }, U> (q: PageParams, source: PageReader<R>, map: (row: R) => U): Page<U>
-export function paged<R> (q: PageParams, source: readonly R[]): Page<R>
-export function paged<R, U> (q: PageParams, source: readonly R[], map: (row: R) => U): Page<U>
-export function paged<R, U> (q: PageParams, source: PageReader<R & { id: number }> | readonly R[], map?: (row: R) => U): Page<R | U> {
+export async function paged<R extends { id: number }> (q: PageParams, source: PageReader<R>): Promise<Page<R>>
+export async function paged<R extends { id: number }, U> (q: PageParams, source: PageReader<R>, map: (row: R) => U): Promise<Page<U>>
+export async function paged<R> (q: PageParams, source: readonly R[]): Promise<Page<R>>
+export async function paged<R, U> (q: PageParams, source: readonly R[], map: (row: R) => U): Promise<Page<U>>
+export async function paged<R, U> (q: PageParams, source: PageReader<R & { id: number }> | readonly R[], map?: (row: R) => U): Promise<Page<R | U>> {
   const limit = q.limit ?? DEFAULT_LIMIT
   if (Array.isArray(source)) {
     const { after } = readCursor(q.cursor, 'ordinal')
@@ -75,7 +75,7 @@ export function paged<R, U> (q: PageParams, source: PageReader<R & { id: number 
     return page(rows, limit, (r) => (map ? map(r.row) : r.row))
   }
   const { after } = readCursor(q.cursor, 'keyed')
-  return page((source as PageReader<R & { id: number }>)(after, limit + 1), limit, (r) => (map ? map(r) : r))
+  return page(await (source as PageReader<R & { id: number }>)(after, limit + 1), limit, (r) => (map ? map(r) : r))
 }
 
 function page<T extends { id: number }, U> (rows: T[], limit: number, map: (row: T) => U): Page<U> {

@@ -2,12 +2,12 @@
 // tests can fix "today").
 import type { Clock } from '../clock.js'
 import type { Config } from '../config.js'
-import type { SqliteStore } from '../db/sqlite/store.js'
+import type { Store } from '../db/store.js'
 
 export type { Clock }
 
 export interface ServiceContext {
-  readonly store: SqliteStore
+  readonly store: Store
   readonly config: Config
   readonly clock: Clock
   /** scrypt's cost for new password and secret hashes (security/passwords SECRET_COST unless a

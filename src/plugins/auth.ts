@@ -46,7 +46,7 @@ function bearer (request: FastifyRequest): string {
  * moves it on, and its tokens are refused from the next request, not only once they expire.
  * Tokens without `ver` and an external identity provider's are not ours to revoke.
  */
-export default fp(async function authPlugin (app: FastifyInstance, opts: { tokens: TokenService, accountVersion: (sub: string) => number | null, afterArrivals: (go: () => void) => void }) {
+export default fp(async function authPlugin (app: FastifyInstance, opts: { tokens: TokenService, accountVersion: (sub: string) => Promise<number | null>, afterArrivals: (go: () => void) => void }) {
   const current = (p: Principal) => principalCurrent(p, opts.accountVersion)
   app.decorateRequest('actor', null as unknown as Actor)
   const routeAccess = new Map<string, Access>()
@@ -61,8 +61,8 @@ export default fp(async function authPlugin (app: FastifyInstance, opts: { token
     for (const method of [route.method].flat()) routeAccess.set(`${method} ${url}`, route.config.access as Access)
   })
 
-  // Callback style, so a token verified before (the usual case) costs no promise. The account
-  // is read as it stands after the request arrived (db/sqlite/changes): the requests that arrived
+  // Callback style, so a token verified before (the usual case) costs no promise but the
+  // account's read. The account is read as it stands after the request arrived (db/sqlite/changes): the requests that arrived
   // together are checked together, after one look at other processes' commits.
   app.addHook('onRequest', (request, reply, done) => {
     const access = request.routeOptions.config.access
@@ -86,7 +86,10 @@ export default fp(async function authPlugin (app: FastifyInstance, opts: { token
       }
     }
     const admit = (principal: Principal) => {
-      if (!current(principal)) {
+      current(principal).then((isCurrent) => { guarded(() => { decide(principal, isCurrent) }) }, (err: Error) => { guarded(() => { answer(err) }) })
+    }
+    const decide = (principal: Principal, isCurrent: boolean) => {
+      if (!isCurrent) {
         answer(new RegistryError('INVALID_TOKEN', 'the account changed since this token was issued (disabled, or changed: role, agency, password, name): ask for a new token / 账号已变更，请重新获取令牌'))
         return
       }

@@ -22,7 +22,7 @@ import { pipeline, Transform } from 'node:stream'
 import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
 import { Type } from 'typebox'
-import type { SqliteStore } from '../db/sqlite/store.js'
+import type { Store } from '../db/store.js'
 import { keyRepository, type KeyRow } from '../db/idempotency-keys.js'
 import { fail } from '../errors.js'
 import { Problem } from '../http/schemas.js'
@@ -88,7 +88,7 @@ function declare (route: RouteOptions): void {
 }
 
 export interface IdempotencyOptions {
-  readonly store: SqliteStore
+  readonly store: Store
   readonly clock: Clock
   readonly ttlHours: number
 }
@@ -99,11 +99,11 @@ const abandoned = (holder: string | null): boolean => holder !== null && holder 
 
 /** Releases every running reservation whose holder process is gone; returns how many. A
  *  retry of their requests then runs at once instead of 409 until the lease passes. */
-export function releaseAbandonedKeys (store: SqliteStore): number {
-  return store.write((db) => {
+export async function releaseAbandonedKeys (store: Store): Promise<number> {
+  return await store.write(async (db) => {
     let released = 0
-    for (const row of keyRepository.heldRunning(db)) {
-      if (abandoned(row.holder)) released += keyRepository.release(db, row.principal, row.key, row.token).changes
+    for (const row of await keyRepository.heldRunning(db)) {
+      if (abandoned(row.holder)) released += (await keyRepository.release(db, row.principal, row.key, row.token)).changes
     }
     return released
   })
@@ -111,7 +111,7 @@ export function releaseAbandonedKeys (store: SqliteStore): number {
 
 export default fp(async function idempotencyPlugin (app: FastifyInstance, { store, clock, ttlHours }: IdempotencyOptions) {
   app.decorateRequest('idempotency', null)
-  const released = releaseAbandonedKeys(store)
+  const released = await releaseAbandonedKeys(store)
   if (released > 0) app.log.warn({ released }, 'idempotency keys held by processes that are gone released')
 
   app.addHook('onRoute', (route) => {
@@ -138,9 +138,9 @@ export default fp(async function idempotencyPlugin (app: FastifyInstance, { stor
     const requestHash = attempt.hash.digest('hex')
     const token = randomUUID()
     const now = clock()
-    const found = store.write((db): KeyRow | undefined => {
-      keyRepository.purgeExpired(db, now.toISOString())
-      const row = keyRepository.find(db, principal, key)
+    const found = await store.write(async (db): Promise<KeyRow | undefined> => {
+      await keyRepository.purgeExpired(db, now.toISOString())
+      const row = await keyRepository.find(db, principal, key)
       if (row && row.requestHash !== requestHash) {
         fail('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for another request; use a new key for new work / 该幂等键已用于其他请求')
       }
@@ -149,7 +149,7 @@ export default fp(async function idempotencyPlugin (app: FastifyInstance, { stor
         fail('IDEMPOTENCY_IN_PROGRESS', 'the first request with this Idempotency-Key is still running; retry shortly / 首次请求仍在处理，请稍后重试')
       }
       // Free, or abandoned by a process that died mid-request (gone, or its lease passed): this attempt takes it.
-      keyRepository.reserve(db, {
+      await keyRepository.reserve(db, {
         principal,
         key,
         requestHash,
@@ -180,7 +180,7 @@ export default fp(async function idempotencyPlugin (app: FastifyInstance, { stor
       if (v !== undefined) headers[name] = String(v)
     }
     try {
-      store.write((db) => keyRepository.complete(db, attempt.principal!, attempt.key!, attempt.token!, {
+      await store.write((db) => keyRepository.complete(db, attempt.principal!, attempt.key!, attempt.token!, {
         statusCode: reply.statusCode, headers, body: store.idNumbers.sealBytes(Buffer.from(payload), SEAL_CONTEXT)
       }))
       attempt.settled = true
@@ -195,7 +195,7 @@ export default fp(async function idempotencyPlugin (app: FastifyInstance, { stor
     const attempt = request.idempotency
     if (!attempt?.token || attempt.settled) return
     try {
-      store.write((db) => keyRepository.release(db, attempt.principal!, attempt.key!, attempt.token!))
+      await store.write((db) => keyRepository.release(db, attempt.principal!, attempt.key!, attempt.token!))
     } catch (err) {
       request.log.error({ err }, 'could not release the idempotency key (its lease will)')
     }

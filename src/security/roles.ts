@@ -16,8 +16,8 @@ export interface Principal {
 /** Whether `p` still speaks for its account: true when the account's version now (`versionOf`,
  *  null for one disabled or gone) is the one its token was issued at. Tokens without a version
  *  and an external identity provider's are not ours to revoke. */
-export function principalCurrent (p: Principal, versionOf: (sub: string) => number | null): boolean {
-  return p.via === 'external' || p.version === undefined || versionOf(p.sub) === p.version
+export async function principalCurrent (p: Principal, versionOf: (sub: string) => Promise<number | null>): Promise<boolean> {
+  return p.via === 'external' || p.version === undefined || await versionOf(p.sub) === p.version
 }
 
 /** What a caller can see: every agency, or an agency and all below it (src/db/scope.ts). */

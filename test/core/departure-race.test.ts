@@ -17,13 +17,13 @@ t.test('departure and issue racing on two connections never leave a departed off
   const file = join(t.testdir(), 'race.db')
   const store = openSqliteStore({ DATABASE_PATH: file })
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }
-  const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '竞态测试局', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
-  agenciesService(ctx).confirm(ADMIN_ACTOR, agency.id, { year: yearOf(shanghaiDate(TEST_NOW)), announcementNo: '测试〔1〕号', date: shanghaiDate(TEST_NOW) })
-  const exam = examsService(ctx).create(ADMIN_ACTOR, { name: '资格考试', date: '2026-01-01' })
+  const agency = await agenciesService(ctx).create(ADMIN_ACTOR, { name: '竞态测试局', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+  await agenciesService(ctx).confirm(ADMIN_ACTOR, agency.id, { year: yearOf(shanghaiDate(TEST_NOW)), announcementNo: '测试〔1〕号', date: shanghaiDate(TEST_NOW) })
+  const exam = await examsService(ctx).create(ADMIN_ACTOR, { name: '资格考试', date: '2026-01-01' })
   const officerIds: number[] = []
   for (let i = 0; i < N; i++) {
-    const o = officersService(ctx).register(ADMIN_ACTOR, { name: `人员${i}`, idNumber: idNumber(i, '19900101'), agencyId: agency.id })
-    examsService(ctx).recordResult(ADMIN_ACTOR, exam.id, { officerId: o.id, score: 90 })
+    const o = await officersService(ctx).register(ADMIN_ACTOR, { name: `人员${i}`, idNumber: idNumber(i, '19900101'), agencyId: agency.id })
+    await examsService(ctx).recordResult(ADMIN_ACTOR, exam.id, { officerId: o.id, score: 90 })
     officerIds.push(o.id)
   }
   const barrier = new SharedArrayBuffer(4)

@@ -257,7 +257,7 @@ t.test('requests that arrive together share one look at other processes\' commit
   t.teardown(() => { for (const c of connections) c.close() })
   // Each connection's first request: the token is verified once, then known.
   for (const [i, c] of connections.entries()) t.equal((await c.get(`/v1/officers/${ids[i]!}`, authorization)).status, 200)
-  const watch = store.db.$store.changes
+  const watch = store.changes
   const other = openSqliteStore(file)
   t.teardown(() => other.close())
   for (const name of ['张叁', '张仨']) {

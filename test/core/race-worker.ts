@@ -18,18 +18,18 @@ const actor: Actor = { principal: { sub: `test:${op}`, role: 'admin', agencyId: 
 const counter = new Int32Array(barrier)
 const outcomes: Record<string, number> = {}
 
-officerIds.forEach((id, i) => {
+for (const [i, id] of officerIds.entries()) {
   // Barrier: both workers arrive before either goes on, so each pair starts together.
   Atomics.add(counter, 0, 1)
   while (Atomics.load(counter, 0) < 2 * (i + 1)) Atomics.wait(counter, 0, Atomics.load(counter, 0), 5)
   try {
-    if (op === 'issue') certificates.issue(actor, { officerId: id, agencyId })
-    else officers.depart(actor, id, { reason: 'resignation', date: '2026-01-01' })
+    if (op === 'issue') await certificates.issue(actor, { officerId: id, agencyId })
+    else await officers.depart(actor, id, { reason: 'resignation', date: '2026-01-01' })
     outcomes.ok = (outcomes.ok ?? 0) + 1
   } catch (err) {
     const code = err instanceof RegistryError ? err.code : String(err)
     outcomes[code] = (outcomes[code] ?? 0) + 1
   }
-})
+}
 store.close()
 parentPort?.postMessage(outcomes)

@@ -278,15 +278,15 @@ t.test('an account check that throws (a database error) answers its own request 
   const users = (h: { authorization: string }) => app.inject({ method: 'GET', url: '/v1/users', headers: h })
   for (const h of callers) t.equal((await users(h)).statusCode, 200, 'each token verified once: its next checks run in the batch itself')
   // The account read fails for chosen accounts: its statement (built by the requests above) throws
-  // as better-sqlite3 does when the disk fails. Calls are grouped by the synchronous run they are
-  // made in (microtasks run after each), so a group is one batch of checks.
+  // as better-sqlite3 does when the disk fails. Calls are grouped by the turn of the event loop
+  // they are made in (a batch of checks begins in one turn; its reads follow in microtasks).
   const failing = new Set([subOf(callers[1]!)])
   const batches: number[][] = []
   let batch: number[] | undefined
-  const query = once(app.store.db, accountQueryKeys.userVersion, () => { throw new Error('built by the requests above') }) as { get: (values: { id: number }) => unknown }
+  const query = await app.store.read(async (db) => once(db, accountQueryKeys.userVersion, () => { throw new Error('built by the requests above') })) as { get: (values: { id: number }) => unknown }
   const read = query.get.bind(query)
   query.get = (values) => {
-    if (batch === undefined) { batches.push(batch = []); queueMicrotask(() => { batch = undefined }) }
+    if (batch === undefined) { batches.push(batch = []); setImmediate(() => { batch = undefined }) }
     batch.push(values.id)
     if (failing.has(values.id)) throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' })
     return read(values)
@@ -299,7 +299,7 @@ t.test('an account check that throws (a database error) answers its own request 
   ])
   await new Promise((resolve) => setImmediate(resolve))
   t.same(escaped, [], 'no uncaught exception, no unhandled rejection')
-  t.ok(batches.some((b) => b.length === callers.length && b.includes(subOf(callers[1]!))), `the failing check ran in one batch with the others: ${JSON.stringify(batches)}`)
+  t.ok(batches.some((b) => b.length >= callers.length && b.includes(subOf(callers[1]!))), `the failing check ran in one batch with the others: ${JSON.stringify(batches)}`)
   for (const [i, res] of answers.entries()) {
     if (i === 1 || i === callers.length) {
       const body = assertProblem(t, res, 500, 'INTERNAL')

@@ -7,7 +7,8 @@ import t from 'tap'
 import { copyFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { createArrivals, watchChanges } from '../../src/db/sqlite/changes.js'
+import { createArrivals } from '../../src/db/arrivals.js'
+import { watchChanges } from '../../src/db/sqlite/changes.js'
 
 const requests = createArrivals()
 const { begins: requestBegins, afterArrivals } = requests

@@ -1,7 +1,7 @@
 // engine: sqlite-only in part — PRAGMAs, the SQLite handle's synchronous write and BEGIN IMMEDIATE locking
 import t from 'tap'
 import { join } from 'node:path'
-import { openSqliteStore, migrationsApplied } from '../../src/db/sqlite/store.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { inScopeWhere, scopeOf } from '../../src/db/scope.js'
 import { agencies } from '../../src/db/schema.js'
 import { agencyRepository } from '../../src/modules/agencies/repository.js'
@@ -17,16 +17,18 @@ t.test('every open sets WAL, foreign keys, busy timeout and synchronous=FULL, al
     t.equal(store.sqlite.pragma('synchronous', { simple: true }), 2, `${round}: synchronous FULL (2)`)
     t.equal(store.sqlite.pragma('foreign_keys', { simple: true }), 1, `${round}: foreign keys on`)
     t.equal(store.sqlite.pragma('busy_timeout', { simple: true }), 5000, `${round}: busy timeout`)
-    t.ok(migrationsApplied(store.sqlite), `${round}: migrations applied`)
+    t.ok(await store.migrationsApplied(), `${round}: migrations applied`)
     store.close()
   }
 })
 
-t.test('a write that throws rolls back whole; foreign keys are enforced', sqliteOnly('the SQLite handle\'s synchronous write callback'), async (t) => {
+t.test('a write that throws rolls back whole, also after an await; foreign keys are enforced', sqliteOnly('the SQLite handle\'s write transaction'), async (t) => {
   const store = openSqliteStore(':memory:')
   t.teardown(() => store.close())
-  t.throws(() => store.write(() => {
-    store.sqlite.prepare("insert into exams (name, date, pass_mark) values ('a', '2026-01-01', 60)").run()
+  await t.rejects(store.write(async (db) => {
+    db.$store.sqlite.prepare("insert into exams (name, date, pass_mark) values ('a', '2026-01-01', 60)").run()
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    db.$store.sqlite.prepare("insert into exams (name, date, pass_mark) values ('b', '2026-01-01', 60)").run()
     throw new Error('half way')
   }), /half way/)
   t.equal((store.sqlite.prepare('select count(*) n from exams').get() as { n: number }).n, 0, 'nothing written')
@@ -39,9 +41,9 @@ t.test('write transactions begin IMMEDIATE: a second connection waits instead of
   const b = openSqliteStore(file, { busyTimeoutMs: 50 })
   t.teardown(() => { a.close(); b.close() })
   a.sqlite.prepare('begin immediate').run()
-  t.throws(() => b.write(() => 1), /SQLITE_BUSY|database is locked/, 'the lock is taken at BEGIN, not at the first write')
+  await t.rejects(b.write(async () => 1), /SQLITE_BUSY|database is locked/, 'the lock is taken at BEGIN, not at the first write')
   a.sqlite.prepare('commit').run()
-  t.equal(b.write(() => 7), 7)
+  t.equal(await b.write(async () => 7), 7)
 })
 
 t.test('scope: a subtree is its paths, never a sibling sharing a prefix; lists and point reads agree', async (t) => {
@@ -65,9 +67,11 @@ t.test('scope: a subtree is its paths, never a sibling sharing a prefix; lists a
     [scopeOf({ sub: 'x', role: 'clerk', agencyId: null, via: 'user' }), []]
   ]
   for (const [scope, want] of cases) {
-    const listed = store.db.select({ id: agencies.id }).from(agencies).where(inScopeWhere(scope, agencies.id)).orderBy(agencies.id).all().map((r) => r.id)
+    const listed = await store.read(async (db) => db.select({ id: agencies.id }).from(agencies).where(inScopeWhere(scope, agencies.id)).orderBy(agencies.id).all().map((r) => r.id))
     t.same(listed, want, `list, ${JSON.stringify(scope)}`)
-    const read = tree.map(([id]) => id).filter((id) => agencyRepository.findById(store.db, scope, id) !== undefined).sort((a, b) => a - b)
+    const read: number[] = []
+    for (const [id] of tree) if (await store.read((db) => agencyRepository.findById(db, scope, id)) !== undefined) read.push(id)
+    read.sort((a, b) => a - b)
     t.same(read, want, `point reads, ${JSON.stringify(scope)}`)
   }
   t.same(scopeOf({ sub: 'x', role: 'admin', agencyId: 7, via: 'user' }), { all: true }, 'admin reaches everything')

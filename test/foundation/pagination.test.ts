@@ -10,7 +10,7 @@ const inside = (cursor: string | null) => (cursor === null ? null : Buffer.from(
 /** A reader over rows with ids `ids` that records what it was asked. */
 function table (ids: number[]) {
   const asked: Array<[number, number]> = []
-  const read: PageReader<{ id: number, name: string }> = (after, take) => {
+  const read: PageReader<{ id: number, name: string }> = async (after, take) => {
     asked.push([after, take])
     return ids.filter((id) => id > after).slice(0, take).map((id) => ({ id, name: `row ${id}` }))
   }
@@ -18,9 +18,9 @@ function table (ids: number[]) {
 }
 
 /** The 400 naming `cursor` that every list answers a cursor it did not make with. */
-function refusesCursor (t: Test, fn: () => unknown, why: string) {
+async function refusesCursor (t: Test, fn: () => unknown, why: string) {
   try {
-    fn()
+    await fn()
     t.fail(`${why}: accepted`)
   } catch (err) {
     t.ok(err instanceof RegistryError, `${why}: a RegistryError`)
@@ -83,7 +83,7 @@ t.test('a cursor this service did not make, or of another kind of list, is a 400
     ['a feed cursor with an empty stamp', b64('ev:5:'), 'stamped'],
     ['a feed cursor with a stamp over 40 characters', b64(`ev:5:${'x'.repeat(41)}`), 'stamped']
   ]
-  for (const [why, cursor, kind] of cases) refusesCursor(t, () => readCursor(cursor, kind), why)
+  for (const [why, cursor, kind] of cases) await refusesCursor(t, () => readCursor(cursor, kind), why)
 })
 
 t.test('paged reads one row more than the limit and answers a cursor only when more exist', async (t) => {
@@ -100,7 +100,7 @@ t.test('paged reads one row more than the limit and answers a cursor only when m
   ]
   for (const c of cases) {
     const { read, asked } = table(ids)
-    const page = paged({ limit: c.limit, cursor: c.after === 0 ? undefined : writeCursor({ after: c.after }) }, read)
+    const page = await paged({ limit: c.limit, cursor: c.after === 0 ? undefined : writeCursor({ after: c.after }) }, read)
     const label = `limit ${c.limit ?? 'unset'} after ${c.after}`
     t.same(page.items.map((r) => r.id), c.items, `${label}: items`)
     t.equal(inside(page.nextCursor), c.next, `${label}: nextCursor`)
@@ -115,7 +115,7 @@ t.test('following nextCursor visits every row once, for every limit', async (t) 
     const seen: number[] = []
     let cursor: string | undefined
     for (let pages = 0; pages < 30; pages++) {
-      const page = paged({ limit, cursor }, read)
+      const page = await paged({ limit, cursor }, read)
       seen.push(...page.items.map((r) => r.id))
       if (page.nextCursor === null) break
       cursor = page.nextCursor
@@ -126,7 +126,7 @@ t.test('following nextCursor visits every row once, for every limit', async (t) 
 
 t.test('paged shapes each item with map, and the cursor still follows the row key', async (t) => {
   const { read } = table([10, 20, 30])
-  const page = paged({ limit: 2 }, read, ({ id: _id, ...row }) => row)
+  const page = await paged({ limit: 2 }, read, ({ id: _id, ...row }) => row)
   t.same(page.items, [{ name: 'row 10' }, { name: 'row 20' }])
   t.equal(inside(page.nextCursor), 'id:20')
 })
@@ -143,17 +143,17 @@ t.test('a list computed whole pages by place, and reads the old offset cursors',
     { items: rows, next: null }
   ]
   for (const c of cases) {
-    const page = paged({ limit: c.limit, cursor: c.cursor }, rows)
+    const page = await paged({ limit: c.limit, cursor: c.cursor }, rows)
     const label = `limit ${c.limit ?? 'unset'} at ${inside(c.cursor ?? null) ?? 'start'}`
     t.same(page.items, c.items, `${label}: items`)
     t.equal(inside(page.nextCursor), c.next, `${label}: nextCursor`)
   }
-  t.same(paged({ limit: 1 }, rows, (r) => r.toUpperCase()).items, ['A'], 'map applies')
-  refusesCursor(t, () => paged({ cursor: b64('ev:1:x') }, rows), 'a feed cursor in a report')
+  t.same((await paged({ limit: 1 }, rows, (r) => r.toUpperCase())).items, ['A'], 'map applies')
+  await refusesCursor(t, () => paged({ cursor: b64('ev:1:x') }, rows), 'a feed cursor in a report')
 })
 
 t.test('a bad cursor is refused before the source is read', async (t) => {
   const { read, asked } = table([1, 2, 3])
-  refusesCursor(t, () => paged({ cursor: b64('id:x') }, read), 'garbage')
+  await refusesCursor(t, () => paged({ cursor: b64('id:x') }, read), 'garbage')
   t.same(asked, [], 'the source was not asked')
 })

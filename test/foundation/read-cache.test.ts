@@ -3,6 +3,7 @@
 // engine: sqlite-only — the SQLite adapter's read cache, read and written synchronously on its connection
 import t from 'tap'
 import { join } from 'node:path'
+import type { Db } from '../../src/db/store.js'
 import { openSqliteStore, type SqliteStore } from '../../src/db/sqlite/store.js'
 import { cachedRead, KEPT_ANSWERS } from '../../src/db/sqlite/read-cache.js'
 
@@ -12,22 +13,24 @@ function examsStore (file: string): SqliteStore {
   return store
 }
 
-/** Reads exam 1's name through the cache; `reads` counts the reads that went to SQLite. */
+/** Reads exam 1's name through the cache, in a read transaction of the store (or in the
+ *  transaction of `db`); `reads` counts the reads that went to SQLite. */
 function reader (store: SqliteStore) {
   const counter = { reads: 0 }
-  const name = () => cachedRead(store.db, 'test.examName', 1, () => {
+  const nameIn = (db: Db) => cachedRead(db, 'test.examName', 1, () => {
     counter.reads++
-    return (store.sqlite.prepare('select name from exams where id = 1').get() as { name: string } | undefined)?.name
+    return (db.$store.sqlite.prepare('select name from exams where id = 1').get() as { name: string } | undefined)?.name
   })
-  return { name, counter }
+  const name = () => store.read(async (db) => nameIn(db))
+  return { name, nameIn, counter }
 }
 
 t.test('a read again with nothing written is answered from memory', async (t) => {
   const store = examsStore(':memory:')
   t.teardown(() => store.close())
   const { name, counter } = reader(store)
-  t.equal(name(), 'first')
-  t.equal(name(), 'first')
+  t.equal(await name(), 'first')
+  t.equal(await name(), 'first')
   t.equal(counter.reads, 1, 'the second read did not go to SQLite')
 })
 
@@ -35,12 +38,29 @@ t.test('a write on this connection is seen at once, through store.write or a raw
   const store = examsStore(':memory:')
   t.teardown(() => store.close())
   const { name, counter } = reader(store)
-  t.equal(name(), 'first')
-  store.write(() => store.sqlite.prepare("update exams set name = 'second' where id = 1").run())
-  t.equal(name(), 'second', 'store.write')
+  t.equal(await name(), 'first')
+  await store.write(async (db) => db.$store.sqlite.prepare("update exams set name = 'second' where id = 1").run())
+  t.equal(await name(), 'second', 'store.write')
   store.sqlite.prepare("update exams set name = 'third' where id = 1").run()
-  t.equal(name(), 'third', 'a statement outside store.write')
+  t.equal(await name(), 'third', 'a statement outside store.write')
   t.equal(counter.reads, 3)
+})
+
+t.test('on a file, a write of the store is seen at once by its reader (another connection), with no new request', async (t) => {
+  const store = examsStore(join(t.testdir(), 'r.db'))
+  t.teardown(() => store.close())
+  const { name, counter } = reader(store)
+  t.equal(await name(), 'first')
+  t.equal(await name(), 'first')
+  await store.write(async (db) => db.$store.sqlite.prepare("update exams set name = 'second' where id = 1").run())
+  t.equal(await name(), 'second', 'the kept answer was let go at the commit')
+  t.equal(counter.reads, 2)
+  await t.rejects(store.write(async (db) => {
+    db.$store.sqlite.prepare("update exams set name = 'rolled back' where id = 1").run()
+    t.equal(await name(), 'second', 'meanwhile the reader sees the database as committed, not the write under way')
+    throw new Error('abort')
+  }), /abort/)
+  t.equal(await name(), 'second')
 })
 
 t.test('a commit by another connection (another process, the CLI) is seen at once', async (t) => {
@@ -49,44 +69,48 @@ t.test('a commit by another connection (another process, the CLI) is seen at onc
   const cli = openSqliteStore(file)
   t.teardown(() => { server.close(); cli.close() })
   const { name } = reader(server)
-  t.equal(name(), 'first')
-  t.equal(name(), 'first')
-  cli.write(() => cli.sqlite.prepare("update exams set name = 'from the cli' where id = 1").run())
+  t.equal(await name(), 'first')
+  t.equal(await name(), 'first')
+  await cli.write(async (db) => db.$store.sqlite.prepare("update exams set name = 'from the cli' where id = 1").run())
   server.requests.begins() // a read for a request that arrived after the commit (db/changes)
-  t.equal(name(), 'from the cli')
+  t.equal(await name(), 'from the cli')
 })
 
-t.test('inside a transaction the cache is neither read nor filled', async (t) => {
-  const store = examsStore(':memory:')
-  t.teardown(() => store.close())
-  const { name, counter } = reader(store)
-  t.equal(name(), 'first')
-  store.write(() => {
-    store.sqlite.prepare("update exams set name = 'uncommitted' where id = 1").run()
-    t.equal(name(), 'uncommitted', 'the transaction reads its own write, not the kept answer')
-  })
-  t.throws(() => store.write(() => {
-    store.sqlite.prepare("update exams set name = 'rolled back' where id = 1").run()
-    t.equal(name(), 'rolled back')
-    throw new Error('abort')
-  }), /abort/)
-  t.equal(name(), 'uncommitted', 'what a rolled-back transaction read was not kept')
-  t.equal(counter.reads, 4)
+t.test('inside a write transaction the cache is neither read nor filled', async (t) => {
+  for (const where of [':memory:', join(t.testdir(), 'w.db')]) {
+    const store = examsStore(where)
+    t.teardown(() => store.close())
+    const { name, nameIn, counter } = reader(store)
+    t.equal(await name(), 'first')
+    await store.write(async (db) => {
+      db.$store.sqlite.prepare("update exams set name = 'uncommitted' where id = 1").run()
+      t.equal(nameIn(db), 'uncommitted', `${where}: the transaction reads its own write, not the kept answer`)
+    })
+    await t.rejects(store.write(async (db) => {
+      db.$store.sqlite.prepare("update exams set name = 'rolled back' where id = 1").run()
+      t.equal(nameIn(db), 'rolled back')
+      throw new Error('abort')
+    }), /abort/)
+    t.equal(await name(), 'uncommitted', `${where}: what a rolled-back transaction read was not kept`)
+    t.equal(counter.reads, 4)
+  }
 })
 
 t.test('not found is not kept; the cache holds at most KEPT_ANSWERS, the oldest going first', async (t) => {
   const store = examsStore(':memory:')
   t.teardown(() => store.close())
   let reads = 0
-  const read = (key: number) => cachedRead(store.db, 'test.bounded', key, () => { reads++; return key === 0 ? undefined : key * 2 })
-  t.equal(read(0), undefined)
-  t.equal(read(0), undefined)
-  t.equal(reads, 2, 'a miss is read again')
-  for (let key = 1; key <= KEPT_ANSWERS + 1; key++) read(key)
-  reads = 0
-  t.equal(read(KEPT_ANSWERS + 1), (KEPT_ANSWERS + 1) * 2)
-  t.equal(read(2), 4)
-  t.equal(reads, 0, 'the newest answers are kept')
-  t.equal(read(1), 2)
-  t.equal(reads, 1, 'the oldest was let go')
+  await store.read(async (db) => {
+    const read = (key: number) => cachedRead(db, 'test.bounded', key, () => { reads++; return key === 0 ? undefined : key * 2 })
+    t.equal(read(0), undefined)
+    t.equal(read(0), undefined)
+    t.equal(reads, 2, 'a miss is read again')
+    for (let key = 1; key <= KEPT_ANSWERS + 1; key++) read(key)
+    reads = 0
+    t.equal(read(KEPT_ANSWERS + 1), (KEPT_ANSWERS + 1) * 2)
+    t.equal(read(2), 4)
+    t.equal(reads, 0, 'the newest answers are kept')
+    t.equal(read(1), 2)
+    t.equal(reads, 1, 'the oldest was let go')
+  })
 })

@@ -26,8 +26,50 @@ t.test('two stores in one process share none of their state', async (t) => {
   t.equal(built, 2)
   let reads = 0
   const read = () => ++reads
-  t.equal(a.reads.read('test', 1, read), a.reads.read('test', 1, read), 'an answer kept by a is given again by a')
-  t.equal(b.reads.read('test', 1, read), 2, 'b reads for itself')
+  const kept = (store: typeof a) => store.read(async (db) => db.$store.reads.read('test', 1, read))
+  t.equal(await kept(a), await kept(a), 'an answer kept by a is given again by a')
+  t.equal(await kept(b), 2, 'b reads for itself')
+})
+
+t.test('the port: writes one at a time in order of arrival, reads beside them seeing only what was committed', async (t) => {
+  const store = openSqliteStore(join(t.testdir(), 'r.db'))
+  t.teardown(() => store.close())
+  const exam = (db: { $store: { sqlite: typeof store.sqlite } }, name: string) =>
+    db.$store.sqlite.prepare("insert into exams (name, date, pass_mark) values (?, '2026-01-01', 60)").run(name)
+  const names = () => store.read(async (db) => (db.$store.sqlite.prepare('select name from exams order by id').all() as Array<{ name: string }>).map((r) => r.name))
+  const order: string[] = []
+  let release!: () => void
+  const held = new Promise<void>((resolve) => { release = resolve })
+  const first = store.write(async (db) => {
+    order.push('first begins')
+    exam(db, 'one')
+    await held
+    exam(db, 'two')
+    order.push('first ends')
+  })
+  const second = store.write(async (db) => { order.push('second begins'); exam(db, 'three') })
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  t.same(await names(), [], 'a read while the first write is under way sees none of it')
+  t.same(order, ['first begins'], 'the second write waits for the first')
+  release()
+  await Promise.all([first, second])
+  t.same(order, ['first begins', 'first ends', 'second begins'])
+  t.same(await names(), ['one', 'two', 'three'], 'both committed, in order')
+
+  await t.rejects(store.write(async (db) => {
+    exam(db, 'kept')
+    await t.rejects(store.savepoint(db, async () => { exam(db, 'undone'); throw new Error('refused') }), /refused/)
+    t.equal(await store.savepoint(db, async () => { exam(db, 'saved'); return 7 }), 7)
+    throw new Error('then the whole write fails')
+  }), /whole write fails/)
+  t.same(await names(), ['one', 'two', 'three'], 'a failed write leaves nothing, its savepoints included')
+  await store.write(async (db) => {
+    exam(db, 'kept')
+    await t.rejects(store.savepoint(db, async () => { exam(db, 'undone'); throw new Error('refused') }), /refused/)
+  })
+  t.same(await names(), ['one', 'two', 'three', 'kept'], 'a savepoint that failed undoes its own writes only')
+  await t.rejects(store.read(async () => { throw new Error('read failed') }), /read failed/)
+  t.same(await names(), ['one', 'two', 'three', 'kept'], 'a read that throws leaves the reader usable')
 })
 
 t.test('a store opened without an ID-number key refuses ID numbers, and makes no key file', async (t) => {

@@ -62,21 +62,21 @@ t.test('writeInTurns on a file: others read the database as it was until the com
   const reader = new Database(file, { readonly: true })
   t.teardown(() => reader.close())
   const seen: number[] = []
-  const count = () => store.sqlite.prepare('select count(*) from items').pluck().get() as number
+  const count = () => store.read(async (db) => db.$store.sqlite.prepare('select count(*) from items').pluck().get() as number)
   let turns = 0
   const state = { done: false }
   const polling = (async () => {
     while (!state.done) {
-      seen.push(count(), reader.prepare('select count(*) from items').pluck().get() as number)
+      seen.push(await count(), reader.prepare('select count(*) from items').pluck().get() as number)
       turns++
       await nextTurn()
     }
   })()
-  const { value, heldMs } = await store.writeInTurns(function * (tx) {
-    const insert = tx.sqlite.prepare('insert into items values (?)')
+  const { value, heldMs } = await store.writeInTurns(async (tx, turn) => {
+    const insert = tx.$store.sqlite.prepare('insert into items values (?)')
     for (let i = 0; i < 20_000; i++) {
       insert.run(i)
-      if (i % 100 === 0) yield
+      if (i % 100 === 0) await turn()
     }
     return 'written'
   })
@@ -85,32 +85,32 @@ t.test('writeInTurns on a file: others read the database as it was until the com
   t.equal(value, 'written')
   t.ok(heldMs > 0, `the lock was held ${heldMs.toFixed(1)} ms`)
   t.ok(turns > 1, `other work ran meanwhile (${turns} turns)`)
-  t.same([...new Set(seen)], [0], 'neither this connection nor another process saw a part of it')
-  t.equal(count(), 20_000, 'all of it, once committed')
+  t.same([...new Set(seen)], [0], 'neither the store\'s reads nor another process saw a part of it')
+  t.equal(await count(), 20_000, 'all of it, once committed')
 
-  await t.rejects(store.writeInTurns(function * (tx) {
-    tx.sqlite.prepare('insert into items values (?)').run(-1)
-    yield
+  await t.rejects(store.writeInTurns(async (tx, turn) => {
+    tx.$store.sqlite.prepare('insert into items values (?)').run(-1)
+    await turn()
     throw new Error('refused')
   }), /refused/)
-  t.equal(count(), 20_000, 'a step that throws rolls back what was written before it')
+  t.equal(await count(), 20_000, 'a step that throws rolls back what was written before it')
   t.equal(store.gate.state().bulk, 0, 'and the gate is open again')
 })
 
-t.test('writeInTurns in memory: the steps run in one go, in one transaction', sqliteOnly('writeInTurns\' synchronous steps on the SQLite connection'), async (t) => {
+t.test('writeInTurns in memory: the steps run in one go, in one transaction', sqliteOnly('writeInTurns\' steps on the SQLite connection'), async (t) => {
   const store = openSqliteStore(':memory:')
   t.teardown(() => store.close())
   store.sqlite.exec('create table items (n integer)')
-  await t.rejects(store.writeInTurns(function * (tx) {
-    tx.sqlite.prepare('insert into items values (1)').run()
-    yield
+  await t.rejects(store.writeInTurns(async (tx, turn) => {
+    tx.$store.sqlite.prepare('insert into items values (1)').run()
+    await turn()
     throw new Error('refused')
   }), /refused/)
   t.equal(store.sqlite.prepare('select count(*) from items').pluck().get(), 0, 'rolled back')
-  const { value } = await store.writeInTurns(function * (tx) {
-    tx.sqlite.prepare('insert into items values (1)').run()
-    yield
-    return tx.sqlite.prepare('select count(*) from items').pluck().get()
+  const { value } = await store.writeInTurns(async (tx, turn) => {
+    tx.$store.sqlite.prepare('insert into items values (1)').run()
+    await turn()
+    return tx.$store.sqlite.prepare('select count(*) from items').pluck().get()
   })
   t.equal(value, 1)
 })
@@ -136,7 +136,7 @@ t.test('a request whose client goes away while it waits at the gate never keeps 
   await sleep(50)
   open()
   await held
-  const bulk = await Promise.race([app.store.writeInTurns(function * () { yield; return 'went on' }).then((r) => r.value), sleep(3000).then(() => 'still waiting')])
+  const bulk = await Promise.race([app.store.writeInTurns(async (_db, turn) => { await turn(); return 'went on' }).then((r) => r.value), sleep(3000).then(() => 'still waiting')])
   t.equal(bulk, 'went on', 'the next bulk write went on')
   t.same(app.store.gate.state(), { passes: 0, bulk: 0 }, 'no pass is left held')
   const after = await app.inject({ method: 'POST', url: '/v1/agencies', headers: admin, payload: {} })

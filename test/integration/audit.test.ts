@@ -45,7 +45,7 @@ t.test('every change is chained to the one before it, and the database refuses e
   await t.rejects(execute(app, "update audit_events set actor = 'someone-else' where id = 1"), /append-only/)
   await t.rejects(execute(app, 'delete from audit_events where id = 1'), /append-only/)
   await t.rejects(execute(app, 'delete from domain_events'), /append-only/)
-  t.same(app.services.audit.verify(), { ok: true, events: rows.length, unchained: 0, head: rows[rows.length - 1]?.hash })
+  t.same(await app.services.audit.verify(), { ok: true, events: rows.length, unchained: 0, head: rows[rows.length - 1]?.hash })
 })
 
 t.test('audit verify, run as a command, finds an edited or a deleted event', sqliteOnly('edits the file past its triggers with better-sqlite3 (SQLite dialect, backup)'), async (t) => {

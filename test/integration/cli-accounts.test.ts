@@ -18,7 +18,7 @@ t.test('user and client commands: create, change password, disable; refusals and
   const file = join(t.testdir(), 'accounts.db')
   const store = openSqliteStore(file)
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() }
-  const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '命令行测试局', uscc: uscc(21), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+  const agency = await agenciesService(ctx).create(ADMIN_ACTOR, { name: '命令行测试局', uscc: uscc(21), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   store.close()
   const accounts = () => {
     const s = openSqliteStore(file)

@@ -118,7 +118,7 @@ t.test('seed: bad options are usage errors, not stack traces', async (t) => {
   // As a process: exit 2, the message and the usage, no stack; a registry in use is refused.
   const file = join(t.testdir(), 'registry.db')
   const store = openSqliteStore(file)
-  agenciesService({ store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date('2026-03-02T02:00:00Z') })
+  await agenciesService({ store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date('2026-03-02T02:00:00Z') })
     .create(ADMIN_ACTOR, { name: '在用的司法局', uscc: uscc(41), kind: 'organ', level: 'city', regionCode: '140802', domains: ['司法行政'] })
   store.close()
   const seedRun = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'seeds/seed.ts', ...args], {

@@ -23,7 +23,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 t.teardown(stopAll)
 
 t.test('SIGKILL while a 20,000-row import applies: none of it, every earlier answer still true, and the retry with its key runs at once', async (t) => {
-  const { file, agency, env, login: signIn } = serverRegistry(t, '崩溃测试局', 9)
+  const { file, agency, env, login: signIn } = await serverRegistry(t, '崩溃测试局', 9)
   const login = async (server: Child) => ({ authorization: await signIn(server) })
   const send = (server: Child, auth: object, method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
     fetch(`${server.url}${path}`, { method, headers: { ...auth, 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body }) })

@@ -164,7 +164,7 @@ t.test('a scope with few events among many: found however far apart, and the cur
   const start = (await app.inject({ method: 'GET', url: '/v1/events?limit=10', headers: hrB })).json() as { items: CloudEvent[], nextCursor: string }
   t.same(start.items.map((e) => e.subject), [`officers/${b1.id}`])
   // 1,200 registrations and 1,200 attendances (three stored batches) in county C: 2,400 event ids.
-  const many = registerOfficers(app, countyC.id, 1200)
+  const many = await registerOfficers(app, countyC.id, 1200)
   const training = await newTraining(app, admin, { title: '安全生产执法', hours: 2, startDate: `${year}-01-10`, endDate: `${year}-01-10`, agencyId: countyC.id })
   const imported = await app.inject({ method: 'POST', url: '/v1/imports/attendances', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: many.map((officerId) => JSON.stringify({ trainingId: training, officerId })).join('\n') })
   t.equal(imported.statusCode, 200, imported.body.slice(0, 300))
@@ -184,20 +184,20 @@ t.test('restored from an older backup, the feed refuses a cursor from before the
   const live = join(dir, 'live', 'registry.db')
   const restored = join(dir, 'restored', 'registry.db')
   let n = 0
-  const people = (app: typeof a.app, agencyId: number, count: number) => { for (let i = 0; i < count; i++) app.services.officers.register(ADMIN_ACTOR, { name: `人员${n}`, idNumber: distinctIdNumber(100 + n++), agencyId }) }
+  const people = async (app: typeof a.app, agencyId: number, count: number) => { for (let i = 0; i < count; i++) await app.services.officers.register(ADMIN_ACTOR, { name: `人员${n}`, idNumber: distinctIdNumber(100 + n++), agencyId }) }
   const a = await buildTestApp(t, { DATABASE_PATH: live })
   const admin = await a.as('admin')
   const agency = await createAgency(a.app, admin, { level: 'county' })
-  people(a.app, agency.id, 3)
+  await people(a.app, agency.id, 3)
   await a.app.store.sqlite.backup(restored) // the nightly backup
-  people(a.app, agency.id, 3) // after it: events the consumer reads, then lost with the disk
+  await people(a.app, agency.id, 3) // after it: events the consumer reads, then lost with the disk
   const read = (await a.app.inject({ method: 'GET', url: '/v1/events?limit=500', headers: admin })).json() as { nextCursor: string }
   await a.app.close()
   copyFileSync(join(dir, 'live', 'id-encryption.key'), join(dir, 'restored', 'id-encryption.key'))
 
   const b = await buildTestApp(t, { DATABASE_PATH: restored })
   const adminB = await b.as('clerk', agency.id)
-  people(b.app, agency.id, 6) // the restored feed grows past the consumer's cursor, at ids it had passed
+  await people(b.app, agency.id, 6) // the restored feed grows past the consumer's cursor, at ids it had passed
   const poll = await b.app.inject({ method: 'GET', url: `/v1/events?cursor=${read.nextCursor}`, headers: adminB })
   t.match(assertProblem(t, poll, 409, 'FEED_CURSOR_MISMATCH').detail, /is not the one this cursor was made at/, 'not a page that skips the new events silently')
   const again = (await b.app.inject({ method: 'GET', url: '/v1/events?limit=500', headers: adminB })).json() as { items: CloudEvent[], nextCursor: string }

@@ -16,9 +16,9 @@ t.test('every scope, page size and cursor reads exactly the events a model of th
   const town = await createAgency(app, admin, { parentId: countyB.id })
   const agencies = [city.id, countyB.id, town.id, countyC.id]
   let k = 0
-  const reg = (agencyId: number) => app.services.officers.register(ADMIN_ACTOR, { name: `f${k}`, idNumber: distinctIdNumber(k++), agencyId }).id
+  const reg = async (agencyId: number) => (await app.services.officers.register(ADMIN_ACTOR, { name: `f${k}`, idNumber: distinctIdNumber(k++), agencyId })).id
   const pool: number[] = []
-  for (let i = 0; i < 15200; i++) pool.push(reg(agencies[rand(4)] as number))
+  for (let i = 0; i < 15200; i++) pool.push(await reg(agencies[rand(4)] as number))
   const training = (await post(app, admin, '/v1/trainings', { title: 't', category: 'public_law', hours: 2, startDate: `${year}-01-10`, endDate: `${year}-01-10`, mode: 'online', provider: 'p', agencyId: null })).json().id as number
   let used = 0
   const sizes = [1, 2, 1023, 1024, 1025, 3, 2049, 10000]
@@ -27,7 +27,7 @@ t.test('every scope, page size and cursor reads exactly the events a model of th
     if (ids.length === 0) break
     const r = await post(app, admin, `/v1/trainings/${training}/attendances`, { officerIds: ids })
     if (r.statusCode !== 200) throw new Error(r.body)
-    for (let j = 0; j < 1 + rand(3); j++) reg(agencies[rand(4)] as number) // singles between
+    for (let j = 0; j < 1 + rand(3); j++) await reg(agencies[rand(4)] as number) // singles between
   }
   // a transfer out of county B (prior agency) after the batches
   let moved = 0
@@ -62,7 +62,7 @@ t.test('every scope, page size and cursor reads exactly the events a model of th
       let after = 0
       let cursor: string | undefined // as a consumer keeps it: the nextCursor given, fingerprint and all
       for (let i = 0; i < 100000; i++) {
-        const p = app.services.events.feed(actor(root), cursor, limit)
+        const p = await app.services.events.feed(actor(root), cursor, limit)
         got.push(...p.items.map((e: any) => Number(e.id)))
         const c = decode(p.nextCursor)
         if (p.items.length < limit) { t.equal(c, Math.max(head, after), `${name} ${limit} final cursor`); break }
@@ -76,7 +76,7 @@ t.test('every scope, page size and cursor reads exactly the events a model of th
     for (let s = 0; s < 300; s++) {
       const after = rand(head + 1)
       const limit = [1, 2, 5, 50][rand(4)] as number
-      const p = app.services.events.feed(actor(root), cursorOf(after), limit)
+      const p = await app.services.events.feed(actor(root), cursorOf(after), limit)
       const want = expect.filter((id) => id > after).slice(0, limit)
       const got = p.items.map((e: any) => Number(e.id))
       if (JSON.stringify(got) !== JSON.stringify(want)) { bad++; if (bad < 4) t.fail(`${name} after ${after} limit ${limit}: ${JSON.stringify(got)} vs ${JSON.stringify(want)}`) }
@@ -89,6 +89,6 @@ t.test('every scope, page size and cursor reads exactly the events a model of th
   t.equal(r.statusCode, 200)
   const after = await queryValue<number>(app, 'select max(id) from domain_events')
   t.equal(after, max + 5, 'batch row at max + n')
-  reg(city.id)
+  await reg(city.id)
   t.equal(await queryValue(app, 'select max(id) from domain_events'), after + 1, 'next single = batch + 1')
 })

@@ -119,8 +119,10 @@ t.test('one caller has at most 5 jobs waiting (503 with Retry-After, others stil
   const principal = { ...await app.services.accounts.authenticateUser('hr-leaving', 'Leaving-Soon-2026'), via: 'user' as const }
   const hrActor = { principal, scope: scopeOf(principal), requestId: 'test' }
   const file = (rows: object[]) => ({ format: 'ndjson' as const, body: Buffer.from(ndjson(rows)), partial: false, dryRun: false })
-  const ahead = app.services.imports.startJob(ADMIN_ACTOR, 'officers', file(officers(5000, countyB.id)))
-  const behind = Array.from({ length: 5 }, (_, i) => `/v1/imports/${app.services.imports.startJob(hrActor, 'officers', file(officers(5, countyB.id, 90_000 + 10 * i))).id}`)
+  const aheadStarted = app.services.imports.startJob(ADMIN_ACTOR, 'officers', file(officers(5000, countyB.id)))
+  const behindStarted = Array.from({ length: 5 }, (_, i) => app.services.imports.startJob(hrActor, 'officers', file(officers(5, countyB.id, 90_000 + 10 * i))))
+  const ahead = await aheadStarted
+  const behind = (await Promise.all(behindStarted)).map((job) => `/v1/imports/${job.id}`)
   const sixth = await importAsync(app, hr, ndjson(officers(5, countyB.id, 90_050)))
   assertProblem(t, sixth, 503, 'SERVICE_UNAVAILABLE')
   t.equal(sixth.headers['retry-after'], '60', 'told when to come back')
@@ -186,7 +188,7 @@ t.test('at start, a job left queued or running by a process that is gone is fail
 t.teardown(stopAll)
 
 t.test('end to end over a restart: a job killed with its server shows failed with why, nothing applied, and the file sent again completes', sqliteOnly('reads the file of a server it SIGKILLs, with better-sqlite3'), async (t) => {
-  const { file, agency, env, login } = serverRegistry(t, '任务测试局', 12)
+  const { file, agency, env, login } = await serverRegistry(t, '任务测试局', 12)
   const body = ndjson(officers(8000, agency.id))
   const submit = (server: Child, authorization: string) => fetch(`${server.url}/v1/imports/officers`, {
     method: 'POST', headers: { authorization, 'content-type': 'application/x-ndjson', prefer: 'respond-async' }, body
@@ -256,7 +258,7 @@ t.test('closing while another bulk write holds the lock: the running job ends, t
   // holds it while closing fails the second job.
   for (let job = { progress: { applied: 0 } }; job.progress.applied === 0; await sleep(1)) job = (await app.inject({ method: 'GET', url: first, headers: admin })).json()
   const state = { go: false }
-  const other = store.writeInTurns(function * () { while (!state.go) yield })
+  const other = store.writeInTurns(async (_db, turn) => { while (!state.go) await turn() })
   const closed = app.close()
   await sleep(300)
   state.go = true

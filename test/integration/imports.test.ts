@@ -59,7 +59,7 @@ t.test('one bad row in 1,000 commits nothing by default; with ?partial=true the 
   t.equal(await queryValue(app, 'select count(*) from officers'), officers + 999, '999 officers written')
   t.equal(await queryValue(app, "select count(*) from audit_events where entity = 'officer' and action = 'create'"), officers + 999, 'each audited')
   t.equal(await queryValue(app, "select count(*) from domain_events where type = 'cn.gov.registry.officer.registered'"), officers + 999, 'and in the change feed')
-  t.equal(app.services.audit.verify().ok, true, 'the audit chain holds')
+  t.equal((await app.services.audit.verify()).ok, true, 'the audit chain holds')
 
   const again = await send('/v1/imports/officers?partial=true', payload)
   t.match(again.json(), { created: 0, updated: 0, unchanged: 999, failed: 1, committedRows: 999 }, 'importing the same file again changes nothing')
@@ -238,7 +238,7 @@ t.test('50,000 rows in one ?partial=true request are committed in chunks while o
 
 t.test('all or nothing: an officer who leaves between the check and the commit rolls the whole file back (IMPORT_CONFLICT naming the row); re-sending completes the rest', sqliteOnly('a trigger in SQLite\'s dialect makes the officer leave meanwhile'), async (t) => {
   const { app, admin, countyB, year } = await registry(t)
-  const ids = registerOfficers(app, countyB.id, 2500)
+  const ids = await registerOfficers(app, countyB.id, 2500)
   const trainingId = await newTraining(app, admin, heldOn1March(year, countyB.id, '行政处罚法'))
   const body = ids.map((officerId) => JSON.stringify({ trainingId, officerId })).join('\n')
   const send = (query = '') => app.inject({ method: 'POST', url: `/v1/imports/attendances${query}`, headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: body })
@@ -262,7 +262,7 @@ t.test('all or nothing: an officer who leaves between the check and the commit r
   const again = await send()
   t.match(again.json(), { status: 'committed', created: 2500, failed: 0 }, 're-sent: all of it recorded')
   t.equal(await queryValue(app, `select count(*) from training_records where training_id = ${trainingId}`), 2500)
-  t.equal(app.services.audit.verify().ok, true, 'the audit chain holds')
+  t.equal((await app.services.audit.verify()).ok, true, 'the audit chain holds')
 })
 
 t.test('all or nothing: once a row is refused while applying, no later row of its batch is tried (its writes would meet the refused row\'s half-done ones)', sqliteOnly('a JavaScript function and triggers registered on the SQLite connection'), async (t) => {

@@ -33,8 +33,8 @@ t.test('every cron line of the README prints only its data on standard output, f
   const file = join(t.testdir(), 'registry.db')
   const store = openSqliteStore({ DATABASE_PATH: file })
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => new Date('2026-03-02T02:00:00Z') }
-  const agency = agenciesService(ctx).create(ADMIN_ACTOR, { name: '定时任务测试局', uscc: uscc(31), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
-  officersService(ctx).register(ADMIN_ACTOR, { name: '未培训', idNumber: idNumber(31), agencyId: agency.id, joinedOn: '2026-03-01' })
+  const agency = await agenciesService(ctx).create(ADMIN_ACTOR, { name: '定时任务测试局', uscc: uscc(31), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+  await officersService(ctx).register(ADMIN_ACTOR, { name: '未培训', idNumber: idNumber(31), agencyId: agency.id, joinedOn: '2026-03-01' })
   store.close()
 
   t.ok([BUILT.nightly, BUILT.flagUndertrained].every((f) => existsSync(join(ROOT, f))), 'dist/ is built')

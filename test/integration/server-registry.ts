@@ -10,10 +10,10 @@ import { agenciesService } from '../../src/modules/agencies/service.js'
 import type { Child } from '../../bench/proc.js'
 import { ADMIN_ACTOR, uscc } from '../fixtures.js'
 
-export function serverRegistry (t: Test, agencyName: string, usccSeq: number) {
+export async function serverRegistry (t: Test, agencyName: string, usccSeq: number) {
   const file = join(t.testdir(), 'registry.db')
   const store = openSqliteStore(file)
-  const agency = agenciesService({ store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() })
+  const agency = await agenciesService({ store, config: testConfig({ DATABASE_PATH: file }), clock: testClock() })
     .create(ADMIN_ACTOR, { name: agencyName, uscc: uscc(usccSeq), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   store.close()
   const password = randomBytes(12).toString('base64url')

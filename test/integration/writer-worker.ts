@@ -9,9 +9,9 @@ import type { Actor } from '../../src/security/roles.js'
 import { idNumber } from '../fixtures.js'
 
 // Only as a worker (tap, given this folder, also runs it on its own: then it does nothing).
-if (!isMainThread) run()
+if (!isMainThread) run().catch((err: unknown) => { throw err })
 
-function run (): void {
+async function run (): Promise<void> {
   const { file, agencyId, shared } = workerData as { file: string, agencyId: number, shared: SharedArrayBuffer }
   const state = new Int32Array(shared) // [0]: stop flag, [1]: commits
   const store = openSqliteStore({ DATABASE_PATH: file }, { migrate: false })
@@ -24,7 +24,7 @@ function run (): void {
     const day = String(1 + (i % 28)).padStart(2, '0')
     const month = String(1 + (Math.floor(i / 28) % 12)).padStart(2, '0')
     const yearOfBirth = 1950 + Math.floor(i / 336)
-    officers.register(actor, { name: `并发${i}`, idNumber: idNumber(i % 1000, `${yearOfBirth}${month}${day}`, '110105'), agencyId })
+    await officers.register(actor, { name: `并发${i}`, idNumber: idNumber(i % 1000, `${yearOfBirth}${month}${day}`, '110105'), agencyId })
     Atomics.add(state, 1, 1)
     i++
   }

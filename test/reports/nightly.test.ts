@@ -22,25 +22,26 @@ async function registryFile (dir: string) {
   const officers = officersService(ctx)
   const exams = examsService(ctx)
   const certs = certificatesService(ctx)
-  const a = agencies.create(ADMIN, { name: '甲局', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
-  const b = agencies.create(ADMIN, { name: '乙局', uscc: uscc(2), kind: 'organ', level: 'county', parentId: a.id, regionCode: '140802', domains: ['市场监管'] })
-  agencies.confirm(ADMIN, a.id, { year: 2026, announcementNo: '甲〔2026〕1号', date: '2026-02-01' })
-  const exam = exams.create(ADMIN, { name: '考试', date: '2026-01-10' })
-  const holders = [1, 2, 3, 4].map((i) => {
-    const o = officers.register(ADMIN, { name: `人员${i}`, idNumber: idNumber(i), agencyId: a.id })
-    exams.recordResult(ADMIN, exam.id, { officerId: o.id, score: 90 })
-    return { officer: o, cert: certs.issue(ADMIN, { officerId: o.id, agencyId: a.id }) }
-  })
-  officers.depart(ADMIN, holders[0]!.officer.id, { reason: 'retirement', date: '2026-11-01' })
+  const a = await agencies.create(ADMIN, { name: '甲局', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+  const b = await agencies.create(ADMIN, { name: '乙局', uscc: uscc(2), kind: 'organ', level: 'county', parentId: a.id, regionCode: '140802', domains: ['市场监管'] })
+  await agencies.confirm(ADMIN, a.id, { year: 2026, announcementNo: '甲〔2026〕1号', date: '2026-02-01' })
+  const exam = await exams.create(ADMIN, { name: '考试', date: '2026-01-10' })
+  const holders = []
+  for (const i of [1, 2, 3, 4]) {
+    const o = await officers.register(ADMIN, { name: `人员${i}`, idNumber: idNumber(i), agencyId: a.id })
+    await exams.recordResult(ADMIN, exam.id, { officerId: o.id, score: 90 })
+    holders.push({ officer: o, cert: await certs.issue(ADMIN, { officerId: o.id, agencyId: a.id }) })
+  }
+  await officers.depart(ADMIN, holders[0]!.officer.id, { reason: 'retirement', date: '2026-11-01' })
   // The third holder's card suspended until 25 November: due for a clerk's decision after it.
-  certs.change(ADMIN, holders[2]!.cert.id, 'suspend', { reason: '调查期间', until: '2026-11-25' })
+  await certs.change(ADMIN, holders[2]!.cert.id, 'suspend', { reason: '调查期间', until: '2026-11-25' })
   // Behind the service's back: the second holder marked departed with the card still active.
   await execute(store, "update officers set status = 'departed' where id = $1", holders[1]!.officer.id)
   // And the fourth marked auxiliary with the card still active (the service refuses both).
   await execute(store, 'update officers set auxiliary = true where id = $1', holders[3]!.officer.id)
   // A fifth officer's departure dated ahead, as recorded before DATE_IN_FUTURE was checked.
-  const leaving = officers.register(ADMIN, { name: '人员5', idNumber: idNumber(5), agencyId: a.id })
-  officers.depart(ADMIN, leaving.id, { reason: 'resignation', date: '2026-11-10' })
+  const leaving = await officers.register(ADMIN, { name: '人员5', idNumber: idNumber(5), agencyId: a.id })
+  await officers.depart(ADMIN, leaving.id, { reason: 'resignation', date: '2026-11-10' })
   await execute(store, "update officer_moves set date = '2099-01-01' where officer_id = $1", leaving.id)
   store.close()
   return { file, a, b, holders, leaving }

@@ -8,7 +8,6 @@ import { testConfig } from '../../src/config.js'
 import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { checkIdNumber } from '../../src/domain/identity.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
-import { idNumberCodec } from '../../src/db/sqlite/id-numbers.js'
 import { planSeed, SEED_ACTOR } from '../../seeds/run.js'
 import { seed, seedRefusal } from '../../seeds/seed.js'
 import { ADMIN_ACTOR, uscc } from '../fixtures.js'
@@ -54,7 +53,7 @@ t.test('seeding a fresh database', async (t) => {
   })
 
   t.test('officers: valid fictional ID numbers, Chinese names, some auxiliary and police', async (t) => {
-    const codec = idNumberCodec(store.db)
+    const codec = store.idNumbers
     const rows = (await queryRows<{ name: string, idNumber: string }>(store, 'select name, id_number as "idNumber" from officers'))
       .map((r) => ({ ...r, idNumber: codec.open(r.idNumber) }))
     t.ok(rows.length > 800 && rows.length < 1000, `${rows.length} officers at scale ${SCALE}`)
@@ -99,7 +98,11 @@ t.test('seeding a fresh database', async (t) => {
     t.ok(s.agenciesShortOfReviewers >= 1 && s.agenciesShortOfReviewers <= Math.max(3, s.agencies * 0.05), `${s.agenciesShortOfReviewers} short`)
     const agencies = agenciesService({ store, config, clock: () => new Date(`${TODAY}T04:00:00Z`) })
     const ids = await queryColumn<number>(store, 'select id from agencies')
-    const short = ids.map((id) => agencies.staffing(SEED_ACTOR, id)).filter((r) => !r.compliant)
+    const short = []
+    for (const id of ids) {
+      const r = await agencies.staffing(SEED_ACTOR, id)
+      if (!r.compliant) short.push(r)
+    }
     t.equal(short.length, s.agenciesShortOfReviewers, 'the staffing service agrees')
     t.ok(short.every((r) => r.shortfall >= 1 && r.shortfall <= 2), 'each short by one or two')
   })
@@ -157,12 +160,12 @@ t.test('a database holding data the seed did not write is refused', async (t) =>
   const other = openSqliteStore(':memory:')
   t.teardown(() => other.close())
   const agencies = agenciesService({ store: other, config: testConfig(), clock: () => new Date('2025-11-20T02:00:00Z') })
-  agencies.create(SEED_ACTOR, { name: '河东市人民政府', uscc: uscc(76), kind: 'organ', level: 'city', regionCode: '140802', domains: ['司法行政'] })
+  await agencies.create(SEED_ACTOR, { name: '河东市人民政府', uscc: uscc(76), kind: 'organ', level: 'city', regionCode: '140802', domains: ['司法行政'] })
   t.equal(seedRefusal(other), null, 'written by the seed alone: its own')
-  agencies.create(ADMIN_ACTOR, { name: '真实的司法局', uscc: uscc(77), kind: 'organ', level: 'city', regionCode: '140802', domains: ['司法行政'] })
+  await agencies.create(ADMIN_ACTOR, { name: '真实的司法局', uscc: uscc(77), kind: 'organ', level: 'city', regionCode: '140802', domains: ['司法行政'] })
   t.match(seedRefusal(other), /^the database holds real data \(2 agencies, 1 changes to agencies and officers not made by the seed\).*--force/)
   // The same for the seeded file once someone has registered an agency through the API.
-  agenciesService({ store, config, clock: () => new Date('2025-11-21T02:00:00Z') })
+  await agenciesService({ store, config, clock: () => new Date('2025-11-21T02:00:00Z') })
     .create(ADMIN_ACTOR, { name: '新设的执法局', uscc: uscc(78), kind: 'organ', level: 'city', regionCode: '140802', domains: ['司法行政'] })
   t.match(seedRefusal(store), /holds real data/)
 })

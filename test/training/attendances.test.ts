@@ -6,7 +6,7 @@ import { queryValue, queryRow, queryRows } from '../db.js'
 
 t.test('hundreds of officers in one call: each recorded once, credited in the year the training ends', async (t) => {
   const { app, training, attend, summary, admin, countyB } = await world(t)
-  const ids = registerOfficers(app, countyB.id, 300)
+  const ids = await registerOfficers(app, countyB.id, 300)
   ids.reverse() // request order, not registration order
   const id = await training(admin, { hours: undefined, minutes: 1350, category: 'professional' })
   const res = await attend(admin, id, ids)

@@ -12,25 +12,25 @@ import { BUILT } from '../integration/cli.js'
 import { ADMIN_ACTOR, NOW } from './world.js'
 
 /** A registry file on disk: two agencies; one officer trained 30 + 30, one with 10 + 0, one with nothing. */
-function registryFile (dir: string) {
+async function registryFile (dir: string) {
   const file = join(dir, 'registry.db')
   const store = openSqliteStore({ DATABASE_PATH: file })
   const ctx = { store, config: testConfig({ DATABASE_PATH: file }), clock: () => NOW }
   const agencies = agenciesService(ctx)
   const officers = officersService(ctx)
   const training = trainingService(ctx)
-  const city = agencies.create(ADMIN_ACTOR, { name: '示例市司法局', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
-  const county = agencies.create(ADMIN_ACTOR, { name: '示例县市场监管局', uscc: uscc(2), kind: 'organ', level: 'county', parentId: city.id, regionCode: '140802', domains: ['市场监管'] })
-  const other = agencies.create(ADMIN_ACTOR, { name: '另一县', uscc: uscc(3), kind: 'organ', level: 'county', parentId: city.id, regionCode: '140802', domains: ['市场监管'] })
-  const done = officers.register(ADMIN_ACTOR, { name: '达标', idNumber: idNumber(1), agencyId: county.id })
-  const short = officers.register(ADMIN_ACTOR, { name: '欠学时', idNumber: idNumber(2), agencyId: county.id })
-  const none = officers.register(ADMIN_ACTOR, { name: '未培训', idNumber: idNumber(3), agencyId: other.id })
+  const city = await agencies.create(ADMIN_ACTOR, { name: '示例市司法局', uscc: uscc(1), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+  const county = await agencies.create(ADMIN_ACTOR, { name: '示例县市场监管局', uscc: uscc(2), kind: 'organ', level: 'county', parentId: city.id, regionCode: '140802', domains: ['市场监管'] })
+  const other = await agencies.create(ADMIN_ACTOR, { name: '另一县', uscc: uscc(3), kind: 'organ', level: 'county', parentId: city.id, regionCode: '140802', domains: ['市场监管'] })
+  const done = await officers.register(ADMIN_ACTOR, { name: '达标', idNumber: idNumber(1), agencyId: county.id })
+  const short = await officers.register(ADMIN_ACTOR, { name: '欠学时', idNumber: idNumber(2), agencyId: county.id })
+  const none = await officers.register(ADMIN_ACTOR, { name: '未培训', idNumber: idNumber(3), agencyId: other.id })
   const base = { startDate: '2026-03-01', endDate: '2026-03-01', mode: 'offline' as const, provider: '市司法局', title: '培训' }
-  const pl = training.createTraining(ADMIN_ACTOR, { ...base, category: 'public_law', hours: 30 })
-  const pro = training.createTraining(ADMIN_ACTOR, { ...base, category: 'professional', minutes: 1350 })
-  training.recordAttendances(ADMIN_ACTOR, pl.id, [done.id])
-  training.recordAttendances(ADMIN_ACTOR, pro.id, [done.id])
-  training.recordExternal(ADMIN_ACTOR, { officerId: short.id, category: 'public_law', hours: 10, date: '2026-02-01', evidence: '证书' })
+  const pl = await training.createTraining(ADMIN_ACTOR, { ...base, category: 'public_law', hours: 30 })
+  const pro = await training.createTraining(ADMIN_ACTOR, { ...base, category: 'professional', minutes: 1350 })
+  await training.recordAttendances(ADMIN_ACTOR, pl.id, [done.id])
+  await training.recordAttendances(ADMIN_ACTOR, pro.id, [done.id])
+  await training.recordExternal(ADMIN_ACTOR, { officerId: short.id, category: 'public_law', hours: 10, date: '2026-02-01', evidence: '证书' })
   store.close()
   return { file, county, other, done, short, none }
 }
@@ -44,7 +44,7 @@ function flag (file: string, ...args: string[]) {
 }
 
 t.test('lists the short and the behind with their deficits; exit 0, or 3 with --fail-on-findings', async (t) => {
-  const r = registryFile(t.testdir())
+  const r = await registryFile(t.testdir())
   const res = flag(r.file, '--year', '2026', '--as-of', '2026-11-30')
   t.equal(res.status, 0, res.stderr)
   const out = JSON.parse(res.stdout)
@@ -58,7 +58,7 @@ t.test('lists the short and the behind with their deficits; exit 0, or 3 with --
 })
 
 t.test('--as-of alone sets the year as the nightly does: its own from 1 July (AT_RISK_FROM), the year before until then', async (t) => {
-  const r = registryFile(t.testdir())
+  const r = await registryFile(t.testdir())
   const res = flag(r.file, '--as-of', '2025-12-31')
   t.equal(res.status, 0, res.stderr)
   t.match(JSON.parse(res.stdout), { year: 2025, asOf: '2025-12-31' })
@@ -72,7 +72,7 @@ t.test('--as-of alone sets the year as the nightly does: its own from 1 July (AT
 
 t.test('--agency narrows to a subtree; --format csv --out writes a file; nothing flagged exits 0 even with --fail-on-findings', async (t) => {
   const dir = t.testdir()
-  const r = registryFile(dir)
+  const r = await registryFile(dir)
   const out = join(dir, 'flags.csv')
   const res = flag(r.file, '--year', '2026', '--as-of', '2026-11-30', '--agency', String(r.county.id), '--format', 'csv', '--out', out)
   t.equal(res.status, 0, res.stderr)
@@ -87,7 +87,7 @@ t.test('--agency narrows to a subtree; --format csv --out writes a file; nothing
 })
 
 t.test('the database is opened read-only: the file is not changed', async (t) => {
-  const r = registryFile(t.testdir())
+  const r = await registryFile(t.testdir())
   const before = readFileSync(r.file)
   t.equal(flag(r.file, '--year', '2026').status, 0)
   t.ok(readFileSync(r.file).equals(before))
@@ -96,7 +96,7 @@ t.test('the database is opened read-only: the file is not changed', async (t) =>
 t.test('bad usage exits 2 with the usage text; no database there is a failure, exit 1', async (t) => {
   // What only a process shows; each argument's own message is tested in process (cli-usage.test.ts).
   const dir = t.testdir()
-  const r = registryFile(dir)
+  const r = await registryFile(dir)
   for (const args of [['--agency', '999999'], ['--bogus'], ['--year', '2100']]) {
     const res = flag(r.file, ...args)
     t.equal(res.status, 2, args.join(' '))

@@ -109,11 +109,13 @@ t.test('a status filter answers exactly the rows of the whole report with those 
   t.same((await rows('&asOf=2026-07-01&status=on_track')).map((r) => r.officerId), [partial.id], 'on pace on 1 July')
   // The equalities above hold whether or not the SQL narrows: the narrowing itself, read directly.
   t.test('the SQL narrows', sqliteOnly('calls the SQLite report repository with the store Db'), async (t) => {
-    const read = (skipFrom?: { publicLaw: number, professional: number }) => reportRepository
-      .trainingCandidates(w.app.store.db, { all: true }, { year: 2026, day: '2026-06-15', skipFrom })(0, 500).map((c) => c.id)
-    const all = read()
+    const read = async (skipFrom?: { publicLaw: number, professional: number }) => {
+      const candidates = reportRepository.trainingCandidates({ all: true }, { year: 2026, day: '2026-06-15', skipFrom })
+      return (await w.app.store.read(async (db) => candidates(db, 0, 500))).map((c) => c.id)
+    }
+    const all = await read()
     t.ok(all.includes(w.done.id) && all.includes(partial.id), 'without it, the compliant officer is read with the rest')
-    t.same(read(compliantFrom(DEFAULT_TRAINING_RULES[0]!)), all.filter((id) => id !== w.done.id), 'with it, only the officer with the whole minimums in both buckets is left out')
+    t.same(await read(compliantFrom(DEFAULT_TRAINING_RULES[0]!)), all.filter((id) => id !== w.done.id), 'with it, only the officer with the whole minimums in both buckets is left out')
   })
 })
 

@@ -4,7 +4,9 @@
 // database (db/sqlite/read-cache: officers read by id, the account versions tokens are checked against) is valid while it
 // stands still. It is asked on every use, so it must cost far less than the reads it saves:
 //  - this connection's writes: SQLite's total_changes(), the rows it has inserted, updated or
-//    deleted (through store.write or not); the statement does no I/O.
+//    deleted (through store.write or not); the statement does no I/O. A store whose reader is a
+//    connection of its own adds the count of its writer's commits, so a request that wrote then
+//    reads never meets an answer kept from before its write.
 //  - other connections' commits: the header of the WAL index (the database's "-shm" file, which
 //    every connection to a WAL database maps and which SQLite rewrites at each commit: frame
 //    count, change counter, checksums), read with one pread. Its format is that of SQLite's
@@ -33,49 +35,12 @@
 import { closeSync, openSync, readSync } from 'node:fs'
 import { endianness } from 'node:os'
 import type Database from 'better-sqlite3'
+import type { Arrivals } from '../arrivals.js'
 
 /** The WAL-index header: two copies of 48 bytes, the second written first. */
 const HEADER_BYTES = 96
 const WAL_INDEX_VERSION = 3007000
 const LOOK_STANDS_MS = 1
-
-/** When requests begin and go on: one per store (two apps in one process share nothing). */
-export interface Arrivals {
-  /** A request has begun: the next ask of every watch of the store looks at other connections'
-   *  commits again. */
-  begins (): void
-  /** How many requests have begun (a watch compares it with the count at its last look). */
-  begun (): number
-  /** Runs `go` once this turn of the event loop has taken in every request that arrived with the
-   *  caller's (the next check phase: setImmediate), together with theirs and in order of arrival.
-   *  Nothing arrives while they run: the first ask looks, and the look stands for the rest.
-   *  `go` must not throw: it runs outside the caller's error handling (Fastify's hooks catch what
-   *  a hook throws; nothing catches here), so it answers its own failures (the auth plugin hands
-   *  them to its request). One that throws anyway is a defect: the others still go on and its
-   *  error becomes a process warning, never an uncaught exception (which would stop the server). */
-  afterArrivals (go: () => void): void
-}
-
-export function createArrivals (): Arrivals {
-  let requestsBegun = 0
-  let arrived: Array<() => void> = []
-  const admitArrived = (): void => {
-    const batch = arrived
-    arrived = []
-    for (const go of batch) {
-      try {
-        go()
-      } catch (error) {
-        process.emitWarning(error instanceof Error ? error : `afterArrivals: a continuation threw ${String(error)}`)
-      }
-    }
-  }
-  return {
-    begins: () => { requestsBegun++ },
-    begun: () => requestsBegun,
-    afterArrivals: (go) => { if (arrived.push(go) === 1) setImmediate(admitArrived) }
-  }
-}
 
 export interface ChangeWatch {
   /** A number that is different from the last one returned whenever a write was committed in between. */
@@ -95,8 +60,10 @@ interface OthersCommits {
 }
 
 /** `requests`: the store's (a request begun makes the next ask look again); `lookStandsMs`: how
- *  long a look stands at most (LOOK_STANDS_MS; tests set their own). */
-export function watchChanges (sqlite: Database.Database, requests: Arrivals, lookStandsMs = LOOK_STANDS_MS): ChangeWatch {
+ *  long a look stands at most (LOOK_STANDS_MS; tests set their own); `ownCommits`: a count that
+ *  moves on with every commit of the store's other connection in this process (its writer, when
+ *  `sqlite` is its reader), seen at once rather than at the next look. */
+export function watchChanges (sqlite: Database.Database, requests: Arrivals, lookStandsMs = LOOK_STANDS_MS, ownCommits: () => number = () => 0): ChangeWatch {
   const totalChanges = sqlite.prepare('select total_changes()').pluck()
   const others = othersCommits(sqlite)
   // What others had committed, looked at once per request (see the top of the file).
@@ -120,7 +87,7 @@ export function watchChanges (sqlite: Database.Database, requests: Arrivals, loo
   let othersSeen = -1
   return {
     generation () {
-      const changes = totalChanges.get() as number
+      const changes = (totalChanges.get() as number) + ownCommits()
       const committed = othersCommitted()
       if (changes !== changesSeen || committed !== othersSeen) {
         generation++

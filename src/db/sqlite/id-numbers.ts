@@ -30,9 +30,9 @@ export const idNumberCodec = (db: Db): IdNumberCodec => db.$store.idNumbers
 
 /** At start: checks the store's key against the data, then seals every ID number still in clear
  *  and fills the blind index (idempotent). Returns how many officers were converted. */
-export function prepareIdNumbers (store: SqliteStore): number {
+export async function prepareIdNumbers (store: SqliteStore): Promise<number> {
   const codec = store.idNumbers
-  const converted = store.write((db) => {
+  const converted = await store.write(async (db) => {
     if (allSealed(db)) return 0
     const pending = db.select({ id: officers.id, idNumber: officers.idNumber, digest: officerIdIndex.digest })
       .from(officers)

@@ -3,8 +3,8 @@
 // and a row of fresh objects each time: under load about a third of that route. A kept answer is
 // given only while nothing has been written since it was read, by this connection or by any
 // other connection or process (db/sqlite/changes, asked on every read: an answer is never stale).
-// Inside a transaction the cache is neither read nor filled: the transaction may have changed
-// the rows, and what it reads may yet be rolled back.
+// Inside a write transaction the cache is neither read nor filled: the transaction may have
+// changed the rows, and what it reads may yet be rolled back.
 import { setBounded } from '../../bounded-map.js'
 import type { Db, ReadCache } from './handle.js'
 
@@ -12,8 +12,9 @@ import type { Db, ReadCache } from './handle.js'
 export const KEPT_ANSWERS = 20_000
 
 /** `generation` moves on whenever the database was written (the store's change watch);
- *  `inTransaction` says whether the connection is inside one. */
-export function createReadCache (generation: () => number, inTransaction: () => boolean): ReadCache {
+ *  `inWriteTransaction` says whether the connection is inside a write transaction (then the
+ *  cache is passed by). */
+export function createReadCache (generation: () => number, inWriteTransaction: () => boolean): ReadCache {
   let seen = -1
   const caches = new Map<string, Map<string | number, unknown>>()
   /** Forgets every kept answer when something was written since last asked. */
@@ -25,7 +26,7 @@ export function createReadCache (generation: () => number, inTransaction: () => 
   }
   return {
     read<V> (name: string, key: string | number, read: () => V): V {
-      if (inTransaction()) return read()
+      if (inWriteTransaction()) return read()
       forgetIfWritten()
       let cache = caches.get(name)
       if (cache === undefined) caches.set(name, cache = new Map())

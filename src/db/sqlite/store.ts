@@ -9,8 +9,11 @@ import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
-import { createArrivals, watchChanges, type Arrivals } from './changes.js'
-import type { Db, SqliteStore } from './handle.js'
+import { createArrivals, type Arrivals } from '../arrivals.js'
+import { watchChanges } from './changes.js'
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import type { Connection, Db, SqliteStore } from './handle.js'
+import { createMutex } from './mutex.js'
 import { createPreparedQueries } from './prepared.js'
 import { createReadCache } from './read-cache.js'
 import { cachingStatements } from './statement-cache.js'
@@ -47,7 +50,7 @@ export interface SqliteStoreOptions {
    *  store holds no personal data: sealing or opening an ID number throws. Given a config,
    *  openSqliteStore reads it from there. */
   readonly idNumberKey?: Buffer
-  /** The requests' arrivals to share (the second connection of writeInTurns shares its store's). */
+  /** The requests' arrivals to share (tests). */
   readonly requests?: Arrivals
 }
 
@@ -71,95 +74,131 @@ export function openSqliteStore (where: string | StoreSettings, options: SqliteS
   return openPath(path, { ...options, idNumberKey: options.idNumberKey ?? loadIdNumberKey(where) })
 }
 
-/** `sharedCodec`: the codec of the store this one is the second connection of (writeInTurns'),
- *  so both keep one cache of opened numbers and digests (an imported row is checked on the
- *  first connection and applied on the second). */
-function openPath (path: string, options: SqliteStoreOptions, sharedCodec?: () => IdNumberCodec): SqliteStore {
+function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
   const memory = path === ':memory:'
   const readonly = options.readonly ?? false
   if (!memory && !readonly) mkdirSync(dirname(path), { recursive: true })
-  const sqlite = new Database(path, { readonly, fileMustExist: readonly })
   const key = options.idNumberKey
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000
+  const writer = new Database(path, { readonly, fileMustExist: readonly })
   // A store holding personal data overwrites what is replaced or deleted on disk, not leaving it
   // in free space.
-  applyPragmas(sqlite, { busyTimeoutMs: options.busyTimeoutMs ?? 5000, readonly, secureDelete: key !== undefined })
-  const drizzled = drizzle(cachingStatements(sqlite), { schema })
-  if (options.migrate !== false && !readonly) migrate(drizzled, { migrationsFolder: MIGRATIONS_DIR })
+  applyPragmas(writer, { busyTimeoutMs, readonly, secureDelete: key !== undefined })
+  const writerDrizzle = drizzle(cachingStatements(writer), { schema })
+  if (options.migrate !== false && !readonly) migrate(writerDrizzle, { migrationsFolder: MIGRATIONS_DIR })
+  // A file written to has a reader of its own: reads never wait for a write transaction, nor see
+  // one before it commits. A database in memory is one connection (a second would be another
+  // database), and so is a store opened read-only: reads and writes then take turns on it.
+  const single = memory || readonly
+  const reader = single ? writer : new Database(path, { fileMustExist: true })
+  if (!single) {
+    applyPragmas(reader, { busyTimeoutMs, readonly: false, secureDelete: false })
+    reader.pragma('query_only = ON')
+  }
   const requests = options.requests ?? createArrivals()
-  const watch = watchChanges(sqlite, requests, options.lookStandsMs)
+  // The reader's own count moves with every commit of the writer (the same process, at once);
+  // other processes' commits are seen through the WAL index (db/sqlite/changes).
+  let commits = 0
+  const watch = watchChanges(reader, requests, options.lookStandsMs, () => commits)
   const gate = createWriteGate()
+  const writeLock = createMutex()
+  const readLock = single ? writeLock : createMutex()
+  let writing = false
   let codec: IdNumberCodec | undefined
-  let bulk: SqliteStore | undefined
-  /** The connection writeInTurns works on: opened once, when first needed, and kept. */
-  const bulkConnection = (): SqliteStore =>
-    (bulk ??= openPath(path, { migrate: false, busyTimeoutMs: options.busyTimeoutMs, lookStandsMs: options.lookStandsMs, idNumberKey: key, requests }, () => handle.idNumbers))
-  const handle: SqliteStore = {
+  const idNumbers = (): IdNumberCodec => {
+    if (codec !== undefined) return codec
+    if (key === undefined) throw new Error('this store was opened without an ID-number key: open it with openSqliteStore(config) (ID_ENCRYPTION_KEY or the id-encryption.key file), or give idNumberKey')
+    const made = createIdNumberCodec(key)
+    checkIdNumberKey(readerDb, made)
+    return (codec = made)
+  }
+  const connection = (sqlite: Database.Database, bypassCache: () => boolean): Connection => ({
     sqlite,
-    db: undefined as unknown as Db, // set below, once the handle it points to exists
-    read: (fn) => sqlite.transaction(() => fn(handle.db)).deferred(),
-    write: (fn) => sqlite.transaction(() => fn(handle.db)).immediate(),
-    gate,
-    requests,
-    changes: watch,
-    reads: createReadCache(watch.generation, () => sqlite.inTransaction),
     queries: createPreparedQueries(),
-    get idNumbers (): IdNumberCodec {
-      if (codec !== undefined) return codec
-      if (sharedCodec !== undefined) return (codec = sharedCodec())
-      if (key === undefined) throw new Error('this store was opened without an ID-number key: open it with openSqliteStore(config) (ID_ENCRYPTION_KEY or the id-encryption.key file), or give idNumberKey')
-      const made = createIdNumberCodec(key)
-      checkIdNumberKey(handle.db, made)
-      return (codec = made)
-    },
-    writeInTurns: (work) => gate.exclusive(async () => {
-      if (memory || readonly) {
-        const began = performance.now()
-        const value = handle.write(() => drain(work(handle)))
-        return { value, heldMs: performance.now() - began }
-      }
-      return inTurns(bulkConnection(), work)
-    }),
-    close: () => {
-      bulk?.close()
-      watch.close()
-      if (sqlite.open) sqlite.close()
-    }
-  }
-  ;(handle as { db: Db }).db = Object.defineProperty(drizzled, '$store', { value: handle, enumerable: false }) as unknown as Db
-  return handle
-}
+    reads: createReadCache(watch.generation, bypassCache),
+    get idNumbers () { return idNumbers() }
+  })
+  const withConnection = (drizzled: BetterSQLite3Database<typeof schema>, conn: Connection): Db =>
+    Object.defineProperty(drizzled, '$store', { value: conn, enumerable: false }) as unknown as Db
+  // Inside a write transaction the kept answers are neither read nor filled: the transaction may
+  // have changed the rows, and what it reads may yet be rolled back.
+  const writerDb = withConnection(writerDrizzle, connection(writer, single ? () => writing : () => true))
+  const readerDb = single ? writerDb : withConnection(drizzle(cachingStatements(reader), { schema }), connection(reader, () => false))
+  const begin = reader.prepare('BEGIN')
+  const commitRead = reader.prepare('COMMIT')
+  const beginImmediate = readonly ? undefined : writer.prepare('BEGIN IMMEDIATE')
+  const commitWrite = readonly ? undefined : writer.prepare('COMMIT')
 
-/** Runs a generator's steps to the end, with no turn between them; its value. */
-function drain<T> (steps: Generator<unknown, T, void>): T {
-  for (;;) {
-    const step = steps.next()
-    if (step.done === true) return step.value
-  }
-}
-
-/** writeInTurns on a connection of its own: BEGIN IMMEDIATE, the steps with a turn of the event
- *  loop every TURN_MS, then COMMIT; ROLLBACK when a step throws. */
-async function inTurns<T> (store: SqliteStore, work: (store: SqliteStore) => Generator<unknown, T, void>): Promise<{ value: T, heldMs: number }> {
-  store.sqlite.exec('BEGIN IMMEDIATE')
-  const began = performance.now()
-  try {
-    const steps = work(store)
+  /** `work` in a write transaction on the writer; with `turns`, turn() takes a turn of the event
+   *  loop once TURN_MS of work has gone by (never on a single connection: readers wait there). */
+  const inWriteTransaction = <T>(work: (db: Db, turn: () => Promise<void>) => Promise<T>, turns: boolean) => writeLock.lock(async () => {
+    if (beginImmediate === undefined) throw new Error('this store was opened read-only')
+    beginImmediate.run()
+    writing = true
+    const began = performance.now()
     let turned = began
-    for (;;) {
-      const step = steps.next()
-      if (step.done === true) {
-        store.sqlite.exec('COMMIT')
-        return { value: step.value, heldMs: performance.now() - began }
-      }
-      if (performance.now() - turned >= TURN_MS) {
+    const turn = turns && !single
+      ? async () => {
+        if (performance.now() - turned < TURN_MS) return
         await nextTurn()
         turned = performance.now()
       }
+      : async () => {}
+    try {
+      const value = await work(writerDb, turn)
+      commitWrite?.run()
+      commits++
+      return { value, heldMs: performance.now() - began }
+    } catch (err) {
+      if (writer.inTransaction) writer.exec('ROLLBACK')
+      throw err
+    } finally {
+      writing = false
     }
-  } catch (err) {
-    if (store.sqlite.inTransaction) store.sqlite.exec('ROLLBACK')
-    throw err
+  })
+  let savepoints = 0
+
+  const handle: SqliteStore = {
+    sqlite: writer,
+    read: (fn) => readLock.lock(async () => {
+      begin.run()
+      try {
+        const value = await fn(readerDb)
+        commitRead.run()
+        return value
+      } catch (err) {
+        if (reader.inTransaction) reader.exec('ROLLBACK')
+        throw err
+      }
+    }),
+    write: async (fn) => (await inWriteTransaction((db) => fn(db), false)).value,
+    writeInTurns: (work) => gate.exclusive(() => inWriteTransaction(work, true)),
+    async savepoint (db, fn) {
+      const sqlite = db.$store.sqlite
+      const name = `sp${++savepoints}`
+      sqlite.exec(`SAVEPOINT ${name}`)
+      try {
+        const value = await fn()
+        sqlite.exec(`RELEASE ${name}`)
+        return value
+      } catch (err) {
+        if (sqlite.inTransaction) sqlite.exec(`ROLLBACK TO ${name}; RELEASE ${name}`)
+        throw err
+      }
+    },
+    migrationsApplied: () => handle.read(async () => migrationsApplied(reader)),
+    gate,
+    requests,
+    changes: watch,
+    queries: readerDb.$store.queries,
+    get idNumbers (): IdNumberCodec { return idNumbers() },
+    close: () => {
+      watch.close()
+      if (reader !== writer && reader.open) reader.close()
+      if (writer.open) writer.close()
+    }
   }
+  return handle
 }
 
 function applyPragmas (sqlite: Database.Database, o: { busyTimeoutMs: number, readonly: boolean, secureDelete: boolean }): void {
@@ -173,7 +212,7 @@ function applyPragmas (sqlite: Database.Database, o: { busyTimeoutMs: number, re
 }
 
 /** Migrations the code ships, and whether the database has applied them all (for /readyz). */
-export function migrationsApplied (sqlite: Database.Database): boolean {
+function migrationsApplied (sqlite: Database.Database): boolean {
   const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
   try {
     const row = sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }

@@ -1,6 +1,6 @@
 // Accounts in SQL: users (people, password grant) and clients (HR systems, client_credentials).
 import { and, asc, eq, gt, sql } from 'drizzle-orm'
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { once, queryKeys } from '../../db/sqlite/prepared.js'
 import { cachedRead } from '../../db/sqlite/read-cache.js'
 import { agencies, clients, users } from '../../db/schema.js'
@@ -14,25 +14,25 @@ export type UserRow = typeof users.$inferSelect
 export type ClientRow = typeof clients.$inferSelect
 
 export const userRepository = {
-  findByUsername: (db: Db, username: string) => db.select().from(users).where(eq(users.username, username)).get(),
-  findById: (db: Db, id: number) => db.select().from(users).where(eq(users.id, id)).get(),
-  anyAdmin: (db: Db) => db.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).limit(1).get() !== undefined,
-  list: (db: Db, afterId: number, limit: number) =>
+  findByUsername: async (db: Db, username: string) => db.select().from(users).where(eq(users.username, username)).get(),
+  findById: async (db: Db, id: number) => db.select().from(users).where(eq(users.id, id)).get(),
+  anyAdmin: async (db: Db) => db.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).limit(1).get() !== undefined,
+  list: async (db: Db, afterId: number, limit: number) =>
     db.select().from(users).where(gt(users.id, afterId)).orderBy(asc(users.id)).limit(limit).all(),
-  insert: (db: Db, v: { username: string, passwordHash: string, role: Role, agencyId: number | null, createdAt: string }) =>
+  insert: async (db: Db, v: { username: string, passwordHash: string, role: Role, agencyId: number | null, createdAt: string }) =>
     db.insert(users).values(v).returning().get(),
-  update: (db: Db, id: number, v: Partial<Pick<UserRow, 'passwordHash' | 'role' | 'agencyId' | 'disabled'>>) =>
+  update: async (db: Db, id: number, v: Partial<Pick<UserRow, 'passwordHash' | 'role' | 'agencyId' | 'disabled'>>) =>
     db.update(users).set({ ...v, version: sql`${users.version} + 1` }).where(eq(users.id, id)).returning().get()
 }
 
 export const clientRepository = {
-  findByClientId: (db: Db, clientId: string) => db.select().from(clients).where(eq(clients.clientId, clientId)).get(),
-  findById: (db: Db, id: number) => db.select().from(clients).where(eq(clients.id, id)).get(),
-  list: (db: Db, afterId: number, limit: number) =>
+  findByClientId: async (db: Db, clientId: string) => db.select().from(clients).where(eq(clients.clientId, clientId)).get(),
+  findById: async (db: Db, id: number) => db.select().from(clients).where(eq(clients.id, id)).get(),
+  list: async (db: Db, afterId: number, limit: number) =>
     db.select().from(clients).where(and(gt(clients.id, afterId))).orderBy(asc(clients.id)).limit(limit).all(),
-  insert: (db: Db, v: { clientId: string, name: string, secretHash: string, role: Role, agencyId: number | null, createdAt: string }) =>
+  insert: async (db: Db, v: { clientId: string, name: string, secretHash: string, role: Role, agencyId: number | null, createdAt: string }) =>
     db.insert(clients).values(v).returning().get(),
-  update: (db: Db, id: number, v: Partial<Pick<ClientRow, 'name' | 'role' | 'agencyId' | 'disabled' | 'secretHash'>>) =>
+  update: async (db: Db, id: number, v: Partial<Pick<ClientRow, 'name' | 'role' | 'agencyId' | 'disabled' | 'secretHash'>>) =>
     db.update(clients).set({ ...v, version: sql`${clients.version} + 1` }).where(eq(clients.id, id)).returning().get()
 }
 
@@ -42,7 +42,7 @@ export const subjectOf = (kind: 'user' | 'client', id: number): string => `${kin
 /** The version of the account a token subject names (subjectOf), or null when it is disabled,
  *  gone, or not one of ours: what a token issued at another version no longer speaks for. Asked
  *  on every authenticated request, so kept between writes (db/sqlite/read-cache). */
-export function accountVersion (db: Db, sub: string): number | null {
+export async function accountVersion (db: Db, sub: string): Promise<number | null> {
   return cachedRead(db, 'accounts.version', sub, () => {
     const m = /^(user|client):([1-9][0-9]{0,15})$/.exec(sub)
     if (!m) return null
@@ -55,5 +55,5 @@ export function accountVersion (db: Db, sub: string): number | null {
 }
 
 /** Whether an agency with this id exists, whatever its status (an account is bound to it). */
-export const agencyExists = (db: Db, id: number): boolean =>
+export const agencyExists = async (db: Db, id: number): Promise<boolean> =>
   db.select({ id: agencies.id }).from(agencies).where(eq(agencies.id, id)).get() !== undefined

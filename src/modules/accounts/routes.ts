@@ -36,13 +36,13 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       response: { 200: Page(User), ...problems() }
     }
   }, async (req) => {
-    return paged(req.query, (after, take) => accounts.listUsers(after, take), publicUser)
+    return await paged(req.query, (after, take) => accounts.listUsers(after, take), publicUser)
   })
 
   app.get('/v1/users/:id', {
     config: admin,
     schema: { tags, operationId: 'getUser', summary: '查看用户 Get a user', description: '按编号读取用户。Reads one user.', params: IdParams, response: { 200: User, ...problems(404) } }
-  }, async (req, reply) => withEtag(reply, accounts.getUser(req.params.id)))
+  }, async (req, reply) => withEtag(reply, await accounts.getUser(req.params.id)))
 
   app.patch('/v1/users/:id', {
     config: admin,
@@ -81,13 +81,13 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{ accounts: AccountsServic
       response: { 200: Page(Client), ...problems() }
     }
   }, async (req) => {
-    return paged(req.query, (after, take) => accounts.listClients(after, take), publicClient)
+    return await paged(req.query, (after, take) => accounts.listClients(after, take), publicClient)
   })
 
   app.get('/v1/clients/:id', {
     config: admin,
     schema: { tags, operationId: 'getClient', summary: '查看接入系统 Get a client', description: '按编号读取接入系统。Reads one client.', params: IdParams, response: { 200: Client, ...problems(404) } }
-  }, async (req, reply) => withEtag(reply, accounts.getClient(req.params.id)))
+  }, async (req, reply) => withEtag(reply, await accounts.getClient(req.params.id)))
 
   app.patch('/v1/clients/:id', {
     config: admin,

@@ -1,5 +1,5 @@
 // Accounts: users for clerks and auditors, clients for HR systems, and the token grant.
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { passwordProblem } from '../../domain/password-rule.js'
 import { fail } from '../../errors.js'
 import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'
@@ -15,10 +15,10 @@ export const publicUser = (u: UserRow) => ({ id: u.id, username: u.username, rol
 export const publicClient = (c: ClientRow) => ({ id: c.id, clientId: c.clientId, name: c.name, role: c.role, agencyId: c.agencyId, disabled: c.disabled, version: c.version, createdAt: c.createdAt })
 
 /** The agency an account is bound to: none for admin; required and existing for every other role. */
-function accountAgency (db: Db, a: NewAccount): number | null {
+async function accountAgency (db: Db, a: NewAccount): Promise<number | null> {
   if (a.role === 'admin') return null
   if (a.agencyId === undefined || a.agencyId === null) fail('SCOPE_REQUIRED', `role ${a.role} needs an agencyId`)
-  if (!agencyExists(db, a.agencyId)) fail('AGENCY_OUT_OF_SCOPE', `agency ${a.agencyId} does not exist`)
+  if (!(await agencyExists(db, a.agencyId))) fail('AGENCY_OUT_OF_SCOPE', `agency ${a.agencyId} does not exist`)
   return a.agencyId
 }
 
@@ -35,11 +35,11 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
     async createUser (actor: Actor | SystemActor, input: NewAccount & { username: string, password: string }) {
       checkPassword(input.password)
       const passwordHash = await hashSecret(input.password, secretCost)
-      return store.write((db) => {
-        if (userRepository.findByUsername(db, input.username)) fail('USERNAME_TAKEN', `username ${input.username} exists`)
-        const agencyId = accountAgency(db, input)
-        const row = userRepository.insert(db, { username: input.username, passwordHash, role: input.role, agencyId, createdAt: clock().toISOString() })
-        appendAudit(db, actor, clock(), { entity: 'user', entityId: row.id, action: 'create', agencyId: row.agencyId, after: publicUser(row) })
+      return store.write(async (db) => {
+        if (await userRepository.findByUsername(db, input.username)) fail('USERNAME_TAKEN', `username ${input.username} exists`)
+        const agencyId = await accountAgency(db, input)
+        const row = await userRepository.insert(db, { username: input.username, passwordHash, role: input.role, agencyId, createdAt: clock().toISOString() })
+        await appendAudit(db, actor, clock(), { entity: 'user', entityId: row.id, action: 'create', agencyId: row.agencyId, after: publicUser(row) })
         return publicUser(row)
       })
     },
@@ -50,24 +50,24 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
     async updateUser (actor: Actor | SystemActor, id: number, input: Partial<NewAccount & { password: string, disabled: boolean }>, expectedVersion?: ExpectedVersion) {
       if (input.password !== undefined) checkPassword(input.password)
       const passwordHash = input.password === undefined ? undefined : await hashSecret(input.password, secretCost)
-      return store.write((db) => {
-        const before = userRepository.findById(db, id) ?? fail('NOT_FOUND', `user ${id} not found`)
+      return store.write(async (db) => {
+        const before = (await userRepository.findById(db, id)) ?? fail('NOT_FOUND', `user ${id} not found`)
         if (expectedVersion !== undefined) assertVersion(before.version, expectedVersion)
         const role = input.role ?? before.role
-        const agencyId = accountAgency(db, { role, agencyId: input.agencyId === undefined ? before.agencyId : input.agencyId })
-        const row = userRepository.update(db, id, {
+        const agencyId = await accountAgency(db, { role, agencyId: input.agencyId === undefined ? before.agencyId : input.agencyId })
+        const row = (await userRepository.update(db, id, {
           role,
           agencyId,
           ...(passwordHash ? { passwordHash } : {}),
           ...(input.disabled === undefined ? {} : { disabled: input.disabled })
-        }) ?? fail('NOT_FOUND')
-        appendAudit(db, actor, clock(), { entity: 'user', entityId: id, action: passwordHash ? 'update+password' : 'update', agencyId: row.agencyId ?? before.agencyId, priorAgencyId: before.agencyId, before: publicUser(before), after: publicUser(row) })
+        })) ?? fail('NOT_FOUND')
+        await appendAudit(db, actor, clock(), { entity: 'user', entityId: id, action: passwordHash ? 'update+password' : 'update', agencyId: row.agencyId ?? before.agencyId, priorAgencyId: before.agencyId, before: publicUser(before), after: publicUser(row) })
         return publicUser(row)
       })
     },
 
-    getUser: (id: number) => publicUser(userRepository.findById(store.db, id) ?? fail('NOT_FOUND', `user ${id} not found`)),
-    listUsers: (afterId: number, limit: number) => userRepository.list(store.db, afterId, limit),
+    getUser: async (id: number) => publicUser((await store.read(async (db) => userRepository.findById(db, id))) ?? fail('NOT_FOUND', `user ${id} not found`)),
+    listUsers: async (afterId: number, limit: number) => store.read(async (db) => userRepository.list(db, afterId, limit)),
 
     /** Registers an HR system; the secret is answered once and stored only as a hash. */
     async createClient (actor: Actor | SystemActor, input: NewAccount & { name: string }) {
@@ -75,35 +75,35 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
       const secretHash = await hashSecret(clientSecret, secretCost)
       // Prefixed by its role, so a log line or a support call tells an HR system from an auditor.
       const clientId = `${input.role}-${randomSecret(9)}`
-      return store.write((db) => {
-        const agencyId = accountAgency(db, input)
-        const row = clientRepository.insert(db, { clientId, name: input.name, secretHash, role: input.role, agencyId, createdAt: clock().toISOString() })
-        appendAudit(db, actor, clock(), { entity: 'client', entityId: row.id, action: 'create', agencyId: row.agencyId, after: publicClient(row) })
+      return store.write(async (db) => {
+        const agencyId = await accountAgency(db, input)
+        const row = await clientRepository.insert(db, { clientId, name: input.name, secretHash, role: input.role, agencyId, createdAt: clock().toISOString() })
+        await appendAudit(db, actor, clock(), { entity: 'client', entityId: row.id, action: 'create', agencyId: row.agencyId, after: publicClient(row) })
         return { ...publicClient(row), clientSecret }
       })
     },
 
     /** Changes a client; `expectedVersion` as for updateUser. */
     async updateClient (actor: Actor | SystemActor, id: number, input: Partial<NewAccount & { name: string, disabled: boolean }>, expectedVersion?: ExpectedVersion) {
-      return store.write((db) => {
-        const before = clientRepository.findById(db, id) ?? fail('NOT_FOUND', `client ${id} not found`)
+      return store.write(async (db) => {
+        const before = (await clientRepository.findById(db, id)) ?? fail('NOT_FOUND', `client ${id} not found`)
         if (expectedVersion !== undefined) assertVersion(before.version, expectedVersion)
         const role = input.role ?? before.role
-        const agencyId = accountAgency(db, { role, agencyId: input.agencyId === undefined ? before.agencyId : input.agencyId })
-        const row = clientRepository.update(db, id, {
+        const agencyId = await accountAgency(db, { role, agencyId: input.agencyId === undefined ? before.agencyId : input.agencyId })
+        const row = (await clientRepository.update(db, id, {
           role, agencyId, ...(input.name ? { name: input.name } : {}), ...(input.disabled === undefined ? {} : { disabled: input.disabled })
-        }) ?? fail('NOT_FOUND')
-        appendAudit(db, actor, clock(), { entity: 'client', entityId: id, action: 'update', agencyId: row.agencyId ?? before.agencyId, priorAgencyId: before.agencyId, before: publicClient(before), after: publicClient(row) })
+        })) ?? fail('NOT_FOUND')
+        await appendAudit(db, actor, clock(), { entity: 'client', entityId: id, action: 'update', agencyId: row.agencyId ?? before.agencyId, priorAgencyId: before.agencyId, before: publicClient(before), after: publicClient(row) })
         return publicClient(row)
       })
     },
 
-    getClient: (id: number) => publicClient(clientRepository.findById(store.db, id) ?? fail('NOT_FOUND', `client ${id} not found`)),
-    listClients: (afterId: number, limit: number) => clientRepository.list(store.db, afterId, limit),
+    getClient: async (id: number) => publicClient((await store.read(async (db) => clientRepository.findById(db, id))) ?? fail('NOT_FOUND', `client ${id} not found`)),
+    listClients: async (afterId: number, limit: number) => store.read(async (db) => clientRepository.list(db, afterId, limit)),
 
     /** The principal behind a username and password; INVALID_GRANT when wrong or disabled. */
     async authenticateUser (username: string, password: string): Promise<Omit<Principal, 'via'>> {
-      const user = userRepository.findByUsername(store.db, username)
+      const user = await store.read(async (db) => userRepository.findByUsername(db, username))
       const ok = await verifySecret(password, user?.passwordHash ?? null)
       if (!user || !ok || user.disabled) fail('INVALID_GRANT', '用户名或密码错误 / wrong username or password')
       return { sub: subjectOf('user', user.id), role: user.role, agencyId: user.agencyId, version: user.version }
@@ -111,25 +111,26 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
 
     /** The principal behind a client id and secret; INVALID_GRANT when wrong or disabled. */
     async authenticateClient (clientId: string, secret: string): Promise<Omit<Principal, 'via'>> {
-      const client = clientRepository.findByClientId(store.db, clientId)
+      const client = await store.read(async (db) => clientRepository.findByClientId(db, clientId))
       const ok = await verifySecret(secret, client?.secretHash ?? null)
       if (!client || !ok || client.disabled) fail('INVALID_GRANT', '客户端凭据错误 / wrong client_id or client_secret')
       return { sub: subjectOf('client', client.id), role: client.role, agencyId: client.agencyId, version: client.version }
     },
 
     /** The version of the account a token subject names (user:<id>, client:<id>); null when
-     *  there is none or it is disabled, so its tokens stop working. */
-    accountVersion: (sub: string): number | null => accountVersion(store.db, sub),
+     *  there is none or it is disabled, so its tokens stop working. Asked on every authenticated
+     *  request: one short read, answered from the kept answers while nothing was written. */
+    accountVersion: async (sub: string): Promise<number | null> => store.read(async (db) => accountVersion(db, sub)),
 
     /** First start: creates the admin when none exists. Returns the password when it was generated. */
     async ensureAdmin (username: string, password: string | undefined): Promise<{ created: boolean, generatedPassword: string | null }> {
-      if (userRepository.anyAdmin(store.db)) return { created: false, generatedPassword: null }
+      if (await store.read(async (db) => userRepository.anyAdmin(db))) return { created: false, generatedPassword: null }
       const pw = password ?? randomSecret(18)
       try {
         await this.createUser(systemActor('first-start'), { username, password: pw, role: 'admin' })
       } catch (err) {
         // Two processes starting at once: the other one created it.
-        if (userRepository.anyAdmin(store.db)) return { created: false, generatedPassword: null }
+        if (await store.read(async (db) => userRepository.anyAdmin(db))) return { created: false, generatedPassword: null }
         throw err
       }
       return { created: true, generatedPassword: password ? null : pw }

@@ -1,6 +1,6 @@
 // Agencies in SQL. Every read takes the caller's scope; out of scope reads as not found.
 import { and, asc, eq, gt, inArray, like, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { contains } from '../../db/match.js'
 import { agencies, agencyConfirmations, certificates, officers } from '../../db/schema.js'
 import { liveOn } from '../../db/certificate-sql.js'
@@ -17,15 +17,15 @@ export type NewAgencyRow = typeof agencies.$inferInsert
 export interface AgencyFilter { status?: AgencyRow['status'] | undefined, parentId?: number | undefined, name?: string | undefined }
 
 export const agencyRepository = {
-  findById: (db: Db, scope: Scope, id: number) => {
+  findById: async (db: Db, scope: Scope, id: number) => {
     const { query, params } = onceInScope(db, Q.findById, scope, (inScope) => db.select().from(agencies)
       .where(and(eq(agencies.id, sql.placeholder('id')), inScope(agencies.id))).prepare())
     return query.get({ id, ...params })
   },
 
-  findByUscc: (db: Db, uscc: string) => db.select().from(agencies).where(eq(agencies.uscc, uscc)).get(),
+  findByUscc: async (db: Db, uscc: string) => db.select().from(agencies).where(eq(agencies.uscc, uscc)).get(),
 
-  list: (db: Db, scope: Scope, f: AgencyFilter, afterId: number, limit: number) => {
+  list: async (db: Db, scope: Scope, f: AgencyFilter, afterId: number, limit: number) => {
     const where: Array<SQL | undefined> = [gt(agencies.id, afterId), inScopeWhere(scope, agencies.id)]
     if (f.status) where.push(eq(agencies.status, f.status))
     if (f.parentId !== undefined) where.push(eq(agencies.parentId, f.parentId))
@@ -33,22 +33,22 @@ export const agencyRepository = {
     return db.select().from(agencies).where(and(...where)).orderBy(asc(agencies.id)).limit(limit).all()
   },
 
-  insert: (db: Db, v: NewAgencyRow) => db.insert(agencies).values(v).returning().get(),
+  insert: async (db: Db, v: NewAgencyRow) => db.insert(agencies).values(v).returning().get(),
 
-  update: (db: Db, id: number, v: Partial<NewAgencyRow>) =>
+  update: async (db: Db, id: number, v: Partial<NewAgencyRow>) =>
     db.update(agencies).set({ ...v, version: sql`${agencies.version} + 1` }).where(eq(agencies.id, id)).returning().get(),
 
   /** Places a new agency in the tree (its path needs its own id, known only after insert). */
-  setPath: (db: Db, id: number, path: string) =>
+  setPath: async (db: Db, id: number, path: string) =>
     db.update(agencies).set({ path }).where(eq(agencies.id, id)).returning().get(),
 
   /** Re-roots a whole subtree after its top moved (one statement, inside the caller's transaction). */
-  rebaseSubtree: (db: Db, oldPrefix: string, newPrefix: string) =>
+  rebaseSubtree: async (db: Db, oldPrefix: string, newPrefix: string) =>
     db.update(agencies)
       .set({ path: sql`${newPrefix} || substr(${agencies.path}, ${oldPrefix.length + 1})` })
       .where(like(agencies.path, `${oldPrefix}%`)).run(),
 
-  confirmedYears: (db: Db, ids: number[]) => {
+  confirmedYears: async (db: Db, ids: number[]) => {
     const rows = ids.length === 0
       ? []
       : db.select({ agencyId: agencyConfirmations.agencyId, year: agencyConfirmations.year })
@@ -62,15 +62,15 @@ export const agencyRepository = {
     return byAgency
   },
 
-  isConfirmed: (db: Db, agencyId: number, year: number) => once(db, Q.isConfirmed, () => db.select({ id: agencyConfirmations.id }).from(agencyConfirmations)
+  isConfirmed: async (db: Db, agencyId: number, year: number) => once(db, Q.isConfirmed, () => db.select({ id: agencyConfirmations.id }).from(agencyConfirmations)
     .where(and(eq(agencyConfirmations.agencyId, sql.placeholder('agencyId')), eq(agencyConfirmations.year, sql.placeholder('year')))).prepare())
     .get({ agencyId, year }) !== undefined,
 
-  insertConfirmation: (db: Db, v: typeof agencyConfirmations.$inferInsert) => db.insert(agencyConfirmations).values(v).returning().get(),
+  insertConfirmation: async (db: Db, v: typeof agencyConfirmations.$inferInsert) => db.insert(agencyConfirmations).values(v).returning().get(),
 
   /** Each agency's latest confirmation (year and 公告文号; a 重新确认 of that year when there is
    *  one), by agency id. */
-  latestConfirmations: (db: Db, ids: number[]) => {
+  latestConfirmations: async (db: Db, ids: number[]) => {
     const rows = ids.length === 0
       ? []
       : db.select({ agencyId: agencyConfirmations.agencyId, year: agencyConfirmations.year, announcementNo: agencyConfirmations.announcementNo, date: agencyConfirmations.date })
@@ -79,7 +79,7 @@ export const agencyRepository = {
   },
 
   /** An agency's confirmations in the order recorded, a page after `afterId`. */
-  listConfirmations: (db: Db, agencyId: number, afterId: number, limit: number) =>
+  listConfirmations: async (db: Db, agencyId: number, afterId: number, limit: number) =>
     db.select().from(agencyConfirmations).where(and(eq(agencyConfirmations.agencyId, agencyId), gt(agencyConfirmations.id, afterId)))
       .orderBy(asc(agencyConfirmations.id)).limit(limit).all(),
 
@@ -87,7 +87,7 @@ export const agencyRepository = {
    *  (police included, whatever their cards: the headcount), those of them holding a certificate
    *  there that is active or suspended (not past its last valid day: an expired card is
    *  neither), and those flagged as legal reviewers. */
-  staffingCounts: (db: Db, agencyIds: number[], today: string) => {
+  staffingCounts: async (db: Db, agencyIds: number[], today: string) => {
     if (agencyIds.length === 0) return new Map<number, { officers: number, certified: number, reviewers: number }>()
     const heads = db.select({ agencyId: officers.agencyId, n: sql<number>`count(*)`, reviewers: sql<number>`sum(${officers.legalReviewer})` })
       .from(officers)
@@ -106,7 +106,7 @@ export const agencyRepository = {
 
   /** Active or suspended certificates held at an agency on `today` (not past their last valid
    *  day: an expired card is not reissued): to reissue after a merge or dissolution. */
-  liveCertificates: (db: Db, agencyId: number, today: string) =>
+  liveCertificates: async (db: Db, agencyId: number, today: string) =>
     db.select({ id: certificates.id, number: certificates.number, officerId: certificates.officerId, status: certificates.status })
       .from(certificates).where(and(eq(certificates.agencyId, agencyId), liveOn(today)))
       .orderBy(asc(certificates.id)).all()

@@ -27,7 +27,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
       body: CreateAgency,
       response: { 201: Agency, ...problems(404, 409, 422) }
     }
-  }, async (req, reply) => created(reply, '/v1/agencies', agencies.create(req.actor, req.body)))
+  }, async (req, reply) => created(reply, '/v1/agencies', await agencies.create(req.actor, req.body)))
 
   app.get('/v1/agencies', {
     config: { access: ACCESS.read },
@@ -40,7 +40,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
       response: { 200: Page(Agency), ...problems() }
     }
   }, async (req) => {
-    return paged(req.query, (after, take) => agencies.list(req.actor, req.query, after, take))
+    return await paged(req.query, async (after, take) => await agencies.list(req.actor, req.query, after, take))
   })
 
   app.get('/v1/agencies/:id', {
@@ -53,7 +53,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
       params: IdParams,
       response: { 200: Agency, ...problems(404) }
     }
-  }, async (req, reply) => withEtag(reply, agencies.get(req.actor, req.params.id)))
+  }, async (req, reply) => withEtag(reply, await agencies.get(req.actor, req.params.id)))
 
   app.patch('/v1/agencies/:id', {
     config: { access: ACCESS.bureau },
@@ -67,7 +67,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
       body: UpdateAgency,
       response: { 200: Agency, ...problems(404, 409, 412, 422, 428) }
     }
-  }, async (req, reply) => withEtag(reply, agencies.update(req.actor, req.params.id, expectedVersion(req), req.body)))
+  }, async (req, reply) => withEtag(reply, await agencies.update(req.actor, req.params.id, expectedVersion(req), req.body)))
 
   app.post('/v1/agencies/:id/confirmations', {
     config: { access: ACCESS.bureau },
@@ -81,7 +81,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
       body: CreateConfirmation,
       response: { 201: Confirmation, ...problems(404, 409, 422) }
     }
-  }, async (req, reply) => reply.code(201).send(agencies.confirm(req.actor, req.params.id, req.body)))
+  }, async (req, reply) => reply.code(201).send(await agencies.confirm(req.actor, req.params.id, req.body)))
 
   app.get('/v1/agencies/:id/confirmations', {
     config: { access: ACCESS.read },
@@ -95,7 +95,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
       response: { 200: Page(Confirmation), ...problems(404) }
     }
   }, async (req) => {
-    return paged(req.query, (after, take) => agencies.listConfirmations(req.actor, req.params.id, after, take))
+    return await paged(req.query, async (after, take) => await agencies.listConfirmations(req.actor, req.params.id, after, take))
   })
 
   for (const [path, how, summary, verb] of [
@@ -113,7 +113,7 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
         body: EndAgency,
         response: { 200: Ended, ...problems(404, 409, 422) }
       }
-    }, async (req) => agencies.end(req.actor, req.params.id, how, req.body))
+    }, async (req) => await agencies.end(req.actor, req.params.id, how, req.body))
   }
 
   app.get('/v1/agencies/:id/staffing', {
@@ -127,5 +127,5 @@ export const agencyRoutes: FastifyPluginAsyncTypebox<{ agencies: AgenciesService
       params: IdParams,
       response: { 200: Staffing, ...problems(404) }
     }
-  }, async (req) => agencies.staffing(req.actor, req.params.id))
+  }, async (req) => await agencies.staffing(req.actor, req.params.id))
 }

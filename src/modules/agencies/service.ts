@@ -5,7 +5,7 @@ import { answersReconfirmation, confirmationStanding, mergerAsksReconfirmation, 
 import { shanghaiDate, type MonthDay } from '../../domain/dates.js'
 import { checkUscc } from '../../domain/uscc.js'
 import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
@@ -38,49 +38,51 @@ function present (row: AgencyRow, confirmedYears: number[], today: string, grace
 }
 export type AgencyView = ReturnType<typeof present>
 
-function validUscc (db: Db, uscc: string, selfId: number | null): string {
+async function validUscc (db: Db, uscc: string, selfId: number | null): Promise<string> {
   const check = checkUscc(uscc)
   if (!check.ok) fail('USCC_INVALID', check.reason, { errors: [{ in: 'body', pointer: '/uscc', detail: check.reason }] })
-  const other = agencyRepository.findByUscc(db, check.uscc)
+  const other = await agencyRepository.findByUscc(db, check.uscc)
   if (other && other.id !== selfId) fail('USCC_TAKEN', `agency ${other.id} already has USCC ${check.uscc}`, { errors: [{ in: 'body', pointer: '/uscc', detail: `agency ${other.id} has it` }] })
   return check.uscc
 }
 
 /** The parent to place an agency under: null only for admin; otherwise an agency in scope. */
-function parentFor (db: Db, actor: Actor, parentId: number | null | undefined): AgencyRow | null {
+async function parentFor (db: Db, actor: Actor, parentId: number | null | undefined): Promise<AgencyRow | null> {
   if (parentId === null || parentId === undefined) {
     if (actor.principal.role !== 'admin') fail('FORBIDDEN', 'only an admin may create or move a top-level agency; give parentId')
     return null
   }
-  return agencyRepository.findById(db, actor.scope, parentId) ??
+  return (await agencyRepository.findById(db, actor.scope, parentId)) ??
     fail('AGENCY_OUT_OF_SCOPE', `parent agency ${parentId} not found`, { errors: [{ in: 'body', pointer: '/parentId', detail: 'not found in your scope' }] })
 }
 
 export function agenciesService ({ store, clock, config }: ServiceContext) {
   const today = () => shanghaiDate(clock())
-  const view = (db: Db, row: AgencyRow) => present(row, agencyRepository.confirmedYears(db, [row.id]).get(row.id) ?? [], today(), config.CONFIRMATION_GRACE_UNTIL)
-  const load = (db: Db, actor: Actor, id: number) => agencyRepository.findById(db, actor.scope, id) ?? fail('NOT_FOUND', `agency ${id} not found`)
+  const view = async (db: Db, row: AgencyRow) => present(row, (await agencyRepository.confirmedYears(db, [row.id])).get(row.id) ?? [], today(), config.CONFIRMATION_GRACE_UNTIL)
+  const load = async (db: Db, actor: Actor, id: number) => (await agencyRepository.findById(db, actor.scope, id)) ?? fail('NOT_FOUND', `agency ${id} not found`)
 
   return {
     /** Registers an agency; USCC_INVALID, USCC_TAKEN, AGENCY_OUT_OF_SCOPE, FORBIDDEN. */
-    create (actor: Actor, input: AgencyInput): AgencyView {
-      return store.write((db) => {
-        const uscc = validUscc(db, input.uscc, null)
-        const parent = parentFor(db, actor, input.parentId)
+    async create (actor: Actor, input: AgencyInput): Promise<AgencyView> {
+      return await store.write(async (db) => {
+        const uscc = await validUscc(db, input.uscc, null)
+        const parent = await parentFor(db, actor, input.parentId)
         const at = clock()
         // Created when the service's clock says (as updatedAt is), not when SQLite's does.
-        const row = agencyRepository.insert(db, { ...input, uscc, parentId: parent?.id ?? null, path: '', createdAt: at.toISOString() })
-        const placed = agencyRepository.setPath(db, row.id, childPath(parent?.path ?? '', row.id)) ?? row
-        appendAudit(db, actor, at, { entity: 'agency', entityId: row.id, action: 'create', agencyId: row.id, after: placed })
-        return view(db, placed)
+        const row = await agencyRepository.insert(db, { ...input, uscc, parentId: parent?.id ?? null, path: '', createdAt: at.toISOString() })
+        const placed = (await agencyRepository.setPath(db, row.id, childPath(parent?.path ?? '', row.id))) ?? row
+        await appendAudit(db, actor, at, { entity: 'agency', entityId: row.id, action: 'create', agencyId: row.id, after: placed })
+        return await view(db, placed)
       })
     },
 
-    get: (actor: Actor, id: number): AgencyView => view(store.db, load(store.db, actor, id)),
+    get: async (actor: Actor, id: number): Promise<AgencyView> => await store.read(async (db) => await view(db, await load(db, actor, id))),
 
-    list (actor: Actor, filter: AgencyFilter, afterId: number, limit: number) {
-      const rows = agencyRepository.list(store.db, actor.scope, filter, afterId, limit)
-      const years = agencyRepository.confirmedYears(store.db, rows.map((r) => r.id))
+    async list (actor: Actor, filter: AgencyFilter, afterId: number, limit: number) {
+      const { rows, years } = await store.read(async (db) => {
+        const rows = await agencyRepository.list(db, actor.scope, filter, afterId, limit)
+        return { rows, years: await agencyRepository.confirmedYears(db, rows.map((r) => r.id)) }
+      })
       const day = today()
       return rows.map((r) => ({ ...present(r, years.get(r.id) ?? [], day, config.CONFIRMATION_GRACE_UNTIL), id: r.id }))
     },
@@ -88,24 +90,24 @@ export function agenciesService ({ store, clock, config }: ServiceContext) {
     /** Changes an agency; a new name or kind asks for 重新确认 (reconfirmationDue until a
      *  confirmation is recorded). NOT_FOUND, PRECONDITION_FAILED, USCC_*, AGENCY_PARENT_CYCLE,
      *  AGENCY_OUT_OF_SCOPE. */
-    update (actor: Actor, id: number, expectedVersion: ExpectedVersion, patch: Partial<AgencyInput>): AgencyView {
-      return store.write((db) => {
-        const before = load(db, actor, id)
+    async update (actor: Actor, id: number, expectedVersion: ExpectedVersion, patch: Partial<AgencyInput>): Promise<AgencyView> {
+      return await store.write(async (db) => {
+        const before = await load(db, actor, id)
         assertVersion(before.version, expectedVersion)
         const changes: Partial<AgencyRow> = { ...patch, updatedAt: clock().toISOString() }
         if (before.reconfirmationDueSince === null && reconfirmationNeeded(before, patch)) changes.reconfirmationDueSince = today()
-        if (patch.uscc !== undefined) changes.uscc = validUscc(db, patch.uscc, id)
+        if (patch.uscc !== undefined) changes.uscc = await validUscc(db, patch.uscc, id)
         if (patch.parentId !== undefined && patch.parentId !== before.parentId) {
-          const parent = parentFor(db, actor, patch.parentId)
+          const parent = await parentFor(db, actor, patch.parentId)
           if (parent && createsCycle(before.path, parent.path)) {
             fail('AGENCY_PARENT_CYCLE', `agency ${parent.id} is ${id} itself or lies below it`, { errors: [{ in: 'body', pointer: '/parentId', detail: 'itself or below it' }] })
           }
           const newPath = childPath(parent?.path ?? '', id)
-          agencyRepository.rebaseSubtree(db, before.path, newPath)
+          await agencyRepository.rebaseSubtree(db, before.path, newPath)
         }
-        const after = agencyRepository.update(db, id, changes) ?? fail('NOT_FOUND')
-        appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: 'update', agencyId: id, before, after })
-        return view(db, after)
+        const after = (await agencyRepository.update(db, id, changes)) ?? fail('NOT_FOUND')
+        await appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: 'update', agencyId: id, before, after })
+        return await view(db, after)
       })
     },
 
@@ -115,57 +117,61 @@ export function agenciesService ({ store, clock, config }: ServiceContext) {
      *  AGENCY_NOT_ACTIVE, CONFIRMATION_EXISTS (the year is confirmed and nothing changed since),
      *  DATE_IN_FUTURE (announced after today), DATE_OUT_OF_RANGE (before 1949-10-01, or for a
      *  year after next: a confirmation may be announced ahead for the coming year only). */
-    confirm (actor: Actor, id: number, input: { year: number, announcementNo: string, date: string }) {
-      return store.write((db) => {
+    async confirm (actor: Actor, id: number, input: { year: number, announcementNo: string, date: string }) {
+      return await store.write(async (db) => {
         const today = shanghaiDate(clock())
         assertPlausibleYear('year', input.year, 'planned', today)
         assertPlausibleDate('date', input.date, 'happened', today)
-        const agency = load(db, actor, id)
+        const agency = await load(db, actor, id)
         if (agency.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${id} is ${agency.status}`)
-        const again = agencyRepository.isConfirmed(db, id, input.year)
+        const again = await agencyRepository.isConfirmed(db, id, input.year)
         const answers = agency.reconfirmationDueSince !== null && answersReconfirmation(agency.reconfirmationDueSince, input)
         if (again && !answers) fail('CONFIRMATION_EXISTS', `agency ${id} is already confirmed for ${input.year}`, { errors: [{ in: 'body', pointer: '/year', detail: 'confirmed already' }] })
-        const row = agencyRepository.insertConfirmation(db, { agencyId: id, ...input, kind: again ? 'reconfirmation' : 'yearly', createdAt: clock().toISOString() })
-        if (answers) agencyRepository.update(db, id, { reconfirmationDueSince: null, updatedAt: clock().toISOString() })
-        appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: again ? 'reconfirm' : 'confirm', agencyId: id, after: row })
+        const row = await agencyRepository.insertConfirmation(db, { agencyId: id, ...input, kind: again ? 'reconfirmation' : 'yearly', createdAt: clock().toISOString() })
+        if (answers) await agencyRepository.update(db, id, { reconfirmationDueSince: null, updatedAt: clock().toISOString() })
+        await appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: again ? 'reconfirm' : 'confirm', agencyId: id, after: row })
         return row
       })
     },
 
-    listConfirmations (actor: Actor, id: number, afterId: number, limit: number) {
-      load(store.db, actor, id)
-      return agencyRepository.listConfirmations(store.db, id, afterId, limit)
+    async listConfirmations (actor: Actor, id: number, afterId: number, limit: number) {
+      return await store.read(async (db) => {
+        await load(db, actor, id)
+        return await agencyRepository.listConfirmations(db, id, afterId, limit)
+      })
     },
 
     /** Merger or dissolution: the agency stops issuing, and its live certificates are listed
      *  for reissue (换发) by the successor. NOT_FOUND, AGENCY_NOT_ACTIVE, SUCCESSOR_REQUIRED,
      *  DATE_IN_FUTURE or DATE_OUT_OF_RANGE (it takes effect when recorded: dated by today, not
      *  before 1949-10-01). */
-    end (actor: Actor, id: number, how: 'merged' | 'dissolved', input: EndInput) {
-      return store.write((db) => {
+    async end (actor: Actor, id: number, how: 'merged' | 'dissolved', input: EndInput) {
+      return await store.write(async (db) => {
         assertPlausibleDate('date', input.date, 'happened', shanghaiDate(clock()))
-        const before = load(db, actor, id)
+        const before = await load(db, actor, id)
         if (before.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${id} is already ${before.status}`)
         const successorId = input.successorId ?? null
         const successorError = (detail: string) => ({ errors: [{ in: 'body', pointer: '/successorId', detail }] })
         if (how === 'merged' && successorId === null) fail('SUCCESSOR_REQUIRED', 'a merger names the agency it merges into (successorId)', successorError('required for a merger'))
-        const successor = successorId === null ? null : agencyRepository.findById(db, actor.scope, successorId) ?? fail('NOT_FOUND', `agency ${successorId} not found`, successorError('not found in your scope'))
+        const successor = successorId === null ? null : (await agencyRepository.findById(db, actor.scope, successorId)) ?? fail('NOT_FOUND', `agency ${successorId} not found`, successorError('not found in your scope'))
         if (successor !== null && (successor.id === id || successor.status !== 'active')) fail('SUCCESSOR_REQUIRED', 'the successor must be another active agency', successorError('not another active agency'))
-        const after = agencyRepository.update(db, id, { status: how, successorId, endedOn: input.date, updatedAt: clock().toISOString() }) ?? fail('NOT_FOUND')
-        appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: how === 'merged' ? 'merge' : 'dissolve', agencyId: id, before, after: { ...after, reason: input.reason } })
+        const after = (await agencyRepository.update(db, id, { status: how, successorId, endedOn: input.date, updatedAt: clock().toISOString() })) ?? fail('NOT_FOUND')
+        await appendAudit(db, actor, clock(), { entity: 'agency', entityId: id, action: how === 'merged' ? 'merge' : 'dissolve', agencyId: id, before, after: { ...after, reason: input.reason } })
         // A merger into the successor changes what it is: 重新确认 (002 item 6: 合并).
         if (successor !== null && mergerAsksReconfirmation(how, successor)) {
-          const marked = agencyRepository.update(db, successor.id, { reconfirmationDueSince: today(), updatedAt: clock().toISOString() })
-          appendAudit(db, actor, clock(), { entity: 'agency', entityId: successor.id, action: 'reconfirmation_due', agencyId: successor.id, before: successor, after: marked })
+          const marked = await agencyRepository.update(db, successor.id, { reconfirmationDueSince: today(), updatedAt: clock().toISOString() })
+          await appendAudit(db, actor, clock(), { entity: 'agency', entityId: successor.id, action: 'reconfirmation_due', agencyId: successor.id, before: successor, after: marked })
         }
-        return { agency: view(db, after), certificatesToReissue: agencyRepository.liveCertificates(db, id, shanghaiDate(clock())) }
+        return { agency: await view(db, after), certificatesToReissue: await agencyRepository.liveCertificates(db, id, shanghaiDate(clock())) }
       })
     },
 
     /** Rule 4 for one agency in scope; NOT_FOUND. */
-    staffing (actor: Actor, id: number) {
-      const agency = load(store.db, actor, id)
-      const counts = agencyRepository.staffingCounts(store.db, [id], shanghaiDate(clock())).get(id) ?? { officers: 0, certified: 0, reviewers: 0 }
+    async staffing (actor: Actor, id: number) {
+      const { agency, counts } = await store.read(async (db) => {
+        const agency = await load(db, actor, id)
+        return { agency, counts: (await agencyRepository.staffingCounts(db, [id], shanghaiDate(clock()))).get(id) ?? { officers: 0, certified: 0, reviewers: 0 } }
+      })
       return { agencyId: id, agencyName: agency.name, ...evaluateStaffing(counts) }
     }
   }

@@ -1,6 +1,6 @@
 // Annual assessments in SQL. They follow their officer's current agency for scope.
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { insertPlaceholders, once, queryKeys } from '../../db/sqlite/prepared.js'
 import { assessments, officers } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
@@ -12,15 +12,15 @@ const Q = queryKeys('assessments', ['find', 'insert'])
 export type AssessmentRow = typeof assessments.$inferSelect
 
 export const assessmentRepository = {
-  find: (db: Db, officerId: number, year: number): AssessmentRow | undefined => once(db, Q.find, () => db.select().from(assessments)
+  find: async (db: Db, officerId: number, year: number): Promise<AssessmentRow | undefined> => once(db, Q.find, () => db.select().from(assessments)
     .where(and(eq(assessments.officerId, sql.placeholder('officerId')), eq(assessments.year, sql.placeholder('year')))).prepare())
     .get({ officerId, year }),
 
-  insert: (db: Db, v: { officerId: number, year: number, grade: AssessmentRow['grade'], createdAt: string }): AssessmentRow => once(db, Q.insert, () => db.insert(assessments)
+  insert: async (db: Db, v: { officerId: number, year: number, grade: AssessmentRow['grade'], createdAt: string }): Promise<AssessmentRow> => once(db, Q.insert, () => db.insert(assessments)
     .values(insertPlaceholders(assessments, ['officerId', 'year', 'grade', 'createdAt'])).returning().prepare())
     .get(v) as AssessmentRow,
 
-  list (db: Db, scope: Scope, f: { officerId?: number | undefined, year?: number | undefined }, afterId: number, limit: number): AssessmentRow[] {
+  async list (db: Db, scope: Scope, f: { officerId?: number | undefined, year?: number | undefined }, afterId: number, limit: number): Promise<AssessmentRow[]> {
     const where: Array<SQL | undefined> = [gt(assessments.id, afterId), inScopeWhere(scope, officers.agencyId)]
     if (f.officerId !== undefined) where.push(eq(assessments.officerId, f.officerId))
     if (f.year !== undefined) where.push(eq(assessments.year, f.year))

@@ -18,7 +18,7 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox<{ assessments: Assessme
       body: RecordAssessment,
       response: { 201: Assessment, ...problems(404, 409, 422) }
     }
-  }, async (req, reply) => reply.code(201).send(svc.record(req.actor, req.body)))
+  }, async (req, reply) => reply.code(201).send(await svc.record(req.actor, req.body)))
 
   app.get('/v1/assessments', {
     config: { access: ACCESS.read },
@@ -30,5 +30,5 @@ export const assessmentRoutes: FastifyPluginAsyncTypebox<{ assessments: Assessme
       querystring: AssessmentQuery,
       response: { 200: Page(Assessment), ...problems() }
     }
-  }, async (req) => paged(req.query, (after, take) => svc.list(req.actor, req.query, after, take)))
+  }, async (req) => await paged(req.query, async (after, take) => await svc.list(req.actor, req.query, after, take)))
 }

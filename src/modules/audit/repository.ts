@@ -4,7 +4,7 @@
 // (triggers refuse UPDATE and DELETE); and the change feed's domain events are projected from
 // it in the same transaction.
 import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { auditEvents } from '../../db/schema.js'
 import type { Actor, Scope } from '../../security/roles.js'
 import { eventRepository } from '../events/repository.js'
@@ -44,7 +44,7 @@ export type AuditRow = typeof auditEvents.$inferSelect
 /** Appends one audit event, chained to the last, and the change feed's events it gives; call it
  *  inside the write transaction of the change (which serialises appends, so the chain is linear).
  *  It reads nothing but the chain's tail: the agencies are the caller's to tell. */
-export function appendAudit (db: Db, actor: Actor | SystemActor, at: Date, given: AuditEntry): void {
+export async function appendAudit (db: Db, actor: Actor | SystemActor, at: Date, given: AuditEntry): Promise<void> {
   // ID numbers go into the trail (and the feed projected from it) masked: it is append-only.
   const { before, after } = given as { before?: unknown, after?: unknown }
   const masked = maskPersonalData({ before, after })
@@ -70,7 +70,7 @@ export function appendAudit (db: Db, actor: Actor | SystemActor, at: Date, given
   // (maskedOfficer), and a phone changed only in its masked middle digits is still a change.
   if (!isFeedEntry(given)) return
   const audit = { id, at: f.at, agencyId: f.agencyId, priorAgencyId: f.priorAgencyId }
-  eventRepository.append(db, audit, projectEvents(given, f.entityId, audit))
+  await eventRepository.append(db, audit, projectEvents(given, f.entityId, audit))
 }
 
 /** The service itself (first start, CLI), acting as admin with no request. */
@@ -94,7 +94,7 @@ export interface AuditFilter {
 
 export const auditRepository = {
   /** Events in id order; a scoped caller sees those concerning an agency in scope. */
-  list (db: Db, scope: Scope, f: AuditFilter, afterId: number, limit: number): AuditRow[] {
+  async list (db: Db, scope: Scope, f: AuditFilter, afterId: number, limit: number): Promise<AuditRow[]> {
     const where: Array<SQL | undefined> = [gt(auditEvents.id, afterId)]
     if (!scope.all) where.push(or(inScopeWhere(scope, auditEvents.agencyId), inScopeWhere(scope, auditEvents.priorAgencyId)))
     if (f.entity) where.push(eq(auditEvents.entity, f.entity))
@@ -105,11 +105,12 @@ export const auditRepository = {
     return db.select().from(auditEvents).where(and(...where)).orderBy(asc(auditEvents.id)).limit(limit).all()
   },
 
-  /** Every event in id order, streamed (the chain can be millions of rows). */
-  iterateAll (db: Db): IterableIterator<StoredEvent> {
+  /** Every event in id order, streamed (the chain can be millions of rows) while `db`'s
+   *  transaction lasts. */
+  async iterateAll (db: Db): Promise<IterableIterator<StoredEvent>> {
     return iterateAuditRows(db) as IterableIterator<StoredEvent>
   },
 
   /** The highest id SQLite ever assigned (it never reuses one), 0 when none. */
-  lastAssignedId: (db: Db): number => lastAssignedId(db, 'audit_events')
+  lastAssignedId: async (db: Db): Promise<number> => lastAssignedId(db, 'audit_events')
 }

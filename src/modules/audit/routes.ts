@@ -21,6 +21,6 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditService }> = a
       response: { 200: Page(AuditEvent), ...problems() }
     }
   }, async (req) => {
-    return paged(req.query, (after, take) => audit.list(req.actor, req.query, after, take))
+    return await paged(req.query, async (after, take) => await audit.list(req.actor, req.query, after, take))
   })
 }

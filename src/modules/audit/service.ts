@@ -16,23 +16,25 @@ export function presentAuditEvent (row: AuditRow) {
 const stored = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString())
 
 /** Checks the whole chain of a database (streamed): the first broken event, or the head hash. */
-export function verifyAuditChain (store: ServiceContext['store']): ChainVerdict {
-  // The high-water mark first: events appended meanwhile by another connection are then only
-  // more rows than it promises, never a false alarm.
-  const lastAssignedId = auditRepository.lastAssignedId(store.db)
-  return verifyEvents(auditRepository.iterateAll(store.db), lastAssignedId)
+export async function verifyAuditChain (store: ServiceContext['store']): Promise<ChainVerdict> {
+  return await store.read(async (db) => {
+    // The high-water mark first: events appended meanwhile by another connection are then only
+    // more rows than it promises, never a false alarm.
+    const lastAssignedId = await auditRepository.lastAssignedId(db)
+    return verifyEvents(await auditRepository.iterateAll(db), lastAssignedId)
+  })
 }
 
 export function auditService ({ store }: ServiceContext) {
   return {
     /** Events in order; admins see all, auditors those concerning an agency in their scope
      *  (events with no agency — exam sessions, admin accounts — are for admins only). */
-    list (actor: Actor, filter: AuditFilter, afterId: number, limit: number) {
-      const rows = auditRepository.list(store.db, actor.scope, { ...filter, from: stored(filter.from), to: stored(filter.to) }, afterId, limit)
+    async list (actor: Actor, filter: AuditFilter, afterId: number, limit: number) {
+      const rows = await store.read(async (db) => await auditRepository.list(db, actor.scope, { ...filter, from: stored(filter.from), to: stored(filter.to) }, afterId, limit))
       return rows.map(presentAuditEvent)
     },
 
-    verify: () => verifyAuditChain(store)
+    verify: async () => await verifyAuditChain(store)
   }
 }
 

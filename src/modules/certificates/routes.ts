@@ -26,7 +26,7 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       }), { officerId: PLACEHOLDER.id, agencyId: PLACEHOLDER.id, domains: ['市场监管'] }),
       response: { 201: Certificate, ...problems(404, 409, 422) }
     }
-  }, async (req, reply) => created(reply, '/v1/certificates', certificates.issue(req.actor, req.body)))
+  }, async (req, reply) => created(reply, '/v1/certificates', await certificates.issue(req.actor, req.body)))
 
   app.get('/v1/certificates', {
     config: { access: ACCESS.read },
@@ -39,7 +39,7 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       response: { 200: Page(Certificate), ...problems() }
     }
   }, async (req) => {
-    return paged(req.query, (after, take) => certificates.list(req.actor, req.query, after, take))
+    return await paged(req.query, async (after, take) => await certificates.list(req.actor, req.query, after, take))
   })
 
   app.get('/v1/certificates/:id', {
@@ -52,7 +52,7 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       params: IdParams,
       response: { 200: Certificate, ...problems(404) }
     }
-  }, async (req, reply) => withEtag(reply, certificates.get(req.actor, req.params.id)))
+  }, async (req, reply) => withEtag(reply, await certificates.get(req.actor, req.params.id)))
 
   const actions = [
     ['suspension', 'suspend', 'suspendCertificate', '暂扣证件 Suspend', '有效证件暂扣，可恢复；可填写暂扣至日期。证件自当日起由司法机关收存（heldSince，开启保管记录）。An active certificate is suspended (reversible), optionally until a date; the card is taken into custody from that day (heldSince, a custody record).'],
@@ -80,7 +80,7 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
           : Body({ reason: Reason }), examples[action]),
         response: { 200: Certificate, ...(action === 'suspend' ? problems(404, 409, 422) : problems(404, 409)) }
       }
-    }, async (req, reply) => withEtag(reply, certificates.change(req.actor, req.params.id, action, req.body as { reason: string, until?: string })))
+    }, async (req, reply) => withEtag(reply, await certificates.change(req.actor, req.params.id, action, req.body as { reason: string, until?: string })))
   }
 
   app.get('/v1/certificates/:id/history', {
@@ -93,7 +93,7 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       params: IdParams,
       response: { 200: Type.Object({ events: Type.Array(Event), recalls: Type.Array(Recall), custodies: Type.Array(Custody) }), ...problems(404) }
     }
-  }, async (req) => certificates.history(req.actor, req.params.id))
+  }, async (req) => await certificates.history(req.actor, req.params.id))
 
   app.post('/v1/certificates/:id/recall', {
     config: { access: ACCESS.bureau },
@@ -110,5 +110,5 @@ export const certificateRoutes: FastifyPluginAsyncTypebox<{ certificates: Certif
       }), { outcome: 'recovered', date: PLACEHOLDER.date, note: '本人交回' }),
       response: { 200: Recall, ...problems(404, 409, 422) }
     }
-  }, async (req) => certificates.closeRecall(req.actor, req.params.id, req.body))
+  }, async (req) => await certificates.closeRecall(req.actor, req.params.id, req.body))
 }

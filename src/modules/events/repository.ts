@@ -7,7 +7,7 @@
 // the ids before it for the others, so events keep one increasing numbering whatever their
 // storage, ranges never interleave, and rows in id order are events in id order.
 import { max, or, sql } from 'drizzle-orm'
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { domainEvents } from '../../db/schema.js'
 import type { Scope } from '../../security/roles.js'
 import { EVENT_TYPE_PREFIX, type AuditHead, type EventDraft } from './projection.js'
@@ -34,7 +34,7 @@ const FIRST_WINDOW = 1024
 
 export const eventRepository = {
   /** Appends the events of one audit event; call it in that audit event's transaction. */
-  append (db: Db, audit: AuditHead, drafts: readonly EventDraft[]): void {
+  async append (db: Db, audit: AuditHead, drafts: readonly EventDraft[]): Promise<void> {
     for (const d of drafts) {
       if ('officers' in d) {
         appendBatch(db, audit, d)
@@ -49,13 +49,13 @@ export const eventRepository = {
 
   /** When event `id` happened (its row's time; a batch's events share it), or undefined when no
    *  event has that id: it marks a cursor, so a feed restored from a backup is noticed. */
-  timeOf: (db: Db, id: number): string | undefined => {
+  timeOf: async (db: Db, id: number): Promise<string | undefined> => {
     const row = onceStatement(db, Q.timeOf, EVENT_TIME_OF).get(id) as { time: string, first: number } | undefined
     return row !== undefined && row.first <= id ? row.time : undefined
   },
 
   /** The newest event id (0 when none): the feed reads up to it, so a page and its cursor agree. */
-  head: (db: Db): number => db.select({ id: max(domainEvents.id) }).from(domainEvents).get()?.id ?? 0,
+  head: async (db: Db): Promise<number> => db.select({ id: max(domainEvents.id) }).from(domainEvents).get()?.id ?? 0,
 
   /**
    * Up to `limit` events after `afterId` up to `upTo`, in id order, in scope (the agency an event
@@ -63,7 +63,7 @@ export const eventRepository = {
    * window by window of ids (doubling), so a page costs what finding its events costs, not what
    * the scope holds after the cursor: a consumer catching up reads in linear time.
    */
-  list (db: Db, scope: Scope, afterId: number, upTo: number, limit: number): StoredEvent[] {
+  async list (db: Db, scope: Scope, afterId: number, upTo: number, limit: number): Promise<StoredEvent[]> {
     const events: StoredEvent[] = []
     const single = scope.all ? sql`` : sql`and ${or(inScopeWhere(scope, domainEvents.agencyId), inScopeWhere(scope, domainEvents.priorAgencyId))}`
     const inBatch = scope.all ? sql`` : sql`and ${inScopeWhere(scope, BATCH_OFFICER_AGENCY)}`

@@ -21,5 +21,5 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ events: EventsService }> =
       querystring: FeedQuery,
       response: { 200: FeedPage, ...problems(409) }
     }
-  }, async (req) => events.feed(req.actor, req.query.cursor, req.query.limit ?? 50))
+  }, async (req) => await events.feed(req.actor, req.query.cursor, req.query.limit ?? 50))
 }

@@ -35,25 +35,27 @@ export function eventsService ({ store }: ServiceContext) {
      *  serialised and ids increase in commit order, so no event can appear later behind a
      *  position already read: when the page is not full, the cursor moves to the newest event
      *  (skipping those out of scope), and a later poll returns exactly what came after. */
-    feed (actor: Actor, cursor: string | undefined, limit: number) {
+    async feed (actor: Actor, cursor: string | undefined, limit: number) {
       const { after: afterId, stamp: time } = readCursor(cursor, 'stamped')
-      const head = eventRepository.head(store.db)
-      // A cursor past the newest event, or at an event that is not the one it was made at: the
-      // database went back to an older backup, and the ids after it are being given again, to
-      // other events. Reading on from it would miss them without a word: say so instead.
-      let mismatch: string | null = null
-      if (afterId > head) mismatch = `the cursor stands at event ${afterId}, but the newest event is ${head}`
-      else if (time !== undefined && afterId > 0 && eventRepository.timeOf(store.db, afterId) !== time) mismatch = `event ${afterId} is not the one this cursor was made at`
-      if (mismatch !== null) {
-        fail('FEED_CURSOR_MISMATCH', `${mismatch}: the database was restored from an older backup, or the cursor is not from this registry. Events after ${Math.min(head, afterId)} may reuse ids you have passed: read again from the start (without a cursor), or from a cursor saved before the backup was made. / 游标与事件流不符：请从头或从备份之前保存的游标重新读取。`,
-          { errors: [{ in: 'querystring', pointer: '/cursor', detail: 'does not match this feed / 与事件流不符' }] })
-      }
-      const rows = eventRepository.list(store.db, actor.scope, afterId, head, limit + 1)
-      const more = rows.length > limit
-      const page = more ? rows.slice(0, limit) : rows
-      const lastEvent = more ? page[page.length - 1] : undefined
-      const last = lastEvent?.id ?? head
-      return { items: page.map(toCloudEvent), nextCursor: writeCursor(stampedAt(last, lastEvent?.time ?? (last > 0 ? eventRepository.timeOf(store.db, last) : undefined))) }
+      return await store.read(async (db) => {
+        const head = await eventRepository.head(db)
+        // A cursor past the newest event, or at an event that is not the one it was made at: the
+        // database went back to an older backup, and the ids after it are being given again, to
+        // other events. Reading on from it would miss them without a word: say so instead.
+        let mismatch: string | null = null
+        if (afterId > head) mismatch = `the cursor stands at event ${afterId}, but the newest event is ${head}`
+        else if (time !== undefined && afterId > 0 && await eventRepository.timeOf(db, afterId) !== time) mismatch = `event ${afterId} is not the one this cursor was made at`
+        if (mismatch !== null) {
+          fail('FEED_CURSOR_MISMATCH', `${mismatch}: the database was restored from an older backup, or the cursor is not from this registry. Events after ${Math.min(head, afterId)} may reuse ids you have passed: read again from the start (without a cursor), or from a cursor saved before the backup was made. / 游标与事件流不符：请从头或从备份之前保存的游标重新读取。`,
+            { errors: [{ in: 'querystring', pointer: '/cursor', detail: 'does not match this feed / 与事件流不符' }] })
+        }
+        const rows = await eventRepository.list(db, actor.scope, afterId, head, limit + 1)
+        const more = rows.length > limit
+        const page = more ? rows.slice(0, limit) : rows
+        const lastEvent = more ? page[page.length - 1] : undefined
+        const last = lastEvent?.id ?? head
+        return { items: page.map(toCloudEvent), nextCursor: writeCursor(stampedAt(last, lastEvent?.time ?? (last > 0 ? await eventRepository.timeOf(db, last) : undefined))) }
+      })
     }
   }
 }

@@ -1,6 +1,6 @@
 // Exam sessions and results in SQL. Results follow their officer's current agency for scope.
 import { and, asc, eq, gt, sql } from 'drizzle-orm'
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { insertPlaceholders, once, queryKeys } from '../../db/sqlite/prepared.js'
 import { examResults, exams, officers } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
@@ -13,24 +13,24 @@ export type ExamRow = typeof exams.$inferSelect
 export type ExamResultRow = typeof examResults.$inferSelect
 
 export const examRepository = {
-  insert: (db: Db, v: typeof exams.$inferInsert): ExamRow => db.insert(exams).values(v).returning().get(),
+  insert: async (db: Db, v: typeof exams.$inferInsert): Promise<ExamRow> => db.insert(exams).values(v).returning().get(),
 
-  findById: (db: Db, id: number): ExamRow | undefined => once(db, Q.findById, () => db.select().from(exams)
+  findById: async (db: Db, id: number): Promise<ExamRow | undefined> => once(db, Q.findById, () => db.select().from(exams)
     .where(eq(exams.id, sql.placeholder('id'))).prepare())
     .get({ id }),
 
-  list: (db: Db, afterId: number, limit: number) => db.select().from(exams).where(gt(exams.id, afterId)).orderBy(asc(exams.id)).limit(limit).all(),
+  list: async (db: Db, afterId: number, limit: number) => db.select().from(exams).where(gt(exams.id, afterId)).orderBy(asc(exams.id)).limit(limit).all(),
 
-  findResult: (db: Db, examId: number, officerId: number): ExamResultRow | undefined => once(db, Q.findResult, () => db.select().from(examResults)
+  findResult: async (db: Db, examId: number, officerId: number): Promise<ExamResultRow | undefined> => once(db, Q.findResult, () => db.select().from(examResults)
     .where(and(eq(examResults.examId, sql.placeholder('examId')), eq(examResults.officerId, sql.placeholder('officerId')))).prepare())
     .get({ examId, officerId }),
 
-  insertResult: (db: Db, v: { examId: number, officerId: number, score: number, passed: boolean, createdAt: string }): ExamResultRow => once(db, Q.insertResult, () => db.insert(examResults)
+  insertResult: async (db: Db, v: { examId: number, officerId: number, score: number, passed: boolean, createdAt: string }): Promise<ExamResultRow> => once(db, Q.insertResult, () => db.insert(examResults)
     .values(insertPlaceholders(examResults, ['examId', 'officerId', 'score', 'passed', 'createdAt'])).returning().prepare())
     .get(v) as ExamResultRow,
 
   /** Results of an exam for officers in scope, in id order. */
-  results: (db: Db, scope: Scope, examId: number, afterId: number, limit: number): ExamResultRow[] =>
+  results: async (db: Db, scope: Scope, examId: number, afterId: number, limit: number): Promise<ExamResultRow[]> =>
     db.select({ result: examResults }).from(examResults)
       .innerJoin(officers, eq(officers.id, examResults.officerId))
       .where(and(eq(examResults.examId, examId), gt(examResults.id, afterId), inScopeWhere(scope, officers.agencyId)))

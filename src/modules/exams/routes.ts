@@ -19,7 +19,7 @@ export const examRoutes: FastifyPluginAsyncTypebox<{ exams: ExamsService }> = as
       body: CreateExam,
       response: { 201: Exam, ...problems(422) }
     }
-  }, async (req, reply) => created(reply, '/v1/exams', svc.create(req.actor, req.body)))
+  }, async (req, reply) => created(reply, '/v1/exams', await svc.create(req.actor, req.body)))
 
   app.get('/v1/exams', {
     config: { access: ACCESS.read },
@@ -31,12 +31,12 @@ export const examRoutes: FastifyPluginAsyncTypebox<{ exams: ExamsService }> = as
       querystring: Query(PageQuery),
       response: { 200: Page(Exam), ...problems() }
     }
-  }, async (req) => paged(req.query, (after, take) => svc.list(after, take)))
+  }, async (req) => await paged(req.query, async (after, take) => await svc.list(after, take)))
 
   app.get('/v1/exams/:id', {
     config: { access: ACCESS.read },
     schema: { tags, operationId: 'getExam', summary: '查看考试场次 Get an exam session', description: '按编号读取。Reads one session.', params: IdParams, response: { 200: Exam, ...problems(404) } }
-  }, async (req, reply) => withFixedEtag(reply, svc.get(req.params.id)))
+  }, async (req, reply) => withFixedEtag(reply, await svc.get(req.params.id)))
 
   app.post('/v1/exams/:id/results', {
     config: { access: ACCESS.bureau },
@@ -49,7 +49,7 @@ export const examRoutes: FastifyPluginAsyncTypebox<{ exams: ExamsService }> = as
       body: RecordResult,
       response: { 201: Result, ...problems(404, 409, 422) }
     }
-  }, async (req, reply) => reply.code(201).send(svc.recordResult(req.actor, req.params.id, req.body)))
+  }, async (req, reply) => reply.code(201).send(await svc.recordResult(req.actor, req.params.id, req.body)))
 
   app.get('/v1/exams/:id/results', {
     config: { access: ACCESS.read },
@@ -62,5 +62,5 @@ export const examRoutes: FastifyPluginAsyncTypebox<{ exams: ExamsService }> = as
       querystring: Query(PageQuery),
       response: { 200: Page(Result), ...problems(404) }
     }
-  }, async (req) => paged(req.query, (after, take) => svc.results(req.actor, req.params.id, after, take)))
+  }, async (req) => await paged(req.query, async (after, take) => await svc.results(req.actor, req.params.id, after, take)))
 }

@@ -22,7 +22,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ health: HealthService }> 
       response: { 200: Status, 503: Problem }
     }
   }, async (_req, reply) => {
-    const readiness = health.readiness()
+    const readiness = await health.readiness()
     return readiness === 'ready' ? { status: 'ready' } : sendProblem(reply, 'SERVICE_UNAVAILABLE', readiness)
   })
 }

@@ -1,14 +1,14 @@
 // Readiness, for load balancers and operators.
-import type { SqliteStore } from '../../db/sqlite/store.js'
+import type { Store } from '../../db/store.js'
 import { healthRepository } from './repository.js'
 
-export function healthService ({ store }: { store: SqliteStore }) {
+export function healthService ({ store }: { store: Store }) {
   return {
     /** 'ready', or why not: the database does not answer, or a migration is not applied. */
-    readiness (): 'ready' | 'database not reachable' | 'migrations not applied' {
+    async readiness (): Promise<'ready' | 'database not reachable' | 'migrations not applied'> {
       try {
-        healthRepository.ping(store)
-        if (!healthRepository.migrationsApplied(store)) return 'migrations not applied'
+        await store.read((db) => healthRepository.ping(db))
+        if (!await healthRepository.migrationsApplied(store)) return 'migrations not applied'
       } catch {
         return 'database not reachable'
       }

@@ -38,7 +38,7 @@ export function attendanceRows (): RowSpec<Attendance, Ahead> {
     // A whole chunk per call: one audit event per training per transaction, not per row.
     batch: 500,
 
-    lookAhead (db, actor, values) {
+    async lookAhead (db, actor, values) {
       const asked = new Set<number>()
       const byTraining = new Map<number, number[]>()
       for (const v of values) {
@@ -50,11 +50,11 @@ export function attendanceRows (): RowSpec<Attendance, Ahead> {
         else byTraining.set(v.trainingId, [v.officerId])
       }
       const attended = new Map<number, Set<number>>()
-      for (const [trainingId, ids] of byTraining) attended.set(trainingId, trainingRepository.attendedAmong(db, trainingId, ids))
-      return { officers: trainingRepository.officersByIds(db, actor.scope, [...asked]), attended }
+      for (const [trainingId, ids] of byTraining) attended.set(trainingId, await trainingRepository.attendedAmong(db, trainingId, ids))
+      return { officers: await trainingRepository.officersByIds(db, actor.scope, [...asked]), attended }
     },
 
-    check (db, actor, v, row, state, today, ahead) {
+    async check (db, actor, v, row, state, today, ahead) {
       const errors: RowError[] = validRow(v) ? [] : schemaErrors(validRow.errors)
       if ((v.idNumber === undefined) === (v.officerId === undefined)) {
         errors.push({ code: 'VALIDATION_FAILED', pointer: '/idNumber', detail: 'give idNumber or officerId, one of them / 身份证号与人员编号须且只能填写一项' })
@@ -62,15 +62,15 @@ export function attendanceRows (): RowSpec<Attendance, Ahead> {
       let officerId = typeof v.officerId === 'number' ? v.officerId : 0
       if (typeof v.idNumber === 'string') {
         const id = checkIdNumber(v.idNumber, today)
-        const found = id.ok ? officerRepository.findByIdNumber(db, id.idNumber) : undefined
+        const found = id.ok ? await officerRepository.findByIdNumber(db, id.idNumber) : undefined
         if (!id.ok) errors.push({ code: 'ID_NUMBER_INVALID', pointer: '/idNumber', detail: id.reason })
-        else if (!found || !officerRepository.findById(db, actor.scope, found.id)) errors.push({ code: 'NOT_FOUND', pointer: '/idNumber', detail: 'no officer with this ID number in your scope' })
+        else if (!found || !await officerRepository.findById(db, actor.scope, found.id)) errors.push({ code: 'NOT_FOUND', pointer: '/idNumber', detail: 'no officer with this ID number in your scope' })
         else officerId = found.id
       }
       let completedOn = ''
       if (typeof v.trainingId === 'number' && Number.isSafeInteger(v.trainingId)) {
         const key = `training:${v.trainingId}`
-        if (!state.cache.has(key)) state.cache.set(key, trainingRepository.findTraining(db, actor.scope, v.trainingId)?.endDate ?? null)
+        if (!state.cache.has(key)) state.cache.set(key, (await trainingRepository.findTraining(db, actor.scope, v.trainingId))?.endDate ?? null)
         const endDate = state.cache.get(key) as string | null
         if (endDate === null) errors.push({ code: 'NOT_FOUND', pointer: '/trainingId', detail: `training ${v.trainingId} not found` })
         else if (!completedBy(endDate, today)) errors.push({ code: 'TRAINING_NOT_COMPLETED', pointer: '/trainingId', detail: `training ${v.trainingId} ends on ${endDate}` })
@@ -82,8 +82,8 @@ export function attendanceRows (): RowSpec<Attendance, Ahead> {
       const repeatOf = state.seen.get(key) ?? null
       // What recording it does (the same rule as recordAttendances): a repeat in the file counts as attended.
       const read = v.idNumber === undefined ? ahead : undefined // read ahead for rows given by officerId; matched on the ID number: read now
-      const officer = read ? read.officers.get(officerId) : trainingRepository.officerInScope(db, actor.scope, officerId)
-      const attended = repeatOf !== null || (read ? read.attended.get(trainingId)?.has(officerId) === true : trainingRepository.hasAttended(db, trainingId, officerId))
+      const officer = read ? read.officers.get(officerId) : await trainingRepository.officerInScope(db, actor.scope, officerId)
+      const attended = repeatOf !== null || (read ? read.attended.get(trainingId)?.has(officerId) === true : await trainingRepository.hasAttended(db, trainingId, officerId))
       const outcome = attendanceOutcome(officer, attended, completedOn)
       const refused = REFUSED[outcome]
       if (refused) return { errors: [{ ...refused, pointer: typeof v.idNumber === 'string' ? '/idNumber' : '/officerId' }] }
@@ -91,7 +91,7 @@ export function attendanceRows (): RowSpec<Attendance, Ahead> {
       return { input: { trainingId, officerId, repeatOf }, expect: { outcome: outcome === 'recorded' ? 'created' : 'unchanged', officerId } }
     },
 
-    apply (txCtx, actor, at, rows, keepGoing) {
+    async apply (ctx, db, actor, at, rows, keepGoing) {
       const results = new Map<number, RowResult>()
       const byTraining = new Map<number, Array<{ row: number, officerId: number }>>()
       for (const { row, input } of rows) {
@@ -104,7 +104,10 @@ export function attendanceRows (): RowSpec<Attendance, Ahead> {
       }
       for (const [trainingId, attendees] of byTraining) {
         try {
-          const recorded = txCtx.store.write((db) => recordAttendances(db, actor, at, trainingId, attendees.map((a) => a.officerId)))
+          // One call for the whole group; partial imports: in a savepoint of its own, so a
+          // refused group leaves nothing behind.
+          const record = async () => await recordAttendances(db, actor, at, trainingId, attendees.map((a) => a.officerId))
+          const recorded = keepGoing ? await ctx.store.savepoint(db, record) : await record()
           const outcome = new Map(recorded.results.map((r) => [r.officerId, r.outcome]))
           for (const { row, officerId } of attendees) {
             const o = outcome.get(officerId)

@@ -2,7 +2,7 @@
 // (reading only, chunk by chunk, the event loop free between chunks), then applied, and the
 // answer gives a result per row.
 //   default (all or nothing): when every row passed its check, the whole file is applied in ONE
-//     write transaction (SqliteStore.writeInTurns): no reader ever sees a part of it, a crash
+//     write transaction (Store.writeInTurns): no reader ever sees a part of it, a crash
 //     leaves none of it, and a row refused while applying (the data changed since it was
 //     checked) rolls everything back and is named (IMPORT_CONFLICT). Any row failing its check:
 //     IMPORT_REJECTED, nothing written. Other requests are answered while it applies: it takes
@@ -13,7 +13,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { ErrorObject } from 'ajv'
 import { shanghaiDate } from '../../domain/dates.js'
-import type { SqliteStore, Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { fail, RegistryError, type ErrorCode } from '../../errors.js'
 import { fieldErrors } from '../../http/validation-messages.js'
 import type { Actor } from '../../security/roles.js'
@@ -53,7 +53,7 @@ export interface ImportHooks {
   readonly enter?: () => Promise<() => void>
   /** Called inside the all-or-nothing transaction once every row is applied, with its result:
    *  what it writes commits with the rows, or not at all (an import job's outcome). */
-  readonly beforeCommit?: (db: Db, result: ImportSummary) => void
+  readonly beforeCommit?: (db: Db, result: ImportSummary) => Promise<void>
   /** Told, once the all-or-nothing transaction committed, how long it held the write lock (ms). */
   readonly applied?: (rows: number, heldMs: number) => void
 }
@@ -78,17 +78,18 @@ export interface RowSpec<I, L = undefined> {
   readonly assignsIds?: boolean
   /** Reads at once what checking the next rows needs (called before each batch, with the rows'
    *  values, unvalidated), so that check() does not read row by row. */
-  lookAhead? (db: Db, actor: Actor, values: ReadonlyArray<Record<string, unknown>>): L
+  lookAhead? (db: Db, actor: Actor, values: ReadonlyArray<Record<string, unknown>>): Promise<L>
   /** Every refusal apply() would give on the data as it stands, and what applying would do;
    *  reads only. `ahead` is what lookAhead read for this row's batch. */
-  check (db: Db, actor: Actor, value: Record<string, unknown>, row: number, state: PassState, today: string, ahead: L | undefined): Checked<I>
-  /** Applies checked rows inside a write transaction of `ctx.store` (that of the transaction):
-   *  a result for each, in order. A refusal is a result (outcome error); what it throws rolls
-   *  back the whole transaction. With `keepGoing` (partial imports) each row has a savepoint of
-   *  its own, so a refused row leaves nothing behind and the next rows are applied. Without it
-   *  (all or nothing) a refused row may leave half its writes behind, which the next rows must
-   *  not build on: apply() stops at the first refusal, its results ending with it. */
-  apply (ctx: ServiceContext, actor: Actor, at: Date, rows: Array<{ row: number, input: I }>, keepGoing: boolean): RowResult[]
+  check (db: Db, actor: Actor, value: Record<string, unknown>, row: number, state: PassState, today: string, ahead: L | undefined): Promise<Checked<I>>
+  /** Applies checked rows inside the write transaction `db` belongs to (never one of its own:
+   *  transactions do not nest): a result for each, in order. A refusal is a result (outcome
+   *  error); what it throws rolls back the whole transaction. With `keepGoing` (partial imports)
+   *  each row (or group of rows applied by one call) runs in a savepoint of its own
+   *  (ctx.store.savepoint), so a refused row leaves nothing behind and the next rows are applied. Without it (all or nothing) a refused row may
+   *  leave half its writes behind, which the next rows must not build on: apply() stops at the
+   *  first refusal, its results ending with it. */
+  apply (ctx: ServiceContext, db: Db, actor: Actor, at: Date, rows: Array<{ row: number, input: I }>, keepGoing: boolean): Promise<RowResult[]>
 }
 
 export interface ImportSummary {
@@ -120,26 +121,29 @@ class RefusedWhileApplying extends Error {
   constructor (readonly result: RowResult) { super(`row ${result.row} refused while applying`) }
 }
 
+/** Between the batches of one short transaction: no turn taken. */
+const noTurn = async (): Promise<void> => {}
+
 const tooMany: RowError = { code: 'VALIDATION_FAILED', detail: `beyond the ${MAX_ROWS}-row limit of one import / 超出单次导入 ${MAX_ROWS} 行的上限` }
 
 export function importEngine (ctx: ServiceContext) {
   const { store, clock } = ctx
 
   /** Checks records [from, to) of `records` (reads only, in one read transaction). */
-  function checkChunk<I, L> (spec: RowSpec<I, L>, actor: Actor, records: readonly RawRecord[], from: number, to: number, state: PassState) {
-    return store.read(() => {
+  async function checkChunk<I, L> (spec: RowSpec<I, L>, actor: Actor, records: readonly RawRecord[], from: number, to: number, state: PassState) {
+    return await store.read(async (db) => {
       const today = shanghaiDate(clock())
       const out: Array<{ rec: RawRecord, checked: Checked<I> }> = []
       for (let i = from; i < to;) {
         const end = Math.min(i + spec.batch, to)
         const values: Array<Record<string, unknown>> = []
         for (let j = i; j < end; j++) { const v = (records[j] as RawRecord).value; if (v) values.push(v) }
-        const ahead = spec.lookAhead?.(store.db, actor, values)
+        const ahead = await spec.lookAhead?.(db, actor, values)
         for (; i < end; i++) {
           const rec = records[i] as RawRecord
           const checked: Checked<I> = rec.row > MAX_ROWS
             ? { errors: [tooMany] }
-            : rec.value ? spec.check(store.db, actor, rec.value, rec.row, state, today, ahead) : { errors: [{ code: 'VALIDATION_FAILED', detail: rec.error ?? 'unreadable' }] }
+            : rec.value ? await spec.check(db, actor, rec.value, rec.row, state, today, ahead) : { errors: [{ code: 'VALIDATION_FAILED', detail: rec.error ?? 'unreadable' }] }
           out.push({ rec, checked })
         }
       }
@@ -152,33 +156,32 @@ export function importEngine (ctx: ServiceContext) {
     const state: PassState = { seen: new Map(), cache: new Map() }
     const checked: Array<{ rec: RawRecord, checked: Checked<I> }> = []
     for (let from = 0; from < records.length; from += CHUNK) {
-      checked.push(...checkChunk(spec, actor, records, from, Math.min(from + CHUNK, records.length), state))
+      checked.push(...await checkChunk(spec, actor, records, from, Math.min(from + CHUNK, records.length), state))
       progress.checked = checked.length
       await nextTurn()
     }
     return checked
   }
 
-  /** Applies checked rows in `tx`'s transaction, batch by batch; yields between batches (a turn
-   *  of the event loop may come). A refused row throws RefusedWhileApplying unless `keepGoing`. */
-  function * applyRows<I> (spec: RowSpec<I, unknown>, actor: Actor, tx: SqliteStore, rows: Array<{ row: number, input: I }>, progress: Progress, keepGoing: boolean): Generator<void, RowResult[], void> {
+  /** Applies checked rows in the write transaction `db` belongs to, batch by batch, awaiting
+   *  `turn` between batches (a turn of the event loop may come there). A refused row throws
+   *  RefusedWhileApplying unless `keepGoing`. */
+  async function applyRows<I> (spec: RowSpec<I, unknown>, actor: Actor, db: Db, turn: () => Promise<void>, rows: Array<{ row: number, input: I }>, progress: Progress, keepGoing: boolean): Promise<RowResult[]> {
     const at = clock()
     // All or nothing: a refused row rolls the whole transaction back, so a row needs no
     // savepoint of its own (each one copies every page it touches to a sub-journal: several
-    // times the cost of the row's inserts); partial mode keeps them, a refused row's writes
-    // undone and the others kept.
-    const store: SqliteStore = keepGoing ? tx : Object.create(tx, { write: { value: <T>(fn: (db: Db) => T): T => fn(tx.db) } }) as SqliteStore
-    const txCtx: ServiceContext = { ...ctx, store }
+    // times the cost of the row's inserts); partial mode keeps them (spec.apply takes one per
+    // row), a refused row's writes undone and the others kept.
     const results: RowResult[] = []
     for (let i = 0; i < rows.length; i += spec.batch) {
-      const applied = spec.apply(txCtx, actor, at, rows.slice(i, i + spec.batch), keepGoing)
+      const applied = await spec.apply(ctx, db, actor, at, rows.slice(i, i + spec.batch), keepGoing)
       if (!keepGoing) {
         const refused = applied.find((r) => r.outcome === 'error')
         if (refused) throw new RefusedWhileApplying(refused)
       }
       results.push(...applied)
       progress.applied += applied.length
-      yield
+      await turn()
     }
     return results
   }
@@ -213,8 +216,8 @@ export function importEngine (ctx: ServiceContext) {
     return results.map((r) => (r.outcome === 'created' ? { row: r.row, outcome: r.outcome } : r))
   }
 
-  /** ?partial=true: each chunk checked and its good rows committed in one short transaction on
-   *  the store's own connection, a turn of the event loop between chunks. */
+  /** ?partial=true: each chunk checked and its good rows committed in one short transaction
+   *  (store.write), a turn of the event loop between chunks. */
   async function partially<I, L> (spec: RowSpec<I, L>, actor: Actor, records: readonly RawRecord[], req: ImportRequest, hooks: ImportHooks, progress: Progress) {
     const state: PassState = { seen: new Map(), cache: new Map() }
     const results: RowResult[] = []
@@ -223,13 +226,10 @@ export function importEngine (ctx: ServiceContext) {
       const leave = await hooks.enter?.()
       try {
         const to = Math.min(from + spec.batch * Math.max(1, Math.floor(CHUNK / spec.batch)), records.length)
-        const checked = checkChunk(spec, actor, records, from, to, state)
+        const checked = await checkChunk(spec, actor, records, from, to, state)
         progress.checked += checked.length
         const good = checked.flatMap(({ rec, checked: c }) => ('errors' in c ? [] : [{ row: rec.row, input: c.input }]))
-        const applied = store.write(() => {
-          const steps = applyRows(spec, actor, store, good, progress, true)
-          for (let step = steps.next(); ; step = steps.next()) if (step.done === true) return step.value
-        })
+        const applied = await store.write(async (db) => await applyRows(spec, actor, db, noTurn, good, progress, true))
         const byRow = new Map(applied.map((r) => [r.row, r]))
         const chunk = merge(checked, byRow)
         results.push(...chunk)
@@ -265,10 +265,10 @@ export function importEngine (ctx: ServiceContext) {
     const good = checked.map(({ rec, checked: c }) => ({ row: rec.row, input: (c as { input: I }).input }))
     const aside = hooks.aside ?? (<T>(fn: () => Promise<T>) => fn())
     try {
-      const { value: result, heldMs } = await aside(() => store.writeInTurns(function * (tx) {
-        const applied = yield * applyRows(spec, actor, tx, good, progress, false)
+      const { value: result, heldMs } = await aside(async () => await store.writeInTurns(async (db, turn) => {
+        const applied = await applyRows(spec, actor, db, turn, good, progress, false)
         const result = summary('committed', req, merge(checked, new Map(applied.map((r) => [r.row, r]))), applied.length)
-        hooks.beforeCommit?.(tx.db, result)
+        await hooks.beforeCommit?.(db, result)
         return result
       }))
       hooks.applied?.(result.committedRows, heldMs)

@@ -1,6 +1,6 @@
 // Import jobs in SQL (import_jobs): one row per job, its outcome written once when it ends.
 import { and, eq, inArray, isNotNull, lte } from 'drizzle-orm'
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { importJobs } from '../../db/schema.js'
 import type { ImportSummary, Progress } from './engine.js'
 
@@ -9,16 +9,16 @@ export type ImportJobRow = Omit<typeof importJobs.$inferSelect, 'result'> & { re
 export interface JobError { code: string, detail: string }
 
 export const importJobRepository = {
-  insert: (db: Db, v: Pick<typeof importJobs.$inferInsert, 'principal' | 'kind' | 'partial' | 'dryRun' | 'holder' | 'requestId' | 'createdAt'>): ImportJobRow =>
+  insert: async (db: Db, v: Pick<typeof importJobs.$inferInsert, 'principal' | 'kind' | 'partial' | 'dryRun' | 'holder' | 'requestId' | 'createdAt'>): Promise<ImportJobRow> =>
     db.insert(importJobs).values({ ...v, status: 'queued' }).returning().get() as ImportJobRow,
 
-  findById: (db: Db, id: number): ImportJobRow | undefined => db.select().from(importJobs).where(eq(importJobs.id, id)).get() as ImportJobRow | undefined,
+  findById: async (db: Db, id: number): Promise<ImportJobRow | undefined> => db.select().from(importJobs).where(eq(importJobs.id, id)).get() as ImportJobRow | undefined,
 
-  start: (db: Db, id: number, at: string) => db.update(importJobs).set({ status: 'running', startedAt: at }).where(eq(importJobs.id, id)).run(),
+  start: async (db: Db, id: number, at: string) => db.update(importJobs).set({ status: 'running', startedAt: at }).where(eq(importJobs.id, id)).run(),
 
   /** Ends a job: done with its result, or failed with why (and the rows' results when the
    *  import answered them, a rejected file). */
-  finish: (db: Db, id: number, o: { result?: ImportSummary | undefined, error?: JobError | undefined, progress?: Progress, at: string }) =>
+  finish: async (db: Db, id: number, o: { result?: ImportSummary | undefined, error?: JobError | undefined, progress?: Progress, at: string }) =>
     db.update(importJobs).set({
       status: o.error === undefined ? 'done' : 'failed',
       result: (o.result ?? null) as Record<string, unknown> | null,
@@ -28,9 +28,9 @@ export const importJobRepository = {
     }).where(eq(importJobs.id, id)).run(),
 
   /** Forgets the jobs that ended at `endedBy` or before (a job waiting or running is kept). */
-  purgeEnded: (db: Db, endedBy: string) =>
+  purgeEnded: async (db: Db, endedBy: string) =>
     db.delete(importJobs).where(and(isNotNull(importJobs.finishedAt), lte(importJobs.finishedAt, endedBy))).run(),
 
   /** Jobs not ended (queued or running), whoever holds them. */
-  unfinished: (db: Db) => db.select({ id: importJobs.id, holder: importJobs.holder, partial: importJobs.partial }).from(importJobs).where(inArray(importJobs.status, ['queued', 'running'])).all()
+  unfinished: async (db: Db) => db.select({ id: importJobs.id, holder: importJobs.holder, partial: importJobs.partial }).from(importJobs).where(inArray(importJobs.status, ['queued', 'running'])).all()
 }

@@ -7,7 +7,7 @@
 // crash or a stop interrupted is marked failed (nothing of it was applied: it commits in one
 // transaction or not at all) and is sent again by its caller. Progress (rows checked, applied)
 // is kept in memory while it runs and written when it ends.
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { fail, RegistryError } from '../../errors.js'
 import { principalCurrent, type Actor } from '../../security/roles.js'
 import { processAlive, thisProcess } from '../../process-identity.js'
@@ -55,12 +55,14 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
   const queue: Array<{ id: number, kind: ImportKind, actor: Actor, req: ImportRequest }> = []
   let current: Promise<void> | undefined
   let closing = false
+  /** Jobs being written to their row, not yet queued: they count as waiting (their callers). */
+  const entering: Array<{ sub: string, written: Promise<unknown> }> = []
 
   /** A write of the job's own row, holding a pass of the write gate as every request does. */
-  async function writeRow (fn: (db: Db) => void): Promise<void> {
+  async function writeRow (fn: (db: Db) => Promise<void>): Promise<void> {
     const leave = await store.gate.enter()
     try {
-      store.write(fn)
+      await store.write(fn)
     } finally {
       leave()
     }
@@ -85,30 +87,31 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
   async function runOne (job: typeof queue[number]): Promise<void> {
     const progress: Progress = { rows: 0, checked: 0, applied: 0 }
     progressOf.set(job.id, progress)
-    const finished = (db: Db, outcome: { result?: ImportSummary, error?: JobError }) =>
-      importJobRepository.finish(db, job.id, { ...outcome, progress, at: clock().toISOString() })
+    const finished = async (db: Db, outcome: { result?: ImportSummary, error?: JobError }) => {
+      await importJobRepository.finish(db, job.id, { ...outcome, progress, at: clock().toISOString() })
+    }
     try {
       // A job runs after its answer, as its caller: an account disabled or changed meanwhile
       // (its tokens refused from the next request) no longer speaks for it.
-      await writeRow((db) => {
-        if (!principalCurrent(job.actor.principal, (sub) => accountVersion(db, sub))) fail('INVALID_TOKEN', 'the account that sent this import was disabled or changed before it ran; nothing of it was applied / 提交该导入的账号在执行前已被停用或变更，未写入任何数据')
-        importJobRepository.start(db, job.id, clock().toISOString())
+      await writeRow(async (db) => {
+        if (!await principalCurrent(job.actor.principal, async (sub) => await accountVersion(db, sub))) fail('INVALID_TOKEN', 'the account that sent this import was disabled or changed before it ran; nothing of it was applied / 提交该导入的账号在执行前已被停用或变更，未写入任何数据')
+        await importJobRepository.start(db, job.id, clock().toISOString())
       })
       const result = await run(job.kind, job.actor, job.req, {
         progress,
         enter: () => store.gate.enter(),
         // All or nothing: the job is done in the very transaction that applies its rows.
-        beforeCommit: (db, summary) => finished(db, { result: summary }),
+        beforeCommit: async (db, summary) => { await finished(db, { result: summary }) },
         applied: (rows, heldMs) => { log?.info({ job: job.id, kind: job.kind, rows, lockHeldMs: Math.round(heldMs) }, 'import job applied in one transaction') }
       })
-      if (job.req.partial || job.req.dryRun) await writeRow((db) => finished(db, { result }))
+      if (job.req.partial || job.req.dryRun) await writeRow(async (db) => { await finished(db, { result }) })
     } catch (err) {
       if (!job.req.partial) progress.applied = 0 // rolled back: nothing of it was applied
       const error: JobError = err instanceof RegistryError
         ? { code: err.code, detail: err.message }
         : { code: 'INTERNAL', detail: 'the import failed inside the service; nothing of it was applied / 导入失败，未写入任何数据' }
       const result = err instanceof RegistryError ? (err.extra?.result as ImportSummary | undefined) : undefined
-      await writeRow((db) => finished(db, { error, ...(result === undefined ? {} : { result }) })).catch(() => {})
+      await writeRow(async (db) => { await finished(db, { error, ...(result === undefined ? {} : { result }) }) }).catch(() => {})
     } finally {
       progressOf.delete(job.id)
     }
@@ -127,19 +130,19 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
   return {
     /** Queues an import and answers its job as it stands (queued). SERVICE_UNAVAILABLE when too
      *  many wait already, or the service is stopping. */
-    start (actor: Actor, kind: ImportKind, req: ImportRequest): ImportJobView {
-      if (closing || queue.length >= MAX_QUEUED_JOBS) {
-        fail('SERVICE_UNAVAILABLE', `${queue.length} imports are waiting already; send this one again in a minute / 等待中的导入过多，请稍后重试`, { retryAfterSeconds: 60 })
+    async start (actor: Actor, kind: ImportKind, req: ImportRequest): Promise<ImportJobView> {
+      if (closing || queue.length + entering.length >= MAX_QUEUED_JOBS) {
+        fail('SERVICE_UNAVAILABLE', `${queue.length + entering.length} imports are waiting already; send this one again in a minute / 等待中的导入过多，请稍后重试`, { retryAfterSeconds: 60 })
       }
-      const yours = queue.filter((j) => j.actor.principal.sub === actor.principal.sub).length
+      const yours = [...queue.map((j) => j.actor.principal.sub), ...entering.map((e) => e.sub)].filter((sub) => sub === actor.principal.sub).length
       if (yours >= MAX_QUEUED_JOBS_PER_CALLER) {
         fail('SERVICE_UNAVAILABLE', `${yours} of your imports are waiting already; send this one once one of them has started / 您已有 ${yours} 个导入在等待，请待其开始后再提交`, { retryAfterSeconds: 60 })
       }
       const now = clock()
-      const row = store.write((db) => {
+      const written = store.write(async (db) => {
         // Jobs that ended more than IMPORT_JOB_TTL_HOURS ago are forgotten, as idempotency keys are.
-        importJobRepository.purgeEnded(db, new Date(now.getTime() - config.IMPORT_JOB_TTL_HOURS * 3600_000).toISOString())
-        return importJobRepository.insert(db, {
+        await importJobRepository.purgeEnded(db, new Date(now.getTime() - config.IMPORT_JOB_TTL_HOURS * 3600_000).toISOString())
+        return await importJobRepository.insert(db, {
           principal: actor.principal.sub,
           kind,
           partial: req.partial,
@@ -149,24 +152,32 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
           createdAt: now.toISOString()
         })
       })
+      const entry = { sub: actor.principal.sub, written }
+      entering.push(entry)
+      let row: ImportJobRow
+      try {
+        row = await written
+      } finally {
+        entering.splice(entering.indexOf(entry), 1)
+      }
       queue.push({ id: row.id, kind, actor, req })
       setImmediate(next)
       return view(row)
     },
 
     /** The job, to its caller only (NOT_FOUND for anyone else, as if it did not exist). */
-    get (actor: Actor, id: number): ImportJobView {
-      const row = importJobRepository.findById(store.db, id)
+    async get (actor: Actor, id: number): Promise<ImportJobView> {
+      const row = await store.read(async (db) => await importJobRepository.findById(db, id))
       if (row === undefined || row.principal !== actor.principal.sub) fail('NOT_FOUND', `import ${id} not found`)
       return view(row)
     },
 
     /** At start: jobs left queued or running by a process that is gone are failed (nothing of
      *  them was applied). How many. */
-    recoverInterrupted (): number {
-      return store.write((db) => {
-        const orphans = importJobRepository.unfinished(db).filter((j) => j.holder !== me && !processAlive(j.holder))
-        for (const j of orphans) importJobRepository.finish(db, j.id, { error: interrupted(j.partial), at: clock().toISOString() })
+    async recoverInterrupted (): Promise<number> {
+      return await store.write(async (db) => {
+        const orphans = (await importJobRepository.unfinished(db)).filter((j) => j.holder !== me && !processAlive(j.holder))
+        for (const j of orphans) await importJobRepository.finish(db, j.id, { error: interrupted(j.partial), at: clock().toISOString() })
         return orphans.length
       })
     },
@@ -174,11 +185,13 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
     /** Stops taking jobs: the one running finishes, those waiting are failed (send them again). */
     async close (): Promise<void> {
       closing = true
+      // Jobs being queued are waiting ones too.
+      await Promise.allSettled(entering.map((e) => e.written))
       await current
       const waiting = queue.splice(0)
       // A pass like any write: a request's import may still be applying in turns.
       if (waiting.length > 0) {
-        await writeRow((db) => { for (const j of waiting) importJobRepository.finish(db, j.id, { error: interrupted(j.req.partial), at: clock().toISOString() }) })
+        await writeRow(async (db) => { for (const j of waiting) await importJobRepository.finish(db, j.id, { error: interrupted(j.req.partial), at: clock().toISOString() }) })
       }
     },
 

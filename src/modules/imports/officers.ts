@@ -9,7 +9,7 @@ import { checkIdNumber } from '../../domain/identity.js'
 import { isIsoDate, shanghaiDate } from '../../domain/dates.js'
 import { dateRefusal, joiningOrderRefusal, moveOrderRefusal, rejoiningRefusal } from '../../domain/plausible-dates.js'
 import { servingOn } from '../../domain/training.js'
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { fail, RegistryError, type ErrorCode } from '../../errors.js'
 import { inputAjv } from '../../http/ajv.js'
 import type { Actor } from '../../security/roles.js'
@@ -43,24 +43,24 @@ const refused = (code: ErrorCode, pointer: string, detail: string): { errors: Ro
 
 /** What a row does, or why it cannot: the same decisions upsert() below makes, read-only. The
  *  departure's date is judged in check(), against the row's and the officer's history. */
-function plan (db: Db, actor: Actor, row: Row, existing: OfficerRow | undefined, today: string, agencyActive: boolean): Plan | { errors: RowError[] } {
+async function plan (db: Db, actor: Actor, row: Row, existing: OfficerRow | undefined, today: string, agencyActive: boolean): Promise<Plan | { errors: RowError[] }> {
   // New here: a person never registered, or one who has left and now serves at another agency
   // (taken on again by register: the same officer, with their history).
   if (existing === undefined || (!servingOn(existing, today) && existing.agencyId !== row.agencyId)) {
     if (!agencyActive) return refused('AGENCY_NOT_ACTIVE', '/agencyId', `agency ${row.agencyId} is merged or dissolved and takes no one new / 该执法主体已合并或撤销`)
     return { kind: 'register', rejoin: existing !== undefined }
   }
-  if (!officerRepository.findById(db, actor.scope, existing.id)) return refused('ID_NUMBER_TAKEN', '/idNumber', 'this person is registered with another agency; ask for a transfer / 该人员已在其他执法主体登记，请办理调动')
+  if (!await officerRepository.findById(db, actor.scope, existing.id)) return refused('ID_NUMBER_TAKEN', '/idNumber', 'this person is registered with another agency; ask for a transfer / 该人员已在其他执法主体登记，请办理调动')
   if (existing.agencyId !== row.agencyId) {
     return refused('OFFICER_NOT_AT_AGENCY', '/agencyId', `officer ${existing.id} serves at agency ${existing.agencyId}: record the transfer (POST /v1/officers/${existing.id}/transfer) first / 该人员在其他执法主体任职，请先办理调动`)
   }
   const patch: Partial<Omit<OfficerInput, 'agencyId'>> = {}
   for (const k of UPDATABLE) if (row[k] !== undefined && row[k] !== existing[k]) Object.assign(patch, { [k]: row[k] })
   if (Object.keys(patch).length > 0) {
-    const role = roleChangeRefusal(existing, patch, certificateRepository.live(db, existing.id).length > 0)
+    const role = roleChangeRefusal(existing, patch, (await certificateRepository.live(db, existing.id)).length > 0)
     if (role) return refused(role, role === 'OFFICER_AUXILIARY' ? '/auxiliary' : '/police', 'holds a live certificate: cancel it first / 该人员持有执法证件，请先注销证件')
     if (patch.joinedOn !== undefined && patch.joinedOn !== null) {
-      const order = joiningOrderRefusal(patch.joinedOn, { departedOn: existing.departedOn, ...officerRepository.moveDates(db, existing.id) })
+      const order = joiningOrderRefusal(patch.joinedOn, { departedOn: existing.departedOn, ...(await officerRepository.moveDates(db, existing.id)) })
       if (order) return refused(order.code, '/joinedOn', order.detail)
     }
   }
@@ -73,24 +73,25 @@ function plan (db: Db, actor: Actor, row: Row, existing: OfficerRow | undefined,
 
 export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
   /** Upserts one officer (and records the departure it carries) inside the caller's
-   *  transaction; throws the service's refusal. */
-  function upsert (ctx: ServiceContext, officers: OfficersService, db: Db, actor: Actor, row: Row, idNumber: string): { outcome: Outcome, officerId: number } {
+   *  transaction `db` (`officers`: the officers service's writes, run in it); throws the
+   *  service's refusal. */
+  async function upsert (ctx: ServiceContext, officers: ReturnType<OfficersService['within']>, db: Db, actor: Actor, row: Row, idNumber: string): Promise<{ outcome: Outcome, officerId: number }> {
     const departure = row.departureReason && row.departureDate ? { reason: row.departureReason as DepartureReason, date: row.departureDate } : undefined
-    const existing = officerRepository.findByIdNumber(db, idNumber)
-    const agency = agencyRepository.findById(db, actor.scope, row.agencyId)
-    const p = plan(db, actor, row, existing, today(ctx), agency?.status === 'active')
+    const existing = await officerRepository.findByIdNumber(db, idNumber)
+    const agency = await agencyRepository.findById(db, actor.scope, row.agencyId)
+    const p = await plan(db, actor, row, existing, today(ctx), agency?.status === 'active')
     if ('errors' in p) {
       const e = p.errors[0] as RowError
       fail(e.code, e.detail, { errors: [{ in: 'body', pointer: e.pointer ?? '/', detail: e.detail }] })
     }
     if (p.kind === 'register') {
       const { departureReason: _r, departureDate: _d, ...input } = row
-      const created = officers.register(actor, { ...input, idNumber })
-      if (departure) officers.depart(actor, created.id, departure)
+      const created = await officers.register(actor, { ...input, idNumber })
+      if (departure) await officers.depart(actor, created.id, departure)
       return { outcome: p.rejoin ? 'updated' : 'created', officerId: created.id }
     }
-    if (Object.keys(p.patch).length > 0) officers.update(actor, p.officer.id, p.officer.version, p.patch)
-    if (p.depart && departure) officers.depart(actor, p.officer.id, departure)
+    if (Object.keys(p.patch).length > 0) await officers.update(actor, p.officer.id, p.officer.version, p.patch)
+    if (p.depart && departure) await officers.depart(actor, p.officer.id, departure)
     return { outcome: Object.keys(p.patch).length > 0 || p.depart ? 'updated' : 'unchanged', officerId: p.officer.id }
   }
 
@@ -99,7 +100,7 @@ export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
     batch: 100,
     assignsIds: true,
 
-    check (db, actor, v, row, state, today) {
+    async check (db, actor, v, row, state, today) {
       const errors: RowError[] = validRow(v) ? [] : schemaErrors(validRow.errors)
       let idNumber = ''
       if (typeof v.idNumber === 'string') {
@@ -115,7 +116,7 @@ export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
       if ((v.departureReason === undefined) !== (v.departureDate === undefined)) {
         errors.push({ code: 'VALIDATION_FAILED', pointer: v.departureReason === undefined ? '/departureReason' : '/departureDate', detail: 'departureReason and departureDate go together / 离岗原因与离岗日期须同时填写' })
       }
-      const existing = idNumber === '' ? undefined : officerRepository.findByIdNumber(db, idNumber)
+      const existing = idNumber === '' ? undefined : await officerRepository.findByIdNumber(db, idNumber)
       // The row's dates as the officers service judges them, named by the row's fields: joinedOn
       // by today and from 1949-10-01; a departure too (but one already recorded as it stands,
       // dated ahead before such dates were refused: importing the same file again is safe), not
@@ -127,17 +128,17 @@ export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
       // One this row takes on again (left, now at another agency) begins a new stint on its
       // joinedOn: not before they left.
       const takenOnAgain = existing !== undefined && !servingOn(existing, today) && existing.agencyId !== v.agencyId
-      const stint = takenOnAgain && joinedOn !== null && joining === null ? rejoiningRefusal(joinedOn, officerRepository.moveDates(db, existing.id).lastMoveOn) : null
+      const stint = takenOnAgain && joinedOn !== null && joining === null ? rejoiningRefusal(joinedOn, (await officerRepository.moveDates(db, existing.id)).lastMoveOn) : null
       if (stint) errors.push({ code: stint.code, pointer: '/joinedOn', detail: stint.detail })
       if (typeof v.departureDate === 'string' && isIsoDate(v.departureDate)) {
         // One this row takes on again moves today, before the row's departure: that departure
         // is a new one, even dated as the one recorded.
         if (existing === undefined || takenOnAgain || !departedAs(existing, { reason: v.departureReason, date: v.departureDate })) {
           // Otherwise only a history the caller may see (one serving elsewhere is refused by the plan).
-          const known = existing !== undefined && !takenOnAgain && officerRepository.findById(db, actor.scope, existing.id) !== undefined ? existing : undefined
+          const known = existing !== undefined && !takenOnAgain && (await officerRepository.findById(db, actor.scope, existing.id)) !== undefined ? existing : undefined
           const history = takenOnAgain
             ? { joinedOn: null, lastMoveOn: joinedOn ?? today }
-            : { joinedOn: joinedOn ?? known?.joinedOn ?? null, lastMoveOn: known === undefined ? null : officerRepository.moveDates(db, known.id).lastMoveOn }
+            : { joinedOn: joinedOn ?? known?.joinedOn ?? null, lastMoveOn: known === undefined ? null : (await officerRepository.moveDates(db, known.id)).lastMoveOn }
           const leaving = dateRefusal(v.departureDate, 'happened', today) ?? moveOrderRefusal(v.departureDate, history)
           if (leaving) {
             const detail = leaving.code === 'DATE_IN_FUTURE' ? `after today (${today}): record a departure on the day it happens / 离岗日期晚于今天` : leaving.detail
@@ -150,25 +151,26 @@ export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
       let agencyActive = false
       if (typeof v.agencyId === 'number' && Number.isSafeInteger(v.agencyId)) {
         const key = `agency:${v.agencyId}`
-        if (!state.cache.has(key)) state.cache.set(key, agencyRepository.findById(db, actor.scope, v.agencyId)?.status ?? null)
+        if (!state.cache.has(key)) state.cache.set(key, (await agencyRepository.findById(db, actor.scope, v.agencyId))?.status ?? null)
         const status = state.cache.get(key) as string | null
         if (status === null) errors.push({ code: 'AGENCY_OUT_OF_SCOPE', pointer: '/agencyId', detail: `agency ${v.agencyId} not found in your scope` })
         agencyActive = status === 'active'
       }
       if (errors.length > 0) return { errors }
-      const p = plan(db, actor, v as Row, existing, today, agencyActive)
+      const p = await plan(db, actor, v as Row, existing, today, agencyActive)
       if ('errors' in p) return p
       const outcome: Outcome = p.kind === 'register' ? (p.rejoin ? 'updated' : 'created') : Object.keys(p.patch).length > 0 || p.depart ? 'updated' : 'unchanged'
       return { input: { row: v as Row, idNumber }, expect: p.kind === 'update' ? { outcome, officerId: p.officer.id } : { outcome } }
     },
 
-    apply (ctx, actor, _at, rows, keepGoing) {
-      const officers = officersService(ctx)
+    async apply (ctx, db, actor, _at, rows, keepGoing) {
+      const officers = officersService(ctx).within(db)
       const results: RowResult[] = []
       for (const { row, input } of rows) {
+        const applyOne = async () => await upsert(ctx, officers, db, actor, input.row, input.idNumber)
         try {
-          // Its own savepoint (where the engine keeps them): a refused row leaves nothing behind.
-          results.push({ row, ...ctx.store.write((db) => upsert(ctx, officers, db, actor, input.row, input.idNumber)) })
+          // Partial imports: its own savepoint, so a refused row leaves nothing behind.
+          results.push({ row, ...(keepGoing ? await ctx.store.savepoint(db, applyOne) : await applyOne()) })
         } catch (err) {
           if (!(err instanceof RegistryError)) throw err
           results.push({ row, outcome: 'error', errors: [refusal(err)] })

@@ -90,11 +90,11 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService }
     const sent = isUpload(req.headers['content-type']) ? req.body as UploadedImport : { ...formatOf(req.headers['content-type']), body: req.body }
     const request = { ...sent, partial: req.query.partial, dryRun: req.query.dryRun }
     if (respondAsync(req.headers.prefer)) {
-      const job = imports.startJob(req.actor, kind, request)
+      const job = await imports.startJob(req.actor, kind, request)
       return reply.code(202).header('location', `/v1/imports/${job.id}`).header('preference-applied', 'respond-async').header('retry-after', '1').send(job)
     }
     // All or nothing applies with the write gate shut: this request's own pass is set aside meanwhile.
-    return imports.run(kind, req.actor, request, {
+    return await imports.run(kind, req.actor, request, {
       ...(req.writePass ? { aside: req.writePass.aside } : {}),
       // How long writes waited for it, for whoever runs the service.
       applied: (rows, heldMs) => { req.log.info({ kind, rows, lockHeldMs: Math.round(heldMs) }, 'import applied in one transaction') }
@@ -146,7 +146,7 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService }
       response: { 200: ImportJob, ...problems(404) }
     }
   }, async (req, reply) => {
-    const job = imports.job(req.actor, req.params.id)
+    const job = await imports.job(req.actor, req.params.id)
     if (job.status === 'queued' || job.status === 'running') reply.header('retry-after', '1')
     return job
   })

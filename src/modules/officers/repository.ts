@@ -1,7 +1,7 @@
 // Officers in SQL; scope follows the officer's current agency. ID numbers are sealed at rest
 // with a blind index beside them (src/security/id-numbers.ts); callers give and get them in clear.
 import { and, asc, eq, gt, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { contains } from '../../db/match.js'
 import { officerIdIndex, officerMoves, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
@@ -27,7 +27,7 @@ function opened<R extends OfficerRow | undefined> (db: Db, row: R): R {
 // Registering writes an officer and its blind index: statements run once per imported row, as
 // plain SQL with positional values (through the query builder, binding by name and mapping the
 // row back cost three times what SQLite took to insert).
-function indexIdNumber (db: Db, officerId: number, idNumber: string): void {
+async function indexIdNumber (db: Db, officerId: number, idNumber: string): Promise<void> {
   onceStatement(db, Q.indexIdNumber, 'insert into officer_id_index (officer_id, digest) values (?, ?) on conflict (officer_id) do update set digest = excluded.digest')
     .run(officerId, idNumberCodec(db).blindIndex(idNumber))
 }
@@ -50,19 +50,19 @@ export function postData (v: Omit<NewOfficer, 'idNumber' | 'joinedOn'>) {
 export const officerRepository = {
   /** The officer if in scope. Kept between writes (db/sqlite/read-cache): HR systems read the same
    *  officers over and over; the ID number is kept sealed and opened per call. */
-  findById: (db: Db, scope: Scope, id: number) => opened(db, cachedRead(db, 'officers.findById', `${scope.all ? 'all' : scope.rootAgencyId}:${id}`, () => {
+  findById: async (db: Db, scope: Scope, id: number) => opened(db, cachedRead(db, 'officers.findById', `${scope.all ? 'all' : scope.rootAgencyId}:${id}`, () => {
     const { query, params } = onceInScope(db, Q.findById, scope, (inScope) => db.select().from(officers)
       .where(and(eq(officers.id, sql.placeholder('id')), inScope(officers.agencyId))).prepare())
     return query.get({ id, ...params })
   })),
 
   /** Exact match on the ID number, regardless of scope (uniqueness is registry-wide). */
-  findByIdNumber: (db: Db, idNumber: string) => opened(db, once(db, Q.findByIdNumber, () => db.select({ officer: officers }).from(officers)
+  findByIdNumber: async (db: Db, idNumber: string) => opened(db, once(db, Q.findByIdNumber, () => db.select({ officer: officers }).from(officers)
     .innerJoin(officerIdIndex, eq(officerIdIndex.officerId, officers.id))
     .where(eq(officerIdIndex.digest, sql.placeholder('digest'))).prepare())
     .get({ digest: idNumberCodec(db).blindIndex(idNumber) })?.officer),
 
-  list: (db: Db, scope: Scope, f: OfficerFilter, afterId: number, limit: number) => {
+  list: async (db: Db, scope: Scope, f: OfficerFilter, afterId: number, limit: number) => {
     const where: Array<SQL | undefined> = [gt(officers.id, afterId), inScopeWhere(scope, officers.agencyId)]
     if (f.agencyId !== undefined) where.push(eq(officers.agencyId, f.agencyId))
     if (f.status) where.push(eq(officers.status, f.status))
@@ -73,13 +73,13 @@ export const officerRepository = {
 
   /** Inserts an officer and its blind index, created `at` (the service's clock); call it
    *  inside a write transaction. */
-  insert: (db: Db, v: NewOfficer, at: string): OfficerRow => {
+  insert: async (db: Db, v: NewOfficer, at: string): Promise<OfficerRow> => {
     const p = postData(v)
     const joinedOn = v.joinedOn ?? null
     const stored = onceStatement(db, Q.insert, `insert into officers (name, id_number, agency_id, employee_no, phone, joined_on, auxiliary, police, legal_reviewer, supervisor, created_at)
       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id, status, version, created_at as createdAt`)
       .get(p.name, idNumberCodec(db).seal(v.idNumber), p.agencyId, p.employeeNo, p.phone, joinedOn, +p.auxiliary, +p.police, +p.legalReviewer, +p.supervisor, at) as Pick<OfficerRow, 'id' | 'status' | 'version' | 'createdAt'>
-    indexIdNumber(db, stored.id, v.idNumber)
+    await indexIdNumber(db, stored.id, v.idNumber)
     // The row as stored, in the table's column order; the number just sealed, in clear.
     const { id, status, version, createdAt } = stored
     const { name, agencyId, employeeNo, phone, auxiliary, police, legalReviewer, supervisor } = p
@@ -88,18 +88,18 @@ export const officerRepository = {
   },
 
   /** Updates an officer (and the blind index when the ID number changes); call it inside a write transaction. */
-  update: (db: Db, id: number, v: Partial<NewOfficerRow>) => {
+  update: async (db: Db, id: number, v: Partial<NewOfficerRow>) => {
     const sealed = v.idNumber === undefined ? {} : { idNumber: idNumberCodec(db).seal(v.idNumber) }
     const row = db.update(officers).set({ ...v, ...sealed, version: sql`${officers.version} + 1` }).where(eq(officers.id, id)).returning().get()
-    if (row && v.idNumber !== undefined) indexIdNumber(db, id, v.idNumber)
+    if (row && v.idNumber !== undefined) await indexIdNumber(db, id, v.idNumber)
     return opened(db, row)
   },
 
-  insertMove: (db: Db, v: typeof officerMoves.$inferInsert) => db.insert(officerMoves).values(v).run(),
+  insertMove: async (db: Db, v: typeof officerMoves.$inferInsert) => db.insert(officerMoves).values(v).run(),
 
   /** The days of the officer's earliest and latest recorded moves (transfers, departures, being
    *  taken on again), by date; null when none. */
-  moveDates: (db: Db, officerId: number): { firstMoveOn: string | null, lastMoveOn: string | null } =>
+  moveDates: async (db: Db, officerId: number): Promise<{ firstMoveOn: string | null, lastMoveOn: string | null }> =>
     once(db, Q.moveDates, () => db.select({ firstMoveOn: sql<string | null>`min(${officerMoves.date})`, lastMoveOn: sql<string | null>`max(${officerMoves.date})` })
       .from(officerMoves).where(eq(officerMoves.officerId, sql.placeholder('officerId'))).prepare())
       .get({ officerId }) ?? { firstMoveOn: null, lastMoveOn: null }

@@ -20,7 +20,7 @@ export const officerRoutes: FastifyPluginAsyncTypebox<{ officers: OfficersServic
       body: CreateOfficer,
       response: { 201: Officer, ...problems(404, 409, 422) }
     }
-  }, async (req, reply) => created(reply, '/v1/officers', officers.register(req.actor, req.body)))
+  }, async (req, reply) => created(reply, '/v1/officers', await officers.register(req.actor, req.body)))
 
   app.get('/v1/officers', {
     config: { access: ACCESS.read },
@@ -33,7 +33,7 @@ export const officerRoutes: FastifyPluginAsyncTypebox<{ officers: OfficersServic
       response: { 200: Page(Officer), ...problems() }
     }
   }, async (req) => {
-    return paged(req.query, (after, take) => officers.list(req.actor, req.query, after, take))
+    return await paged(req.query, async (after, take) => await officers.list(req.actor, req.query, after, take))
   })
 
   app.post('/v1/officers/lookup', {
@@ -46,7 +46,7 @@ export const officerRoutes: FastifyPluginAsyncTypebox<{ officers: OfficersServic
       body: Lookup,
       response: { 200: Officer, ...problems(404) }
     }
-  }, async (req, reply) => withEtag(reply, officers.lookup(req.actor, req.body.idNumber)))
+  }, async (req, reply) => withEtag(reply, await officers.lookup(req.actor, req.body.idNumber)))
 
   app.get('/v1/officers/:id', {
     config: { access: ACCESS.read },
@@ -58,7 +58,7 @@ export const officerRoutes: FastifyPluginAsyncTypebox<{ officers: OfficersServic
       params: IdParams,
       response: { 200: Officer, ...problems(404) }
     }
-  }, async (req, reply) => withEtag(reply, officers.get(req.actor, req.params.id)))
+  }, async (req, reply) => withEtag(reply, await officers.get(req.actor, req.params.id)))
 
   app.patch('/v1/officers/:id', {
     config: { access: ACCESS.personnel },
@@ -72,7 +72,7 @@ export const officerRoutes: FastifyPluginAsyncTypebox<{ officers: OfficersServic
       body: UpdateOfficer,
       response: { 200: Officer, ...problems(404, 409, 412, 422, 428) }
     }
-  }, async (req, reply) => withEtag(reply, officers.update(req.actor, req.params.id, expectedVersion(req), req.body)))
+  }, async (req, reply) => withEtag(reply, await officers.update(req.actor, req.params.id, expectedVersion(req), req.body)))
 
   app.post('/v1/officers/:id/departure', {
     config: { access: ACCESS.personnel },
@@ -87,7 +87,7 @@ export const officerRoutes: FastifyPluginAsyncTypebox<{ officers: OfficersServic
       body: Departure,
       response: { 200: MoveResult, ...problems(404, 409, 422) }
     }
-  }, async (req) => officers.depart(req.actor, req.params.id, req.body))
+  }, async (req) => await officers.depart(req.actor, req.params.id, req.body))
 
   app.post('/v1/officers/:id/transfer', {
     config: { access: ACCESS.personnel },
@@ -102,5 +102,5 @@ export const officerRoutes: FastifyPluginAsyncTypebox<{ officers: OfficersServic
       body: Transfer,
       response: { 200: MoveResult, ...problems(404, 409, 422) }
     }
-  }, async (req) => officers.transfer(req.actor, req.params.id, req.body))
+  }, async (req) => await officers.transfer(req.actor, req.params.id, req.body))
 }

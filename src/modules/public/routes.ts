@@ -49,7 +49,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ publicView: PublicService
     }
   }, async (req, reply) => {
     reply.header('cache-control', 'no-store')
-    return paged(req.query, (after, take) => publicView.agencies(req.query, after, take))
+    return await paged(req.query, async (after, take) => await publicView.agencies(req.query, after, take))
   })
 
   app.get('/v1/public/agencies/:id/officers', {
@@ -67,7 +67,7 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ publicView: PublicService
     }
   }, async (req, reply) => {
     reply.header('cache-control', 'no-store')
-    return paged(req.query, (after, take) => publicView.roster(req.params.id, after, take), ({ id: _id, ...holder }) => holder)
+    return await paged(req.query, async (after, take) => await publicView.roster(req.params.id, after, take), ({ id: _id, ...holder }) => holder)
   })
 
   // The pages take whatever else a shared link carries (a messenger adds its own parameters).
@@ -92,8 +92,8 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ publicView: PublicService
   }, async (req, reply) => {
     const q = (req.query.q ?? '').trim()
     const region = req.query.region ?? ''
-    const body = paged({ limit: 20, cursor: req.query.cursor }, (after, take) => publicView.agencies({ name: q || undefined, regionCode: region || undefined }, after, take))
-    return sendPage(reply, 200, renderAgencyList({ q, region, regions: publicView.regions(), agencies: body.items, next: nextHref('/public', { q, region }, body.nextCursor) }))
+    const body = await paged({ limit: 20, cursor: req.query.cursor }, async (after, take) => await publicView.agencies({ name: q || undefined, regionCode: region || undefined }, after, take))
+    return sendPage(reply, 200, renderAgencyList({ q, region, regions: await publicView.regions(), agencies: body.items, next: nextHref('/public', { q, region }, body.nextCursor) }))
   })
 
   app.get('/public/agencies/:id', {
@@ -110,8 +110,8 @@ export const publicRoutes: FastifyPluginAsyncTypebox<{ publicView: PublicService
       response: { 200: Html('持证人员页面 the roster'), 400: Html('无法识别的查询 bad query'), 404: Html('查无此执法主体 no such confirmed agency'), 429: Html('查询过于频繁 too many requests'), 500: { description: 'internal error', content: { 'application/problem+json': { schema: Problem } } } }
     }
   }, async (req, reply) => {
-    const body = paged({ limit: 50, cursor: req.query.cursor }, (after, take) => publicView.roster(req.params.id, after, take))
-    const agency = publicView.agency(req.params.id)
+    const body = await paged({ limit: 50, cursor: req.query.cursor }, async (after, take) => await publicView.roster(req.params.id, after, take))
+    const agency = await publicView.agency(req.params.id)
     return sendPage(reply, 200, renderRoster({ agency, holders: body.items, next: nextHref(`/public/agencies/${agency.id}`, {}, body.nextCursor) }))
   })
 }

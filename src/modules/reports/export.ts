@@ -1,6 +1,7 @@
 // Report rows as files a clerk opens in Excel or WPS: CSV (UTF-8 with BOM, so Chinese
-// headers display) and xlsx (exceljs' streaming writer). Both are produced batch by batch
-// and respect back-pressure, so memory stays flat however many rows there are.
+// headers display) and xlsx (exceljs' streaming writer). Both are produced batch by batch from
+// an async iterable (the next batch is read only when the stream wants more) and respect
+// back-pressure, so memory stays flat however many rows there are.
 import { PassThrough, Readable } from 'node:stream'
 import { once } from 'node:events'
 
@@ -23,16 +24,16 @@ export function csvField (v: string | number | boolean | null): string {
 const csvLine = <R>(columns: readonly Column<R>[], row: R) => columns.map((c) => csvField(c.value(row))).join(',') + '\r\n'
 
 /** A CSV stream: BOM and header line, then one chunk per batch. */
-export function csvStream<R> (columns: readonly Column<R>[], batches: Iterable<R[]>): Readable {
-  function * lines () {
+export function csvStream<R> (columns: readonly Column<R>[], batches: AsyncIterable<R[]>): Readable {
+  async function * lines () {
     yield '\ufeff' + columns.map((c) => csvField(c.header)).join(',') + '\r\n'
-    for (const batch of batches) yield batch.map((r) => csvLine(columns, r)).join('')
+    for await (const batch of batches) yield batch.map((r) => csvLine(columns, r)).join('')
   }
   return Readable.from(lines(), { objectMode: false })
 }
 
 /** An xlsx stream of one worksheet; errors end the stream with that error. */
-export function xlsxStream<R> (sheetName: string, columns: readonly Column<R>[], batches: Iterable<R[]>): Readable {
+export function xlsxStream<R> (sheetName: string, columns: readonly Column<R>[], batches: AsyncIterable<R[]>): Readable {
   const out = new PassThrough()
   const write = async () => {
     // exceljs is large (loading it took a sixth of the start-up): loaded on the first xlsx export.
@@ -41,7 +42,7 @@ export function xlsxStream<R> (sheetName: string, columns: readonly Column<R>[],
     const sheet = workbook.addWorksheet(sheetName, { views: [{ state: 'frozen', ySplit: 1 }] })
     sheet.columns = columns.map((c) => ({ header: c.header, width: c.width ?? 14 }))
     sheet.getRow(1).font = { bold: true }
-    for (const batch of batches) {
+    for await (const batch of batches) {
       for (const row of batch) sheet.addRow(columns.map((c) => c.value(row))).commit()
       // Let the zip stream drain to the client before reading the next batch.
       if (out.writableNeedDrain) await once(out, 'drain')

@@ -1,12 +1,12 @@
 // Every nightly check in one document (npm run nightly): what the bureau must act on, read with
 // the same services and domain rules as the API, so the two never disagree.
 import type { Config } from '../../config.js'
-import type { SqliteStore } from '../../db/sqlite/store.js'
+import type { Store } from '../../db/store.js'
 import { yearOf, type IsoDate } from '../../domain/dates.js'
 import { defaultNightlyYear, isFinding } from '../../domain/training.js'
 import type { Actor } from '../../security/roles.js'
 import { TRAINING_STATUSES } from './schema.js'
-import { reportsService } from './service.js'
+import { reportsService, type ComplianceRow } from './service.js'
 import { agencyConfirmationChecks, brokenInvariants, incompetentWithLiveCertificate } from './invariants.js'
 import { certificatesReport, staffingReport } from './registry-reports.js'
 
@@ -27,16 +27,22 @@ export interface NightlyOptions {
  * whose confirmation lapsed, is due within the grace period, or awaits 重新确认 (rule 5); officers
  * graded 不称职 in the last closed year who still hold a live card (000 (四)); certificates
  * expiring, awaiting recall, in custody or suspended past their set end; broken invariants.
+ * The training report reads a batch at a time (a read transaction each); the other checks are
+ * read together, in one read transaction after it.
  */
-export function nightlyChecks (store: SqliteStore, config: Config, actor: Actor, o: NightlyOptions) {
+export async function nightlyChecks (store: Store, config: Config, actor: Actor, o: NightlyOptions) {
   const year = o.year ?? defaultNightlyYear(o.asOf, config.AT_RISK_FROM)
-  const report = reportsService({ store, config, clock: () => new Date(`${o.today}T04:00:00Z`) })
+  const report = await reportsService({ store, config, clock: () => new Date(`${o.today}T04:00:00Z`) })
     .trainingCompliance(actor, { year, asOf: o.asOf, statuses: TRAINING_STATUSES.filter(isFinding) })
-  const flagged = [...report.batches()].flat().map(({ id: _id, ...row }) => row)
-  const staffingShort = staffingReport(store.db, actor, o.asOf).filter((r) => !r.compliant)
-  const confirmations = agencyConfirmationChecks(store.db, o.asOf, config.CONFIRMATION_GRACE_UNTIL)
-  const certificates = certificatesReport(store.db, actor, o.asOf, o.dueWithinDays)
-  const invariants = brokenInvariants(store.db, o.today)
+  const flagged: Array<Omit<ComplianceRow, 'id'>> = []
+  for await (const batch of report.batches()) for (const { id: _id, ...row } of batch) flagged.push(row)
+  const { staffingShort, confirmations, certificates, invariants, incompetent } = await store.read(async (db) => ({
+    staffingShort: (await staffingReport(db, actor, o.asOf)).filter((r) => !r.compliant),
+    confirmations: await agencyConfirmationChecks(db, o.asOf, config.CONFIRMATION_GRACE_UNTIL),
+    certificates: await certificatesReport(db, actor, o.asOf, o.dueWithinDays),
+    invariants: await brokenInvariants(db, o.today),
+    incompetent: await incompetentWithLiveCertificate(db, yearOf(o.asOf) - 1, o.asOf)
+  }))
   const checks = {
     underTrained: flagged.filter((r) => r.status === 'non_compliant'),
     atRisk: flagged.filter((r) => r.status === 'at_risk'),
@@ -44,7 +50,7 @@ export function nightlyChecks (store: SqliteStore, config: Config, actor: Actor,
     agenciesNotConfirmed: confirmations.notConfirmed,
     agenciesConfirmationDue: confirmations.confirmationDue,
     agenciesAwaitingReconfirmation: confirmations.awaitingReconfirmation,
-    incompetentWithLiveCertificate: incompetentWithLiveCertificate(store.db, yearOf(o.asOf) - 1, o.asOf),
+    incompetentWithLiveCertificate: incompetent,
     certificatesExpiring: certificates.filter((c) => c.kind === 'expiring'),
     cardsAwaitingRecall: certificates.filter((c) => c.kind === 'awaiting_recall'),
     cardsInCustody: certificates.filter((c) => c.kind === 'in_custody'),

@@ -1,8 +1,9 @@
 // Report reads: officers joined to their agency and, by primary key, to the maintained
 // officer-year totals. Keyset batches by officer id, so a report of any size is read in
-// bounded memory and no read cursor stays open while the answer streams out.
+// bounded memory, each batch in a read transaction of its own: none stays open while the answer
+// streams out.
 import { and, eq, gt, inArray, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { arrayRows } from '../../db/sqlite/dialect.js'
 import { agencies, assessments, officers, trainingRecords, trainingTotals } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
@@ -72,15 +73,17 @@ function units (f: CandidateFilter, category: 'public_law' | 'professional'): SQ
 export const reportRepository = {
   /**
    * Prepares the read of officers who may be in training scope for the year, with their
-   * totals; the returned function reads the batch after an officer id. Prepared once per
-   * report: a province is a hundred batches. The SQL narrows (at their post on the day; neither
+   * totals; the returned function reads, on the `db` of a read transaction, the batch after an
+   * officer id. Built once per report (a province is a hundred batches): the query is prepared
+   * on a connection the first time it reads there, and kept for the next batches. The SQL
+   * narrows (at their post on the day; neither
    * auxiliary nor, when left out, police when no not_applicable row is wanted; short in a bucket
    * when no compliant officer is wanted; graded so when asked) only to
    * read fewer rows; the service applies the domain rule itself to every row. Rows come from SQLite as arrays, made objects here: better-sqlite3
    * building an object per row cost 40% more than the arrays and this mapping together (a
    * report is every officer of the registry).
    */
-  trainingCandidates: (db: Db, scope: Scope, f: CandidateFilter) => {
+  trainingCandidates: (scope: Scope, f: CandidateFilter) => {
     const where: Array<SQL | undefined> = [
       sql`${officers.id} > :afterId`,
       inScopeWhere(scope, officers.agencyId),
@@ -97,7 +100,7 @@ export const reportRepository = {
         inArray(assessments.grade, [...f.grades.grades] as Array<typeof assessments.$inferSelect.grade>))})`)
     }
     if (f.skipFrom !== undefined) where.push(sql`(${units(f, 'public_law')} < ${f.skipFrom.publicLaw} or ${units(f, 'professional')} < ${f.skipFrom.professional})`)
-    const read = arrayRows(db, sql`select ${officers.id} as id, ${officers.name} as name, ${officers.employeeNo} as employeeNo,
+    const query = sql`select ${officers.id} as id, ${officers.name} as name, ${officers.employeeNo} as employeeNo,
         ${officers.agencyId} as agencyId, ${agencies.name} as agencyName, ${officers.status} as status, ${officers.joinedOn} as joinedOn,
         ${officers.departedOn} as departedOn, ${officers.auxiliary} as auxiliary, ${officers.police} as police,
         ${units(f, 'public_law')} as publicLawUnits, ${units(f, 'professional')} as professionalUnits
@@ -105,7 +108,11 @@ export const reportRepository = {
       join ${agencies} on ${eq(agencies.id, officers.agencyId)}
       left join ${trainingTotals} on ${and(eq(trainingTotals.officerId, officers.id), eq(trainingTotals.year, f.year))}
       where ${and(...where)}
-      order by ${officers.id} limit :limit`)
-    return (afterId: number, limit: number) => (read({ afterId, limit }) as CandidateColumns[]).map(candidate)
+      order by ${officers.id} limit :limit`
+    let prepared: { db: Db, read: ReturnType<typeof arrayRows> } | undefined
+    return async (db: Db, afterId: number, limit: number): Promise<Candidate[]> => {
+      if (prepared?.db !== db) prepared = { db, read: arrayRows(db, query) }
+      return (prepared.read({ afterId, limit }) as CandidateColumns[]).map(candidate)
+    }
   }
 }

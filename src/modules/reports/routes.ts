@@ -59,9 +59,9 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }
     const { status, year, asOf, agencyId, grade, gradeYear } = req.query
     const format = chosenFormat(req, req.query.format)
     readCursor(req.query.cursor) // a cursor not ours is a 400 first, in every format (csv ignores it)
-    const report = reports.trainingCompliance(req.actor, { year, asOf, agencyId, statuses: status, grades: grade, gradeYear })
+    const report = await reports.trainingCompliance(req.actor, { year, asOf, agencyId, statuses: status, grades: grade, gradeYear })
     if (format === 'json') {
-      const body = paged(req.query, (after, take) => firstRows(report, after, take), ({ id: _id, ...row }) => row)
+      const body = await paged(req.query, (after, take) => firstRows(report, after, take), ({ id: _id, ...row }) => row)
       return reply.type('application/json; charset=utf-8').send({ year: report.year, asOf: report.asOf, ruleVersion: report.ruleVersion, ...body })
     }
     const file = `training-compliance-${report.year}.${format}`
@@ -82,7 +82,7 @@ export const registryReportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsS
       querystring: Query({ ...PageQuery, agencyId: Type.Optional(Id) }),
       response: { 200: pageOf(StaffingRow), ...problems(404) }
     }
-  }, async (req) => paged(req.query, reports.staffing(req.actor, req.query.agencyId)))
+  }, async (req) => paged(req.query, await reports.staffing(req.actor, req.query.agencyId)))
 
   app.get('/v1/reports/certificates', {
     config: { access: ACCESS.read },
@@ -95,5 +95,5 @@ export const registryReportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsS
       querystring: Query({ ...PageQuery, dueWithinDays: Type.Integer({ minimum: 0, maximum: 3660, default: 90, description: '到期天数 days ahead' }) }),
       response: { 200: pageOf(CertificateReportRow), ...problems() }
     }
-  }, async (req) => paged(req.query, reports.certificates(req.actor, req.query.dueWithinDays)))
+  }, async (req) => paged(req.query, await reports.certificates(req.actor, req.query.dueWithinDays)))
 }

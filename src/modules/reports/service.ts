@@ -1,7 +1,8 @@
 // Reports over the whole registry, in the caller's scope. The training-compliance report reads
 // the maintained officer-year totals (one row per officer), evaluates each officer with the
-// domain rules and yields rows batch by batch, so JSON pages, CSV and xlsx share one path and
-// a large report streams in bounded memory.
+// domain rules and yields rows batch by batch (an async generator, one read transaction per
+// batch), so JSON pages, CSV and xlsx share one path and a large report streams in bounded
+// memory without holding a read open while the rows go out.
 import { compliantFrom, notApplicable, ruleForYear, type TrainingStatus } from '../../domain/compliance.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import { unitsToHours } from '../../domain/hours.js'
@@ -54,8 +55,9 @@ export interface ComplianceReport {
   year: number
   asOf: string
   ruleVersion: string | null
-  /** Rows in officer-id order, a batch at a time, starting after `afterId`. */
-  batches (afterId?: number): Generator<ComplianceRow[]>
+  /** Rows in officer-id order, a batch at a time, starting after `afterId`; each batch is read
+   *  in a read transaction of its own, when the consumer asks for it. */
+  batches (afterId?: number): AsyncGenerator<ComplianceRow[]>
 }
 
 const BATCH = 1000
@@ -64,27 +66,33 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
   return {
     /** Rule 4 today for every active agency in scope (or under `agencyId`), shortfalls first;
      *  NOT_FOUND for an agency out of scope. */
-    staffing: (actor: Actor, agencyId?: number) => staffingReport(store.db, actor, shanghaiDate(clock()), agencyId),
+    staffing: async (actor: Actor, agencyId?: number) => {
+      const today = shanghaiDate(clock())
+      return store.read(async (db) => staffingReport(db, actor, today, agencyId))
+    },
 
     /** Certificates to act on today: awaiting recall, in custody, suspended past their set end,
      *  and live ones ending within `days`. */
-    certificates: (actor: Actor, days: number) => certificatesReport(store.db, actor, shanghaiDate(clock()), days),
+    certificates: async (actor: Actor, days: number) => {
+      const today = shanghaiDate(clock())
+      return store.read(async (db) => certificatesReport(db, actor, today, days))
+    },
 
     /** The training-compliance report for a year (default: the year of asOf) as of a day
      *  (default today, Asia/Shanghai): every officer at a post on the scope day, both buckets;
      *  those to whom no minimum applies (auxiliary, police when TRAINING_INCLUDES_POLICE is off,
      *  no rule that year) as not_applicable. AGENCY_OUT_OF_SCOPE, DATE_OUT_OF_RANGE (a year or
      *  asOf before 1949-10-01 or after next year). */
-    trainingCompliance (actor: Actor, q: ComplianceQuery): ComplianceReport {
-      const db = store.db
+    async trainingCompliance (actor: Actor, q: ComplianceQuery): Promise<ComplianceReport> {
       const today = shanghaiDate(clock())
       assertPlausibleYear('year', q.year, 'planned', today, 'querystring')
       assertPlausibleDate('asOf', q.asOf, 'planned', today, 'querystring')
       const { year, asOf, recordsUpTo } = evaluationPeriod(q, today)
-      const agency = q.agencyId === undefined
+      const agencyId = q.agencyId
+      const agency = agencyId === undefined
         ? undefined
-        : agencyRepository.findById(db, actor.scope, q.agencyId) ??
-          fail('AGENCY_OUT_OF_SCOPE', `agency ${q.agencyId} not found`, { errors: [{ in: 'querystring', pointer: '/agencyId', detail: 'not found in your scope' }] })
+        : (await store.read(async (db) => agencyRepository.findById(db, actor.scope, agencyId))) ??
+          fail('AGENCY_OUT_OF_SCOPE', `agency ${agencyId} not found`, { errors: [{ in: 'querystring', pointer: '/agencyId', detail: 'not found in your scope' }] })
       const rule = ruleForYear(config.TRAINING_RULES, year)
       assertPlausibleYear('gradeYear', q.gradeYear, 'planned', today, 'querystring')
       const wanted = q.statuses && q.statuses.length > 0 ? new Set(q.statuses) : null
@@ -142,11 +150,13 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
         year,
         asOf,
         ruleVersion: rule?.version ?? null,
-        * batches (afterId = 0) {
-          const read = reportRepository.trainingCandidates(store.db, actor.scope, filter)
+        async * batches (afterId = 0) {
+          const read = reportRepository.trainingCandidates(actor.scope, filter)
           let after = afterId
           for (;;) {
-            const candidates = read(after, BATCH)
+            // A read of its own per batch: none is held open while the consumer sends rows out.
+            const from = after
+            const candidates = await store.read(async (db) => read(db, from, BATCH))
             const rows = candidates.map(evaluate).filter((r): r is ComplianceRow => r !== null)
             if (rows.length > 0) yield rows
             const last = candidates[candidates.length - 1]
@@ -160,9 +170,9 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
 }
 
 /** Takes up to `limit` rows from a report, after `afterId`. */
-export function firstRows (report: ComplianceReport, afterId: number, limit: number): ComplianceRow[] {
+export async function firstRows (report: ComplianceReport, afterId: number, limit: number): Promise<ComplianceRow[]> {
   const out: ComplianceRow[] = []
-  for (const batch of report.batches(afterId)) {
+  for await (const batch of report.batches(afterId)) {
     for (const row of batch) {
       out.push(row)
       if (out.length >= limit) return out

@@ -2,7 +2,7 @@
 // records follow their officer's current agency. Every record write also moves the
 // officer-year totals, inside the caller's transaction.
 import { and, asc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { officers, trainingRecords, trainingTotals, trainings } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
 import { once, onceStatement, queryKeys } from '../../db/sqlite/prepared.js'
@@ -45,12 +45,12 @@ function addToTotals (db: Db, ids: string, year: number, category: Category, uni
 }
 
 export const trainingRepository = {
-  insertTraining: (db: Db, v: NewTrainingRow) => db.insert(trainings).values(v).returning().get(),
+  insertTraining: async (db: Db, v: NewTrainingRow) => db.insert(trainings).values(v).returning().get(),
 
-  findTraining: (db: Db, scope: Scope, id: number) =>
+  findTraining: async (db: Db, scope: Scope, id: number) =>
     db.select().from(trainings).where(and(eq(trainings.id, id), visibleTraining(scope))).get(),
 
-  listTrainings: (db: Db, scope: Scope, f: TrainingFilter, afterId: number, limit: number) => {
+  listTrainings: async (db: Db, scope: Scope, f: TrainingFilter, afterId: number, limit: number) => {
     const where: Array<SQL | undefined> = [gt(trainings.id, afterId), visibleTraining(scope)]
     if (f.year !== undefined) where.push(eq(trainings.year, f.year))
     if (f.category) where.push(eq(trainings.category, f.category))
@@ -60,7 +60,7 @@ export const trainingRepository = {
 
   /** The gaps in service of those among `ids` who were taken on again (domain serviceGaps), by
    *  officer id; absent: none. One prepared statement over the moves index for any number. */
-  serviceGapsOf: (db: Db, ids: readonly number[]): Map<number, ServiceGap[]> => {
+  serviceGapsOf: async (db: Db, ids: readonly number[]): Promise<Map<number, ServiceGap[]>> => {
     const out = new Map<number, ServiceGap[]>()
     if (ids.length === 0) return out
     const rows = onceStatement(db, Q.serviceGapsOf, SERVICE_MOVES_OF).all({ ids: idList(ids) }) as Array<{ officerId: number, kind: 'departure' | 'rejoin', date: string }>
@@ -72,32 +72,32 @@ export const trainingRepository = {
 
   /** The officers among `ids` that exist in scope, by id (one prepared query for any number),
    *  with their gaps in service. */
-  officersByIds: (db: Db, scope: Scope, ids: readonly number[]) => {
+  officersByIds: async (db: Db, scope: Scope, ids: readonly number[]) => {
     const found = new Map<number, CreditOfficer>()
     if (ids.length === 0) return found
     const { query, params } = onceInScope(db, Q.officersByIds, scope, (inScope) => db.select({ id: officers.id, agencyId: officers.agencyId, status: officers.status, departedOn: officers.departedOn })
       .from(officers).where(and(inIdList(officers.id, 'ids'), inScope(officers.agencyId))).prepare())
-    const gaps = trainingRepository.serviceGapsOf(db, ids)
+    const gaps = await trainingRepository.serviceGapsOf(db, ids)
     for (const r of query.all({ ids: idList(ids), ...params })) found.set(r.id, { ...r, gaps: gaps.get(r.id) ?? [] })
     return found
   },
 
   /** One officer's status and gaps in service, when in scope (a prepared point read, for
    *  checking rows one by one). */
-  officerInScope: (db: Db, scope: Scope, id: number): CreditOfficer | undefined => {
+  officerInScope: async (db: Db, scope: Scope, id: number): Promise<CreditOfficer | undefined> => {
     const { query, params } = onceInScope(db, Q.officerInScope, scope, (inScope) => db.select({ id: officers.id, agencyId: officers.agencyId, status: officers.status, departedOn: officers.departedOn })
       .from(officers).where(and(eq(officers.id, sql.placeholder('id')), inScope(officers.agencyId))).prepare())
     const r = query.get({ id, ...params })
-    return r === undefined ? undefined : { ...r, gaps: trainingRepository.serviceGapsOf(db, [id]).get(id) ?? [] }
+    return r === undefined ? undefined : { ...r, gaps: (await trainingRepository.serviceGapsOf(db, [id])).get(id) ?? [] }
   },
 
   /** Whether the officer already attended the training. */
-  hasAttended: (db: Db, trainingId: number, officerId: number): boolean => once(db, Q.hasAttended, () => db.select({ id: trainingRecords.id }).from(trainingRecords)
+  hasAttended: async (db: Db, trainingId: number, officerId: number): Promise<boolean> => once(db, Q.hasAttended, () => db.select({ id: trainingRecords.id }).from(trainingRecords)
     .where(and(eq(trainingRecords.trainingId, sql.placeholder('trainingId')), eq(trainingRecords.officerId, sql.placeholder('officerId')))).prepare())
     .get({ trainingId, officerId }) !== undefined,
 
   /** Which of `ids` already attended the training (one prepared query for any number). */
-  attendedAmong: (db: Db, trainingId: number, ids: readonly number[]) => {
+  attendedAmong: async (db: Db, trainingId: number, ids: readonly number[]) => {
     if (ids.length === 0) return new Set<number>()
     const query = once(db, Q.attendedAmong, () => db.select({ officerId: trainingRecords.officerId }).from(trainingRecords)
       .where(and(eq(trainingRecords.trainingId, sql.placeholder('trainingId')), inIdList(trainingRecords.officerId, 'ids'))).prepare())
@@ -110,7 +110,7 @@ export const trainingRepository = {
    * in the order of `officerIds`: one INSERT numbers its rows consecutively in the order it
    * inserts them, the order of the array.
    */
-  insertAttendances: (db: Db, t: TrainingRow, officerIds: readonly number[], createdAt: string): number[] => {
+  insertAttendances: async (db: Db, t: TrainingRow, officerIds: readonly number[], createdAt: string): Promise<number[]> => {
     if (officerIds.length === 0) return []
     const ids = idList(officerIds)
     const inserted = onceStatement(db, Q.insertAttendances, INSERT_ATTENDANCES)
@@ -122,30 +122,30 @@ export const trainingRepository = {
   },
 
   /** Inserts one record and moves its officer-year totals. */
-  insertRecord: (db: Db, v: NewRecordRow) => {
+  insertRecord: async (db: Db, v: NewRecordRow) => {
     const row = db.insert(trainingRecords).values(v).returning().get()
     addToTotals(db, idList([row.officerId]), row.year, row.category, row.units)
     return row
   },
 
-  findTotals: (db: Db, officerId: number, year: number) =>
+  findTotals: async (db: Db, officerId: number, year: number) =>
     db.select({ publicLawUnits: trainingTotals.publicLawUnits, professionalUnits: trainingTotals.professionalUnits })
       .from(trainingTotals).where(and(eq(trainingTotals.officerId, officerId), eq(trainingTotals.year, year))).get(),
 
   /** Every record of an officer in a year, oldest first. */
-  recordsOf: (db: Db, officerId: number, year: number): RecordWithTraining[] =>
+  recordsOf: async (db: Db, officerId: number, year: number): Promise<RecordWithTraining[]> =>
     db.select(recordColumns).from(trainingRecords)
       .leftJoin(trainings, eq(trainings.id, trainingRecords.trainingId))
       .where(and(eq(trainingRecords.officerId, officerId), eq(trainingRecords.year, year)))
       .orderBy(asc(trainingRecords.date), asc(trainingRecords.id)).all(),
 
-  findRecord: (db: Db, scope: Scope, id: number): RecordWithTraining | undefined =>
+  findRecord: async (db: Db, scope: Scope, id: number): Promise<RecordWithTraining | undefined> =>
     db.select(recordColumns).from(trainingRecords)
       .innerJoin(officers, eq(officers.id, trainingRecords.officerId))
       .leftJoin(trainings, eq(trainings.id, trainingRecords.trainingId))
       .where(and(eq(trainingRecords.id, id), inScopeWhere(scope, officers.agencyId))).get(),
 
-  listRecords: (db: Db, scope: Scope, f: RecordFilter, afterId: number, limit: number): RecordWithTraining[] => {
+  listRecords: async (db: Db, scope: Scope, f: RecordFilter, afterId: number, limit: number): Promise<RecordWithTraining[]> => {
     const where: Array<SQL | undefined> = [gt(trainingRecords.id, afterId), inScopeWhere(scope, officers.agencyId)]
     if (f.officerId !== undefined) where.push(eq(trainingRecords.officerId, f.officerId))
     if (f.year !== undefined) where.push(eq(trainingRecords.year, f.year))
@@ -157,7 +157,7 @@ export const trainingRepository = {
   },
 
   /** The attendees of a training that lie in scope, by record id. */
-  attendees: (db: Db, scope: Scope, trainingId: number, afterId: number, limit: number) =>
+  attendees: async (db: Db, scope: Scope, trainingId: number, afterId: number, limit: number) =>
     db.select({
       id: trainingRecords.id,
       officerId: officers.id,

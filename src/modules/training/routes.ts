@@ -25,7 +25,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       body: CreateTraining,
       response: { 201: Training, ...problems(404, 422) }
     }
-  }, async (req, reply) => created(reply, '/v1/trainings', training.createTraining(req.actor, req.body)))
+  }, async (req, reply) => created(reply, '/v1/trainings', await training.createTraining(req.actor, req.body)))
 
   app.get('/v1/trainings', {
     config: { access: ACCESS.read },
@@ -38,7 +38,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       response: { 200: Page(Training), ...problems() }
     }
   }, async (req) => {
-    return paged(req.query, (after, take) => training.listTrainings(req.actor, req.query, after, take))
+    return await paged(req.query, async (after, take) => await training.listTrainings(req.actor, req.query, after, take))
   })
 
   app.get('/v1/trainings/:id', {
@@ -51,7 +51,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       params: IdParams,
       response: { 200: Training, ...problems(404) }
     }
-  }, async (req, reply) => withFixedEtag(reply, training.getTraining(req.actor, req.params.id)))
+  }, async (req, reply) => withFixedEtag(reply, await training.getTraining(req.actor, req.params.id)))
 
   app.post('/v1/trainings/:id/attendances', {
     config: { access: ACCESS.personnel },
@@ -65,7 +65,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       body: CreateAttendances,
       response: { 200: AttendanceResult, ...problems(404) }
     }
-  }, async (req) => training.recordAttendances(req.actor, req.params.id, req.body.officerIds))
+  }, async (req) => await training.recordAttendances(req.actor, req.params.id, req.body.officerIds))
 
   app.get('/v1/trainings/:id/attendances', {
     config: { access: ACCESS.read },
@@ -79,7 +79,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       response: { 200: Page(Attendee), ...problems(404) }
     }
   }, async (req) => {
-    return paged(req.query, (after, take) => training.listAttendees(req.actor, req.params.id, after, take))
+    return await paged(req.query, async (after, take) => await training.listAttendees(req.actor, req.params.id, after, take))
   })
 
   app.post('/v1/training-records', {
@@ -92,7 +92,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       body: CreateTrainingRecord,
       response: { 201: TrainingRecord, ...problems(404, 409, 422) }
     }
-  }, async (req, reply) => created(reply, '/v1/training-records', training.recordExternal(req.actor, req.body)))
+  }, async (req, reply) => created(reply, '/v1/training-records', await training.recordExternal(req.actor, req.body)))
 
   app.get('/v1/training-records', {
     config: { access: ACCESS.read },
@@ -105,7 +105,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       response: { 200: Page(TrainingRecord), ...problems() }
     }
   }, async (req) => {
-    return paged(req.query, (after, take) => training.listRecords(req.actor, req.query, after, take))
+    return await paged(req.query, async (after, take) => await training.listRecords(req.actor, req.query, after, take))
   })
 
   app.get('/v1/training-records/:id', {
@@ -118,7 +118,7 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       params: IdParams,
       response: { 200: TrainingRecord, ...problems(404) }
     }
-  }, async (req, reply) => withFixedEtag(reply, training.getRecord(req.actor, req.params.id)))
+  }, async (req, reply) => withFixedEtag(reply, await training.getRecord(req.actor, req.params.id)))
 
   app.get('/v1/officers/:id/training-summary', {
     config: { access: ACCESS.read },
@@ -132,5 +132,5 @@ export const trainingRoutes: FastifyPluginAsyncTypebox<{ training: TrainingServi
       querystring: SummaryQuery,
       response: { 200: TrainingSummary, ...problems(404, 422) }
     }
-  }, async (req) => training.summary(req.actor, req.params.id, req.query))
+  }, async (req) => await training.summary(req.actor, req.params.id, req.query))
 }

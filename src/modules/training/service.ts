@@ -5,7 +5,7 @@ import { evaluateTraining, notApplicable, ruleForYear, type Buckets } from '../.
 import { compareDates, shanghaiDate, yearOf } from '../../domain/dates.js'
 import { recordUnits, unitsToHours, UNITS_PER_HOUR, UNITS_PER_MINUTE, type RecordDuration } from '../../domain/hours.js'
 import { attendanceOutcome, completedBy, creditableOn, evaluationPeriod, explainConversion, inTrainingScopeFor, type AttendanceOutcome } from '../../domain/training.js'
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import { agencyRepository } from '../agencies/repository.js'
@@ -112,23 +112,23 @@ const sumUnits = (records: ReadonlyArray<{ category: string, units: number }>, c
 
 const notCompleted = (endDate: string) => `the training ends on ${endDate}: its 学时 are recorded from that day / 培训于 ${endDate} 结束，届时方可登记学时`
 
-export function recordAttendances (db: Db, actor: Actor, at: Date, trainingId: number, officerIds: readonly number[]): AttendanceResult {
-  const training = trainingRepository.findTraining(db, actor.scope, trainingId) ?? fail('NOT_FOUND', `training ${trainingId} not found`)
+export async function recordAttendances (db: Db, actor: Actor, at: Date, trainingId: number, officerIds: readonly number[]): Promise<AttendanceResult> {
+  const training = (await trainingRepository.findTraining(db, actor.scope, trainingId)) ?? fail('NOT_FOUND', `training ${trainingId} not found`)
   if (!completedBy(training.endDate, shanghaiDate(at))) fail('TRAINING_NOT_COMPLETED', notCompleted(training.endDate))
   const unique = [...new Set(officerIds)]
-  const found = trainingRepository.officersByIds(db, actor.scope, unique)
-  const attended = trainingRepository.attendedAmong(db, trainingId, unique)
+  const found = await trainingRepository.officersByIds(db, actor.scope, unique)
+  const attended = await trainingRepository.attendedAmong(db, trainingId, unique)
   const outcomes = officerIds.map((officerId) => {
     const outcome = attendanceOutcome(found.get(officerId), attended.has(officerId), training.endDate)
     if (outcome === 'recorded') attended.add(officerId) // a repeat later in the request is already_recorded
     return { officerId, outcome }
   })
   const recorded = outcomes.filter((r) => r.outcome === 'recorded').map((r) => r.officerId)
-  const recordIds = trainingRepository.insertAttendances(db, training, recorded, at.toISOString())
+  const recordIds = await trainingRepository.insertAttendances(db, training, recorded, at.toISOString())
   let next = 0
   const results = outcomes.map((r) => (r.outcome === 'recorded' ? { ...r, recordId: recordIds[next++] as number } : r))
   if (recorded.length > 0) {
-    appendAudit(db, actor, at, {
+    await appendAudit(db, actor, at, {
       entity: 'training',
       entityId: trainingId,
       action: 'record_attendances',
@@ -144,13 +144,13 @@ export function recordAttendances (db: Db, actor: Actor, at: Date, trainingId: n
 
 export function trainingService ({ store, clock, config }: ServiceContext) {
   // The organiser: the one given (in scope), else the caller's own agency; null (open to all) is for admins only.
-  const organiser = (db: Db, actor: Actor, agencyId: number | null | undefined): number | null => {
+  const organiser = async (db: Db, actor: Actor, agencyId: number | null | undefined): Promise<number | null> => {
     if (agencyId === undefined) return actor.scope.all ? null : actor.scope.rootAgencyId
     if (agencyId === null) {
       if (!actor.scope.all) fail('FORBIDDEN', 'only an admin may create a training open to every agency; give agencyId')
       return null
     }
-    const agency = agencyRepository.findById(db, actor.scope, agencyId) ??
+    const agency = (await agencyRepository.findById(db, actor.scope, agencyId)) ??
       fail('AGENCY_OUT_OF_SCOPE', `agency ${agencyId} not found`, { errors: [{ in: 'body', pointer: '/agencyId', detail: 'not found in your scope' }] })
     return agency.id
   }
@@ -159,14 +159,14 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
     /** Creates a training; HOURS_OR_MINUTES, VALIDATION_FAILED, DATE_OUT_OF_RANGE (a day before
      *  1949-10-01 or after the end of next year: trainings are planned in a year's plan, at most
      *  next year's), DATE_RANGE_INVALID, AGENCY_OUT_OF_SCOPE, FORBIDDEN. */
-    createTraining (actor: Actor, input: TrainingInput) {
+    async createTraining (actor: Actor, input: TrainingInput) {
       const credit = duration(input)
       const today = shanghaiDate(clock())
       assertPlausibleDate('startDate', input.startDate, 'planned', today)
       assertPlausibleDate('endDate', input.endDate, 'planned', today)
       if (compareDates(input.endDate, input.startDate) < 0) fail('DATE_RANGE_INVALID', `endDate ${input.endDate} is before startDate ${input.startDate}`)
-      return store.write((db) => {
-        const row = trainingRepository.insertTraining(db, {
+      return await store.write(async (db) => {
+        const row = await trainingRepository.insertTraining(db, {
           title: input.title,
           category: input.category,
           ...credit,
@@ -175,50 +175,50 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
           year: yearOf(input.endDate),
           mode: input.mode,
           provider: input.provider,
-          agencyId: organiser(db, actor, input.agencyId),
+          agencyId: await organiser(db, actor, input.agencyId),
           createdAt: clock().toISOString()
         })
-        appendAudit(db, actor, clock(), { entity: 'training', entityId: row.id, action: 'create', agencyId: row.agencyId, after: row })
+        await appendAudit(db, actor, clock(), { entity: 'training', entityId: row.id, action: 'create', agencyId: row.agencyId, after: row })
         return presentTraining(row)
       })
     },
 
     /** NOT_FOUND unless the training is open to all or organised in scope. */
-    getTraining: (actor: Actor, id: number) =>
-      presentTraining(trainingRepository.findTraining(store.db, actor.scope, id) ?? fail('NOT_FOUND', `training ${id} not found`)),
+    getTraining: async (actor: Actor, id: number) =>
+      presentTraining((await store.read(async (db) => await trainingRepository.findTraining(db, actor.scope, id))) ?? fail('NOT_FOUND', `training ${id} not found`)),
 
-    listTrainings: (actor: Actor, filter: TrainingFilter, afterId: number, limit: number) =>
-      trainingRepository.listTrainings(store.db, actor.scope, filter, afterId, limit).map(presentTraining),
+    listTrainings: async (actor: Actor, filter: TrainingFilter, afterId: number, limit: number) =>
+      (await store.read(async (db) => await trainingRepository.listTrainings(db, actor.scope, filter, afterId, limit))).map(presentTraining),
 
     /** Records many attendances in one transaction; see recordAttendances. */
-    recordAttendances: (actor: Actor, trainingId: number, officerIds: readonly number[]) =>
-      store.write((db) => recordAttendances(db, actor, clock(), trainingId, officerIds)),
+    recordAttendances: async (actor: Actor, trainingId: number, officerIds: readonly number[]) =>
+      await store.write(async (db) => await recordAttendances(db, actor, clock(), trainingId, officerIds)),
 
     /** The attendees in scope; NOT_FOUND when the training is not visible. */
-    listAttendees (actor: Actor, trainingId: number, afterId: number, limit: number) {
-      trainingRepository.findTraining(store.db, actor.scope, trainingId) ?? fail('NOT_FOUND', `training ${trainingId} not found`)
-      return trainingRepository.attendees(store.db, actor.scope, trainingId, afterId, limit)
+    listAttendees: async (actor: Actor, trainingId: number, afterId: number, limit: number) => await store.read(async (db) => {
+      (await trainingRepository.findTraining(db, actor.scope, trainingId)) ?? fail('NOT_FOUND', `training ${trainingId} not found`)
+      return (await trainingRepository.attendees(db, actor.scope, trainingId, afterId, limit))
         .map(({ id, ...rest }) => ({ id, recordId: id, ...rest }))
-    },
+    }),
 
     /** Records an officer's external training; HOURS_OR_MINUTES, VALIDATION_FAILED, NOT_FOUND,
      *  OFFICER_DEPARTED, TRAINING_NOT_COMPLETED (dated after today), DATE_OUT_OF_RANGE (before
      *  1949-10-01). */
-    recordExternal (actor: Actor, input: ExternalRecordInput) {
+    async recordExternal (actor: Actor, input: ExternalRecordInput) {
       const credit = duration(input)
-      return store.write((db) => {
+      return await store.write(async (db) => {
         const today = shanghaiDate(clock())
         if (!completedBy(input.date, today)) fail('TRAINING_NOT_COMPLETED', notCompleted(input.date), { errors: [{ in: 'body', pointer: '/date', detail: 'after today' }] })
         assertPlausibleDate('date', input.date, 'happened', today)
-        const officer = officerRepository.findById(db, actor.scope, input.officerId) ?? fail('NOT_FOUND', `officer ${input.officerId} not found`)
-        const gaps = trainingRepository.serviceGapsOf(db, [officer.id]).get(officer.id) ?? []
+        const officer = (await officerRepository.findById(db, actor.scope, input.officerId)) ?? fail('NOT_FOUND', `officer ${input.officerId} not found`)
+        const gaps = (await trainingRepository.serviceGapsOf(db, [officer.id])).get(officer.id) ?? []
         if (!creditableOn({ ...officer, gaps }, input.date)) {
           const gap = gaps.find((g) => g.from <= input.date && input.date < g.to)
           fail('OFFICER_DEPARTED', gap
             ? `officer ${officer.id} had left on ${gap.from} and was taken on again on ${gap.to}: training on ${input.date} is not credited / 离岗期间的培训不计学时`
             : `officer ${officer.id} left on ${officer.departedOn ?? '?'}, before ${input.date}`, { errors: [{ in: 'body', pointer: '/date', detail: 'not at a post that day' }] })
         }
-        const row = trainingRepository.insertRecord(db, {
+        const row = await trainingRepository.insertRecord(db, {
           createdAt: clock().toISOString(),
           officerId: officer.id,
           trainingId: null,
@@ -230,35 +230,37 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
           provider: input.provider ?? null,
           evidence: input.evidence
         })
-        appendAudit(db, actor, clock(), { entity: 'training_record', entityId: row.id, action: 'create', agencyId: officer.agencyId, after: row })
+        await appendAudit(db, actor, clock(), { entity: 'training_record', entityId: row.id, action: 'create', agencyId: officer.agencyId, after: row })
         return presentRecord({ record: row, trainingTitle: null, trainingProvider: null })
       })
     },
 
-    getRecord: (actor: Actor, id: number) =>
-      presentRecord(trainingRepository.findRecord(store.db, actor.scope, id) ?? fail('NOT_FOUND', `training record ${id} not found`)),
+    getRecord: async (actor: Actor, id: number) =>
+      presentRecord((await store.read(async (db) => await trainingRepository.findRecord(db, actor.scope, id))) ?? fail('NOT_FOUND', `training record ${id} not found`)),
 
-    listRecords: (actor: Actor, filter: RecordFilter, afterId: number, limit: number) =>
-      trainingRepository.listRecords(store.db, actor.scope, filter, afterId, limit).map(presentRecord),
+    listRecords: async (actor: Actor, filter: RecordFilter, afterId: number, limit: number) =>
+      (await store.read(async (db) => await trainingRepository.listRecords(db, actor.scope, filter, afterId, limit))).map(presentRecord),
 
     /** The officer's standing for a year (default: the year of asOf) as of a day (default
      *  today, Asia/Shanghai), with the records behind each number: the maintained totals, or
      *  for a past day only the records completed by then (recordsCountedUpTo). NOT_FOUND,
      *  DATE_OUT_OF_RANGE (a year or asOf before 1949-10-01 or after next year). */
-    summary (actor: Actor, officerId: number, q: { year?: number | undefined, asOf?: string | undefined }) {
-      const db = store.db
+    async summary (actor: Actor, officerId: number, q: { year?: number | undefined, asOf?: string | undefined }) {
       const today = shanghaiDate(clock())
       assertPlausibleYear('year', q.year, 'planned', today, 'querystring')
       assertPlausibleDate('asOf', q.asOf, 'planned', today, 'querystring')
-      const officer = officerRepository.findById(db, actor.scope, officerId) ?? fail('NOT_FOUND', `officer ${officerId} not found`)
-      const { year, asOf, recordsUpTo: upTo } = evaluationPeriod(q, today)
+      const { officer, records, totals, year, asOf } = await store.read(async (db) => {
+        const officer = (await officerRepository.findById(db, actor.scope, officerId)) ?? fail('NOT_FOUND', `officer ${officerId} not found`)
+        const { year, asOf, recordsUpTo: upTo } = evaluationPeriod(q, today)
+        const records = (await trainingRepository.recordsOf(db, officerId, year)).map(presentRecord)
+          .filter((r) => upTo === null || completedBy(r.date, upTo))
+        const totals = upTo === null
+          ? (await trainingRepository.findTotals(db, officerId, year)) ?? { publicLawUnits: 0, professionalUnits: 0 }
+          : { publicLawUnits: sumUnits(records, 'public_law'), professionalUnits: sumUnits(records, 'professional') }
+        return { officer, records, totals, year, asOf }
+      })
       const inScope = inTrainingScopeFor(officer, year, asOf, config.TRAINING_INCLUDES_POLICE)
       const rule = inScope ? ruleForYear(config.TRAINING_RULES, year) : null
-      const records = trainingRepository.recordsOf(db, officerId, year).map(presentRecord)
-        .filter((r) => upTo === null || completedBy(r.date, upTo))
-      const totals = upTo === null
-        ? trainingRepository.findTotals(db, officerId, year) ?? { publicLawUnits: 0, professionalUnits: 0 }
-        : { publicLawUnits: sumUnits(records, 'public_law'), professionalUnits: sumUnits(records, 'professional') }
       // Out of scope (rule 7): not_applicable, never compliant.
       const e = inScope ? evaluateTraining({ year, asOf, joinedOn: officer.joinedOn, ...totals, rule, atRiskFrom: config.AT_RISK_FROM }) : notApplicable(year)
       return {

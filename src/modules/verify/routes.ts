@@ -37,7 +37,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{ verify: VerifyService }> 
     }
   }, async (req, reply) => {
     reply.header('cache-control', 'no-store')
-    return verify.verify(req.params.number)
+    return await verify.verify(req.params.number)
   })
 
   app.get('/verify/:number', {
@@ -62,7 +62,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{ verify: VerifyService }> 
     }
   }, async (req, reply) => {
     try {
-      return sendPage(reply, 200, renderVerificationPage(verify.verify(req.params.number)))
+      return sendPage(reply, 200, renderVerificationPage(await verify.verify(req.params.number)))
     } catch (err) {
       if (!(err instanceof RegistryError) || (err.code !== 'NOT_FOUND' && err.code !== 'CERTIFICATE_NUMBER_INVALID')) throw err
       return sendPage(reply, err.status, renderProblemPage(err.code === 'NOT_FOUND' ? 'not-found' : 'number-invalid', req.params.number))
@@ -81,7 +81,7 @@ export const verifyRoutes: FastifyPluginAsyncTypebox<{ verify: VerifyService }> 
       response: { 200: { description: 'SVG 二维码 the QR code', content: { 'image/svg+xml': { schema: Type.String() } } }, ...problems(404) }
     }
   }, async (req, reply) => {
-    const cert = verify.qrCodeTarget(req.actor, req.params.id)
+    const cert = await verify.qrCodeTarget(req.actor, req.params.id)
     const { default: QRCode } = await import('qrcode') // loaded on the first QR code, not at start
     const svg = await QRCode.toString(cert.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 })
     return reply.type('image/svg+xml; charset=utf-8')

@@ -3,7 +3,7 @@ import { checkCertificateNumber, hasCertificateNumberForm, normalizeCertificateN
 import { CERTIFICATE_STATUS_LABELS, effectiveStatus, holderNameShown, isValid } from '../../domain/certificates.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import type { Config } from '../../config.js'
-import type { Db } from '../../db/sqlite/store.js'
+import type { Db } from '../../db/store.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import type { Clock } from '../../clock.js'
@@ -12,14 +12,14 @@ import { certificateRepository } from '../certificates/repository.js'
 
 /** The verification of one number as of now, the name shown by `nameDisplay`;
  *  CERTIFICATE_NUMBER_INVALID, NOT_FOUND. */
-export function verifyCertificate (db: Db, clock: Clock, raw: string, nameDisplay: Config['PUBLIC_NAME_DISPLAY'] = 'full') {
+export async function verifyCertificate (db: Db, clock: Clock, raw: string, nameDisplay: Config['PUBLIC_NAME_DISPLAY'] = 'full') {
   const number = normalizeCertificateNumber(raw)
   if (!checkCertificateNumber(number)) {
     fail('CERTIFICATE_NUMBER_INVALID', hasCertificateNumberForm(number)
       ? 'the number\'s check character does not match; check for a typo / 证号校验位不符'
       : 'not a certificate number: 16 characters, 15 digits then a digit or X / 不是证号：证号共 16 位，前 15 位为数字，末位为数字或 X')
   }
-  const row = certificateRepository.findForVerification(db, number) ?? fail('NOT_FOUND', 'no certificate with this number / 查无此证')
+  const row = (await certificateRepository.findForVerification(db, number)) ?? fail('NOT_FOUND', 'no certificate with this number / 查无此证')
   const now = clock()
   const status = effectiveStatus(row.status, row.validUntil, shanghaiDate(now))
   return {
@@ -44,12 +44,12 @@ export function verifyService ({ store, config, clock }: ServiceContext) {
   return {
     /** The verification of one number as of now (verifyCertificate), the name shown as
      *  PUBLIC_NAME_DISPLAY says; CERTIFICATE_NUMBER_INVALID, NOT_FOUND. */
-    verify: (raw: string) => verifyCertificate(store.db, clock, raw, config.PUBLIC_NAME_DISPLAY),
+    verify: async (raw: string) => await store.read(async (db) => await verifyCertificate(db, clock, raw, config.PUBLIC_NAME_DISPLAY)),
 
     /** The number of a certificate in the caller's scope and the address its QR code encodes;
      *  NOT_FOUND. */
-    qrCodeTarget (actor: Actor, id: number): { number: string, url: string } {
-      const cert = certificateRepository.findById(store.db, actor.scope, id) ?? fail('NOT_FOUND', `certificate ${id} not found`)
+    async qrCodeTarget (actor: Actor, id: number): Promise<{ number: string, url: string }> {
+      const cert = (await store.read(async (db) => await certificateRepository.findById(db, actor.scope, id))) ?? fail('NOT_FOUND', `certificate ${id} not found`)
       return { number: cert.number, url: verificationUrl(config.PUBLIC_BASE_URL, cert.number) }
     }
   }
