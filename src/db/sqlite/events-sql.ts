@@ -2,6 +2,17 @@
 // [officerId, agencyId] pairs (events/repository), read back with json_each and ->>.
 import { sql, type SQL } from 'drizzle-orm'
 
+/** One event, its values by position: audit event, type, subject, agency, prior agency, time,
+ *  data (JSON text). */
+export const INSERT_EVENT = `insert into domain_events (audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
+        values (?, ?, ?, ?, ?, ?, ?)`
+
+/** One row for a batch of events, one per officer: it takes the ids after the highest so far, up
+ *  to its own (the first value: how many officers), then audit event, type, subject, time, data
+ *  and officers (JSON texts). */
+export const INSERT_EVENT_BATCH = `insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data, officers)
+    values ((select coalesce(max(id), 0) from domain_events) + ?, ?, ?, ?, 0, null, ?, ?, ?)`
+
 /** The time of the row holding event ?, and the first id that row's events take. */
 export const EVENT_TIME_OF = `select time, id - coalesce(json_array_length(officers), 1) + 1 as first
       from domain_events where id >= ? order by id limit 1`

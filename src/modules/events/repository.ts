@@ -13,7 +13,7 @@ import type { Scope } from '../../security/roles.js'
 import { EVENT_TYPE_PREFIX, type AuditHead, type EventDraft } from './projection.js'
 import { inScopeWhere } from '../../db/scope.js'
 import { onceStatement, queryKeys } from '../../db/sqlite/prepared.js'
-import { BATCH_OFFICER_AGENCY, EVENT_TIME_OF, eventWindow } from '../../db/sqlite/events-sql.js'
+import { BATCH_OFFICER_AGENCY, EVENT_TIME_OF, INSERT_EVENT, INSERT_EVENT_BATCH, eventWindow } from '../../db/sqlite/events-sql.js'
 
 /** The keys of this repository's prepared queries (db/sqlite/prepared). */
 const Q = queryKeys('events', ['insert', 'timeOf', 'insertBatch'])
@@ -41,8 +41,7 @@ export const eventRepository = {
         continue
       }
       // Positional parameters: binding seven named ones cost about a seventh of each insert.
-      onceStatement(db, Q.insert, `insert into domain_events (audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
-        values (?, ?, ?, ?, ?, ?, ?)`)
+      onceStatement(db, Q.insert, INSERT_EVENT)
         .run(audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, d.agencyId, d.priorAgencyId, audit.at, JSON.stringify(d.data))
     }
   },
@@ -80,7 +79,6 @@ export const eventRepository = {
 /** A batch's row: the ids up to max + n are its events' (see the top of this file). */
 function appendBatch (db: Db, audit: AuditHead, d: Extract<EventDraft, { officers: unknown }>): void {
   if (d.officers.length === 0) return
-  onceStatement(db, Q.insertBatch, `insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data, officers)
-    values ((select coalesce(max(id), 0) from domain_events) + ?, ?, ?, ?, 0, null, ?, ?, ?)`)
+  onceStatement(db, Q.insertBatch, INSERT_EVENT_BATCH)
     .run(d.officers.length, audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, audit.at, JSON.stringify(d.data), JSON.stringify(d.officers))
 }

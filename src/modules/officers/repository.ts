@@ -5,6 +5,7 @@ import type { Db } from '../../db/store.js'
 import { contains } from '../../db/match.js'
 import { officerIdIndex, officerMoves, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
+import { INDEX_ID_NUMBER, INSERT_OFFICER } from '../../db/sqlite/officers-sql.js'
 import { once, onceStatement, queryKeys } from '../../db/sqlite/prepared.js'
 import { cachedRead } from '../../db/sqlite/read-cache.js'
 import { normalizeIdNumber } from '../../domain/identity.js'
@@ -28,7 +29,7 @@ function opened<R extends OfficerRow | undefined> (db: Db, row: R): R {
 // plain SQL with positional values (through the query builder, binding by name and mapping the
 // row back cost three times what SQLite took to insert).
 async function indexIdNumber (db: Db, officerId: number, idNumber: string): Promise<void> {
-  onceStatement(db, Q.indexIdNumber, 'insert into officer_id_index (officer_id, digest) values (?, ?) on conflict (officer_id) do update set digest = excluded.digest')
+  onceStatement(db, Q.indexIdNumber, INDEX_ID_NUMBER)
     .run(officerId, idNumberCodec(db).blindIndex(idNumber))
 }
 
@@ -76,8 +77,7 @@ export const officerRepository = {
   insert: async (db: Db, v: NewOfficer, at: string): Promise<OfficerRow> => {
     const p = postData(v)
     const joinedOn = v.joinedOn ?? null
-    const stored = onceStatement(db, Q.insert, `insert into officers (name, id_number, agency_id, employee_no, phone, joined_on, auxiliary, police, legal_reviewer, supervisor, created_at)
-      values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) returning id, status, version, created_at as createdAt`)
+    const stored = onceStatement(db, Q.insert, INSERT_OFFICER)
       .get(p.name, idNumberCodec(db).seal(v.idNumber), p.agencyId, p.employeeNo, p.phone, joinedOn, +p.auxiliary, +p.police, +p.legalReviewer, +p.supervisor, at) as Pick<OfficerRow, 'id' | 'status' | 'version' | 'createdAt'>
     await indexIdNumber(db, stored.id, v.idNumber)
     // The row as stored, in the table's column order; the number just sealed, in clear.
