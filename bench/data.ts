@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path'
 import { realpathSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
+import Database from 'better-sqlite3'
 import { openSqliteStore } from '../src/db/sqlite/store.js'
 import { formatCertificateNumber } from '../src/domain/certificate-number.js'
 import { validUntilFor } from '../src/domain/certificates.js'
@@ -56,8 +57,11 @@ export function generateBenchData (o: BenchDataOptions): BenchDataResult {
   const today = o.today ?? shanghaiDate(new Date())
   const year = Number(today.slice(0, 4))
   for (const suffix of ['', '-wal', '-shm']) rmSync(o.out + suffix, { force: true })
-  const store = openSqliteStore(o.out)
-  // Bulk load: a rollback journal without syncs, back to WAL (as the server expects) at the end.
+  // The store makes the file and applies the migrations; the bulk load then runs on a connection
+  // of its own (the store's reader would keep the journal mode from changing): a rollback
+  // journal without syncs, back to WAL (as the server expects) at the end.
+  openSqliteStore(o.out).close()
+  const store = { sqlite: new Database(o.out), close () { this.sqlite.close() } }
   store.sqlite.pragma('journal_mode = DELETE')
   store.sqlite.pragma('synchronous = OFF')
   const codec = createIdNumberCodec(loadIdNumberKey({ DATABASE_PATH: o.out }))

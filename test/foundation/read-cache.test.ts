@@ -63,6 +63,32 @@ t.test('on a file, a write of the store is seen at once by its reader (another c
   t.equal(await name(), 'second')
 })
 
+t.test('on a file, a statement of the writer\'s own outside store.write is seen at once by the reader too', async (t) => {
+  const store = examsStore(join(t.testdir(), 'r.db'))
+  t.teardown(() => store.close())
+  const { name } = reader(store)
+  t.equal(await name(), 'first')
+  store.sqlite.prepare("update exams set name = 'raw' where id = 1").run()
+  t.equal(await name(), 'raw')
+})
+
+t.test('a read transaction that began before a commit neither keeps what it reads nor takes a newer kept answer', async (t) => {
+  const store = examsStore(join(t.testdir(), 'r.db'))
+  t.teardown(() => store.close())
+  const { name, nameIn, counter } = reader(store)
+  t.equal(await name(), 'first')
+  await store.read(async (db) => {
+    t.equal(nameIn(db), 'first', 'kept from before: the database has not moved')
+    t.equal((db.$store.sqlite.prepare('select count(*) from exams').pluck().get()), 1, 'the snapshot is taken')
+    await store.write(async (w) => w.$store.sqlite.prepare("update exams set name = 'second' where id = 1").run())
+    t.equal(nameIn(db), 'first', 'this read still sees its snapshot, not the kept answer of the new state')
+    t.equal(nameIn(db), 'first')
+  })
+  const reads = counter.reads
+  t.equal(await name(), 'second', 'the next read sees the commit: the old snapshot\'s answer was not kept')
+  t.equal(counter.reads, reads + 1)
+})
+
 t.test('a commit by another connection (another process, the CLI) is seen at once', async (t) => {
   const file = join(t.testdir(), 'r.db')
   const server = examsStore(file)

@@ -5,8 +5,8 @@
 // stands still. It is asked on every use, so it must cost far less than the reads it saves:
 //  - this connection's writes: SQLite's total_changes(), the rows it has inserted, updated or
 //    deleted (through store.write or not); the statement does no I/O. A store whose reader is a
-//    connection of its own adds the count of its writer's commits, so a request that wrote then
-//    reads never meets an answer kept from before its write.
+//    connection of its own adds its writer's total_changes() (ownCommits), so a request that
+//    wrote then reads never meets an answer kept from before its write.
 //  - other connections' commits: the header of the WAL index (the database's "-shm" file, which
 //    every connection to a WAL database maps and which SQLite rewrites at each commit: frame
 //    count, change counter, checksums), read with one pread. Its format is that of SQLite's
@@ -61,7 +61,7 @@ interface OthersCommits {
 
 /** `requests`: the store's (a request begun makes the next ask look again); `lookStandsMs`: how
  *  long a look stands at most (LOOK_STANDS_MS; tests set their own); `ownCommits`: a count that
- *  moves on with every commit of the store's other connection in this process (its writer, when
+ *  moves on with every change of the store's other connection in this process (its writer, when
  *  `sqlite` is its reader), seen at once rather than at the next look. */
 export function watchChanges (sqlite: Database.Database, requests: Arrivals, lookStandsMs = LOOK_STANDS_MS, ownCommits: () => number = () => 0): ChangeWatch {
   const totalChanges = sqlite.prepare('select total_changes()').pluck()

@@ -96,10 +96,11 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
     reader.pragma('query_only = ON')
   }
   const requests = options.requests ?? createArrivals()
-  // The reader's own count moves with every commit of the writer (the same process, at once);
-  // other processes' commits are seen through the WAL index (db/sqlite/changes).
-  let commits = 0
-  const watch = watchChanges(reader, requests, options.lookStandsMs, () => commits)
+  // The reader's count moves with every change the writer makes (the same process: seen at once,
+  // through store.write or a statement of its own); other processes' commits are seen through
+  // the WAL index (db/sqlite/changes).
+  const writerChanges = single ? () => 0 : (() => { const stmt = writer.prepare('select total_changes()').pluck(); return () => stmt.get() as number })()
+  const watch = watchChanges(reader, requests, options.lookStandsMs, writerChanges)
   const gate = createWriteGate()
   const writeLock = createMutex()
   const readLock = single ? writeLock : createMutex()
@@ -121,9 +122,14 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
   const withConnection = (drizzled: BetterSQLite3Database<typeof schema>, conn: Connection): Db =>
     Object.defineProperty(drizzled, '$store', { value: conn, enumerable: false }) as unknown as Db
   // Inside a write transaction the kept answers are neither read nor filled: the transaction may
-  // have changed the rows, and what it reads may yet be rolled back.
-  const writerDb = withConnection(writerDrizzle, connection(writer, single ? () => writing : () => true))
-  const readerDb = single ? writerDb : withConnection(drizzle(cachingStatements(reader), { schema }), connection(reader, () => false))
+  // have changed the rows, and what it reads may yet be rolled back. Nor inside a read
+  // transaction once something was committed since it began: its snapshot may be older than
+  // the database, and what it read would be kept as the database's now (or a kept answer newer
+  // than its snapshot given to it).
+  let readBeganAt = -1
+  const committedSinceReadBegan = () => watch.generation() !== readBeganAt
+  const writerDb = withConnection(writerDrizzle, connection(writer, single ? () => writing || committedSinceReadBegan() : () => true))
+  const readerDb = single ? writerDb : withConnection(drizzle(cachingStatements(reader), { schema }), connection(reader, committedSinceReadBegan))
   const begin = reader.prepare('BEGIN')
   const commitRead = reader.prepare('COMMIT')
   const beginImmediate = readonly ? undefined : writer.prepare('BEGIN IMMEDIATE')
@@ -147,10 +153,9 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
     try {
       const value = await work(writerDb, turn)
       commitWrite?.run()
-      commits++
       return { value, heldMs: performance.now() - began }
     } catch (err) {
-      if (writer.inTransaction) writer.exec('ROLLBACK')
+      rollback(writer, err)
       throw err
     } finally {
       writing = false
@@ -162,12 +167,13 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
     sqlite: writer,
     read: (fn) => readLock.lock(async () => {
       begin.run()
+      readBeganAt = watch.generation()
       try {
         const value = await fn(readerDb)
         commitRead.run()
         return value
       } catch (err) {
-        if (reader.inTransaction) reader.exec('ROLLBACK')
+        rollback(reader, err)
         throw err
       }
     }),
@@ -199,6 +205,21 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
     }
   }
   return handle
+}
+
+/** Ends the transaction of a connection whose work failed with `cause`. A ROLLBACK that fails
+ *  too (a statement still running) must not hide the cause, nor leave the connection inside a
+ *  transaction every later BEGIN would fail on: it is tried once more, then the connection is
+ *  closed (the store then answers every call with an error, and /readyz with 503). */
+function rollback (sqlite: Database.Database, cause: unknown): void {
+  if (!sqlite.inTransaction) return
+  try {
+    sqlite.exec('ROLLBACK')
+  } catch (again) {
+    process.emitWarning(`ROLLBACK failed after ${String(cause)}: ${String(again)}`)
+    try { sqlite.exec('ROLLBACK') } catch {}
+    if (sqlite.inTransaction) sqlite.close()
+  }
 }
 
 function applyPragmas (sqlite: Database.Database, o: { busyTimeoutMs: number, readonly: boolean, secureDelete: boolean }): void {
