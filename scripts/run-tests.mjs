@@ -10,7 +10,10 @@
 // suite's CPU time on this project, whose tests start the service and its commands a few hundred
 // times.
 //
-// Usage: node scripts/run-tests.mjs [--jobs=N] [--reporter=tap] [--timeout=SECONDS] [--again-at=DATE] [file ...]
+// Usage: node scripts/run-tests.mjs [--jobs=N] [--reporter=tap] [--timeout=SECONDS] [--again-at=DATE] [--engine=pg] [file ...]
+//   --engine=pg (npm run test:pg): the files of test/pg/ (the PostgreSQL adapter, on a database of
+//   their own on TEST_DATABASE_URL's server), with TEST_ENGINE=pg; without it they are left out,
+//   as npm test needs no server.
 //   --again-at='2028-02-29 10:00:00': the files that start the service or a command as a process
 //   of its own (there the service's date is the machine's) run once more under `faketime DATE`,
 //   in the same queue as the rest (.ci/run; repeatable), but for those that say in a line of
@@ -21,7 +24,7 @@
 import { spawn } from 'node:child_process'
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { join, relative } from 'node:path'
+import { join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { bundleTests } from './bundle-tests.mjs'
 
@@ -33,18 +36,19 @@ const STARTS_PROCESSES = /startChild\(|spawnSync\(|spawn\(|execFile\(|cli\(|cliW
 const STARTS_BROWSER = /chromium\./
 
 function usage (message) {
-  process.stderr.write(`${message}\nusage: node scripts/run-tests.mjs [--jobs=N] [--reporter=tap] [--timeout=SECONDS] [--again-at=DATE] [file ...]\n`)
+  process.stderr.write(`${message}\nusage: node scripts/run-tests.mjs [--jobs=N] [--reporter=tap] [--timeout=SECONDS] [--again-at=DATE] [--engine=pg] [file ...]\n`)
   process.exit(2)
 }
 
 function parseArgs (argv) {
-  const opts = { jobs: availableParallelism() + 1, tap: false, timeout: 180, againAt: [], files: [] }
+  const opts = { jobs: availableParallelism() + 1, tap: false, timeout: 180, againAt: [], engine: 'sqlite', files: [] }
   for (const arg of argv) {
     const [name, value] = arg.split('=', 2)
     if (name === '--jobs' && /^[1-9]\d*$/.test(value ?? '')) opts.jobs = Number(value)
     else if (name === '--timeout' && /^[1-9]\d*$/.test(value ?? '')) opts.timeout = Number(value)
     else if (arg === '--reporter=tap') opts.tap = true
     else if (name === '--again-at' && value) opts.againAt.push(value)
+    else if (arg === '--engine=pg') opts.engine = 'pg'
     else if (arg.startsWith('-')) usage(`unknown option ${arg}`)
     else opts.files.push(relative(ROOT, join(process.cwd(), arg)))
   }
@@ -58,9 +62,11 @@ const startsProcesses = (file) => STARTS_PROCESSES.test(text(file))
 const UNDATED = /^\/\/ machine date: not read — \S/m
 const readsMachineDate = (file) => startsProcesses(file) && !UNDATED.test(text(file))
 
-function testFiles () {
+/** The test files of the engine: test/pg/ for PostgreSQL, every other file for SQLite. */
+function testFiles (engine) {
+  const pgOnly = (f) => f.startsWith(`pg${sep}`)
   return readdirSync(join(ROOT, 'test'), { recursive: true })
-    .filter((f) => f.endsWith('.test.ts'))
+    .filter((f) => f.endsWith('.test.ts') && pgOnly(f) === (engine === 'pg'))
     .map((f) => join('test', f))
     .sort()
 }
@@ -91,7 +97,7 @@ function runFile ({ file, day }, bundle, timeoutSeconds) {
     const child = spawn(command, args, {
       detached: true,
       cwd: ROOT,
-      env: { ...process.env, TAP: '1', TAP_TIMEOUT: String(timeoutSeconds) },
+      env: { ...process.env, TAP: '1', TAP_TIMEOUT: String(timeoutSeconds), ...(opts.engine === 'pg' ? { TEST_ENGINE: 'pg' } : {}) },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     running.add(child)
@@ -138,7 +144,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 const opts = parseArgs(process.argv.slice(2))
-const files = opts.files.length > 0 ? opts.files : testFiles()
+const files = opts.files.length > 0 ? opts.files : testFiles(opts.engine)
 if (files.length === 0) usage('no test files')
 const again = files.filter(readsMachineDate)
 let bundles

@@ -1,7 +1,7 @@
 // The storage port: all that services, plugins and commands know of the database. Work runs in
 // transactions given as async callbacks; what a callback gets (`Db`) is handed to repositories,
 // the only code that builds queries. The SQLite adapter (db/sqlite/store.ts, openSqliteStore)
-// is today's only implementation: one writer (BEGIN IMMEDIATE behind an in-process mutex), a
+// is the one the service runs on today: one writer (BEGIN IMMEDIATE behind an in-process mutex), a
 // reader on a connection of its own (never seeing a write before it commits), the freshness
 // watch and the kept answers, all inside it.
 import type { Arrivals } from './arrivals.js'
@@ -12,14 +12,16 @@ import type { IdNumberCodec } from '../security/id-numbers.js'
 export type { Db } from './sqlite/connection.js'
 export type { Arrivals } from './arrivals.js'
 
-export interface Store {
+/** `D`: what a transaction's callback is given (the engine's drizzle handle); the services take
+ *  the SQLite one's today. */
+export interface Store<D = Db> {
   /** Runs `fn` in a read transaction: everything it reads is one snapshot of the database, as
    *  committed when its first read ran. Transactions of one store are not nested: `fn` must not
    *  call read or write of the same store (it would wait for itself); pass `db` on instead. */
-  read<T> (fn: (db: Db) => Promise<T>): Promise<T>
+  read<T> (fn: (db: D) => Promise<T>): Promise<T>
   /** Runs `fn` in a write transaction, one at a time in order of arrival, the write lock taken
    *  up front: committed when `fn` resolves, rolled back when it rejects (the error is thrown). */
-  write<T> (fn: (db: Db) => Promise<T>): Promise<T>
+  write<T> (fn: (db: D) => Promise<T>): Promise<T>
   /**
    * Runs `work` as ONE write transaction, like write, for work too large to hold the event loop:
    * `work` awaits `turn()` between steps, and a turn of the event loop is taken there once
@@ -29,10 +31,10 @@ export interface Store {
    * `turn()` takes no turn and the work runs in one go. `heldMs`: how long the write lock was
    * held (BEGIN to COMMIT or ROLLBACK).
    */
-  writeInTurns<T> (work: (db: Db, turn: () => Promise<void>) => Promise<T>): Promise<{ value: T, heldMs: number }>
+  writeInTurns<T> (work: (db: D, turn: () => Promise<void>) => Promise<T>): Promise<{ value: T, heldMs: number }>
   /** Runs `fn` inside the write transaction `db` belongs to, in a savepoint of its own: what it
    *  wrote is undone when it rejects (the error is thrown), and the transaction goes on. */
-  savepoint<T> (db: Db, fn: () => Promise<T>): Promise<T>
+  savepoint<T> (db: D, fn: () => Promise<T>): Promise<T>
   /** Whether every migration the code ships has been applied (for /readyz). */
   migrationsApplied (): Promise<boolean>
   /** Requests that may write hold a pass of this gate; writeInTurns shuts it (db/write-gate). */

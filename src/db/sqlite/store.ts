@@ -2,10 +2,9 @@
 // connection keeps (the change watch, the kept answers, the prepared queries, the ID-number
 // codec, the write gate, the requests' arrivals) as its own fields: two stores in one process
 // share none of it. Pragmas on every open, migrations at start, and the one way to write.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
@@ -20,25 +19,12 @@ import { cachingStatements } from './statement-cache.js'
 import { checkIdNumberKey } from './id-numbers.js'
 import * as schema from '../schema.js'
 import { createWriteGate } from '../write-gate.js'
+import { MIGRATIONS_DIR, TURN_MS } from '../migrations.js'
 import { createIdNumberCodec, loadIdNumberKey, type IdNumberCodec } from '../../security/id-numbers.js'
 
 export type { Db, SqliteStore } from './handle.js'
 
-/** Work done between two turns of the event loop in writeInTurns, at most (ms). */
-export const TURN_MS = 10
-
-/** The project's migrations/ folder. This module runs from src/db/sqlite/ (source), dist/ (the
- *  server's bundle) or dist/cli/ (the commands'): the project is one, two or three folders up,
- *  the first of them holding both package.json and migrations/. */
-export const MIGRATIONS_DIR = projectMigrations(dirname(fileURLToPath(import.meta.url)))
-
-function projectMigrations (here: string): string {
-  for (const up of ['..', join('..', '..'), join('..', '..', '..')]) {
-    const root = join(here, up)
-    if (existsSync(join(root, 'package.json')) && existsSync(join(root, 'migrations', 'meta', '_journal.json'))) return join(root, 'migrations')
-  }
-  throw new Error(`no migrations/ beside the project's package.json above ${here}`)
-}
+export { TURN_MS }
 
 export interface SqliteStoreOptions {
   readonly readonly?: boolean

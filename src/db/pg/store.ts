@@ -1,0 +1,170 @@
+// The PostgreSQL adapter of the storage port (db/store.ts): openPgStore(url) builds one handle
+// over a pool of connections. Each transaction takes a connection of its own:
+//  - write: READ COMMITTED, and first of all the one row of write_lock, FOR UPDATE: every write
+//    of every app server on the database waits for the one before it to commit, as SQLite's
+//    single writer does. So the audit chain stays linear (each event chains to the last one
+//    committed), change-feed ids are committed in the order they are assigned (a poll never
+//    passes an id still to come), and a read-then-write sees every write committed before it
+//    (no lost update). Simple and correct first; finer locks only if writes ever contend.
+//  - read: REPEATABLE READ, READ ONLY: one snapshot for everything it reads.
+// Migrations (migrations/pg) run at open, under an advisory lock, so two servers starting
+// together do not both apply one. count(*) and sum() come back as numbers, not strings.
+// Not yet here (issue 22): the repositories in PostgreSQL's dialect, the cache and its
+// invalidation across servers (LISTEN/NOTIFY); the services still run on SQLite only.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import pg from 'pg'
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+import { migrate } from 'drizzle-orm/node-postgres/migrator'
+import * as schema from './schema.js'
+import { createArrivals, type Arrivals } from '../arrivals.js'
+import { MIGRATIONS_DIR, TURN_MS } from '../migrations.js'
+import type { Store } from '../store.js'
+import { createWriteGate } from '../write-gate.js'
+import { createIdNumberCodec, type IdNumberCodec } from '../../security/id-numbers.js'
+
+export const PG_MIGRATIONS_DIR = join(MIGRATIONS_DIR, 'pg')
+
+// int8 (count(*), sum of integers) and numeric: numbers, as SQLite gives them. The registry's
+// figures are far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
+
+/** drizzle over the connection of one transaction; `$client` is that connection. */
+export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.PoolClient }
+
+export interface PgStoreOptions {
+  readonly migrate?: boolean
+  /** Connections in the pool (default 10). */
+  readonly poolSize?: number
+  /** The 32-byte master key ID numbers are sealed with; without it sealing or opening throws. */
+  readonly idNumberKey?: Buffer
+}
+
+export interface PgStore extends Store<PgDb> {
+  readonly pool: pg.Pool
+  /** Closes the pool once every connection is given back (close() does the same without waiting). */
+  end (): Promise<void>
+}
+
+/** A key of PostgreSQL's advisory locks, held while migrations run. */
+const MIGRATION_LOCK = 724_031_117
+
+/** Opens a pool on `url` (postgres://…) and, unless told not to, applies the migrations. */
+export async function openPgStore (url: string, options: PgStoreOptions = {}): Promise<PgStore> {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 })
+  // A connection that fails while idle in the pool (the server restarted, an administrator ended
+  // it) is dropped by the pool and the next transaction gets a new one: said, not thrown.
+  pool.on('error', (err) => { process.emitWarning(`an idle PostgreSQL connection failed: ${err.message}`) })
+  try {
+    if (options.migrate !== false) await migrated(pool)
+  } catch (err) {
+    await pool.end()
+    throw err
+  }
+  const gate = createWriteGate()
+  const requests: Arrivals = createArrivals()
+  const key = options.idNumberKey
+  let codec: IdNumberCodec | undefined
+  // One drizzle per pooled connection, made when it is first lent (the pool keeps at most
+  // poolSize of them; one that is closed is forgotten).
+  const handles = new Map<pg.PoolClient, PgDb>()
+  const dbOf = (client: pg.PoolClient): PgDb => {
+    let db = handles.get(client)
+    if (db === undefined) {
+      handles.set(client, db = drizzle(client, { schema }) as PgDb)
+      client.once('end', () => handles.delete(client))
+    }
+    return db
+  }
+
+  /** `work` in a transaction on a connection of its own, begun by `begin`; COMMIT when it
+   *  resolves, ROLLBACK when it rejects (and the error thrown). */
+  async function transaction<T> (begin: string, work: (db: PgDb) => Promise<T>): Promise<T> {
+    const client = await pool.connect()
+    let broken: Error | undefined
+    try {
+      await client.query(begin)
+      const value = await work(dbOf(client))
+      await client.query('COMMIT')
+      return value
+    } catch (err) {
+      try {
+        await client.query('ROLLBACK')
+      } catch (again) {
+        broken = again instanceof Error ? again : new Error(String(again))
+      }
+      throw err
+    } finally {
+      // A connection whose ROLLBACK failed is not lent again.
+      client.release(broken)
+    }
+  }
+  const lockFirst = 'BEGIN ISOLATION LEVEL READ COMMITTED; SELECT 1 FROM write_lock WHERE id = 1 FOR UPDATE'
+  let savepoints = 0
+
+  const store: PgStore = {
+    pool,
+    read: (fn) => transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn),
+    write: (fn) => transaction(lockFirst, fn),
+    writeInTurns: (work) => gate.exclusive(() => transaction(lockFirst, async (db) => {
+      const began = performance.now()
+      let turned = began
+      const turn = async () => {
+        if (performance.now() - turned < TURN_MS) return
+        await nextTurn()
+        turned = performance.now()
+      }
+      const value = await work(db, turn)
+      return { value, heldMs: performance.now() - began }
+    })),
+    async savepoint (db, fn) {
+      const name = `sp${++savepoints}`
+      await db.$client.query(`SAVEPOINT ${name}`)
+      try {
+        const value = await fn()
+        await db.$client.query(`RELEASE SAVEPOINT ${name}`)
+        return value
+      } catch (err) {
+        await db.$client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`)
+        throw err
+      }
+    },
+    migrationsApplied: async () => {
+      const journal = JSON.parse(readFileSync(join(PG_MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
+      try {
+        const { rows } = await pool.query<{ n: number }>('select count(*) as n from drizzle.__drizzle_migrations')
+        return (rows[0]?.n ?? 0) >= journal.entries.length
+      } catch {
+        return false
+      }
+    },
+    gate,
+    requests,
+    get idNumbers (): IdNumberCodec {
+      if (codec !== undefined) return codec
+      if (key === undefined) throw new Error('this store was opened without an ID-number key: give idNumberKey')
+      return (codec = createIdNumberCodec(key))
+    },
+    close: () => { pool.end().catch((err: unknown) => { process.emitWarning(`closing the PostgreSQL pool: ${String(err)}`) }) },
+    end: () => pool.end()
+  }
+  return store
+}
+
+/** Applies the migrations not yet applied, holding an advisory lock meanwhile (another server
+ *  starting at the same time waits, then finds nothing left to apply). */
+async function migrated (pool: pg.Pool): Promise<void> {
+  const client = await pool.connect()
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
+    try {
+      await migrate(drizzle(client, { schema }), { migrationsFolder: PG_MIGRATIONS_DIR })
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK])
+    }
+  } finally {
+    client.release()
+  }
+}

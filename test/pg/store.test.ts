@@ -1,0 +1,117 @@
+// The PostgreSQL adapter of the storage port (src/db/pg/store.ts), on a database of its own: two
+// stores on one database stand for two app servers. What the spike of issue 22 saw go wrong
+// under READ COMMITTED must not happen here: a forked chain, a lost update, a feed id committed
+// after a higher one, a subtree missed by its path range, counts as strings.
+import t from 'tap'
+import type { Test } from 'tap'
+import { sql } from 'drizzle-orm'
+import { openPgStore, type PgDb, type PgStore } from '../../src/db/pg/store.js'
+import { freshDatabase } from './database.js'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+async function twoServers (t: Test): Promise<[PgStore, PgStore]> {
+  const ends: Array<() => Promise<void>> = []
+  const url = await freshDatabase(t, ends)
+  const a = await openPgStore(url)
+  const b = await openPgStore(url)
+  ends.push(() => a.end(), () => b.end())
+  return [a, b]
+}
+
+const rows = async <R>(db: PgDb, query: ReturnType<typeof sql>) => (await db.execute(query)).rows as R[]
+
+t.test('migrations apply once, also when two servers start together, and are reported applied', async (t) => {
+  const ends: Array<() => Promise<void>> = []
+  const url = await freshDatabase(t, ends)
+  const [a, b] = await Promise.all([openPgStore(url), openPgStore(url)])
+  ends.push(() => a.end(), () => b.end())
+  t.ok(await a.migrationsApplied(), 'applied')
+  const applied = await a.read(async (db) => rows<{ n: number }>(db, sql`select count(*) as n from drizzle.__drizzle_migrations`))
+  t.same(applied, [{ n: 3 }], 'each migration once, and count(*) is a number')
+  const c = await openPgStore(url)
+  await c.end()
+  t.same(await a.read(async (db) => rows(db, sql`select count(*) as n from drizzle.__drizzle_migrations`)), [{ n: 3 }], 'a third start applies nothing')
+})
+
+t.test('writes of two servers are one at a time: no lost update, a linear chain, feed ids committed in order', async (t) => {
+  const [a, b] = await twoServers(t)
+  await a.write(async (db) => { await db.execute(sql`create table counter (n integer not null); insert into counter values (0); create table chain (id integer primary key, prev integer)`) })
+  // Each write reads, waits (another server's write would slip in here under READ COMMITTED
+  // alone), then writes what it read plus one.
+  const bump = (store: PgStore, i: number) => store.write(async (db) => {
+    const [row] = await rows<{ n: number }>(db, sql`select n from counter`)
+    const [last] = await rows<{ id: number | null }>(db, sql`select max(id) as id from chain`)
+    await sleep(i % 3)
+    await db.execute(sql`update counter set n = ${(row?.n ?? 0) + 1}`)
+    await db.execute(sql`insert into chain (id, prev) values (${(last?.id ?? 0) + 1}, ${last?.id ?? 0})`)
+  })
+  await Promise.all(Array.from({ length: 40 }, (_, i) => bump(i % 2 === 0 ? a : b, i)))
+  t.same(await b.read(async (db) => rows(db, sql`select n from counter`)), [{ n: 40 }], 'every increment kept')
+  const chain = await a.read(async (db) => rows<{ id: number, prev: number }>(db, sql`select id, prev from chain order by id`))
+  t.equal(chain.length, 40)
+  t.ok(chain.every((r, i) => r.id === i + 1 && r.prev === i), 'each link follows the one committed before it: no fork, no gap')
+})
+
+t.test('a read sees one snapshot, never a write before its commit', async (t) => {
+  const [a, b] = await twoServers(t)
+  await a.write(async (db) => { await db.execute(sql`create table items (n integer)`) })
+  let release!: () => void
+  const held = new Promise<void>((resolve) => { release = resolve })
+  const writing = a.write(async (db) => {
+    await db.execute(sql`insert into items values (1)`)
+    await held
+    await db.execute(sql`insert into items values (2)`)
+  })
+  await sleep(50)
+  t.same(await b.read(async (db) => rows(db, sql`select count(*) as n from items`)), [{ n: 0 }], 'nothing of the write under way')
+  const seen = b.read(async (db) => {
+    const first = await rows<{ n: number }>(db, sql`select count(*) as n from items`)
+    release()
+    await writing
+    const second = await rows<{ n: number }>(db, sql`select count(*) as n from items`)
+    return [first[0]?.n, second[0]?.n]
+  })
+  t.same(await seen, [0, 0], 'a commit during a read does not show in it')
+  t.same(await b.read(async (db) => rows(db, sql`select count(*) as n from items`)), [{ n: 2 }], 'the next read sees all of it')
+})
+
+t.test('a write that fails leaves nothing; a savepoint that fails undoes its own writes only', async (t) => {
+  const [a] = await twoServers(t)
+  await a.write(async (db) => { await db.execute(sql`create table items (n integer)`) })
+  await t.rejects(a.write(async (db) => {
+    await db.execute(sql`insert into items values (1)`)
+    throw new Error('refused')
+  }), /refused/)
+  await a.write(async (db) => {
+    await db.execute(sql`insert into items values (2)`)
+    await t.rejects(a.savepoint(db, async () => { await db.execute(sql`insert into items values (3)`); throw new Error('row refused') }), /row refused/)
+    t.equal(await a.savepoint(db, async () => { await db.execute(sql`insert into items values (4)`); return 'kept' }), 'kept')
+  })
+  t.same(await a.read(async (db) => rows(db, sql`select n from items order by n`)), [{ n: 2 }, { n: 4 }])
+  const { value, heldMs } = await a.writeInTurns(async (db, turn) => {
+    for (let i = 10; i < 20; i++) { await db.execute(sql`insert into items values (${i})`); await turn() }
+    return 'bulk'
+  })
+  t.equal(value, 'bulk')
+  t.ok(heldMs >= 0)
+  t.same(await a.read(async (db) => rows(db, sql`select count(*) as n from items`)), [{ n: 12 }])
+})
+
+t.test('the registry schema: append-only events, agency subtrees by path in byte order, RFC 3339 timestamps', async (t) => {
+  const [a] = await twoServers(t)
+  const paths: Array<[number, string]> = [[1, '/1/'], [7, '/1/7/'], [23, '/1/7/23/'], [70, '/1/70/'], [3, '/3/']]
+  await a.write(async (db) => {
+    for (const [id, path] of paths) {
+      await db.execute(sql`insert into agencies (id, name, uscc, kind, level, path, region_code, domains) values (${id}, ${`机关${id}`}, ${`U${id}`}, 'organ', 'city', ${path}, '140802', '[]'::jsonb)`)
+    }
+    await db.execute(sql`insert into audit_events (at, actor, role, entity, entity_id, action) values ('2026-12-06T10:00:00.000Z', 'a', 'admin', 'agency', '1', 'create')`)
+  })
+  const subtree = await a.read(async (db) => rows<{ id: number }>(db, sql`select s.id from agencies s join agencies r on r.id = 7
+    where s.path >= r.path and s.path < substr(r.path, 1, length(r.path) - 1) || '0' order by s.id`))
+  t.same(subtree.map((r) => r.id), [7, 23], "'/1/7/' reaches '/1/7/23/' and not '/1/70/', whatever the database's locale")
+  await t.rejects(a.write(async (db) => { await db.execute(sql`update audit_events set actor = 'b'`) }), { cause: { message: /audit_events is append-only/ } }, 'an audit event cannot change')
+  await t.rejects(a.write(async (db) => { await db.execute(sql`delete from audit_events`) }), { cause: { message: /audit_events is append-only/ } }, 'nor be removed')
+  const [created] = await a.read(async (db) => rows<{ created_at: string }>(db, sql`select created_at from agencies where id = 1`))
+  t.match(created?.created_at, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/, 'created_at as SQLite writes it')
+})
