@@ -40,7 +40,7 @@ export function jsonBodies (app: FastifyInstance): void {
     if (isUtf8(body)) return parse(request, body as unknown as string, done) // it reads a Buffer as UTF-8 text
     // Decoded as Fastify would, to name the fields; a body that is not JSON either is refused
     // as malformed JSON, as before.
-    parse(request, body.toString('utf8'), (err, parsed) => {
+    return parse(request, body.toString('utf8'), (err, parsed) => {
       if (err) return done(err, undefined)
       const fields = damagedFields(parsed)
       const errors = (fields.length > 0 ? fields : ['/']).map((pointer) => ({ in: 'body', pointer, detail: NOT_UTF8 }))
