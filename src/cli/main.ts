@@ -6,11 +6,15 @@
 //   client add --name NAME --role ROLE [--agency ID]      (prints client_id and client_secret once)
 //   audit verify                                           (checks the audit hash chain)
 //   backup FILE [--force]                                  (online copy while the server serves)
+//   migrate --to postgres://…                              (applies PostgreSQL's migrations)
+//   copy --from FILE --to postgres://…                     (a SQLite registry into PostgreSQL)
 // A password is never an argument (every user of the machine sees those, and shells keep them):
 // it is typed when asked (not echoed) or piped. Each command and group has --help.
 // Exit codes: 0 done, 1 refused, broken or failed (the message says why), 2 bad usage.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { openSqliteStore } from '../db/sqlite/store.js'
+import { copySqliteToPg, CopyRefused, shownUrl } from '../db/pg/copy.js'
+import { openPgStore } from '../db/pg/store.js'
 import { auditVerify, backupDatabase, backupTargetExists } from './integrity.js'
 import { accountsService } from '../modules/accounts/service.js'
 import { userRepository } from '../modules/accounts/repository.js'
@@ -30,10 +34,12 @@ export const USAGES = {
   'user disable': `usage: ${CMD} user disable --username NAME`,
   'client add': `usage: ${CMD} client add --name NAME --role admin|clerk|hr|auditor [--agency ID]\n  prints client_id (prefixed by the role) and client_secret, which is shown only then`,
   'audit verify': `usage: ${CMD} audit verify\n  checks the audit trail's hash chain end to end: exit 0 prints the head hash, 1 names the first broken event`,
-  backup: `usage: ${CMD} backup FILE [--force]\n  online backup to FILE (SQLite backup API), checked with PRAGMA integrity_check; --force replaces FILE`
+  backup: `usage: ${CMD} backup FILE [--force]\n  online backup to FILE (SQLite backup API), checked with PRAGMA integrity_check; --force replaces FILE`,
+  migrate: `usage: ${CMD} migrate --to postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE\n  applies the PostgreSQL schema's migrations not yet applied (migrations/pg); safe to run again`,
+  copy: `usage: ${CMD} copy --from FILE --to postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE\n  copies the SQLite registry FILE whole into the PostgreSQL database (migrated first; it must\n  hold no registry data), in one transaction, then checks the row counts, the audit chain's head\n  and the change feed's last id. Give the server on PostgreSQL the same ID_ENCRYPTION_KEY.`
 } as const
 type CommandName = keyof typeof USAGES
-const GROUPS: Record<string, CommandName[]> = { user: ['user add', 'user passwd', 'user disable'], client: ['client add'], audit: ['audit verify'], backup: ['backup'] }
+const GROUPS: Record<string, CommandName[]> = { user: ['user add', 'user passwd', 'user disable'], client: ['client add'], audit: ['audit verify'], backup: ['backup'], migrate: ['migrate'], copy: ['copy'] }
 const groupUsage = (group: string) => (GROUPS[group] ?? []).map((c) => USAGES[c]).join('\n\n')
 export const USAGE = `usage: ${CMD} <command> [options]      (or npm run cli -- <command> [options])
   user add --username NAME --role admin|clerk|hr|auditor [--agency ID]
@@ -42,6 +48,8 @@ export const USAGE = `usage: ${CMD} <command> [options]      (or npm run cli -- 
   client add --name NAME --role ROLE [--agency ID]
   audit verify                  check the audit trail's hash chain (1: names the first broken event)
   backup FILE [--force]         online backup to FILE, checked with PRAGMA integrity_check
+  migrate --to URL              apply PostgreSQL's migrations to the database at URL
+  copy --from FILE --to URL     copy a SQLite registry into an empty PostgreSQL database, checked
 Passwords are read from standard input, never from an argument. <command> --help: its options.
 Settings come from the same environment variables as the server (DATABASE_PATH …).`
 
@@ -51,6 +59,8 @@ export type CliCommand =
   | { name: 'client add', clientName: string, role: Role, agencyId: number | null }
   | { name: 'audit verify' }
   | { name: 'backup', file: string, force: boolean }
+  | { name: 'migrate', to: string }
+  | { name: 'copy', from: string, to: string }
 
 /** What the arguments ask for; throws Usage (naming what is wrong, with the usage of the command
  *  or group meant) or Help. Pure: reads nothing but `argv`. */
@@ -65,6 +75,8 @@ export function cliCommand (argv: string[]): CliCommand {
       agency: { type: 'string' },
       name: { type: 'string' },
       force: { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
   })
@@ -77,6 +89,16 @@ export function cliCommand (argv: string[]): CliCommand {
     if (values.help) throw new Help(USAGES.backup)
     if (verb === undefined || rest.length > 0) throw new Usage('backup takes one FILE', USAGES.backup)
     return { name: 'backup', file: verb, force: values.force ?? false }
+  }
+  if (noun === 'migrate' || noun === 'copy') {
+    const usage = USAGES[noun]
+    if (values.help) throw new Help(usage)
+    if (verb !== undefined) throw new Usage(`unexpected argument: ${[verb, ...rest].join(' ')}`, usage)
+    const to = values.to ?? ''
+    if (!/^postgres(ql)?:\/\//.test(to)) throw new Usage('--to postgres://… is required', usage)
+    if (noun === 'migrate') return { name: 'migrate', to }
+    if (values.from === undefined || values.from === '') throw new Usage('--from FILE is required', usage)
+    return { name: 'copy', from: values.from, to }
   }
   const group = GROUPS[noun]
   if (group === undefined) throw new Usage(`unknown command: ${noun}`)
@@ -157,6 +179,7 @@ function promptHidden (prompt: string): Promise<string> {
 
 async function run (argv: string[]): Promise<number> {
   const command = cliCommand(argv)
+  if (command.name === 'migrate' || command.name === 'copy') return await toPostgres(command)
   const config = cliConfig()
   if (command.name === 'audit verify' || command.name === 'backup') return integrity(existingDatabase(config), command)
   const usage = USAGES[command.name]
@@ -203,6 +226,31 @@ async function integrity (databasePath: string, command: Extract<CliCommand, { n
   const out = outcome.code === 0 ? process.stdout : process.stderr
   out.write(outcome.message + '\n')
   return outcome.code
+}
+
+// PostgreSQL: migrations, and a SQLite file's registry copied in. The URL is shown without its
+// password.
+async function toPostgres (command: Extract<CliCommand, { name: 'migrate' | 'copy' }>): Promise<number> {
+  if (command.name === 'copy' && !existsSync(command.from)) throw new Error(`no database at ${command.from}`)
+  const store = await openPgStore(command.to)
+  try {
+    if (command.name === 'migrate') {
+      process.stdout.write(`migrations applied: ${shownUrl(command.to)}\n`)
+      return 0
+    }
+    try {
+      const report = await copySqliteToPg(command.from, store, (table, rows) => { process.stderr.write(`${table}: ${rows} rows\n`) })
+      const rows = Object.values(report.tables).reduce((a, b) => a + b, 0)
+      process.stdout.write(`copied ${rows} rows of ${Object.keys(report.tables).length} tables into ${shownUrl(command.to)}; checked: row counts, audit head ${report.auditHead ?? '(none)'}, last event ${report.lastEventId}\n`)
+      return 0
+    } catch (err) {
+      if (!(err instanceof CopyRefused)) throw err
+      process.stderr.write(`copy refused: ${err.message}\n`)
+      return 1
+    }
+  } finally {
+    await store.end()
+  }
 }
 
 if (isEntryModule(import.meta.url)) runCli('cli', USAGE, run)

@@ -59,7 +59,12 @@ t.test('cli: groups print their usage, each command has --help, a missing option
     [['user', 'disable', '--help'], ['help', USAGES['user disable']]],
     [['client', 'add', '--help'], ['help', USAGES['client add']]],
     [['audit', 'verify', '--help'], ['help', USAGES['audit verify']]],
-    [['backup', '--help'], ['help', USAGES.backup]]
+    [['backup', '--help'], ['help', USAGES.backup]],
+    [['migrate'], ['usage', '--to postgres://… is required', USAGES.migrate]],
+    [['migrate', 'now', '--to', 'postgres://h/db'], ['usage', 'unexpected argument: now', USAGES.migrate]],
+    [['copy', '--to', 'postgres://h/db'], ['usage', '--from FILE is required', USAGES.copy]],
+    [['copy', '--from', 'a.db', '--to', 'mysql://h/db'], ['usage', '--to postgres://… is required', USAGES.copy]],
+    [['copy', '--help'], ['help', USAGES.copy]]
   ]
   for (const [argv, [kind, message, usage]] of cases) {
     const [gotKind, gotMessage, gotUsage] = outcome(() => cliCommand(argv))
@@ -71,6 +76,8 @@ t.test('cli: groups print their usage, each command has --help, a missing option
   t.same(cliCommand(['client', 'add', '--name', '审计系统', '--role', 'auditor', '--agency', '7']), { name: 'client add', clientName: '审计系统', role: 'auditor', agencyId: 7 })
   t.same(cliCommand(['user', 'add', '--username', 'root', '--role', 'admin']), { name: 'user add', username: 'root', role: 'admin', agencyId: null })
   t.same(cliCommand(['backup', 'copy.db', '--force']), { name: 'backup', file: 'copy.db', force: true })
+  t.same(cliCommand(['migrate', '--to', 'postgresql://h/db']), { name: 'migrate', to: 'postgresql://h/db' })
+  t.same(cliCommand(['copy', '--from', 'city.db', '--to', 'postgres://u:p@h:5432/db']), { name: 'copy', from: 'city.db', to: 'postgres://u:p@h:5432/db' })
 })
 
 t.test('flag-undertrained and nightly: a year not begun, or --as-of before the year, is bad usage', async (t) => {

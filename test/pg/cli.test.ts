@@ -1,0 +1,47 @@
+// npm run cli -- migrate / copy, as an operator runs them (the built command, a process of its
+// own): a SQLite registry moved into a PostgreSQL database, said table by table, refused the
+// second time, the URL's password shown nowhere.
+import t from 'tap'
+import { join } from 'node:path'
+import { testClock } from '../clock.js'
+import { testConfig } from '../../src/config.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
+import { agenciesService } from '../../src/modules/agencies/service.js'
+import { officersService } from '../../src/modules/officers/service.js'
+import { ADMIN_ACTOR, idNumber, uscc } from '../fixtures.js'
+import { cli } from '../integration/cli.js'
+import { freshDatabase } from './database.js'
+
+t.test('migrate, then copy a registry file in; a second copy is refused', async (t) => {
+  const file = join(t.testdir(), 'city.db')
+  const config = testConfig({ DATABASE_PATH: file })
+  const store = openSqliteStore(config)
+  const ctx = { store, config, clock: testClock() }
+  const agency = await agenciesService(ctx).create(ADMIN_ACTOR, { name: '迁移测试局', uscc: uscc(61), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+  for (let i = 0; i < 3; i++) await officersService(ctx).register(ADMIN_ACTOR, { name: `迁移${i}`, idNumber: idNumber(60 + i), agencyId: agency.id })
+  store.close()
+
+  const url = new URL(await freshDatabase(t, []))
+  url.password = 'pw-never-shown-61'
+  const to = url.toString()
+  const shown = (r: { stdout: string, stderr: string }) => `${r.stdout}${r.stderr}`
+
+  const migrated = cli(file, 'migrate', '--to', to)
+  t.equal(migrated.status, 0, migrated.stderr)
+  t.match(migrated.stdout, /^migrations applied: postgres:\/\/postgres:\*\*\*@/)
+  t.equal(cli(file, 'migrate', '--to', to).status, 0, 'migrate again: nothing to do, still 0')
+
+  const copied = cli(file, 'copy', '--from', file, '--to', to)
+  t.equal(copied.status, 0, copied.stderr)
+  t.match(copied.stdout, /^copied \d+ rows of \d+ tables into postgres:\/\/postgres:\*\*\*@.* checked: row counts, audit head [0-9a-f]{64}, last event \d+\n$/)
+  t.match(copied.stderr, /^agencies: 1 rows$/m, 'each table told as it is done')
+  t.match(copied.stderr, /^officers: 3 rows$/m)
+
+  const again = cli(file, 'copy', '--from', file, '--to', to)
+  t.equal(again.status, 1)
+  t.match(again.stderr, /copy refused: the PostgreSQL database already holds rows in agencies/)
+  const missing = cli(file, 'copy', '--from', join(t.testdir(), 'none.db'), '--to', to)
+  t.equal(missing.status, 1)
+  t.match(missing.stderr, /no database at .*none\.db/)
+  for (const r of [migrated, copied, again, missing]) t.notMatch(shown(r), /pw-never-shown-61/, 'the password is shown nowhere')
+})

@@ -1,0 +1,64 @@
+// A city's SQLite registry (the demo seed at a twentieth, with demo accounts and a stored
+// idempotent answer) moved into PostgreSQL: every row, the same audit-chain head and feed end,
+// booleans, JSON, bytes and ids as they were, the ids going on from the highest; refused into a
+// database that holds data; the URL's password never shown.
+import t from 'tap'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
+import { testConfig } from '../../src/config.js'
+import { copySqliteToPg, shownUrl, tablesInOrder } from '../../src/db/pg/copy.js'
+import { openPgStore } from '../../src/db/pg/store.js'
+import { openSqliteStore } from '../../src/db/sqlite/store.js'
+import { seed } from '../../seeds/seed.js'
+import { execute, queryValue } from '../db.js'
+import { freshDatabase } from './database.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'copy-test-'))
+t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+const file = join(dir, 'registry.db')
+
+t.test('the seeded city, copied whole and checked', async (t) => {
+  const config = testConfig({ DATABASE_PATH: file })
+  const lite = openSqliteStore(config)
+  await seed(lite, config, { today: '2025-11-20', scale: 0.05, demoAccounts: true })
+  const body = Buffer.from([0, 1, 2, 250, 255])
+  await execute(lite, `insert into idempotency_keys (principal, key, request_hash, state, token, lease_until, status_code, headers, body, created_at, expires_at)
+    values ('user:1', 'k-1', 'h', 'done', 't', '2025-11-20T00:00:00.000Z', 201, '{"etag":"\\"1\\""}', $1, '2025-11-20T00:00:00.000Z', '2025-11-21T00:00:00.000Z')`, body)
+  const counts: Record<string, number> = {}
+  for (const table of tablesInOrder()) counts[table.name] = await queryValue<number>(lite, `select count(*) from "${table.name}"`)
+  const head = await queryValue<string>(lite, 'select hash from audit_events order by id desc limit 1')
+  const auxiliary = await queryValue<number>(lite, 'select count(*) from officers where auxiliary = 1')
+  const maxAgency = await queryValue<number>(lite, 'select max(id) from agencies')
+  lite.close()
+  t.ok(counts.officers !== undefined && counts.officers > 20 && (counts.audit_events ?? 0) > 100, `a city: ${JSON.stringify(counts)}`)
+
+  const ends: Array<() => Promise<void>> = []
+  const url = await freshDatabase(t, ends)
+  const pg = await openPgStore(url)
+  ends.push(() => pg.end())
+  const seen: string[] = []
+  const report = await copySqliteToPg(file, pg, (table) => seen.push(table))
+  t.same(report.tables, counts, 'every row of every table')
+  t.equal(report.auditHead, head, 'the same audit-chain head')
+  t.same(seen, tablesInOrder().map((x) => x.name), 'progress told table by table')
+  t.ok(seen.indexOf('agencies') < seen.indexOf('officers') && seen.indexOf('officers') < seen.indexOf('training_records'), 'a table after those it refers to')
+
+  const one = async <R>(query: ReturnType<typeof sql>) => (await pg.read(async (db) => (await db.execute(query)).rows))[0] as R
+  t.same(await one(sql`select count(*) as n from officers where auxiliary`), { n: auxiliary }, 'booleans as booleans')
+  t.same(await one(sql`select jsonb_typeof(domains) as kind from agencies where id = 1`), { kind: 'array' }, 'JSON as jsonb')
+  t.same(await one(sql`select body, headers->>'etag' as etag from idempotency_keys`), { body, etag: '"1"' }, 'bytes and stored answers as they were')
+  t.same(await one(sql`select hash from audit_events order by id desc limit 1`), { hash: head })
+  const added = await pg.write(async (db) => (await db.execute(sql`insert into agencies (name, uscc, kind, level, path, region_code, domains) values ('新', 'U-new', 'organ', 'city', '', '140802', '[]') returning id`)).rows[0])
+  t.same(added, { id: maxAgency + 1 }, 'ids go on after the highest copied')
+
+  await t.rejects(copySqliteToPg(file, pg), { name: 'CopyRefused', message: /already holds rows in agencies/ }, 'a database that holds data is refused')
+  t.same(await one(sql`select count(*) as n from officers`), { n: counts.officers }, 'and nothing was added to it')
+})
+
+t.test('a URL is shown without its password', async (t) => {
+  t.equal(shownUrl('postgres://registry:s3cret@db.example:5432/registry'), 'postgres://registry:***@db.example:5432/registry')
+  t.equal(shownUrl('postgres://postgres@127.0.0.1:5432/test'), 'postgres://postgres@127.0.0.1:5432/test')
+  t.equal(shownUrl('not a url'), '(an unreadable URL)')
+})
