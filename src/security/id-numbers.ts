@@ -2,7 +2,7 @@
 // AES-256-GCM, and officer_id_index a keyed HMAC-SHA256 of it (a "blind index") for exact
 // lookup and registry-wide uniqueness. Both keys are derived (HKDF-SHA256, distinct labels)
 // from one 32-byte master key: ID_ENCRYPTION_KEY, else a key file generated beside the
-// database on first start, else (':memory:') a key for this process only.
+// database on first start, else (':memory:') a fresh key for that database alone.
 // A sealed value reads `v1.<keyId>.<iv>.<ciphertext+tag>` (base64url parts): the key id says
 // which key sealed it, so a wrong key is reported as such instead of as corrupt data, and a
 // later key rotation can tell old values from new ones.
@@ -146,15 +146,13 @@ export function createIdNumberCodec (masterKey: Buffer): IdNumberCodec {
   }
 }
 
-let processKey: Buffer | null = null
-
 /** The master key: ID_ENCRYPTION_KEY (base64, 32 bytes), else the key file in the database's
- *  folder (created with mode 0600 on first start), else, for ':memory:', one key per process. */
+ *  folder (created with mode 0600 on first start), else, for ':memory:', a fresh key each time
+ *  (a database in memory is new at each open, and lives only as long as its store). */
 export function loadIdNumberKey (settings: { ID_ENCRYPTION_KEY?: string | undefined, DATABASE_PATH: string }): Buffer {
   if (settings.ID_ENCRYPTION_KEY) return decodeKey(settings.ID_ENCRYPTION_KEY, 'ID_ENCRYPTION_KEY')
   if (settings.DATABASE_PATH === ':memory:' || settings.DATABASE_PATH === '') {
-    processKey ??= randomBytes(32)
-    return processKey
+    return randomBytes(32)
   }
   const file = join(dirname(settings.DATABASE_PATH), ID_KEY_FILE_NAME)
   if (!existsSync(file)) {

@@ -6,6 +6,9 @@ import { join } from 'node:path'
 import type { Db } from '../../src/db/store.js'
 import { openSqliteStore, type SqliteStore } from '../../src/db/sqlite/store.js'
 import { cachedRead, KEPT_ANSWERS } from '../../src/db/sqlite/read-cache.js'
+import { queryKeys } from '../../src/db/sqlite/prepared.js'
+
+const { examName: EXAM_NAME, bounded: BOUNDED } = queryKeys('read-cache-test', ['examName', 'bounded'])
 
 function examsStore (file: string): SqliteStore {
   const store = openSqliteStore(file)
@@ -17,7 +20,7 @@ function examsStore (file: string): SqliteStore {
  *  transaction of `db`); `reads` counts the reads that went to SQLite. */
 function reader (store: SqliteStore) {
   const counter = { reads: 0 }
-  const nameIn = (db: Db) => cachedRead(db, 'test.examName', 1, () => {
+  const nameIn = (db: Db) => cachedRead(db, EXAM_NAME, 1, () => {
     counter.reads++
     return (db.$store.sqlite.prepare('select name from exams where id = 1').get() as { name: string } | undefined)?.name
   })
@@ -127,7 +130,7 @@ t.test('not found is not kept; the cache holds at most KEPT_ANSWERS, the oldest 
   t.teardown(() => store.close())
   let reads = 0
   await store.read(async (db) => {
-    const read = (key: number) => cachedRead(db, 'test.bounded', key, () => { reads++; return key === 0 ? undefined : key * 2 })
+    const read = (key: number) => cachedRead(db, BOUNDED, key, () => { reads++; return key === 0 ? undefined : key * 2 })
     t.equal(read(0), undefined)
     t.equal(read(0), undefined)
     t.equal(reads, 2, 'a miss is read again')

@@ -26,7 +26,8 @@ t.test('two stores in one process share none of their state', async (t) => {
   t.equal(built, 2)
   let reads = 0
   const read = () => ++reads
-  const kept = (store: typeof a) => store.read(async (db) => db.$store.reads.read('test', 1, read))
+  const cache = Symbol('store-handle-test.kept')
+  const kept = (store: typeof a) => store.read(async (db) => db.$store.reads.read(cache, 1, read))
   t.equal(await kept(a), await kept(a), 'an answer kept by a is given again by a')
   t.equal(await kept(b), 2, 'b reads for itself')
 })

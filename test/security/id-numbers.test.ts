@@ -53,13 +53,14 @@ t.test('stored bytes that may carry a number are sealed the same way, bound to t
   t.throws(() => createIdNumberCodec(randomBytes(32)).openBytes(sealed, 'idempotency_keys.body'), /configured key/)
 })
 
-t.test('the key: ID_ENCRYPTION_KEY, else a file made once beside the database, else one per process', async (t) => {
+t.test('the key: ID_ENCRYPTION_KEY, else a file made once beside the database, else (in memory) a fresh one', async (t) => {
   const dir = t.testdir()
   const path = join(dir, 'r.db')
   const first = loadIdNumberKey({ DATABASE_PATH: path })
   t.same(loadIdNumberKey({ DATABASE_PATH: path }), first, 'the same key on the next start')
   t.equal(statSync(join(dir, ID_KEY_FILE_NAME)).mode & 0o777, 0o600, 'readable by the service only')
-  t.same(loadIdNumberKey({ DATABASE_PATH: ':memory:' }), loadIdNumberKey({ DATABASE_PATH: ':memory:' }))
+  t.notSame(loadIdNumberKey({ DATABASE_PATH: ':memory:' }), loadIdNumberKey({ DATABASE_PATH: ':memory:' }), 'no key kept by the process for databases in memory')
+  t.equal(loadIdNumberKey({ DATABASE_PATH: ':memory:' }).length, 32)
   t.same(loadIdNumberKey({ DATABASE_PATH: path, ID_ENCRYPTION_KEY: KEY.toString('base64') }), KEY)
   const bad = loadConfig({ ID_ENCRYPTION_KEY: randomBytes(16).toString('base64') })
   t.equal(bad.ok, false)

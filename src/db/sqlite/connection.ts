@@ -19,7 +19,7 @@ export interface PreparedQueries {
 /** The kept answers of one connection (a field of its connection). */
 export interface ReadCache {
   /** What `read` answers for `key` in the cache `name` (see cachedRead). */
-  read<V> (name: string, key: string | number, read: () => V): V
+  read<V> (name: QueryKey, key: string | number, read: () => V): V
 }
 
 /** What one connection of a store keeps for the repositories working on it: the connection, the

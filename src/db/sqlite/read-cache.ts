@@ -6,7 +6,7 @@
 // Inside a write transaction the cache is neither read nor filled: the transaction may have
 // changed the rows, and what it reads may yet be rolled back.
 import { setBounded } from '../../bounded-map.js'
-import type { Db, ReadCache } from './handle.js'
+import type { Db, QueryKey, ReadCache } from './handle.js'
 
 /** Answers kept per cache; past it, the oldest go first. */
 export const KEPT_ANSWERS = 20_000
@@ -16,7 +16,7 @@ export const KEPT_ANSWERS = 20_000
  *  cache is passed by). */
 export function createReadCache (generation: () => number, inWriteTransaction: () => boolean): ReadCache {
   let seen = -1
-  const caches = new Map<string, Map<string | number, unknown>>()
+  const caches = new Map<QueryKey, Map<string | number, unknown>>()
   /** Forgets every kept answer when something was written since last asked. */
   const forgetIfWritten = (): void => {
     const now = generation()
@@ -25,7 +25,7 @@ export function createReadCache (generation: () => number, inWriteTransaction: (
     seen = now
   }
   return {
-    read<V> (name: string, key: string | number, read: () => V): V {
+    read<V> (name: QueryKey, key: string | number, read: () => V): V {
       if (inWriteTransaction()) return read()
       forgetIfWritten()
       let cache = caches.get(name)
@@ -42,6 +42,7 @@ export function createReadCache (generation: () => number, inWriteTransaction: (
 /**
  * What `read` answers for `key` in the cache `name` of the connection under `db`, kept until the
  * database is written to. `read` must depend on nothing but the database and `key` (put the
- * caller's scope in the key). An undefined answer (not found) is not kept.
+ * caller's scope in the key). An undefined answer (not found) is not kept. `name` is a key of
+ * queryKeys (db/sqlite/prepared): two repositories cannot share a cache by accident.
  */
-export const cachedRead = <V> (db: Db, name: string, key: string | number, read: () => V): V => db.$store.reads.read(name, key, read)
+export const cachedRead = <V> (db: Db, name: QueryKey, key: string | number, read: () => V): V => db.$store.reads.read(name, key, read)

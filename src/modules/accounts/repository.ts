@@ -7,7 +7,7 @@ import { agencies, clients, users } from '../../db/schema.js'
 import type { Role } from '../../security/roles.js'
 
 /** The keys of this repository's prepared queries (db/sqlite/prepared; a test looks one up). */
-export const accountQueryKeys = queryKeys('accounts', ['userVersion', 'clientVersion'])
+export const accountQueryKeys = queryKeys('accounts', ['userVersion', 'clientVersion', 'keptVersion'])
 const Q = accountQueryKeys
 
 export type UserRow = typeof users.$inferSelect
@@ -43,7 +43,7 @@ export const subjectOf = (kind: 'user' | 'client', id: number): string => `${kin
  *  gone, or not one of ours: what a token issued at another version no longer speaks for. Asked
  *  on every authenticated request, so kept between writes (db/sqlite/read-cache). */
 export async function accountVersion (db: Db, sub: string): Promise<number | null> {
-  return cachedRead(db, 'accounts.version', sub, () => {
+  return cachedRead(db, accountQueryKeys.keptVersion, sub, () => {
     const m = /^(user|client):([1-9][0-9]{0,15})$/.exec(sub)
     if (!m) return null
     const id = Number(m[2])

@@ -13,7 +13,7 @@ import { idNumberCodec } from '../../db/sqlite/id-numbers.js'
 import type { Scope } from '../../security/roles.js'
 
 /** The keys of this repository's prepared queries (db/sqlite/prepared). */
-const Q = queryKeys('officers', ['indexIdNumber', 'findById', 'findByIdNumber', 'insert', 'moveDates'])
+const Q = queryKeys('officers', ['indexIdNumber', 'findById', 'findByIdNumber', 'insert', 'moveDates', 'keptById'])
 
 export type OfficerRow = typeof officers.$inferSelect
 export type NewOfficerRow = typeof officers.$inferInsert
@@ -51,7 +51,7 @@ export function postData (v: Omit<NewOfficer, 'idNumber' | 'joinedOn'>) {
 export const officerRepository = {
   /** The officer if in scope. Kept between writes (db/sqlite/read-cache): HR systems read the same
    *  officers over and over; the ID number is kept sealed and opened per call. */
-  findById: async (db: Db, scope: Scope, id: number) => opened(db, cachedRead(db, 'officers.findById', `${scope.all ? 'all' : scope.rootAgencyId}:${id}`, () => {
+  findById: async (db: Db, scope: Scope, id: number) => opened(db, cachedRead(db, Q.keptById, `${scope.all ? 'all' : scope.rootAgencyId}:${id}`, () => {
     const { query, params } = onceInScope(db, Q.findById, scope, (inScope) => db.select().from(officers)
       .where(and(eq(officers.id, sql.placeholder('id')), inScope(officers.agencyId))).prepare())
     return query.get({ id, ...params })
