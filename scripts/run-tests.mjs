@@ -62,6 +62,9 @@ const startsProcesses = (file) => STARTS_PROCESSES.test(text(file))
 const UNDATED = /^\/\/ machine date: not read — \S/m
 const readsMachineDate = (file) => startsProcesses(file) && !UNDATED.test(text(file))
 
+/** A file of test/pg/: it runs against PostgreSQL, however it was named. */
+const isPgFile = (file) => file.startsWith(join('test', 'pg') + sep)
+
 /** The test files of the engine: test/pg/ for PostgreSQL, every other file for SQLite. */
 function testFiles (engine) {
   const pgOnly = (f) => f.startsWith(`pg${sep}`)
@@ -97,7 +100,7 @@ function runFile ({ file, day }, bundle, timeoutSeconds) {
     const child = spawn(command, args, {
       detached: true,
       cwd: ROOT,
-      env: { ...process.env, TAP: '1', TAP_TIMEOUT: String(timeoutSeconds), ...(opts.engine === 'pg' ? { TEST_ENGINE: 'pg' } : {}) },
+      env: { ...process.env, TAP: '1', TAP_TIMEOUT: String(timeoutSeconds), ...(opts.engine === 'pg' || isPgFile(file) ? { TEST_ENGINE: 'pg' } : {}) },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     running.add(child)

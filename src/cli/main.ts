@@ -35,8 +35,8 @@ export const USAGES = {
   'client add': `usage: ${CMD} client add --name NAME --role admin|clerk|hr|auditor [--agency ID]\n  prints client_id (prefixed by the role) and client_secret, which is shown only then`,
   'audit verify': `usage: ${CMD} audit verify\n  checks the audit trail's hash chain end to end: exit 0 prints the head hash, 1 names the first broken event`,
   backup: `usage: ${CMD} backup FILE [--force]\n  online backup to FILE (SQLite backup API), checked with PRAGMA integrity_check; --force replaces FILE`,
-  migrate: `usage: ${CMD} migrate --to postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE\n  applies the PostgreSQL schema's migrations not yet applied (migrations/pg); safe to run again`,
-  copy: `usage: ${CMD} copy --from FILE --to postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE\n  copies the SQLite registry FILE whole into the PostgreSQL database (migrated first; it must\n  hold no registry data), in one transaction, then checks the row counts, the audit chain's head\n  and the change feed's last id. Give the server on PostgreSQL the same ID_ENCRYPTION_KEY.`
+  migrate: `usage: ${CMD} migrate --to postgres://USER@HOST[:PORT]/DATABASE\n  applies the PostgreSQL schema's migrations not yet applied (migrations/pg); safe to run again.\n  The password is never in the URL: PGPASSWORD or ~/.pgpass.`,
+  copy: `usage: ${CMD} copy --from FILE --to postgres://USER@HOST[:PORT]/DATABASE\n  copies the SQLite registry FILE, as it stands when the copy begins (stop its server first to\n  move a city for good), into the PostgreSQL database (migrated first; it must hold no registry\n  data), in one transaction, then checks the row counts, the audit chain's head and the change\n  feed's last id. Give the server on PostgreSQL the same ID_ENCRYPTION_KEY. The password is\n  never in the URL: PGPASSWORD or ~/.pgpass.`
 } as const
 type CommandName = keyof typeof USAGES
 const GROUPS: Record<string, CommandName[]> = { user: ['user add', 'user passwd', 'user disable'], client: ['client add'], audit: ['audit verify'], backup: ['backup'], migrate: ['migrate'], copy: ['copy'] }
@@ -93,9 +93,14 @@ export function cliCommand (argv: string[]): CliCommand {
   if (noun === 'migrate' || noun === 'copy') {
     const usage = USAGES[noun]
     if (values.help) throw new Help(usage)
-    if (verb !== undefined) throw new Usage(`unexpected argument: ${[verb, ...rest].join(' ')}`, usage)
+    // An argument may be a URL given without --to: shown without its password.
+    if (verb !== undefined) throw new Usage(`unexpected argument: ${[verb, ...rest].map((a) => (/^\w+:\/\//.test(a) ? shownUrl(a) : a)).join(' ')}`, usage)
     const to = values.to ?? ''
     if (!/^postgres(ql)?:\/\//.test(to)) throw new Usage('--to postgres://… is required', usage)
+    const url = new URL(to)
+    if (url.password !== '' || url.searchParams.has('password')) {
+      throw new Usage('a password is not accepted in the URL: every user of the machine sees the arguments (ps) and shells keep them; set PGPASSWORD or use ~/.pgpass', usage)
+    }
     if (noun === 'migrate') return { name: 'migrate', to }
     if (values.from === undefined || values.from === '') throw new Usage('--from FILE is required', usage)
     return { name: 'copy', from: values.from, to }

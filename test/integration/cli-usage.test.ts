@@ -64,7 +64,10 @@ t.test('cli: groups print their usage, each command has --help, a missing option
     [['migrate', 'now', '--to', 'postgres://h/db'], ['usage', 'unexpected argument: now', USAGES.migrate]],
     [['copy', '--to', 'postgres://h/db'], ['usage', '--from FILE is required', USAGES.copy]],
     [['copy', '--from', 'a.db', '--to', 'mysql://h/db'], ['usage', '--to postgres://… is required', USAGES.copy]],
-    [['copy', '--help'], ['help', USAGES.copy]]
+    [['copy', '--help'], ['help', USAGES.copy]],
+    [['copy', '--from', 'a.db', '--to', 'postgres://u:secret@h/db'], ['usage', /^a password is not accepted in the URL: .*PGPASSWORD/, USAGES.copy]],
+    [['migrate', '--to', 'postgres://u@h/db?password=secret'], ['usage', /^a password is not accepted in the URL/, USAGES.migrate]],
+    [['copy', 'postgres://u:secret@h/db', '--from', 'a.db'], ['usage', 'unexpected argument: postgres://u:***@h/db', USAGES.copy]]
   ]
   for (const [argv, [kind, message, usage]] of cases) {
     const [gotKind, gotMessage, gotUsage] = outcome(() => cliCommand(argv))
@@ -77,7 +80,7 @@ t.test('cli: groups print their usage, each command has --help, a missing option
   t.same(cliCommand(['user', 'add', '--username', 'root', '--role', 'admin']), { name: 'user add', username: 'root', role: 'admin', agencyId: null })
   t.same(cliCommand(['backup', 'copy.db', '--force']), { name: 'backup', file: 'copy.db', force: true })
   t.same(cliCommand(['migrate', '--to', 'postgresql://h/db']), { name: 'migrate', to: 'postgresql://h/db' })
-  t.same(cliCommand(['copy', '--from', 'city.db', '--to', 'postgres://u:p@h:5432/db']), { name: 'copy', from: 'city.db', to: 'postgres://u:p@h:5432/db' })
+  t.same(cliCommand(['copy', '--from', 'city.db', '--to', 'postgres://u@h:5432/db']), { name: 'copy', from: 'city.db', to: 'postgres://u@h:5432/db' })
 })
 
 t.test('flag-undertrained and nightly: a year not begun, or --as-of before the year, is bad usage', async (t) => {

@@ -12,7 +12,11 @@ export const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@
 export async function freshDatabase (t: Test, ends: Array<() => Promise<void>>): Promise<string> {
   const name = `registry_test_${randomBytes(6).toString('hex')}`
   const admin = new pg.Client({ connectionString: SERVER_URL })
-  await admin.connect()
+  try {
+    await admin.connect()
+  } catch (err) {
+    throw new Error(`npm run test:pg needs a PostgreSQL server at ${SERVER_URL} (set TEST_DATABASE_URL to another) whose user may create databases: ${String(err)}`, { cause: err })
+  }
   await admin.query(`create database ${name}`)
   await admin.end()
   t.teardown(async () => {

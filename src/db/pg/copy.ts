@@ -2,7 +2,9 @@
 // every row of every table of the schema, as it is (ids, hashes, sealed ID numbers, stored
 // answers), in one transaction on the PostgreSQL side, into a database that holds no registry
 // data yet; then checked: the same number of rows in each table, the same audit-chain head and
-// the same last change-feed id. The ID numbers stay sealed with the same key: give the server on
+// the same last change-feed id. The copy is of the file as it stood when the copy began (one
+// read transaction): what a server still running on it writes afterwards is not in it, so stop
+// the server (or its writers) first when moving a city for good. The ID numbers stay sealed with the same key: give the server on
 // PostgreSQL the key the SQLite file's server had (ID_ENCRYPTION_KEY, or its id-encryption.key).
 import { getTableConfig, PgTable, type PgColumn } from 'drizzle-orm/pg-core'
 import Database from 'better-sqlite3'
@@ -101,8 +103,15 @@ export async function copySqliteToPg (sqlitePath: string, target: PgStore, progr
           await client.query(`insert into ${quote(t.name)} (${names}) ${t.identity ? 'overriding system value ' : ''}values ${tuples.join(', ')}`, values)
           copied += batch.length
         }
-        // The next id an identity column gives follows the highest copied.
-        if (t.identity && copied > 0) await client.query(`select setval(pg_get_serial_sequence('${t.name}', 'id'), (select max(id) from ${quote(t.name)}))`)
+        // The next id an identity column gives follows the highest SQLite ever gave (its
+        // sqlite_sequence: rows since removed, purged import jobs, kept their ids, which audit
+        // events and old links still name), never one given before.
+        if (t.identity) {
+          const given = (source.prepare('select seq from sqlite_sequence where name = ?').pluck().get(t.name) as number | undefined) ?? 0
+          const { rows } = await client.query<{ top: number }>(`select greatest(coalesce(max(id), 0), $1) as top from ${quote(t.name)}`, [given])
+          const top = rows[0]?.top ?? 0
+          if (top > 0) await client.query('select setval(pg_get_serial_sequence($1, \'id\'), $2)', [t.name, top])
+        }
         counts[t.name] = copied
         progress(t.name, copied)
       }
@@ -127,11 +136,13 @@ export async function copySqliteToPg (sqlitePath: string, target: PgStore, progr
   }
 }
 
-/** `url` with its password (if any) hidden, for messages. */
+/** `url` with its password (if any) hidden, for messages: the one after the user, and the
+ *  parameters (libpq's ?password=, sslpassword=…) left out. */
 export function shownUrl (url: string): string {
   try {
     const u = new URL(url)
     if (u.password !== '') u.password = '***'
+    u.search = ''
     return u.toString()
   } catch {
     return '(an unreadable URL)'

@@ -1,6 +1,7 @@
 // The PostgreSQL adapter of the storage port (db/store.ts): openPgStore(url) builds one handle
 // over a pool of connections. Each transaction takes a connection of its own:
-//  - write: READ COMMITTED, and first of all the one row of write_lock, FOR UPDATE: every write
+//  - write: one at a time in this process (an async mutex, before a connection is taken), then
+//    READ COMMITTED, and first of all the one row of write_lock, FOR UPDATE: every write
 //    of every app server on the database waits for the one before it to commit, as SQLite's
 //    single writer does. So the audit chain stays linear (each event chains to the last one
 //    committed), change-feed ids are committed in the order they are assigned (a poll never
@@ -21,15 +22,22 @@ import * as schema from './schema.js'
 import { createArrivals, type Arrivals } from '../arrivals.js'
 import { MIGRATIONS_DIR, TURN_MS } from '../migrations.js'
 import type { Store } from '../store.js'
+import { createMutex } from '../mutex.js'
 import { createWriteGate } from '../write-gate.js'
 import { createIdNumberCodec, type IdNumberCodec } from '../../security/id-numbers.js'
 
 export const PG_MIGRATIONS_DIR = join(MIGRATIONS_DIR, 'pg')
 
-// int8 (count(*), sum of integers) and numeric: numbers, as SQLite gives them. The registry's
-// figures are far below 2^53.
+// int8 (count(*), sum of integers) and numeric: numbers, as SQLite gives them (the registry's
+// figures are far below 2^53). Set on pg's own table, for the process: drizzle gives every query
+// type parsers of its own, which fall back to that table (a pool's `types` would not be asked).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v))
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
+
+/** How long a write waits for the write lock another process holds, and a connection for the
+ *  server, before it fails (a transaction left open in psql must not hang the service). */
+const LOCK_TIMEOUT = '30s'
+const CONNECT_TIMEOUT_MS = 10_000
 
 /** drizzle over the connection of one transaction; `$client` is that connection. */
 export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.PoolClient }
@@ -44,7 +52,8 @@ export interface PgStoreOptions {
 
 export interface PgStore extends Store<PgDb> {
   readonly pool: pg.Pool
-  /** Closes the pool once every connection is given back (close() does the same without waiting). */
+  /** Closes the pool once every connection is given back (close() does the same without waiting;
+   *  either, or both, any number of times). */
   end (): Promise<void>
 }
 
@@ -53,7 +62,7 @@ const MIGRATION_LOCK = 724_031_117
 
 /** Opens a pool on `url` (postgres://…) and, unless told not to, applies the migrations. */
 export async function openPgStore (url: string, options: PgStoreOptions = {}): Promise<PgStore> {
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 })
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
   // A connection that fails while idle in the pool (the server restarted, an administrator ended
   // it) is dropped by the pool and the next transaction gets a new one: said, not thrown.
   pool.on('error', (err) => { process.emitWarning(`an idle PostgreSQL connection failed: ${err.message}`) })
@@ -79,13 +88,15 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
     return db
   }
 
-  /** `work` in a transaction on a connection of its own, begun by `begin`; COMMIT when it
-   *  resolves, ROLLBACK when it rejects (and the error thrown). */
-  async function transaction<T> (begin: string, work: (db: PgDb) => Promise<T>): Promise<T> {
+  /** `work` in a transaction on a connection of its own, begun by `begin` (which `started`
+   *  checks, when given); COMMIT when it resolves, ROLLBACK when it rejects (and the error
+   *  thrown). */
+  async function transaction<T> (begin: string, work: (db: PgDb) => Promise<T>, started?: (results: unknown) => void): Promise<T> {
     const client = await pool.connect()
     let broken: Error | undefined
     try {
-      await client.query(begin)
+      const results: unknown = await client.query(begin)
+      if (started !== undefined) started(results)
       const value = await work(dbOf(client))
       await client.query('COMMIT')
       return value
@@ -101,14 +112,25 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
       client.release(broken)
     }
   }
-  const lockFirst = 'BEGIN ISOLATION LEVEL READ COMMITTED; SELECT 1 FROM write_lock WHERE id = 1 FOR UPDATE'
+  const lockFirst = `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'; SELECT 1 FROM write_lock WHERE id = 1 FOR UPDATE`
+  /** Without its row the lock locks nothing: refused rather than writing unserialised. */
+  const locked = (results: unknown) => {
+    const last = (results as Array<{ rowCount: number | null }>).at(-1)
+    if (last?.rowCount !== 1) throw new Error('the write_lock row is missing: run npm run cli -- migrate, or insert (1) into write_lock')
+  }
+  // This process's writes queue here, not on the lock row: one waiting there holds a connection
+  // of the pool, and ten would leave none for reads (which PostgreSQL never makes wait).
+  const writeLock = createMutex()
+  const write = <T>(work: (db: PgDb) => Promise<T>) => writeLock.lock(() => transaction(lockFirst, work, locked))
   let savepoints = 0
+  let ending: Promise<void> | undefined
+  const end = () => (ending ??= pool.end())
 
   const store: PgStore = {
     pool,
     read: (fn) => transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn),
-    write: (fn) => transaction(lockFirst, fn),
-    writeInTurns: (work) => gate.exclusive(() => transaction(lockFirst, async (db) => {
+    write,
+    writeInTurns: (work) => gate.exclusive(() => write(async (db) => {
       const began = performance.now()
       let turned = began
       const turn = async () => {
@@ -127,7 +149,12 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
         await db.$client.query(`RELEASE SAVEPOINT ${name}`)
         return value
       } catch (err) {
-        await db.$client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`)
+        try {
+          await db.$client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`)
+        } catch (again) {
+          // The transaction cannot go on; its caller rolls it back, and hears of both.
+          throw new Error(`ROLLBACK TO SAVEPOINT failed (${String(again)}) after: ${String(err)}`, { cause: err })
+        }
         throw err
       }
     },
@@ -147,8 +174,8 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
       if (key === undefined) throw new Error('this store was opened without an ID-number key: give idNumberKey')
       return (codec = createIdNumberCodec(key))
     },
-    close: () => { pool.end().catch((err: unknown) => { process.emitWarning(`closing the PostgreSQL pool: ${String(err)}`) }) },
-    end: () => pool.end()
+    close: () => { end().catch((err: unknown) => { process.emitWarning(`closing the PostgreSQL pool: ${String(err)}`) }) },
+    end
   }
   return store
 }
