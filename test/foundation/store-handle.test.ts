@@ -91,3 +91,19 @@ t.test('a prepared query name given twice by one owner is refused when declared'
   const y = queryKeys('same-owner', ['q'])
   t.not(x.q, y.q, 'keys are symbols: two modules cannot collide by a name')
 })
+
+t.test('closing waits for the transactions under way or waiting, then refuses new ones', async (t) => {
+  const store = openSqliteStore(join(t.testdir(), 'r.db'))
+  const exam = (name: string) => store.write(async (db) => {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    db.$store.sqlite.prepare("insert into exams (name, date, pass_mark) values (?, '2026-01-01', 60)").run(name)
+    return name
+  })
+  const first = exam('under way')
+  const second = exam('waiting')
+  store.close()
+  t.ok(store.sqlite.open, 'still open while they run')
+  t.same(await Promise.all([first, second]), ['under way', 'waiting'], 'both end as they would have')
+  t.notOk(store.sqlite.open, 'then the connections close')
+  await t.rejects(store.read(async () => 1), /the store is closed/, 'and nothing begins after')
+})

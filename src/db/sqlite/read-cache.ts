@@ -12,22 +12,23 @@ import type { Db, QueryKey, ReadCache } from './handle.js'
 export const KEPT_ANSWERS = 20_000
 
 /** `generation` moves on whenever the database was written (the store's change watch);
- *  `inWriteTransaction` says whether the connection is inside a write transaction (then the
- *  cache is passed by). */
-export function createReadCache (generation: () => number, inWriteTransaction: () => boolean): ReadCache {
+ *  `inWriteTransaction` says whether the connection is inside a write transaction, and
+ *  `stale(now)` whether the read transaction it is inside began before generation `now` (a
+ *  commit since: its snapshot is older than the database). In either case the cache is passed
+ *  by. The generation is asked once per read. */
+export function createReadCache (generation: () => number, inWriteTransaction: () => boolean, stale: (now: number) => boolean = () => false): ReadCache {
   let seen = -1
   const caches = new Map<QueryKey, Map<string | number, unknown>>()
-  /** Forgets every kept answer when something was written since last asked. */
-  const forgetIfWritten = (): void => {
-    const now = generation()
-    if (now === seen) return
-    for (const cache of caches.values()) cache.clear()
-    seen = now
-  }
   return {
     read<V> (name: QueryKey, key: string | number, read: () => V): V {
       if (inWriteTransaction()) return read()
-      forgetIfWritten()
+      const now = generation()
+      if (stale(now)) return read()
+      // Every kept answer is forgotten when something was written since the last read.
+      if (now !== seen) {
+        for (const cache of caches.values()) cache.clear()
+        seen = now
+      }
       let cache = caches.get(name)
       if (cache === undefined) caches.set(name, cache = new Map())
       const kept = cache.get(key) // an undefined answer is never kept

@@ -99,10 +99,10 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
     checkIdNumberKey(readerDb, made)
     return (codec = made)
   }
-  const connection = (sqlite: Database.Database, bypassCache: () => boolean): Connection => ({
+  const connection = (sqlite: Database.Database, inWrite: () => boolean, stale: (now: number) => boolean): Connection => ({
     sqlite,
     queries: createPreparedQueries(),
-    reads: createReadCache(watch.generation, bypassCache),
+    reads: createReadCache(watch.generation, inWrite, stale),
     get idNumbers () { return idNumbers() }
   })
   const withConnection = (drizzled: BetterSQLite3Database<typeof schema>, conn: Connection): Db =>
@@ -113,9 +113,9 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
   // the database, and what it read would be kept as the database's now (or a kept answer newer
   // than its snapshot given to it).
   let readBeganAt = -1
-  const committedSinceReadBegan = () => watch.generation() !== readBeganAt
-  const writerDb = withConnection(writerDrizzle, connection(writer, single ? () => writing || committedSinceReadBegan() : () => true))
-  const readerDb = single ? writerDb : withConnection(drizzle(cachingStatements(reader), { schema }), connection(reader, committedSinceReadBegan))
+  const committedSinceReadBegan = (now: number) => now !== readBeganAt
+  const writerDb = withConnection(writerDrizzle, connection(writer, single ? () => writing : () => true, committedSinceReadBegan))
+  const readerDb = single ? writerDb : withConnection(drizzle(cachingStatements(reader), { schema }), connection(reader, () => false, committedSinceReadBegan))
   const begin = reader.prepare('BEGIN')
   const commitRead = reader.prepare('COMMIT')
   const beginImmediate = readonly ? undefined : writer.prepare('BEGIN IMMEDIATE')
@@ -149,9 +149,28 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
   })
   let savepoints = 0
 
+  // Closing waits for the transactions begun or waiting (a late write of a request, a report's
+  // next batch): they end as they would have, then the connections close. None begins after.
+  let closing = false
+  let inFlight = 0
+  const closeNow = (): void => {
+    watch.close()
+    if (reader !== writer && reader.open) reader.close()
+    if (writer.open) writer.close()
+  }
+  const inUse = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (closing) throw new Error('the store is closed')
+    inFlight++
+    try {
+      return await work()
+    } finally {
+      if (--inFlight === 0 && closing) closeNow()
+    }
+  }
+
   const handle: SqliteStore = {
     sqlite: writer,
-    read: (fn) => readLock.lock(async () => {
+    read: (fn) => inUse(() => readLock.lock(async () => {
       begin.run()
       readBeganAt = watch.generation()
       try {
@@ -162,9 +181,9 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
         rollback(reader, err)
         throw err
       }
-    }),
-    write: async (fn) => (await inWriteTransaction((db) => fn(db), false)).value,
-    writeInTurns: (work) => gate.exclusive(() => inWriteTransaction(work, true)),
+    })),
+    write: (fn) => inUse(async () => (await inWriteTransaction((db) => fn(db), false)).value),
+    writeInTurns: (work) => inUse(() => gate.exclusive(() => inWriteTransaction(work, true))),
     async savepoint (db, fn) {
       const sqlite = db.$store.sqlite
       const name = `sp${++savepoints}`
@@ -185,9 +204,8 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
     queries: readerDb.$store.queries,
     get idNumbers (): IdNumberCodec { return idNumbers() },
     close: () => {
-      watch.close()
-      if (reader !== writer && reader.open) reader.close()
-      if (writer.open) writer.close()
+      closing = true
+      if (inFlight === 0) closeNow()
     }
   }
   return handle
