@@ -152,17 +152,20 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
           createdAt: now.toISOString()
         })
       })
-      const entry = { sub: actor.principal.sub, written }
+      // In the queue as soon as its row is written, in the same step: close() waits for these,
+      // then fails every job queued (one written meanwhile included).
+      const queued = written.then((row) => {
+        queue.push({ id: row.id, kind, actor, req })
+        setImmediate(next)
+        return row
+      })
+      const entry = { sub: actor.principal.sub, written: queued }
       entering.push(entry)
-      let row: ImportJobRow
       try {
-        row = await written
+        return view(await queued)
       } finally {
         entering.splice(entering.indexOf(entry), 1)
       }
-      queue.push({ id: row.id, kind, actor, req })
-      setImmediate(next)
-      return view(row)
     },
 
     /** The job, to its caller only (NOT_FOUND for anyone else, as if it did not exist). */
