@@ -10,6 +10,10 @@
 //
 // - Each takes an app (its `store`) or a store, and returns a promise: node-postgres is
 //   asynchronous, so call sites already await what the PostgreSQL implementation will return.
+// - A query (select, with) reads through the store's port (store.read): what is committed, never
+//   a part of a write under way. `execute`, and `insert … returning` through queryValue, write on
+//   the store's writer connection directly (outside its write queue: not inside a callback of
+//   store.write of a store in memory, whose one connection it shares).
 // - Parameters are positional, written `$1`, `$2`, … as PostgreSQL takes them; SQLite takes the
 //   same text (`$1` is a parameter it binds by name, given here as { 1: …, 2: … }). Each
 //   parameter given must be used and each used given. A boolean is bound as SQLite's 1 or 0.
@@ -42,31 +46,34 @@ import type Database from 'better-sqlite3'
 
 /** A store (the app's `store`, or one a test opened) or anything that holds one (the app). */
 export type Queryable = { readonly store: StoreLike } | StoreLike
-interface StoreLike { readonly sqlite: Database.Database }
+interface StoreLike {
+  readonly sqlite: Database.Database
+  read<T> (fn: (db: { readonly $store: { readonly sqlite: Database.Database } }) => Promise<T>): Promise<T>
+}
 
 /** The engine this run tests: TEST_ENGINE, or SQLite. */
 export const ENGINE: string = process.env.TEST_ENGINE ?? 'sqlite'
 
 /** The first column of the first row, or undefined when there is no row. */
 export async function queryValue<T = unknown> (on: Queryable, sql: string, ...params: unknown[]): Promise<T> {
-  const first = statement(on, sql).raw().get(bind(sql, params)) as unknown[] | undefined
+  const first = await reading(on, sql, (s) => s.raw().get(bind(sql, params)) as unknown[] | undefined)
   return number(first?.[0]) as T
 }
 
 /** The first row, or undefined when there is none. */
 export async function queryRow<T = Record<string, unknown>> (on: Queryable, sql: string, ...params: unknown[]): Promise<T | undefined> {
-  const got = statement(on, sql).get(bind(sql, params)) as Record<string, unknown> | undefined
+  const got = await reading(on, sql, (s) => s.get(bind(sql, params)) as Record<string, unknown> | undefined)
   return (got === undefined ? undefined : numbers(got)) as T | undefined
 }
 
 /** Every row, in the order the query gives. */
 export async function queryRows<T = Record<string, unknown>> (on: Queryable, sql: string, ...params: unknown[]): Promise<T[]> {
-  return (statement(on, sql).all(bind(sql, params)) as Array<Record<string, unknown>>).map(numbers) as T[]
+  return (await reading(on, sql, (s) => s.all(bind(sql, params)) as Array<Record<string, unknown>>)).map(numbers) as T[]
 }
 
 /** The first column of every row. */
 export async function queryColumn<T = unknown> (on: Queryable, sql: string, ...params: unknown[]): Promise<T[]> {
-  return (statement(on, sql).raw().all(bind(sql, params)) as unknown[][]).map((r) => number(r[0])) as T[]
+  return (await reading(on, sql, (s) => s.raw().all(bind(sql, params)) as unknown[][])).map((r) => number(r[0])) as T[]
 }
 
 /** Runs one statement that returns no rows (insert, update, delete); the number of rows changed.
@@ -85,7 +92,10 @@ export async function tableNames (on: Queryable): Promise<string[]> {
  *  rowid order): a snapshot to tell that nothing changed. */
 export async function tableContents (on: Queryable): Promise<Map<string, string>> {
   const contents = new Map<string, string>()
-  for (const name of await tableNames(on)) contents.set(name, JSON.stringify(statement(on, `select * from "${name}" order by rowid`).raw().all().map((r) => (r as unknown[]).map(number))))
+  for (const name of await tableNames(on)) {
+    const rows = await reading(on, `select * from "${name}" order by rowid`, (s) => s.raw().all() as unknown[][])
+    contents.set(name, JSON.stringify(rows.map((r) => r.map(number))))
+  }
   return contents
 }
 
@@ -109,6 +119,14 @@ export const MARK_WITHIN_LINES = 15
 
 function statement (on: Queryable, sql: string): Database.Statement {
   return ('store' in on ? on.store : on).sqlite.prepare(sql)
+}
+
+/** A query (select, with) reads in a read transaction of the store: what is committed, as the
+ *  service's reads see it (on a file, the reader connection: never a write under way). Anything
+ *  else (`insert … returning id`) runs on the store's writer, as `execute` does. */
+async function reading<R> (on: Queryable, sql: string, run: (s: Database.Statement) => R): Promise<R> {
+  if (!/^\s*(select|with)\b/i.test(sql)) return run(statement(on, sql))
+  return await ('store' in on ? on.store : on).read(async (db) => run(db.$store.sqlite.prepare(sql)))
 }
 
 /** `$1`… bound by name as SQLite takes them; every parameter used given and every one given used. */
