@@ -15,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { openSqliteStore } from '../db/sqlite/store.js'
 import { copySqliteToPg, CopyRefused, shownUrl } from '../db/pg/copy.js'
 import { openPgStore } from '../db/pg/store.js'
+import { verifyPgAuditChain } from '../modules/audit/pg-chain.js'
 import { auditVerify, backupDatabase, backupTargetExists } from './integrity.js'
 import { accountsService } from '../modules/accounts/service.js'
 import { userRepository } from '../modules/accounts/repository.js'
@@ -244,9 +245,19 @@ async function toPostgres (command: Extract<CliCommand, { name: 'migrate' | 'cop
       return 0
     }
     try {
-      const report = await copySqliteToPg(command.from, store, (table, rows) => { process.stderr.write(`${table}: ${rows} rows\n`) })
+      let events = 0
+      const report = await copySqliteToPg(command.from, store, {
+        progress: (table, rows) => { process.stderr.write(`${table}: ${rows} rows\n`) },
+        // The chain walked again on PostgreSQL, every hash recomputed from what it now holds.
+        check: async (db) => {
+          const verdict = await verifyPgAuditChain(db)
+          if (!verdict.ok) return `the audit chain does not verify on PostgreSQL: event ${verdict.brokenAt}: ${verdict.reason}`
+          events = verdict.events
+          return null
+        }
+      })
       const rows = Object.values(report.tables).reduce((a, b) => a + b, 0)
-      process.stdout.write(`copied ${rows} rows of ${Object.keys(report.tables).length} tables into ${shownUrl(command.to)}; checked: row counts, audit head ${report.auditHead ?? '(none)'}, last event ${report.lastEventId}\n`)
+      process.stdout.write(`copied ${rows} rows of ${Object.keys(report.tables).length} tables into ${shownUrl(command.to)}; checked: row counts, the audit chain (${events} events, head ${report.auditHead ?? '(none)'}) verified on PostgreSQL, last event ${report.lastEventId}\n`)
       return 0
     } catch (err) {
       if (!(err instanceof CopyRefused)) throw err

@@ -44,7 +44,7 @@ t.test('migrate, then copy a registry file in; a second copy is refused', async 
 
   const copied = cli(file, 'copy', '--from', file, '--to', to)
   t.equal(copied.status, 0, copied.stderr)
-  t.match(copied.stdout, /^copied \d+ rows of \d+ tables into postgres:\/\/postgres@.* checked: row counts, audit head [0-9a-f]{64}, last event \d+\n$/)
+  t.match(copied.stdout, /^copied \d+ rows of \d+ tables into postgres:\/\/postgres@.* checked: row counts, the audit chain \(4 events, head [0-9a-f]{64}\) verified on PostgreSQL, last event \d+\n$/)
   t.match(copied.stderr, /^agencies: 1 rows$/m, 'each table told as it is done')
   t.match(copied.stderr, /^officers: 3 rows$/m)
 

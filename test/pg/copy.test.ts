@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm'
 import { testConfig } from '../../src/config.js'
 import { copySqliteToPg, shownUrl, tablesInOrder } from '../../src/db/pg/copy.js'
 import { openPgStore } from '../../src/db/pg/store.js'
+import { verifyPgAuditChain } from '../../src/modules/audit/pg-chain.js'
 import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { seed } from '../../seeds/seed.js'
 import { execute, queryValue } from '../db.js'
@@ -42,9 +43,11 @@ t.test('the seeded city, copied whole and checked', async (t) => {
   const pg = await openPgStore(url)
   ends.push(() => pg.end())
   const seen: string[] = []
-  const report = await copySqliteToPg(file, pg, (table) => seen.push(table))
+  let verdict: Awaited<ReturnType<typeof verifyPgAuditChain>> | undefined
+  const report = await copySqliteToPg(file, pg, { progress: (table) => seen.push(table), check: async (db) => { verdict = await verifyPgAuditChain(db); return null } })
   t.same(report.tables, counts, 'every row of every table')
   t.equal(report.auditHead, head, 'the same audit-chain head')
+  t.match(verdict, { ok: true, events: counts.audit_events, head }, 'the chain walked on PostgreSQL: every hash recomputed from what it holds')
   t.same(seen, tablesInOrder().map((x) => x.name), 'progress told table by table')
   t.ok(seen.indexOf('agencies') < seen.indexOf('officers') && seen.indexOf('officers') < seen.indexOf('training_records'), 'a table after those it refers to')
 
@@ -59,6 +62,15 @@ t.test('the seeded city, copied whole and checked', async (t) => {
   t.same(job, { id: 3 }, 'and after the highest SQLite ever gave, a purged row\'s included')
 
   await t.rejects(copySqliteToPg(file, pg), { name: 'CopyRefused', message: /already holds rows in agencies/ }, 'a database that holds data is refused')
+  // What the walk finds when an event was edited (in a transaction rolled back after: the table
+  // is append-only, its trigger set aside for the test only).
+  await t.rejects(pg.write(async (db) => {
+    await db.$client.query('alter table audit_events disable trigger audit_events_no_update')
+    await db.$client.query("update audit_events set actor = 'someone else' where id = 5")
+    t.match(await verifyPgAuditChain(db), { ok: false, brokenAt: 5, reason: /edited/ }, 'an edited event is found on PostgreSQL too')
+    throw new Error('rolled back')
+  }), /rolled back/)
+  t.match(await pg.read(async (db) => await verifyPgAuditChain(db)), { ok: true }, 'and the chain as copied still verifies')
   t.same(await one(sql`select count(*) as n from officers`), { n: counts.officers }, 'and nothing was added to it')
 })
 

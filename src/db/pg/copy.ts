@@ -9,7 +9,7 @@
 import { getTableConfig, PgTable, type PgColumn } from 'drizzle-orm/pg-core'
 import Database from 'better-sqlite3'
 import * as schema from './schema.js'
-import type { PgStore } from './store.js'
+import type { PgDb, PgStore } from './store.js'
 
 /** Rows read and written together. */
 const BATCH = 500
@@ -68,10 +68,19 @@ function converter (col: PgColumn): (v: unknown) => unknown {
 
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
 
-/** Copies the SQLite file at `sqlitePath` into `target` (migrated, empty of registry data);
- *  `progress` is told each table as it is done. Throws CopyRefused when the target holds data
- *  or the counts disagree afterwards (then nothing was committed). */
-export async function copySqliteToPg (sqlitePath: string, target: PgStore, progress: (table: string, rows: number) => void = () => {}): Promise<CopyReport> {
+/** Copies the SQLite file at `sqlitePath` into `target` (migrated, empty of registry data).
+ *  Throws CopyRefused when the target holds data, the counts disagree afterwards or the check
+ *  finds something wrong (then nothing was committed). */
+export interface CopyOptions {
+  /** Told each table as it is done. */
+  readonly progress?: (table: string, rows: number) => void
+  /** A last check inside the copy's transaction (the audit chain walked on PostgreSQL): what it
+   *  finds wrong, or null; the copy is committed only on null. */
+  readonly check?: (db: PgDb) => Promise<string | null>
+}
+
+export async function copySqliteToPg (sqlitePath: string, target: PgStore, options: CopyOptions = {}): Promise<CopyReport> {
+  const progress = options.progress ?? (() => {})
   const source = new Database(sqlitePath, { readonly: true, fileMustExist: true })
   try {
     // One read transaction: the copy is of one moment of the file, a server on it may go on.
@@ -127,6 +136,8 @@ export async function copySqliteToPg (sqlitePath: string, target: PgStore, progr
       const lastThere = source.prepare('select coalesce(max(id), 0) from domain_events').pluck().get() as number
       const { rows: last } = await client.query<{ id: number }>('select coalesce(max(id), 0) as id from domain_events')
       if (last[0]?.id !== lastThere) throw new CopyRefused(`the change feeds end at ${String(last[0]?.id)} in PostgreSQL, ${lastThere} in the SQLite file`)
+      const wrong = await options.check?.(db)
+      if (wrong !== undefined && wrong !== null) throw new CopyRefused(wrong)
       return { tables: counts, auditHead: headThere, lastEventId: lastThere }
     })
     source.exec('COMMIT')
