@@ -98,7 +98,6 @@ function withinRun (store: Store, tx: () => Db): Store {
     },
     savepoint: async (db, fn) => await store.savepoint(db, fn),
     migrationsApplied: async () => await store.migrationsApplied(),
-    gate: store.gate,
     requests: store.requests,
     get idNumbers () { return store.idNumbers },
     // The store is the run's caller's: closed by it.

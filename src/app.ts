@@ -13,7 +13,6 @@ import errorsPlugin from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
 import authPlugin from './plugins/auth.js'
 import idempotencyPlugin from './plugins/idempotency.js'
-import writeGatePlugin from './plugins/write-gate.js'
 import hardeningPlugin, { frameworkErrors, VERIFY_PREFIXES } from './plugins/hardening.js'
 import { prepareIdNumbers } from './db/sqlite/id-numbers.js'
 import { createTokenService } from './security/tokens.js'
@@ -241,9 +240,6 @@ async function assembleApp (store: SqliteStore, config: Config, deps: AppDeps): 
   await app.register(hardeningPlugin, { config, now: () => clock().getTime() })
   await app.register(openapiPlugin)
   await app.register(authPlugin, { tokens, accountVersion: services.accounts.accountVersion, afterArrivals: store.requests.afterArrivals })
-  // Before idempotency: a request holds its pass when its Idempotency-Key is reserved, and gives
-  // it back after the answer is stored.
-  await app.register(writeGatePlugin, { gate: store.gate })
   await app.register(idempotencyPlugin, { store, clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS })
 
   await app.register(healthRoutes, { health: healthService({ store }) })

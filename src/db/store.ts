@@ -6,7 +6,6 @@
 // watch and the kept answers, all inside it.
 import type { Arrivals } from './arrivals.js'
 import type { Db } from './sqlite/connection.js'
-import type { WriteGate } from './write-gate.js'
 import type { IdNumberCodec } from '../security/id-numbers.js'
 
 export type { Db } from './sqlite/connection.js'
@@ -26,8 +25,8 @@ export interface Store<D = Db> {
    * Runs `work` as ONE write transaction, like write, for work too large to hold the event loop:
    * `work` awaits `turn()` between steps, and a turn of the event loop is taken there once
    * TURN_MS of work has gone by, so other requests are answered meanwhile; readers keep reading
-   * the database as it stood before, never a part of the work, and requests that write wait at
-   * the gate until it has committed. A database in memory has no second connection: there
+   * the database as it stood before, never a part of the work, and writes wait, in order, until
+   * it has committed. A database in memory has no second connection: there
    * `turn()` takes no turn and the work runs in one go. `heldMs`: how long the write lock was
    * held (BEGIN to COMMIT or ROLLBACK).
    */
@@ -37,8 +36,6 @@ export interface Store<D = Db> {
   savepoint<T> (db: D, fn: () => Promise<T>): Promise<T>
   /** Whether every migration the code ships has been applied (for /readyz). */
   migrationsApplied (): Promise<boolean>
-  /** Requests that may write hold a pass of this gate; writeInTurns shuts it (db/write-gate). */
-  readonly gate: WriteGate
   /** When requests begin (the server's first hook) and go on together (the auth plugin). */
   readonly requests: Arrivals
   /** The codec of the key the store was opened with; throws when it was opened without one, or

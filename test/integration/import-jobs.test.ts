@@ -130,8 +130,8 @@ t.test('one caller has at most 5 jobs waiting (503 with Retry-After, others stil
   // Disabled while the big file still applies: the five have not started.
   t.same(await queryColumn(app, `select status from import_jobs where id in (${behind.map((l) => Number(l.split('/').pop())).join(', ')})`), Array(5).fill('queued'), 'the five wait')
   // Through the service, so that it is in line for the writer before the five, however the turns
-  // fall: the five start one after another once the big file is done, and a request that writes
-  // would first wait at the gate while the big file applies, then race the first of them.
+  // fall: the five start one after another once the big file is done, and a request's write
+  // queued once the big file has committed could come after the first of them.
   const disabled = await app.services.accounts.updateUser(ADMIN_ACTOR, created.json().id as number, { disabled: true })
   t.equal(disabled.disabled, true)
   const other = await importAsync(app, await as('hr', countyB.id), ndjson(officers(1, countyB.id, 95_000)))
@@ -256,8 +256,8 @@ t.test('closing while another bulk write holds the lock: the running job ends, t
   const agency = (await app.inject({ method: 'POST', url: '/v1/agencies', headers: admin, payload: { name: '关闭测试局', uscc: uscc(31), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] } })).json() as { id: number }
   const first = (await importAsync(app, admin, ndjson(officers(4000, agency.id)))).headers.location as string
   const second = (await importAsync(app, admin, ndjson(officers(10, agency.id, 5000)))).headers.location as string
-  // Once the first job applies its rows (it holds the gate), a bulk write of the test's own (as a
-  // request's import does) queues behind it: it takes the lock the moment the job ends, and
+  // Once the first job applies its rows (it holds the writer), a bulk write of the test's own (as
+  // a request's import does) queues behind it: it takes the lock the moment the job ends, and
   // holds it while closing fails the second job.
   for (let job = { progress: { applied: 0 } }; job.progress.applied === 0; await sleep(1)) job = (await app.inject({ method: 'GET', url: first, headers: admin })).json()
   const state = { go: false }

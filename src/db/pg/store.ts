@@ -23,7 +23,6 @@ import { createArrivals, type Arrivals } from '../arrivals.js'
 import { MIGRATIONS_DIR, TURN_MS } from '../migrations.js'
 import type { Store } from '../store.js'
 import { createMutex } from '../mutex.js'
-import { createWriteGate } from '../write-gate.js'
 import { createIdNumberCodec, type IdNumberCodec } from '../../security/id-numbers.js'
 
 export const PG_MIGRATIONS_DIR = join(MIGRATIONS_DIR, 'pg')
@@ -72,7 +71,6 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
     await pool.end()
     throw err
   }
-  const gate = createWriteGate()
   const requests: Arrivals = createArrivals()
   const key = options.idNumberKey
   let codec: IdNumberCodec | undefined
@@ -130,7 +128,7 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
     pool,
     read: (fn) => transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn),
     write,
-    writeInTurns: (work) => gate.exclusive(() => write(async (db) => {
+    writeInTurns: (work) => write(async (db) => {
       const began = performance.now()
       let turned = began
       const turn = async () => {
@@ -140,7 +138,7 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
       }
       const value = await work(db, turn)
       return { value, heldMs: performance.now() - began }
-    })),
+    }),
     async savepoint (db, fn) {
       const name = `sp${++savepoints}`
       await db.$client.query(`SAVEPOINT ${name}`)
@@ -167,7 +165,6 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
         return false
       }
     },
-    gate,
     requests,
     get idNumbers (): IdNumberCodec {
       if (codec !== undefined) return codec

@@ -1,6 +1,6 @@
 // The SQLite store: one handle per database, built by openSqliteStore, holding everything a
 // connection keeps (the change watch, the kept answers, the prepared queries, the ID-number
-// codec, the write gate, the requests' arrivals) as its own fields: two stores in one process
+// codec, the write queue, the requests' arrivals) as its own fields: two stores in one process
 // share none of it. Pragmas on every open, migrations at start, and the one way to write.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -18,7 +18,6 @@ import { createReadCache } from './read-cache.js'
 import { cachingStatements } from './statement-cache.js'
 import { checkIdNumberKey } from './id-numbers.js'
 import * as schema from '../schema.js'
-import { createWriteGate } from '../write-gate.js'
 import { MIGRATIONS_DIR, TURN_MS } from '../migrations.js'
 import { createIdNumberCodec, loadIdNumberKey, type IdNumberCodec } from '../../security/id-numbers.js'
 
@@ -87,7 +86,6 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
   // the WAL index (db/sqlite/changes).
   const writerChanges = single ? () => 0 : (() => { const stmt = writer.prepare('select total_changes()').pluck(); return () => stmt.get() as number })()
   const watch = watchChanges(reader, requests, options.lookStandsMs, writerChanges)
-  const gate = createWriteGate()
   const writeLock = createMutex()
   const readLock = single ? writeLock : createMutex()
   let writing = false
@@ -183,7 +181,7 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
       }
     })),
     write: (fn) => inUse(async () => (await inWriteTransaction((db) => fn(db), false)).value),
-    writeInTurns: (work) => inUse(() => gate.exclusive(() => inWriteTransaction(work, true))),
+    writeInTurns: (work) => inUse(() => inWriteTransaction(work, true)),
     async savepoint (db, fn) {
       const sqlite = db.$store.sqlite
       const name = `sp${++savepoints}`
@@ -198,7 +196,6 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
       }
     },
     migrationsApplied: () => handle.read(async () => migrationsApplied(reader)),
-    gate,
     requests,
     changes: watch,
     queries: readerDb.$store.queries,

@@ -6,7 +6,7 @@
 //     leaves none of it, and a row refused while applying (the data changed since it was
 //     checked) rolls everything back and is named (IMPORT_CONFLICT). Any row failing its check:
 //     IMPORT_REJECTED, nothing written. Other requests are answered while it applies: it takes
-//     turns with them, and those that write wait until it has committed.
+//     turns with them, and their writes wait until it has committed.
 //   ?partial=true: chunk by chunk, good rows committed, bad rows reported.
 //   ?dryRun=true: the check only: what would happen, nothing written.
 // Re-running an import is safe: rows already applied come back as unchanged.
@@ -46,11 +46,6 @@ export interface Progress {
 /** What runs an import beyond its request: where it reports progress; how it may write. */
 export interface ImportHooks {
   readonly progress?: Progress
-  /** Runs `fn` while the caller gives up its own pass of the write gate (a request holds one;
-   *  the one transaction of all or nothing needs the gate shut). Default: runs it. */
-  readonly aside?: <T>(fn: () => Promise<T>) => Promise<T>
-  /** Taken around each chunk that partial mode commits, by a caller holding no pass (a job). */
-  readonly enter?: () => Promise<() => void>
   /** Called inside the all-or-nothing transaction once every row is applied, with its result:
    *  what it writes commits with the rows, or not at all (an import job's outcome). */
   readonly beforeCommit?: (db: Db, result: ImportSummary) => Promise<void>
@@ -223,21 +218,16 @@ export function importEngine (ctx: ServiceContext) {
     const results: RowResult[] = []
     let committed = 0
     for (let from = 0; from < records.length;) {
-      const leave = await hooks.enter?.()
-      try {
-        const to = Math.min(from + spec.batch * Math.max(1, Math.floor(CHUNK / spec.batch)), records.length)
-        const checked = await checkChunk(spec, actor, records, from, to, state)
-        progress.checked += checked.length
-        const good = checked.flatMap(({ rec, checked: c }) => ('errors' in c ? [] : [{ row: rec.row, input: c.input }]))
-        const applied = await store.write(async (db) => await applyRows(spec, actor, db, noTurn, good, progress, true))
-        const byRow = new Map(applied.map((r) => [r.row, r]))
-        const chunk = merge(checked, byRow)
-        results.push(...chunk)
-        committed += applied.filter((r) => r.outcome !== 'error').length
-        from = to
-      } finally {
-        leave?.()
-      }
+      const to = Math.min(from + spec.batch * Math.max(1, Math.floor(CHUNK / spec.batch)), records.length)
+      const checked = await checkChunk(spec, actor, records, from, to, state)
+      progress.checked += checked.length
+      const good = checked.flatMap(({ rec, checked: c }) => ('errors' in c ? [] : [{ row: rec.row, input: c.input }]))
+      const applied = await store.write(async (db) => await applyRows(spec, actor, db, noTurn, good, progress, true))
+      const byRow = new Map(applied.map((r) => [r.row, r]))
+      const chunk = merge(checked, byRow)
+      results.push(...chunk)
+      committed += applied.filter((r) => r.outcome !== 'error').length
+      from = to
       await nextTurn()
     }
     return summary('committed', req, results, committed)
@@ -263,14 +253,13 @@ export function importEngine (ctx: ServiceContext) {
         { result: summary('rejected', req, uncommitted(spec, merge(checked, null)), 0) })
     }
     const good = checked.map(({ rec, checked: c }) => ({ row: rec.row, input: (c as { input: I }).input }))
-    const aside = hooks.aside ?? (<T>(fn: () => Promise<T>) => fn())
     try {
-      const { value: result, heldMs } = await aside(async () => await store.writeInTurns(async (db, turn) => {
+      const { value: result, heldMs } = await store.writeInTurns(async (db, turn) => {
         const applied = await applyRows(spec, actor, db, turn, good, progress, false)
         const result = summary('committed', req, merge(checked, new Map(applied.map((r) => [r.row, r]))), applied.length)
         await hooks.beforeCommit?.(db, result)
         return result
-      }))
+      })
       hooks.applied?.(result.committedRows, heldMs)
       return result
     } catch (err) {

@@ -58,14 +58,9 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
   /** Jobs being written to their row, not yet queued: they count as waiting (their callers). */
   const entering: Array<{ sub: string, written: Promise<unknown> }> = []
 
-  /** A write of the job's own row, holding a pass of the write gate as every request does. */
+  /** A write of the job's own row. */
   async function writeRow (fn: (db: Db) => Promise<void>): Promise<void> {
-    const leave = await store.gate.enter()
-    try {
-      await store.write(fn)
-    } finally {
-      leave()
-    }
+    await store.write(fn)
   }
 
   function view (row: ImportJobRow): ImportJobView {
@@ -99,7 +94,6 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
       })
       const result = await run(job.kind, job.actor, job.req, {
         progress,
-        enter: () => store.gate.enter(),
         // All or nothing: the job is done in the very transaction that applies its rows.
         beforeCommit: async (db, summary) => { await finished(db, { result: summary }) },
         applied: (rows, heldMs) => { log?.info({ job: job.id, kind: job.kind, rows, lockHeldMs: Math.round(heldMs) }, 'import job applied in one transaction') }
@@ -192,7 +186,6 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
       await Promise.allSettled(entering.map((e) => e.written))
       await current
       const waiting = queue.splice(0)
-      // A pass like any write: a request's import may still be applying in turns.
       if (waiting.length > 0) {
         await writeRow(async (db) => { for (const j of waiting) await importJobRepository.finish(db, j.id, { error: interrupted(j.req.partial), at: clock().toISOString() }) })
       }

@@ -86,16 +86,14 @@ export const importRoutes: FastifyPluginAsyncTypebox<{ imports: ImportsService }
   const response = { 200: ImportResult, 202: ImportJob, ...problems(409, 413, 415, 422, 503) }
 
   /** Runs the import, or queues it as a job when the caller prefers (202 with its Location). */
-  async function importing (kind: ImportKind, req: Pick<FastifyRequest, 'actor' | 'writePass' | 'body' | 'log'> & { headers: { 'content-type'?: string | undefined, prefer?: string | undefined }, query: { partial: boolean, dryRun: boolean } }, reply: FastifyReply) {
+  async function importing (kind: ImportKind, req: Pick<FastifyRequest, 'actor' | 'body' | 'log'> & { headers: { 'content-type'?: string | undefined, prefer?: string | undefined }, query: { partial: boolean, dryRun: boolean } }, reply: FastifyReply) {
     const sent = isUpload(req.headers['content-type']) ? req.body as UploadedImport : { ...formatOf(req.headers['content-type']), body: req.body }
     const request = { ...sent, partial: req.query.partial, dryRun: req.query.dryRun }
     if (respondAsync(req.headers.prefer)) {
       const job = await imports.startJob(req.actor, kind, request)
       return reply.code(202).header('location', `/v1/imports/${job.id}`).header('preference-applied', 'respond-async').header('retry-after', '1').send(job)
     }
-    // All or nothing applies with the write gate shut: this request's own pass is set aside meanwhile.
     return await imports.run(kind, req.actor, request, {
-      ...(req.writePass ? { aside: req.writePass.aside } : {}),
       // How long writes waited for it, for whoever runs the service.
       applied: (rows, heldMs) => { req.log.info({ kind, rows, lockHeldMs: Math.round(heldMs) }, 'import applied in one transaction') }
     })

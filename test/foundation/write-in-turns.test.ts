@@ -1,5 +1,5 @@
-// The write gate (db/write-gate) and writeInTurns (db/open): one transaction that takes turns
-// with the event loop, seen by nobody until it commits, while requests that write wait.
+// writeInTurns (db/sqlite/store): one transaction that takes turns with the event loop, seen by
+// nobody until it commits, while the writes of requests wait their turn and are then answered.
 // engine: sqlite-only in part — writeInTurns' synchronous steps on the SQLite connection, a second better-sqlite3 reader
 import t from 'tap'
 import { join } from 'node:path'
@@ -8,51 +8,11 @@ import { connect } from 'node:net'
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import Database from 'better-sqlite3'
 import { openSqliteStore, TURN_MS } from '../../src/db/sqlite/store.js'
-import { createWriteGate } from '../../src/db/write-gate.js'
 import { buildTestApp } from '../helper.js'
+import { uscc } from '../fixtures.js'
 import { sqliteOnly } from '../db.js'
 
 const settle = async (turns = 5) => { for (let i = 0; i < turns; i++) await nextTurn() }
-
-t.test('the gate: passes go in together; a bulk write waits for them, then holds new ones until it ends', async (t) => {
-  const gate = createWriteGate()
-  const log: string[] = []
-  const a = await gate.enter()
-  const b = await gate.enter()
-  t.same(gate.state(), { passes: 2, bulk: 0 }, 'two passes at once')
-  const bulk = gate.exclusive(async () => {
-    log.push('bulk in')
-    await settle()
-    log.push('bulk out')
-    return 'done'
-  })
-  const late = gate.enter().then((release) => { log.push('late in'); return release })
-  await settle()
-  t.same(log, [], 'the bulk write waits for the passes held; a pass asked after it waits too')
-  a()
-  a() // given back twice: counted once
-  await settle()
-  t.same(log, [], 'still one pass held')
-  b()
-  t.equal(await bulk, 'done')
-  const release = await late
-  t.same(log, ['bulk in', 'bulk out', 'late in'], 'the late pass goes in once the bulk write ended')
-  release()
-  t.same(gate.state(), { passes: 0, bulk: 0 })
-})
-
-t.test('the gate opens again when a bulk write throws, and bulk writes go one at a time, in order', async (t) => {
-  const gate = createWriteGate()
-  const order: number[] = []
-  const first = gate.exclusive(async () => { order.push(1); await settle(); throw new Error('boom') })
-  const second = gate.exclusive(async () => { order.push(2) })
-  await t.rejects(first, /boom/)
-  await second
-  t.same(order, [1, 2])
-  const pass = await gate.enter()
-  t.same(gate.state(), { passes: 1, bulk: 0 }, 'a pass is given after the failed one')
-  pass()
-})
 
 t.test('writeInTurns on a file: others read the database as it was until the commit, between turns; a step that throws leaves nothing', sqliteOnly('writeInTurns\' synchronous steps on the SQLite connection, a second better-sqlite3 reader'), async (t) => {
   const file = join(t.testdir(), 'turns.db')
@@ -97,7 +57,7 @@ t.test('writeInTurns on a file: others read the database as it was until the com
     throw new Error('refused')
   }), /refused/)
   t.equal(await count(), written, 'a step that throws rolls back what was written before it')
-  t.equal(store.gate.state().bulk, 0, 'and the gate is open again')
+  t.equal(await store.write(async () => 'next'), 'next', 'and the writer is free again')
 })
 
 t.test('writeInTurns in memory: the steps run in one go, in one transaction', sqliteOnly('writeInTurns\' steps on the SQLite connection'), async (t) => {
@@ -118,30 +78,31 @@ t.test('writeInTurns in memory: the steps run in one go, in one transaction', sq
   t.equal(value, 1)
 })
 
-t.test('a request whose client goes away while it waits at the gate never keeps a pass: the next bulk write and every write after it go on', async (t) => {
+t.test('a request that writes while a bulk write holds the writer waits its turn and is answered; one whose client went away meanwhile holds nothing up', async (t) => {
   const { app, as } = await buildTestApp(t)
   const admin = await as('admin')
   await app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = app.server.address() as { port: number }
   let open!: () => void
-  const held = app.store.gate.exclusive(() => new Promise<void>((resolve) => { open = resolve }))
+  const held = app.store.writeInTurns(async () => { await new Promise<void>((resolve) => { open = resolve }) })
   await settle()
-  // Each sends its whole request, then goes away while it waits behind the bulk write: one
-  // without a token to a route that does not exist, one with a token to a route that writes.
-  for (const [path, headers] of [['/no/such/route', ''], ['/v1/agencies', `authorization: ${admin.authorization}\r\n`]] as const) {
-    const socket = connect(port, '127.0.0.1')
-    await once(socket, 'connect')
-    const body = JSON.stringify({ name: '离开的客户端' })
-    socket.write(`POST ${path} HTTP/1.1\r\nhost: x\r\n${headers}content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
-    await sleep(50)
-    socket.destroy()
-  }
+  // One client sends a write and goes away while it waits behind the bulk write.
+  const socket = connect(port, '127.0.0.1')
+  await once(socket, 'connect')
+  const body = JSON.stringify({ name: '离开的客户端' })
+  socket.write(`POST /v1/agencies HTTP/1.1\r\nhost: x\r\nauthorization: ${admin.authorization}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
   await sleep(50)
+  socket.destroy()
+  let answered = false
+  const agency = (n: number) => ({ name: `等待的执法主体${n}`, uscc: uscc(70 + n), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+  const waiting = app.inject({ method: 'POST', url: '/v1/agencies', headers: admin, payload: agency(1) }).then((res) => { answered = true; return res })
+  await sleep(100)
+  t.notOk(answered, 'a write waits while the bulk write holds the writer')
   open()
   await held
+  t.equal((await waiting).statusCode, 201, 'then it is answered, its write done')
   const bulk = await Promise.race([app.store.writeInTurns(async (_db, turn) => { await turn(); return 'went on' }).then((r) => r.value), sleep(3000).then(() => 'still waiting')])
-  t.equal(bulk, 'went on', 'the next bulk write went on')
-  t.same(app.store.gate.state(), { passes: 0, bulk: 0 }, 'no pass is left held')
-  const after = await app.inject({ method: 'POST', url: '/v1/agencies', headers: admin, payload: {} })
-  t.equal(after.statusCode, 400, 'a write after it is answered')
+  t.equal(bulk, 'went on', 'the next bulk write goes on')
+  const after = await app.inject({ method: 'POST', url: '/v1/agencies', headers: admin, payload: agency(2) })
+  t.equal(after.statusCode, 201, 'and a write after it is answered')
 })
