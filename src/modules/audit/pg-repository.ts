@@ -1,6 +1,7 @@
-// The audit hash chain checked on PostgreSQL (a registry copied there: npm run cli -- copy):
-// every event read back in id order, batch by batch, and walked as on SQLite (chain.ts), against
-// the highest id the table's sequence ever gave.
+// The audit trail on PostgreSQL (its repository there, until the others follow: issue 22): the
+// hash chain checked, as after a registry is copied there (npm run cli -- copy): every event
+// read back in id order, batch by batch, and walked as on SQLite (chain.ts), against the highest
+// id the table's sequence ever gave.
 import type { PgDb } from '../../db/pg/store.js'
 import { verifyEventBatches, type ChainVerdict, type StoredEvent } from './chain.js'
 
