@@ -47,7 +47,6 @@ function bearer (request: FastifyRequest): string {
  * Tokens without `ver` and an external identity provider's are not ours to revoke.
  */
 export default fp(async function authPlugin (app: FastifyInstance, opts: { tokens: TokenService, accountVersion: (sub: string) => Promise<number | null>, afterArrivals: (go: () => void) => void }) {
-  const current = (p: Principal) => principalCurrent(p, opts.accountVersion)
   app.decorateRequest('actor', null as unknown as Actor)
   const routeAccess = new Map<string, Access>()
   app.decorate('routeAccess', routeAccess)
@@ -86,7 +85,7 @@ export default fp(async function authPlugin (app: FastifyInstance, opts: { token
       }
     }
     const admit = (principal: Principal) => {
-      current(principal).then((isCurrent) => { guarded(() => { decide(principal, isCurrent) }) }, (err: Error) => { guarded(() => { answer(err) }) })
+      principalCurrent(principal, opts.accountVersion).then((isCurrent) => { guarded(() => { decide(principal, isCurrent) }) }, (err: Error) => { guarded(() => { answer(err) }) })
     }
     const decide = (principal: Principal, isCurrent: boolean) => {
       if (!isCurrent) {

@@ -86,21 +86,26 @@ t.test('a request that writes while a bulk write holds the writer waits its turn
   let open!: () => void
   const held = app.store.writeInTurns(async () => { await new Promise<void>((resolve) => { open = resolve }) })
   await settle()
-  // One client sends a write and goes away while it waits behind the bulk write.
-  const socket = connect(port, '127.0.0.1')
-  await once(socket, 'connect')
-  const body = JSON.stringify({ name: '离开的客户端' })
-  socket.write(`POST /v1/agencies HTTP/1.1\r\nhost: x\r\nauthorization: ${admin.authorization}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
-  await sleep(50)
-  socket.destroy()
-  let answered = false
+  // Two clients send their whole request and go away while they wait behind the bulk write:
+  // one without a token to a route that does not exist, one with a token to a route that writes.
+  for (const [path, headers] of [['/no/such/route', ''], ['/v1/agencies', `authorization: ${admin.authorization}\r\n`]] as const) {
+    const socket = connect(port, '127.0.0.1')
+    await once(socket, 'connect')
+    const body = JSON.stringify({ name: '离开的客户端' })
+    socket.write(`POST ${path} HTTP/1.1\r\nhost: x\r\n${headers}content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`)
+    await sleep(50)
+    socket.destroy()
+  }
+  let bulkEnded = false
   const agency = (n: number) => ({ name: `等待的执法主体${n}`, uscc: uscc(70 + n), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
-  const waiting = app.inject({ method: 'POST', url: '/v1/agencies', headers: admin, payload: agency(1) }).then((res) => { answered = true; return res })
-  await sleep(100)
-  t.notOk(answered, 'a write waits while the bulk write holds the writer')
+  const waiting = app.inject({ method: 'POST', url: '/v1/agencies', headers: admin, payload: agency(1) }).then((res) => ({ res, afterBulk: bulkEnded }))
+  await sleep(50)
+  bulkEnded = true
   open()
   await held
-  t.equal((await waiting).statusCode, 201, 'then it is answered, its write done')
+  const { res, afterBulk } = await waiting
+  t.ok(afterBulk, 'a write waits while the bulk write holds the writer: answered only after it ended')
+  t.equal(res.statusCode, 201, 'then it is answered, its write done')
   const bulk = await Promise.race([app.store.writeInTurns(async (_db, turn) => { await turn(); return 'went on' }).then((r) => r.value), sleep(3000).then(() => 'still waiting')])
   t.equal(bulk, 'went on', 'the next bulk write goes on')
   const after = await app.inject({ method: 'POST', url: '/v1/agencies', headers: admin, payload: agency(2) })

@@ -49,17 +49,18 @@ t.test('the seeded city, copied whole and checked', async (t) => {
   t.equal(report.auditHead, head, 'the same audit-chain head')
   t.match(verdict, { ok: true, events: counts.audit_events, head }, 'the chain walked on PostgreSQL: every hash recomputed from what it holds')
   t.same(seen, tablesInOrder().map((x) => x.name), 'progress told table by table')
-  t.ok(seen.indexOf('agencies') < seen.indexOf('officers') && seen.indexOf('officers') < seen.indexOf('training_records'), 'a table after those it refers to')
+  const at = (name: string) => seen.indexOf(name)
+  t.ok(at('agencies') >= 0 && at('agencies') < at('officers') && at('officers') < at('training_records'), 'a table after those it refers to')
 
   const one = async <R>(query: ReturnType<typeof sql>) => (await pg.read(async (db) => (await db.execute(query)).rows))[0] as R
   t.strictSame(await one(sql`select count(*) as n, bool_and(auxiliary) as aux from officers where auxiliary`), { n: auxiliary, aux: auxiliary > 0 ? true : null }, 'booleans as booleans')
-  t.same(await one(sql`select jsonb_typeof(domains) as kind from agencies where id = 1`), { kind: 'array' }, 'JSON as jsonb')
-  t.same(await one(sql`select body, headers->>'etag' as etag from idempotency_keys`), { body, etag: '"1"' }, 'bytes and stored answers as they were')
-  t.same(await one(sql`select hash from audit_events order by id desc limit 1`), { hash: head })
+  t.strictSame(await one(sql`select jsonb_typeof(domains) as kind from agencies where id = 1`), { kind: 'array' }, 'JSON as jsonb')
+  t.strictSame(await one(sql`select body, headers->>'etag' as etag from idempotency_keys`), { body, etag: '"1"' }, 'bytes and stored answers as they were')
+  t.strictSame(await one(sql`select hash from audit_events order by id desc limit 1`), { hash: head })
   const added = await pg.write(async (db) => (await db.execute(sql`insert into agencies (name, uscc, kind, level, path, region_code, domains) values ('新', 'U-new', 'organ', 'city', '', '140802', '[]') returning id`)).rows[0])
-  t.same(added, { id: maxAgency + 1 }, 'ids go on after the highest copied')
+  t.strictSame(added, { id: maxAgency + 1 }, 'ids go on after the highest copied')
   const job = await pg.write(async (db) => (await db.execute(sql`insert into import_jobs (principal, kind, status, holder, created_at) values ('user:1', 'officers', 'queued', 'x', '2026-01-01T00:00:00.000Z') returning id`)).rows[0])
-  t.same(job, { id: 3 }, 'and after the highest SQLite ever gave, a purged row\'s included')
+  t.strictSame(job, { id: 3 }, 'and after the highest SQLite ever gave, a purged row\'s included')
 
   await t.rejects(copySqliteToPg(file, pg), { name: 'CopyRefused', message: /already holds rows in agencies/ }, 'a database that holds data is refused')
   // What the walk finds when an event was edited (in a transaction rolled back after: the table
@@ -71,7 +72,7 @@ t.test('the seeded city, copied whole and checked', async (t) => {
     throw new Error('rolled back')
   }), /rolled back/)
   t.match(await pg.read(async (db) => await verifyPgAuditChain(db)), { ok: true }, 'and the chain as copied still verifies')
-  t.same(await one(sql`select count(*) as n from officers`), { n: counts.officers }, 'and nothing was added to it')
+  t.strictSame(await one(sql`select count(*) as n from officers`), { n: counts.officers }, 'and nothing was added to it')
 })
 
 t.test('a copy that fails half way leaves nothing behind', async (t) => {

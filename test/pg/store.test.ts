@@ -58,13 +58,16 @@ t.test('a read sees one snapshot, never a write before its commit', async (t) =>
   await a.write(async (db) => { await db.execute(sql`create table items (n integer)`) })
   let release!: () => void
   const held = new Promise<void>((resolve) => { release = resolve })
+  let inserted!: () => void
+  const firstInserted = new Promise<void>((resolve) => { inserted = resolve })
   const writing = a.write(async (db) => {
     await db.execute(sql`insert into items values (1)`)
+    inserted()
     await held
     await db.execute(sql`insert into items values (2)`)
   })
-  await sleep(50)
-  t.same(await b.read(async (db) => rows(db, sql`select count(*) as n from items`)), [{ n: 0 }], 'nothing of the write under way')
+  await firstInserted
+  t.strictSame(await b.read(async (db) => rows(db, sql`select count(*) as n from items`)), [{ n: 0 }], 'nothing of the write under way')
   const seen = b.read(async (db) => {
     const first = await rows<{ n: number }>(db, sql`select count(*) as n from items`)
     release()
@@ -89,12 +92,19 @@ t.test('a write that fails leaves nothing; a savepoint that fails undoes its own
     t.equal(await a.savepoint(db, async () => { await db.execute(sql`insert into items values (4)`); return 'kept' }), 'kept')
   })
   t.same(await a.read(async (db) => rows(db, sql`select n from items order by n`)), [{ n: 2 }, { n: 4 }])
+  const seenMeanwhile: number[] = []
   const { value, heldMs } = await a.writeInTurns(async (db, turn) => {
-    for (let i = 10; i < 20; i++) { await db.execute(sql`insert into items values (${i})`); await turn() }
+    for (let i = 10; i < 20; i++) {
+      await db.execute(sql`insert into items values (${i})`)
+      seenMeanwhile.push(...(await a.read(async (r) => rows<{ n: number }>(r, sql`select count(*) as n from items`))).map((x) => x.n))
+      await turn()
+    }
+    await sleep(15)
     return 'bulk'
   })
   t.equal(value, 'bulk')
-  t.equal(typeof heldMs, 'number')
+  t.ok(heldMs >= 15, `the lock was held for the work (${heldMs.toFixed(1)} ms)`)
+  t.strictSame([...new Set(seenMeanwhile)], [2], 'reads meanwhile saw none of it')
   t.same(await a.read(async (db) => rows(db, sql`select count(*) as n from items`)), [{ n: 12 }])
 })
 
@@ -122,16 +132,21 @@ t.test('writes waiting for their turn hold no connection: reads go on; without i
   const store = await openPgStore(url, { poolSize: 2 })
   ends.push(() => store.end())
   await store.write(async (db) => { await db.execute(sql`create table items (n integer)`) })
-  let writesDone = 0
+  // The first write holds the lock until the read is answered; seven more wait behind it.
+  let release!: () => void
+  const held = new Promise<void>((resolve) => { release = resolve })
+  let began!: () => void
+  const firstBegan = new Promise<void>((resolve) => { began = resolve })
+  let committed = 0
   const writes = Array.from({ length: 8 }, (_, i) => store.write(async (db) => {
     await db.execute(sql`insert into items values (${i})`)
-    await sleep(25)
-    writesDone++
-  }))
-  await sleep(30)
+    if (i === 0) { began(); await held }
+  }).then(() => { committed++ }))
+  await firstBegan
   const read = await store.read(async (db) => rows<{ n: number }>(db, sql`select count(*) as n from items`))
-  t.ok(writesDone < 8, `a read was answered while ${8 - writesDone} writes still waited (pool of 2)`)
-  t.ok((read[0]?.n ?? 0) < 8)
+  t.strictSame(read, [{ n: 0 }], 'a read was answered while eight writes were under way or waiting (pool of 2)')
+  t.equal(committed, 0, 'none of them had committed then')
+  release()
   await Promise.all(writes)
   t.strictSame(await store.read(async (db) => rows(db, sql`select count(*) as n from items`)), [{ n: 8 }])
   await store.pool.query('delete from write_lock')

@@ -95,17 +95,16 @@ export async function copySqliteToPg (sqlitePath: string, target: PgStore, optio
       }
       for (const t of tables) {
         const names = t.columns.map((c) => quote(c.name)).join(', ')
-        const read = source.prepare(`select ${names} from ${quote(t.name)} where rowid > ? order by rowid limit ${BATCH}`).raw()
-        const rowids = source.prepare(`select rowid from ${quote(t.name)} where rowid > ? order by rowid limit ${BATCH}`).pluck()
+        // Each row read with its rowid first, where the next batch resumes.
+        const read = source.prepare(`select rowid, ${names} from ${quote(t.name)} where rowid > ? order by rowid limit ${BATCH}`).raw()
         let after = 0
         let copied = 0
         for (;;) {
           const batch = read.all(after) as unknown[][]
           if (batch.length === 0) break
-          const ids = rowids.all(after) as number[]
-          after = ids[ids.length - 1] as number
+          after = (batch[batch.length - 1] as unknown[])[0] as number
           const values: unknown[] = []
-          const tuples = batch.map((row) => `(${row.map((v, i) => {
+          const tuples = batch.map((row) => `(${row.slice(1).map((v, i) => {
             values.push((t.columns[i] as TableCopy['columns'][number]).convert(v))
             return `$${values.length}`
           }).join(', ')})`)

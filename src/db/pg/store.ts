@@ -12,15 +12,13 @@
 // together do not both apply one. count(*) and sum() come back as numbers, not strings.
 // Not yet here (issue 22): the repositories in PostgreSQL's dialect, the cache and its
 // invalidation across servers (LISTEN/NOTIFY); the services still run on SQLite only.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import pg from 'pg'
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import * as schema from './schema.js'
 import { createArrivals, type Arrivals } from '../arrivals.js'
-import { MIGRATIONS_DIR, TURN_MS } from '../migrations.js'
+import { MIGRATIONS_DIR, shippedMigrations, turnTaker } from '../migrations.js'
 import type { Store } from '../store.js'
 import { createMutex } from '../mutex.js'
 import { createIdNumberCodec, type IdNumberCodec } from '../../security/id-numbers.js'
@@ -130,13 +128,7 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
     write,
     writeInTurns: (work) => write(async (db) => {
       const began = performance.now()
-      let turned = began
-      const turn = async () => {
-        if (performance.now() - turned < TURN_MS) return
-        await nextTurn()
-        turned = performance.now()
-      }
-      const value = await work(db, turn)
+      const value = await work(db, turnTaker())
       return { value, heldMs: performance.now() - began }
     }),
     async savepoint (db, fn) {
@@ -157,10 +149,9 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
       }
     },
     migrationsApplied: async () => {
-      const journal = JSON.parse(readFileSync(join(PG_MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
       try {
         const { rows } = await pool.query<{ n: number }>('select count(*) as n from drizzle.__drizzle_migrations')
-        return (rows[0]?.n ?? 0) >= journal.entries.length
+        return (rows[0]?.n ?? 0) >= shippedMigrations(PG_MIGRATIONS_DIR)
       } catch {
         return false
       }

@@ -2,9 +2,8 @@
 // connection keeps (the change watch, the kept answers, the prepared queries, the ID-number
 // codec, the write queue, the requests' arrivals) as its own fields: two stores in one process
 // share none of it. Pragmas on every open, migrations at start, and the one way to write.
-import { mkdirSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { setImmediate as nextTurn } from 'node:timers/promises'
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
@@ -18,7 +17,7 @@ import { createReadCache } from './read-cache.js'
 import { cachingStatements } from './statement-cache.js'
 import { checkIdNumberKey } from './id-numbers.js'
 import * as schema from '../schema.js'
-import { MIGRATIONS_DIR, TURN_MS } from '../migrations.js'
+import { MIGRATIONS_DIR, shippedMigrations, TURN_MS, turnTaker } from '../migrations.js'
 import { createIdNumberCodec, loadIdNumberKey, type IdNumberCodec } from '../../security/id-numbers.js'
 
 export type { Db, SqliteStore } from './handle.js'
@@ -126,14 +125,7 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
     beginImmediate.run()
     writing = true
     const began = performance.now()
-    let turned = began
-    const turn = turns && !single
-      ? async () => {
-        if (performance.now() - turned < TURN_MS) return
-        await nextTurn()
-        turned = performance.now()
-      }
-      : async () => {}
+    const turn = turns && !single ? turnTaker() : async () => {}
     try {
       const value = await work(writerDb, turn)
       commitWrite?.run()
@@ -235,10 +227,9 @@ function applyPragmas (sqlite: Database.Database, o: { busyTimeoutMs: number, re
 
 /** Migrations the code ships, and whether the database has applied them all (for /readyz). */
 function migrationsApplied (sqlite: Database.Database): boolean {
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
   try {
     const row = sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }
-    return row.n >= journal.entries.length
+    return row.n >= shippedMigrations(MIGRATIONS_DIR)
   } catch {
     return false
   }

@@ -8,7 +8,7 @@ export function healthService ({ store }: { store: Store }) {
     async readiness (): Promise<'ready' | 'database not reachable' | 'migrations not applied'> {
       try {
         await store.read((db) => healthRepository.ping(db))
-        if (!await healthRepository.migrationsApplied(store)) return 'migrations not applied'
+        if (!await store.migrationsApplied()) return 'migrations not applied'
       } catch {
         return 'database not reachable'
       }

@@ -58,11 +58,6 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
   /** Jobs being written to their row, not yet queued: they count as waiting (their callers). */
   const entering: Array<{ sub: string, written: Promise<unknown> }> = []
 
-  /** A write of the job's own row. */
-  async function writeRow (fn: (db: Db) => Promise<void>): Promise<void> {
-    await store.write(fn)
-  }
-
   function view (row: ImportJobRow): ImportJobView {
     return {
       id: row.id,
@@ -88,7 +83,7 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
     try {
       // A job runs after its answer, as its caller: an account disabled or changed meanwhile
       // (its tokens refused from the next request) no longer speaks for it.
-      await writeRow(async (db) => {
+      await store.write(async (db) => {
         if (!await principalCurrent(job.actor.principal, async (sub) => await accountVersion(db, sub))) fail('INVALID_TOKEN', 'the account that sent this import was disabled or changed before it ran; nothing of it was applied / 提交该导入的账号在执行前已被停用或变更，未写入任何数据')
         await importJobRepository.start(db, job.id, clock().toISOString())
       })
@@ -98,14 +93,14 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
         beforeCommit: async (db, summary) => { await finished(db, { result: summary }) },
         applied: (rows, heldMs) => { log?.info({ job: job.id, kind: job.kind, rows, lockHeldMs: Math.round(heldMs) }, 'import job applied in one transaction') }
       })
-      if (job.req.partial || job.req.dryRun) await writeRow(async (db) => { await finished(db, { result }) })
+      if (job.req.partial || job.req.dryRun) await store.write(async (db) => { await finished(db, { result }) })
     } catch (err) {
       if (!job.req.partial) progress.applied = 0 // rolled back: nothing of it was applied
       const error: JobError = err instanceof RegistryError
         ? { code: err.code, detail: err.message }
         : { code: 'INTERNAL', detail: 'the import failed inside the service; nothing of it was applied / 导入失败，未写入任何数据' }
       const result = err instanceof RegistryError ? (err.extra?.result as ImportSummary | undefined) : undefined
-      await writeRow(async (db) => { await finished(db, { error, ...(result === undefined ? {} : { result }) }) }).catch(() => {})
+      await store.write(async (db) => { await finished(db, { error, ...(result === undefined ? {} : { result }) }) }).catch(() => {})
     } finally {
       progressOf.delete(job.id)
     }
@@ -187,7 +182,7 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
       await current
       const waiting = queue.splice(0)
       if (waiting.length > 0) {
-        await writeRow(async (db) => { for (const j of waiting) await importJobRepository.finish(db, j.id, { error: interrupted(j.req.partial), at: clock().toISOString() }) })
+        await store.write(async (db) => { for (const j of waiting) await importJobRepository.finish(db, j.id, { error: interrupted(j.req.partial), at: clock().toISOString() }) })
       }
     },
 
