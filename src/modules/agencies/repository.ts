@@ -16,6 +16,10 @@ export type NewAgencyRow = typeof agencies.$inferInsert
 
 export interface AgencyFilter { status?: AgencyRow['status'] | undefined, parentId?: number | undefined, name?: string | undefined }
 
+/** An agency's staff as staffingCounts counts it; NO_STAFF for one with none. */
+export interface StaffCounts { officers: number, certified: number, reviewers: number }
+export const NO_STAFF: Readonly<StaffCounts> = { officers: 0, certified: 0, reviewers: 0 }
+
 export const agencyRepository = {
   findById: async (db: Db, scope: Scope, id: number) => {
     const { query, params } = onceInScope(db, Q.findById, scope, (inScope) => db.select().from(agencies)
@@ -87,8 +91,8 @@ export const agencyRepository = {
    *  (police included, whatever their cards: the headcount), those of them holding a certificate
    *  there that is active or suspended (not past its last valid day: an expired card is
    *  neither), and those flagged as legal reviewers. */
-  staffingCounts: async (db: Db, agencyIds: number[], today: string) => {
-    if (agencyIds.length === 0) return new Map<number, { officers: number, certified: number, reviewers: number }>()
+  staffingCounts: async (db: Db, agencyIds: number[], today: string): Promise<Map<number, StaffCounts>> => {
+    if (agencyIds.length === 0) return new Map()
     const heads = db.select({ agencyId: officers.agencyId, n: sql<number>`count(*)`, reviewers: sql<number>`sum(${officers.legalReviewer})` })
       .from(officers)
       .where(and(inArray(officers.agencyId, agencyIds), eq(officers.status, 'active'), eq(officers.auxiliary, false)))
@@ -98,7 +102,7 @@ export const agencyRepository = {
       .innerJoin(certificates, and(eq(certificates.officerId, officers.id), eq(certificates.agencyId, officers.agencyId), liveOn(today)))
       .where(and(inArray(officers.agencyId, agencyIds), eq(officers.status, 'active'), eq(officers.auxiliary, false)))
       .groupBy(officers.agencyId).all()
-    const counts = new Map(agencyIds.map((id) => [id, { officers: 0, certified: 0, reviewers: 0 }]))
+    const counts = new Map(agencyIds.map((id) => [id, { ...NO_STAFF }]))
     for (const r of heads) Object.assign(counts.get(r.agencyId)!, { officers: r.n, reviewers: r.reviewers ?? 0 })
     for (const r of certified) counts.get(r.agencyId)!.certified = r.n
     return counts

@@ -11,7 +11,7 @@ import type { Actor } from '../../security/roles.js'
 import { appendAudit } from '../audit/repository.js'
 import type { ServiceContext } from '../context.js'
 import { assertPlausibleDate, assertPlausibleYear } from '../date-checks.js'
-import { agencyRepository, type AgencyFilter, type AgencyRow } from './repository.js'
+import { agencyRepository, NO_STAFF, type AgencyFilter, type AgencyRow } from './repository.js'
 
 export interface AgencyInput {
   name: string
@@ -170,7 +170,7 @@ export function agenciesService ({ store, clock, config }: ServiceContext) {
     async staffing (actor: Actor, id: number) {
       const { agency, counts } = await store.read(async (db) => {
         const agency = await load(db, actor, id)
-        return { agency, counts: (await agencyRepository.staffingCounts(db, [id], shanghaiDate(clock()))).get(id) ?? { officers: 0, certified: 0, reviewers: 0 } }
+        return { agency, counts: (await agencyRepository.staffingCounts(db, [id], shanghaiDate(clock()))).get(id) ?? NO_STAFF }
       })
       return { agencyId: id, agencyName: agency.name, ...evaluateStaffing(counts) }
     }

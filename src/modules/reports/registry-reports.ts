@@ -7,7 +7,7 @@ import { evaluateStaffing } from '../../domain/staffing.js'
 import type { Db } from '../../db/store.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
-import { agencyRepository } from '../agencies/repository.js'
+import { agencyRepository, NO_STAFF } from '../agencies/repository.js'
 import { registryRepository, type CertificateRow } from './registry-repository.js'
 
 /** Rule 4 on `today` for every active agency in scope (or under `agencyId`), shortfalls first. */
@@ -17,7 +17,7 @@ export async function staffingReport (db: Db, actor: Actor, today: string, agenc
     .filter((a) => root === null || a.path.startsWith(root.path))
   const counts = await agencyRepository.staffingCounts(db, rows.map((a) => a.id), today)
   return rows
-    .map((a) => ({ agencyId: a.id, agencyName: a.name, ...evaluateStaffing(counts.get(a.id) ?? { officers: 0, certified: 0, reviewers: 0 }) }))
+    .map((a) => ({ agencyId: a.id, agencyName: a.name, ...evaluateStaffing(counts.get(a.id) ?? NO_STAFF) }))
     .sort((x, y) => y.shortfall - x.shortfall || x.agencyId - y.agencyId)
 }
 

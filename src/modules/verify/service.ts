@@ -12,7 +12,7 @@ import { certificateRepository } from '../certificates/repository.js'
 
 /** The verification of one number as of now, the name shown by `nameDisplay`;
  *  CERTIFICATE_NUMBER_INVALID, NOT_FOUND. */
-export async function verifyCertificate (db: Db, clock: Clock, raw: string, nameDisplay: Config['PUBLIC_NAME_DISPLAY'] = 'full') {
+async function verifyCertificate (db: Db, clock: Clock, raw: string, nameDisplay: Config['PUBLIC_NAME_DISPLAY'] = 'full') {
   const number = normalizeCertificateNumber(raw)
   if (!checkCertificateNumber(number)) {
     fail('CERTIFICATE_NUMBER_INVALID', hasCertificateNumberForm(number)
@@ -36,7 +36,7 @@ export async function verifyCertificate (db: Db, clock: Clock, raw: string, name
 }
 
 /** The address a certificate's QR code encodes: the verification page, nothing personal. */
-export function verificationUrl (publicBaseUrl: string, number: string): string {
+function verificationUrl (publicBaseUrl: string, number: string): string {
   return `${publicBaseUrl.replace(/\/+$/, '')}/verify/${encodeURIComponent(number)}`
 }
 
