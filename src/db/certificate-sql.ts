@@ -1,15 +1,19 @@
 // Certificate conditions in SQL shared by the repositories that count live cards (certificates,
-// agencies' staffing, the invariants): effectiveStatus of domain/certificates, as SQL.
-import { and, gte, inArray, isNull, or, type SQL } from 'drizzle-orm'
+// agencies' staffing, the invariants): effectiveStatus of domain/certificates, as SQL. Standard
+// SQL, so both engines use it: a PostgreSQL repository passes its own certificates table.
+import { and, gte, inArray, isNull, or, type Column, type SQL } from 'drizzle-orm'
 import { certificates } from './schema.js'
 
 export const LIVE = ['active', 'suspended'] as const
 
+/** The columns the conditions read: SQLite's certificates table (the default) or PostgreSQL's. */
+export interface CertificateColumns { readonly status: Column, readonly validUntil: Column }
+
 // Not past its last valid day on `today` (a null validUntil never expires).
-export const currentOn = (today: string) => or(isNull(certificates.validUntil), gte(certificates.validUntil, today))
+export const currentOn = (today: string, t: CertificateColumns = certificates) => or(isNull(t.validUntil), gte(t.validUntil, today))
 
 /** A certificate active or suspended as it stands on `today` (effectiveStatus), in SQL: what
  *  staffing counts and a merger lists for reissue. */
-export function liveOn (today: string): SQL | undefined {
-  return and(inArray(certificates.status, [...LIVE]), currentOn(today))
+export function liveOn (today: string, t: CertificateColumns = certificates): SQL | undefined {
+  return and(inArray(t.status, [...LIVE]), currentOn(today, t))
 }

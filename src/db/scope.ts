@@ -6,7 +6,7 @@
 // a scope is only the root's id: nothing is read to make one.
 import { sql, type Column, type SQL } from 'drizzle-orm'
 import { once, type QueryKey } from './sqlite/prepared.js'
-import type { Db } from './store.js'
+import type { SqliteDb } from './engine.js'
 import { agencies } from './schema.js'
 import type { Principal, Scope } from '../security/roles.js'
 
@@ -38,7 +38,7 @@ function inScopeOfPlaceholder (column: Column): SQL {
  * query, putting `inScope(column)` in its WHERE (no condition for an admin); pass `params` with
  * its own values when running it. One query is kept per key and form of scope (all, subtree).
  */
-export function onceInScope<Q> (db: Db, key: QueryKey, scope: Scope, build: (inScope: (column: Column) => SQL | undefined) => Q): { query: Q, params: Record<string, number> } {
+export function onceInScope<Q> (db: SqliteDb, key: QueryKey, scope: Scope, build: (inScope: (column: Column) => SQL | undefined) => Q): { query: Q, params: Record<string, number> } {
   const forms = once(db, key, (): { all?: Q, subtree?: Q } => ({}))
   if (scope.all) {
     forms.all ??= build(() => undefined)

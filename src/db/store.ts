@@ -5,15 +5,18 @@
 // reader on a connection of its own (never seeing a write before it commits), the freshness
 // watch and the kept answers, all inside it.
 import type { Arrivals } from './arrivals.js'
-import type { Db } from './sqlite/connection.js'
+import type { Db } from './engine.js'
 import type { IdNumberCodec } from '../security/id-numbers.js'
+import type { SharedLimits } from './shared-limits.js'
 
-export type { Db } from './sqlite/connection.js'
+export type { Db, SqliteDb, PgDb } from './engine.js'
 export type { Arrivals } from './arrivals.js'
 
-/** `D`: what a transaction's callback is given (the engine's drizzle handle); the services take
- *  the SQLite one's today. */
+/** `D`: what a transaction's callback is given (the engine's drizzle handle); services take
+ *  either (db/engine.ts). */
 export interface Store<D = Db> {
+  /** The engine behind it: SQLite (embedded, one file) or PostgreSQL (DATABASE_URL). */
+  readonly engine: 'sqlite' | 'pg'
   /** Runs `fn` in a read transaction: everything it reads is one snapshot of the database, as
    *  committed when its first read ran. Transactions of one store are not nested: `fn` must not
    *  call read or write of the same store (it would wait for itself); pass `db` on instead. */
@@ -41,6 +44,9 @@ export interface Store<D = Db> {
   /** The codec of the key the store was opened with; throws when it was opened without one, or
    *  (checked on first use) when the ID numbers already stored were sealed with another key. */
   readonly idNumbers: IdNumberCodec
+  /** What several app servers on one database must share (the sign-in back-off, the rate
+   *  limits); absent where one process serves the database (SQLite). */
+  readonly shared?: SharedLimits
   close (): void
 }
 

@@ -1,35 +1,33 @@
 // Agencies in SQL. Every read takes the caller's scope; out of scope reads as not found.
 import { and, asc, eq, gt, inArray, like, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/store.js'
+import { byEngine, type SqliteDb } from '../../db/engine.js'
 import { contains } from '../../db/match.js'
 import { agencies, agencyConfirmations, certificates, officers } from '../../db/schema.js'
 import { liveOn } from '../../db/certificate-sql.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
 import { once, queryKeys } from '../../db/sqlite/prepared.js'
 import type { Scope } from '../../security/roles.js'
+import { pgAgencyRepository } from './pg-repository.js'
+import type { AgencyFilter, NewAgencyRow, StaffCounts } from './rows.js'
+
+export type { AgencyFilter, AgencyRow, NewAgencyRow, StaffCounts } from './rows.js'
 
 /** The keys of this repository's prepared queries (db/sqlite/prepared). */
 const Q = queryKeys('agencies', ['findById', 'isConfirmed'])
 
-export type AgencyRow = typeof agencies.$inferSelect
-export type NewAgencyRow = typeof agencies.$inferInsert
-
-export interface AgencyFilter { status?: AgencyRow['status'] | undefined, parentId?: number | undefined, name?: string | undefined }
-
-/** An agency's staff as staffingCounts counts it; NO_STAFF for one with none. */
-export interface StaffCounts { officers: number, certified: number, reviewers: number }
+/** An agency with no staff, as staffingCounts counts it (StaffCounts). */
 export const NO_STAFF: Readonly<StaffCounts> = { officers: 0, certified: 0, reviewers: 0 }
 
-export const agencyRepository = {
-  findById: async (db: Db, scope: Scope, id: number) => {
+export const agencyRepository = byEngine({
+  findById: async (db: SqliteDb, scope: Scope, id: number) => {
     const { query, params } = onceInScope(db, Q.findById, scope, (inScope) => db.select().from(agencies)
       .where(and(eq(agencies.id, sql.placeholder('id')), inScope(agencies.id))).prepare())
     return query.get({ id, ...params })
   },
 
-  findByUscc: async (db: Db, uscc: string) => db.select().from(agencies).where(eq(agencies.uscc, uscc)).get(),
+  findByUscc: async (db: SqliteDb, uscc: string) => db.select().from(agencies).where(eq(agencies.uscc, uscc)).get(),
 
-  list: async (db: Db, scope: Scope, f: AgencyFilter, afterId: number, limit: number) => {
+  list: async (db: SqliteDb, scope: Scope, f: AgencyFilter, afterId: number, limit: number) => {
     const where: Array<SQL | undefined> = [gt(agencies.id, afterId), inScopeWhere(scope, agencies.id)]
     if (f.status) where.push(eq(agencies.status, f.status))
     if (f.parentId !== undefined) where.push(eq(agencies.parentId, f.parentId))
@@ -37,22 +35,22 @@ export const agencyRepository = {
     return db.select().from(agencies).where(and(...where)).orderBy(asc(agencies.id)).limit(limit).all()
   },
 
-  insert: async (db: Db, v: NewAgencyRow) => db.insert(agencies).values(v).returning().get(),
+  insert: async (db: SqliteDb, v: NewAgencyRow) => db.insert(agencies).values(v).returning().get(),
 
-  update: async (db: Db, id: number, v: Partial<NewAgencyRow>) =>
+  update: async (db: SqliteDb, id: number, v: Partial<NewAgencyRow>) =>
     db.update(agencies).set({ ...v, version: sql`${agencies.version} + 1` }).where(eq(agencies.id, id)).returning().get(),
 
   /** Places a new agency in the tree (its path needs its own id, known only after insert). */
-  setPath: async (db: Db, id: number, path: string) =>
+  setPath: async (db: SqliteDb, id: number, path: string) =>
     db.update(agencies).set({ path }).where(eq(agencies.id, id)).returning().get(),
 
   /** Re-roots a whole subtree after its top moved (one statement, inside the caller's transaction). */
-  rebaseSubtree: async (db: Db, oldPrefix: string, newPrefix: string) =>
+  rebaseSubtree: async (db: SqliteDb, oldPrefix: string, newPrefix: string) =>
     db.update(agencies)
       .set({ path: sql`${newPrefix} || substr(${agencies.path}, ${oldPrefix.length + 1})` })
       .where(like(agencies.path, `${oldPrefix}%`)).run(),
 
-  confirmedYears: async (db: Db, ids: number[]) => {
+  confirmedYears: async (db: SqliteDb, ids: number[]) => {
     const rows = ids.length === 0
       ? []
       : db.select({ agencyId: agencyConfirmations.agencyId, year: agencyConfirmations.year })
@@ -66,15 +64,15 @@ export const agencyRepository = {
     return byAgency
   },
 
-  isConfirmed: async (db: Db, agencyId: number, year: number) => once(db, Q.isConfirmed, () => db.select({ id: agencyConfirmations.id }).from(agencyConfirmations)
+  isConfirmed: async (db: SqliteDb, agencyId: number, year: number) => once(db, Q.isConfirmed, () => db.select({ id: agencyConfirmations.id }).from(agencyConfirmations)
     .where(and(eq(agencyConfirmations.agencyId, sql.placeholder('agencyId')), eq(agencyConfirmations.year, sql.placeholder('year')))).prepare())
     .get({ agencyId, year }) !== undefined,
 
-  insertConfirmation: async (db: Db, v: typeof agencyConfirmations.$inferInsert) => db.insert(agencyConfirmations).values(v).returning().get(),
+  insertConfirmation: async (db: SqliteDb, v: typeof agencyConfirmations.$inferInsert) => db.insert(agencyConfirmations).values(v).returning().get(),
 
   /** Each agency's latest confirmation (year and 公告文号; a 重新确认 of that year when there is
    *  one), by agency id. */
-  latestConfirmations: async (db: Db, ids: number[]) => {
+  latestConfirmations: async (db: SqliteDb, ids: number[]) => {
     const rows = ids.length === 0
       ? []
       : db.select({ agencyId: agencyConfirmations.agencyId, year: agencyConfirmations.year, announcementNo: agencyConfirmations.announcementNo, date: agencyConfirmations.date })
@@ -83,7 +81,7 @@ export const agencyRepository = {
   },
 
   /** An agency's confirmations in the order recorded, a page after `afterId`. */
-  listConfirmations: async (db: Db, agencyId: number, afterId: number, limit: number) =>
+  listConfirmations: async (db: SqliteDb, agencyId: number, afterId: number, limit: number) =>
     db.select().from(agencyConfirmations).where(and(eq(agencyConfirmations.agencyId, agencyId), gt(agencyConfirmations.id, afterId)))
       .orderBy(asc(agencyConfirmations.id)).limit(limit).all(),
 
@@ -91,7 +89,7 @@ export const agencyRepository = {
    *  (police included, whatever their cards: the headcount), those of them holding a certificate
    *  there that is active or suspended (not past its last valid day: an expired card is
    *  neither), and those flagged as legal reviewers. */
-  staffingCounts: async (db: Db, agencyIds: number[], today: string): Promise<Map<number, StaffCounts>> => {
+  staffingCounts: async (db: SqliteDb, agencyIds: number[], today: string): Promise<Map<number, StaffCounts>> => {
     if (agencyIds.length === 0) return new Map()
     const heads = db.select({ agencyId: officers.agencyId, n: sql<number>`count(*)`, reviewers: sql<number>`sum(${officers.legalReviewer})` })
       .from(officers)
@@ -110,8 +108,8 @@ export const agencyRepository = {
 
   /** Active or suspended certificates held at an agency on `today` (not past their last valid
    *  day: an expired card is not reissued): to reissue after a merge or dissolution. */
-  liveCertificates: async (db: Db, agencyId: number, today: string) =>
+  liveCertificates: async (db: SqliteDb, agencyId: number, today: string) =>
     db.select({ id: certificates.id, number: certificates.number, officerId: certificates.officerId, status: certificates.status })
       .from(certificates).where(and(eq(certificates.agencyId, agencyId), liveOn(today)))
       .orderBy(asc(certificates.id)).all()
-}
+}, pgAgencyRepository)

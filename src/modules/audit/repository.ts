@@ -4,16 +4,20 @@
 // (triggers refuse UPDATE and DELETE); and the change feed's domain events are projected from
 // it in the same transaction.
 import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/store.js'
+import { byEngine, isPg, type Db, type SqliteDb } from '../../db/engine.js'
 import { auditEvents } from '../../db/schema.js'
 import type { Actor, Scope } from '../../security/roles.js'
 import { eventRepository } from '../events/repository.js'
 import { isFeedEntry, projectEvents, type FeedEntry } from '../events/projection.js'
-import { eventHash, GENESIS, type StoredEvent } from './chain.js'
+import { eventHash, GENESIS, type ChainedFields, type StoredEvent } from './chain.js'
 import { maskPersonalData } from '../../security/personal-data.js'
 import { inScopeWhere } from '../../db/scope.js'
 import { lastAssignedId } from '../../db/sqlite/dialect.js'
 import { auditStatements, iterateAuditRows } from '../../db/sqlite/audit-sql.js'
+import { pgAppendChained, pgAuditRepository } from './pg-repository.js'
+import type { AuditFilter, AuditRow } from './rows.js'
+
+export type { AuditFilter, AuditRow } from './rows.js'
 
 /** An entry as a change tells it: what changed, the agencies it concerns, before and after. */
 interface EntryFacts {
@@ -39,8 +43,6 @@ type PlainEntry = {
 
 export type AuditEntry = EntryFacts & (FeedEntry | (PlainEntry & { readonly before?: unknown, readonly after?: unknown }))
 
-export type AuditRow = typeof auditEvents.$inferSelect
-
 /** Appends one audit event, chained to the last, and the change feed's events it gives; call it
  *  inside the write transaction of the change (which serialises appends, so the chain is linear).
  *  It reads nothing but the chain's tail: the agencies are the caller's to tell. */
@@ -62,15 +64,20 @@ export async function appendAudit (db: Db, actor: Actor | SystemActor, at: Date,
     agencyId: given.agencyId,
     priorAgencyId: prior !== given.agencyId ? prior : null
   }
-  const q = auditStatements(db)
-  const prevHash = q.tailHash() ?? GENESIS
   const f = fields
-  const id = q.insert(f.at, f.actor, f.role, f.requestId, f.entity, f.entityId, f.action, f.before, f.after, f.agencyId, f.priorAgencyId, prevHash, eventHash(f, prevHash))
+  const id = isPg(db) ? await pgAppendChained(db, f) : appendChained(db, f)
   // Projected from what was given, not from the masked copy: the feed masks personal data itself
   // (maskedOfficer), and a phone changed only in its masked middle digits is still a change.
   if (!isFeedEntry(given)) return
   const audit = { id, at: f.at, agencyId: f.agencyId, priorAgencyId: f.priorAgencyId }
   await eventRepository.append(db, audit, projectEvents(given, f.entityId, audit))
+}
+
+/** Appends one event chained to the newest on SQLite; its id. */
+function appendChained (db: SqliteDb, f: ChainedFields & { readonly requestId: string }): number {
+  const q = auditStatements(db)
+  const prevHash = q.tailHash() ?? GENESIS
+  return q.insert(f.at, f.actor, f.role, f.requestId, f.entity, f.entityId, f.action, f.before, f.after, f.agencyId, f.priorAgencyId, prevHash, eventHash(f, prevHash))
 }
 
 /** The service itself (first start, CLI), acting as admin with no request. */
@@ -83,18 +90,9 @@ export function systemActor (what: string): SystemActor {
   return { principal: { sub: `system:${what}`, role: 'admin' }, requestId: what }
 }
 
-export interface AuditFilter {
-  entity?: string | undefined
-  entityId?: string | undefined
-  actor?: string | undefined
-  /** Inclusive lower and exclusive upper bound, as stored (UTC, toISOString). */
-  from?: string | undefined
-  to?: string | undefined
-}
-
-export const auditRepository = {
+export const auditRepository = byEngine({
   /** Events in id order; a scoped caller sees those concerning an agency in scope. */
-  async list (db: Db, scope: Scope, f: AuditFilter, afterId: number, limit: number): Promise<AuditRow[]> {
+  async list (db: SqliteDb, scope: Scope, f: AuditFilter, afterId: number, limit: number): Promise<AuditRow[]> {
     const where: Array<SQL | undefined> = [gt(auditEvents.id, afterId)]
     if (!scope.all) where.push(or(inScopeWhere(scope, auditEvents.agencyId), inScopeWhere(scope, auditEvents.priorAgencyId)))
     if (f.entity) where.push(eq(auditEvents.entity, f.entity))
@@ -105,12 +103,28 @@ export const auditRepository = {
     return db.select().from(auditEvents).where(and(...where)).orderBy(asc(auditEvents.id)).limit(limit).all()
   },
 
-  /** Every event in id order, streamed (the chain can be millions of rows) while `db`'s
-   *  transaction lasts. */
-  async iterateAll (db: Db): Promise<IterableIterator<StoredEvent>> {
-    return iterateAuditRows(db) as IterableIterator<StoredEvent>
+  /** Every event in id order, streamed batch by batch (the chain can be millions of rows) while
+   *  `db`'s transaction lasts. */
+  async iterateAll (db: SqliteDb): Promise<AsyncIterable<readonly StoredEvent[]>> {
+    return inBatches(iterateAuditRows(db) as IterableIterator<StoredEvent>)
   },
 
   /** The highest id SQLite ever assigned (it never reuses one), 0 when none. */
-  lastAssignedId: async (db: Db): Promise<number> => lastAssignedId(db, 'audit_events')
+  lastAssignedId: async (db: SqliteDb): Promise<number> => lastAssignedId(db, 'audit_events')
+}, pgAuditRepository)
+
+// Rows handed on a few thousand at a time: one step of the async iteration per row would cost
+// more than the walk over it.
+const BATCH = 2000
+
+async function * inBatches (rows: IterableIterator<StoredEvent>): AsyncGenerator<StoredEvent[]> {
+  let batch: StoredEvent[] = []
+  for (const row of rows) {
+    batch.push(row)
+    if (batch.length === BATCH) {
+      yield batch
+      batch = []
+    }
+  }
+  if (batch.length > 0) yield batch
 }

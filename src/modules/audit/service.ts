@@ -2,7 +2,7 @@
 import { maskPersonalData } from '../../security/personal-data.js'
 import type { Actor } from '../../security/roles.js'
 import type { ServiceContext } from '../context.js'
-import { verifyEvents, type ChainVerdict } from './chain.js'
+import { verifyEventBatches, type ChainVerdict } from './chain.js'
 import { auditRepository, type AuditFilter, type AuditRow } from './repository.js'
 
 /** An event as listed: ID numbers and phones inside before/after masked for everyone (new events
@@ -21,7 +21,7 @@ export async function verifyAuditChain (store: ServiceContext['store']): Promise
     // The high-water mark first: events appended meanwhile by another connection are then only
     // more rows than it promises, never a false alarm.
     const lastAssignedId = await auditRepository.lastAssignedId(db)
-    return verifyEvents(await auditRepository.iterateAll(db), lastAssignedId)
+    return await verifyEventBatches(await auditRepository.iterateAll(db), lastAssignedId)
   })
 }
 

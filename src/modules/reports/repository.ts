@@ -3,46 +3,15 @@
 // bounded memory, each batch in a read transaction of its own: none stays open while the answer
 // streams out.
 import { and, eq, gt, inArray, isNull, like, lte, or, sql, type SQL } from 'drizzle-orm'
-import type { Db } from '../../db/store.js'
+import { isPg, type Db, type SqliteDb } from '../../db/engine.js'
 import { arrayRows } from '../../db/sqlite/dialect.js'
 import { agencies, assessments, officers, trainingRecords, trainingTotals } from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
+import { pgReportRepository } from './pg-repository.js'
+import type { Candidate, CandidateFilter } from './rows.js'
 
-export interface CandidateFilter {
-  year: number
-  /** The day scope is judged on (domain/training.ts scopeDay). */
-  day: string
-  /** Materialised path of an agency: only it and the agencies below it. */
-  agencyPath?: string | undefined
-  /** Count only records completed on or before this day (domain recordsCountedUpTo), summed
-   *  from the records; absent: the maintained totals. */
-  recordsUpTo?: string | undefined
-  /** Leave out officers with at least these units in both buckets (compliant whatever else:
-   *  domain compliantFrom), for a report that wants no compliant officer. */
-  skipFrom?: { publicLaw: number, professional: number } | undefined
-  /** Leave out those no minimum can apply to (auxiliary; police unless `police`), for a report
-   *  that wants no not_applicable row. */
-  onlyInScope?: { police: boolean } | undefined
-  /** Only officers graded one of `grades` in the 年度考核 of `year`. */
-  grades?: { grades: readonly string[], year: number } | undefined
-}
-
-/** One officer as the training report reads it: flags as SQLite stores them (0 or 1). */
-export interface Candidate {
-  id: number
-  name: string
-  employeeNo: string | null
-  agencyId: number
-  agencyName: string
-  status: 'active' | 'departed'
-  joinedOn: string | null
-  departedOn: string | null
-  auxiliary: 0 | 1
-  police: 0 | 1
-  publicLawUnits: number
-  professionalUnits: number
-}
+export type { Candidate, CandidateFilter } from './rows.js'
 
 /** A Candidate's columns in the order the query selects them. */
 type CandidateColumns = [number, string, string | null, number, string, 'active' | 'departed', string | null, string | null, 0 | 1, 0 | 1, number, number]
@@ -81,38 +50,50 @@ export const reportRepository = {
    * when no compliant officer is wanted; graded so when asked) only to
    * read fewer rows; the service applies the domain rule itself to every row. Rows come from SQLite as arrays, made objects here: better-sqlite3
    * building an object per row cost 40% more than the arrays and this mapping together (a
-   * report is every officer of the registry).
+   * report is every officer of the registry). The reader runs on the engine of the `db` it is
+   * given (PostgreSQL's: pg-repository.ts).
    */
-  trainingCandidates: (scope: Scope, f: CandidateFilter) => {
-    const where: Array<SQL | undefined> = [
-      sql`${officers.id} > :afterId`,
-      inScopeWhere(scope, officers.agencyId),
-      or(eq(officers.status, 'active'), gt(officers.departedOn, f.day)),
-      or(isNull(officers.joinedOn), lte(officers.joinedOn, f.day))
-    ]
-    if (f.agencyPath !== undefined) where.push(like(agencies.path, `${f.agencyPath}%`))
-    if (f.onlyInScope !== undefined) {
-      where.push(eq(officers.auxiliary, false))
-      if (!f.onlyInScope.police) where.push(eq(officers.police, false))
+  trainingCandidates: (scope: Scope, f: CandidateFilter): (db: Db, afterId: number, limit: number) => Promise<Candidate[]> => {
+    const onSqlite = sqliteTrainingCandidates(scope, f)
+    let onPg: ReturnType<typeof pgReportRepository.trainingCandidates> | undefined
+    return async (db, afterId, limit) => {
+      if (!isPg(db)) return await onSqlite(db, afterId, limit)
+      onPg ??= pgReportRepository.trainingCandidates(scope, f)
+      return await onPg(db, afterId, limit)
     }
-    if (f.grades !== undefined) {
-      where.push(sql`exists (select 1 from ${assessments} where ${and(eq(assessments.officerId, officers.id), eq(assessments.year, f.grades.year),
-        inArray(assessments.grade, [...f.grades.grades] as Array<typeof assessments.$inferSelect.grade>))})`)
-    }
-    if (f.skipFrom !== undefined) where.push(sql`(${units(f, 'public_law')} < ${f.skipFrom.publicLaw} or ${units(f, 'professional')} < ${f.skipFrom.professional})`)
-    const query = sql`select ${officers.id} as id, ${officers.name} as name, ${officers.employeeNo} as employeeNo,
-        ${officers.agencyId} as agencyId, ${agencies.name} as agencyName, ${officers.status} as status, ${officers.joinedOn} as joinedOn,
-        ${officers.departedOn} as departedOn, ${officers.auxiliary} as auxiliary, ${officers.police} as police,
-        ${units(f, 'public_law')} as publicLawUnits, ${units(f, 'professional')} as professionalUnits
-      from ${officers}
-      join ${agencies} on ${eq(agencies.id, officers.agencyId)}
-      left join ${trainingTotals} on ${and(eq(trainingTotals.officerId, officers.id), eq(trainingTotals.year, f.year))}
-      where ${and(...where)}
-      order by ${officers.id} limit :limit`
-    let prepared: { db: Db, read: ReturnType<typeof arrayRows> } | undefined
-    return async (db: Db, afterId: number, limit: number): Promise<Candidate[]> => {
-      if (prepared?.db !== db) prepared = { db, read: arrayRows(db, query) }
-      return (prepared.read({ afterId, limit }) as CandidateColumns[]).map(candidate)
-    }
+  }
+}
+
+/** trainingCandidates on SQLite. */
+function sqliteTrainingCandidates (scope: Scope, f: CandidateFilter) {
+  const where: Array<SQL | undefined> = [
+    sql`${officers.id} > :afterId`,
+    inScopeWhere(scope, officers.agencyId),
+    or(eq(officers.status, 'active'), gt(officers.departedOn, f.day)),
+    or(isNull(officers.joinedOn), lte(officers.joinedOn, f.day))
+  ]
+  if (f.agencyPath !== undefined) where.push(like(agencies.path, `${f.agencyPath}%`))
+  if (f.onlyInScope !== undefined) {
+    where.push(eq(officers.auxiliary, false))
+    if (!f.onlyInScope.police) where.push(eq(officers.police, false))
+  }
+  if (f.grades !== undefined) {
+    where.push(sql`exists (select 1 from ${assessments} where ${and(eq(assessments.officerId, officers.id), eq(assessments.year, f.grades.year),
+      inArray(assessments.grade, [...f.grades.grades] as Array<typeof assessments.$inferSelect.grade>))})`)
+  }
+  if (f.skipFrom !== undefined) where.push(sql`(${units(f, 'public_law')} < ${f.skipFrom.publicLaw} or ${units(f, 'professional')} < ${f.skipFrom.professional})`)
+  const query = sql`select ${officers.id} as id, ${officers.name} as name, ${officers.employeeNo} as employeeNo,
+      ${officers.agencyId} as agencyId, ${agencies.name} as agencyName, ${officers.status} as status, ${officers.joinedOn} as joinedOn,
+      ${officers.departedOn} as departedOn, ${officers.auxiliary} as auxiliary, ${officers.police} as police,
+      ${units(f, 'public_law')} as publicLawUnits, ${units(f, 'professional')} as professionalUnits
+    from ${officers}
+    join ${agencies} on ${eq(agencies.id, officers.agencyId)}
+    left join ${trainingTotals} on ${and(eq(trainingTotals.officerId, officers.id), eq(trainingTotals.year, f.year))}
+    where ${and(...where)}
+    order by ${officers.id} limit :limit`
+  let prepared: { db: SqliteDb, read: ReturnType<typeof arrayRows> } | undefined
+  return async (db: SqliteDb, afterId: number, limit: number): Promise<Candidate[]> => {
+    if (prepared?.db !== db) prepared = { db, read: arrayRows(db, query) }
+    return (prepared.read({ afterId, limit }) as CandidateColumns[]).map(candidate)
   }
 }
