@@ -2,7 +2,8 @@
 // routes anyone can call (the public verification and the token endpoint), and the back-off
 // after failed sign-ins. Body size, URL parameter length, header size and request time are
 // limited by the server options in app.ts. Every refusal here is problem+json RATE_LIMITED
-// (429) with Retry-After.
+// (429) with Retry-After. The counts and the back-off live in this process's memory, or, when
+// the store shares them (several app servers on one PostgreSQL database), in the database.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, RouteOptions, onRequestHookHandler, preHandlerHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
 import helmet from '@fastify/helmet'
@@ -11,6 +12,7 @@ import type { Config } from '../config.js'
 import { RegistryError } from '../errors.js'
 import { sendProblem } from './errors.js'
 import { createLoginGuard } from '../security/login-guard.js'
+import type { SharedLimits } from '../db/shared-limits.js'
 import { scrubText } from '../logging.js'
 
 export const TOKEN_ROUTE = '/v1/auth/token'
@@ -27,6 +29,8 @@ export interface HardeningOptions {
   readonly config: Config
   /** Milliseconds now, for the sign-in back-off (tests pass a fixed clock). */
   readonly now?: () => number
+  /** The limits several app servers share (Store.shared); without it, this process's memory. */
+  readonly shared?: SharedLimits
 }
 
 type Limiter = (req: FastifyRequest) => Promise<{ isAllowed: boolean, isExceeded?: boolean, ttlInSeconds?: number, max?: number }>
@@ -75,7 +79,7 @@ function addHook (route: RouteOptions, name: 'onRequest' | 'preHandler', hook: o
   route[name] = [...(existing === undefined ? [] : [existing].flat()), hook] as never
 }
 
-export default fp(async function hardeningPlugin (app: FastifyInstance, { config, now = Date.now }: HardeningOptions) {
+export default fp(async function hardeningPlugin (app: FastifyInstance, { config, now = Date.now, shared }: HardeningOptions) {
   app.server.maxHeadersCount = MAX_HEADERS_COUNT
 
   await app.register(helmet, {
@@ -98,7 +102,7 @@ export default fp(async function hardeningPlugin (app: FastifyInstance, { config
     }
   })
 
-  await app.register(rateLimit, { global: false })
+  await app.register(rateLimit, { global: false, ...(shared === undefined ? {} : { store: shared.rateLimitStore }) })
   const verifyPerIp = app.createRateLimit({ max: config.RATE_LIMIT_VERIFY_PER_MINUTE, timeWindow: MINUTE })
   const tokenPerIp = app.createRateLimit({ max: config.RATE_LIMIT_TOKEN_PER_MINUTE, timeWindow: MINUTE })
   const tokenPerAccount = app.createRateLimit({
@@ -109,19 +113,20 @@ export default fp(async function hardeningPlugin (app: FastifyInstance, { config
     allowList: (_req, key) => key === ''
   })
 
-  const guard = createLoginGuard({
+  const guardOptions = {
     maxFailures: config.LOGIN_MAX_FAILURES,
     windowMs: config.LOGIN_FAILURE_WINDOW_SECONDS * 1000,
     lockoutMs: config.LOGIN_LOCKOUT_SECONDS * 1000,
     maxLockoutMs: config.LOGIN_LOCKOUT_MAX_SECONDS * 1000
-  })
+  }
+  const guard = shared === undefined ? createLoginGuard(guardOptions) : shared.loginGuard(guardOptions)
   // The attempt each token request reserved, and whether its credentials were wrong.
   const attempts = new WeakMap<FastifyRequest, { name: string, wrong: boolean }>()
 
   const checkLockout: preHandlerHookHandler = async (req, reply) => {
     const name = accountName(req)
     if (name === null) return
-    const verdict = guard.begin(name, now())
+    const verdict = await guard.begin(name, now())
     if (!verdict.allowed) {
       // The account name may be a phone number or an ID number: logged as any text is.
       req.log.warn({ account: scrubText(name), reason: verdict.reason }, 'sign-in refused: account locked after failed attempts')
@@ -151,8 +156,13 @@ export default fp(async function hardeningPlugin (app: FastifyInstance, { config
     const attempt = attempts.get(req)
     if (!attempt) return
     attempts.delete(req)
-    if (reply.statusCode === 200) guard.succeeded(attempt.name, now())
-    else if (attempt.wrong) guard.failed(attempt.name, now())
-    else guard.abandoned(attempt.name, now())
+    try {
+      if (reply.statusCode === 200) await guard.succeeded(attempt.name, now())
+      else if (attempt.wrong) await guard.failed(attempt.name, now())
+      else await guard.abandoned(attempt.name, now())
+    } catch (err) {
+      // The answer is sent: the outcome goes unrecorded (its reservation lapses), and is said.
+      req.log.error({ err, account: scrubText(attempt.name) }, 'sign-in outcome not recorded by the back-off')
+    }
   })
 }, { name: 'hardening', dependencies: ['errors'] })
