@@ -6,7 +6,7 @@
 // locale's collation '/1/7/23/' does not sort between '/1/7/' and '/1/70', and a subtree read as
 // a range of paths would miss it. Migrations: migrations/pg (drizzle.pg.config.ts).
 import { sql } from 'drizzle-orm'
-import { boolean, customType, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
+import { boolean, customType, index, integer, json, jsonb, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core'
 
 /** RFC 3339 in UTC with milliseconds, as SQLite's strftime('%Y-%m-%dT%H:%M:%fZ','now') writes it. */
 const createdAt = () => text('created_at').notNull().default(sql`to_char(now() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
@@ -312,7 +312,9 @@ export const domainEvents = pgTable('domain_events', {
   agencyId: integer('agency_id').notNull(),
   priorAgencyId: integer('prior_agency_id'),
   time: text('time').notNull(),
-  data: jsonb('data').notNull(),
+  // json, not jsonb: the text as written, so a CloudEvent's data keeps its keys' order (jsonb
+  // sorts them), as on SQLite.
+  data: json('data').notNull(),
   // A batch: one event per officer stored as one row (attendances recorded together). JSON
   // [[officerId, agencyId], ...]; the row's id is its last event's id, the ids before it down to
   // id - length + 1 reserved for the others (no other row takes them), agency_id 0 (each event's
