@@ -89,6 +89,7 @@ const PHASE = { agency: 0, confirm: 1, register: 2, exam: 3, result: 4, training
  *  reads read it, seeing what the run has written so far. */
 function withinRun (store: Store, tx: () => Db): Store {
   return {
+    engine: store.engine,
     read: async (fn) => await fn(tx()),
     write: async (fn) => await store.savepoint(tx(), async () => await fn(tx())),
     writeInTurns: async (work) => {

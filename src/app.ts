@@ -7,7 +7,9 @@ import SerializerSelector from '@fastify/fast-json-stringify-compiler'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { ErrorObject } from 'ajv'
 import type { Config } from './config.js'
-import { openSqliteStore, type SqliteStore } from './db/sqlite/store.js'
+import type { SqliteStore } from './db/sqlite/store.js'
+import type { Store } from './db/store.js'
+import { openStore } from './db/open.js'
 import { loggerOptions, scrubText } from './logging.js'
 import errorsPlugin from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
@@ -51,9 +53,9 @@ import { inputAjv } from './http/ajv.js'
 import { jsonBodies } from './http/json-body.js'
 
 export interface AppDeps {
-  /** An open store, opened with the configured ID-number key (openSqliteStore(config)); default:
+  /** An open store, opened with the configured ID-number key (openStore(config)); default:
    *  open config's (and close it with the app). */
-  readonly store?: SqliteStore
+  readonly store?: Store
   readonly clock?: Clock
   /** scrypt's cost for new password and secret hashes; default the full cost (tests lower it). */
   readonly secretCost?: number
@@ -63,7 +65,7 @@ export interface AppDeps {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    readonly store: SqliteStore
+    readonly store: Store
     readonly services: Services
     /** Compiles every validator and serializer still waiting for its first request; how many there are. */
     compileAllSchemas (): number
@@ -72,7 +74,7 @@ declare module 'fastify' {
 
 export type Services = Awaited<ReturnType<typeof buildServices>>
 
-function buildServices (store: SqliteStore, config: Config, clock: Clock, secretCost: number | undefined, log: FastifyBaseLogger) {
+function buildServices (store: Store, config: Config, clock: Clock, secretCost: number | undefined, log: FastifyBaseLogger) {
   const ctx = { store, config, clock, secretCost, log }
   return {
     accounts: accountsService(ctx),
@@ -166,7 +168,7 @@ function serializers (lazy: ReturnType<typeof lazyCompilers>): SerializerSelecto
 
 /** Builds the app (not yet listening). Closing it closes the database it opened. */
 export async function buildApp (config: Config, deps: AppDeps = {}): Promise<FastifyInstance> {
-  const store = deps.store ?? openSqliteStore(config)
+  const store = deps.store ?? await openStore(config)
   try {
     return await assembleApp(store, config, deps)
   } catch (err) {
@@ -176,10 +178,10 @@ export async function buildApp (config: Config, deps: AppDeps = {}): Promise<Fas
   }
 }
 
-async function assembleApp (store: SqliteStore, config: Config, deps: AppDeps): Promise<FastifyInstance> {
-  // ID numbers are sealed at rest: the store's key is checked against its data, and rows still
-  // in clear are converted (see the file).
-  await prepareIdNumbers(store)
+async function assembleApp (store: Store, config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  // ID numbers are sealed at rest: the store's key is checked against its data (PostgreSQL's
+  // when it opened), and on SQLite rows still in clear are converted (see the file).
+  if (store.engine === 'sqlite') await prepareIdNumbers(store as SqliteStore)
   const clock = deps.clock ?? (() => new Date())
   const lazy = lazyCompilers()
   const options: FastifyHttpOptions<Server> = {
@@ -237,7 +239,7 @@ async function assembleApp (store: SqliteStore, config: Config, deps: AppDeps): 
     if (ours && route.schema?.querystring === undefined) route.schema = { ...route.schema, querystring: Query({}) }
   })
   await app.register(errorsPlugin)
-  await app.register(hardeningPlugin, { config, now: () => clock().getTime() })
+  await app.register(hardeningPlugin, { config, now: () => clock().getTime(), shared: store.shared })
   await app.register(openapiPlugin)
   await app.register(authPlugin, { tokens, accountVersion: services.accounts.accountVersion, afterArrivals: store.requests.afterArrivals })
   await app.register(idempotencyPlugin, { store, clock, ttlHours: config.IDEMPOTENCY_TTL_HOURS })

@@ -25,6 +25,7 @@ export const ConfigSchema = Type.Object({
   PORT: Int(0, 65535, 3000, 'TCP port to listen on'),
   HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'address to listen on' }),
   DATABASE_PATH: Type.String({ minLength: 1, default: './data/registry.db', description: 'SQLite file (its folder also holds the signing key), or :memory:' }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://\\S+$', description: 'PostgreSQL (postgres://user@host:5432/registry): when set, the registry runs there instead of the SQLite file; the password in PGPASSWORD or ~/.pgpass, or in the URL. Several app servers on one database need the same AUTH_SIGNING_KEY and ID_ENCRYPTION_KEY' })),
   LOG_LEVEL: Type.Union([
     Type.Literal('fatal'), Type.Literal('error'), Type.Literal('warn'), Type.Literal('info'),
     Type.Literal('debug'), Type.Literal('trace'), Type.Literal('silent')

@@ -14,7 +14,7 @@ import { RegistryError } from '../errors.js'
 import { csvStream } from '../modules/reports/export.js'
 import { reportsService, type ComplianceRow } from '../modules/reports/service.js'
 import { shanghaiDate, type IsoDate } from '../domain/dates.js'
-import { checkTrainingYear, cliConfig, dateOption, existingDatabase, Help, idOption, isEntryModule, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, Usage, withReadOnlyDatabase, yearOption } from './runner.js'
+import { checkTrainingYear, cliConfig, dateOption, Help, idOption, isEntryModule, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, Usage, withCommandStore, yearOption } from './runner.js'
 
 export const FLAG_USAGE = `usage: node dist/cli/flag-undertrained.mjs [options]      (or npm run flag-undertrained -- [options])
   --year YYYY          training year, begun by today (default: the year of --as-of from
@@ -74,7 +74,7 @@ async function * jsonChunks (head: Record<string, unknown>, batches: AsyncIterab
 async function run (argv: string[]): Promise<number> {
   const o = flagCommand(argv, shanghaiDate(new Date()))
   const config = cliConfig()
-  return withReadOnlyDatabase(existingDatabase(config, o.db), async (store) => {
+  return withCommandStore(config, o.db, async (store) => {
     const reports = reportsService({ store, config, clock: () => new Date() })
     // The year as the nightly takes it (rule 7): in the first months, last year's shortfalls.
     const asOf = o.asOf

@@ -12,7 +12,6 @@
 // it is typed when asked (not echoed) or piped. Each command and group has --help.
 // Exit codes: 0 done, 1 refused, broken or failed (the message says why), 2 bad usage.
 import { existsSync, readFileSync } from 'node:fs'
-import { openSqliteStore } from '../db/sqlite/store.js'
 import { copySqliteToPg, CopyRefused, shownUrl } from '../db/pg/copy.js'
 import { openPgStore } from '../db/pg/store.js'
 import { verifyPgAuditChain } from '../modules/audit/pg-repository.js'
@@ -22,7 +21,8 @@ import { userRepository } from '../modules/accounts/repository.js'
 import { systemActor } from '../modules/audit/repository.js'
 import { isRole, type Role } from '../security/roles.js'
 import { passwordProblem } from '../domain/password-rule.js'
-import { cliConfig, existingDatabase, Help, idOption, isEntryModule, parseOptions, runCli, Usage } from './runner.js'
+import { cliConfig, commandStore, existingDatabase, Help, idOption, isEntryModule, parseOptions, runCli, Usage, withCommandStore } from './runner.js'
+import type { Config } from '../config.js'
 
 /** How long a command waits for the write lock another process holds (ms). */
 const CLI_BUSY_TIMEOUT_MS = 60_000
@@ -34,9 +34,9 @@ export const USAGES = {
   'user passwd': `usage: ${CMD} user passwd --username NAME\n${PIPED}`,
   'user disable': `usage: ${CMD} user disable --username NAME`,
   'client add': `usage: ${CMD} client add --name NAME --role admin|clerk|hr|auditor [--agency ID]\n  prints client_id (prefixed by the role) and client_secret, which is shown only then`,
-  'audit verify': `usage: ${CMD} audit verify\n  checks the audit trail's hash chain end to end: exit 0 prints the head hash, 1 names the first broken event`,
+  'audit verify': `usage: ${CMD} audit verify\n  checks the audit trail's hash chain end to end (DATABASE_URL's PostgreSQL, else the file DATABASE_PATH):\n  exit 0 prints the head hash, 1 names the first broken event`,
   backup: `usage: ${CMD} backup FILE [--force]\n  online backup to FILE (SQLite backup API), checked with PRAGMA integrity_check; --force replaces FILE`,
-  migrate: `usage: ${CMD} migrate --to postgres://USER@HOST[:PORT]/DATABASE\n  applies the PostgreSQL schema's migrations not yet applied (migrations/pg); safe to run again.\n  The password is never in the URL: PGPASSWORD or ~/.pgpass.`,
+  migrate: `usage: ${CMD} migrate [--to postgres://USER@HOST[:PORT]/DATABASE]   (default: DATABASE_URL)\n  applies the PostgreSQL schema's migrations not yet applied (migrations/pg); safe to run again.\n  The password is never in the URL: PGPASSWORD or ~/.pgpass.`,
   copy: `usage: ${CMD} copy --from FILE --to postgres://USER@HOST[:PORT]/DATABASE\n  copies the SQLite registry FILE, as it stands when the copy begins (stop its server first to\n  move a city for good), into the PostgreSQL database (migrated first; it must hold no registry\n  data), in one transaction, then checks the row counts, the audit chain's head and the change\n  feed's last id. Give the server on PostgreSQL the same ID_ENCRYPTION_KEY. The password is\n  never in the URL: PGPASSWORD or ~/.pgpass.`
 } as const
 type CommandName = keyof typeof USAGES
@@ -60,7 +60,7 @@ export type CliCommand =
   | { name: 'client add', clientName: string, role: Role, agencyId: number | null }
   | { name: 'audit verify' }
   | { name: 'backup', file: string, force: boolean }
-  | { name: 'migrate', to: string }
+  | { name: 'migrate', to: string | undefined }
   | { name: 'copy', from: string, to: string }
 
 /** What the arguments ask for; throws Usage (naming what is wrong, with the usage of the command
@@ -96,6 +96,8 @@ export function cliCommand (argv: string[]): CliCommand {
     if (values.help) throw new Help(usage)
     // An argument may be a URL given without --to: shown without its password.
     if (verb !== undefined) throw new Usage(`unexpected argument: ${[verb, ...rest].map((a) => (/^\w+:\/\//.test(a) ? shownUrl(a) : a)).join(' ')}`, usage)
+    // migrate works on DATABASE_URL when no --to is given (the server's own database).
+    if (noun === 'migrate' && values.to === undefined) return { name: 'migrate', to: undefined }
     const to = values.to ?? ''
     if (!/^postgres(ql)?:\/\//.test(to)) throw new Usage('--to postgres://… is required', usage)
     const url = new URL(to)
@@ -185,14 +187,23 @@ function promptHidden (prompt: string): Promise<string> {
 
 async function run (argv: string[]): Promise<number> {
   const command = cliCommand(argv)
-  if (command.name === 'migrate' || command.name === 'copy') return await toPostgres(command)
+  if (command.name === 'copy') return await toPostgres(command)
   const config = cliConfig()
-  if (command.name === 'audit verify' || command.name === 'backup') return integrity(existingDatabase(config), command)
+  if (command.name === 'migrate') {
+    const to = command.to ?? config.DATABASE_URL
+    if (to === undefined) throw new Usage('give --to postgres://… or set DATABASE_URL', USAGES.migrate)
+    return await toPostgres({ name: 'migrate', to })
+  }
+  if (command.name === 'backup' && config.DATABASE_URL !== undefined) {
+    process.stderr.write(`${PG_BACKUP}\n`)
+    return 2
+  }
+  if (command.name === 'audit verify' || command.name === 'backup') return integrity(config, command)
   const usage = USAGES[command.name]
   const password = command.name === 'user add' || command.name === 'user passwd' ? await readPassword(usage) : ''
   // A server may hold the write lock for a few seconds while it applies a large import (one
   // transaction): the command waits for it (up to a minute) rather than failing "database is locked".
-  const store = openSqliteStore(config.DATABASE_PATH, { busyTimeoutMs: CLI_BUSY_TIMEOUT_MS })
+  const store = await commandStore(config, { busyTimeoutMs: CLI_BUSY_TIMEOUT_MS })
   const accounts = accountsService({ store, config, clock: () => new Date() })
   const actor = systemActor('cli')
   try {
@@ -221,13 +232,20 @@ async function run (argv: string[]): Promise<number> {
   }
 }
 
+// On PostgreSQL the database's own tools take the backup, consistent while the servers serve.
+const PG_BACKUP = `backup: the registry is on PostgreSQL (DATABASE_URL): back it up with PostgreSQL's tools, e.g.
+  pg_dump --format=custom --file=registry-$(date +%F).dump "$DATABASE_URL"   (one consistent snapshot, servers running)
+  pg_restore --dbname=postgres://…/new_registry registry-….dump               (restore into an empty database)
+and keep ID_ENCRYPTION_KEY and AUTH_SIGNING_KEY with it: without the first no ID number can be read.
+Check a restored copy with: DATABASE_URL=… ${CMD} audit verify`
+
 // The data-safety commands open the database themselves, read-only.
-async function integrity (databasePath: string, command: Extract<CliCommand, { name: 'audit verify' | 'backup' }>): Promise<number> {
+async function integrity (config: Config, command: Extract<CliCommand, { name: 'audit verify' | 'backup' }>): Promise<number> {
   let outcome
-  if (command.name === 'audit verify') outcome = await auditVerify(databasePath)
+  if (command.name === 'audit verify') outcome = await withCommandStore(config, undefined, auditVerify)
   else {
     if (backupTargetExists(command.file) && !command.force) throw new Usage(`${command.file} exists; choose another name or give --force`, USAGES.backup)
-    outcome = await backupDatabase(databasePath, command.file)
+    outcome = await backupDatabase(existingDatabase(config), command.file)
   }
   const out = outcome.code === 0 ? process.stdout : process.stderr
   out.write(outcome.message + '\n')
@@ -236,7 +254,7 @@ async function integrity (databasePath: string, command: Extract<CliCommand, { n
 
 // PostgreSQL: migrations, and a SQLite file's registry copied in. The URL is shown without its
 // password.
-async function toPostgres (command: Extract<CliCommand, { name: 'migrate' | 'copy' }>): Promise<number> {
+async function toPostgres (command: { name: 'migrate', to: string } | Extract<CliCommand, { name: 'copy' }>): Promise<number> {
   if (command.name === 'copy' && !existsSync(command.from)) throw new Error(`no database at ${command.from}`)
   const store = await openPgStore(command.to)
   try {

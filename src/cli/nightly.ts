@@ -12,7 +12,7 @@
 // Exit codes: 0 done, 1 failed, 2 bad usage, 3 findings with --fail-on-findings.
 import { shanghaiDate, type IsoDate } from '../domain/dates.js'
 import { nightlyChecks } from '../modules/reports/nightly.js'
-import { checkTrainingYear, cliConfig, dateOption, existingDatabase, Help, isEntryModule, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, Usage, wholeOption, withReadOnlyDatabase, yearOption } from './runner.js'
+import { checkTrainingYear, cliConfig, dateOption, Help, isEntryModule, NIGHTLY_OPTIONS, parseOptions, runCli, systemAdmin, Usage, wholeOption, withCommandStore, yearOption } from './runner.js'
 
 export const NIGHTLY_USAGE = `usage: node dist/cli/nightly.mjs [options]      (or npm run nightly -- [options])
   --year YYYY            training year (default: the last closed year before AT_RISK_FROM,
@@ -74,7 +74,7 @@ async function run (argv: string[]): Promise<number> {
   const o = nightlyCommand(argv, today, process.stdout.isTTY === true)
   const config = cliConfig()
   if (process.stderr.isTTY) process.stderr.write('nightly: checking…\n')
-  return withReadOnlyDatabase(existingDatabase(config, o.db), async (store) => {
+  return withCommandStore(config, o.db, async (store) => {
     const result = await nightlyChecks(store, config, ACTOR, { asOf: o.asOf, year: o.year, dueWithinDays: o.days, today })
     const shown = o.first === undefined ? result : summarize(result, o.first)
     process.stdout.write(JSON.stringify(shown, null, o.pretty ? 2 : undefined) + '\n')

@@ -3,13 +3,18 @@
 // opened (missing: the command failed, exit 1), the system actor, and one way to end: 0 done,
 // 1 failed or refused, 2 bad usage, or the command's own code.
 import { existsSync, realpathSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { pathToFileURL } from 'node:url'
 import { loadConfig, type Config } from '../config.js'
-import { openSqliteStore, type SqliteStore } from '../db/sqlite/store.js'
+import { openSqliteStore } from '../db/sqlite/store.js'
+import { openPgStore } from '../db/pg/store.js'
+import type { Store } from '../db/store.js'
+import { ID_KEY_FILE_NAME, loadIdNumberKey } from '../security/id-numbers.js'
 import { compareDates, isIsoDate, type IsoDate } from '../domain/dates.js'
 import { RegistryError } from '../errors.js'
 import type { Actor } from '../security/roles.js'
+import { MAX_ID } from '../http/schemas.js'
 
 /** A usage error: the message, then the usage text (the command's own when given), exit 2. */
 export class Usage extends Error {
@@ -51,7 +56,7 @@ export function wholeOption (name: string, v: string | undefined, min: number, m
 export const yearOption = (v: string | undefined): number | undefined => wholeOption('year', v, 2000, 2100)
 
 /** An id option (a whole number from 1); undefined when not given. */
-export const idOption = (name: string, v: string | undefined): number | undefined => wholeOption(name, v, 1, Number.MAX_SAFE_INTEGER)
+export const idOption = (name: string, v: string | undefined): number | undefined => wholeOption(name, v, 1, MAX_ID)
 
 /** A date option (YYYY-MM-DD, a real day); undefined when not given. */
 export function dateOption (name: string, v: string | undefined): string | undefined {
@@ -86,9 +91,27 @@ export function existingDatabase (config: Config, given?: string): string {
   return path
 }
 
-/** Opens that file read-only, runs `fn` and closes it. */
-export async function withReadOnlyDatabase<T> (path: string, fn: (store: SqliteStore) => Promise<T> | T): Promise<T> {
-  const store = openSqliteStore(path, { readonly: true })
+/**
+ * The store a command works on: PostgreSQL when DATABASE_URL is set (never migrated by a command
+ * but migrate), else the SQLite file DATABASE_PATH. ID numbers open with the configured key
+ * (ID_ENCRYPTION_KEY, or the key file beside DATABASE_PATH) when there is one; a command never
+ * makes a key.
+ */
+export async function commandStore (config: Config, sqlite: { readonly?: boolean, busyTimeoutMs?: number, path?: string } = {}): Promise<Store> {
+  const keyFile = join(dirname(config.DATABASE_PATH), ID_KEY_FILE_NAME)
+  const hasKey = config.ID_ENCRYPTION_KEY !== undefined || (config.DATABASE_PATH !== ':memory:' && existsSync(keyFile))
+  const idNumberKey = hasKey ? loadIdNumberKey(config) : undefined
+  const key = idNumberKey === undefined ? {} : { idNumberKey }
+  if (config.DATABASE_URL !== undefined && sqlite.path === undefined) return await openPgStore(config.DATABASE_URL, { migrate: false, poolSize: 2, ...key })
+  const { path, ...options } = sqlite
+  return openSqliteStore(path ?? config.DATABASE_PATH, { ...options, ...key })
+}
+
+/** Runs `fn` on the command's store (commandStore; on SQLite the file `given` by --db, else
+ *  DATABASE_PATH, which must exist, opened read-only) and closes it. */
+export async function withCommandStore<T> (config: Config, given: string | undefined, fn: (store: Store) => Promise<T> | T): Promise<T> {
+  const onFile = config.DATABASE_URL === undefined || given !== undefined
+  const store = await commandStore(config, onFile ? { readonly: true, path: existingDatabase(config, given) } : {})
   try {
     return await fn(store)
   } finally {

@@ -8,6 +8,7 @@
 // 2026-12, the offset of the next row, which is the place of the last row read) and a feed
 // cursor of the form `id:<n>`. Anything else is a 400 naming `cursor`.
 import { RegistryError } from '../errors.js'
+import { MAX_ID } from './schemas.js'
 
 /** Where a list resumes: after the row whose key is `after`; `stamp` for the change feed. */
 export interface Cursor { after: number, stamp?: string }
@@ -49,7 +50,8 @@ export function readCursor (token: string | undefined, kind: CursorKind = 'keyed
   if (token === undefined || token === '') return { after: 0 }
   const m = FORMS[kind].exec(Buffer.from(token, 'base64url').toString('utf8'))
   const after = Number(m?.[1] ?? m?.[2])
-  if (!m || !Number.isSafeInteger(after)) unknownCursor()
+  // Past the largest id no cursor of ours points (and PostgreSQL's integer ids could not hold it).
+  if (!m || !Number.isSafeInteger(after) || after > MAX_ID) unknownCursor()
   return m[3] === undefined ? { after } : { after, stamp: m[3] }
 }
 

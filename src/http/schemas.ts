@@ -62,7 +62,10 @@ export const DATE_COMPONENT = IsoDate()
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'RFC 3339 timestamp / 时间戳' })
 
-export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1, description: 'identifier / 编号' })
+/** The largest id: ids are 32-bit integers in the data model (PostgreSQL's integer columns), so a
+ *  larger one names nothing and is refused as input, on either engine. */
+export const MAX_ID = 2 ** 31 - 1
+export const Id = Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'identifier / 编号' })
 
 /** What an example on the docs page holds where the clerk must choose: the record (an id no
  *  record has, ids start at 1) and the day. Sent as they stand they are refused, 400 naming the
@@ -76,7 +79,7 @@ export function withExample<T extends TSchema> (schema: T, example: Record<strin
 }
 
 export const IdParams = Type.Object({
-  id: Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1, description: '编号：从列表或查询结果中取得 the id, from a list or a lookup', examples: [PLACEHOLDER.id] })
+  id: Type.Integer({ minimum: 1, maximum: MAX_ID, description: '编号：从列表或查询结果中取得 the id, from a list or a lookup', examples: [PLACEHOLDER.id] })
 })
 
 export const PageQuery = {

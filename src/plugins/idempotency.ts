@@ -4,7 +4,7 @@
 //     with `Idempotent-Replayed: true` (status, body, content-type, ETag, Location);
 //   same key, another request → 422 IDEMPOTENCY_KEY_REUSED;
 //   same key while the first is still running → 409 IDEMPOTENCY_IN_PROGRESS.
-// Keys belong to the caller (principal.sub), live IDEMPOTENCY_TTL_HOURS and are kept in SQLite,
+// Keys belong to the caller (principal.sub), live IDEMPOTENCY_TTL_HOURS and are kept in the database,
 // so a replay survives a restart. 2xx and 4xx answers are stored (a refusal stays a refusal);
 // 5xx and answers that are streams are not, so the retry runs again.
 // Hooks: preParsing hashes the body as it streams in · preHandler (after auth) reserves the key
@@ -12,7 +12,8 @@
 // A reservation names the process holding it (src/process-identity.ts). A process that died
 // mid-request (SIGKILL, a crash, the machine) leaves its key 'running': it is released when a
 // server starts, and a retry that meets it takes it over at once, as soon as that process is
-// gone; a key whose holder is alive (a second server, on the same file) is left to it. The work
+// gone; a key whose holder is alive (a second server, on the same file) is left to it (on
+// PostgreSQL, whose servers are elsewhere, every key held waits for its lease). The work
 // either rolled back with the process or, in the microseconds between commit and onSend,
 // committed without its answer: the retry then meets the business rule, e.g. ID_NUMBER_TAKEN,
 // never a silent duplicate for rows with a natural key. The lease remains the backstop: a
@@ -94,8 +95,11 @@ export interface IdempotencyOptions {
 }
 
 /** Whether a running reservation was left by a process that is gone (its holder named and not
- *  running on this host). One whose holder is not named waits for its lease. */
-const abandoned = (holder: string | null): boolean => holder !== null && holder !== thisProcess() && !processAlive(holder)
+ *  running on this host). One whose holder is not named waits for its lease, and so does every
+ *  one on PostgreSQL: the servers sharing it run on other hosts, or in containers of their own,
+ *  where a process id of this one says nothing of theirs. */
+const abandoned = (store: Store, holder: string | null): boolean =>
+  store.engine === 'sqlite' && holder !== null && holder !== thisProcess() && !processAlive(holder)
 
 /** Releases every running reservation whose holder process is gone; returns how many. A
  *  retry of their requests then runs at once instead of 409 until the lease passes. */
@@ -103,7 +107,7 @@ export async function releaseAbandonedKeys (store: Store): Promise<number> {
   return await store.write(async (db) => {
     let released = 0
     for (const row of await keyRepository.heldRunning(db)) {
-      if (abandoned(row.holder)) released += (await keyRepository.release(db, row.principal, row.key, row.token)).changes
+      if (abandoned(store, row.holder)) released += (await keyRepository.release(db, row.principal, row.key, row.token)).changes
     }
     return released
   })
@@ -145,7 +149,7 @@ export default fp(async function idempotencyPlugin (app: FastifyInstance, { stor
         fail('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used for another request; use a new key for new work / 该幂等键已用于其他请求')
       }
       if (row?.state === 'done') return row
-      if (row && row.leaseUntil > now.toISOString() && !abandoned(row.holder)) {
+      if (row && row.leaseUntil > now.toISOString() && !abandoned(store, row.holder)) {
         fail('IDEMPOTENCY_IN_PROGRESS', 'the first request with this Idempotency-Key is still running; retry shortly / 首次请求仍在处理，请稍后重试')
       }
       // Free, or abandoned by a process that died mid-request (gone, or its lease passed): this attempt takes it.

@@ -14,14 +14,15 @@
 // invalidation across servers (LISTEN/NOTIFY); the services still run on SQLite only.
 import { join } from 'node:path'
 import pg from 'pg'
-import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres'
+import { drizzle } from 'drizzle-orm/node-postgres'
 import { migrate } from 'drizzle-orm/node-postgres/migrator'
 import * as schema from './schema.js'
 import { createArrivals, type Arrivals } from '../arrivals.js'
 import { MIGRATIONS_DIR, shippedMigrations, turnTaker } from '../migrations.js'
 import type { Store } from '../store.js'
 import { createMutex } from '../mutex.js'
-import { createIdNumberCodec, type IdNumberCodec } from '../../security/id-numbers.js'
+import { sharedLimits } from './shared-limits.js'
+import { assertSealedWith, createIdNumberCodec, type IdNumberCodec } from '../../security/id-numbers.js'
 
 export const PG_MIGRATIONS_DIR = join(MIGRATIONS_DIR, 'pg')
 
@@ -36,8 +37,9 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
 const LOCK_TIMEOUT = '30s'
 const CONNECT_TIMEOUT_MS = 10_000
 
-/** drizzle over the connection of one transaction; `$client` is that connection. */
-export type PgDb = NodePgDatabase<typeof schema> & { $client: pg.PoolClient }
+import type { PgDb } from './handle.js'
+
+export type { PgDb }
 
 export interface PgStoreOptions {
   readonly migrate?: boolean
@@ -65,6 +67,7 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
   pool.on('error', (err) => { process.emitWarning(`an idle PostgreSQL connection failed: ${err.message}`) })
   try {
     if (options.migrate !== false) await migrated(pool)
+    if (options.idNumberKey !== undefined) await checkIdNumberKey(pool, createIdNumberCodec(options.idNumberKey))
   } catch (err) {
     await pool.end()
     throw err
@@ -78,7 +81,10 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
   const dbOf = (client: pg.PoolClient): PgDb => {
     let db = handles.get(client)
     if (db === undefined) {
-      handles.set(client, db = drizzle(client, { schema }) as PgDb)
+      const drizzled = drizzle(client, { schema })
+      Object.defineProperty(drizzled, '$engine', { value: 'pg', enumerable: false })
+      Object.defineProperty(drizzled, '$idNumbers', { get: () => store.idNumbers, enumerable: false })
+      handles.set(client, db = drizzled as unknown as PgDb)
       client.once('end', () => handles.delete(client))
     }
     return db
@@ -123,6 +129,7 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
   const end = () => (ending ??= pool.end())
 
   const store: PgStore = {
+    engine: 'pg',
     pool,
     read: (fn) => transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn),
     write,
@@ -157,6 +164,7 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
       }
     },
     requests,
+    shared: sharedLimits(pool),
     get idNumbers (): IdNumberCodec {
       if (codec !== undefined) return codec
       if (key === undefined) throw new Error('this store was opened without an ID-number key: give idNumberKey')
@@ -166,6 +174,19 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
     end
   }
   return store
+}
+
+/** Refuses a key other than the one the ID numbers already stored were sealed with (as the
+ *  SQLite store does; a database on PostgreSQL is filled by the copy or the service, both
+ *  sealing, so no number is in clear to convert). */
+async function checkIdNumberKey (pool: pg.Pool, codec: IdNumberCodec): Promise<void> {
+  let sample: Array<{ idNumber: string }>
+  try {
+    sample = (await pool.query<{ idNumber: string }>("select id_number as \"idNumber\" from officers where id_number like 'v1.%' limit 1")).rows
+  } catch {
+    return // not migrated (migrate: false): nothing stored to check against
+  }
+  assertSealedWith(codec, sample[0]?.idNumber, 'set ID_ENCRYPTION_KEY to the key the data was written with (every app server on one database needs the same key)')
 }
 
 /** Applies the migrations not yet applied, holding an advisory lock meanwhile (another server

@@ -12,17 +12,13 @@
 import { count, eq, gte, isNull, like, lt, not, or } from 'drizzle-orm'
 import type { Db, SqliteStore } from './handle.js'
 import { officerIdIndex, officers } from '../schema.js'
-import type { IdNumberCodec } from '../../security/id-numbers.js'
+import { assertSealedWith, type IdNumberCodec } from '../../security/id-numbers.js'
 
 /** Checks that the ID numbers already sealed in the database were sealed with the codec's key;
  *  throws (naming both key ids) when they were not. */
 export function checkIdNumberKey (db: Db, codec: IdNumberCodec): void {
   const sample = db.select({ idNumber: officers.idNumber }).from(officers).where(like(officers.idNumber, 'v1.%')).limit(1).get()
-  const sealedWith = sample?.idNumber.split('.')[1]
-  if (sealedWith !== undefined && sealedWith !== codec.keyId) {
-    throw new Error(`this database's ID numbers were sealed with key ${sealedWith}, but the configured key is ${codec.keyId}: ` +
-      'set ID_ENCRYPTION_KEY (or restore the id-encryption.key file beside the database) to the key the data was written with')
-  }
+  assertSealedWith(codec, sample?.idNumber, 'set ID_ENCRYPTION_KEY (or restore the id-encryption.key file beside the database) to the key the data was written with')
 }
 
 /** The codec of the store `db` belongs to (the key it was opened with); throws when it has none. */

@@ -188,6 +188,7 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
       }
     },
     migrationsApplied: () => handle.read(async () => migrationsApplied(reader)),
+    engine: 'sqlite',
     requests,
     changes: watch,
     queries: readerDb.$store.queries,
