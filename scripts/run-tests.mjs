@@ -11,9 +11,10 @@
 // times.
 //
 // Usage: node scripts/run-tests.mjs [--jobs=N] [--reporter=tap] [--timeout=SECONDS] [--again-at=DATE] [--engine=pg] [file ...]
-//   --engine=pg (npm run test:pg): the files of test/pg/ (the PostgreSQL adapter, on a database of
-//   their own on TEST_DATABASE_URL's server), with TEST_ENGINE=pg; without it they are left out,
-//   as npm test needs no server.
+//   --engine=pg (npm run test:pg): the whole suite on PostgreSQL (TEST_ENGINE=pg: each test app on
+//   a database of its own, on TEST_DATABASE_URL's server), with the files of test/pg/ (the
+//   adapter itself) and without those marked `// engine: sqlite-only — why` (test/db.ts); without
+//   it test/pg/ is left out, as npm test needs no server.
 //   --again-at='2028-02-29 10:00:00': the files that start the service or a command as a process
 //   of its own (there the service's date is the machine's) run once more under `faketime DATE`,
 //   in the same queue as the rest (.ci/run; repeatable), but for those that say in a line of
@@ -22,6 +23,7 @@
 //   --reporter=tap: one TAP stream, each file a subtest (what .ci/run counts).
 // Exit 1 when a file fails (an assertion, a crash, or no exit within its timeout plus a minute).
 import { spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { join, relative, sep } from 'node:path'
@@ -29,7 +31,7 @@ import { fileURLToPath } from 'node:url'
 import { bundleTests } from './bundle-tests.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const DURATIONS = join(ROOT, '.tap', 'durations.json')
+const durationsFile = (engine) => join(ROOT, '.tap', engine === 'pg' ? 'durations-pg.json' : 'durations.json')
 // A file that starts the service or one of its commands as a process (there the date is the
 // machine's), or a browser: the slow ones.
 const STARTS_PROCESSES = /startChild\(|spawnSync\(|spawn\(|execFile\(|cli\(|cliWithInput\(/
@@ -65,12 +67,18 @@ const readsMachineDate = (file) => startsProcesses(file) && !UNDATED.test(text(f
 /** A file of test/pg/: it runs against PostgreSQL, however it was named. */
 const isPgFile = (file) => file.startsWith(join('test', 'pg') + sep)
 
-/** The test files of the engine: test/pg/ for PostgreSQL, every other file for SQLite. */
+// A file all of whose tests need SQLite itself says so in its first lines (test/db.ts, whose
+// engineOfFile reads the same mark, and whose engine-marks test holds files to it).
+const SQLITE_ONLY = /^\/\/ engine: sqlite-only — \S/m
+const sqliteOnlyFile = (file) => SQLITE_ONLY.test(text(file).split('\n').slice(0, 15).join('\n'))
+
+/** The test files of the engine: on SQLite every file but test/pg/'s; on PostgreSQL every file
+ *  but those that need SQLite. */
 function testFiles (engine) {
-  const pgOnly = (f) => f.startsWith(`pg${sep}`)
   return readdirSync(join(ROOT, 'test'), { recursive: true })
-    .filter((f) => f.endsWith('.test.ts') && pgOnly(f) === (engine === 'pg'))
+    .filter((f) => f.endsWith('.test.ts'))
     .map((f) => join('test', f))
+    .filter((f) => engine === 'pg' ? !sqliteOnlyFile(f) : !isPgFile(f))
     .sort()
 }
 
@@ -78,7 +86,7 @@ function testFiles (engine) {
  *  or on a fresh clone the files that start processes or a browser first, then the larger. */
 function schedule (runs) {
   let last = {}
-  try { last = JSON.parse(readFileSync(DURATIONS, 'utf8')) } catch {}
+  try { last = JSON.parse(readFileSync(durationsFile(opts.engine), 'utf8')) } catch {}
   const weight = (f) => {
     if (typeof last[f] === 'number') return last[f]
     return (startsProcesses(f) || STARTS_BROWSER.test(text(f)) ? 1e6 : 0) + statSync(join(ROOT, f)).size
@@ -100,7 +108,7 @@ function runFile ({ file, day }, bundle, timeoutSeconds) {
     const child = spawn(command, args, {
       detached: true,
       cwd: ROOT,
-      env: { ...process.env, TAP: '1', TAP_TIMEOUT: String(timeoutSeconds), ...(opts.engine === 'pg' || isPgFile(file) ? { TEST_ENGINE: 'pg' } : {}) },
+      env: { ...process.env, TAP: '1', TAP_TIMEOUT: String(timeoutSeconds), TEST_RUN_ID: RUN_ID, ...(opts.engine === 'pg' || isPgFile(file) ? { TEST_ENGINE: 'pg' } : {}) },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     running.add(child)
@@ -146,6 +154,23 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => { for (const child of running) killGroup(child); process.exit(130) })
 }
 
+// The PostgreSQL databases of this run are named after it (test/pg/database.ts): what a file that
+// crashed or was killed left behind is dropped at the end.
+const RUN_ID = randomBytes(3).toString('hex')
+async function dropLeftDatabases () {
+  const { default: pg } = await import('pg')
+  const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' })
+  try {
+    await admin.connect()
+    const { rows } = await admin.query('select datname from pg_database where starts_with(datname, $1)', [`registry_test_${RUN_ID}_`])
+    for (const { datname } of rows) await admin.query(`drop database if exists "${datname}" with (force)`)
+  } catch (err) {
+    process.stderr.write(`run-tests: could not drop this run's test databases: ${err.message}\n`)
+  } finally {
+    await admin.end().catch(() => {})
+  }
+}
+
 const opts = parseArgs(process.argv.slice(2))
 const files = opts.files.length > 0 ? opts.files : testFiles(opts.engine)
 if (files.length === 0) usage('no test files')
@@ -188,6 +213,7 @@ async function worker () {
   }
 }
 await Promise.all(Array.from({ length: Math.min(opts.jobs, queue.length) }, worker))
+if (opts.engine === 'pg' || files.some(isPgFile)) await dropLeftDatabases()
 
 const failed = results.filter((r) => !r.ok)
 const pass = results.reduce((s, r) => s + r.pass, 0)
@@ -201,9 +227,9 @@ else {
 
 if (opts.files.length === 0) {
   let last = {}
-  try { last = JSON.parse(readFileSync(DURATIONS, 'utf8')) } catch {}
+  try { last = JSON.parse(readFileSync(durationsFile(opts.engine), 'utf8')) } catch {}
   for (const r of results) if (r.day === undefined) last[r.file] = r.ms
   mkdirSync(join(ROOT, '.tap'), { recursive: true })
-  writeFileSync(DURATIONS, `${JSON.stringify(last, null, 1)}\n`)
+  writeFileSync(durationsFile(opts.engine), `${JSON.stringify(last, null, 1)}\n`)
 }
 process.exit(failed.length === 0 ? 0 : 1)

@@ -19,10 +19,10 @@
 //   parameter given must be used and each used given. A boolean is bound as SQLite's 1 or 0.
 // - Numbers come back as numbers: SQLite gives them so (a bigint, should a connection ever read
 //   with safeIntegers, is made a number). node-postgres gives `count(*)`, `sum` and other int8
-//   and numeric values as strings: its implementation here parses those columns, by the type
-//   the driver reports for the column (int8 and numeric), never by the look of a value; and
-//   gives a flag (boolean) as true or false, which it turns into SQLite's 1 or 0 the same way,
-//   so that an assertion on a row holds on both.
+//   and numeric values as strings: the store's type parsers make them numbers; a flag (boolean)
+//   comes back as SQLite's 1 or 0 and a json or jsonb value as JSON text (as SQLite stores it),
+//   by the type the driver reports for the column, never by the look of a value, so that an
+//   assertion on a row holds on both.
 // - Write SQL both engines read: standard SQL, `true` and `false` for flags (SQLite reads them
 //   as 1 and 0), quoted aliases for camelCase names (`as "officerId"`: PostgreSQL folds an
 //   unquoted one to lower case), no SQLite-only function.
@@ -43,58 +43,67 @@
 // test, and engineOfFile() tells the runner which files to leave out.
 // This file's own tests: test/foundation/test-db.test.ts.
 import type Database from 'better-sqlite3'
+import type pg from 'pg'
+import type { Store } from '../src/db/store.js'
+import type { SqliteStore } from '../src/db/sqlite/store.js'
+import type { PgStore } from '../src/db/pg/store.js'
 
 /** A store (the app's `store`, or one a test opened) or anything that holds one (the app). */
-export type Queryable = { readonly store: StoreLike } | StoreLike
-interface StoreLike {
-  readonly sqlite: Database.Database
-  read<T> (fn: (db: { readonly $store: { readonly sqlite: Database.Database } }) => Promise<T>): Promise<T>
-}
+export type Queryable = { readonly store: Store } | Store
 
 /** The engine this run tests: TEST_ENGINE, or SQLite. */
 export const ENGINE: string = process.env.TEST_ENGINE ?? 'sqlite'
 
-/** The first column of the first row, or undefined when there is no row. */
+/** The first column of the first row, or undefined when there is none. */
 export async function queryValue<T = unknown> (on: Queryable, sql: string, ...params: unknown[]): Promise<T> {
-  const first = await reading(on, sql, (s) => s.raw().get(bind(sql, params)) as unknown[] | undefined)
-  return number(first?.[0]) as T
+  const [first] = await run(on, sql, params, 'array')
+  return (first as unknown[] | undefined)?.[0] as T
 }
 
 /** The first row, or undefined when there is none. */
 export async function queryRow<T = Record<string, unknown>> (on: Queryable, sql: string, ...params: unknown[]): Promise<T | undefined> {
-  const got = await reading(on, sql, (s) => s.get(bind(sql, params)) as Record<string, unknown> | undefined)
-  return (got === undefined ? undefined : numbers(got)) as T | undefined
+  const [first] = await run(on, sql, params, 'object')
+  return first as T | undefined
 }
 
 /** Every row, in the order the query gives. */
 export async function queryRows<T = Record<string, unknown>> (on: Queryable, sql: string, ...params: unknown[]): Promise<T[]> {
-  return (await reading(on, sql, (s) => s.all(bind(sql, params)) as Array<Record<string, unknown>>)).map(numbers) as T[]
+  return await run(on, sql, params, 'object') as T[]
 }
 
 /** The first column of every row. */
 export async function queryColumn<T = unknown> (on: Queryable, sql: string, ...params: unknown[]): Promise<T[]> {
-  return (await reading(on, sql, (s) => s.raw().all(bind(sql, params)) as unknown[][])).map((r) => number(r[0])) as T[]
+  return (await run(on, sql, params, 'array') as unknown[][]).map((r) => r[0]) as T[]
 }
 
 /** Runs one statement that returns no rows (insert, update, delete); the number of rows changed.
  *  (For an id written, `insert … returning id` through queryValue.) */
 export async function execute (on: Queryable, sql: string, ...params: unknown[]): Promise<number> {
-  return statement(on, sql).run(bind(sql, params)).changes
+  checkParams(sql, params)
+  const store = storeOf(on)
+  if (store.engine === 'pg') return (await (store as PgStore).pool.query(sql, params)).rowCount ?? 0
+  return (store as SqliteStore).sqlite.prepare(sql).run(bound(params)).changes
 }
 
 /** The names of the tables, in order: the schema's and the migrations' own (__drizzle_migrations),
- *  not the engine's (SQLite's sqlite_sequence and the like). */
+ *  not the engine's (SQLite's sqlite_sequence and the like), nor PostgreSQL's shared login
+ *  back-off and rate limits (what a SQLite server keeps in memory: every request counts there). */
 export async function tableNames (on: Queryable): Promise<string[]> {
-  return queryColumn<string>(on, "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
+  return storeOf(on).engine === 'pg'
+    ? queryColumn<string>(on, `select table_name from information_schema.tables where (table_schema = 'public' and table_name not in ('login_guard', 'rate_limit_hits'))
+        or (table_schema = 'drizzle' and table_name = '__drizzle_migrations') order by table_name`)
+    : queryColumn<string>(on, "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")
 }
 
-/** Every table (tableNames) with its rows, as JSON, in the order they were written (SQLite:
- *  rowid order): a snapshot to tell that nothing changed. */
+/** Every table (tableNames) with its rows, as JSON, each row's values in column order and the rows
+ *  sorted: a snapshot to tell that nothing changed. */
 export async function tableContents (on: Queryable): Promise<Map<string, string>> {
+  const pgStore = storeOf(on).engine === 'pg'
   const contents = new Map<string, string>()
   for (const name of await tableNames(on)) {
-    const rows = await reading(on, `select * from "${name}" order by rowid`, (s) => s.raw().all() as unknown[][])
-    contents.set(name, JSON.stringify(rows.map((r) => r.map(number))))
+    const table = pgStore && name === '__drizzle_migrations' ? `drizzle."${name}"` : `"${name}"`
+    const rows = await run(on, `select * from ${table}`, [], 'array')
+    contents.set(name, JSON.stringify(rows.map((r) => JSON.stringify(r)).sort()))
   }
   return contents
 }
@@ -117,31 +126,69 @@ export const FILE_MARK = /^\/\/ engine: sqlite-only( in part)? — \S/m
 /** The mark is looked for in a file's first lines (its header comment). */
 export const MARK_WITHIN_LINES = 15
 
-function statement (on: Queryable, sql: string): Database.Statement {
-  return ('store' in on ? on.store : on).sqlite.prepare(sql)
+function storeOf (on: Queryable): Store {
+  return 'engine' in on ? on : on.store
 }
 
-/** A query (select, with) reads in a read transaction of the store: what is committed, as the
- *  service's reads see it (on a file, the reader connection: never a write under way). Anything
- *  else (`insert … returning id`) runs on the store's writer, as `execute` does. */
-async function reading<R> (on: Queryable, sql: string, run: (s: Database.Statement) => R): Promise<R> {
-  if (!/^\s*(select|with)\b/i.test(sql)) return run(statement(on, sql))
-  return await ('store' in on ? on.store : on).read(async (db) => run(db.$store.sqlite.prepare(sql)))
+type Shape = 'object' | 'array'
+
+/** Runs `sql` with `params`: a query (select, with) in a read transaction of the store (what is
+ *  committed, as the service's reads see it: on a SQLite file the reader connection, never a
+ *  write under way); anything else (`insert … returning id`) outside the store's transactions, on
+ *  SQLite's writer connection or PostgreSQL's pool. Rows as objects or arrays, numbers as numbers
+ *  and flags as 1 or 0. */
+async function run (on: Queryable, sql: string, params: unknown[], shape: Shape): Promise<unknown[]> {
+  checkParams(sql, params)
+  const store = storeOf(on)
+  const query = /^\s*(select|with)\b/i.test(sql)
+  if (store.engine === 'pg') {
+    const config: pg.QueryConfig = { text: sql, values: params, ...(shape === 'array' ? { rowMode: 'array' } : {}) }
+    const result = query
+      ? await store.read(async (db) => await (db as { $client: pg.PoolClient }).$client.query(config))
+      : await (store as PgStore).pool.query(config)
+    return result.rows.map((row: unknown) => pgRow(row as Record<string, unknown> | unknown[], result.fields))
+  }
+  const statement = (sqlite: Database.Database) => {
+    const s = sqlite.prepare(sql)
+    return (shape === 'array' ? s.raw() : s).all(bound(params)) as Array<Record<string, unknown> | unknown[]>
+  }
+  const rows = query
+    ? await store.read(async (db) => statement((db as { $store: { sqlite: Database.Database } }).$store.sqlite))
+    : statement((store as SqliteStore).sqlite)
+  return rows.map(sqliteRow)
 }
 
-/** `$1`… bound by name as SQLite takes them; every parameter used given and every one given used. */
-function bind (sql: string, params: unknown[]): Record<string, unknown> {
+/** Every parameter used given and every one given used. */
+function checkParams (sql: string, params: unknown[]): void {
   const used = new Set([...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))
   const given = params.map((_, i) => i + 1)
   if (used.size !== given.length || !given.every((n) => used.has(n))) {
     throw new Error(`test/db: ${params.length} parameter(s) given for $${[...used].sort((a, b) => a - b).join(', $')} in: ${sql}`)
   }
+}
+
+/** `$1`… bound by name as SQLite takes them, a boolean as 1 or 0. */
+function bound (params: unknown[]): Record<string, unknown> {
   return Object.fromEntries(params.map((p, i) => [String(i + 1), typeof p === 'boolean' ? Number(p) : p]))
 }
 
-function numbers (r: Record<string, unknown>): Record<string, unknown> {
+const number = (v: unknown): unknown => typeof v === 'bigint' ? Number(v) : v
+
+function sqliteRow (r: Record<string, unknown> | unknown[]): Record<string, unknown> | unknown[] {
+  if (Array.isArray(r)) return r.map(number)
   for (const [k, v] of Object.entries(r)) r[k] = number(v)
   return r
 }
 
-const number = (v: unknown): unknown => typeof v === 'bigint' ? Number(v) : v
+const BOOL_OID = 16
+const JSON_OIDS = new Set([114, 3802]) // json, jsonb
+
+/** By the column's type, never by the look of a value: a flag as SQLite's 1 or 0, JSON as the
+ *  text SQLite stores (compact); int8 and numeric are numbers already (the store's type parsers). */
+function pgRow (r: Record<string, unknown> | unknown[], fields: pg.FieldDef[]): Record<string, unknown> | unknown[] {
+  const asSqlite = (v: unknown, type: number | undefined) =>
+    type === BOOL_OID && typeof v === 'boolean' ? Number(v) : type !== undefined && JSON_OIDS.has(type) && v !== null ? JSON.stringify(v) : v
+  if (Array.isArray(r)) return r.map((v, i) => asSqlite(v, fields[i]?.dataTypeID))
+  for (const f of fields) r[f.name] = asSqlite(r[f.name], f.dataTypeID)
+  return r
+}

@@ -4,7 +4,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { generateKeyPairSync } from 'node:crypto'
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, importPKCS8, base64url } from 'jose'
-import { assertProblem, buildTestApp, fileStoreLookingPerRequest } from '../helper.js'
+import { assertProblem, buildTestApp, fileStoreLookingPerRequest, sqliteStoreOf } from '../helper.js'
 import { uscc } from '../fixtures.js'
 import { systemActor } from '../../src/modules/audit/repository.js'
 import { createTokenService } from '../../src/security/tokens.js'
@@ -283,7 +283,7 @@ t.test('an account check that throws (a database error) answers its own request 
   const failing = new Set([subOf(callers[1]!)])
   const batches: number[][] = []
   let batch: number[] | undefined
-  const query = await app.store.read(async (db) => once(db, accountQueryKeys.userVersion, () => { throw new Error('built by the requests above') })) as { get: (values: { id: number }) => unknown }
+  const query = await sqliteStoreOf(app).read(async (db) => once(db, accountQueryKeys.userVersion, () => { throw new Error('built by the requests above') })) as { get: (values: { id: number }) => unknown }
   const read = query.get.bind(query)
   query.get = (values) => {
     if (batch === undefined) { batches.push(batch = []); setImmediate(() => { batch = undefined }) }

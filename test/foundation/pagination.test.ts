@@ -32,7 +32,7 @@ t.test('a cursor reads back as the position it was written for, in every kind of
   const cases: Array<[CursorKind, { after: number, stamp?: string }, string]> = [
     ['keyed', { after: 0 }, 'id:0'],
     ['keyed', { after: 1 }, 'id:1'],
-    ['keyed', { after: Number.MAX_SAFE_INTEGER }, `id:${Number.MAX_SAFE_INTEGER}`],
+    ['keyed', { after: 2 ** 31 - 1 }, 'id:2147483647'],
     ['ordinal', { after: 50 }, 'id:50'],
     ['stamped', { after: 7 }, 'id:7'],
     ['stamped', { after: 7, stamp: '2026-12-06T19:36:40.123Z' }, 'ev:7:2026-12-06T19:36:40.123Z']
@@ -75,6 +75,8 @@ t.test('a cursor this service did not make, or of another kind of list, is a 400
     ['a fraction', b64('id:1.5'), 'keyed'],
     ['17 digits', b64(`id:${'9'.repeat(17)}`), 'keyed'],
     ['past the safe integers', b64('id:9999999999999999'), 'keyed'],
+    ['past the largest id', b64('id:2147483648'), 'keyed'],
+    ['a feed cursor past the largest id', b64('ev:2147483648:2026-01-01T00:00:00.000Z'), 'stamped'],
     ['nothing after the colon', b64('id:'), 'keyed'],
     ['an old report offset in a keyed list', b64('o:5'), 'keyed'],
     ['a feed cursor in a keyed list', b64('ev:5:2026-01-01T00:00:00.000Z'), 'keyed'],

@@ -3,7 +3,7 @@
 // engine: sqlite-only — the SQLite adapter's read cache, read and written synchronously on its connection
 import t from 'tap'
 import { join } from 'node:path'
-import type { Db } from '../../src/db/store.js'
+import type { Db } from '../../src/db/sqlite/connection.js'
 import { openSqliteStore, type SqliteStore } from '../../src/db/sqlite/store.js'
 import { cachedRead, KEPT_ANSWERS } from '../../src/db/sqlite/read-cache.js'
 import { queryKeys } from '../../src/db/sqlite/prepared.js'

@@ -48,7 +48,7 @@ export interface CliResult { status: number | null, stdout: string, stderr: stri
 
 /** The database a command works on, and the file it runs (from the project root; the built CLI
  *  unless given): TypeScript runs through the tsx loader, a built .mjs as plain Node. */
-export type CliTarget = string | { databasePath: string, entry?: string }
+export type CliTarget = string | { databasePath: string, entry?: string, env?: Record<string, string> }
 
 /** `npm run cli -- <args>` with DATABASE_PATH set, synchronously (another entry file with the
  *  same arguments and environment when the target names one). */
@@ -58,11 +58,11 @@ export function cli (target: CliTarget, ...args: string[]): CliResult {
 
 /** The same with `input` on standard input (as a script pipes a password). */
 export function cliWithInput (target: CliTarget, input: string, ...args: string[]): CliResult {
-  const { databasePath, entry = BUILT.cli } = typeof target === 'string' ? { databasePath: target } : target
+  const { databasePath, entry = BUILT.cli, env = {} } = typeof target === 'string' ? { databasePath: target } : target
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : []
   const r = spawnSync(process.execPath, [...loader, entry, ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_PATH: databasePath, LOG_LEVEL: 'silent' },
+    env: { ...process.env, DATABASE_PATH: databasePath, LOG_LEVEL: 'silent', ...env },
     input,
     encoding: 'utf8',
     timeout: 120_000

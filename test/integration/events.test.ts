@@ -3,7 +3,7 @@
 import t from 'tap'
 import { copyFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { assertProblem, buildTestApp } from '../helper.js'
+import { assertProblem, buildTestApp, sqliteStoreOf } from '../helper.js'
 import { ADMIN_ACTOR, createAgency, distinctIdNumber, post, registerOfficers } from '../fixtures.js'
 import { registry } from '../core/setup.js'
 import { newTraining } from '../training/world.js'
@@ -189,7 +189,7 @@ t.test('restored from an older backup, the feed refuses a cursor from before the
   const admin = await a.as('admin')
   const agency = await createAgency(a.app, admin, { level: 'county' })
   await people(a.app, agency.id, 3)
-  await a.app.store.sqlite.backup(restored) // the nightly backup
+  await sqliteStoreOf(a.app).sqlite.backup(restored) // the nightly backup
   await people(a.app, agency.id, 3) // after it: events the consumer reads, then lost with the disk
   const read = (await a.app.inject({ method: 'GET', url: '/v1/events?limit=500', headers: admin })).json() as { nextCursor: string }
   await a.app.close()

@@ -1,10 +1,10 @@
-// Bulk imports of officers: upsert on the ID number, a result per row, all or nothing unless
+// engine: sqlite-only in part — two tests change the data mid-import with SQLite triggers (and a function on the connection); the 50,000-row one is about SQLite's turns
 // ?partial=true, JSON / NDJSON / CSV in UTF-8 or GBK.
 // engine: sqlite-only in part — two tests change the data mid-import with SQLite triggers (and a function on the connection)
 import t from 'tap'
 import iconv from 'iconv-lite'
 import { addDays } from '../../src/domain/dates.js'
-import { assertProblem } from '../helper.js'
+import { assertProblem, sqliteStoreOf } from '../helper.js'
 import { distinctIdNumber, idNumber, registerOfficers } from '../fixtures.js'
 import { registry } from '../core/setup.js'
 import { newTraining } from '../training/world.js'
@@ -210,7 +210,7 @@ t.test('attendances import: matched on the ID number, never counted twice, throu
   t.equal(await records(), 2)
 })
 
-t.test('50,000 rows in one ?partial=true request are committed in chunks while other requests are answered; row 50,001 is refused', async (t) => {
+t.test('50,000 rows in one ?partial=true request are committed in chunks while other requests are answered; row 50,001 is refused', sqliteOnly('the chunks are SQLite\'s turns of one writer; on PostgreSQL 50,000 rows, a few round trips each, take minutes (its import throughput is measured by the bench)'), async (t) => {
   const { app, admin, countyB } = await registry(t)
   const lines: string[] = []
   for (let i = 0; i <= 50_000; i++) {
@@ -246,10 +246,10 @@ t.test('all or nothing: an officer who leaves between the check and the commit r
   const auditBefore = await queryValue<number>(app, 'select count(*) from audit_events')
   // Every row passes the check (a pass that only reads); the first record applying writes
   // makes the last officer leave in February, before the training: that row cannot be applied.
-  app.store.sqlite.exec(`create trigger leaves_meanwhile after insert on training_records when new.officer_id = ${ids[0] as number}
+  sqliteStoreOf(app).sqlite.exec(`create trigger leaves_meanwhile after insert on training_records when new.officer_id = ${ids[0] as number}
     begin update officers set status = 'departed', departure_reason = 'retirement', departed_on = '${year}-02-01' where id = ${last}; end`)
   const problem = assertProblem(t, await send(), 409, 'IMPORT_CONFLICT')
-  app.store.sqlite.exec('drop trigger leaves_meanwhile')
+  sqliteStoreOf(app).sqlite.exec('drop trigger leaves_meanwhile')
   t.match(problem.detail, /row 2500/, 'the detail names the row')
   t.match(problem.result, { status: 'rejected', rows: 2500, committedRows: 0, failed: 1 })
   t.match(problem.result.results.at(-1), { row: 2500, outcome: 'error', errors: [{ code: 'OFFICER_DEPARTED' }] })
@@ -271,11 +271,11 @@ t.test('all or nothing: once a row is refused while applying, no later row of it
   // Counts the officer rows written: a function of the connection, so the count survives the
   // rollback that undoes the rows themselves.
   let inserted = 0
-  app.store.sqlite.function('counted_insert', () => { inserted++; return null })
-  app.store.sqlite.exec(`create trigger count_officers after insert on officers begin select counted_insert(); end;
+  sqliteStoreOf(app).sqlite.function('counted_insert', () => { inserted++; return null })
+  sqliteStoreOf(app).sqlite.exec(`create trigger count_officers after insert on officers begin select counted_insert(); end;
     create trigger merged_meanwhile after insert on officers when new.agency_id = ${countyA.id}
     begin update agencies set status = 'merged' where id = ${countyB.id}; end`)
-  t.teardown(() => { app.store.sqlite.exec('drop trigger if exists count_officers; drop trigger if exists merged_meanwhile') })
+  t.teardown(() => { sqliteStoreOf(app).sqlite.exec('drop trigger if exists count_officers; drop trigger if exists merged_meanwhile') })
   // Five rows of one batch (100): the first joins county A, which merges county B away before
   // row 2, for county B, is applied; rows 3 to 5 join county A again.
   const payload = [countyA.id, countyB.id, countyA.id, countyA.id, countyA.id]

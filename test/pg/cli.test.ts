@@ -1,7 +1,10 @@
 // npm run cli -- migrate / copy, as an operator runs them (the built command, a process of its
 // own): a SQLite registry moved into a PostgreSQL database, said table by table, refused the
-// second time, the URL's password shown nowhere.
+// second time, the URL's password shown nowhere; and the commands of a PostgreSQL deployment
+// (DATABASE_URL set).
 import t from 'tap'
+import { randomBytes } from 'node:crypto'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { testClock } from '../clock.js'
 import { testConfig } from '../../src/config.js'
@@ -9,7 +12,8 @@ import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { officersService } from '../../src/modules/officers/service.js'
 import { ADMIN_ACTOR, idNumber, uscc } from '../fixtures.js'
-import { cli } from '../integration/cli.js'
+import { BUILT, cli } from '../integration/cli.js'
+import { openPgStore } from '../../src/db/pg/store.js'
 import { freshDatabase } from './database.js'
 
 t.test('migrate, then copy a registry file in; a second copy is refused', async (t) => {
@@ -55,4 +59,36 @@ t.test('migrate, then copy a registry file in; a second copy is refused', async 
   t.equal(missing.status, 1)
   t.match(missing.stderr, /no database at .*none\.db/)
   for (const r of [refused, stray, migrated, copied, again, missing]) t.notMatch(shown(r), /pw-never-shown-61/, 'the password is shown nowhere')
+})
+
+t.test('on DATABASE_URL: migrate, audit verify, nightly and flag-undertrained work on PostgreSQL; backup says to use pg_dump', async (t) => {
+  const url = await freshDatabase(t, [])
+  const dir = t.testdir()
+  const key = randomBytes(32)
+  const onPg = (entry: string) => ({ databasePath: join(dir, 'unused.db'), entry, env: { DATABASE_URL: url, ID_ENCRYPTION_KEY: key.toString('base64') } })
+  const migrated = cli(onPg(BUILT.cli), 'migrate')
+  t.equal(migrated.status, 0, migrated.stderr)
+  t.match(migrated.stdout, /^migrations applied: postgres:\/\//, 'migrate takes DATABASE_URL when no --to is given')
+
+  const store = await openPgStore(url, { migrate: false, idNumberKey: key })
+  const config = testConfig({ DATABASE_URL: url })
+  const ctx = { store, config, clock: testClock() }
+  const agency = await agenciesService(ctx).create(ADMIN_ACTOR, { name: '命令测试局', uscc: uscc(62), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
+  await agenciesService(ctx).confirm(ADMIN_ACTOR, agency.id, { year: 2026, announcementNo: '测试〔2〕号', date: '2026-01-05' })
+  const officer = await officersService(ctx).register(ADMIN_ACTOR, { name: '未培训', idNumber: idNumber(63), agencyId: agency.id, joinedOn: '2025-01-01' })
+  await store.end()
+
+  const verified = cli(onPg(BUILT.cli), 'audit', 'verify')
+  t.equal(verified.status, 0, verified.stderr)
+  t.match(verified.stdout, /^audit chain ok: 3 events; head [0-9a-f]{64}\n$/, 'the chain the service wrote there')
+  const nightly = cli(onPg(BUILT.nightly), '--year', '2026', '--as-of', '2026-12-01')
+  t.equal(nightly.status, 0, nightly.stderr)
+  t.match(JSON.parse(nightly.stdout), { year: 2026, asOf: '2026-12-01' }, 'the nightly read PostgreSQL')
+  const flagged = cli(onPg(BUILT.flagUndertrained), '--year', '2026', '--as-of', '2026-12-01')
+  t.equal(flagged.status, 0, flagged.stderr)
+  t.match(JSON.parse(flagged.stdout), { year: 2026, findings: [{ officerId: officer.id, status: 'at_risk' }] }, 'the officer with no training flagged, read from PostgreSQL')
+  const backup = cli(onPg(BUILT.cli), 'backup', join(dir, 'copy.db'))
+  t.equal(backup.status, 2)
+  t.match(backup.stderr, /pg_dump --format=custom/, 'backup on PostgreSQL says how, with pg_dump')
+  t.notOk(existsSync(join(dir, 'copy.db')), 'and writes no file')
 })

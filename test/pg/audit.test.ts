@@ -1,0 +1,36 @@
+// The audit chain on PostgreSQL: `audit verify` holds after a write that appended an event and
+// then failed (its id was taken from the sequence, which is not rolled back), and still finds
+// events deleted from the end (against the high-water mark kept on the write lock's row).
+import t from 'tap'
+import { randomBytes } from 'node:crypto'
+import { openPgStore } from '../../src/db/pg/store.js'
+import { appendAudit, systemActor } from '../../src/modules/audit/repository.js'
+import { verifyAuditChain } from '../../src/modules/audit/service.js'
+import { testClock } from '../clock.js'
+import { migratedDatabase } from './database.js'
+
+t.test('a failed write leaves no gap to report; events deleted from the end are found', async (t) => {
+  const ends: Array<() => Promise<void>> = []
+  const url = await migratedDatabase(t, ends)
+  const store = await openPgStore(url, { migrate: false, idNumberKey: randomBytes(32) })
+  ends.push(() => store.end())
+  const clock = testClock()
+  const actor = systemActor('test')
+  const append = async (n: number) => await store.write(async (db) => {
+    await appendAudit(db, actor, clock(), { entity: 'exam', action: 'create', entityId: n, agencyId: null, after: { n } })
+  })
+  for (let n = 1; n <= 3; n++) await append(n)
+  t.match(await verifyAuditChain(store), { ok: true, events: 3 })
+
+  await t.rejects(store.write(async (db) => {
+    await appendAudit(db, actor, clock(), { entity: 'exam', action: 'create', entityId: 4, agencyId: null, after: { n: 4 } })
+    throw new Error('the change it recorded failed')
+  }), /the change it recorded failed/)
+  t.match(await verifyAuditChain(store), { ok: true, events: 3 }, 'the rolled-back event is not missing: it never was')
+  await append(5)
+  t.match(await verifyAuditChain(store), { ok: true, events: 4 }, 'the next event chains to the last committed one, past the id the failed write took')
+
+  // What only a superuser can do, triggers off: delete the newest event.
+  await store.pool.query("set session_replication_role = replica; delete from audit_events where id = (select max(id) from audit_events); set session_replication_role = origin")
+  t.match(await verifyAuditChain(store), { ok: false, reason: /missing|deleted/ }, 'the event deleted from the end is found')
+})
