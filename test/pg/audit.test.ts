@@ -31,6 +31,6 @@ t.test('a failed write leaves no gap to report; events deleted from the end are 
   t.match(await verifyAuditChain(store), { ok: true, events: 4 }, 'the next event chains to the last committed one, past the id the failed write took')
 
   // What only a superuser can do, triggers off: delete the newest event.
-  await store.pool.query("set session_replication_role = replica; delete from audit_events where id = (select max(id) from audit_events); set session_replication_role = origin")
+  await store.pool.query('set session_replication_role = replica; delete from audit_events where id = (select max(id) from audit_events); set session_replication_role = origin')
   t.match(await verifyAuditChain(store), { ok: false, reason: /missing|deleted/ }, 'the event deleted from the end is found')
 })
