@@ -95,11 +95,21 @@ export const serializers = {
     remoteAddress: req.ip,
     remotePort: req.socket?.remotePort
   }),
-  // An error's message or stack may quote input (a URL, a value): scrub them too.
-  err: (err: Error) => {
-    const out = stdSerializers.err(err)
-    return { ...out, message: scrubText(String(out.message)), stack: scrubText(String(out.stack)) }
-  }
+  // An error's message, stack or any text it carries (a database error's detail, its cause) may
+  // quote input (a URL, a value): every string in it is scrubbed. The values a failed query was
+  // given (drizzle's DrizzleQueryError.params, and the line of its message that lists them: a
+  // name, a phone) are left out.
+  err: (err: Error) => scrubbedError(stdSerializers.err(err)) as ReturnType<typeof stdSerializers.err>
+}
+
+// The line in which drizzle's message repeats them.
+const QUERY_PARAMS_LINE = /\nparams: [^\n]*/g
+
+function scrubbedError (v: unknown, depth = 0): unknown {
+  if (typeof v === 'string') return scrubText(v.replace(QUERY_PARAMS_LINE, ''))
+  if (v === null || typeof v !== 'object' || depth > 5) return v
+  if (Array.isArray(v)) return v.map((x) => scrubbedError(x, depth + 1))
+  return Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'params').map(([k, x]) => [k, scrubbedError(x, depth + 1)]))
 }
 
 let stdout: SonicBoom | undefined

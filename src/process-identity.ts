@@ -5,8 +5,9 @@
 // 22 of /proc/<pid>/stat, in clock ticks since boot) and the boot it started in: a pid is
 // reused after a restart (in a container the server is often pid 1 every time), the pair is not.
 import { readFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 
-/** "pid:starttime@boot" where /proc answers, "pid" elsewhere. */
+/** "pid:starttime@boot#host" where /proc answers, "pid" elsewhere. */
 export type ProcessName = string
 
 function startOf (pid: number): string | undefined {
@@ -34,12 +35,24 @@ let mine: ProcessName | undefined
 export function thisProcess (): ProcessName {
   if (mine !== undefined) return mine
   const start = startOf(process.pid)
-  return (mine = start === undefined ? String(process.pid) : `${process.pid}:${start}@${bootId()}`)
+  return (mine = start === undefined ? String(process.pid) : `${process.pid}:${start}@${bootId()}#${hostname()}`)
+}
+
+/** Whether the process named `holder` is known to be gone, so that what it held can be let go.
+ *  A database file is shared by processes of this host only, where another boot means gone. A
+ *  database server (`otherHosts`: PostgreSQL) is shared by processes of other hosts too, or of
+ *  other containers on this one, whose processes this one cannot see: only a holder of this
+ *  boot and this host name is known gone; any other keeps what it holds until its lease ends. */
+export function holderGone (holder: string | null, otherHosts: boolean): boolean {
+  if (holder === null || holder === thisProcess()) return false
+  const place = /@([^#]*)#(.*)$/.exec(holder)
+  if (otherHosts && (place === null || place[1] !== bootId() || place[2] !== hostname())) return false
+  return !processAlive(holder)
 }
 
 /** Whether the process so named is still running (on this host: the database is a local file). */
 export function processAlive (name: string): boolean {
-  const m = /^(\d+)(?::(\d+)@(.*))?$/.exec(name)
+  const m = /^(\d+)(?::(\d+)@([^#]*)(?:#.*)?)?$/.exec(name)
   if (!m) return false
   const pid = Number(m[1])
   if (m[2] !== undefined) {

@@ -12,8 +12,8 @@
 // A reservation names the process holding it (src/process-identity.ts). A process that died
 // mid-request (SIGKILL, a crash, the machine) leaves its key 'running': it is released when a
 // server starts, and a retry that meets it takes it over at once, as soon as that process is
-// gone; a key whose holder is alive (a second server, on the same file) is left to it (on
-// PostgreSQL, whose servers are elsewhere, every key held waits for its lease). The work
+// gone; a key whose holder is alive (a second server, on the same file) is left to it, and so
+// is one held by a server of another host on PostgreSQL (it waits for its lease). The work
 // either rolled back with the process or, in the microseconds between commit and onSend,
 // committed without its answer: the retry then meets the business rule, e.g. ID_NUMBER_TAKEN,
 // never a silent duplicate for rows with a natural key. The lease remains the backstop: a
@@ -28,7 +28,7 @@ import { keyRepository, type KeyRow } from '../db/idempotency-keys.js'
 import { fail } from '../errors.js'
 import { Problem } from '../http/schemas.js'
 import type { Clock } from '../clock.js'
-import { processAlive, thisProcess } from '../process-identity.js'
+import { holderGone, thisProcess } from '../process-identity.js'
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key'
 export const REPLAYED_HEADER = 'idempotent-replayed'
@@ -94,12 +94,10 @@ export interface IdempotencyOptions {
   readonly ttlHours: number
 }
 
-/** Whether a running reservation was left by a process that is gone (its holder named and not
- *  running on this host). One whose holder is not named waits for its lease, and so does every
- *  one on PostgreSQL: the servers sharing it run on other hosts, or in containers of their own,
- *  where a process id of this one says nothing of theirs. */
-const abandoned = (store: Store, holder: string | null): boolean =>
-  store.engine === 'sqlite' && holder !== null && holder !== thisProcess() && !processAlive(holder)
+/** Whether a running reservation was left by a process that is gone (process-identity's
+ *  holderGone: on PostgreSQL only a process of this host can be known gone). One whose holder is
+ *  not named, or not known gone, waits for its lease. */
+const abandoned = (store: Store, holder: string | null): boolean => holderGone(holder, store.engine !== 'sqlite')
 
 /** Releases every running reservation whose holder process is gone; returns how many. A
  *  retry of their requests then runs at once instead of 409 until the lease passes. */

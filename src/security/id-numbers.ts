@@ -146,18 +146,22 @@ export function createIdNumberCodec (masterKey: Buffer): IdNumberCodec {
   }
 }
 
-/** The master key: ID_ENCRYPTION_KEY (base64, 32 bytes), else the key file in the database's
- *  folder (created with mode 0600 on first start), else, for ':memory:', a fresh key each time
- *  (a database in memory is new at each open, and lives only as long as its store). */
 /** Throws (naming both key ids) when `sealed`, an ID number as stored (undefined: none stored),
  *  was sealed with a key other than the codec's; `fix` says where the right key is set. */
 export function assertSealedWith (codec: IdNumberCodec, sealed: string | undefined, fix: string): void {
-  const sealedWith = sealed?.split('.')[1]
-  if (sealedWith !== undefined && sealedWith !== codec.keyId) {
-    throw new Error(`this database's ID numbers were sealed with key ${sealedWith}, but the configured key is ${codec.keyId}: ${fix}`)
+  assertKeyId(codec, sealed?.split('.')[1], fix)
+}
+
+/** The same for the id of the key a database says its numbers are sealed with (undefined: none). */
+export function assertKeyId (codec: IdNumberCodec, keyId: string | undefined, fix: string): void {
+  if (keyId !== undefined && keyId !== codec.keyId) {
+    throw new Error(`this database's ID numbers were sealed with key ${keyId}, but the configured key is ${codec.keyId}: ${fix}`)
   }
 }
 
+/** The master key: ID_ENCRYPTION_KEY (base64, 32 bytes), else the key file in the database's
+ *  folder (created with mode 0600 on first start), else, for ':memory:', a fresh key each time
+ *  (a database in memory is new at each open, and lives only as long as its store). */
 export function loadIdNumberKey (settings: { ID_ENCRYPTION_KEY?: string | undefined, DATABASE_PATH: string }): Buffer {
   if (settings.ID_ENCRYPTION_KEY) return decodeKey(settings.ID_ENCRYPTION_KEY, 'ID_ENCRYPTION_KEY')
   if (settings.DATABASE_PATH === ':memory:' || settings.DATABASE_PATH === '') {

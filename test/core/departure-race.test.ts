@@ -1,3 +1,4 @@
+// engine: sqlite-only — two better-sqlite3 connections racing on one file; on PostgreSQL two servers race in test/pg/two-servers.test.ts
 import t from 'tap'
 import { join } from 'node:path'
 import { tsWorker } from '../workers.js'

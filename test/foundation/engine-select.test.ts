@@ -7,7 +7,7 @@ import { loadConfig, testConfig } from '../../src/config.js'
 import { openStore } from '../../src/db/open.js'
 import { officersService } from '../../src/modules/officers/service.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
-import { ENGINE } from '../db.js'
+import { ENGINE, queryValue } from '../db.js'
 import { migratedDatabase } from '../pg/database.js'
 import { testClock } from '../clock.js'
 import { ADMIN_ACTOR, idNumber, uscc } from '../fixtures.js'
@@ -38,12 +38,17 @@ t.test('with DATABASE_URL the store is PostgreSQL, checked against the ID-number
   const store = await openStore(settings)
   ends.push(async () => { store.close() })
   t.equal(store.engine, 'pg')
+  const otherKey = { ...settings, ID_ENCRYPTION_KEY: randomBytes(32).toString('base64') }
+  await t.rejects(openStore(otherKey), /sealed with key [\w-]+, but the configured key is [\w-]+: set ID_ENCRYPTION_KEY/,
+    'another key is refused while the database is still empty: the first server to open it claimed its key')
   const ctx = { store, config: testConfig(settings), clock: testClock() }
   const agency = await agenciesService(ctx).create(ADMIN_ACTOR, { name: '引擎测试局', uscc: uscc(3), kind: 'organ', level: 'city', regionCode: '140802', domains: ['市场监管'] })
   const officer = await officersService(ctx).register(ADMIN_ACTOR, { name: '张三', idNumber: idNumber(3), agencyId: agency.id })
-  t.equal(officer.idNumber, idNumber(3), 'the number stored sealed and read back in clear')
-  await t.rejects(openStore({ ...settings, ID_ENCRYPTION_KEY: randomBytes(32).toString('base64') }),
-    /sealed with key \w+, but the configured key is \w+: set ID_ENCRYPTION_KEY/, 'another key is refused at open')
+  t.equal(officer.idNumber, idNumber(3), 'the number read back in clear')
+  t.match(await queryValue(store, 'select id_number from officers where id = $1', officer.id), /^v1\./, 'stored sealed')
+  t.equal(await queryValue(store, `select count(*) from (select id_number as t from officers union all select coalesce(before, '') || coalesce(after, '') from audit_events
+    union all select data::text from domain_events) as texts where t like $1`, `%${idNumber(3).slice(6, 14)}%`), 0, 'the number (its birth date digits) in clear nowhere: officers, audit trail, feed')
+  await t.rejects(openStore(otherKey), /sealed with key [\w-]+, but the configured key is [\w-]+: set ID_ENCRYPTION_KEY/, 'and once numbers are stored')
   const again = await openStore(settings)
   ends.push(async () => { again.close() })
   t.equal(again.engine, 'pg', 'the same key opens it')

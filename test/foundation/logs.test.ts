@@ -1,7 +1,7 @@
 // machine date: not read — the processes it starts are checked for what their logs hold and how they exit, not for a day
 import t from 'tap'
 import { spawn } from 'node:child_process'
-import { scrubUrl } from '../../src/logging.js'
+import { scrubUrl, serializers } from '../../src/logging.js'
 import { buildTestApp } from '../helper.js'
 import { createAgency, idNumber, post } from '../fixtures.js'
 
@@ -126,6 +126,21 @@ t.test('no ID number, phone, password, secret or token reaches the log, even at 
     for (const s of forbidden) if (line.includes(s)) leaks.push(`${s.slice(0, 12)}…: ${line}`)
   }
   t.same(leaks, [], 'no line carries personal data or a credential')
+})
+
+t.test('a failed query\'s error is logged without the values it was given, and every text in it scrubbed', async (t) => {
+  // As drizzle wraps a database error: the query, its values (a name, a phone, a sealed number),
+  // the driver's error as the cause, whose detail may quote a value.
+  const cause = Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505', detail: 'Key (phone)=(13812345678) already exists.' })
+  const err = Object.assign(new Error('Failed query: insert into officers (name, phone) values ($1, $2)\nparams: 张三,13812345678', { cause }),
+    { query: 'insert into officers (name, phone) values ($1, $2)', params: ['张三', '13812345678', idNumber(1)] })
+  const logged = JSON.stringify(serializers.err(err))
+  t.notMatch(logged, /13812345678/, 'no phone, in the message, the params or the cause')
+  t.notMatch(logged, new RegExp(idNumber(1)), 'no ID number')
+  t.notMatch(logged, /"params"/, 'the values are left out')
+  t.notMatch(logged, /张三/, 'nor the name the query was given')
+  t.match(logged, /insert into officers/, 'the query itself is kept')
+  t.match(logged, /duplicate key value/, 'and what the database said')
 })
 
 t.test('scrubUrl: what a logged URL keeps and what it loses', async (t) => {

@@ -3,6 +3,7 @@
 // The password comes on standard input, never as an argument. (Each misuse's message is tested in
 // process, cli-usage.test.ts; here what only a process shows.)
 // machine date: not read — the account commands it runs create, change and disable accounts: nothing they do reads the day
+// engine: sqlite-only — the commands run as processes on a SQLite file (DATABASE_PATH); on DATABASE_URL: test/pg/cli.test.ts
 import t from 'tap'
 import { dirname, join } from 'node:path'
 import { testClock } from '../clock.js'

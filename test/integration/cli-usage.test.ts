@@ -3,6 +3,7 @@
 // and the usage printed after it. The exit codes are runCli's (a Usage is 2, Help is 0, any
 // other error 1): the tests that start the bundles see them (cli-accounts, nightly,
 // flag-undertrained, audit); the seed's, started here, once for bad usage and once refusing.
+// engine: sqlite-only — parsers and commands on a SQLite file (DATABASE_PATH), the same whatever the engine; on DATABASE_URL: test/pg/cli.test.ts
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'

@@ -47,6 +47,7 @@ t.test('every change a downstream system cares about is in the feed, in order, a
   t.match(mine[6]?.data, { kind: 'attendance', trainingId: training.id, category: 'public_law', hours: 3 })
   t.match(mine[7]?.data, { kind: 'external', category: 'professional', hours: 2 })
   t.match(mine[8], { agencyid: countyC.id, data: { fromAgencyId: countyB.id, toAgencyId: countyC.id, date: `${year}-03-01` } })
+  t.same(Object.keys(mine[8]?.data ?? {}), ['officer', 'fromAgencyId', 'toAgencyId', 'date'], 'the data\'s keys in the order they were written, on either engine (PostgreSQL would sort a jsonb\'s)')
   t.match(mine[9]?.data, { reason: 'retirement', date: `${year}-04-01`, officer: { status: 'departed' } })
 })
 

@@ -1,6 +1,6 @@
-// engine: sqlite-only in part — two tests change the data mid-import with SQLite triggers (and a function on the connection); the 50,000-row one is about SQLite's turns
+// Bulk imports of officers: upsert on the ID number, a result per row, all or nothing unless
 // ?partial=true, JSON / NDJSON / CSV in UTF-8 or GBK.
-// engine: sqlite-only in part — two tests change the data mid-import with SQLite triggers (and a function on the connection)
+// engine: sqlite-only in part — two tests change the data mid-import with SQLite triggers (and a function on the connection); the 50,000-row one is about SQLite's turns
 import t from 'tap'
 import iconv from 'iconv-lite'
 import { addDays } from '../../src/domain/dates.js'

@@ -2,6 +2,7 @@
 // data and nothing else (it parses as JSON whole: no npm banner before it), the nightly's on one
 // line off a terminal. The lines run dist/'s bundles with plain Node: nothing rebuilds first
 // (the npm run forms' pre-step) and nothing prints before the data (npm's banner).
+// engine: sqlite-only — the README's cron lines run on a SQLite file (DATABASE_PATH); on DATABASE_URL: test/pg/cli.test.ts
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'

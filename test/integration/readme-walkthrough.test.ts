@@ -2,6 +2,7 @@
 // written and run in order in one bash (set -euo pipefail: any refused request stops it), against
 // a fresh server started from dist/ as npm start does. So the walkthrough cannot drift from the
 // API: each step's answer is checked here.
+// engine: sqlite-only — the README's walkthrough runs `npm start` on its SQLite file; on PostgreSQL: test/pg/contract-smoke.test.ts
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'

@@ -49,7 +49,7 @@ const idle: string[] = []
 /**
  * A migrated database with no rows, for `t` alone: one an earlier test of this process gave
  * back, or a new one. When `t` ends, `ends` run (close what is open on it), then it is emptied
- * (every table but the write lock, identities restarted) and kept for the next test; those kept
+ * (every table but the write lock, whose marks are reset; identities restarted) and kept for the next test; those kept
  * are dropped when the file's tests end.
  */
 export async function emptyDatabase (t: Test, ends: Array<() => Promise<void>>): Promise<string> {
@@ -68,7 +68,8 @@ async function emptied (url: string): Promise<void> {
   try {
     const { rows } = await c.query<{ name: string }>("select quote_ident(table_name) as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'write_lock'")
     // As a replica would: the append-only tables' triggers refuse TRUNCATE to everyone else.
-    await c.query(`set session_replication_role = replica; truncate ${rows.map((r) => r.name).join(', ')} restart identity cascade; set session_replication_role = origin`)
+    await c.query(`set session_replication_role = replica; truncate ${rows.map((r) => r.name).join(', ')} restart identity cascade; set session_replication_role = origin;
+      update write_lock set audit_last_id = 0, id_number_key_id = null`)
   } finally {
     await c.end()
   }

@@ -3,7 +3,7 @@
 // the checkpoint reports. Every date comes from the clock given to the services.
 import t from 'tap'
 import { testConfig } from '../../src/config.js'
-import { openSqliteStore } from '../../src/db/sqlite/store.js'
+import { testStore } from '../helper.js'
 import { agenciesService } from '../../src/modules/agencies/service.js'
 import { assessmentsService } from '../../src/modules/assessments/service.js'
 import { certificatesService } from '../../src/modules/certificates/service.js'
@@ -14,10 +14,9 @@ import { nightlyChecks } from '../../src/modules/reports/nightly.js'
 import { ADMIN_ACTOR as ADMIN, idNumber, uscc } from '../fixtures.js'
 
 t.test('a registry through 2026, checked in 2027', async (t) => {
-  const store = openSqliteStore({ DATABASE_PATH: ':memory:' })
-  t.teardown(() => store.close())
-  let now = new Date('2026-01-10T02:00:00Z')
   const config = testConfig()
+  const store = await testStore(t, config)
+  let now = new Date('2026-01-10T02:00:00Z')
   const ctx = { store, config, clock: () => now }
   const agencies = agenciesService(ctx)
   const officers = officersService(ctx)

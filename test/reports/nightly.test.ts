@@ -1,3 +1,4 @@
+// engine: sqlite-only — the command runs as a process on a SQLite file; its checks in process run on either engine (nightly-checks.test.ts); on DATABASE_URL: test/pg/cli.test.ts
 import t from 'tap'
 import { dirname, join } from 'node:path'
 import { testConfig } from '../../src/config.js'

@@ -3,6 +3,7 @@
 // 127.0.0.1. Screenshots go to screenshots/ (git-ignored) for a human look.
 // Needs /usr/bin/chromium and fonts-noto-cjk (.ci/run installs them); set SKIP_BROWSER_TESTS=1
 // to skip on a machine without them.
+// engine: sqlite-only — what Chromium shows is the same over either engine, and what the pages call is tested on PostgreSQL through the API; its screenshots are taken once
 import t, { type Test } from 'tap'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'

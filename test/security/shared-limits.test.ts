@@ -63,7 +63,8 @@ t.test('a store of one process shares nothing', { skip: ENGINE === 'pg' ? 'on Po
 async function twoStores (t: Test, config: Config = testConfig()): Promise<[PgStore, PgStore]> {
   const ends: Array<() => Promise<void>> = []
   const url = await emptyDatabase(t, ends)
-  const open = () => openPgStore(url, { migrate: false, poolSize: 4, idNumberKey: loadIdNumberKey(config) })
+  const idNumberKey = loadIdNumberKey(config) // one key for both, as servers on one database need
+  const open = () => openPgStore(url, { migrate: false, poolSize: 4, idNumberKey })
   const a = await open()
   const b = await open()
   ends.push(() => a.end(), () => b.end())

@@ -1,5 +1,6 @@
 // The demo seed (npm run seed) at a tenth of the city, dated to a fixed day: its shape, the
 // rules it must respect, and that a second run adds nothing.
+// engine: sqlite-only — the seed command writes a SQLite file
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

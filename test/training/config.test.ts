@@ -1,3 +1,4 @@
+// engine: sqlite-only — settings, and a server process refusing them, on a SQLite file
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'

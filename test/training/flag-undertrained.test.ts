@@ -1,3 +1,4 @@
+// engine: sqlite-only — the command runs as a process on a SQLite file (--db); on DATABASE_URL: test/pg/cli.test.ts
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'

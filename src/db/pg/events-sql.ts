@@ -1,7 +1,7 @@
 // The change feed's reads and writes in PostgreSQL's dialect (SQLite's: db/sqlite/events-sql.ts).
 // A batch row holds its officers as a jsonb array of [officerId, agencyId] pairs, read back with
-// jsonb_array_elements; the data goes out as text, the string SQLite gives (same values, but
-// jsonb keeps its keys in its own order: shorter keys first).
+// jsonb_array_elements; the data is json (the text as written: its keys in the order SQLite keeps)
+// and goes out as that text.
 import { sql, type SQL } from 'drizzle-orm'
 
 // Ids are the highest so far plus one (a batch: plus its count), as SQLite gives them, taken
@@ -11,13 +11,13 @@ import { sql, type SQL } from 'drizzle-orm'
 /** One event, its values by position: audit event, type, subject, agency, prior agency, time,
  *  data (JSON text). */
 export const INSERT_EVENT = `insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
-        values ((select coalesce(max(id), 0) + 1 from domain_events), $1, $2, $3, $4, $5, $6, $7::jsonb)`
+        values ((select coalesce(max(id), 0) + 1 from domain_events), $1, $2, $3, $4, $5, $6, $7::json)`
 
 /** One row for a batch of events, one per officer: it takes the ids after the highest so far, up
  *  to its own ($1: how many officers), then audit event, type, subject, time, data and officers
  *  (JSON texts). */
 export const INSERT_EVENT_BATCH = `insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data, officers)
-    values ((select coalesce(max(id), 0) from domain_events) + $1, $2, $3, $4, 0, null, $5, $6::jsonb, $7::jsonb)`
+    values ((select coalesce(max(id), 0) from domain_events) + $1, $2, $3, $4, 0, null, $5, $6::json, $7::jsonb)`
 
 /** The time of the row holding event $1, and the first id that row's events take. */
 export const EVENT_TIME_OF = `select time, id - coalesce(jsonb_array_length(officers), 1) + 1 as first

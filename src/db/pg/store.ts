@@ -10,8 +10,8 @@
 //  - read: REPEATABLE READ, READ ONLY: one snapshot for everything it reads.
 // Migrations (migrations/pg) run at open, under an advisory lock, so two servers starting
 // together do not both apply one. count(*) and sum() come back as numbers, not strings.
-// Not yet here (issue 22): the repositories in PostgreSQL's dialect, the cache and its
-// invalidation across servers (LISTEN/NOTIFY); the services still run on SQLite only.
+// Nothing is kept between transactions (no answers cached), so there is nothing to invalidate
+// when another server writes: every read sees every commit before it began.
 import { join } from 'node:path'
 import pg from 'pg'
 import { drizzle } from 'drizzle-orm/node-postgres'
@@ -22,7 +22,7 @@ import { MIGRATIONS_DIR, shippedMigrations, turnTaker } from '../migrations.js'
 import type { Store } from '../store.js'
 import { createMutex } from '../mutex.js'
 import { sharedLimits } from './shared-limits.js'
-import { assertSealedWith, createIdNumberCodec, type IdNumberCodec } from '../../security/id-numbers.js'
+import { assertKeyId, assertSealedWith, createIdNumberCodec, type IdNumberCodec } from '../../security/id-numbers.js'
 
 export const PG_MIGRATIONS_DIR = join(MIGRATIONS_DIR, 'pg')
 
@@ -36,6 +36,7 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v))
  *  server, before it fails (a transaction left open in psql must not hang the service). */
 const LOCK_TIMEOUT = '30s'
 const CONNECT_TIMEOUT_MS = 10_000
+const LIMITS_POOL_SIZE = 3
 
 import type { PgDb } from './handle.js'
 
@@ -126,7 +127,11 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
   const write = <T>(work: (db: PgDb) => Promise<T>) => writeLock.lock(() => transaction(lockFirst, work, locked))
   let savepoints = 0
   let ending: Promise<void> | undefined
-  const end = () => (ending ??= pool.end())
+  // The login back-off and the rate limits on a small pool of their own: a burst of sign-ins for
+  // one name waits on its row there, never holding the connections reads and writes need.
+  const limitsPool = new pg.Pool({ connectionString: url, max: LIMITS_POOL_SIZE, connectionTimeoutMillis: CONNECT_TIMEOUT_MS })
+  limitsPool.on('error', (err) => { process.emitWarning(`an idle PostgreSQL connection failed: ${err.message}`) })
+  const end = () => (ending ??= Promise.all([pool.end(), limitsPool.end()]).then(() => undefined))
 
   const store: PgStore = {
     engine: 'pg',
@@ -164,7 +169,7 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
       }
     },
     requests,
-    shared: sharedLimits(pool),
+    shared: sharedLimits(limitsPool),
     get idNumbers (): IdNumberCodec {
       if (codec !== undefined) return codec
       if (key === undefined) throw new Error('this store was opened without an ID-number key: give idNumberKey')
@@ -176,17 +181,21 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
   return store
 }
 
+const KEY_FIX = 'set ID_ENCRYPTION_KEY to the key the data was written with (every app server on one database needs the same key)'
+
 /** Refuses a key other than the one the ID numbers already stored were sealed with (as the
  *  SQLite store does; a database on PostgreSQL is filled by the copy or the service, both
- *  sealing, so no number is in clear to convert). */
+ *  sealing, so no number is in clear to convert), and other than the one the database was first
+ *  opened with (migrations/pg/0006: claimed on the write lock's row, so two servers starting
+ *  together on an empty database cannot each seal with a key of their own). */
 async function checkIdNumberKey (pool: pg.Pool, codec: IdNumberCodec): Promise<void> {
-  let sample: Array<{ idNumber: string }>
-  try {
-    sample = (await pool.query<{ idNumber: string }>("select id_number as \"idNumber\" from officers where id_number like 'v1.%' limit 1")).rows
-  } catch {
-    return // not migrated (migrate: false): nothing stored to check against
-  }
-  assertSealedWith(codec, sample[0]?.idNumber, 'set ID_ENCRYPTION_KEY to the key the data was written with (every app server on one database needs the same key)')
+  const migratedYet = (await pool.query("select 1 from information_schema.columns where table_name = 'write_lock' and column_name = 'id_number_key_id'")).rowCount === 1
+  if (!migratedYet) return // opened with migrate: false on a database not migrated: nothing to check
+  const { rows: sample } = await pool.query<{ idNumber: string }>("select id_number as \"idNumber\" from officers where id_number like 'v1.%' limit 1")
+  assertSealedWith(codec, sample[0]?.idNumber, KEY_FIX)
+  await pool.query('update write_lock set id_number_key_id = $1 where id = 1 and id_number_key_id is null', [codec.keyId])
+  const { rows: [claimed] } = await pool.query<{ keyId: string | null }>('select id_number_key_id as "keyId" from write_lock where id = 1')
+  assertKeyId(codec, claimed?.keyId ?? undefined, KEY_FIX)
 }
 
 /** Applies the migrations not yet applied, holding an advisory lock meanwhile (another server

@@ -10,7 +10,7 @@
 import type { Db } from '../../db/store.js'
 import { fail, RegistryError } from '../../errors.js'
 import { principalCurrent, type Actor } from '../../security/roles.js'
-import { processAlive, thisProcess } from '../../process-identity.js'
+import { holderGone, thisProcess } from '../../process-identity.js'
 import { accountVersion } from '../accounts/repository.js'
 import type { ServiceContext } from '../context.js'
 import type { ImportHooks, ImportRequest, ImportSummary, Progress } from './engine.js'
@@ -165,10 +165,11 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
     },
 
     /** At start: jobs left queued or running by a process that is gone are failed (nothing of
-     *  them was applied). How many. */
+     *  them was applied); on PostgreSQL only those of this host's processes (holderGone): another
+     *  server's jobs are its own. How many. */
     async recoverInterrupted (): Promise<number> {
       return await store.write(async (db) => {
-        const orphans = (await importJobRepository.unfinished(db)).filter((j) => j.holder !== me && !processAlive(j.holder))
+        const orphans = (await importJobRepository.unfinished(db)).filter((j) => holderGone(j.holder, store.engine !== 'sqlite'))
         for (const j of orphans) await importJobRepository.finish(db, j.id, { error: interrupted(j.partial), at: clock().toISOString() })
         return orphans.length
       })
