@@ -120,7 +120,39 @@ function validators (lazy: ReturnType<typeof lazyCompilers>) {
   const strict = inputAjv()
   const coercing = inputAjv({ coerce: true })
   return ({ schema, httpPart }: { schema: object, httpPart?: string }): FastifyValidationResult =>
-    lazy.onFirstUse(() => (httpPart === 'body' ? strict.compile(schema) : withPlainNumbers(schema, coercing.compile(schema)))) as FastifyValidationResult
+    lazy.onFirstUse(() => withoutNul(httpPart === 'body' ? strict.compile(schema) : withPlainNumbers(schema, coercing.compile(schema)))) as FastifyValidationResult
+}
+
+// No text the service takes holds U+0000, wherever it comes (a query string, a path, any string
+// of a body, free text or not): nothing stored can (PostgreSQL's text cannot hold it), so a
+// search or a lookup with one would fail in the database instead of answering. Refused, naming
+// the field, as any other invalid value is.
+const NUL = '\u0000'
+
+/** The JSON pointer of the first string in `value` holding U+0000, or undefined. */
+function nulAt (value: unknown, at: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes(NUL) ? at : undefined
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value) || depth > 32) return undefined
+  for (const [key, v] of Object.entries(value)) {
+    const found = nulAt(v, `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+function withoutNul (validate: Compiled<unknown, boolean>): Compiled<unknown, boolean> {
+  const run: Compiled<unknown, boolean> = (data) => {
+    const ok = validate(data)
+    const at = nulAt(data, '')
+    if (at === undefined) {
+      run.errors = validate.errors
+      return ok
+    }
+    const others = ((validate.errors ?? []) as ErrorObject[]).filter((e) => e.instancePath !== at)
+    run.errors = [{ instancePath: at, schemaPath: '#/noNul', keyword: 'type', params: {}, message: 'must not contain the NUL character (U+0000) / 不得含空字符' }, ...others]
+    return false
+  }
+  return run
 }
 
 // Ajv coerces text to a number the way JavaScript does: "0x10" is 16, "1e1" 10, " 10" 10, so
