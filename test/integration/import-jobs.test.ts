@@ -44,7 +44,9 @@ async function untilEnded (app: FastifyInstance, headers: Headers, location: str
 
 t.test('Prefer: respond-async answers 202 with Location at once; the job runs, shows its progress, and ends with the synchronous answer', async (t) => {
   const { app, admin, countyB } = await registry(t)
-  const rows = officers(3000, countyB.id)
+  // On PostgreSQL, a few round trips a row: a fifth of the rows still runs long enough to be seen.
+  const ROWS = ENGINE === 'pg' ? 600 : 3000
+  const rows = officers(ROWS, countyB.id)
   const res = await importAsync(app, admin, ndjson(rows))
   t.equal(res.statusCode, 202, res.body.slice(0, 300))
   t.equal(res.headers['preference-applied'], 'respond-async')
@@ -55,18 +57,18 @@ t.test('Prefer: respond-async answers 202 with Location at once; the job runs, s
 
   const { job, seen } = await untilEnded(app, admin, location)
   t.equal(job.status, 'done')
-  t.match(job.result, { status: 'committed', rows: 3000, created: 3000, failed: 0, committedRows: 3000 }, 'the result the synchronous call gives')
-  t.equal(job.result.results.length, 3000, 'a result per row')
+  t.match(job.result, { status: 'committed', rows: ROWS, created: ROWS, failed: 0, committedRows: ROWS }, 'the result the synchronous call gives')
+  t.equal(job.result.results.length, ROWS, 'a result per row')
   t.ok(job.result.results.every((r: { officerId?: number }) => typeof r.officerId === 'number'), 'each created row with its officer id')
-  t.same(job.progress, { rows: 3000, checked: 3000, applied: 3000 })
+  t.same(job.progress, { rows: ROWS, checked: ROWS, applied: ROWS })
   t.ok(job.startedAt !== null && job.finishedAt !== null)
   t.ok(seen.some((s) => s.status === 'running'), 'seen running on the way')
   const progressed = seen.filter((s) => s.status === 'running').map((s) => s.progress.checked + s.progress.applied)
   t.same(progressed, [...progressed].sort((a, b) => a - b), 'progress only moves on')
-  t.equal(await queryValue(app, "select count(*) from officers where employee_no like 'JOB-%'"), 3000)
+  t.equal(await queryValue(app, "select count(*) from officers where employee_no like 'JOB-%'"), ROWS)
 
   const sync = await app.inject({ method: 'POST', url: '/v1/imports/officers', headers: { ...admin, 'content-type': 'application/x-ndjson' }, payload: ndjson(rows) })
-  t.match(sync.json(), { status: 'committed', rows: 3000, unchanged: 3000 }, 'the same file again, synchronously: unchanged')
+  t.match(sync.json(), { status: 'committed', rows: ROWS, unchanged: ROWS }, 'the same file again, synchronously: unchanged')
 })
 
 t.test('a job is its caller\'s only: 404 for another caller, even an admin; and an unknown id is 404', async (t) => {

@@ -16,14 +16,18 @@ const BATCH = 2000
 /** Appends one event chained to the newest; its id. Call it in the write transaction. */
 export async function pgAppendChained (db: PgDb, f: ChainedFields): Promise<number> {
   const client = db.$client
-  const { rows: [tail] } = await client.query<{ hash: string | null }>('select hash from audit_events order by id desc limit 1')
+  // Named: prepared once per connection (parsed and planned once, as SQLite's statements are).
+  const { rows: [tail] } = await client.query<{ hash: string | null }>({ name: 'audit-tail', text: 'select hash from audit_events order by id desc limit 1' })
   const prevHash = tail?.hash ?? GENESIS
   // The insert and the high-water mark on the write lock's row (migrations/pg/0005), in one
   // statement: both commit, or roll back, with the change they record.
-  const { rows: [row] } = await client.query<{ id: number }>(`with appended as (insert into audit_events (at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
+  const { rows: [row] } = await client.query<{ id: number }>({
+    name: 'audit-append',
+    text: `with appended as (insert into audit_events (at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id)
     update write_lock set audit_last_id = (select id from appended) where id = 1 returning audit_last_id as id`,
-  [f.at, f.actor, f.role, f.requestId, f.entity, f.entityId, f.action, f.before, f.after, f.agencyId, f.priorAgencyId, prevHash, eventHash(f, prevHash)])
+    values: [f.at, f.actor, f.role, f.requestId, f.entity, f.entityId, f.action, f.before, f.after, f.agencyId, f.priorAgencyId, prevHash, eventHash(f, prevHash)]
+  })
   return (row as { id: number }).id
 }
 

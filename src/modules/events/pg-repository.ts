@@ -22,7 +22,7 @@ export const pgEventRepository = {
           [d.officers.length, audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, audit.at, JSON.stringify(d.data), JSON.stringify(d.officers)])
         continue
       }
-      await db.$client.query(INSERT_EVENT, [audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, d.agencyId, d.priorAgencyId, audit.at, JSON.stringify(d.data)])
+      await db.$client.query({ name: 'event-insert', text: INSERT_EVENT, values: [audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, d.agencyId, d.priorAgencyId, audit.at, JSON.stringify(d.data)] })
     }
   },
 
