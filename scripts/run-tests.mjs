@@ -10,11 +10,12 @@
 // suite's CPU time on this project, whose tests start the service and its commands a few hundred
 // times.
 //
-// Usage: node scripts/run-tests.mjs [--jobs=N] [--reporter=tap] [--timeout=SECONDS] [--again-at=DATE] [--engine=pg] [file ...]
+// Usage: node scripts/run-tests.mjs [--jobs=N] [--reporter=tap] [--timeout=SECONDS] [--again-at=DATE] [--engine=pg | --also-pg] [file ...]
 //   --engine=pg (npm run test:pg): the whole suite on PostgreSQL (TEST_ENGINE=pg: each test app on
 //   a database of its own, on TEST_DATABASE_URL's server), with the files of test/pg/ (the
 //   adapter itself) and without those marked `// engine: sqlite-only — why` (test/db.ts); without
-//   it test/pg/ is left out, as npm test needs no server.
+//   it test/pg/ is left out, as npm test needs no server. --also-pg (.ci/run): both runs in one
+//   queue (each file on SQLite, and again on PostgreSQL), sharing the cores.
 //   --again-at='2028-02-29 10:00:00': the files that start the service or a command as a process
 //   of its own (there the service's date is the machine's) run once more under `faketime DATE`,
 //   in the same queue as the rest (.ci/run; repeatable), but for those that say in a line of
@@ -38,12 +39,12 @@ const STARTS_PROCESSES = /startChild\(|spawnSync\(|spawn\(|execFile\(|cli\(|cliW
 const STARTS_BROWSER = /chromium\./
 
 function usage (message) {
-  process.stderr.write(`${message}\nusage: node scripts/run-tests.mjs [--jobs=N] [--reporter=tap] [--timeout=SECONDS] [--again-at=DATE] [--engine=pg] [file ...]\n`)
+  process.stderr.write(`${message}\nusage: node scripts/run-tests.mjs [--jobs=N] [--reporter=tap] [--timeout=SECONDS] [--again-at=DATE] [--engine=pg | --also-pg] [file ...]\n`)
   process.exit(2)
 }
 
 function parseArgs (argv) {
-  const opts = { jobs: availableParallelism() + 1, tap: false, timeout: 180, againAt: [], engine: 'sqlite', files: [] }
+  const opts = { jobs: availableParallelism() + 1, tap: false, timeout: 180, againAt: [], engine: 'sqlite', alsoPg: false, files: [] }
   for (const arg of argv) {
     const [name, value] = arg.split('=', 2)
     if (name === '--jobs' && /^[1-9]\d*$/.test(value ?? '')) opts.jobs = Number(value)
@@ -51,6 +52,7 @@ function parseArgs (argv) {
     else if (arg === '--reporter=tap') opts.tap = true
     else if (name === '--again-at' && value) opts.againAt.push(value)
     else if (arg === '--engine=pg') opts.engine = 'pg'
+    else if (arg === '--also-pg') opts.alsoPg = true
     else if (arg.startsWith('-')) usage(`unknown option ${arg}`)
     else opts.files.push(relative(ROOT, join(process.cwd(), arg)))
   }
@@ -85,30 +87,32 @@ function testFiles (engine) {
 /** Longest first, so that no long file starts last: the times of the last run on this checkout,
  *  or on a fresh clone the files that start processes or a browser first, then the larger. */
 function schedule (runs) {
-  let last = {}
-  try { last = JSON.parse(readFileSync(durationsFile(opts.engine), 'utf8')) } catch {}
-  const weight = (f) => {
-    if (typeof last[f] === 'number') return last[f]
-    return (startsProcesses(f) || STARTS_BROWSER.test(text(f)) ? 1e6 : 0) + statSync(join(ROOT, f)).size
+  const lastOf = (engine) => { try { return JSON.parse(readFileSync(durationsFile(engine), 'utf8')) } catch { return {} } }
+  const last = { sqlite: lastOf('sqlite'), pg: lastOf('pg') }
+  const weight = ({ file, engine }) => {
+    const seen = last[engine][file]
+    if (typeof seen === 'number') return seen
+    return (startsProcesses(file) || STARTS_BROWSER.test(text(file)) ? 1e6 : 0) + statSync(join(ROOT, file)).size
   }
-  const w = new Map(runs.map((r) => [r.file, weight(r.file)]))
-  return [...runs].sort((a, b) => w.get(b.file) - w.get(a.file))
+  const w = new Map(runs.map((r) => [r, weight(r)]))
+  return [...runs].sort((a, b) => w.get(b) - w.get(a))
 }
 
 /** Runs one file (under faketime when a day is given); resolves with its exit, TAP output,
  *  stderr and time. */
-function runFile ({ file, day }, bundle, timeoutSeconds) {
+function runFile ({ file, day, engine }, bundle, timeoutSeconds) {
   const started = Date.now()
-  // A dated run of a file takes an argument naming its day: tap names the directories of
-  // t.testdir() after the file and its arguments, so the two runs of a file never share one.
-  const node = [process.execPath, '--enable-source-maps', bundle]
+  // A dated run of a file takes an argument naming its day, and a run on PostgreSQL one naming
+  // it: tap names the directories of t.testdir() after the file and its arguments, so two runs
+  // of a file never share one.
+  const node = [process.execPath, '--enable-source-maps', bundle, ...(engine === 'pg' ? ['on-pg'] : [])]
   const [command, ...args] = day === undefined ? node : ['faketime', day, ...node, `at-${day.replace(/\W+/g, '-')}`]
   return new Promise((resolve) => {
     // A group of its own: faketime waits on the node it starts, so the whole group is killed.
     const child = spawn(command, args, {
       detached: true,
       cwd: ROOT,
-      env: { ...process.env, TAP: '1', TAP_TIMEOUT: String(timeoutSeconds), TEST_RUN_ID: RUN_ID, ...(opts.engine === 'pg' || isPgFile(file) ? { TEST_ENGINE: 'pg' } : {}) },
+      env: { ...process.env, TAP: '1', TAP_TIMEOUT: String(timeoutSeconds), TEST_RUN_ID: RUN_ID, ...(engine === 'pg' ? { TEST_ENGINE: 'pg' } : {}) },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     running.add(child)
@@ -122,7 +126,7 @@ function runFile ({ file, day }, bundle, timeoutSeconds) {
     child.on('close', (code, signal) => {
       clearTimeout(killer)
       running.delete(child)
-      resolve({ file, day, name: day === undefined ? file : `${file} at ${day}`, code, signal, out, err, ms: Date.now() - started })
+      resolve({ file, day, engine, name: `${file}${engine === 'pg' ? ' on PostgreSQL' : ''}${day === undefined ? '' : ` at ${day}`}`, code, signal, out, err, ms: Date.now() - started })
     })
   })
 }
@@ -172,17 +176,27 @@ async function dropLeftDatabases () {
 }
 
 const opts = parseArgs(process.argv.slice(2))
+if (opts.alsoPg && (opts.engine === 'pg' || opts.files.length > 0)) usage('--also-pg runs the whole suite on both engines: give no files, and not --engine=pg')
+/** The engine a file runs on unless told: PostgreSQL for test/pg/'s and in a run --engine=pg. */
+const engineOf = (file) => opts.engine === 'pg' || isPgFile(file) ? 'pg' : 'sqlite'
 const files = opts.files.length > 0 ? opts.files : testFiles(opts.engine)
 if (files.length === 0) usage('no test files')
+// --also-pg (.ci/run): the PostgreSQL run's files (test/pg/ among them) in the same queue, so
+// that the two runs share the machine's cores instead of one waiting for the other.
+const pgFiles = opts.alsoPg ? testFiles('pg') : []
 const again = files.filter(readsMachineDate)
 let bundles
 try {
-  bundles = await bundleTests(ROOT, files)
+  bundles = await bundleTests(ROOT, [...new Set([...files, ...pgFiles])])
 } catch (error) {
   process.stderr.write(`the test files did not build:\n${error.message}\n`)
   process.exit(1)
 }
-const queue = schedule([...files.map((file) => ({ file })), ...opts.againAt.flatMap((day) => again.map((file) => ({ file, day })))])
+const queue = schedule([
+  ...files.map((file) => ({ file, engine: engineOf(file) })),
+  ...pgFiles.map((file) => ({ file, engine: 'pg' })),
+  ...opts.againAt.flatMap((day) => again.map((file) => ({ file, day, engine: engineOf(file) })))
+])
 const started = Date.now()
 const results = []
 let n = 0
@@ -213,7 +227,7 @@ async function worker () {
   }
 }
 await Promise.all(Array.from({ length: Math.min(opts.jobs, queue.length) }, worker))
-if (opts.engine === 'pg' || files.some(isPgFile)) await dropLeftDatabases()
+if (opts.engine === 'pg' || opts.alsoPg || files.some(isPgFile)) await dropLeftDatabases()
 
 const failed = results.filter((r) => !r.ok)
 const pass = results.reduce((s, r) => s + r.pass, 0)
@@ -226,10 +240,12 @@ else {
 }
 
 if (opts.files.length === 0) {
-  let last = {}
-  try { last = JSON.parse(readFileSync(durationsFile(opts.engine), 'utf8')) } catch {}
-  for (const r of results) if (r.day === undefined) last[r.file] = r.ms
   mkdirSync(join(ROOT, '.tap'), { recursive: true })
-  writeFileSync(durationsFile(opts.engine), `${JSON.stringify(last, null, 1)}\n`)
+  for (const engine of new Set(results.map((r) => r.engine))) {
+    let last = {}
+    try { last = JSON.parse(readFileSync(durationsFile(engine), 'utf8')) } catch {}
+    for (const r of results) if (r.day === undefined && r.engine === engine) last[r.file] = r.ms
+    writeFileSync(durationsFile(engine), `${JSON.stringify(last, null, 1)}\n`)
+  }
 }
 process.exit(failed.length === 0 ? 0 : 1)

@@ -144,12 +144,13 @@ function withoutNul (validate: Compiled<unknown, boolean>): Compiled<unknown, bo
   const run: Compiled<unknown, boolean> = (data) => {
     const ok = validate(data)
     const at = nulAt(data, '')
-    if (at === undefined) {
+    const given = (validate.errors ?? []) as ErrorObject[]
+    // Free text's own check names the character and where it is: its message stands.
+    if (at === undefined || given.some((e) => e.instancePath === at)) {
       run.errors = validate.errors
-      return ok
+      return ok && at === undefined
     }
-    const others = ((validate.errors ?? []) as ErrorObject[]).filter((e) => e.instancePath !== at)
-    run.errors = [{ instancePath: at, schemaPath: '#/noNul', keyword: 'type', params: {}, message: 'must not contain the NUL character (U+0000) / 不得含空字符' }, ...others]
+    run.errors = [{ instancePath: at, schemaPath: '#/noNul', keyword: 'type', params: {}, message: 'must not contain the NUL character (U+0000) / 不得含空字符' }, ...given]
     return false
   }
   return run

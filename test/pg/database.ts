@@ -62,14 +62,27 @@ export async function emptyDatabase (t: Test, ends: Array<() => Promise<void>>):
   return url
 }
 
+// Emptying: DELETE and each identity's sequence set back, a few milliseconds on a test's few rows,
+// where TRUNCATE (a new file per table) took a fifth of a second, a thousand times a run. As a
+// replica would (session_replication_role): the append-only tables' triggers, and the foreign
+// keys' checks, are for everyone else.
+const EMPTYING = `select string_agg(format('delete from %I', table_name), '; ') as deletes
+    from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'write_lock'`
+const RESTARTING = `select 'select ' || string_agg(format('setval(%L, 1, false)', pg_get_serial_sequence(quote_ident(table_name), column_name)), ', ') as restart
+    from information_schema.columns where table_schema = 'public' and is_identity = 'YES'`
+let emptying: Promise<string> | undefined
+
 async function emptied (url: string): Promise<void> {
   const c = new pg.Client({ connectionString: url })
   await c.connect()
   try {
-    const { rows } = await c.query<{ name: string }>("select quote_ident(table_name) as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'write_lock'")
-    // As a replica would: the append-only tables' triggers refuse TRUNCATE to everyone else.
-    await c.query(`set session_replication_role = replica; truncate ${rows.map((r) => r.name).join(', ')} restart identity cascade; set session_replication_role = origin;
-      update write_lock set audit_last_id = 0, id_number_key_id = null`)
+    emptying ??= (async () => {
+      const { rows: [d] } = await c.query<{ deletes: string }>(EMPTYING)
+      const { rows: [r] } = await c.query<{ restart: string }>(RESTARTING)
+      return `set session_replication_role = replica; ${d?.deletes ?? ''}; ${r?.restart ?? ''}; set session_replication_role = origin;
+        update write_lock set audit_last_id = 0, id_number_key_id = null`
+    })()
+    await c.query(await emptying)
   } finally {
     await c.end()
   }
