@@ -15,7 +15,8 @@
 //   a database of its own, on TEST_DATABASE_URL's server), with the files of test/pg/ (the
 //   adapter itself) and without those marked `// engine: sqlite-only — why` (test/db.ts); without
 //   it test/pg/ is left out, as npm test needs no server. --also-pg (.ci/run): both runs in one
-//   queue (each file on SQLite, and again on PostgreSQL), sharing the cores.
+//   queue (each file on SQLite, and the features' and the store's again on PostgreSQL), sharing
+//   the cores.
 //   --again-at='2028-02-29 10:00:00': the files that start the service or a command as a process
 //   of its own (there the service's date is the machine's) run once more under `faketime DATE`,
 //   in the same queue as the rest (.ci/run; repeatable), but for those that say in a line of
@@ -181,9 +182,14 @@ if (opts.alsoPg && (opts.engine === 'pg' || opts.files.length > 0)) usage('--als
 const engineOf = (file) => opts.engine === 'pg' || isPgFile(file) ? 'pg' : 'sqlite'
 const files = opts.files.length > 0 ? opts.files : testFiles(opts.engine)
 if (files.length === 0) usage('no test files')
-// --also-pg (.ci/run): the PostgreSQL run's files (test/pg/ among them) in the same queue, so
-// that the two runs share the machine's cores instead of one waiting for the other.
-const pgFiles = opts.alsoPg ? testFiles('pg') : []
+// --also-pg (.ci/run): the PostgreSQL run's files in the same queue, so that the two runs share
+// the machine's cores instead of one waiting for the other; within CI's minutes, those of the
+// registry's features and of the store (test/pg/ among them), not the framework's own
+// (test/foundation/, test/security/: HTTP, errors, logs, hardening, pages), which pass on
+// PostgreSQL in `npm run test:pg` but find there nothing SQLite did not.
+const STORE_FILES = new Set(['foundation/engine-select', 'foundation/test-db', 'security/scope', 'security/shared-limits', 'security/nul', 'security/id-numbers'].map((f) => join('test', `${f}.test.ts`)))
+const ofFramework = (file) => /^test[/\\](foundation|security)[/\\]/.test(file) && !STORE_FILES.has(file)
+const pgFiles = opts.alsoPg ? testFiles('pg').filter((f) => !ofFramework(f)) : []
 const again = files.filter(readsMachineDate)
 let bundles
 try {
