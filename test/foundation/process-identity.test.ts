@@ -3,19 +3,9 @@
 // boot means gone; on a database server (PostgreSQL) a holder of another host, or another
 // container of this one (another host name), cannot be asked and keeps what it holds.
 import t from 'tap'
-import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { holderGone, processAlive, thisProcess } from '../../src/process-identity.js'
-
-const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
-const startOf = (pid: number) => { const stat = readFileSync(`/proc/${pid}/stat`, 'utf8'); return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] as string }
-/** A pid no process has right now. */
-function deadPid (): number {
-  for (let pid = 4_000_000; pid > 1000; pid--) {
-    try { process.kill(pid, 0) } catch (err) { if ((err as NodeJS.ErrnoException).code === 'ESRCH') return pid }
-  }
-  throw new Error('no free pid found')
-}
+import { BOOT_ID as boot, deadPid, startOf } from '../processes.js'
 
 t.test('this process is named by pid, start, boot and host name', async (t) => {
   t.equal(thisProcess(), `${process.pid}:${startOf(process.pid)}@${boot}#${hostname()}`)

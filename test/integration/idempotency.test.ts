@@ -1,7 +1,6 @@
 // Idempotent retries: a retried POST with the same Idempotency-Key never does the work twice.
 import t from 'tap'
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Type } from 'typebox'
 import { openSqliteStore } from '../../src/db/sqlite/store.js'
@@ -11,6 +10,7 @@ import { assertProblem, buildTestApp } from '../helper.js'
 import { createAgency, idNumber } from '../fixtures.js'
 import { inlineRefs } from '../security/fixtures/routes.js'
 import { registry } from '../core/setup.js'
+import { BOOT_ID, deadPid, startOf } from '../processes.js'
 import { ENGINE, queryValue, queryColumn, execute, type Queryable } from '../db.js'
 
 t.test('a retried create answers the first response again and registers the officer once', async (t) => {
@@ -186,16 +186,8 @@ t.test('the header is declared on authenticated POSTs only, and a malformed key 
   t.equal(await queryValue(app, 'select count(*) from idempotency_keys'), 0, 'nothing reserved for them')
 })
 
-// Holders as src/process-identity.ts names them: "pid:starttime@boot" where /proc tells it.
-const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
-const startOf = (pid: number) => { const stat = readFileSync(`/proc/${pid}/stat`, 'utf8'); return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] as string }
-/** A pid no process has right now. */
-function deadPid (): number {
-  for (let pid = 4_000_000; pid > 1000; pid--) {
-    try { process.kill(pid, 0) } catch (err) { if ((err as NodeJS.ErrnoException).code === 'ESRCH') return pid }
-  }
-  throw new Error('no free pid found')
-}
+// Holders as src/process-identity.ts names them (test/processes.ts).
+const bootId = BOOT_ID
 
 /** A running reservation as another process would have written it. */
 async function insertRunning (store: Queryable, key: string, holder: string | null, extra: { principal?: string, requestHash?: string, state?: string } = {}) {
