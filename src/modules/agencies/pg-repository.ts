@@ -1,10 +1,10 @@
 // Agencies in SQL on PostgreSQL (the SQLite ones: repository.ts), the same answers. Every read
 // takes the caller's scope; out of scope reads as not found.
-import { and, asc, eq, gt, gte, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, like, sql, type SQL } from 'drizzle-orm'
 import type { PgDb } from '../../db/engine.js'
 import { pgContains } from '../../db/match.js'
 import { agencies, agencyConfirmations, certificates, officers } from '../../db/pg/schema.js'
-import { LIVE } from '../../db/certificate-sql.js'
+import { liveOn as liveOnTable } from '../../db/certificate-sql.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
 import type { AgencyFilter, AgencyRow, NewAgencyRow, StaffCounts } from './rows.js'
@@ -13,7 +13,7 @@ import type { AgencyFilter, AgencyRow, NewAgencyRow, StaffCounts } from './rows.
 const ran = (rowCount: number | null) => ({ changes: rowCount ?? 0, lastInsertRowid: 0 })
 
 /** An active or suspended certificate not past its last valid day on `today` (db/certificate-sql). */
-const liveOn = (today: string) => and(inArray(certificates.status, [...LIVE]), or(isNull(certificates.validUntil), gte(certificates.validUntil, today)))
+const liveOn = (today: string) => liveOnTable(today, certificates)
 
 export const pgAgencyRepository = {
   findById: async (db: PgDb, scope: Scope, id: number): Promise<AgencyRow | undefined> => {

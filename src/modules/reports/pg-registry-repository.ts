@@ -1,8 +1,8 @@
 // The reads behind the staffing and certificates reports and the nightly checks, on PostgreSQL
 // (the SQLite ones: registry-repository.ts): the same queries, through drizzle's pg builder.
-import { and, asc, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, notExists, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, gte, inArray, isNotNull, lt, lte, notExists, or, sql } from 'drizzle-orm'
 import type { PgDb } from '../../db/engine.js'
-import { LIVE } from '../../db/certificate-sql.js'
+import { LIVE, liveOn as liveOnTable } from '../../db/certificate-sql.js'
 import { agencies, assessments, cardRecalls, certificates, examResults, officerMoves, officers } from '../../db/pg/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
@@ -11,7 +11,7 @@ import type { CertificateRow } from './registry-rows.js'
 const live = () => inArray(certificates.status, [...LIVE])
 
 /** liveOn of db/certificate-sql, over PostgreSQL's certificates. */
-const liveOn = (today: string) => and(live(), or(isNull(certificates.validUntil), gte(certificates.validUntil, today)))
+const liveOn = (today: string) => liveOnTable(today, certificates)
 
 export const pgRegistryRepository = {
   activeAgencies: async (db: PgDb, scope: Scope) =>
