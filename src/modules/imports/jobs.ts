@@ -58,14 +58,15 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
   /** Jobs being written to their row, not yet queued: they count as waiting (their callers). */
   const entering: Array<{ sub: string, written: Promise<unknown> }> = []
 
-  function view (row: ImportJobRow): ImportJobView {
+  /** `live`: the running job's progress, taken before its row was read (see get). */
+  function view (row: ImportJobRow, live = progressOf.get(row.id)): ImportJobView {
     return {
       id: row.id,
       kind: row.kind,
       status: row.status,
       partial: row.partial,
       dryRun: row.dryRun,
-      progress: progressOf.get(row.id) ?? { rows: row.rows, checked: row.checked, applied: row.applied },
+      progress: live === undefined ? { rows: row.rows, checked: row.checked, applied: row.applied } : { ...live },
       createdAt: row.createdAt,
       startedAt: row.startedAt,
       finishedAt: row.finishedAt,
@@ -159,9 +160,13 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
 
     /** The job, to its caller only (NOT_FOUND for anyone else, as if it did not exist). */
     async get (actor: Actor, id: number): Promise<ImportJobView> {
+      // The progress in memory first: a job leaves it only once its row is committed, so a read
+      // begun after finds the row's final progress, and one begun before (a snapshot of the row
+      // still running) is given the live progress, never the older figures of its snapshot.
+      const live = progressOf.get(id)
       const row = await store.read(async (db) => await importJobRepository.findById(db, id))
       if (row === undefined || row.principal !== actor.principal.sub) fail('NOT_FOUND', `import ${id} not found`)
-      return view(row)
+      return view(row, live)
     },
 
     /** At start: jobs left queued or running by a process that is gone are failed (nothing of
