@@ -4,10 +4,9 @@ import { and, eq, isNotNull, lte } from 'drizzle-orm'
 import type { PgDb } from '../engine.js'
 import { idempotencyKeys } from './schema.js'
 import type { KeyRow } from '../idempotency-rows.js'
+import { ran } from './results.js'
 
 /** What better-sqlite3's run() answers, for a statement that returns no rows. */
-const ran = (rowCount: number | null) => ({ changes: rowCount ?? 0, lastInsertRowid: 0 })
-
 const named = (principal: string, key: string, token: string) =>
   and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key), eq(idempotencyKeys.token, token))
 

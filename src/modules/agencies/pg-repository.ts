@@ -8,10 +8,9 @@ import { liveOn as liveOnTable } from '../../db/certificate-sql.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
 import type { AgencyFilter, AgencyRow, NewAgencyRow, StaffCounts } from './rows.js'
+import { ran } from '../../db/pg/results.js'
 
 /** What better-sqlite3's run() answers, for a statement that returns no rows. */
-const ran = (rowCount: number | null) => ({ changes: rowCount ?? 0, lastInsertRowid: 0 })
-
 /** An active or suspended certificate not past its last valid day on `today` (db/certificate-sql). */
 const liveOn = (today: string) => liveOnTable(today, certificates)
 
