@@ -16,7 +16,7 @@ const SMOKE = join(ROOT, '..', 'shared', 'contract', 'smoke.mjs')
 
 t.test('the contract smoke passes on a PostgreSQL-backed server', { skip: existsSync(SMOKE) ? false : `no contract smoke at ${SMOKE}` }, async (t) => {
   const url = await freshDatabase(t, [])
-  t.ok(BUILT.server, 'dist/ is built (npm start would build it too)')
+  t.ok(existsSync(join(ROOT, BUILT.server)), 'dist/ is built (npm start would build it too)')
   const run = spawnSync(process.execPath, [SMOKE, '.'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', timeout: 170_000 })
   t.equal(run.status, 0, run.stderr)
   t.match(run.stdout, /\n(\d+) passed, 0 failed\n?$/, run.stdout.slice(-2000))
