@@ -1,6 +1,8 @@
 // The audit chain on PostgreSQL: `audit verify` holds after a write that appended an event and
-// then failed (its id was taken from the sequence, which is not rolled back), and still finds
-// events deleted from the end (against the high-water mark kept on the write lock's row).
+// then failed (the id it took is given again: ids follow the write lock's row, not a sequence,
+// which is not rolled back), and still finds
+// events deleted from the end (against the high-water mark kept on the write lock's row); appends
+// chain to the head kept there.
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { openPgStore } from '../../src/db/pg/store.js'
@@ -29,6 +31,14 @@ t.test('a failed write leaves no gap to report; events deleted from the end are 
   t.match(await verifyAuditChain(store), { ok: true, events: 3 }, 'the rolled-back event is not missing: it never was')
   await append(5)
   t.match(await verifyAuditChain(store), { ok: true, events: 4 }, 'the next event chains to the last committed one, past the id the failed write took')
+  // Several appends in one transaction chain each to the one before (the head the lock's row
+  // gave, moved on by each append), and the row keeps the newest hash for the next writer.
+  await store.write(async (db) => {
+    for (let n = 6; n <= 8; n++) await appendAudit(db, actor, clock(), { entity: 'exam', action: 'create', entityId: n, agencyId: null, after: { n } })
+  })
+  t.match(await verifyAuditChain(store), { ok: true, events: 7 }, 'three appends in one write, chained')
+  const { rows: [kept] } = await store.pool.query('select audit_last_hash as head, (select hash from audit_events order by id desc limit 1) as tail from write_lock')
+  t.ok(kept.head !== null && kept.head === kept.tail, 'the lock\'s row holds the newest event\'s hash')
 
   // What only a superuser can do, triggers off: delete the newest event.
   await store.pool.query('set session_replication_role = replica; delete from audit_events where id = (select max(id) from audit_events); set session_replication_role = origin')

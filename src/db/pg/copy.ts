@@ -119,8 +119,11 @@ export async function copySqliteToPg (sqlitePath: string, target: PgStore, optio
           const { rows } = await client.query<{ top: number }>(`select greatest(coalesce(max(id), 0), $1) as top from ${quote(t.name)}`, [given])
           const top = rows[0]?.top ?? 0
           if (top > 0) await client.query('select setval(pg_get_serial_sequence($1, \'id\'), $2)', [t.name, top])
-          // The audit chain's high-water mark, as SQLite's sequence kept it (audit verify).
-          if (t.name === 'audit_events') await client.query('update write_lock set audit_last_id = $1 where id = 1', [top])
+          // The audit chain's high-water mark, as SQLite's sequence kept it (audit verify), and its
+          // head, where the next append on PostgreSQL takes the hash it chains to.
+          if (t.name === 'audit_events') {
+            await client.query('update write_lock set audit_last_id = $1, audit_last_hash = (select hash from audit_events order by id desc limit 1) where id = 1', [top])
+          }
         }
         counts[t.name] = copied
         progress(t.name, copied)

@@ -91,16 +91,17 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
     return db
   }
 
-  /** `work` in a transaction on a connection of its own, begun by `begin` (which `started`
-   *  checks, when given); COMMIT when it resolves, ROLLBACK when it rejects (and the error
-   *  thrown). */
-  async function transaction<T> (begin: string, work: (db: PgDb) => Promise<T>, started?: (results: unknown) => void): Promise<T> {
+  /** `work` in a transaction on a connection of its own, begun by `begin` (whose results
+   *  `started` checks and hands to the transaction's handle, when given); COMMIT when it resolves,
+   *  ROLLBACK when it rejects (and the error thrown). */
+  async function transaction<T> (begin: string, work: (db: PgDb) => Promise<T>, started?: (results: unknown, db: PgDb) => void): Promise<T> {
     const client = await pool.connect()
+    const db = dbOf(client)
     let broken: Error | undefined
     try {
       const results: unknown = await client.query(begin)
-      if (started !== undefined) started(results)
-      const value = await work(dbOf(client))
+      if (started !== undefined) started(results, db)
+      const value = await work(db)
       await client.query('COMMIT')
       return value
     } catch (err) {
@@ -111,15 +112,23 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
       }
       throw err
     } finally {
-      // A connection whose ROLLBACK failed is not lent again.
+      // The handle outlives the transaction (one per connection): what it knew of the chain's
+      // head is the next writer's to read again. A connection whose ROLLBACK failed is not lent
+      // again.
+      delete db.$auditHead
       client.release(broken)
     }
   }
-  const lockFirst = `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'; SELECT 1 FROM write_lock WHERE id = 1 FOR UPDATE`
+  // The row locked also gives the audit chain's head (migrations/pg/0005, 0007), which no other
+  // writer can move before this one commits: an append knows its event's id and the hash it
+  // chains to without reading the table.
+  const lockFirst = `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'; SELECT audit_last_id AS id, audit_last_hash AS hash FROM write_lock WHERE id = 1 FOR UPDATE`
   /** Without its row the lock locks nothing: refused rather than writing unserialised. */
-  const locked = (results: unknown) => {
-    const last = (results as Array<{ rowCount: number | null }>).at(-1)
-    if (last?.rowCount !== 1) throw new Error('the write_lock row is missing: run npm run cli -- migrate, or insert (1) into write_lock')
+  const locked = (results: unknown, db: PgDb) => {
+    const last = (results as Array<{ rowCount: number | null, rows: Array<{ id: number, hash: string | null }> }>).at(-1)
+    const head = last?.rows[0]
+    if (last?.rowCount !== 1 || head === undefined) throw new Error('the write_lock row is missing: run npm run cli -- migrate, or insert (1) into write_lock')
+    db.$auditHead = { id: head.id, hash: head.hash }
   }
   // This process's writes queue here, not on the lock row: one waiting there holds a connection
   // of the pool, and ten would leave none for reads (which PostgreSQL never makes wait).

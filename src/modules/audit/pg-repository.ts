@@ -1,6 +1,6 @@
 // The audit trail on PostgreSQL (the SQLite one: repository.ts). Appends run in the store's write
-// transaction, which holds the write lock first: the tail read here is the newest committed event
-// and no other append can come between it and the insert, so the chain stays linear. The chain is
+// transaction, which holds the write lock first: the head its row gives is the newest committed
+// event and no other append can come between it and the insert, so the chain stays linear. The chain is
 // read back in keyset batches, within the read transaction's snapshot, and checked against the
 // highest id ever committed (kept on the write lock's row), so events deleted from the end show.
 import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm'
@@ -8,27 +8,51 @@ import type { PgDb } from '../../db/pg/store.js'
 import { auditEvents } from '../../db/pg/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
+import { EVENT_TYPE_PREFIX, type AuditHead, type EventDraft } from '../events/projection.js'
 import { eventHash, GENESIS, verifyEventBatches, type ChainedFields, type ChainVerdict, type StoredEvent } from './chain.js'
 import type { AuditFilter, AuditRow } from './rows.js'
 
 const BATCH = 2000
 
-/** Appends one event chained to the newest; its id. Call it in the write transaction. */
-export async function pgAppendChained (db: PgDb, f: ChainedFields): Promise<number> {
-  const client = db.$client
+// The event, and the chain's head and high-water mark on the write lock's row (0005, 0007), in
+// one statement: all commit, or roll back, with the change they record; with the change feed's
+// first event of it, when there is one (its id follows the feed's highest, as INSERT_EVENT's).
+const APPEND = `with appended as (insert into audit_events (id, at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14))
+    update write_lock set audit_last_id = $1, audit_last_hash = $14 where id = 1`
+const APPEND_WITH_EVENT = `with appended as (insert into audit_events (id, at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)),
+  moved as (update write_lock set audit_last_id = $1, audit_last_hash = $14 where id = 1)
+  insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
+    values ((select coalesce(max(id), 0) + 1 from domain_events), $1, $15, $16, $17, $18, $2, $19::json)`
+
+/** Appends one event chained to the newest, and the first of the change-feed events `project`
+ *  gives for it when that is a single event (the rest, and a batch, are the caller's to append
+ *  after it: `rest`). Call it in the write transaction: its lock's row tells the new event's id
+ *  (the highest ever committed, plus one) and the hash it chains to, so nothing is read first. */
+export async function pgAppendChained (db: PgDb, f: ChainedFields, project: (audit: AuditHead) => readonly EventDraft[]): Promise<{ audit: AuditHead, rest: readonly EventDraft[] }> {
+  const head = db.$auditHead
+  if (head === undefined) throw new Error('an audit event is appended in a write transaction (store.write), which holds the write lock')
+  const id = head.id + 1
+  const prevHash = head.hash ?? GENESIS
+  const hash = eventHash(f, prevHash)
+  const audit = { id, at: f.at, agencyId: f.agencyId, priorAgencyId: f.priorAgencyId }
+  const drafts = project(audit)
+  const first = drafts[0]
+  const values = [id, f.at, f.actor, f.role, f.requestId, f.entity, f.entityId, f.action, f.before, f.after, f.agencyId, f.priorAgencyId, prevHash, hash]
   // Named: prepared once per connection (parsed and planned once, as SQLite's statements are).
-  const { rows: [tail] } = await client.query<{ hash: string | null }>({ name: 'audit-tail', text: 'select hash from audit_events order by id desc limit 1' })
-  const prevHash = tail?.hash ?? GENESIS
-  // The insert and the high-water mark on the write lock's row (migrations/pg/0005), in one
-  // statement: both commit, or roll back, with the change they record.
-  const { rows: [row] } = await client.query<{ id: number }>({
-    name: 'audit-append',
-    text: `with appended as (insert into audit_events (at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
-    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning id)
-    update write_lock set audit_last_id = (select id from appended) where id = 1 returning audit_last_id as id`,
-    values: [f.at, f.actor, f.role, f.requestId, f.entity, f.entityId, f.action, f.before, f.after, f.agencyId, f.priorAgencyId, prevHash, eventHash(f, prevHash)]
-  })
-  return (row as { id: number }).id
+  if (first === undefined || 'officers' in first) {
+    await db.$client.query({ name: 'audit-append', text: APPEND, values })
+  } else {
+    await db.$client.query({
+      name: 'audit-append-event',
+      text: APPEND_WITH_EVENT,
+      values: [...values, EVENT_TYPE_PREFIX + first.type, first.subject, first.agencyId, first.priorAgencyId, JSON.stringify(first.data)]
+    })
+  }
+  head.id = id
+  head.hash = hash
+  return { audit, rest: first === undefined || 'officers' in first ? drafts : drafts.slice(1) }
 }
 
 export const pgAuditRepository = {

@@ -8,7 +8,7 @@ import { byEngine, isPg, type Db, type SqliteDb } from '../../db/engine.js'
 import { auditEvents } from '../../db/schema.js'
 import type { Actor, Scope } from '../../security/roles.js'
 import { eventRepository } from '../events/repository.js'
-import { isFeedEntry, projectEvents, type FeedEntry } from '../events/projection.js'
+import { isFeedEntry, projectEvents, type AuditHead, type FeedEntry } from '../events/projection.js'
 import { eventHash, GENESIS, type ChainedFields, type StoredEvent } from './chain.js'
 import { maskPersonalData } from '../../security/personal-data.js'
 import { inScopeWhere } from '../../db/scope.js'
@@ -65,12 +65,18 @@ export async function appendAudit (db: Db, actor: Actor | SystemActor, at: Date,
     priorAgencyId: prior !== given.agencyId ? prior : null
   }
   const f = fields
-  const id = isPg(db) ? await pgAppendChained(db, f) : appendChained(db, f)
   // Projected from what was given, not from the masked copy: the feed masks personal data itself
   // (maskedOfficer), and a phone changed only in its masked middle digits is still a change.
-  if (!isFeedEntry(given)) return
+  const project = (audit: AuditHead) => isFeedEntry(given) ? projectEvents(given, f.entityId, audit) : []
+  if (isPg(db)) {
+    // The event's id is known before it is written there: its first feed event goes with it.
+    const { audit, rest } = await pgAppendChained(db, f, project)
+    if (rest.length > 0) await eventRepository.append(db, audit, rest)
+    return
+  }
+  const id = appendChained(db, f)
   const audit = { id, at: f.at, agencyId: f.agencyId, priorAgencyId: f.priorAgencyId }
-  await eventRepository.append(db, audit, projectEvents(given, f.entityId, audit))
+  if (isFeedEntry(given)) await eventRepository.append(db, audit, project(audit))
 }
 
 /** Appends one event chained to the newest on SQLite; its id. */
