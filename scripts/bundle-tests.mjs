@@ -10,7 +10,7 @@
 // traces in the .ts files. Children a test starts (the service, the commands, workers) load as
 // they did: from dist/ or through tsx, named by the test.
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { build } from 'esbuild'
 
@@ -26,10 +26,11 @@ const ownImportMetaUrl = {
 }
 
 /** Bundles `files` (paths relative to `root`) into root/.tap/bundles; resolves with a map from
- *  each file to its bundle's path. Rejects with esbuild's messages when a file does not build. */
+ *  each file to its bundle's path, and the project's modules each bundle holds (paths relative
+ *  to `root`, / as separator). Rejects with esbuild's messages when a file does not build. */
 export async function bundleTests (root, files) {
   const outdir = join(root, '.tap', 'bundles')
-  await build({
+  const { metafile } = await build({
     absWorkingDir: root,
     entryPoints: files,
     outdir,
@@ -42,7 +43,12 @@ export async function bundleTests (root, files) {
     target: 'node20',
     sourcemap: 'inline',
     logLevel: 'silent',
+    metafile: true,
     plugins: [ownImportMetaUrl]
   })
-  return new Map(files.map((file) => [file, join(outdir, file.replace(/\.ts$/, '.mjs'))]))
+  const inputsOf = new Map(Object.values(metafile.outputs).filter((o) => o.entryPoint !== undefined).map((o) => [o.entryPoint, Object.keys(o.inputs)]))
+  return new Map(files.map((file) => [file, {
+    bundle: join(outdir, file.replace(/\.ts$/, '.mjs')),
+    modules: new Set(inputsOf.get(file.split(sep).join('/')) ?? [])
+  }]))
 }

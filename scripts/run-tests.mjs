@@ -16,7 +16,8 @@
 //   adapter itself) and without those marked `// engine: sqlite-only — why` (test/db.ts); without
 //   it test/pg/ is left out, as npm test needs no server. --also-pg (.ci/run): both runs in one
 //   queue (each file on SQLite, and the features' and the store's again on PostgreSQL), sharing
-//   the cores.
+//   the cores; the PostgreSQL run leaves out the files that open no store (the domain's pure
+//   functions): they cannot tell the engines apart.
 //   --again-at='2028-02-29 10:00:00': the files that start the service or a command as a process
 //   of its own (there the service's date is the machine's) run once more under `faketime DATE`,
 //   in the same queue as the rest (.ci/run; repeatable), but for those that say in a line of
@@ -189,15 +190,19 @@ if (files.length === 0) usage('no test files')
 // PostgreSQL in `npm run test:pg` but find there nothing SQLite did not.
 const STORE_FILES = new Set(['foundation/engine-select', 'foundation/test-db', 'security/scope', 'security/shared-limits', 'security/nul', 'security/id-numbers'].map((f) => join('test', `${f}.test.ts`)))
 const ofFramework = (file) => /^test[/\\](foundation|security)[/\\]/.test(file) && !STORE_FILES.has(file)
-const pgFiles = opts.alsoPg ? testFiles('pg').filter((f) => !ofFramework(f)) : []
+const pgCandidates = opts.alsoPg ? testFiles('pg').filter((f) => !ofFramework(f)) : []
 const again = files.filter(readsMachineDate)
 let bundles
 try {
-  bundles = await bundleTests(ROOT, [...new Set([...files, ...pgFiles])])
+  bundles = await bundleTests(ROOT, [...new Set([...files, ...pgCandidates])])
 } catch (error) {
   process.stderr.write(`the test files did not build:\n${error.message}\n`)
   process.exit(1)
 }
+// Of those, the files that can tell the engines apart: a file whose bundle never reaches
+// test/db.ts (where the engine is chosen) runs no store (the domain's pure functions), and would
+// only repeat on PostgreSQL what it did on SQLite.
+const pgFiles = pgCandidates.filter((f) => isPgFile(f) || bundles.get(f).modules.has('test/db.ts'))
 const queue = schedule([
   ...files.map((file) => ({ file, engine: engineOf(file) })),
   ...pgFiles.map((file) => ({ file, engine: 'pg' })),
@@ -227,7 +232,7 @@ function report (r) {
 
 async function worker () {
   for (let run = queue.shift(); run !== undefined; run = queue.shift()) {
-    const r = await runFile(run, bundles.get(run.file), opts.timeout)
+    const r = await runFile(run, bundles.get(run.file).bundle, opts.timeout)
     report(r)
     results.push(r)
   }
