@@ -6,7 +6,7 @@ import type { Static } from 'typebox'
 import { checkIdNumber } from '../../domain/identity.js'
 import { attendanceOutcome, completedBy } from '../../domain/training.js'
 import { RegistryError, type ErrorCode } from '../../errors.js'
-import { inputAjv } from '../../http/ajv.js'
+import { rowCheckOnFirstUse } from '../../http/ajv.js'
 import { officerRepository } from '../officers/repository.js'
 import { trainingRepository } from '../training/repository.js'
 import { recordAttendances } from '../training/service.js'
@@ -25,7 +25,7 @@ interface Ahead {
 
 const safeId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0
 
-const validRow = inputAjv().compile<Row>(ImportAttendanceRow)
+const rowCheck = rowCheckOnFirstUse<Row>(ImportAttendanceRow)
 
 const REFUSED: Record<string, { code: ErrorCode, detail: string }> = {
   not_found: { code: 'NOT_FOUND', detail: 'officer not found in your scope' },
@@ -55,6 +55,7 @@ export function attendanceRows (): RowSpec<Attendance, Ahead> {
     },
 
     async check (db, actor, v, row, state, today, ahead) {
+      const validRow = rowCheck()
       const errors: RowError[] = validRow(v) ? [] : schemaErrors(validRow.errors)
       if ((v.idNumber === undefined) === (v.officerId === undefined)) {
         errors.push({ code: 'VALIDATION_FAILED', pointer: '/idNumber', detail: 'give idNumber or officerId, one of them / 身份证号与人员编号须且只能填写一项' })

@@ -11,7 +11,7 @@ import { dateRefusal, joiningOrderRefusal, moveOrderRefusal, rejoiningRefusal } 
 import { servingOn } from '../../domain/training.js'
 import type { Db } from '../../db/store.js'
 import { fail, RegistryError, type ErrorCode } from '../../errors.js'
-import { inputAjv } from '../../http/ajv.js'
+import { rowCheckOnFirstUse } from '../../http/ajv.js'
 import type { Actor } from '../../security/roles.js'
 import { agencyRepository } from '../agencies/repository.js'
 import { certificateRepository } from '../certificates/repository.js'
@@ -26,7 +26,7 @@ type Row = Static<typeof ImportOfficerRow>
 // What a row may change on a registered officer (agency changes go through a transfer).
 const UPDATABLE = ['name', 'employeeNo', 'phone', 'joinedOn', 'auxiliary', 'police', 'legalReviewer', 'supervisor'] as const
 
-const validRow = inputAjv().compile<Row>(ImportOfficerRow)
+const rowCheck = rowCheckOnFirstUse<Row>(ImportOfficerRow)
 
 const today = (ctx: ServiceContext) => shanghaiDate(ctx.clock())
 
@@ -101,6 +101,7 @@ export function officerRows (): RowSpec<{ row: Row, idNumber: string }> {
     assignsIds: true,
 
     async check (db, actor, v, row, state, today) {
+      const validRow = rowCheck()
       const errors: RowError[] = validRow(v) ? [] : schemaErrors(validRow.errors)
       let idNumber = ''
       if (typeof v.idNumber === 'string') {
