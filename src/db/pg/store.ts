@@ -146,6 +146,14 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
     engine: 'pg',
     pool,
     read: (fn) => transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn),
+    async readOne (fn) {
+      const client = await pool.connect()
+      try {
+        return await fn(dbOf(client))
+      } finally {
+        client.release()
+      }
+    },
     write,
     writeInTurns: (work) => write(async (db) => {
       const began = performance.now()

@@ -172,6 +172,7 @@ function openPath (path: string, options: SqliteStoreOptions): SqliteStore {
         throw err
       }
     })),
+    readOne: (fn) => handle.read(fn),
     write: (fn) => inUse(async () => (await inWriteTransaction((db) => fn(db), false)).value),
     writeInTurns: (work) => inUse(() => inWriteTransaction(work, true)),
     async savepoint (db, fn) {

@@ -120,7 +120,7 @@ export function accountsService ({ store, clock, secretCost }: ServiceContext) {
     /** The version of the account a token subject names (user:<id>, client:<id>); null when
      *  there is none or it is disabled, so its tokens stop working. Asked on every authenticated
      *  request: one short read, answered from the kept answers while nothing was written. */
-    accountVersion: async (sub: string): Promise<number | null> => store.read(async (db) => accountVersion(db, sub)),
+    accountVersion: async (sub: string): Promise<number | null> => store.readOne(async (db) => accountVersion(db, sub)),
 
     /** First start: creates the admin when none exists. Returns the password when it was generated. */
     async ensureAdmin (username: string, password: string | undefined): Promise<{ created: boolean, generatedPassword: string | null }> {
