@@ -185,7 +185,8 @@ export function officersService ({ store, clock }: ServiceContext) {
      *  DATE_BEFORE_LAST_MOVE when that joinedOn is before their departure. */
     register: async (actor: Actor, input: OfficerInput) => await store.write(async (db) => await register(db, actor, input)),
 
-    get: async (actor: Actor, id: number) => full(actor, await store.read(async (db) => await load(db, actor, id))),
+    // One statement each (readOne: no transaction around it on PostgreSQL).
+    get: async (actor: Actor, id: number) => full(actor, await store.readOne(async (db) => await load(db, actor, id))),
 
     /** Exact lookup by ID number within scope; NOT_FOUND (also when the number is malformed). */
     async lookup (actor: Actor, idNumber: string) {
@@ -199,7 +200,7 @@ export function officersService ({ store, clock }: ServiceContext) {
     },
 
     async list (actor: Actor, filter: OfficerFilter, afterId: number, limit: number) {
-      return (await store.read(async (db) => await officerRepository.list(db, actor.scope, filter, afterId, limit)))
+      return (await store.readOne(async (db) => await officerRepository.list(db, actor.scope, filter, afterId, limit)))
         .map((r) => presentOfficer(r, { idNumber: false, phone: false }))
     },
 
