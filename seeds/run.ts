@@ -91,6 +91,7 @@ function withinRun (store: Store, tx: () => Db): Store {
   return {
     engine: store.engine,
     read: async (fn) => await fn(tx()),
+    readOne: async (fn) => await fn(tx()),
     write: async (fn) => await store.savepoint(tx(), async () => await fn(tx())),
     writeInTurns: async (work) => {
       const began = performance.now()
