@@ -266,6 +266,7 @@ async function toPostgres (command: { name: 'migrate', to: string } | Extract<Cl
       let events = 0
       const report = await copySqliteToPg(command.from, store, {
         progress: (table, rows) => { process.stderr.write(`${table}: ${rows} rows\n`) },
+        rowsSoFar: (table, rows) => { process.stderr.write(`${table}: ${rows} rows so far…\n`) },
         // The chain walked again on PostgreSQL, every hash recomputed from what it now holds.
         check: async (db) => {
           const verdict = await verifyPgAuditChain(db)

@@ -13,8 +13,8 @@ import { openPgStore } from '../../src/db/pg/store.js'
 import { verifyPgAuditChain } from '../../src/modules/audit/pg-repository.js'
 import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { seed } from '../../seeds/seed.js'
-import { execute, queryValue } from '../db.js'
-import { freshDatabase } from './database.js'
+import { execute, queryRows, queryValue } from '../db.js'
+import { freshDatabase, migratedDatabase } from './database.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'copy-test-'))
 t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
@@ -51,6 +51,10 @@ t.test('the seeded city, copied whole and checked', async (t) => {
   t.same(seen, tablesInOrder().map((x) => x.name), 'progress told table by table')
   const at = (name: string) => seen.indexOf(name)
   t.ok(at('agencies') >= 0 && at('agencies') < at('officers') && at('officers') < at('training_records'), 'a table after those it refers to')
+  // The copy sets each table's foreign keys and indexes aside while it loads it: all made again.
+  const migrated = await openPgStore(await migratedDatabase(t, ends))
+  ends.push(() => migrated.end())
+  t.strictSame(await schemaOf(pg), await schemaOf(migrated), 'every index and constraint as the migrations made them')
 
   const one = async <R>(query: ReturnType<typeof sql>) => (await pg.read(async (db) => (await db.execute(query)).rows))[0] as R
   t.strictSame(await one(sql`select count(*) as n, bool_and(auxiliary) as aux from officers where auxiliary`), { n: auxiliary, aux: auxiliary > 0 ? true : null }, 'booleans as booleans')
@@ -91,9 +95,64 @@ t.test('a copy that fails half way leaves nothing behind', async (t) => {
   t.strictSame(left, [{ n: 0 }], 'the tables copied before it were rolled back with it')
 })
 
+t.test('a reference to nothing fails the copy, as it did row by row', async (t) => {
+  const file = join(dir, 'dangling.db')
+  const lite = openSqliteStore(testConfig({ DATABASE_PATH: file }))
+  // Written as a file whose foreign keys were never enforced might hold it.
+  await execute(lite, 'pragma foreign_keys = off')
+  await execute(lite, "insert into agency_confirmations (agency_id, year, announcement_no, date) values (999, 2025, '公告', '2025-01-06')")
+  lite.close()
+  const ends: Array<() => Promise<void>> = []
+  const pg = await openPgStore(await freshDatabase(t, ends))
+  ends.push(() => pg.end())
+  await t.rejects(copySqliteToPg(file, pg), /foreign key/)
+  t.strictSame(await queryRows(pg, 'select count(*) as n from agency_confirmations'), [{ n: 0 }], 'nothing committed')
+  const migrated = await openPgStore(await migratedDatabase(t, ends))
+  ends.push(() => migrated.end())
+  t.strictSame(await schemaOf(pg), await schemaOf(migrated), 'and the keys set aside are back with the rollback')
+})
+
+t.test('awkward text arrives exactly as it was', async (t) => {
+  // What COPY's text format gives a meaning to (tab, newline, carriage return, backslash, \N,
+  // \.), quotes, characters beyond ASCII and beyond the BMP, controls, and the empty string
+  // beside null. A NUL cannot be held in PostgreSQL's text at all (the half-way test above).
+  const awkward = ['tab\there', 'line\nbreak', 'cr\r\nlf', '\r', 'back\\slash', 'ends in \\', '\\N', '\\.', '\\t is not a tab', '\\\\x00',
+    'quotes " \' `', '中文：行政执法人员 （全角）', '😀 beyond the BMP', '\b\f\v\u0001\u007f controls', '  spaces  ', '\u2028', '']
+  const file = join(dir, 'awkward.db')
+  const config = testConfig({ DATABASE_PATH: file })
+  const lite = openSqliteStore(config)
+  for (const [i, text] of awkward.entries()) {
+    await execute(lite, `insert into import_jobs (principal, kind, status, holder, request_id, result, created_at)
+      values ($1, 'officers', 'done', $2, $3, $4, '2025-11-20T00:00:00.000Z')`, text, `${i}:${text}`, text, JSON.stringify({ text, list: [text, i] }))
+  }
+  await execute(lite, "insert into import_jobs (principal, kind, status, holder, request_id, created_at) values ('', 'officers', 'done', '', null, '2025-11-20T00:00:00.000Z')")
+  const read = 'select id, principal, holder, request_id as "requestId", result from import_jobs order by id'
+  const parsed = (rows: Array<Record<string, unknown>>) => rows.map((r): Record<string, unknown> => ({ ...r, result: r.result === null ? null : JSON.parse(r.result as string) as unknown }))
+  const before = parsed(await queryRows(lite, read))
+  lite.close()
+  t.equal(before.length, awkward.length + 1)
+
+  const ends: Array<() => Promise<void>> = []
+  const pg = await openPgStore(await freshDatabase(t, ends))
+  ends.push(() => pg.end())
+  await copySqliteToPg(file, pg)
+  const after = parsed(await queryRows(pg, read))
+  t.strictSame(after, before, 'every value, text and JSON, character for character; the empty string is not null')
+  t.strictSame(after.map((r) => r.principal), [...awkward, ''], 'as written')
+  t.equal(after.at(-1)?.requestId, null, 'and null stays null')
+})
+
 t.test('a URL is shown without its password', async (t) => {
   t.equal(shownUrl('postgres://registry:s3cret@db.example:5432/registry'), 'postgres://registry:***@db.example:5432/registry')
   t.equal(shownUrl('postgres://postgres@127.0.0.1:5432/test'), 'postgres://postgres@127.0.0.1:5432/test')
   t.equal(shownUrl('postgres://registry@db.example/registry?password=s3cret&sslmode=require'), 'postgres://registry@db.example/registry', 'nor one given as a parameter')
   t.equal(shownUrl('not a url'), '(an unreadable URL)')
 })
+
+/** The indexes and constraints of the public schema, by name. */
+async function schemaOf (store: Awaited<ReturnType<typeof openPgStore>>): Promise<unknown[]> {
+  return [
+    ...await queryRows(store, "select indexname as name, indexdef as def from pg_indexes where schemaname = 'public' order by indexname"),
+    ...await queryRows(store, "select conname as name, pg_get_constraintdef(oid) as def from pg_constraint where connamespace = 'public'::regnamespace order by conname")
+  ]
+}
