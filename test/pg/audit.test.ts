@@ -37,8 +37,25 @@ t.test('a failed write leaves no gap to report; events deleted from the end are 
     for (let n = 6; n <= 8; n++) await appendAudit(db, actor, clock(), { entity: 'exam', action: 'create', entityId: n, agencyId: null, after: { n } })
   })
   t.match(await verifyAuditChain(store), { ok: true, events: 7 }, 'three appends in one write, chained')
-  const { rows: [kept] } = await store.pool.query('select audit_last_hash as head, (select hash from audit_events order by id desc limit 1) as tail from write_lock')
-  t.ok(kept.head !== null && kept.head === kept.tail, 'the lock\'s row holds the newest event\'s hash')
+  const kept = async () => (await store.pool.query('select audit_last_id as "lastId", audit_last_hash as head, (select hash from audit_events order by id desc limit 1) as tail, (select max(id) from audit_events) as "maxId" from write_lock')).rows[0]
+  const after = await kept()
+  t.ok(after.head !== null && after.head === after.tail && after.lastId === after.maxId, 'the lock\'s row holds the newest event\'s id and hash')
+
+  // An append in a savepoint that fails is undone with it: the next append of the transaction
+  // chains to the one before the savepoint, and takes the id it would have taken.
+  await store.write(async (db) => {
+    await appendAudit(db, actor, clock(), { entity: 'exam', action: 'create', entityId: 9, agencyId: null, after: { n: 9 } })
+    await t.rejects(store.savepoint(db, async () => {
+      await appendAudit(db, actor, clock(), { entity: 'exam', action: 'create', entityId: 10, agencyId: null, after: { n: 10 } })
+      throw new Error('the row failed')
+    }), /the row failed/)
+    await appendAudit(db, actor, clock(), { entity: 'exam', action: 'create', entityId: 11, agencyId: null, after: { n: 11 } })
+  })
+  t.match(await verifyAuditChain(store), { ok: true, events: 9 }, 'the event of the failed savepoint is not in the chain, and nothing is missing')
+  const { rows: ids } = await store.pool.query('select entity_id as "entityId" from audit_events where id > $1 order by id', [after.lastId])
+  t.same(ids.map((r) => r.entityId), ['9', '11'])
+  const last = await kept()
+  t.ok(last.head === last.tail && last.lastId === last.maxId, 'the lock\'s row holds the head written with the COMMIT')
 
   // What only a superuser can do, triggers off: delete the newest event.
   await store.pool.query('set session_replication_role = replica; delete from audit_events where id = (select max(id) from audit_events); set session_replication_role = origin')

@@ -12,7 +12,8 @@ export type PgDb = NodePgDatabase<typeof schema> & {
   /** The codec of the key the store was opened with (throws, when used, if it had none). */
   readonly $idNumbers: IdNumberCodec
   /** In a write transaction: the id and hash of the newest audit event (0 and null: none yet),
-   *  as the write lock's row held them when the transaction took it, and as this transaction's
-   *  appends moved them on. Undefined in a read transaction. */
-  $auditHead?: { id: number, hash: string | null }
+   *  as the write lock's row held them when the transaction took it (the id then: lockedAt), and
+   *  as this transaction's appends moved them on (written back to the row with its COMMIT).
+   *  Undefined in a read transaction. */
+  $auditHead?: { id: number, hash: string | null, readonly lockedAt: number }
 }

@@ -14,15 +14,13 @@ import type { AuditFilter, AuditRow } from './rows.js'
 
 const BATCH = 2000
 
-// The event, and the chain's head and high-water mark on the write lock's row (0005, 0007), in
-// one statement: all commit, or roll back, with the change they record; with the change feed's
-// first event of it, when there is one (its id follows the feed's highest, as INSERT_EVENT's).
-const APPEND = `with appended as (insert into audit_events (id, at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
-    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14))
-    update write_lock set audit_last_id = $1, audit_last_hash = $14 where id = 1`
+// The event; with the change feed's first event of it, when there is one (its id follows the
+// feed's highest, as INSERT_EVENT's), in the same statement. The chain's new head and
+// high-water mark reach the write lock's row with the transaction's COMMIT (db/pg/store.ts).
+const APPEND = `insert into audit_events (id, at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
 const APPEND_WITH_EVENT = `with appended as (insert into audit_events (id, at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
-    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)),
-  moved as (update write_lock set audit_last_id = $1, audit_last_hash = $14 where id = 1)
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14))
   insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
     values ((select coalesce(max(id), 0) + 1 from domain_events), $1, $15, $16, $17, $18, $2, $19::json)`
 
