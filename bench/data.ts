@@ -24,6 +24,8 @@ import { stream } from '../seeds/random.js'
 import { pgBenchDatabase } from './pg-data.js'
 
 export const DEFAULT_BENCH_DB = 'data/bench/bench.db'
+/** Where B7's national data is expected (npm run bench -- --b7). */
+export const NATIONAL_BENCH_DB = 'data/bench-national/bench.db'
 
 export interface BenchDataOptions {
   readonly officers: number
