@@ -189,6 +189,8 @@ export async function copySqliteToPg (sqlitePath: string, target: PgStore, optio
         counts[t.name] = copied
         progress(t.name, copied)
       }
+      // The change feed's highest id, where the next event on PostgreSQL takes its id after.
+      await client.query('update write_lock set feed_last_id = (select coalesce(max(id), 0) from domain_events) where id = 1')
       // Checked inside the transaction: a copy that disagrees is not committed.
       for (const t of tables) {
         const { rows } = await client.query<{ n: number }>(`select count(*) as n from ${quote(t.name)}`)

@@ -5,19 +5,19 @@
 import { sql, type SQL } from 'drizzle-orm'
 
 // Ids are the highest so far plus one (a batch: plus its count), as SQLite gives them, taken
-// under the store's write lock: in commit order, and with no gap left by a write rolled back
-// (the table's sequence would leave one). The sequence is not used.
+// under the store's write lock from the highest its row holds (the transaction's heads, db/pg/
+// store.ts): in commit order, and with no gap left by a write rolled back (the table's sequence
+// would leave one). The sequence is not used.
 
-/** One event, its values by position: audit event, type, subject, agency, prior agency, time,
- *  data (JSON text). */
+/** One event, its values by position: id, audit event, type, subject, agency, prior agency,
+ *  time, data (JSON text). */
 export const INSERT_EVENT = `insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
-        values ((select coalesce(max(id), 0) + 1 from domain_events), $1, $2, $3, $4, $5, $6, $7::json)`
+        values ($1, $2, $3, $4, $5, $6, $7, $8::json)`
 
-/** One row for a batch of events, one per officer: it takes the ids after the highest so far, up
- *  to its own ($1: how many officers), then audit event, type, subject, time, data and officers
- *  (JSON texts). */
+/** One row for a batch of events, one per officer: its id is the last of the ids its officers
+ *  take ($1), then audit event, type, subject, time, data and officers (JSON texts). */
 export const INSERT_EVENT_BATCH = `insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data, officers)
-    values ((select coalesce(max(id), 0) from domain_events) + $1, $2, $3, $4, 0, null, $5, $6::json, $7::jsonb)`
+    values ($1, $2, $3, $4, 0, null, $5, $6::json, $7::jsonb)`
 
 /** The time of the row holding event $1, and the first id that row's events take. */
 export const EVENT_TIME_OF = `select time, id - coalesce(jsonb_array_length(officers), 1) + 1 as first

@@ -11,9 +11,16 @@ export type PgDb = NodePgDatabase<typeof schema> & {
   readonly $engine: 'pg'
   /** The codec of the key the store was opened with (throws, when used, if it had none). */
   readonly $idNumbers: IdNumberCodec
-  /** In a write transaction: the id and hash of the newest audit event (0 and null: none yet),
-   *  as the write lock's row held them when the transaction took it (the id then: lockedAt), and
-   *  as this transaction's appends moved them on (written back to the row with its COMMIT).
+  /** In a write transaction: what the write lock's row held when the transaction took it (as
+   *  `locked`), moved on by this transaction's appends and written back with its COMMIT.
    *  Undefined in a read transaction. */
-  $auditHead?: { id: number, hash: string | null, readonly lockedAt: number }
+  $heads?: WriteHeads
+}
+
+/** The newest audit event's id and hash (0 and null: none yet) and the highest change-feed id. */
+export interface WriteHeads {
+  auditId: number
+  auditHash: string | null
+  feedId: number
+  readonly locked: { readonly auditId: number, readonly feedId: number }
 }

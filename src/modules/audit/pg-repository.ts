@@ -22,17 +22,17 @@ const APPEND = `insert into audit_events (id, at, actor, role, request_id, entit
 const APPEND_WITH_EVENT = `with appended as (insert into audit_events (id, at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14))
   insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
-    values ((select coalesce(max(id), 0) + 1 from domain_events), $1, $15, $16, $17, $18, $2, $19::json)`
+    values ($15, $1, $16, $17, $18, $19, $2, $20::json)`
 
 /** Appends one event chained to the newest, and the first of the change-feed events `project`
  *  gives for it when that is a single event (the rest, and a batch, are the caller's to append
  *  after it: `rest`). Call it in the write transaction: its lock's row tells the new event's id
  *  (the highest ever committed, plus one) and the hash it chains to, so nothing is read first. */
 export async function pgAppendChained (db: PgDb, f: ChainedFields, project: (audit: AuditHead) => readonly EventDraft[]): Promise<{ audit: AuditHead, rest: readonly EventDraft[] }> {
-  const head = db.$auditHead
-  if (head === undefined) throw new Error('an audit event is appended in a write transaction (store.write), which holds the write lock')
-  const id = head.id + 1
-  const prevHash = head.hash ?? GENESIS
+  const heads = db.$heads
+  if (heads === undefined) throw new Error('an audit event is appended in a write transaction (store.write), which holds the write lock')
+  const id = heads.auditId + 1
+  const prevHash = heads.auditHash ?? GENESIS
   const hash = eventHash(f, prevHash)
   const audit = { id, at: f.at, agencyId: f.agencyId, priorAgencyId: f.priorAgencyId }
   const drafts = project(audit)
@@ -45,11 +45,12 @@ export async function pgAppendChained (db: PgDb, f: ChainedFields, project: (aud
     await db.$client.query({
       name: 'audit-append-event',
       text: APPEND_WITH_EVENT,
-      values: [...values, EVENT_TYPE_PREFIX + first.type, first.subject, first.agencyId, first.priorAgencyId, JSON.stringify(first.data)]
+      values: [...values, heads.feedId + 1, EVENT_TYPE_PREFIX + first.type, first.subject, first.agencyId, first.priorAgencyId, JSON.stringify(first.data)]
     })
+    heads.feedId++
   }
-  head.id = id
-  head.hash = hash
+  heads.auditId = id
+  heads.auditHash = hash
   return { audit, rest: first === undefined || 'officers' in first ? drafts : drafts.slice(1) }
 }
 

@@ -15,14 +15,18 @@ const FIRST_WINDOW = 1024
 
 export const pgEventRepository = {
   async append (db: PgDb, audit: AuditHead, drafts: readonly EventDraft[]): Promise<void> {
+    const heads = db.$heads
+    if (heads === undefined) throw new Error('change-feed events are appended in a write transaction (store.write), which holds the write lock')
     for (const d of drafts) {
       if ('officers' in d) {
         if (d.officers.length === 0) continue
         await db.$client.query(INSERT_EVENT_BATCH,
-          [d.officers.length, audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, audit.at, JSON.stringify(d.data), JSON.stringify(d.officers)])
+          [heads.feedId + d.officers.length, audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, audit.at, JSON.stringify(d.data), JSON.stringify(d.officers)])
+        heads.feedId += d.officers.length
         continue
       }
-      await db.$client.query({ name: 'event-insert', text: INSERT_EVENT, values: [audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, d.agencyId, d.priorAgencyId, audit.at, JSON.stringify(d.data)] })
+      await db.$client.query({ name: 'event-insert', text: INSERT_EVENT, values: [heads.feedId + 1, audit.id, EVENT_TYPE_PREFIX + d.type, d.subject, d.agencyId, d.priorAgencyId, audit.at, JSON.stringify(d.data)] })
+      heads.feedId++
     }
   },
 
