@@ -162,6 +162,10 @@ export interface Subtree {
  *  a subtree, that agency's report against the aggregate of its officers. */
 export async function b2 (ctx: Context, subtree?: Subtree): Promise<{ row: Row, reportMs: number | null }> {
   const aggregate = await ctx.database.aggregate(ctx.year, 3, subtree?.path)
+  // On SQLite the aggregate held this process's event loop (better-sqlite3 is synchronous) for as
+  // long as it ran, a minute on the national data: the keep-alive sockets the server closed
+  // meanwhile are seen closed before a request is sent on one ("fetch failed" otherwise).
+  await new Promise((resolve) => setTimeout(resolve, 200))
   const bare = { ms: median(aggregate.times), rows: aggregate.rows }
   const ceiling = `${fmt(bare.ms)} ms (${fmt(bare.rows)} rows)`
   if (!ctx.routes.has(REPORT)) {
@@ -192,8 +196,11 @@ export async function b2 (ctx: Context, subtree?: Subtree): Promise<{ row: Row, 
 }
 
 /** B4: peak memory of a fresh server exporting one city, then the whole registry, as CSV; as
- *  `npm start` runs it (the bundle). The bar: under `limitMb` (BENCH.md: 200; 300 for B7). */
+ *  `npm start` runs it (the bundle). The bar: under `limitMb`, streamed, and (B4's, not B7's:
+ *  BENCH.md asks only under 300 MB of the country's export) the peak within a third of the
+ *  city's. */
 export async function b4 (ctx: Context, built: string, limitMb = 200): Promise<Row[]> {
+  const judgedFlat = limitMb === 200
   if (!ctx.routes.has(REPORT)) return [{ id: 'B4', what: 'CSV export of the B2 report', figure: 'not available', ceiling: '—', ratio: null, bar: `< ${limitMb} MB, flat`, met: null, note: `${REPORT} is not served yet` }]
   const exportOn = async (entry: string, query: string) => {
     const child = await startChild(entry, ctx.env)
@@ -213,15 +220,16 @@ export async function b4 (ctx: Context, built: string, limitMb = 200): Promise<R
     // third more peak (what the collector leaves lying about before it runs; holding the whole
     // report would take the rows' objects and the file besides).
     const growth = all.peakMb / city.peakMb
-    const flat = all.firstByteMs < all.ms / 4 && growth < 1.33
+    const streamed = all.firstByteMs < all.ms / 4
+    const flat = streamed && growth < 1.33
     return {
       id,
       what: `CSV export of the B2 report: peak RSS of the server (${how})`,
       figure: `${fmt(all.peakMb)} MB`,
       ceiling: '—',
       ratio: null,
-      bar: `< ${limitMb} MB, flat`,
-      met: all.status === 200 && all.peakMb < limitMb && flat,
+      bar: judgedFlat ? `< ${limitMb} MB, flat` : `< ${limitMb} MB, streamed`,
+      met: all.status === 200 && all.peakMb < limitMb && (judgedFlat ? flat : streamed),
       note: `fresh server per export, ${fmt(all.baseMb)} MB resident once ready; one city (${fmt(city.bytes / 1024 / 1024, 1)} MB of CSV): peak ${fmt(city.peakMb)} MB; ` +
         `whole registry (${fmt(all.bytes / 1024 / 1024, 1)} MB, first byte after ${fmt(all.firstByteMs)} of ${fmt(all.ms)} ms): peak ${fmt(all.peakMb)} MB, ×${fmt(growth, 2)}: ${flat ? 'flat' : 'not flat'}`,
       data: { city, all, growth }
