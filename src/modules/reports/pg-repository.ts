@@ -34,6 +34,9 @@ export const pgReportRepository = {
         inArray(assessments.grade, [...f.grades.grades] as Array<typeof assessments.$inferSelect.grade>))})`)
     }
     if (f.skipFrom !== undefined) where.push(sql`(${units(f, 'public_law')} < ${f.skipFrom.publicLaw} or ${units(f, 'professional')} < ${f.skipFrom.professional})`)
+    // The totals are bounded by the batch's start too (implied by the join): without it the
+    // planner merged the batch with the totals read from the first officer on, 0.6 s a batch
+    // half-way through 3,000,000 officers instead of 17 ms.
     return async (db: PgDb, afterId: number, limit: number): Promise<Candidate[]> => {
       const { rows } = await db.execute<Candidate & Record<string, unknown>>(sql`select ${officers.id} as id, ${officers.name} as name, ${officers.employeeNo} as "employeeNo",
           ${officers.agencyId} as "agencyId", ${agencies.name} as "agencyName", ${officers.status} as status, ${officers.joinedOn} as "joinedOn",
@@ -41,7 +44,7 @@ export const pgReportRepository = {
           ${units(f, 'public_law')}::int as "publicLawUnits", ${units(f, 'professional')}::int as "professionalUnits"
         from ${officers}
         join ${agencies} on ${eq(agencies.id, officers.agencyId)}
-        left join ${trainingTotals} on ${and(eq(trainingTotals.officerId, officers.id), eq(trainingTotals.year, f.year))}
+        left join ${trainingTotals} on ${and(eq(trainingTotals.officerId, officers.id), eq(trainingTotals.year, f.year), gt(trainingTotals.officerId, afterId))}
         where ${and(gt(officers.id, afterId), ...where)}
         order by ${officers.id} limit ${limit}`)
       return rows
