@@ -230,7 +230,7 @@ export async function b4 (ctx: Context, built: string, limitMb = 200): Promise<R
       ratio: null,
       bar: judgedFlat ? `< ${limitMb} MB, flat` : `< ${limitMb} MB, streamed`,
       met: all.status === 200 && all.peakMb < limitMb && (judgedFlat ? flat : streamed),
-      note: `fresh server per export, ${fmt(all.baseMb)} MB resident once ready; one city (${fmt(city.bytes / 1024 / 1024, 1)} MB of CSV): peak ${fmt(city.peakMb)} MB; ` +
+      note: `${all.status === 200 && city.status === 200 ? '' : `answered ${city.status} (city) and ${all.status} (whole registry): not measured; `}fresh server per export, ${fmt(all.baseMb)} MB resident once ready; one city (${fmt(city.bytes / 1024 / 1024, 1)} MB of CSV): peak ${fmt(city.peakMb)} MB; ` +
         `whole registry (${fmt(all.bytes / 1024 / 1024, 1)} MB, first byte after ${fmt(all.firstByteMs)} of ${fmt(all.ms)} ms): peak ${fmt(all.peakMb)} MB, ×${fmt(growth, 2)}: ${flat ? 'flat' : 'not flat'}`,
       data: { city, all, growth }
     }
