@@ -21,7 +21,7 @@ import { accountsService } from '../src/modules/accounts/service.js'
 import { systemActor } from '../src/modules/audit/repository.js'
 import { DEFAULT_BENCH_DB, generateBenchData, NATIONAL_BENCH_DB } from './data.js'
 import { ENGINES, type BenchDatabase, type EngineName } from './engine.js'
-import { b1, b2, b3, b3b, b4, b5, b6, type Context, type Row } from './measures.js'
+import { b1, b2, b3, b3b, b4, B4_BAR, b5, b6, B7_EXPORT_BAR, type Context, type Row } from './measures.js'
 import { w8 } from './writes.js'
 import { pgWorkDatabase } from './pg-database.js'
 import { DEFAULT_PG_ADMIN_URL } from './pg-data.js'
@@ -183,7 +183,7 @@ async function measure (database: BenchDatabase, run: { source: string, seconds:
       }
       if (wanted('B4')) {
         step('B4 CSV export memory')
-        rows.push(...await b4(ctx, built.entry, b7 ? 300 : 200))
+        rows.push(...await b4(ctx, built.entry, b7 ? B7_EXPORT_BAR : B4_BAR))
       }
       // Last: the officers it registers stay in the working copy.
       if (wanted('W8')) {

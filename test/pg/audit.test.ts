@@ -1,8 +1,8 @@
 // The audit chain on PostgreSQL: `audit verify` holds after a write that appended an event and
 // then failed (the id it took is given again: ids follow the write lock's row, not a sequence,
-// which is not rolled back), and still finds
-// events deleted from the end (against the high-water mark kept on the write lock's row); appends
-// chain to the head kept there.
+// which is not rolled back), and still finds events deleted from the end (against the high-water
+// mark kept on the write lock's row); appends chain to the head kept there, and a savepoint that
+// fails takes its appends, and their change-feed events, back from it.
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { openPgStore } from '../../src/db/pg/store.js'
@@ -46,16 +46,18 @@ t.test('a failed write leaves no gap to report; events deleted from the end are 
   await store.write(async (db) => {
     await appendAudit(db, actor, clock(), { entity: 'exam', action: 'create', entityId: 9, agencyId: null, after: { n: 9 } })
     await t.rejects(store.savepoint(db, async () => {
-      await appendAudit(db, actor, clock(), { entity: 'exam', action: 'create', entityId: 10, agencyId: null, after: { n: 10 } })
+      await appendAudit(db, actor, clock(), { entity: 'officer', action: 'create', entityId: 10, agencyId: 1, after: { name: '十' } })
       throw new Error('the row failed')
     }), /the row failed/)
-    await appendAudit(db, actor, clock(), { entity: 'exam', action: 'create', entityId: 11, agencyId: null, after: { n: 11 } })
+    await appendAudit(db, actor, clock(), { entity: 'officer', action: 'create', entityId: 11, agencyId: 1, after: { name: '十一' } })
   })
   t.match(await verifyAuditChain(store), { ok: true, events: 9 }, 'the event of the failed savepoint is not in the chain, and nothing is missing')
   const { rows: ids } = await store.pool.query('select entity_id as "entityId" from audit_events where id > $1 order by id', [after.lastId])
   t.same(ids.map((r) => r.entityId), ['9', '11'])
   const last = await kept()
   t.ok(last.head === last.tail && last.lastId === last.maxId, 'the lock\'s row holds the head written with the COMMIT')
+  const { rows: feed } = await store.pool.query('select id, subject, (select feed_last_id from write_lock) as "feedId" from domain_events order by id')
+  t.strictSame(feed, [{ id: 1, subject: 'officers/11', feedId: 1 }], 'the failed savepoint\'s feed event is undone too: the next takes its id, and the row holds it')
 
   // What only a superuser can do, triggers off: delete the newest event.
   await store.pool.query('set session_replication_role = replica; delete from audit_events where id = (select max(id) from audit_events); set session_replication_role = origin')

@@ -6,7 +6,6 @@ import { idempotencyKeys } from './schema.js'
 import type { KeyRow } from '../idempotency-rows.js'
 import { ran } from './results.js'
 
-/** What better-sqlite3's run() answers, for a statement that returns no rows. */
 const named = (principal: string, key: string, token: string) =>
   and(eq(idempotencyKeys.principal, principal), eq(idempotencyKeys.key, key), eq(idempotencyKeys.token, token))
 

@@ -10,7 +10,6 @@ import type { Scope } from '../../security/roles.js'
 import type { AgencyFilter, AgencyRow, NewAgencyRow, StaffCounts } from './rows.js'
 import { ran } from '../../db/pg/results.js'
 
-/** What better-sqlite3's run() answers, for a statement that returns no rows. */
 /** An active or suspended certificate not past its last valid day on `today` (db/certificate-sql). */
 const liveOn = (today: string) => liveOnTable(today, certificates)
 

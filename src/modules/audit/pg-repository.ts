@@ -1,8 +1,9 @@
 // The audit trail on PostgreSQL (the SQLite one: repository.ts). Appends run in the store's write
 // transaction, which holds the write lock first: the head its row gives is the newest committed
-// event and no other append can come between it and the insert, so the chain stays linear. The chain is
-// read back in keyset batches, within the read transaction's snapshot, and checked against the
-// highest id ever committed (kept on the write lock's row), so events deleted from the end show.
+// event and no other append can come between it and the insert, so the chain stays linear. The
+// chain is read back in keyset batches, within the read transaction's snapshot, and checked
+// against the highest id ever committed (kept on the write lock's row), so events deleted from
+// the end show.
 import { and, asc, eq, gt, gte, lt, or, type SQL } from 'drizzle-orm'
 import type { PgDb } from '../../db/pg/store.js'
 import { auditEvents } from '../../db/pg/schema.js'
@@ -19,8 +20,7 @@ const BATCH = 2000
 // high-water mark reach the write lock's row with the transaction's COMMIT (db/pg/store.ts).
 const APPEND = `insert into audit_events (id, at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`
-const APPEND_WITH_EVENT = `with appended as (insert into audit_events (id, at, actor, role, request_id, entity, entity_id, action, before, after, agency_id, prior_agency_id, prev_hash, hash)
-    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14))
+const APPEND_WITH_EVENT = `with appended as (${APPEND})
   insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
     values ($15, $1, $16, $17, $18, $19, $2, $20::json)`
 
@@ -37,21 +37,22 @@ export async function pgAppendChained (db: PgDb, f: ChainedFields, project: (aud
   const audit = { id, at: f.at, agencyId: f.agencyId, priorAgencyId: f.priorAgencyId }
   const drafts = project(audit)
   const first = drafts[0]
+  const single = first !== undefined && !('officers' in first) ? first : undefined
   const values = [id, f.at, f.actor, f.role, f.requestId, f.entity, f.entityId, f.action, f.before, f.after, f.agencyId, f.priorAgencyId, prevHash, hash]
   // Named: prepared once per connection (parsed and planned once, as SQLite's statements are).
-  if (first === undefined || 'officers' in first) {
+  if (single === undefined) {
     await db.$client.query({ name: 'audit-append', text: APPEND, values })
   } else {
     await db.$client.query({
       name: 'audit-append-event',
       text: APPEND_WITH_EVENT,
-      values: [...values, heads.feedId + 1, EVENT_TYPE_PREFIX + first.type, first.subject, first.agencyId, first.priorAgencyId, JSON.stringify(first.data)]
+      values: [...values, heads.feedId + 1, EVENT_TYPE_PREFIX + single.type, single.subject, single.agencyId, single.priorAgencyId, JSON.stringify(single.data)]
     })
     heads.feedId++
   }
   heads.auditId = id
   heads.auditHash = hash
-  return { audit, rest: first === undefined || 'officers' in first ? drafts : drafts.slice(1) }
+  return { audit, rest: single === undefined ? drafts : drafts.slice(1) }
 }
 
 export const pgAuditRepository = {

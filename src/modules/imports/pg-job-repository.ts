@@ -7,7 +7,6 @@ import type { ImportSummary, Progress } from './engine.js'
 import type { ImportJobRow, JobError } from './job-rows.js'
 import { ran } from '../../db/pg/results.js'
 
-/** What better-sqlite3's run() answers, for a statement that returns no rows. */
 export const pgImportJobRepository = {
   insert: async (db: PgDb, v: Pick<typeof importJobs.$inferInsert, 'principal' | 'kind' | 'partial' | 'dryRun' | 'holder' | 'requestId' | 'createdAt'>): Promise<ImportJobRow> => {
     const [row] = await db.insert(importJobs).values({ ...v, status: 'queued' }).returning()
