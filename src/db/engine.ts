@@ -6,6 +6,7 @@
 // whose every function hands the call to the implementation of the engine `db` belongs to.
 import type { Db as SqliteDb } from './sqlite/connection.js'
 import type { PgDb } from './pg/handle.js'
+import type { SQL } from 'drizzle-orm'
 
 export type { SqliteDb, PgDb }
 
@@ -31,4 +32,11 @@ export function byEngine<S extends OnSqlite> (sqlite: S, pg: { readonly [K in ke
     both[name] = async (db, ...args) => await (isPg(db) ? onPg(db, ...args) : onSqlite(db, ...args))
   }
   return both as { readonly [K in keyof S]: Ported<S[K], Db> }
+}
+
+/** The rows of one query written in SQL both engines speak (plain tables, `case when`, no
+ *  dialect functions), as objects keyed by the query's column aliases; quote a camelCase alias
+ *  ("agencyId") so PostgreSQL keeps its case. */
+export async function rowsOf<T> (db: Db, query: SQL): Promise<T[]> {
+  return isPg(db) ? (await db.execute(query)).rows as T[] : db.all<T>(query)
 }

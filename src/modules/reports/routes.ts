@@ -9,6 +9,7 @@ import { ACCESS } from '../../security/roles.js'
 import { csvStream, xlsxStream } from './export.js'
 import { COMPLIANCE_COLUMNS, CertificateReportRow, ComplianceQuery, CompliancePage, StaffingRow, XLSX_TYPE, pageOf } from './schema.js'
 import { firstRows, type ReportsService } from './service.js'
+import { STATISTICS_COLUMNS, StatisticsPage, StatisticsQuery } from './statistics-schema.js'
 
 const tags = ['reports']
 
@@ -96,4 +97,40 @@ export const registryReportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsS
       response: { 200: pageOf(CertificateReportRow), ...problems() }
     }
   }, async (req) => paged(req.query, await reports.certificates(req.actor, req.query.dueWithinDays)))
+
+  app.get('/v1/reports/statistics', {
+    config: { access: ACCESS.read },
+    schema: {
+      tags,
+      operationId: 'reportStatistics',
+      summary: '行政执法统计 Statistics for the year (统计年报)',
+      description: '权限范围内（或 agencyId 及其下级）各执法主体的统计，按 groupBy 分组（执法主体、区县、层级、领域、类别）：主体数（存续、资格确认、待确认、已合并、已撤销），人员（在岗、辅助、警察、法制审核、执法监督），证件（有效、本年度发证、暂扣、吊销、注销、待收回），学时达标（各状态人数、达标率、人均学时），法制审核人员 5% 缺口，年度考核等次。比率以整数分子分母给出，仅显示时舍入一次。学时状态与 training-compliance 报表逐人一致。format=json 分组分页（每页均含合计）；csv、xlsx 含全部分组及合计行。' +
+        ' Counts for every agency in scope (or under agencyId), grouped: agencies, officers, certificates, training standings with exact rates and average 学时, 5% shortfalls, assessment grades; certificates expiring and awaiting recall by month. Training standings are the training-compliance report\'s, officer by officer. format=json pages the buckets (the total on every page); csv and xlsx hold every bucket and the total.',
+      querystring: StatisticsQuery,
+      response: {
+        200: {
+          description: '统计 the statistics',
+          content: {
+            'application/json': { schema: StatisticsPage },
+            'text/csv': { schema: Type.String({ description: 'CSV, UTF-8 with BOM' }) },
+            [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) }
+          }
+        },
+        ...problems(404, 422)
+      }
+    }
+  }, async (req, reply) => {
+    const { year, asOf, agencyId, groupBy } = req.query
+    const format = chosenFormat(req, req.query.format)
+    readCursor(req.query.cursor, 'ordinal')
+    const s = await reports.statistics(req.actor, { year, asOf, agencyId, groupBy })
+    if (format === 'json') {
+      const { buckets, ...rest } = s
+      return reply.type('application/json; charset=utf-8').send({ ...rest, ...await paged(req.query, buckets) })
+    }
+    const file = `statistics-${s.year}-${s.groupBy}.${format}`
+    const all = (async function * () { yield [...s.buckets, s.total] })()
+    if (format === 'csv') return sendFile(reply, 'text/csv; charset=utf-8', file, csvStream(STATISTICS_COLUMNS, all))
+    return sendFile(reply, XLSX_TYPE, file, xlsxStream(`${s.year}年度统计`, STATISTICS_COLUMNS, all))
+  })
 }

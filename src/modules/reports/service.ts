@@ -14,6 +14,7 @@ import type { ServiceContext } from '../context.js'
 import { assertPlausibleDate, assertPlausibleYear } from '../date-checks.js'
 import { certificatesReport, staffingReport } from './registry-reports.js'
 import { reportRepository, type Candidate } from './repository.js'
+import { statistics, type Statistics, type StatisticsQuery } from './statistics.js'
 
 export interface ComplianceQuery {
   year?: number | undefined
@@ -62,8 +63,9 @@ export interface ComplianceReport {
 
 const BATCH = 1000
 
-export function reportsService ({ store, config, clock }: ServiceContext) {
-  return {
+export function reportsService (ctx: ServiceContext) {
+  const { store, config, clock } = ctx
+  const service = {
     /** Rule 4 today for every active agency in scope (or under `agencyId`), shortfalls first;
      *  NOT_FOUND for an agency out of scope. */
     staffing: async (actor: Actor, agencyId?: number) => {
@@ -165,8 +167,14 @@ export function reportsService ({ store, config, clock }: ServiceContext) {
           }
         }
       }
-    }
+    },
+
+    /** The year's statistics in scope (or under `agencyId`), grouped by `groupBy`: the
+     *  training-compliance report's rules and checks (AGENCY_OUT_OF_SCOPE, DATE_OUT_OF_RANGE). */
+    statistics: async (actor: Actor, q: StatisticsQuery): Promise<Statistics> =>
+      await statistics(ctx, actor, q, await service.trainingCompliance(actor, { year: q.year, asOf: q.asOf, agencyId: q.agencyId }))
   }
+  return service
 }
 
 /** Takes up to `limit` rows from a report, after `afterId`. */

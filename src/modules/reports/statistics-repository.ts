@@ -1,0 +1,81 @@
+// The reads behind the statistics (GET /v1/reports/statistics): per-agency counts, each one
+// GROUP BY over its table, for the agencies in a scope (or a subtree of it). Written once in the
+// SQL both engines speak (db/engine rowsOf): no dialect functions, flags tested as `case when
+// flag` (SQLite's 0/1 and PostgreSQL's booleans alike), dates compared as ISO text.
+import { sql, type SQL } from 'drizzle-orm'
+import { rowsOf, type Db } from '../../db/engine.js'
+import { inScopeWhere } from '../../db/scope.js'
+import type { Scope } from '../../security/roles.js'
+
+/** The agencies counted: those in `scope`, under `path` when given (a subtree's materialised
+ *  path, digits and slashes only). */
+export interface Within { readonly scope: Scope, readonly path?: string | undefined }
+
+/** `column` (an agency id) among the agencies counted. */
+function within (w: Within, column: SQL): SQL {
+  const conditions = [inScopeWhere(w.scope, sql`w.id`), w.path === undefined ? undefined : sql`w.path like ${`${w.path}%`}`]
+    .filter((c): c is SQL => c !== undefined)
+  if (conditions.length === 0) return sql`1 = 1`
+  return sql`${column} in (select w.id from agencies w where ${sql.join(conditions, sql` and `)})`
+}
+
+const flag = (column: string) => sql.raw(`sum(case when ${column} then 1 else 0 end)`)
+
+export interface AgencyRow { id: number, name: string, path: string, kind: 'organ' | 'authorized' | 'entrusted', level: 'province' | 'city' | 'county' | 'township', regionCode: string, domains: string[] | string, status: 'active' | 'merged' | 'dissolved' }
+export interface OfficerCountRow { agencyId: number, active: number, auxiliary: number, police: number, legalReviewers: number, supervisors: number }
+export interface CertificateCountRow { agencyId: number, live: number, active: number, suspended: number, issued: number }
+export interface AgencyStatusCountRow { agencyId: number, status: string, n: number }
+export interface MonthCountRow { month: string, n: number }
+
+export const statisticsRepository = {
+  agencies: async (db: Db, w: Within) => await rowsOf<AgencyRow>(db, sql`select id, name, path, kind, level, region_code as "regionCode", domains, status
+    from agencies where ${within(w, sql`id`)} order by id`),
+
+  /** Officers serving on `day` (active, or leaving after it; joined by it), by agency. */
+  officers: async (db: Db, w: Within, day: string) => await rowsOf<OfficerCountRow>(db, sql`select agency_id as "agencyId", count(*) as active,
+      ${flag('auxiliary')} as auxiliary, ${flag('police')} as police, ${flag('legal_reviewer')} as "legalReviewers", ${flag('supervisor')} as supervisors
+    from officers
+    where ${within(w, sql`agency_id`)} and (status = 'active' or departed_on > ${day}) and (joined_on is null or joined_on <= ${day})
+    group by agency_id`),
+
+  /** Certificates live on `day` (active or suspended, not past their last valid day: db/certificate-sql liveOn), and
+   *  those issued from `from` to `to`, by agency. */
+  certificates: async (db: Db, w: Within, day: string, from: string, to: string) => await rowsOf<CertificateCountRow>(db, sql`select agency_id as "agencyId",
+      sum(case when status in ('active', 'suspended') and valid_until >= ${day} then 1 else 0 end) as live,
+      sum(case when status = 'active' and valid_until >= ${day} then 1 else 0 end) as active,
+      sum(case when status = 'suspended' and valid_until >= ${day} then 1 else 0 end) as suspended,
+      sum(case when issued_on >= ${from} and issued_on <= ${to} then 1 else 0 end) as issued
+    from certificates where ${within(w, sql`agency_id`)}
+    group by agency_id`),
+
+  /** Certificates revoked or cancelled between the instants `from` (inclusive) and `to`
+   *  (exclusive), RFC 3339 in UTC as the events are stamped, by agency and that status. */
+  endedBetween: async (db: Db, w: Within, from: string, to: string) => await rowsOf<AgencyStatusCountRow>(db, sql`select c.agency_id as "agencyId", e.to_status as status, count(distinct c.id) as n
+    from certificate_events e join certificates c on c.id = e.certificate_id
+    where e.to_status in ('revoked', 'cancelled') and e.at >= ${from} and e.at < ${to} and ${within(w, sql`c.agency_id`)}
+    group by c.agency_id, e.to_status`),
+
+  /** Cards whose recall is open (待收回), by their certificate's agency. */
+  awaitingRecall: async (db: Db, w: Within) => await rowsOf<{ agencyId: number, n: number }>(db, sql`select c.agency_id as "agencyId", count(*) as n
+    from card_recalls r join certificates c on c.id = r.certificate_id
+    where r.status = 'open' and ${within(w, sql`c.agency_id`)}
+    group by c.agency_id`),
+
+  /** 年度考核 grades given for `year`, by the officer's agency and grade. */
+  grades: async (db: Db, w: Within, year: number) => await rowsOf<AgencyStatusCountRow>(db, sql`select o.agency_id as "agencyId", a.grade as status, count(*) as n
+    from assessments a join officers o on o.id = a.officer_id
+    where a.year = ${year} and ${within(w, sql`o.agency_id`)}
+    group by o.agency_id, a.grade`),
+
+  /** Live-status certificates whose last valid day falls from `from` to `to`, by month ('YYYY-MM'). */
+  expiringByMonth: async (db: Db, w: Within, from: string, to: string) => await rowsOf<MonthCountRow>(db, sql`select substr(valid_until, 1, 7) as month, count(*) as n
+    from certificates
+    where status in ('active', 'suspended') and valid_until >= ${from} and valid_until <= ${to} and ${within(w, sql`agency_id`)}
+    group by substr(valid_until, 1, 7)`),
+
+  /** Open recalls opened from `from` to `to`, by the month they were opened. */
+  recallsOpenedByMonth: async (db: Db, w: Within, from: string, to: string) => await rowsOf<MonthCountRow>(db, sql`select substr(r.opened_on, 1, 7) as month, count(*) as n
+    from card_recalls r join certificates c on c.id = r.certificate_id
+    where r.status = 'open' and r.opened_on >= ${from} and r.opened_on <= ${to} and ${within(w, sql`c.agency_id`)}
+    group by substr(r.opened_on, 1, 7)`)
+}
