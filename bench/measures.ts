@@ -135,7 +135,7 @@ export async function b1 (ctx: Context): Promise<{ rows: Row[], clerk: LoadResul
   }
 }
 
-async function download (url: string, auth: string): Promise<{ ms: number, firstByteMs: number, bytes: number, status: number }> {
+export async function download (url: string, auth: string): Promise<{ ms: number, firstByteMs: number, bytes: number, status: number }> {
   const t = performance.now()
   const res = await fetch(url, { headers: { authorization: auth } })
   let bytes = 0

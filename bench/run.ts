@@ -1,5 +1,5 @@
 // npm run bench [-- --engine sqlite|pg] [--seconds 10] [--data FILE] [--regenerate] [--only B1,B3,W8]
-//   [--pg-admin-url postgres://…] [--b7]
+//   [--pg-admin-url postgres://…] [--b7] [--b8]
 // Measures B1–B6 and B3b of BENCH.md in one run, each beside its ceiling measured in the same run
 // on the same data: a working copy of the bench database (npm run bench:data, generated here when
 // missing: 100,000 officers, 1,000,000 records), on SQLite (the default) or, with --engine pg, on
@@ -11,6 +11,8 @@
 // (B2) and one province's (agency 1, 100,000 officers), the import (B3b), the country's CSV
 // export (B4, bar 300 MB), start-up (B5) and the nightly command (B6); each row named B7·….
 // W8 (not in the default set): writes/s with 8 connections (bench/writes.ts).
+// --b8: B8 alone, the statistics of the demo city against a bare aggregate (bench/statistics.ts;
+// SQLite, the seed's engine).
 import { existsSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -23,6 +25,7 @@ import { DEFAULT_BENCH_DB, generateBenchData, NATIONAL_BENCH_DB } from './data.j
 import { ENGINES, type BenchDatabase, type EngineName } from './engine.js'
 import { b1, b2, b3, b3b, b4, B4_BAR, b5, b6, B7_EXPORT_BAR, type Context, type Row } from './measures.js'
 import { w8 } from './writes.js'
+import { b8 } from './statistics.js'
 import { pgWorkDatabase } from './pg-database.js'
 import { DEFAULT_PG_ADMIN_URL } from './pg-data.js'
 import { ROOT, runCommand, startChild, stopAll } from './proc.js'
@@ -73,6 +76,7 @@ async function main (): Promise<number> {
       seconds: { type: 'string', default: '10' },
       data: { type: 'string' },
       b7: { type: 'boolean', default: false },
+      b8: { type: 'boolean', default: false },
       regenerate: { type: 'boolean', default: false },
       only: { type: 'string' }
     }
@@ -87,6 +91,7 @@ async function main (): Promise<number> {
   if ([...only].some((id) => !/^(B([1-6]|3B)|W8)$/.test(id))) { process.stderr.write('--only takes B1, B2, B3, B3b, B4, B5, B6, W8, comma-separated\n'); return 2 }
   if (!(seconds >= 2 && seconds <= 60)) { process.stderr.write('--seconds must be 2..60\n'); return 2 }
   const started = performance.now()
+  if (values.b8) return await statisticsRun(started)
   const source = resolve(ROOT, values.data ?? (b7 ? NATIONAL_BENCH_DB : DEFAULT_BENCH_DB))
   if (b7 && !existsSync(source)) {
     process.stderr.write(`no national data at ${source}: npm run bench:data -- --officers 3000000 --out ${NATIONAL_BENCH_DB} --pg (about 15 minutes)\n`)
@@ -210,6 +215,18 @@ async function measure (database: BenchDatabase, run: { source: string, seconds:
   writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n')
   process.stdout.write(`\non ${database.label}\n${table(rows)}\n\nwrote bench/results.json; whole run ${results.totalSeconds.toFixed(0)} s\n`)
   return 0
+}
+
+/** B8 on its own data (the demo city): prints its row and writes bench/results.json. */
+async function statisticsRun (started: number): Promise<number> {
+  try {
+    const rows = [await b8((line) => process.stdout.write(`${line}\n`))]
+    writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify({ ranAt: new Date().toISOString(), engine: 'sqlite', machine: { cpus: cpus().length, node: process.version, loadavg: loadavg() }, rows }, null, 2) + '\n')
+    process.stdout.write(`\n${table(rows)}\n\nwrote bench/results.json; whole run ${((performance.now() - started) / 1000).toFixed(0)} s\n`)
+    return 0
+  } finally {
+    stopAll()
+  }
 }
 
 main().then((code) => { process.exitCode = code }, (err: unknown) => {

@@ -61,7 +61,7 @@ async function recount (year: number, asOf: string) {
     const endedThisYear = (status: string) => new Set(events.filter((e) => e.toStatus === status && yearOf(shanghaiDate(new Date(e.at))) === year && certById.get(e.certificateId)?.agencyId === a.id).map((e) => e.certificateId)).size
     const active = a.status === 'active'
     const standing = confirmationStanding([...new Set(confirmations.filter((c) => c.agencyId === a.id).map((c) => c.year))].sort(), day, config.CONFIRMATION_GRACE_UNTIL)
-    const headcount = mine.filter((o) => o.status === 'active' && o.auxiliary === 0)
+    const headcount = at.filter((o) => o.auxiliary === 0) // rule 4's headcount on the day counted
     const staffing = evaluateStaffing({ officers: headcount.length, certified: 0, reviewers: headcount.filter((o) => o.legalReviewer === 1).length })
     const training = { compliant: 0, onTrack: 0, atRisk: 0, nonCompliant: 0, notApplicable: 0, units: 0 }
     for (const o of at) {

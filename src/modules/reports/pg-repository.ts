@@ -41,6 +41,7 @@ export const pgReportRepository = {
       const { rows } = await db.execute<Candidate & Record<string, unknown>>(sql`select ${officers.id} as id, ${officers.name} as name, ${officers.employeeNo} as "employeeNo",
           ${officers.agencyId} as "agencyId", ${agencies.name} as "agencyName", ${officers.status} as status, ${officers.joinedOn} as "joinedOn",
           ${officers.departedOn} as "departedOn", ${officers.auxiliary}::int as auxiliary, ${officers.police}::int as police,
+          ${officers.legalReviewer}::int as "legalReviewer", ${officers.supervisor}::int as supervisor,
           ${units(f, 'public_law')}::int as "publicLawUnits", ${units(f, 'professional')}::int as "professionalUnits"
         from ${officers}
         join ${agencies} on ${eq(agencies.id, officers.agencyId)}

@@ -14,7 +14,7 @@ import type { Candidate, CandidateFilter } from './rows.js'
 export type { Candidate, CandidateFilter } from './rows.js'
 
 /** A Candidate's columns in the order the query selects them. */
-type CandidateColumns = [number, string, string | null, number, string, 'active' | 'departed', string | null, string | null, 0 | 1, 0 | 1, number, number]
+type CandidateColumns = [number, string, string | null, number, string, 'active' | 'departed', string | null, string | null, 0 | 1, 0 | 1, number, number, 0 | 1, 0 | 1]
 
 const candidate = (c: CandidateColumns): Candidate => ({
   id: c[0],
@@ -28,7 +28,9 @@ const candidate = (c: CandidateColumns): Candidate => ({
   auxiliary: c[8],
   police: c[9],
   publicLawUnits: c[10],
-  professionalUnits: c[11]
+  professionalUnits: c[11],
+  legalReviewer: c[12],
+  supervisor: c[13]
 })
 
 /** An officer's units in one bucket for the year: the maintained total, or the sum of the
@@ -85,7 +87,8 @@ function sqliteTrainingCandidates (scope: Scope, f: CandidateFilter) {
   const query = sql`select ${officers.id} as id, ${officers.name} as name, ${officers.employeeNo} as employeeNo,
       ${officers.agencyId} as agencyId, ${agencies.name} as agencyName, ${officers.status} as status, ${officers.joinedOn} as joinedOn,
       ${officers.departedOn} as departedOn, ${officers.auxiliary} as auxiliary, ${officers.police} as police,
-      ${units(f, 'public_law')} as publicLawUnits, ${units(f, 'professional')} as professionalUnits
+      ${units(f, 'public_law')} as publicLawUnits, ${units(f, 'professional')} as professionalUnits,
+      ${officers.legalReviewer} as legalReviewer, ${officers.supervisor} as supervisor
     from ${officers}
     join ${agencies} on ${eq(agencies.id, officers.agencyId)}
     left join ${trainingTotals} on ${and(eq(trainingTotals.officerId, officers.id), eq(trainingTotals.year, f.year))}

@@ -32,6 +32,8 @@ export interface Candidate {
   departedOn: string | null
   auxiliary: 0 | 1
   police: 0 | 1
+  legalReviewer: 0 | 1
+  supervisor: 0 | 1
   publicLawUnits: number
   professionalUnits: number
 }

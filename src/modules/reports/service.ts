@@ -3,7 +3,8 @@
 // domain rules and yields rows batch by batch (an async generator, one read transaction per
 // batch), so JSON pages, CSV and xlsx share one path and a large report streams in bounded
 // memory without holding a read open while the rows go out.
-import { compliantFrom, notApplicable, ruleForYear, type TrainingStatus } from '../../domain/compliance.js'
+import type { Config } from '../../config.js'
+import { compliantFrom, notApplicable, ruleForYear, type TrainingEvaluation, type TrainingStatus } from '../../domain/compliance.js'
 import { shanghaiDate } from '../../domain/dates.js'
 import { unitsToHours } from '../../domain/hours.js'
 import { evaluationPeriod, scopeDay, trainingEvaluator, trainingScopeTest } from '../../domain/training.js'
@@ -109,9 +110,7 @@ export function reportsService (ctx: ServiceContext) {
         onlyInScope: wanted !== null && !wanted.has('not_applicable') ? { police: includePolice } : undefined,
         grades: q.grades && q.grades.length > 0 ? { grades: q.grades, year: q.gradeYear ?? year } : undefined
       }
-      const evaluateOne = trainingEvaluator(year, asOf, rule, config.AT_RISK_FROM)
-      const inTrainingScope = trainingScopeTest(year, asOf, includePolice)
-      const outOfScope = notApplicable(year)
+      const judge = standingJudge(config, year, asOf)
       // The same few hundred unit totals recur over thousands of officers.
       const hoursOf = new Map<number, number>()
       const hours = (units: number) => {
@@ -121,8 +120,7 @@ export function reportsService (ctx: ServiceContext) {
       }
 
       const evaluate = (c: Candidate): ComplianceRow | null => {
-        const inScope = inTrainingScope({ status: c.status, joinedOn: c.joinedOn, departedOn: c.departedOn, auxiliary: c.auxiliary === 1, police: c.police === 1 })
-        const e = inScope ? evaluateOne(c.joinedOn, c.publicLawUnits, c.professionalUnits) : outOfScope
+        const e = judge(c)
         if (wanted !== null && !wanted.has(e.status)) return null
         return {
           id: c.id,
@@ -171,10 +169,27 @@ export function reportsService (ctx: ServiceContext) {
 
     /** The year's statistics in scope (or under `agencyId`), grouped by `groupBy`: the
      *  training-compliance report's rules and checks (AGENCY_OUT_OF_SCOPE, DATE_OUT_OF_RANGE). */
-    statistics: async (actor: Actor, q: StatisticsQuery): Promise<Statistics> =>
-      await statistics(ctx, actor, q, await service.trainingCompliance(actor, { year: q.year, asOf: q.asOf, agencyId: q.agencyId }))
+    statistics: async (actor: Actor, q: StatisticsQuery): Promise<Statistics> => {
+      // The report checks what was asked (the dates, the agency) as it does for its own rows.
+      const { year, asOf, ruleVersion } = await service.trainingCompliance(actor, { year: q.year, asOf: q.asOf, agencyId: q.agencyId })
+      const { recordsUpTo } = evaluationPeriod({ year, asOf }, shanghaiDate(clock()))
+      return await statistics(ctx, actor, q, { year, asOf, ruleVersion, recordsUpTo, judge: standingJudge(config, year, asOf) })
+    }
   }
   return service
+}
+
+/** Rule 3's standing of each officer the report reads, for `year` as of `asOf` (domain
+ *  trainingEvaluator): not_applicable for those out of training scope on the scope day. One
+ *  judge for the report's rows and the statistics' counts. */
+export function standingJudge (config: Config, year: number, asOf: string): (c: Candidate) => TrainingEvaluation {
+  const rule = ruleForYear(config.TRAINING_RULES, year)
+  const evaluateOne = trainingEvaluator(year, asOf, rule, config.AT_RISK_FROM)
+  const inTrainingScope = trainingScopeTest(year, asOf, config.TRAINING_INCLUDES_POLICE)
+  const outOfScope = notApplicable(year)
+  return (c) => inTrainingScope({ status: c.status, joinedOn: c.joinedOn, departedOn: c.departedOn, auxiliary: c.auxiliary === 1, police: c.police === 1 })
+    ? evaluateOne(c.joinedOn, c.publicLawUnits, c.professionalUnits)
+    : outOfScope
 }
 
 /** Takes up to `limit` rows from a report, after `afterId`. */

@@ -19,10 +19,7 @@ function within (w: Within, column: SQL): SQL {
   return sql`${column} in (select w.id from agencies w where ${sql.join(conditions, sql` and `)})`
 }
 
-const flag = (column: string) => sql.raw(`sum(case when ${column} then 1 else 0 end)`)
-
 export interface AgencyRow { id: number, name: string, path: string, kind: 'organ' | 'authorized' | 'entrusted', level: 'province' | 'city' | 'county' | 'township', regionCode: string, domains: string[] | string, status: 'active' | 'merged' | 'dissolved' }
-export interface OfficerCountRow { agencyId: number, active: number, auxiliary: number, police: number, legalReviewers: number, supervisors: number }
 export interface CertificateCountRow { agencyId: number, live: number, active: number, suspended: number, issued: number }
 export interface AgencyStatusCountRow { agencyId: number, status: string, n: number }
 export interface MonthCountRow { month: string, n: number }
@@ -30,13 +27,6 @@ export interface MonthCountRow { month: string, n: number }
 export const statisticsRepository = {
   agencies: async (db: Db, w: Within) => await rowsOf<AgencyRow>(db, sql`select id, name, path, kind, level, region_code as "regionCode", domains, status
     from agencies where ${within(w, sql`id`)} order by id`),
-
-  /** Officers serving on `day` (active, or leaving after it; joined by it), by agency. */
-  officers: async (db: Db, w: Within, day: string) => await rowsOf<OfficerCountRow>(db, sql`select agency_id as "agencyId", count(*) as active,
-      ${flag('auxiliary')} as auxiliary, ${flag('police')} as police, ${flag('legal_reviewer')} as "legalReviewers", ${flag('supervisor')} as supervisors
-    from officers
-    where ${within(w, sql`agency_id`)} and (status = 'active' or departed_on > ${day}) and (joined_on is null or joined_on <= ${day})
-    group by agency_id`),
 
   /** Certificates live on `day` (active or suspended, not past their last valid day: db/certificate-sql liveOn), and
    *  those issued from `from` to `to`, by agency. */
@@ -60,6 +50,10 @@ export const statisticsRepository = {
     from card_recalls r join certificates c on c.id = r.certificate_id
     where r.status = 'open' and ${within(w, sql`c.agency_id`)}
     group by c.agency_id`),
+
+  /** The confirmations recorded for the years `from` to `to` (a year confirmed again, once). */
+  confirmedYears: async (db: Db, w: Within, from: number, to: number) => await rowsOf<{ agencyId: number, year: number }>(db, sql`select distinct agency_id as "agencyId", year
+    from agency_confirmations where year >= ${from} and year <= ${to} and ${within(w, sql`agency_id`)} order by agency_id, year`),
 
   /** 年度考核 grades given for `year`, by the officer's agency and grade. */
   grades: async (db: Db, w: Within, year: number) => await rowsOf<AgencyStatusCountRow>(db, sql`select o.agency_id as "agencyId", a.grade as status, count(*) as n

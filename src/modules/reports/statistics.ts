@@ -11,9 +11,10 @@ import {
 } from '../../domain/statistics.js'
 import { scopeDay } from '../../domain/training.js'
 import type { Actor } from '../../security/roles.js'
-import { agencyRepository, NO_STAFF } from '../agencies/repository.js'
+import { agencyRepository } from '../agencies/repository.js'
 import type { ServiceContext } from '../context.js'
-import type { ComplianceReport, ComplianceRow } from './service.js'
+import type { TrainingEvaluation, TrainingStatus } from '../../domain/compliance.js'
+import { reportRepository, type Candidate } from './repository.js'
 import { statisticsRepository as repo, type AgencyRow } from './statistics-repository.js'
 
 export interface StatisticsQuery {
@@ -42,9 +43,31 @@ export interface Statistics {
 
 const TRAINING_KEY = {
   compliant: 'compliant', on_track: 'onTrack', at_risk: 'atRisk', non_compliant: 'nonCompliant', not_applicable: 'notApplicable'
-} as const satisfies Record<ComplianceRow['status'], keyof Counts['training']>
+} as const satisfies Record<TrainingStatus, keyof Counts['training']>
 const GRADE_KEY: Record<string, keyof Counts['assessments']> = {
   excellent: 'excellent', competent: 'competent', basically_competent: 'basicallyCompetent', incompetent: 'incompetent'
+}
+
+/** An agency's serving officers: by flag, by standing, and rule 4's headcount (not auxiliary,
+ *  police included) with the legal reviewers among it. */
+interface Serving { officers: Counts['officers'], training: Counts['training'], headcount: number, headcountReviewers: number }
+
+/** Counts one serving officer, judged `e`, in their agency. */
+function countOfficer (into: Map<number, Serving>, c: Candidate, e: TrainingEvaluation): void {
+  let s = into.get(c.agencyId)
+  if (s === undefined) into.set(c.agencyId, s = { officers: zeroCounts().officers, training: zeroCounts().training, headcount: 0, headcountReviewers: 0 })
+  const o = s.officers
+  o.active += 1
+  o.auxiliary += c.auxiliary
+  o.police += c.police
+  o.legalReviewers += c.legalReviewer
+  o.supervisors += c.supervisor
+  if (c.auxiliary === 0) {
+    s.headcount += 1
+    s.headcountReviewers += c.legalReviewer
+  }
+  s.training[TRAINING_KEY[e.status]] += 1
+  if (e.status !== 'not_applicable') s.training.units += c.publicLawUnits + c.professionalUnits
 }
 
 const depthOf = (path: string) => path.split('/').length - 3
@@ -54,13 +77,26 @@ function placeOf (a: AgencyRow): AgencyPlace {
   return { id: a.id, name: a.name, kind: a.kind, level: a.level, regionCode: a.regionCode, domains, depth: depthOf(a.path) }
 }
 
+/** The training-compliance report's period and rule for the same question (reports service). */
+export interface Standings {
+  readonly year: number
+  readonly asOf: string
+  readonly ruleVersion: string | null
+  /** Count only records completed by this day (domain recordsCountedUpTo); null: the totals. */
+  readonly recordsUpTo: string | null
+  /** Each officer's standing, as the report judges its rows. */
+  readonly judge: (c: Candidate) => TrainingEvaluation
+}
+
+const BATCH = 5000
+
 /**
- * Counts the year for the agencies in the actor's scope (under `agencyId` when given: the
- * compliance report checks it, AGENCY_OUT_OF_SCOPE otherwise) and groups them by `groupBy`.
- * `compliance` is the training-compliance report for the same year, asOf and agency.
+ * Counts the year for the agencies in the actor's scope (under `agencyId`, which the caller has
+ * checked is in scope) and groups them by `groupBy`: one read transaction, so every figure is
+ * of one snapshot; the officers' training is read a batch at a time within it.
  */
-export async function statistics ({ store, config }: ServiceContext, actor: Actor, q: StatisticsQuery, compliance: ComplianceReport): Promise<Statistics> {
-  const { year, asOf } = compliance
+export async function statistics ({ store, config }: ServiceContext, actor: Actor, q: StatisticsQuery, standings: Standings): Promise<Statistics> {
+  const { year, asOf } = standings
   const day = scopeDay(year, asOf)
   const from = startOfYear(year)
   const to = endOfYear(year)
@@ -70,16 +106,25 @@ export async function statistics ({ store, config }: ServiceContext, actor: Acto
     const path = agencyId === undefined ? undefined : (await agencyRepository.findById(db, actor.scope, agencyId))?.path
     const w = { scope: actor.scope, path }
     const agencies = await repo.agencies(db, w)
-    const active = agencies.filter((a) => a.status === 'active').map((a) => a.id)
+    // The officers serving on the day counted, each judged by the report's rule and counted by
+    // agency: their flags, rule 4's headcount, their standing.
+    const serving = new Map<number, Serving>()
+    const candidates = reportRepository.trainingCandidates(actor.scope, { year, day, agencyPath: path, recordsUpTo: standings.recordsUpTo ?? undefined })
+    for (let after = 0; ;) {
+      const batch = await candidates(db, after, BATCH)
+      for (const c of batch) countOfficer(serving, c, standings.judge(c))
+      const last = batch.at(-1)
+      if (batch.length < BATCH || last === undefined) break
+      after = last.id
+    }
     return {
       agencies,
-      officers: await repo.officers(db, w, day),
+      serving,
       certificates: await repo.certificates(db, w, day, from, to),
       ended: await repo.endedBetween(db, w, instants.from, instants.to),
       recalls: await repo.awaitingRecall(db, w),
       grades: await repo.grades(db, w, year),
-      staffing: await agencyRepository.staffingCounts(db, active, day),
-      confirmed: await agencyRepository.confirmedYears(db, active),
+      confirmed: await repo.confirmedYears(db, w, year - 1, year),
       expiring: await repo.expiringByMonth(db, w, from, to),
       recallsOpened: await repo.recallsOpenedByMonth(db, w, from, to)
     }
@@ -87,6 +132,8 @@ export async function statistics ({ store, config }: ServiceContext, actor: Acto
 
   const counts = new Map<number, Counts>(read.agencies.map((a) => [a.id, zeroCounts()]))
   const of = (id: number): Counts | undefined => counts.get(id)
+  const confirmed = new Map<number, number[]>()
+  for (const r of read.confirmed) confirmed.set(r.agencyId, [...(confirmed.get(r.agencyId) ?? []), r.year])
   for (const a of read.agencies) {
     const c = of(a.id)!
     c.agencies.total = 1
@@ -95,15 +142,16 @@ export async function statistics ({ store, config }: ServiceContext, actor: Acto
       continue
     }
     c.agencies.active = 1
-    const standing = confirmationStanding(read.confirmed.get(a.id) ?? [], day, config.CONFIRMATION_GRACE_UNTIL)
+    const standing = confirmationStanding(confirmed.get(a.id) ?? [], day, config.CONFIRMATION_GRACE_UNTIL)
     c.agencies.confirmed = standing.confirmed ? 1 : 0
     c.agencies.confirmationDue = standing.confirmationDue ? 1 : 0
-    const staffing = evaluateStaffing(read.staffing.get(a.id) ?? NO_STAFF)
+    const heads = read.serving.get(a.id)
+    const staffing = evaluateStaffing({ officers: heads?.headcount ?? 0, certified: 0, reviewers: heads?.headcountReviewers ?? 0 })
     c.staffing = { agencies: 1, shortfallAgencies: staffing.compliant ? 0 : 1, reviewersShort: staffing.shortfall }
   }
-  for (const { agencyId: id, ...o } of read.officers) {
+  for (const [id, { officers, training }] of read.serving) {
     const c = of(id)
-    if (c) c.officers = { active: o.active, auxiliary: o.auxiliary, police: o.police, legalReviewers: o.legalReviewers, supervisors: o.supervisors }
+    if (c) Object.assign(c, { officers, training })
   }
   for (const r of read.certificates) {
     const c = of(r.agencyId)
@@ -122,14 +170,6 @@ export async function statistics ({ store, config }: ServiceContext, actor: Acto
     const key = GRADE_KEY[r.status]
     if (c && key) c.assessments[key] += r.n
   }
-  for await (const batch of compliance.batches()) {
-    for (const row of batch) {
-      const c = of(row.agencyId)
-      if (c === undefined) continue // moved in after the agencies were read: counted next time
-      c.training[TRAINING_KEY[row.status]] += 1
-      if (row.status !== 'not_applicable') c.training.units += row.publicLawUnits + row.professionalUnits
-    }
-  }
 
   const rows = read.agencies.map((a) => ({ place: placeOf(a), counts: counts.get(a.id)! }))
   const total = rows.reduce((sum, r) => addCounts(sum, r.counts), zeroCounts())
@@ -140,7 +180,7 @@ export async function statistics ({ store, config }: ServiceContext, actor: Acto
     asOf,
     countedOn: day,
     groupBy: q.groupBy,
-    ruleVersion: compliance.ruleVersion,
+    ruleVersion: standings.ruleVersion,
     total: { key: 'total', label: '合计', ...present(total) },
     buckets: groupCounts(rows, q.groupBy).map((b) => ({ key: b.key, label: b.label, ...present(b.counts) })),
     certificatesByMonth: monthsOf(year).map((month) => ({ month, expiring: expiring.get(month) ?? 0, awaitingRecall: opened.get(month) ?? 0 }))
