@@ -12,8 +12,9 @@ import { ENGINE, queryValue, queryRows } from '../db.js'
 // round trips each, the pool for it would take minutes, so the largest there is 2,049 (past two
 // windows' width, and not a multiple of one), as on SQLite among the others: what is particular
 // to PostgreSQL here is its SQL, which the smaller batches walk as well; the 10,000 is SQLite's.
-const LARGEST = ENGINE === 'pg' ? 2049 : 10000
-const POOL = 5200 + LARGEST
+// (On PostgreSQL, then, the list of sizes holds 2,049 once.)
+const LARGEST = ENGINE === 'pg' ? null : 10000
+const POOL = 5200 + (LARGEST ?? 0)
 
 let rnd = 12345
 const rand = (n: number) => { rnd = (rnd * 1103515245 + 12345) % 2147483648; return (rnd >>> 12) % n }
@@ -34,7 +35,7 @@ t.test('every scope, page size and cursor reads exactly the events a model of th
   })
   const training = (await post(app, admin, '/v1/trainings', { title: 't', category: 'public_law', hours: 2, startDate: `${year}-01-10`, endDate: `${year}-01-10`, mode: 'online', provider: 'p', agencyId: null })).json().id as number
   let used = 0
-  const sizes = [1, 2, 1023, 1024, 1025, 3, 2049, LARGEST]
+  const sizes = [1, 2, 1023, 1024, 1025, 3, 2049, ...(LARGEST === null ? [] : [LARGEST])]
   for (const n of sizes) {
     const ids = pool.slice(used, used + n); used += n
     if (ids.length === 0) break
