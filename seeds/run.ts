@@ -11,12 +11,14 @@ import { certificatesService } from '../src/modules/certificates/service.js'
 import { examsService } from '../src/modules/exams/service.js'
 import { officersService } from '../src/modules/officers/service.js'
 import { trainingService } from '../src/modules/training/service.js'
+import { trainingPlansService } from '../src/modules/training-plans/service.js'
 import type { Actor } from '../src/security/roles.js'
 import { CITY, planCity, type AgencyPlan } from './city.js'
 import { seedCalendar, type SeedCalendar } from './calendar.js'
 import { assignRoles, planOfficers, type CertPlan, type OfficerPlan } from './officers.js'
 import { stream } from './random.js'
 import { planTrainingYear, type TrainingYear } from './training.js'
+import { planTrainingPlans, type PlanSeed } from './plans.js'
 
 export interface SeedOptions {
   /** The day the data is dated to (default: today in Shanghai). */
@@ -31,6 +33,8 @@ export interface SeedPlan {
   readonly agencies: AgencyPlan[]
   readonly officers: OfficerPlan[]
   readonly training: TrainingYear[]
+  /** 年度培训计划 of the training years: most bodies, some none, some under 60 学时. */
+  readonly plans: PlanSeed[]
   readonly unconfirmed: AgencyPlan[]
   readonly shortOfReviewers: AgencyPlan[]
   /** A body renamed this year after its confirmation: it awaits 重新确认 (002 item 6). */
@@ -70,7 +74,8 @@ export function planSeed (config: Config, options: SeedOptions = {}): SeedPlan {
   const renamed = renamedBody !== undefined && confirmed !== null && compareDates(confirmed, renameOn) < 0
     ? { agency: renamedBody, date: renameOn, name: renamedBody.name.replace('自然资源局', '自然资源和规划局') }
     : null
-  return { cal, agencies, officers, training, unconfirmed, shortOfReviewers, renamed }
+  const plans = planTrainingPlans(stream('plans'), agencies, cal, [cal.year - 2, cal.year - 1, cal.year])
+  return { cal, agencies, officers, training, plans, unconfirmed, shortOfReviewers, renamed }
 }
 
 export const SEED_ACTOR: Actor = { principal: { sub: 'system:seed', role: 'admin', agencyId: null, via: 'user' }, scope: { all: true }, requestId: 'seed' }
@@ -80,9 +85,9 @@ export const rootUscc = (plan: SeedPlan): string => (plan.agencies[0] as AgencyP
 
 interface Step { date: IsoDate, phase: number, seq: number, run: () => Promise<unknown> }
 
-// Within one day: bodies, confirmations, people, exams, courses, attendance, card changes,
+// Within one day: bodies, confirmations, training plans, people, exams, courses, attendance, card changes,
 // new cards (a renewal cancels the old card first), moves, recalls closed, assessments.
-const PHASE = { agency: 0, confirm: 1, register: 2, exam: 3, result: 4, training: 5, attend: 6, change: 7, issue: 8, move: 9, recall: 10, assess: 11 } as const
+const PHASE = { agency: 0, confirm: 1, plan: 2, register: 3, exam: 4, result: 5, training: 6, attend: 7, change: 8, issue: 9, move: 10, recall: 11, assess: 12 } as const
 
 /** `store` as the services see it inside the one write transaction of the run (`tx()`): their
  *  writes are savepoints of it (one that throws is undone alone, then the run fails), their
@@ -118,7 +123,8 @@ export async function writeSeed (store: Store, config: Config, plan: SeedPlan): 
     exams: examsService(ctx),
     certificates: certificatesService(ctx),
     training: trainingService(ctx),
-    assessments: assessmentsService(ctx)
+    assessments: assessmentsService(ctx),
+    plans: trainingPlansService(ctx)
   }
   const actor = SEED_ACTOR
   const { cal } = plan
@@ -203,6 +209,12 @@ export async function writeSeed (store: Store, config: Config, plan: SeedPlan): 
     for (const e of year.externals) {
       at(e.date, PHASE.attend, async () => await svc.training.recordExternal(actor, { officerId: officerId(e.officer), category: e.category, hours: e.hours, date: e.date, evidence: e.evidence, title: e.title, provider: e.provider }))
     }
+  }
+
+  for (const p of plan.plans) {
+    at(p.filedOn, PHASE.plan, async () => await svc.plans.create(actor, idOf(p.agency), {
+      year: p.year, publicLawHours: p.publicLawHours, professionalHours: p.professionalHours, skillsHours: p.skillsHours, approvedOn: p.approvedOn, document: p.document
+    }))
   }
 
   planAssessments(plan, (date, run) => at(date, PHASE.assess, run), async (o, year, grade) => await svc.assessments.record(actor, { officerId: officerId(o), year, grade }))

@@ -9,6 +9,7 @@ import { evaluateTraining, ruleForYear } from '../src/domain/compliance.js'
 import type { IsoDate } from '../src/domain/dates.js'
 import { evaluateStaffing } from '../src/domain/staffing.js'
 import { inTrainingScopeFor } from '../src/domain/training.js'
+import { meetsPlanMinimum } from '../src/domain/training-plans.js'
 import { agencyRepository } from '../src/modules/agencies/repository.js'
 
 export interface SeedSummary {
@@ -44,6 +45,12 @@ export interface SeedSummary {
   /** Police officers in this year's training scope (004 line 39). */
   policeInScopeThisYear: number
   assessments: number
+  /** 年度培训计划 filed, by year. */
+  trainingPlans: Record<number, number>
+  /** This year's plans under 60 学时. */
+  plansUnderMinimumThisYear: number
+  /** Active agencies with no plan for this year. */
+  agenciesWithoutPlanThisYear: number
   auditEvents: number
 }
 
@@ -82,6 +89,8 @@ export async function summarize (store: SqliteStore, config: Config, today: IsoD
   const agencyIds = (store.sqlite.prepare("select id from agencies where status = 'active'").all() as Array<{ id: number }>).map((r) => r.id)
   let short = 0
   for (const counts of (await store.read(async (db) => agencyRepository.staffingCounts(db, agencyIds, today))).values()) if (!evaluateStaffing(counts).compliant) short++
+  const plansThisYear = store.sqlite.prepare('select public_law_units as publicLaw, professional_units as professional, skills_units as skills from training_plans where year = ?')
+    .all(year) as Array<{ publicLaw: number, professional: number, skills: number }>
   const recalls = { open: 0, recovered: 0, lost: 0, ...grouped(store, 'select status as k, count(*) as n from card_recalls group by status') }
   return {
     agencies: count(store, 'select count(*) as n from agencies'),
@@ -111,6 +120,9 @@ export async function summarize (store: SqliteStore, config: Config, today: IsoD
     revokedOfficers: count(store, "select count(distinct officer_id) as n from certificates where status = 'revoked'"),
     policeInScopeThisYear: policeInScope,
     assessments: count(store, 'select count(*) as n from assessments'),
+    trainingPlans: grouped(store, 'select year as k, count(*) as n from training_plans group by year'),
+    plansUnderMinimumThisYear: plansThisYear.filter((p) => !meetsPlanMinimum(p)).length,
+    agenciesWithoutPlanThisYear: count(store, "select count(*) as n from agencies a where a.status = 'active' and not exists (select 1 from training_plans p where p.agency_id = a.id and p.year = ?)", year),
     auditEvents: count(store, 'select count(*) as n from audit_events')
   }
 }
@@ -128,6 +140,7 @@ export function formatSummary (s: SeedSummary): string {
     `exams           ${s.exams} sessions, ${s.examResults.passed} passed, ${s.examResults.failed} failed`,
     `training        ${Object.values(s.trainings).reduce((a, b) => a + b, 0)} trainings; records ${records} (${s.externalRecords} external)`,
     `this year       ${s.underTrainedThisYear} of ${s.inScopeThisYear} officers in training scope (${s.policeInScopeThisYear} police) under-trained (${(100 * s.underTrainedShare).toFixed(1)} %)`,
+    `training plans  ${Object.entries(s.trainingPlans).map(([y, n]) => `${y}: ${n}`).join(', ')}; this year ${s.plansUnderMinimumThisYear} under 60 学时, ${s.agenciesWithoutPlanThisYear} agencies without one`,
     `assessments     ${s.assessments}; audit events ${s.auditEvents}`
   ].join('\n')
 }

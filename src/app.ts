@@ -32,6 +32,7 @@ import { trainingService } from './modules/training/service.js'
 import { trainingRoutes } from './modules/training/routes.js'
 import { reportsService } from './modules/reports/service.js'
 import { registryReportRoutes, reportRoutes } from './modules/reports/routes.js'
+import { trainingPlanRoutes, trainingPlansService } from './modules/training-plans/routes.js'
 import { examsService } from './modules/exams/service.js'
 import { examRoutes } from './modules/exams/routes.js'
 import { certificatesService } from './modules/certificates/service.js'
@@ -48,6 +49,7 @@ import { eventsService } from './modules/events/service.js'
 import { eventRoutes } from './modules/events/routes.js'
 import { importsService } from './modules/imports/service.js'
 import { importRoutes } from './modules/imports/routes.js'
+import { dashboardRoutes } from './modules/dashboard/routes.js'
 import { Query } from './http/schemas.js'
 import { inputAjv } from './http/ajv.js'
 import { jsonBodies } from './http/json-body.js'
@@ -285,6 +287,7 @@ async function assembleApp (store: Store, config: Config, deps: AppDeps): Promis
   await app.register(trainingRoutes, { training: services.training })
   await app.register(reportRoutes, { reports: services.reports })
   await app.register(registryReportRoutes, { reports: services.reports })
+  await app.register(trainingPlanRoutes, { plans: trainingPlansService({ store, config, clock }) })
   await app.register(examRoutes, { exams: services.exams })
   await app.register(certificateRoutes, { certificates: services.certificates })
   await app.register(verifyRoutes, { verify: verifyService({ store, config, clock }) })
@@ -293,5 +296,6 @@ async function assembleApp (store: Store, config: Config, deps: AppDeps): Promis
   await app.register(auditRoutes, { audit: services.audit })
   await app.register(eventRoutes, { events: services.events })
   await app.register(importRoutes, { imports: services.imports })
+  await app.register(dashboardRoutes)
   return app
 }

@@ -3,6 +3,7 @@
 import { Type, type Static } from 'typebox'
 import { DEFAULT_AT_RISK_FROM, DEFAULT_TRAINING_RULES } from './domain/compliance.js'
 import { DEFAULT_CONFIRMATION_GRACE_UNTIL } from './domain/confirmation.js'
+import { DEFAULT_PLAN_DUE, DEFAULT_ROTATION_CHECKPOINT } from './domain/training-plans.js'
 
 // Rule 3's minimums as data: a deployment changes them, or adds a version from a later year,
 // without a code change. Hours are 学时 with at most one decimal.
@@ -54,6 +55,8 @@ export const ConfigSchema = Type.Object({
   TRAINING_INCLUDES_POLICE: Type.Boolean({ default: true, description: 'police officers owe the yearly 学时 (004 line 39 names 县公安局); they never get a certificate either way (true | false)' }),
   AT_RISK_FROM: MonthDay(DEFAULT_AT_RISK_FROM, 'MM-DD: before this day of a year nobody is at_risk by pace alone (the 全员轮训 deadline of 003/004); the nightly looks at the last closed year until then'),
   CONFIRMATION_GRACE_UNTIL: MonthDay(DEFAULT_CONFIRMATION_GRACE_UNTIL, 'MM-DD: last year\'s confirmation stands until this day of the next year (flagged confirmationDue), then AGENCY_NOT_CONFIRMED'),
+  PLAN_DUE: MonthDay(DEFAULT_PLAN_DUE, 'MM-DD: each agency\'s yearly training plan (年度培训计划, ≥ 60 学时) is due by this day of its year (003: 5月底前); with no plan after it the training-plans report and the nightly say missing'),
+  ROTATION_CHECKPOINT: MonthDay(DEFAULT_ROTATION_CHECKPOINT, 'MM-DD: every officer is to have been trained in rotation (全员轮训) by this day of the year (003, 004: 6月底前); the training-plans report counts coverage at it'),
   PUBLIC_NAME_DISPLAY: Type.Union([Type.Literal('full'), Type.Literal('masked')], { default: 'full', description: 'names on the public pages (/public, /v1/public, /verify): full (公示) or masked' }),
   // Hardening (src/plugins/hardening.ts, src/security/).
   PUBLIC_BASE_URL: Type.String({ format: 'uri', pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$', default: 'http://127.0.0.1:3000', description: 'the address the public reaches this service at: QR codes encode PUBLIC_BASE_URL/verify/{number}' }),

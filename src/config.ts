@@ -59,7 +59,7 @@ function trainingRuleErrors (rules: Config['TRAINING_RULES']): string[] {
 
 // What the pattern cannot say: the day exists in every year (not 02-30, nor 02-29).
 function monthDayErrors (config: Config): string[] {
-  return (['AT_RISK_FROM', 'CONFIRMATION_GRACE_UNTIL'] as const)
+  return (['AT_RISK_FROM', 'CONFIRMATION_GRACE_UNTIL', 'PLAN_DUE', 'ROTATION_CHECKPOINT'] as const)
     .filter((k) => !isMonthDay(config[k])).map((k) => `${k}: must be a day of every year, MM-DD (not ${config[k]})`)
 }
 

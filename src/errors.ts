@@ -78,6 +78,11 @@ export const ERRORS = {
   DATE_BEFORE_JOINING: { status: 422, title: 'A move would be dated before the officer joined / 调动或离岗日期早于入职日期' },
   DATE_BEFORE_LAST_MOVE: { status: 422, title: 'The date is before the officer\'s last move / 日期早于该人员上一次调动或离岗' },
 
+  // training plans (年度培训计划)
+  PLAN_EXISTS: { status: 409, title: 'That agency has a plan for that year: correct it with PUT / 该执法主体该年度培训计划已报送，请用 PUT 更正' },
+  PLAN_HOURS_INVALID: { status: 422, title: 'Plan 学时 must be 0 to 1000 with at most one decimal / 计划学时须为 0 至 1000、最多一位小数' },
+  FIELDS_DISAGREE: { status: 422, title: 'Two fields that mean the same thing were given different values / 同义字段取值不一致' },
+
   // concurrency & retries
   PRECONDITION_FAILED: { status: 412, title: 'The resource changed since you read it / 数据已被他人修改，请重新读取' },
   PRECONDITION_REQUIRED: { status: 428, title: 'If-Match header required / 需要提供 If-Match 请求头' },

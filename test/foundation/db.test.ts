@@ -1,6 +1,8 @@
 // engine: sqlite-only in part — PRAGMAs, the SQLite handle's synchronous write and BEGIN IMMEDIATE locking
 import t from 'tap'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { MIGRATIONS_DIR } from '../../src/db/migrations.js'
 import { openSqliteStore } from '../../src/db/sqlite/store.js'
 import { inScopeWhere, scopeOf } from '../../src/db/scope.js'
 import { agencies } from '../../src/db/schema.js'
@@ -75,4 +77,13 @@ t.test('scope: a subtree is its paths, never a sibling sharing a prefix; lists a
     t.same(read, want, `point reads, ${JSON.stringify(scope)}`)
   }
   t.same(scopeOf({ sub: 'x', role: 'admin', agencyId: 7, via: 'user' }), { all: true }, 'admin reaches everything')
+})
+
+t.test('each engine\'s migrations are journalled in order of their time: drizzle applies one only when it is later than the last applied', async (t) => {
+  for (const dir of [MIGRATIONS_DIR, join(MIGRATIONS_DIR, 'pg')]) {
+    const { entries } = JSON.parse(readFileSync(join(dir, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ idx: number, when: number, tag: string }> }
+    const late = entries.filter((e, i) => i > 0 && e.when <= (entries[i - 1] as { when: number }).when).map((e) => e.tag)
+    t.same(late, [], `${dir}: every migration's "when" after the one before it (a database at the one before would skip it)`)
+    t.same(entries.map((e) => e.idx), entries.map((_, i) => i), `${dir}: numbered in order`)
+  }
 })

@@ -48,7 +48,10 @@ t.test('every operation is documented for clerks and strict about its body', asy
 t.test('the document names its shared schemas once and stays small enough for /docs to open quickly', async (t) => {
   const { app } = await buildTestApp(t)
   const res = await app.inject({ method: 'GET', url: '/openapi.json' })
-  t.ok(res.rawPayload.length <= 150_000, `served document ${res.rawPayload.length} bytes, at most 150 KB`)
+  // 150 KB until the plans, statistics, eligibility and webhook routes (2026-12): each route's
+  // bilingual descriptions and full response maps are worth their bytes; what /docs must not do
+  // is grow without anyone deciding it (bench/docs-page.ts measures the page's load).
+  t.ok(res.rawPayload.length <= 200_000, `served document ${res.rawPayload.length} bytes, at most 200 KB`)
   const doc = res.json()
   for (const name of ['Problem', 'Agency', 'AgencyPage', 'Officer', 'OfficerPage', 'Certificate', 'CertificatePage', 'TrainingSummary']) {
     t.ok(doc.components.schemas[name], `components.schemas.${name}`)

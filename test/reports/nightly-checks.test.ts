@@ -11,6 +11,7 @@ import { examsService } from '../../src/modules/exams/service.js'
 import { officersService } from '../../src/modules/officers/service.js'
 import { trainingService } from '../../src/modules/training/service.js'
 import { nightlyChecks } from '../../src/modules/reports/nightly.js'
+import { trainingPlansService } from '../../src/modules/training-plans/service.js'
 import { ADMIN_ACTOR as ADMIN, idNumber, uscc } from '../fixtures.js'
 
 t.test('a registry through 2026, checked in 2027', async (t) => {
@@ -46,6 +47,7 @@ t.test('a registry through 2026, checked in 2027', async (t) => {
   now = new Date('2026-06-01T02:00:00Z')
   const renamed = await agencies.update(ADMIN, police.id, police.version, { name: '甲市公安局（更名）' })
   t.equal(renamed.reconfirmationDue, true, 'a rename asks for 重新确认 (002 item 6)')
+  await trainingPlansService(ctx).create(ADMIN, a.id, { year: 2026, publicLawHours: 30, professionalHours: 20, skillsHours: 10, document: '甲市监发〔2026〕3号' })
   now = new Date('2027-01-04T02:00:00Z')
   for (const o of [trained.o, idle.o]) await assessments.record(ADMIN, { officerId: o.id, year: 2026, grade: o === idle.o ? 'incompetent' : 'competent' })
 
@@ -63,7 +65,11 @@ t.test('a registry through 2026, checked in 2027', async (t) => {
   t.equal(january.checks.incompetentWithLiveCertificate.length, 1)
   t.match(january.checks.cardsInCustody, [{ certificateId: held.cert.id, heldSince: '2026-03-02' }], 'the suspended card is in custody')
   t.ok(!ids(january.checks.underTrained).includes(aux.id), 'auxiliary staff are not_applicable, never a finding')
-  t.same((await run('2027-01-05', 2027)).checks.atRisk, [], 'the current year asked for: still no pace alarm before 1 July')
+  t.match(january.checks.agenciesWithoutPlan, [{ agencyId: police.id, year: 2026, planDue: '2026-05-31' }], 'the agency that filed no 2026 training plan (003 line 52)')
+  t.equal(january.counts.agenciesWithoutPlan, 1)
+  const asked2027 = await run('2027-01-05', 2027)
+  t.same(asked2027.checks.atRisk, [], 'the current year asked for: still no pace alarm before 1 July')
+  t.same(asked2027.checks.agenciesWithoutPlan, [], '2027\'s plans are not due before the end of May')
 
   const april = await run('2027-04-01')
   t.same(april.checks.agenciesNotConfirmed.map((r) => r.agencyId), [a.id, police.id], 'after the grace day the confirmations have lapsed')
@@ -72,4 +78,5 @@ t.test('a registry through 2026, checked in 2027', async (t) => {
   const july = await run('2027-07-01')
   t.equal(july.year, 2027, 'from 1 July the current year')
   t.same(ids(july.checks.atRisk), [trained.o.id, idle.o.id, held.o.id, cop.id], 'and its pace: nobody trained in 2027 yet')
+  t.same(july.checks.agenciesWithoutPlan.map((r) => r.agencyId), [a.id, police.id], 'no 2027 plan filed by 31 May')
 })

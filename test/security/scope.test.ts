@@ -7,7 +7,7 @@
 // resource, so the refusals above are the scope's doing, not a malformed request's.
 import t from 'tap'
 import type { InjectOptions, LightMyRequestResponse } from 'fastify'
-import { exampleBody, exampleValue, ID_FIELDS, pathResource, rowSchema, SHARED, scopePlan, type ExampleContext, type Route } from './fixtures/routes.js'
+import { exampleBody, exampleValue, fillPath, ID_FIELDS, pathResource, rowSchema, SHARED, scopePlan, type ExampleContext, type Route } from './fixtures/routes.js'
 import { idOf, world, type Side } from './fixtures/world.js'
 
 type Variant = 'theirs' | 'their-fields' | 'own'
@@ -46,13 +46,13 @@ t.test('a token of one agency never reaches a sibling agency\'s data, on any rou
   /** The request with path ids from one side and field ids from another. */
   async function request (route: Route, pathSide: Side, fieldSide: Side, headers: Record<string, string>): Promise<InjectOptions & { url: string }> {
     const resource = pathResource(route.path)
-    const path = resource ? route.path.replace('{id}', String(idOf(w, pathSide, resource))) : route.path
+    const path = fillPath(route.path, resource ? idOf(w, pathSide, resource) : undefined, w)
     const c = context(fieldSide)
     const query = (route.op.parameters ?? []).filter((p) => p.in === 'query')
       .filter((p) => ID_FIELDS[p.name] || (p.required && p.schema?.default === undefined))
       .map((p) => `${p.name}=${encodeURIComponent(String(exampleValue(p.name, p.schema ?? {}, c)))}`)
     const h: Record<string, string> = { ...headers }
-    if (route.method === 'PATCH') {
+    if (route.method === 'PATCH' || route.method === 'PUT') {
       // The current ETag, as the admin reads it: a stale or missing If-Match would stop the request first.
       const etag = (await app.inject({ method: 'GET', url: path, headers: w.admin })).headers.etag
       if (typeof etag === 'string') h['if-match'] = etag

@@ -10,7 +10,7 @@ import t from 'tap'
 import fc from 'fast-check'
 import iconv from 'iconv-lite'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
-import { exampleBody, pathResource, routesOf, type OpenApiDoc, type Schema } from './fixtures/routes.js'
+import { exampleBody, fillPath, pathResource, routesOf, type OpenApiDoc, type Schema } from './fixtures/routes.js'
 import { idOf, world } from './fixtures/world.js'
 import { idNumber } from '../fixtures.js'
 import { tableContents } from '../db.js'
@@ -113,9 +113,9 @@ t.test('every write route: hostile text in any string field is 400 or 422, names
     if (fields.length === 0) continue
     const resource = pathResource(route.path)
     if (route.path.includes('{') && resource === undefined) { failures.push(`${route.key}: no id for its path (PATH_RESOURCES)`); continue }
-    const url = route.path.replace('{id}', () => String(idOf(w, w.east, resource as NonNullable<typeof resource>)))
+    const url = fillPath(route.path, resource === undefined ? undefined : idOf(w, w.east, resource), w)
     // A change needs the resource's ETag, so that a hostile value let through would be written.
-    const ifMatch = route.method === 'PATCH' ? (await app.inject({ method: 'GET', url, headers: w.admin })).headers.etag : undefined
+    const ifMatch = route.method === 'PATCH' || route.method === 'PUT' ? (await app.inject({ method: 'GET', url, headers: w.admin })).headers.etag : undefined
     const allowed = route.key === SIGN_IN ? [400, 401] : [400, 422]
 
     for (const field of fields) {

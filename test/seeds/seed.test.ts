@@ -95,6 +95,19 @@ t.test('seeding a fresh database', async (t) => {
     t.equal(drift, 0, 'per-officer-year totals agree with the records')
   })
 
+  t.test('training plans (年度培训计划): most agencies each year, some none, some under 60 学时', async (t) => {
+    t.same(Object.keys(s.trainingPlans), ['2023', '2024', '2025'])
+    const thisYear = s.trainingPlans[2025] ?? 0
+    t.ok(thisYear > s.agencies * 0.8 && thisYear < s.agencies, `${thisYear} plans of ${s.agencies} agencies this year`)
+    t.ok(s.agenciesWithoutPlanThisYear > 0, `${s.agenciesWithoutPlanThisYear} agencies without a plan`)
+    t.equal(s.agenciesWithoutPlanThisYear, s.agencies - thisYear, 'the rest have none')
+    t.ok(s.plansUnderMinimumThisYear > 0 && s.plansUnderMinimumThisYear < thisYear * 0.25, `${s.plansUnderMinimumThisYear} under 60 学时`)
+    const filedLate = await queryValue<number>(store, 'select count(*) from training_plans where substr(created_at, 1, 10) > $1', TODAY)
+    t.equal(filedLate, 0, 'none filed after the seed\'s today')
+    const audited = await queryValue<number>(store, "select count(*) from audit_events where entity = 'training_plan'")
+    t.equal(audited, Object.values(s.trainingPlans).reduce((a, b) => a + b, 0), 'each written through the service, audited')
+  })
+
   t.test('legal reviewers: a few agencies short of 5 %', async (t) => {
     t.ok(s.agenciesShortOfReviewers >= 1 && s.agenciesShortOfReviewers <= Math.max(3, s.agencies * 0.05), `${s.agenciesShortOfReviewers} short`)
     const agencies = agenciesService({ store, config, clock: () => new Date(`${TODAY}T04:00:00Z`) })

@@ -281,6 +281,24 @@ export const trainingTotals = pgTable('training_totals', {
   professionalUnits: integer('professional_units').notNull().default(0)
 }, (t) => [primaryKey({ columns: [t.officerId, t.year] }), index('training_totals_year_ix').on(t.year, t.officerId)])
 
+// 年度培训计划 (003 line 52): one plan per agency and year, its three parts in exact units of
+// 1/90 学时 (公共法律知识, 业务知识, 行政执法技能), as the 学时 of trainings are.
+export const trainingPlans = pgTable('training_plans', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  agencyId: integer('agency_id').notNull().references(() => agencies.id),
+  year: integer('year').notNull(),
+  publicLawUnits: integer('public_law_units').notNull(),
+  professionalUnits: integer('professional_units').notNull(),
+  skillsUnits: integer('skills_units').notNull(),
+  approvedOn: text('approved_on'),
+  // 文号 of the document that adopted the plan.
+  document: text('document').notNull(),
+  note: text('note'),
+  version: integer('version').notNull().default(1),
+  createdAt: createdAt(),
+  updatedAt: text('updated_at')
+}, (t) => [uniqueIndex('training_plans_agency_year_uq').on(t.agencyId, t.year)])
+
 // Idempotency-Key reservations and the answers stored for them (src/plugins/idempotency.ts).
 // Keys are per caller; a 'running' row whose holder process is gone (src/process-identity.ts),
 // or whose lease passed, was abandoned by a process that died mid-request.

@@ -34,7 +34,7 @@ interface EntryFacts {
 
 /** An entry the change feed does not project (see events/projection.ts for those it does). */
 type PlainEntry = {
-  readonly entity: 'agency' | 'card_recall' | 'user' | 'client' | 'exam' | 'exam_result' | 'assessment'
+  readonly entity: 'agency' | 'card_recall' | 'user' | 'client' | 'exam' | 'exam_result' | 'assessment' | 'training_plan' | 'webhook'
   readonly action: string
 } | {
   readonly entity: 'training'

@@ -9,6 +9,7 @@ import { TRAINING_STATUSES } from './schema.js'
 import { reportsService, type ComplianceRow } from './service.js'
 import { agencyConfirmationChecks, brokenInvariants, incompetentWithLiveCertificate } from './invariants.js'
 import { certificatesReport, staffingReport } from './registry-reports.js'
+import { planReportService } from '../training-plans/report.js'
 
 export interface NightlyOptions {
   /** The day the checks are made as of. */
@@ -24,7 +25,8 @@ export interface NightlyOptions {
 /**
  * Returns { year, asOf, ruleVersion, counts, checks }: under-trained (non_compliant) and at-risk
  * officers of the training year (rule 3, 7); agencies below 5% legal reviewers (rule 4); agencies
- * whose confirmation lapsed, is due within the grace period, or awaits 重新确认 (rule 5); officers
+ * whose confirmation lapsed, is due within the grace period, or awaits 重新确认 (rule 5); agencies
+ * with no training plan for the year after PLAN_DUE (003 line 52); officers
  * graded 不称职 in the last closed year who still hold a live card (000 (四)); certificates
  * expiring, awaiting recall, in custody or suspended past their set end; broken invariants.
  * The training report reads a batch at a time (a read transaction each); the other checks are
@@ -36,6 +38,12 @@ export async function nightlyChecks (store: Store, config: Config, actor: Actor,
     .trainingCompliance(actor, { year, asOf: o.asOf, statuses: TRAINING_STATUSES.filter(isFinding) })
   const flagged: Array<Omit<ComplianceRow, 'id'>> = []
   for await (const batch of report.batches()) for (const { id: _id, ...row } of batch) flagged.push(row)
+  // Agencies with no training plan for the year once it was due (PLAN_DUE; 003 line 52).
+  const plans = await planReportService({ store, config, clock: () => new Date(`${o.today}T04:00:00Z`) }).report(actor, { year, asOf: o.asOf })
+  const withoutPlan: Array<{ agencyId: number, agencyName: string, year: number, planDue: string }> = []
+  for await (const batch of plans.batches()) {
+    for (const r of batch) if (r.planStatus === 'missing') withoutPlan.push({ agencyId: r.agencyId, agencyName: r.agencyName, year, planDue: plans.planDue })
+  }
   const { staffingShort, confirmations, certificates, invariants, incompetent } = await store.read(async (db) => ({
     staffingShort: (await staffingReport(db, actor, o.asOf)).filter((r) => !r.compliant),
     confirmations: await agencyConfirmationChecks(db, o.asOf, config.CONFIRMATION_GRACE_UNTIL),
@@ -50,6 +58,7 @@ export async function nightlyChecks (store: Store, config: Config, actor: Actor,
     agenciesNotConfirmed: confirmations.notConfirmed,
     agenciesConfirmationDue: confirmations.confirmationDue,
     agenciesAwaitingReconfirmation: confirmations.awaitingReconfirmation,
+    agenciesWithoutPlan: withoutPlan,
     incompetentWithLiveCertificate: incompetent,
     certificatesExpiring: certificates.filter((c) => c.kind === 'expiring'),
     cardsAwaitingRecall: certificates.filter((c) => c.kind === 'awaiting_recall'),

@@ -1,38 +1,15 @@
 // /v1/reports: registry-wide reports in the caller's scope.
-import type { Readable } from 'node:stream'
-import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { paged, readCursor } from '../../http/pagination.js'
 import { Id, PageQuery, Query, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
-import { csvStream, xlsxStream } from './export.js'
-import { COMPLIANCE_COLUMNS, CertificateReportRow, ComplianceQuery, CompliancePage, StaffingRow, XLSX_TYPE, pageOf } from './schema.js'
+import { chosenFormat, sendReportFile, XLSX_TYPE } from '../../http/report-files.js'
+import { COMPLIANCE_COLUMNS, CertificateReportRow, ComplianceQuery, CompliancePage, StaffingRow, pageOf } from './schema.js'
 import { firstRows, type ReportsService } from './service.js'
 import { STATISTICS_COLUMNS, StatisticsPage, StatisticsQuery } from './statistics-schema.js'
 
 const tags = ['reports']
-
-// A file streamed out: the typed reply knows only the JSON shape, so the stream goes through
-// the plain reply (no serializer runs on a stream anyway).
-function sendFile (reply: FastifyReply, type: string, name: string, stream: Readable) {
-  return reply.type(type).header('content-disposition', `attachment; filename="${name}"`).send(stream)
-}
-
-/** The report's format: ?format= when the query names it, else the first of CSV, the xlsx type or
- *  JSON the Accept header lists (a client that asks by media type, curl -H 'Accept: text/csv'),
- *  else the query's default (json). */
-export function chosenFormat (req: Pick<FastifyRequest, 'url' | 'headers'>, queried: 'json' | 'csv' | 'xlsx'): 'json' | 'csv' | 'xlsx' {
-  if (new URLSearchParams(req.url.split('?')[1] ?? '').has('format')) return queried
-  for (const range of (req.headers.accept ?? '').split(',')) {
-    if (/;\s*q=0(\.0*)?\s*(;|$)/i.test(range)) continue // q=0: not acceptable
-    const type = range.split(';')[0]?.trim().toLowerCase()
-    if (type === 'text/csv') return 'csv'
-    if (type === XLSX_TYPE) return 'xlsx'
-    if (type === 'application/json') return 'json'
-  }
-  return queried
-}
 
 export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }> = async (app, { reports }) => {
   app.get('/v1/reports/training-compliance', {
@@ -65,9 +42,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }
       const body = await paged(req.query, (after, take) => firstRows(report, after, take), ({ id: _id, ...row }) => row)
       return reply.type('application/json; charset=utf-8').send({ year: report.year, asOf: report.asOf, ruleVersion: report.ruleVersion, ...body })
     }
-    const file = `training-compliance-${report.year}.${format}`
-    if (format === 'csv') return sendFile(reply, 'text/csv; charset=utf-8', file, csvStream(COMPLIANCE_COLUMNS, report.batches()))
-    return sendFile(reply, XLSX_TYPE, file, xlsxStream(`${report.year}年度学时`, COMPLIANCE_COLUMNS, report.batches()))
+    return sendReportFile(reply, format, `training-compliance-${report.year}`, `${report.year}年度学时`, COMPLIANCE_COLUMNS, report.batches())
   })
 }
 
@@ -130,9 +105,7 @@ export const registryReportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsS
       // takes a tenth of the schema serializer's time over a city's 500 buckets of nested counts.
       return reply.type('application/json; charset=utf-8').send(JSON.stringify({ ...rest, ...await paged(req.query, buckets) }))
     }
-    const file = `statistics-${s.year}-${s.groupBy}.${format}`
     const all = (async function * () { yield [...s.buckets, s.total] })()
-    if (format === 'csv') return sendFile(reply, 'text/csv; charset=utf-8', file, csvStream(STATISTICS_COLUMNS, all))
-    return sendFile(reply, XLSX_TYPE, file, xlsxStream(`${s.year}年度统计`, STATISTICS_COLUMNS, all))
+    return sendReportFile(reply, format, `statistics-${s.year}-${s.groupBy}`, `${s.year}年度统计`, STATISTICS_COLUMNS, all)
   })
 }

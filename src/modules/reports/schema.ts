@@ -1,13 +1,11 @@
 // Wire shapes of reports, and the columns of their CSV and xlsx files (Chinese headers).
 import { Type } from 'typebox'
 import { Id, IsoDate, PageQuery, Query, StringEnum, components } from '../../http/schemas.js'
-import type { Column } from './export.js'
+import { FORMATS, type Column } from '../../http/report-files.js'
 import type { ComplianceRow } from './service.js'
 
 export const TRAINING_STATUSES = ['compliant', 'on_track', 'at_risk', 'non_compliant', 'not_applicable'] as const
 export const GRADES = ['excellent', 'competent', 'basically_competent', 'incompetent'] as const
-export const FORMATS = ['json', 'csv', 'xlsx'] as const
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 const STATUS_LABELS: Record<ComplianceRow['status'], string> = {
   compliant: '已达标', on_track: '进度正常', at_risk: '进度落后', non_compliant: '未达标', not_applicable: '不适用'

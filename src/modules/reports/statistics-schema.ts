@@ -3,8 +3,7 @@
 import { Type } from 'typebox'
 import { GROUP_BY } from '../../domain/statistics.js'
 import { Id, IsoDate, PageQuery, Query, StringEnum, components } from '../../http/schemas.js'
-import type { Column } from './export.js'
-import { FORMATS } from './schema.js'
+import { FORMATS, type Column } from '../../http/report-files.js'
 import type { StatisticsBucket } from './statistics.js'
 
 const Count = (description: string) => Type.Integer({ minimum: 0, description })

@@ -11,7 +11,7 @@ export const OUTCOMES = ['recorded', 'already_recorded', 'not_found', 'officer_d
 const Category = StringEnum(CATEGORIES, { description: 'public_law 公共法律知识 | professional 专业法律知识和执法技能' })
 const Rule = StringEnum(RULES, { description: 'hours 按所列学时 (as stated) | minutes_45 按 45 分钟折算 1 学时 (minutes ÷ 45)' })
 const Year = Type.Integer({ minimum: 2000, maximum: 2100, description: '年度 calendar year (Asia/Shanghai)' })
-const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()])
+const Nullable = <T extends TSchema>(s: T, description?: string) => Type.Union([s, Type.Null()], description === undefined ? {} : { description })
 
 // Hours as a JSON number or a decimal string ("1.5"), at most one decimal; or whole minutes.
 // Exactly one of the two (HOURS_OR_MINUTES otherwise); null counts as absent.
@@ -46,6 +46,7 @@ export const Training = Type.Object({
   mode: StringEnum(MODES, { description: 'online 线上 | offline 线下' }),
   provider: Type.String(),
   agencyId: Nullable(Id),
+  organizerAgencyId: Nullable(Id, '组织单位 the organiser: the same as agencyId (null: open to every agency)'),
   createdAt: Timestamp
 })
 
@@ -57,8 +58,9 @@ export const CreateTraining = Body({
   endDate: IsoDate('结束日期 last day: the training counts in this year'),
   mode: StringEnum(MODES, { description: 'online 线上 | offline 线下' }),
   provider: Text({ maxLength: 200, description: '主办单位 provider, e.g. 市司法局' }),
-  agencyId: Type.Optional(Nullable(Id))
-}, '培训（课程或班次）A training. agencyId: the organiser, in your scope; omitted, your own agency; null (admin only): open to all')
+  agencyId: Type.Optional(Nullable(Id)),
+  organizerAgencyId: Type.Optional(Nullable(Id, '组织单位 the organiser: another name for agencyId (give either; both must agree)'))
+}, '培训（课程或班次）A training. agencyId (or organizerAgencyId): the organiser, in your scope; omitted, your own agency; null (admin only): open to all')
 
 export const TrainingQuery = Query({
   ...PageQuery,

@@ -25,6 +25,8 @@ export interface TrainingInput extends RecordDuration {
   mode: TrainingRow['mode']
   provider: string
   agencyId?: number | null | undefined
+  /** Another name for agencyId (issue 23); FIELDS_DISAGREE when both are given and differ. */
+  organizerAgencyId?: number | null | undefined
 }
 
 export interface ExternalRecordInput extends RecordDuration {
@@ -73,7 +75,7 @@ const conversionOf = (row: { rawHours: string | null, rawMinutes: number | null,
 
 export function presentTraining (row: TrainingRow) {
   const { rawHours: _h, rawMinutes: _m, ...rest } = row
-  return { ...rest, ...conversionOf(row) }
+  return { ...rest, organizerAgencyId: row.agencyId, ...conversionOf(row) }
 }
 
 export function presentRecord ({ record: r, trainingTitle, trainingProvider }: RecordWithTraining) {
@@ -142,6 +144,16 @@ export async function recordAttendances (db: Db, actor: Actor, at: Date, trainin
   return { trainingId, recorded: recorded.length, alreadyRecorded, rejected: outcomes.length - recorded.length - alreadyRecorded, results }
 }
 
+/** The organiser a create names: agencyId or organizerAgencyId (undefined: neither); FIELDS_DISAGREE
+ *  when both are given and differ. */
+function organiserGiven ({ agencyId, organizerAgencyId }: Pick<TrainingInput, 'agencyId' | 'organizerAgencyId'>): number | null | undefined {
+  if (agencyId !== undefined && organizerAgencyId !== undefined && agencyId !== organizerAgencyId) {
+    const detail = `organizerAgencyId ${String(organizerAgencyId)} differs from agencyId ${String(agencyId)}: they name the same organiser, give one / 组织单位与 agencyId 不一致`
+    fail('FIELDS_DISAGREE', detail, { errors: [{ in: 'body', pointer: '/organizerAgencyId', detail }] })
+  }
+  return agencyId !== undefined ? agencyId : organizerAgencyId
+}
+
 export function trainingService ({ store, clock, config }: ServiceContext) {
   // The organiser: the one given (in scope), else the caller's own agency; null (open to all) is for admins only.
   const organiser = async (db: Db, actor: Actor, agencyId: number | null | undefined): Promise<number | null> => {
@@ -175,7 +187,7 @@ export function trainingService ({ store, clock, config }: ServiceContext) {
           year: yearOf(input.endDate),
           mode: input.mode,
           provider: input.provider,
-          agencyId: await organiser(db, actor, input.agencyId),
+          agencyId: await organiser(db, actor, organiserGiven(input)),
           createdAt: clock().toISOString()
         })
         await appendAudit(db, actor, clock(), { entity: 'training', entityId: row.id, action: 'create', agencyId: row.agencyId, after: row })

@@ -1,9 +1,43 @@
-// Report rows as files a clerk opens in Excel or WPS: CSV (UTF-8 with BOM, so Chinese
-// headers display) and xlsx (exceljs' streaming writer). Both are produced batch by batch from
+// Reports as files a clerk opens in Excel or WPS, for every report route: the formats a report
+// answers in and which one a request asks for, and the files themselves: CSV (UTF-8 with BOM, so
+// Chinese headers display) and xlsx (exceljs' streaming writer). Both are produced batch by batch from
 // an async iterable (the next batch is read only when the stream wants more) and respect
 // back-pressure, so memory stays flat however many rows there are.
 import { PassThrough, Readable } from 'node:stream'
 import { once } from 'node:events'
+import type { FastifyReply, FastifyRequest } from 'fastify'
+
+/** What ?format= takes on every report. */
+export const FORMATS = ['json', 'csv', 'xlsx'] as const
+export type Format = typeof FORMATS[number]
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+
+/** The report's format: ?format= when the query names it, else the first of CSV, the xlsx type or
+ *  JSON the Accept header lists (a client that asks by media type, curl -H 'Accept: text/csv'),
+ *  else the query's default (json). */
+export function chosenFormat (req: Pick<FastifyRequest, 'url' | 'headers'>, queried: Format): Format {
+  if (new URLSearchParams(req.url.split('?')[1] ?? '').has('format')) return queried
+  for (const range of (req.headers.accept ?? '').split(',')) {
+    if (/;\s*q=0(\.0*)?\s*(;|$)/i.test(range)) continue // q=0: not acceptable
+    const type = range.split(';')[0]?.trim().toLowerCase()
+    if (type === 'text/csv') return 'csv'
+    if (type === XLSX_TYPE) return 'xlsx'
+    if (type === 'application/json') return 'json'
+  }
+  return queried
+}
+
+/** Streams a file out as an attachment named `name`. The typed reply knows only the JSON shape,
+ *  so the stream goes through the plain reply (no serializer runs on a stream anyway). */
+export function sendFile (reply: FastifyReply, type: string, name: string, stream: Readable) {
+  return reply.type(type).header('content-disposition', `attachment; filename="${name}"`).send(stream)
+}
+
+/** `batches` as the file `format` asks for: CSV or an xlsx workbook of one sheet. */
+export function sendReportFile<R> (reply: FastifyReply, format: 'csv' | 'xlsx', file: string, sheet: string, columns: readonly Column<R>[], batches: AsyncIterable<R[]>) {
+  if (format === 'csv') return sendFile(reply, 'text/csv; charset=utf-8', `${file}.csv`, csvStream(columns, batches))
+  return sendFile(reply, XLSX_TYPE, `${file}.xlsx`, xlsxStream(sheet, columns, batches))
+}
 
 export interface Column<R> {
   header: string
