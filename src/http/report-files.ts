@@ -6,6 +6,7 @@
 import { PassThrough, Readable } from 'node:stream'
 import { once } from 'node:events'
 import type { FastifyReply, FastifyRequest } from 'fastify'
+import { Type, type TSchema } from 'typebox'
 
 /** What ?format= takes on every report. */
 export const FORMATS = ['json', 'csv', 'xlsx'] as const
@@ -25,6 +26,19 @@ export function chosenFormat (req: Pick<FastifyRequest, 'url' | 'headers'>, quer
     if (type === 'application/json') return 'json'
   }
   return queried
+}
+
+/** A report's 200 answer as the OpenAPI document gives it: `page` as JSON, or the file as CSV or
+ *  xlsx (the route's `format`, or the request's Accept: chosenFormat). */
+export function reportAnswer<T extends TSchema> (page: T, description = '报表 the report') {
+  return {
+    description,
+    content: {
+      'application/json': { schema: page },
+      'text/csv': { schema: Type.String({ description: 'CSV, UTF-8 with BOM' }) },
+      [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) }
+    }
+  }
 }
 
 /** Streams a file out as an attachment named `name`. The typed reply knows only the JSON shape,

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { paged, readCursor } from '../../http/pagination.js'
 import { Id, PageQuery, Query, problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
-import { chosenFormat, sendReportFile, XLSX_TYPE } from '../../http/report-files.js'
+import { chosenFormat, reportAnswer, sendReportFile } from '../../http/report-files.js'
 import { COMPLIANCE_COLUMNS, CertificateReportRow, ComplianceQuery, CompliancePage, StaffingRow, pageOf } from './schema.js'
 import { firstRows, type ReportsService } from './service.js'
 import { STATISTICS_COLUMNS, StatisticsPage, StatisticsQuery } from './statistics-schema.js'
@@ -22,14 +22,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsService }
         ' Every officer at a post within your scope (or under agencyId) with both buckets, minimums, deficits and status (not_applicable where no minimum applies, left out of compliance rates); filter by status and by annual-assessment grade. format=json pages; csv (UTF-8 with BOM, Chinese headers) and xlsx hold every row and stream.',
       querystring: ComplianceQuery,
       response: {
-        200: {
-          description: '报表 the report',
-          content: {
-            'application/json': { schema: CompliancePage },
-            'text/csv': { schema: Type.String({ description: 'CSV, UTF-8 with BOM' }) },
-            [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) }
-          }
-        },
+        200: reportAnswer(CompliancePage),
         ...problems(404, 422)
       }
     }
@@ -83,14 +76,7 @@ export const registryReportRoutes: FastifyPluginAsyncTypebox<{ reports: ReportsS
         ' Counts for every agency in scope (or under agencyId), grouped: agencies, officers, certificates, training standings with exact rates and average 学时, 5% shortfalls, assessment grades; certificates expiring and awaiting recall by month. Training standings are the training-compliance report\'s, officer by officer. format=json pages the buckets (the total on every page); csv and xlsx hold every bucket and the total.',
       querystring: StatisticsQuery,
       response: {
-        200: {
-          description: '统计 the statistics',
-          content: {
-            'application/json': { schema: StatisticsPage },
-            'text/csv': { schema: Type.String({ description: 'CSV, UTF-8 with BOM' }) },
-            [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) }
-          }
-        },
+        200: reportAnswer(StatisticsPage, '统计 the statistics'),
         ...problems(404, 422)
       }
     }

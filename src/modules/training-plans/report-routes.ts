@@ -1,8 +1,7 @@
 // /v1/reports/training-plans: every agency's plan against what it delivered, and 全员轮训 coverage.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
-import { Type } from 'typebox'
 import { paged, readCursor } from '../../http/pagination.js'
-import { chosenFormat, sendReportFile, XLSX_TYPE } from '../../http/report-files.js'
+import { chosenFormat, reportAnswer, sendReportFile } from '../../http/report-files.js'
 import { problems } from '../../http/schemas.js'
 import { ACCESS } from '../../security/roles.js'
 import { PLAN_REPORT_COLUMNS, PlanReportPage, PlanReportQuery } from './report-schema.js'
@@ -19,14 +18,7 @@ export const planReportRoutes: FastifyPluginAsyncTypebox<{ plans: TrainingPlansS
         ' Every active agency in scope (or under agencyId): its plan and status as of asOf (missing once PLAN_DUE has passed), the 学时 of trainings it organised that ended by asOf, offline public law under 30 学时, and rotation coverage at ROTATION_CHECKPOINT. json pages; csv and xlsx hold every row.',
       querystring: PlanReportQuery,
       response: {
-        200: {
-          description: '报表 the report',
-          content: {
-            'application/json': { schema: PlanReportPage },
-            'text/csv': { schema: Type.String({ description: 'CSV, UTF-8 with BOM' }) },
-            [XLSX_TYPE]: { schema: Type.String({ format: 'binary' }) }
-          }
-        },
+        200: reportAnswer(PlanReportPage),
         ...problems(404, 422)
       }
     }
