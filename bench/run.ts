@@ -11,6 +11,7 @@
 // (B2) and one province's (agency 1, 100,000 officers), the import (B3b), the country's CSV
 // export (B4, bar 300 MB), start-up (B5) and the nightly command (B6); each row named B7·….
 // W8 (not in the default set): writes/s with 8 connections (bench/writes.ts).
+// B9: POST /v1/eligibility for 2 officers against B1's point read (bench/eligibility.ts).
 // --b8: B8 alone, the statistics of the demo city against a bare aggregate (bench/statistics.ts;
 // SQLite, the seed's engine).
 import { existsSync, writeFileSync } from 'node:fs'
@@ -25,6 +26,7 @@ import { DEFAULT_BENCH_DB, generateBenchData, NATIONAL_BENCH_DB } from './data.j
 import { ENGINES, type BenchDatabase, type EngineName } from './engine.js'
 import { b1, b2, b3, b3b, b4, B4_BAR, b5, b6, B7_EXPORT_BAR, type Context, type Row } from './measures.js'
 import { w8 } from './writes.js'
+import { b9 } from './eligibility.js'
 import { b8 } from './statistics.js'
 import { pgWorkDatabase } from './pg-database.js'
 import { DEFAULT_PG_ADMIN_URL } from './pg-data.js'
@@ -85,10 +87,10 @@ async function main (): Promise<number> {
   const engine = values.engine as EngineName
   const b7 = values.b7
   // B7 leaves out B3: it would import an attendance for each of 3,000,000 officers, five times.
-  const only = new Set((values.only ?? (b7 ? 'B1,B2,B3b,B4,B5,B6' : 'B1,B2,B3,B3b,B4,B5,B6')).split(',').map((s) => s.trim().toUpperCase()))
+  const only = new Set((values.only ?? (b7 ? 'B1,B2,B3b,B4,B5,B6' : 'B1,B2,B3,B3b,B4,B5,B6,B9')).split(',').map((s) => s.trim().toUpperCase()))
   const wanted = (id: string) => only.has(id)
   if (!ENGINES.includes(engine)) { process.stderr.write(`--engine takes ${ENGINES.join(' or ')}\n`); return 2 }
-  if ([...only].some((id) => !/^(B([1-6]|3B)|W8)$/.test(id))) { process.stderr.write('--only takes B1, B2, B3, B3b, B4, B5, B6, W8, comma-separated\n'); return 2 }
+  if ([...only].some((id) => !/^(B([1-69]|3B)|W8)$/.test(id))) { process.stderr.write('--only takes B1, B2, B3, B3b, B4, B5, B6, B9, W8, comma-separated\n'); return 2 }
   if (!(seconds >= 2 && seconds <= 60)) { process.stderr.write('--seconds must be 2..60\n'); return 2 }
   const started = performance.now()
   if (values.b8) return await statisticsRun(started)
@@ -147,8 +149,8 @@ async function measure (database: BenchDatabase, run: { source: string, seconds:
   const built = await buildServer()
   const b5Rows = wanted('B5') ? (step('B5 start-up'), await b5(env, built)) : []
   // Everything but B5 is measured against one running server (B4 starts its own, but signs in on it).
-  if (['B1', 'B2', 'B3', 'B3B', 'B4', 'B6'].some(wanted)) {
-    step('starting the server for B1, B2, B3, B3b, B4, B6')
+  if (['B1', 'B2', 'B3', 'B3B', 'B4', 'B6', 'B9'].some(wanted)) {
+    step('starting the server for B1, B2, B3, B3b, B4, B6, B9')
     const server = await startChild('bench/server.ts', env)
     try {
       const openapi = await (await fetch(`${server.url}/openapi.json`)).json() as { paths: Record<string, unknown> }
@@ -167,6 +169,10 @@ async function measure (database: BenchDatabase, run: { source: string, seconds:
       // B6 compares with B1 and B2: it runs them when they were not asked for.
       const first = wanted('B1') || wanted('B6') ? (step('B1 point reads under load'), await b1(ctx)) : null
       if (first && wanted('B1')) rows.push(...first.rows)
+      if (wanted('B9')) {
+        step('B9 eligibility of two officers under load')
+        rows.push(await b9(ctx))
+      }
       const second = wanted('B2') || wanted('B6') ? (step('B2 compliance report'), await b2(ctx)) : null
       if (second && wanted('B2')) rows.push(second.row)
       if (b7 && wanted('B2')) {

@@ -39,6 +39,7 @@ import { certificatesService } from './modules/certificates/service.js'
 import { certificateRoutes } from './modules/certificates/routes.js'
 import { verifyRoutes } from './modules/verify/routes.js'
 import { verifyService } from './modules/verify/service.js'
+import { eligibilityRoutes, eligibilityService } from './modules/eligibility/routes.js'
 import { publicRoutes } from './modules/public/routes.js'
 import { publicService } from './modules/public/service.js'
 import { assessmentsService } from './modules/assessments/service.js'
@@ -49,6 +50,7 @@ import { eventsService } from './modules/events/service.js'
 import { eventRoutes } from './modules/events/routes.js'
 import { importsService } from './modules/imports/service.js'
 import { importRoutes } from './modules/imports/routes.js'
+import { webhookRoutes, webhooksService } from './modules/webhooks/routes.js'
 import { dashboardRoutes } from './modules/dashboard/routes.js'
 import { Query } from './http/schemas.js'
 import { inputAjv } from './http/ajv.js'
@@ -89,7 +91,8 @@ function buildServices (store: Store, config: Config, clock: Clock, secretCost: 
     assessments: assessmentsService(ctx),
     audit: auditService(ctx),
     events: eventsService(ctx),
-    imports: importsService(ctx)
+    imports: importsService(ctx),
+    webhooks: webhooksService(ctx)
   }
 }
 
@@ -261,6 +264,10 @@ async function assembleApp (store: Store, config: Config, deps: AppDeps): Promis
   // close, the one running ends first and those waiting are failed.
   await services.imports.recoverInterruptedJobs()
   app.addHook('preClose', async () => { await services.imports.closeJobs() })
+  // Webhooks: the worker delivering the feed to subscribers starts once the app is ready (unless
+  // WEBHOOKS_ENABLED is false) and stops on close, its request under way cut short.
+  app.addHook('onReady', async () => { if (config.WEBHOOKS_ENABLED) services.webhooks.worker.start() })
+  app.addHook('preClose', async () => { await services.webhooks.worker.stop() })
   const tokens = await createTokenService(config)
   app.decorate('store', store)
   app.decorate('services', services)
@@ -291,11 +298,13 @@ async function assembleApp (store: Store, config: Config, deps: AppDeps): Promis
   await app.register(examRoutes, { exams: services.exams })
   await app.register(certificateRoutes, { certificates: services.certificates })
   await app.register(verifyRoutes, { verify: verifyService({ store, config, clock }) })
+  await app.register(eligibilityRoutes, { eligibility: eligibilityService({ store, config, clock }) })
   await app.register(publicRoutes, { publicView: publicService({ store, config, clock }) })
   await app.register(assessmentRoutes, { assessments: services.assessments })
   await app.register(auditRoutes, { audit: services.audit })
   await app.register(eventRoutes, { events: services.events })
   await app.register(importRoutes, { imports: services.imports })
+  await app.register(webhookRoutes, { webhooks: services.webhooks })
   await app.register(dashboardRoutes)
   return app
 }

@@ -44,6 +44,7 @@ export const ConfigSchema = Type.Object({
   BODY_LIMIT_BYTES: Int(1024, 64 * 1024 * 1024, 1024 * 1024, 'largest accepted request body'),
   EXAM_PASS_MARK: Int(0, 100, 60, 'qualification exam pass mark'),
   CERTIFICATE_VALIDITY_YEARS: Int(1, 20, 5, 'a certificate is valid this many years from issue'),
+  TEAM_MINIMUM: Int(1, 50, 2, 'POST /v1/eligibility: officers who may act needed for a case step (行政处罚法 art. 42: at least two)'),
   IDEMPOTENCY_TTL_HOURS: Int(1, 24 * 30, 24, 'an Idempotency-Key and its stored answer are kept this many hours'),
   IMPORT_JOB_TTL_HOURS: Int(1, 24 * 90, 24 * 7, 'an import job that has ended, and its result, are kept this many hours, then forgotten'),
   TRAINING_RULES: Type.Array(TrainingRuleSchema, {
@@ -68,6 +69,13 @@ export const ConfigSchema = Type.Object({
   LOGIN_LOCKOUT_SECONDS: Int(1, 86400, 60, 'the first lockout; each further one doubles, up to LOGIN_LOCKOUT_MAX_SECONDS; a successful sign-in resets'),
   LOGIN_LOCKOUT_MAX_SECONDS: Int(1, 7 * 86400, 3600, 'the longest lockout'),
   MAX_HEADER_BYTES: Int(1024, 65536, 16384, 'largest request line plus headers (bigger: 431)'),
+  // Webhooks (src/modules/webhooks): deliveries of change-feed events to subscribers' URLs.
+  WEBHOOKS_ENABLED: Type.Boolean({ default: true, description: 'this process delivers webhooks (true | false); subscriptions are kept either way' }),
+  WEBHOOKS_POLL_MS: Int(10, 3600000, 1000, 'how often the webhook worker looks for new events'),
+  WEBHOOKS_TIMEOUT_MS: Int(100, 120000, 10000, 'a delivery not answered within this is a failed attempt'),
+  WEBHOOKS_RETRY_BASE_MS: Int(1, 3600000, 5000, 'first wait after a failed delivery; the next ones are 6, 24, 120, 360 and 720 times it (5 s, 30 s, 2 min, 10 min, 30 min, 1 h), then 720 times it'),
+  WEBHOOKS_RETRY_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 24, description: 'a subscription whose head event still fails this many hours after its first failure is marked failing (deliveries stop until PATCH active: true)' }),
+  WEBHOOKS_ALLOW_HTTP_LOOPBACK: Type.Boolean({ default: false, description: 'also accept http:// URLs to 127.0.0.1 or localhost (tests, a receiver on this machine); otherwise https:// only' }),
   ID_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^\\s*[A-Za-z0-9+/]{43}=\\s*$', description: 'base64 of 32 random bytes (openssl rand -base64 32) sealing ID numbers at rest; default: id-encryption.key generated beside the database' }))
 }, { additionalProperties: false })
 

@@ -77,8 +77,9 @@ function describeChoices (name: string): string {
 /** A config for tests and tools: defaults, an in-memory database, quiet logs, plus overrides. */
 export function testConfig (overrides: Partial<Config> = {}): Config {
   // Rate limits out of the way: tests log in and verify far more often than a person would;
-  // the tests of the limits set their own.
-  const r = loadConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', RATE_LIMIT_VERIFY_PER_MINUTE: '1000000', RATE_LIMIT_TOKEN_PER_MINUTE: '1000000' })
+  // the tests of the limits set their own. No webhook worker polling in the background of every
+  // test app: the webhook tests run it themselves (worker.runOnce) or enable it.
+  const r = loadConfig({ DATABASE_PATH: ':memory:', LOG_LEVEL: 'silent', RATE_LIMIT_VERIFY_PER_MINUTE: '1000000', RATE_LIMIT_TOKEN_PER_MINUTE: '1000000', WEBHOOKS_ENABLED: 'false' })
   if (!r.ok) throw new Error(r.errors.join('; '))
   return { ...r.config, ...overrides }
 }

@@ -66,6 +66,9 @@ export const ERRORS = {
   RECALL_CLOSED: { status: 409, title: 'Recall already closed / 证件收回记录已办结' },
   DOMAIN_NOT_HELD: { status: 422, title: 'Domain not held by the agency / 执法领域不在该主体职权范围内' },
 
+  // eligibility (POST /v1/eligibility)
+  INSTANT_TOO_FAR_AHEAD: { status: 422, title: 'The instant is more than a day ahead: eligibility is judged up to a day in advance / 查询时刻晚于当前时间超过一天' },
+
   // assessments
   ASSESSMENT_EXISTS: { status: 409, title: 'Assessment for that year exists / 该年度考核已登记' },
 
@@ -93,6 +96,9 @@ export const ERRORS = {
   IMPORT_REJECTED: { status: 422, title: 'Rows failed: nothing was imported / 存在错误行，未导入任何数据' },
   IMPORT_CONFLICT: { status: 409, title: 'A row was refused while the import was applied: nothing was imported / 写入时有行被拒绝（数据已变化），未导入任何数据' },
   IMPORT_JOB_INTERRUPTED: { status: 500, title: 'The server stopped while the import ran: nothing of it was applied / 导入进行中服务停止，未写入任何数据' },
+
+  // webhooks
+  WEBHOOK_URL_NOT_ALLOWED: { status: 422, title: 'Webhooks are delivered to https:// URLs only / 回调地址须为 https:// 网址' },
 
   // change feed
   FEED_CURSOR_MISMATCH: { status: 409, title: 'The cursor does not match the change feed (was the database restored from a backup?) / 游标与事件流不符（数据库是否已从备份恢复？）' }

@@ -30,10 +30,10 @@ const CLI_BUSY_TIMEOUT_MS = 60_000
 const CMD = 'node dist/cli/main.mjs'
 const PIPED = 'The password is read from standard input: typed when asked (not shown), or piped\n(printf %s "$PW" | ...). It is never an argument.'
 export const USAGES = {
-  'user add': `usage: ${CMD} user add --username NAME --role admin|clerk|hr|auditor [--agency ID]\n  --agency: the account's scope (required unless admin)\n${PIPED}`,
+  'user add': `usage: ${CMD} user add --username NAME --role admin|clerk|hr|auditor|casework [--agency ID]\n  --agency: the account's scope (required unless admin)\n${PIPED}`,
   'user passwd': `usage: ${CMD} user passwd --username NAME\n${PIPED}`,
   'user disable': `usage: ${CMD} user disable --username NAME`,
-  'client add': `usage: ${CMD} client add --name NAME --role admin|clerk|hr|auditor [--agency ID]\n  prints client_id (prefixed by the role) and client_secret, which is shown only then`,
+  'client add': `usage: ${CMD} client add --name NAME --role admin|clerk|hr|auditor|casework [--agency ID]\n  prints client_id (prefixed by the role) and client_secret, which is shown only then`,
   'audit verify': `usage: ${CMD} audit verify\n  checks the audit trail's hash chain end to end (DATABASE_URL's PostgreSQL, else the file DATABASE_PATH):\n  exit 0 prints the head hash, 1 names the first broken event`,
   backup: `usage: ${CMD} backup FILE [--force]\n  online backup to FILE (SQLite backup API), checked with PRAGMA integrity_check; --force replaces FILE`,
   migrate: `usage: ${CMD} migrate [--to postgres://USER@HOST[:PORT]/DATABASE]   (default: DATABASE_URL)\n  applies the PostgreSQL schema's migrations not yet applied (migrations/pg); safe to run again.\n  The password is never in the URL: PGPASSWORD or ~/.pgpass.`,
@@ -43,7 +43,7 @@ type CommandName = keyof typeof USAGES
 const GROUPS: Record<string, CommandName[]> = { user: ['user add', 'user passwd', 'user disable'], client: ['client add'], audit: ['audit verify'], backup: ['backup'], migrate: ['migrate'], copy: ['copy'] }
 const groupUsage = (group: string) => (GROUPS[group] ?? []).map((c) => USAGES[c]).join('\n\n')
 export const USAGE = `usage: ${CMD} <command> [options]      (or npm run cli -- <command> [options])
-  user add --username NAME --role admin|clerk|hr|auditor [--agency ID]
+  user add --username NAME --role admin|clerk|hr|auditor|casework [--agency ID]
   user passwd --username NAME
   user disable --username NAME
   client add --name NAME --role ROLE [--agency ID]

@@ -48,7 +48,7 @@ export const users = sqliteTable('users', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   username: text('username').notNull(),
   passwordHash: text('password_hash').notNull(),
-  role: text('role', { enum: ['admin', 'clerk', 'hr', 'auditor'] }).notNull(),
+  role: text('role', { enum: ['admin', 'clerk', 'hr', 'auditor', 'casework'] }).notNull(),
   agencyId: integer('agency_id').references(() => agencies.id),
   disabled: flag('disabled'),
   version: integer('version').notNull().default(1),
@@ -60,7 +60,7 @@ export const clients = sqliteTable('clients', {
   clientId: text('client_id').notNull(),
   name: text('name').notNull(),
   secretHash: text('secret_hash').notNull(),
-  role: text('role', { enum: ['admin', 'clerk', 'hr', 'auditor'] }).notNull(),
+  role: text('role', { enum: ['admin', 'clerk', 'hr', 'auditor', 'casework'] }).notNull(),
   agencyId: integer('agency_id').references(() => agencies.id),
   disabled: flag('disabled'),
   version: integer('version').notNull().default(1),
@@ -365,3 +365,49 @@ export const importJobs = sqliteTable('import_jobs', {
   startedAt: text('started_at'),
   finishedAt: text('finished_at')
 }, (t) => [index('import_jobs_unfinished_ix').on(t.status)])
+
+// Webhook subscriptions (src/modules/webhooks): a principal's URL for change-feed events of its
+// scope (agency_id's subtree; null: every agency, an admin's). The feed is the outbox: `cursor`
+// is the last feed event id passed (delivered, or not asked for); the head event's retries are
+// `attempts`, `first_failure_at`, `next_attempt_at`; `failing_since` set once they ran out.
+// `secret` is the signing secret sealed with the ID-number key (AES-256-GCM, sealBytes): HMAC
+// needs the secret itself, so a hash would not do. The lease (holder, until) keeps one process
+// delivering a subscription at a time.
+export const webhooks = sqliteTable('webhooks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  principal: text('principal').notNull(),
+  agencyId: integer('agency_id').references(() => agencies.id),
+  url: text('url').notNull(),
+  events: text('events', { mode: 'json' }).$type<string[]>().notNull(),
+  description: text('description'),
+  secret: blob('secret', { mode: 'buffer' }).notNull(),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  failingSince: text('failing_since'),
+  cursor: integer('cursor').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  firstFailureAt: text('first_failure_at'),
+  nextAttemptAt: text('next_attempt_at'),
+  leaseHolder: text('lease_holder'),
+  leaseUntil: text('lease_until'),
+  version: integer('version').notNull().default(1),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at')
+}, (t) => [index('webhooks_principal_ix').on(t.principal, t.id)])
+
+// Every attempt to deliver an event to a subscription (and every replay): written `pending`
+// before the request, then `delivered` (2xx) or `failed`. A `pending` row left behind is a
+// request a crash cut short (it is sent again: at least once).
+export const webhookDeliveries = sqliteTable('webhook_deliveries', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  webhookId: integer('webhook_id').notNull().references(() => webhooks.id),
+  eventId: integer('event_id').notNull(),
+  messageId: text('message_id').notNull(),
+  eventType: text('event_type').notNull(),
+  attempt: integer('attempt').notNull(),
+  replay: flag('replay'),
+  status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+  responseCode: integer('response_code'),
+  error: text('error'),
+  at: text('at').notNull(),
+  durationMs: integer('duration_ms')
+}, (t) => [index('webhook_deliveries_webhook_ix').on(t.webhookId, t.id), index('webhook_deliveries_event_ix').on(t.webhookId, t.eventId)])

@@ -106,16 +106,9 @@ export function roleChangeRefusal (was: { auxiliary: boolean, police: boolean },
   return null
 }
 
-export interface EligibilityFacts {
-  officerStatus: 'active' | 'departed'
+export interface EligibilityFacts extends HolderFacts, AgencyStandingFacts {
   /** The officer serves at the issuing agency (a card is issued by the agency one works for). */
   servesAtAgency: boolean
-  auxiliary: boolean
-  police: boolean
-  agencyStatus: 'active' | 'merged' | 'dissolved'
-  /** The agency's confirmation stands today (confirmationStanding: this year's, or last year's
-   *  within the grace period). */
-  agencyConfirmed: boolean
   hasPassedExam: boolean
   /** A card of this person was revoked (吊销) and no exam was passed since (requalificationRequired). */
   requalificationRequired: boolean
@@ -126,20 +119,47 @@ export type EligibilityRefusal = Extract<ErrorCode,
   | 'OFFICER_DEPARTED' | 'OFFICER_NOT_AT_AGENCY' | 'AGENCY_NOT_ACTIVE' | 'AGENCY_NOT_CONFIRMED' | 'OFFICER_AUXILIARY'
   | 'OFFICER_POLICE' | 'EXAM_NOT_PASSED' | 'REQUALIFICATION_REQUIRED' | 'CERTIFICATE_EXISTS'>
 
+/** What holding a live card asks of the person (rule 1), as judged at one instant. */
+export interface HolderFacts {
+  officerStatus: 'active' | 'departed'
+  auxiliary: boolean
+  police: boolean
+}
+
+/** What holding a live card asks of its agency (rules 1 and 5), as judged at one instant. */
+export interface AgencyStandingFacts {
+  agencyStatus: 'active' | 'merged' | 'dissolved'
+  /** The agency's confirmation stands (confirmationStanding: this year's, or last year's
+   *  within the grace period). */
+  agencyConfirmed: boolean
+}
+
+export type HoldingRefusal = Extract<EligibilityRefusal, 'OFFICER_DEPARTED' | 'AGENCY_NOT_ACTIVE' | 'AGENCY_NOT_CONFIRMED' | 'OFFICER_AUXILIARY' | 'OFFICER_POLICE'>
+
+/**
+ * Returns every reason the person, and the agency when given, may not hold a live card (rule 1):
+ * the part of certificateEligibility that holds for as long as a card is used, shared by issuing
+ * and by the eligibility check of a case step (domain/eligibility.ts). Order: person, agency, role.
+ */
+export function holdingRefusals (person: HolderFacts, agency: AgencyStandingFacts | null): HoldingRefusal[] {
+  const refusals: HoldingRefusal[] = []
+  if (person.officerStatus !== 'active') refusals.push('OFFICER_DEPARTED')
+  // A merged or dissolved agency issues nothing; its successor reissues (rule 5).
+  if (agency !== null && agency.agencyStatus !== 'active') refusals.push('AGENCY_NOT_ACTIVE')
+  if (agency !== null && !agency.agencyConfirmed) refusals.push('AGENCY_NOT_CONFIRMED')
+  if (person.auxiliary) refusals.push('OFFICER_AUXILIARY')
+  if (person.police) refusals.push('OFFICER_POLICE')
+  return refusals
+}
+
 /**
  * Returns every reason a certificate may not be issued (rule 1), in a fixed order: person,
  * then agency, then role, then exam, then duplicates. Empty means eligible. The caller
  * answers with the first code and may list all of them.
  */
 export function certificateEligibility (facts: EligibilityFacts): EligibilityRefusal[] {
-  const refusals: EligibilityRefusal[] = []
-  if (facts.officerStatus !== 'active') refusals.push('OFFICER_DEPARTED')
-  else if (!facts.servesAtAgency) refusals.push('OFFICER_NOT_AT_AGENCY')
-  // A merged or dissolved agency issues nothing; its successor reissues (rule 5).
-  if (facts.agencyStatus !== 'active') refusals.push('AGENCY_NOT_ACTIVE')
-  if (!facts.agencyConfirmed) refusals.push('AGENCY_NOT_CONFIRMED')
-  if (facts.auxiliary) refusals.push('OFFICER_AUXILIARY')
-  if (facts.police) refusals.push('OFFICER_POLICE')
+  const refusals: EligibilityRefusal[] = holdingRefusals(facts, facts)
+  if (facts.officerStatus === 'active' && !facts.servesAtAgency) refusals.unshift('OFFICER_NOT_AT_AGENCY')
   if (!facts.hasPassedExam) refusals.push('EXAM_NOT_PASSED')
   else if (facts.requalificationRequired) refusals.push('REQUALIFICATION_REQUIRED')
   if (facts.hasActiveCertificateAtAgency) refusals.push('CERTIFICATE_EXISTS')

@@ -16,11 +16,13 @@ export const TAGS = [
   { name: 'certificates', description: '行政执法证件 Enforcement certificates: issue, suspend, reinstate, revoke, cancel, recall' },
   { name: 'verify', description: '公众验证 Public verification of a certificate (no login)' },
   { name: 'public', description: '公示 The public register of confirmed agencies and the officers holding a live card (no login)' },
+  { name: 'eligibility', description: '执法资格核验 May these officers act here now: a case system\'s check before a case step (role casework)' },
   { name: 'training', description: '培训学时 Training: courses, bulk attendances, external records and each officer\'s yearly 学时 (30 + 30)' },
-  { name: 'reports', description: '报表 Reports: training compliance for every officer in scope, as JSON, CSV or xlsx' },
+  { name: 'reports', description: '报表 Reports: training compliance, training plans, staffing, certificates and the yearly statistics, as JSON, CSV or xlsx' },
   { name: 'assessments', description: '年度考核 Annual assessments' },
   { name: 'audit', description: '审计记录 Audit trail: every change, who, when, before and after; append-only and hash-chained' },
   { name: 'events', description: '变更事件流 Change feed: domain events as CloudEvents, polled with a cursor by systems that cannot receive webhooks' },
+  { name: 'webhooks', description: '事件推送 Webhooks: the change feed pushed to subscribers, signed (Standard Webhooks), retried from a durable outbox' },
   { name: 'imports', description: '批量导入 Bulk imports from HR systems: JSON, NDJSON or CSV (UTF-8 or GBK), a result per row' },
   { name: 'health', description: '运行状态 Liveness and readiness' }
 ]

@@ -1,5 +1,7 @@
 // Roles and what a caller is: shared by the auth plugin, the services and the schemas.
-export const ROLES = ['admin', 'clerk', 'hr', 'auditor'] as const
+// casework: a case-handling system (执法办案系统) asking whether officers may act (POST
+// /v1/eligibility) and the public verification; nothing else, not even general reads.
+export const ROLES = ['admin', 'clerk', 'hr', 'auditor', 'casework'] as const
 export type Role = typeof ROLES[number]
 
 /** Who is calling, as proven by a verified token. */
@@ -47,5 +49,7 @@ export const ACCESS = {
   /** Accounts and system settings. */
   admin: { roles: ['admin'] },
   /** The audit trail. */
-  audit: { roles: ['admin', 'auditor'] }
+  audit: { roles: ['admin', 'auditor'] },
+  /** May these officers act now (POST /v1/eligibility): every reader, and case-handling systems. */
+  eligibility: { roles: ['admin', 'clerk', 'hr', 'auditor', 'casework'] }
 } as const satisfies Record<string, { roles: readonly Role[] }>

@@ -14,8 +14,10 @@ type Variant = 'theirs' | 'their-fields' | 'own'
 
 // Bulk routes answer 200 with an outcome per row: a row naming the west's officer must be
 // refused there, and nothing recorded.
-const PER_ROW: Record<string, (body: { recorded?: number, results?: Array<{ outcome?: string }> }) => boolean> = {
-  'POST /v1/trainings/{id}/attendances': (b) => b.recorded === 0 && (b.results ?? []).every((r) => r.outcome === 'not_found')
+// Eligibility answers each officer: one of the west is not found (never judged, nothing of them shown).
+const PER_ROW: Record<string, (body: { recorded?: number, results?: Array<{ outcome?: string, eligible?: boolean, reasons?: Array<{ code: string }> }> }) => boolean> = {
+  'POST /v1/trainings/{id}/attendances': (b) => b.recorded === 0 && (b.results ?? []).every((r) => r.outcome === 'not_found'),
+  'POST /v1/eligibility': (b) => (b.results ?? []).length > 0 && (b.results ?? []).every((r) => r.eligible === false && r.reasons?.length === 1 && r.reasons[0]?.code === 'OFFICER_NOT_FOUND')
 }
 
 t.test('a token of one agency never reaches a sibling agency\'s data, on any route', async (t) => {
@@ -46,7 +48,7 @@ t.test('a token of one agency never reaches a sibling agency\'s data, on any rou
   /** The request with path ids from one side and field ids from another. */
   async function request (route: Route, pathSide: Side, fieldSide: Side, headers: Record<string, string>): Promise<InjectOptions & { url: string }> {
     const resource = pathResource(route.path)
-    const path = fillPath(route.path, resource ? idOf(w, pathSide, resource) : undefined, w)
+    const path = fillPath(route.path, resource ? idOf(w, pathSide, resource) : undefined, { year: w.year, eventId: pathSide.eventId })
     const c = context(fieldSide)
     const query = (route.op.parameters ?? []).filter((p) => p.in === 'query')
       .filter((p) => ID_FIELDS[p.name] || (p.required && p.schema?.default === undefined))
@@ -89,9 +91,10 @@ t.test('a token of one agency never reaches a sibling agency\'s data, on any rou
     }
   }
 
-  // 2. The same requests with the east's own ids: valid, and the resource is found.
+  // 2. The same requests with the east's own ids: valid, and the resource is found. Deletions
+  // last: a DELETE of the east's own subscription takes it away from the routes after it.
   let controlled = 0
-  for (const route of routes) {
+  for (const route of [...routes.filter((r) => r.method !== 'DELETE'), ...routes.filter((r) => r.method === 'DELETE')]) {
     let answered: { role: string, res: LightMyRequestResponse } | undefined
     for (const [role, headers] of Object.entries(roles)) {
       const res = await app.inject(await request(route, own, own, headers))

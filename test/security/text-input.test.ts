@@ -113,7 +113,7 @@ t.test('every write route: hostile text in any string field is 400 or 422, names
     if (fields.length === 0) continue
     const resource = pathResource(route.path)
     if (route.path.includes('{') && resource === undefined) { failures.push(`${route.key}: no id for its path (PATH_RESOURCES)`); continue }
-    const url = fillPath(route.path, resource === undefined ? undefined : idOf(w, w.east, resource), w)
+    const url = fillPath(route.path, resource === undefined ? undefined : idOf(w, w.east, resource), { year: w.year, eventId: w.east.eventId })
     // A change needs the resource's ETag, so that a hostile value let through would be written.
     const ifMatch = route.method === 'PATCH' || route.method === 'PUT' ? (await app.inject({ method: 'GET', url, headers: w.admin })).headers.etag : undefined
     const allowed = route.key === SIGN_IN ? [400, 401] : [400, 422]

@@ -57,7 +57,7 @@ export const users = pgTable('users', {
   id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
   username: text('username').notNull(),
   passwordHash: text('password_hash').notNull(),
-  role: text('role', { enum: ['admin', 'clerk', 'hr', 'auditor'] }).notNull(),
+  role: text('role', { enum: ['admin', 'clerk', 'hr', 'auditor', 'casework'] }).notNull(),
   agencyId: integer('agency_id').references(() => agencies.id),
   disabled: flag('disabled'),
   version: integer('version').notNull().default(1),
@@ -69,7 +69,7 @@ export const clients = pgTable('clients', {
   clientId: text('client_id').notNull(),
   name: text('name').notNull(),
   secretHash: text('secret_hash').notNull(),
-  role: text('role', { enum: ['admin', 'clerk', 'hr', 'auditor'] }).notNull(),
+  role: text('role', { enum: ['admin', 'clerk', 'hr', 'auditor', 'casework'] }).notNull(),
   agencyId: integer('agency_id').references(() => agencies.id),
   disabled: flag('disabled'),
   version: integer('version').notNull().default(1),
@@ -376,3 +376,41 @@ export const importJobs = pgTable('import_jobs', {
   startedAt: text('started_at'),
   finishedAt: text('finished_at')
 }, (t) => [index('import_jobs_unfinished_ix').on(t.status)])
+
+// Webhook subscriptions and their delivery attempts: as on SQLite (src/db/schema.ts says why
+// each column is there; the secret sealed with the ID-number key).
+export const webhooks = pgTable('webhooks', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  principal: text('principal').notNull(),
+  agencyId: integer('agency_id').references(() => agencies.id),
+  url: text('url').notNull(),
+  events: jsonb('events').$type<string[]>().notNull(),
+  description: text('description'),
+  secret: bytea('secret').notNull(),
+  active: boolean('active').notNull().default(true),
+  failingSince: text('failing_since'),
+  cursor: integer('cursor').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  firstFailureAt: text('first_failure_at'),
+  nextAttemptAt: text('next_attempt_at'),
+  leaseHolder: text('lease_holder'),
+  leaseUntil: text('lease_until'),
+  version: integer('version').notNull().default(1),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at')
+}, (t) => [index('webhooks_principal_ix').on(t.principal, t.id)])
+
+export const webhookDeliveries = pgTable('webhook_deliveries', {
+  id: integer('id').primaryKey().generatedByDefaultAsIdentity(),
+  webhookId: integer('webhook_id').notNull().references(() => webhooks.id),
+  eventId: integer('event_id').notNull(),
+  messageId: text('message_id').notNull(),
+  eventType: text('event_type').notNull(),
+  attempt: integer('attempt').notNull(),
+  replay: flag('replay'),
+  status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+  responseCode: integer('response_code'),
+  error: text('error'),
+  at: text('at').notNull(),
+  durationMs: integer('duration_ms')
+}, (t) => [index('webhook_deliveries_webhook_ix').on(t.webhookId, t.id), index('webhook_deliveries_event_ix').on(t.webhookId, t.eventId)])
