@@ -75,6 +75,7 @@ export const ConfigSchema = Type.Object({
   WEBHOOKS_TIMEOUT_MS: Int(100, 120000, 10000, 'a delivery not answered within this is a failed attempt'),
   WEBHOOKS_RETRY_BASE_MS: Int(1, 3600000, 5000, 'first wait after a failed delivery; the next ones are 6, 24, 120, 360 and 720 times it (5 s, 30 s, 2 min, 10 min, 30 min, 1 h), then 720 times it'),
   WEBHOOKS_RETRY_HOURS: Type.Number({ exclusiveMinimum: 0, maximum: 720, default: 24, description: 'a subscription whose head event still fails this many hours after its first failure is marked failing (deliveries stop until PATCH active: true)' }),
+  WEBHOOKS_DELIVERY_TTL_HOURS: Int(1, 24 * 366, 24 * 30, 'the delivery log (GET /v1/webhooks/{id}/deliveries) keeps each attempt this many hours, then forgets it'),
   WEBHOOKS_ALLOW_HTTP_LOOPBACK: Type.Boolean({ default: false, description: 'also accept http:// URLs to 127.0.0.1 or localhost (tests, a receiver on this machine); otherwise https:// only' }),
   ID_ENCRYPTION_KEY: Type.Optional(Type.String({ pattern: '^\\s*[A-Za-z0-9+/]{43}=\\s*$', description: 'base64 of 32 random bytes (openssl rand -base64 32) sealing ID numbers at rest; default: id-encryption.key generated beside the database' }))
 }, { additionalProperties: false })

@@ -9,6 +9,7 @@ import { assertProblem } from '../helper.js'
 import { post } from '../fixtures.js'
 import { webhookWorld } from './world.js'
 import { systemActor } from '../../src/modules/audit/repository.js'
+import { webhookRepository } from '../../src/modules/webhooks/repository.js'
 
 t.test('each subscriber gets the events of its scope and types, in feed order, signed, the feed\'s own CloudEvent', async (t) => {
   const w = await webhookWorld(t)
@@ -162,4 +163,24 @@ t.test('a subscription speaks for its account: once the account is disabled, not
   await disable(false)
   t.equal(await w.runOnce(), 1, 'enabled again: the event held back is sent')
   t.equal(r.received.length, 2)
+})
+
+t.test('the delivery log: an attempt a crash left pending is marked failed once no process can wait for it; attempts are forgotten after WEBHOOKS_DELIVERY_TTL_HOURS', async (t) => {
+  const w = await webhookWorld(t, { WEBHOOKS_DELIVERY_TTL_HOURS: 48 })
+  const r = await w.receiver()
+  const sub = await w.subscribe(w.admin, r)
+  await w.officer(w.countyB.id)
+  t.equal(await w.runOnce(), 1)
+  // What a server killed mid-request leaves: an attempt logged pending, never finished.
+  const at = w.clock().toISOString()
+  await w.app.store.write(async (db) => await webhookRepository.insertDelivery(db, { webhookId: sub.id, eventId: 1, messageId: `msg_${sub.id}_1`, eventType: 'officer.registered', attempt: 1, replay: false, at }))
+  const log = async () => (await w.get(w.admin, `/v1/webhooks/${sub.id}/deliveries`)).json().items as Array<{ status: string, error: string | null }>
+  t.same((await log()).map((d) => d.status), ['pending', 'delivered'])
+  w.advance(3600_000) // the next tidying: an hour on, past any request's time
+  await w.runOnce()
+  t.match(await log(), [{ status: 'failed', error: /^interrupted/ }, { status: 'delivered' }], 'the pending attempt is failed as interrupted')
+  w.advance(47 * 3600_000 + 60_000)
+  await w.runOnce()
+  t.same(await log(), [], 'forgotten 48 hours on')
+  t.equal(r.received.length, 1)
 })

@@ -3,7 +3,7 @@
 import { and, asc, count, desc, eq, gt, isNull, lt, lte, or } from 'drizzle-orm'
 import type { PgDb } from '../../db/engine.js'
 import { webhookDeliveries, webhooks } from '../../db/pg/schema.js'
-import type { DeliveryOutcome, DeliveryRow, NewDelivery, NewWebhook, WebhookChange, WebhookRow } from './rows.js'
+import { INTERRUPTED, type DeliveryOutcome, type DeliveryRow, type NewDelivery, type NewWebhook, type WebhookChange, type WebhookRow } from './rows.js'
 
 const first = <T>(rows: T[]): T => {
   const [row] = rows
@@ -44,6 +44,11 @@ export const pgWebhookRepository = {
   deliveries: async (db: PgDb, webhookId: number, beforeId: number, limit: number): Promise<DeliveryRow[]> =>
     await db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.webhookId, webhookId), beforeId > 0 ? lt(webhookDeliveries.id, beforeId) : undefined))
       .orderBy(desc(webhookDeliveries.id)).limit(limit),
+
+  async tidyDeliveries (db: PgDb, keepFrom: string, pendingBefore: string): Promise<{ forgotten: number, interrupted: number }> {
+    const interrupted = (await db.update(webhookDeliveries).set(INTERRUPTED).where(and(eq(webhookDeliveries.status, 'pending'), lt(webhookDeliveries.at, pendingBefore)))).rowCount ?? 0
+    return { forgotten: (await db.delete(webhookDeliveries).where(lt(webhookDeliveries.at, keepFrom))).rowCount ?? 0, interrupted }
+  },
 
   findDelivery: async (db: PgDb, webhookId: number, id: number): Promise<DeliveryRow | undefined> =>
     (await db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.id, id))))[0]

@@ -1,13 +1,15 @@
 // Webhook subscriptions and their delivery log in SQL on SQLite (PostgreSQL: pg-repository.ts).
 // The worker's writes to a subscription name the lease holder: a process that lost its lease
 // (it stalled past it, another took over) changes nothing.
-import { and, asc, count, desc, eq, gt, isNull, lt, lte, or } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gt, isNull, lt, lte, or, type SQL } from 'drizzle-orm'
 import { byEngine, type SqliteDb } from '../../db/engine.js'
 import { webhookDeliveries, webhooks } from '../../db/schema.js'
 import { pgWebhookRepository } from './pg-repository.js'
-import type { DeliveryOutcome, DeliveryRow, NewDelivery, NewWebhook, WebhookChange, WebhookRow } from './rows.js'
+import { INTERRUPTED, type DeliveryOutcome, type DeliveryRow, type NewDelivery, type NewWebhook, type WebhookChange, type WebhookRow } from './rows.js'
 
 export type { DeliveryRow, WebhookRow } from './rows.js'
+
+const stalePending = (before: string): SQL | undefined => and(eq(webhookDeliveries.status, 'pending'), lt(webhookDeliveries.at, before))
 
 export const webhookRepository = byEngine({
   insert: async (db: SqliteDb, v: NewWebhook): Promise<WebhookRow> => db.insert(webhooks).values(v).returning().get(),
@@ -47,6 +49,14 @@ export const webhookRepository = byEngine({
   deliveries: async (db: SqliteDb, webhookId: number, beforeId: number, limit: number): Promise<DeliveryRow[]> =>
     db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.webhookId, webhookId), beforeId > 0 ? lt(webhookDeliveries.id, beforeId) : undefined))
       .orderBy(desc(webhookDeliveries.id)).limit(limit).all(),
+
+  /** Forgets the attempts logged before `keepFrom`, and marks `failed` those still `pending`
+   *  from before `pendingBefore` (a request no process can still be waiting for: a crash or a
+   *  stop cut it short). How many of each. */
+  async tidyDeliveries (db: SqliteDb, keepFrom: string, pendingBefore: string): Promise<{ forgotten: number, interrupted: number }> {
+    const interrupted = db.update(webhookDeliveries).set(INTERRUPTED).where(stalePending(pendingBefore)).run().changes
+    return { forgotten: db.delete(webhookDeliveries).where(lt(webhookDeliveries.at, keepFrom)).run().changes, interrupted }
+  },
 
   findDelivery: async (db: SqliteDb, webhookId: number, id: number): Promise<DeliveryRow | undefined> =>
     db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.webhookId, webhookId), eq(webhookDeliveries.id, id))).get()

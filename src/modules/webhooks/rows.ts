@@ -1,5 +1,5 @@
 // The rows both webhook repositories answer (repository.ts on SQLite, pg-repository.ts on
-// PostgreSQL): types only, so neither implementation imports the other for them.
+// PostgreSQL), so neither implementation imports the other for them.
 import type { webhookDeliveries, webhooks } from '../../db/schema.js'
 
 export type WebhookRow = typeof webhooks.$inferSelect
@@ -9,3 +9,6 @@ export type WebhookChange = Partial<Omit<WebhookRow, 'id' | 'principal' | 'agenc
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect
 export type NewDelivery = Pick<DeliveryRow, 'webhookId' | 'eventId' | 'messageId' | 'eventType' | 'attempt' | 'replay' | 'at'>
 export type DeliveryOutcome = Pick<DeliveryRow, 'status' | 'responseCode' | 'error' | 'durationMs'>
+
+/** What a pending attempt no process waits for any more becomes (tidyDeliveries). */
+export const INTERRUPTED = { status: 'failed', error: 'interrupted: the server stopped before an answer came / 服务中断，未收到应答' } as const

@@ -23,6 +23,8 @@ import { send } from './send.js'
 export const SECRET_CONTEXT = 'webhooks.secret'
 /** Events read from the feed at a time, and the most one subscription is sent per tick. */
 const PAGE = 100
+/** How often the delivery log is tidied (WEBHOOKS_DELIVERY_TTL_HOURS, interrupted attempts). */
+const TIDY_EVERY_MS = 3600_000
 const MAX_PER_TICK = 500
 
 /** A principal that is one of this registry's accounts (accounts/repository subjectOf). */
@@ -38,6 +40,7 @@ export function webhookWorker ({ store, config, clock, log }: ServiceContext) {
   let running: Promise<number> | undefined
   let timer: NodeJS.Timeout | undefined
   let started = false
+  let tidiedAt: number | undefined
 
   const leaseUntil = () => new Date(clock().getTime() + leaseMs).toISOString()
   const leaseFree = (w: WebhookRow, now: Date) =>
@@ -125,6 +128,12 @@ export function webhookWorker ({ store, config, clock, log }: ServiceContext) {
    *  many attempts it made. */
   async function pass (): Promise<number> {
     const now = clock()
+    // The log tidied on the first pass (after a restart, a crash's pending attempts) and hourly.
+    if (tidiedAt === undefined || now.getTime() - tidiedAt >= TIDY_EVERY_MS) {
+      tidiedAt = now.getTime()
+      const keepFrom = new Date(now.getTime() - config.WEBHOOKS_DELIVERY_TTL_HOURS * 3600_000).toISOString()
+      await store.write(async (db) => await webhookRepository.tidyDeliveries(db, keepFrom, new Date(now.getTime() - leaseMs).toISOString()))
+    }
     const due = await store.read(async (db) => await webhookRepository.due(db, now.toISOString(), await eventRepository.head(db)))
     const free = due.filter((w) => leaseFree(w, now))
     if (free.length === 0) return 0
