@@ -144,7 +144,7 @@ t.test('a receiver that does not answer in time is a failed attempt', async (t) 
   t.ok(attempt.durationMs >= 150)
 })
 
-t.test('a subscription speaks for its account: once the account is disabled, nothing more is sent; enabled again, it goes on', async (t) => {
+t.test('a subscription speaks for its account: once the account is disabled or moved to another agency, nothing more is sent; as it was again, it goes on', async (t) => {
   const w = await webhookWorld(t)
   const r = await w.receiver()
   const user = await w.app.services.accounts.createUser(systemActor('test'), { username: 'hook-clerk', password: 'Hook-Password-1234', role: 'clerk', agencyId: w.countyB.id })
@@ -152,17 +152,22 @@ t.test('a subscription speaks for its account: once the account is disabled, not
   await w.subscribe({ authorization: `Bearer ${token.json().access_token as string}` }, r)
   await w.officer(w.countyB.id)
   t.equal(await w.runOnce(), 1, 'delivered while the account is enabled')
-  const disable = async (disabled: boolean) => {
+  const change = async (payload: Record<string, unknown>) => {
     const etag = (await w.get(w.admin, `/v1/users/${user.id}`)).headers.etag as string
-    const res = await w.app.inject({ method: 'PATCH', url: `/v1/users/${user.id}`, headers: { ...w.admin, 'if-match': etag }, payload: { disabled } })
+    const res = await w.app.inject({ method: 'PATCH', url: `/v1/users/${user.id}`, headers: { ...w.admin, 'if-match': etag }, payload })
     t.equal(res.statusCode, 200, res.body)
   }
-  await disable(true)
+  await change({ disabled: true })
   await w.officer(w.countyB.id)
   t.equal(await w.runOnce(), 0, 'the account disabled: nothing sent')
-  await disable(false)
+  await change({ disabled: false })
   t.equal(await w.runOnce(), 1, 'enabled again: the event held back is sent')
-  t.equal(r.received.length, 2)
+  await change({ agencyId: w.countyC.id })
+  await w.officer(w.countyB.id)
+  t.equal(await w.runOnce(), 0, 'the account moved to county C: county B\'s events are no longer its to receive')
+  await change({ agencyId: w.countyB.id })
+  t.equal(await w.runOnce(), 1, 'back at county B: sent')
+  t.equal(r.received.length, 3)
 })
 
 t.test('the delivery log: an attempt a crash left pending is marked failed once no process can wait for it; attempts are forgotten after WEBHOOKS_DELIVERY_TTL_HOURS', async (t) => {

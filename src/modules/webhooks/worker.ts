@@ -12,7 +12,8 @@ import { afterFailure, matchesEventType, messageId } from '../../domain/webhooks
 import { holderGone, thisProcess } from '../../process-identity.js'
 import type { Scope } from '../../security/roles.js'
 import type { ServiceContext } from '../context.js'
-import { accountVersion } from '../accounts/repository.js'
+import { clientRepository, userRepository } from '../accounts/repository.js'
+import type { Db } from '../../db/engine.js'
 import { eventRepository, type StoredEvent } from '../events/repository.js'
 import { toCloudEvent } from '../events/service.js'
 import { webhookRepository, type WebhookRow } from './repository.js'
@@ -28,7 +29,20 @@ const TIDY_EVERY_MS = 3600_000
 const MAX_PER_TICK = 500
 
 /** A principal that is one of this registry's accounts (accounts/repository subjectOf). */
-const LOCAL_ACCOUNT = /^(user|client):/
+const LOCAL_ACCOUNT = /^(user|client):([1-9][0-9]{0,15})$/
+
+/** Whether the account that made `w` still stands behind it: enabled, with the scope it had then
+ *  (an admin's everything, anyone else's own agency's subtree). One disabled, gone, or moved to
+ *  another agency or to admin gets nothing more sent for it (an external identity's subscription
+ *  is judged by its provider's tokens when it is changed, not here). */
+async function speaksForItsAccount (db: Db, w: WebhookRow): Promise<boolean> {
+  const m = LOCAL_ACCOUNT.exec(w.principal)
+  if (m === null) return true
+  const id = Number(m[2])
+  const account = m[1] === 'user' ? await userRepository.findById(db, id) : await clientRepository.findById(db, id)
+  if (account === undefined || account.disabled) return false
+  return (account.role === 'admin' ? null : account.agencyId) === w.agencyId
+}
 
 export const subscriptionScope = (w: Pick<WebhookRow, 'agencyId'>): Scope => (w.agencyId === null ? { all: true } : { all: false, rootAgencyId: w.agencyId })
 
@@ -142,9 +156,7 @@ export function webhookWorker ({ store, config, clock, log }: ServiceContext) {
       for (const candidate of free) {
         const w = await webhookRepository.findById(db, candidate.id)
         if (w === undefined || !w.active || w.failingSince !== null || !leaseFree(w, clock())) continue
-        // A subscription speaks for the account that made it: once that account is disabled or
-        // gone, nothing more is sent (an external identity's is judged by its provider).
-        if (LOCAL_ACCOUNT.test(w.principal) && await accountVersion(db, w.principal) === null) continue
+        if (!await speaksForItsAccount(db, w)) continue
         const row = await webhookRepository.update(db, w.id, { leaseHolder: me, leaseUntil: leaseUntil() })
         if (row !== undefined) mine.push(row)
       }
