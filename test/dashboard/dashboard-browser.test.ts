@@ -78,7 +78,7 @@ async function pickYear (page: Page, year: number) {
 }
 
 /** A chart's option as ECharts holds it (series data included). */
-async function option (page: Page, id: string): Promise<{ series: Array<{ data: unknown[] }>, yAxis: Array<{ data: string[] }> }> {
+async function option (page: Page, id: string): Promise<{ series: Array<{ data: unknown[] }>, yAxis: Array<{ data: string[] }>, title: Array<{ text?: string }> }> {
   return await page.evaluate((id) => {
     const w = window as unknown as { echarts: { getInstanceByDom (el: Element): { getOption (): unknown } | undefined } }
     const el = document.getElementById(id)
@@ -149,9 +149,13 @@ if (!existsSync(CHROMIUM) && process.env.SKIP_BROWSER_TESTS === '1') {
       const months = await option(page, 'chart-certificates')
       t.same(months.series.map((s) => s.data), [stats.certificatesByMonth.map((m) => m.expiring), stats.certificatesByMonth.map((m) => m.awaitingRecall)], 'expiring and awaiting recall, month by month')
       t.equal(months.series[0]?.data.length, 12)
+      // The seed grades the closed year only: 2026's pie shows 2025's, saying so.
       const grades = await option(page, 'chart-grades')
-      const a = stats.total.assessments
-      t.same(grades.series[0]?.data, [{ name: '优秀', value: a.excellent }, { name: '称职', value: a.competent }, { name: '基本称职', value: a.basicallyCompetent }, { name: '不称职', value: a.incompetent }], 'the grades')
+      t.same(Object.values(stats.total.assessments), [0, 0, 0, 0], `${YEAR}'s 年度考核 not recorded yet`)
+      const a = (await api<Statistics>(`/v1/reports/statistics?year=${YEAR - 1}&groupBy=level&limit=1`)).total.assessments
+      t.ok((a.competent ?? 0) > 0, `${YEAR - 1}'s grades recorded`)
+      t.same(grades.series[0]?.data, [{ name: '优秀', value: a.excellent }, { name: '称职', value: a.competent }, { name: '基本称职', value: a.basicallyCompetent }, { name: '不称职', value: a.incompetent }], `the grades: ${YEAR - 1}'s`)
+      t.equal(grades.title[0]?.text, `${YEAR - 1}年度考核结果（${YEAR}年度尚未登记）`, 'the pie says whose year it shows')
 
       // Training delivered against planned, agency by agency.
       const plans = await api<Plans>(`/v1/reports/training-plans?year=${YEAR}&limit=500`)

@@ -330,18 +330,28 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     });
   }
 
-  function drawGrades (stats) {
+  function gradesTotal (stats) {
+    var a = stats.total.assessments;
+    return GRADES.reduce(function (s, g) { return s + (a[g[0]] || 0); }, 0);
+  }
+
+  // stats: the year's, or (the year's 年度考核 not recorded yet, as all year until it is done)
+  // the year before's, said in the chart's title.
+  function drawGrades (stats, selectedYear) {
     var a = stats.total.assessments;
     var data = GRADES.map(function (g) { return { name: g[1], value: a[g[0]] || 0 }; });
     var total = data.reduce(function (s, d) { return s + d.value; }, 0);
+    var earlier = stats.year !== selectedYear;
     var c = chart('chart-grades');
     c.setOption(Object.assign({}, base, {
       color: ['#2e9d6a', '#1d5fa8', '#e0a21e', '#c0392b'],
-      title: total === 0 ? { text: '暂无该年度考核结果', left: 'center', top: 'middle', textStyle: { color: '#94a3b8', fontSize: 16, fontFamily: FONT } } : undefined,
+      title: total === 0
+        ? { text: '暂无该年度考核结果', left: 'center', top: 'middle', textStyle: { color: '#94a3b8', fontSize: 16, fontFamily: FONT } }
+        : earlier ? { text: stats.year + '年度考核结果（' + selectedYear + '年度尚未登记）', left: 'center', top: 0, textStyle: { color: '#64748b', fontSize: 13, fontWeight: 'normal', fontFamily: FONT } } : undefined,
       legend: { bottom: 0, data: data.map(function (d) { return d.name; }) },
       tooltip: Object.assign({}, base.tooltip, { trigger: 'item', formatter: '{b}：{c} 人（{d}%）' }),
       series: [{
-        name: '年度考核等次', type: 'pie', radius: ['38%', '66%'], center: ['50%', '46%'],
+        name: '年度考核等次', type: 'pie', radius: earlier ? ['32%', '58%'] : ['38%', '66%'], center: earlier ? ['50%', '54%'] : ['50%', '46%'],
         avoidLabelOverlap: true,
         stillShowZeroSum: false,
         label: { show: total > 0, formatter: '{b}\n{c} 人（{d}%）', color: '#334155' },
@@ -428,7 +438,13 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
       if (stats) {
         drawCompliance(stats, group);
         drawCertificates(stats);
-        drawGrades(stats);
+        var graded = stats;
+        if (gradesTotal(stats) === 0) {
+          var before = await attempt(function () { return api('/v1/reports/statistics', { year: stats.year - 1, groupBy: 'level', agencyId: area, limit: 1 }); }, errors);
+          if (seq !== state.seq) return;
+          if (before && gradesTotal(before) > 0) graded = before;
+        }
+        drawGrades(graded, stats.year);
         text($('asof'), '统计截至 ' + chineseDate(stats.asOf) + (stats.ruleVersion ? ' · 学时规则 ' + stats.ruleVersion : ''));
       }
       drawFigures(stats, plans);
