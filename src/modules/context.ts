@@ -14,5 +14,5 @@ export interface ServiceContext {
    *  test makes it cheaper). */
   readonly secretCost?: number | undefined
   /** Where work done outside a request (an import job) says what it did: the app's logger. */
-  readonly log?: { info (o: object, msg: string): void } | undefined
+  readonly log?: { info (o: object, msg: string): void, error (o: object, msg: string): void } | undefined
 }

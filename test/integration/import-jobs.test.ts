@@ -165,6 +165,22 @@ t.test('a job whose file has bad rows fails with the synchronous call\'s problem
   t.equal(await queryValue(app, "select count(*) from officers where employee_no like 'JOB-%'"), 0)
 })
 
+t.test('a job that fails inside the service ends failed (INTERNAL, nothing applied), and the log says what it was', async (t) => {
+  const { app, admin, countyB, logs } = await registry(t)
+  const store = app.store as { writeInTurns: typeof app.store.writeInTurns }
+  const real = store.writeInTurns
+  store.writeInTurns = async () => { throw new Error('the disk is full') }
+  t.teardown(() => { store.writeInTurns = real })
+  const res = await importAsync(app, admin, ndjson(officers(3, countyB.id)))
+  const { job } = await untilEnded(app, admin, res.headers.location as string)
+  t.equal(job.status, 'failed')
+  t.match(job.error, { code: 'INTERNAL', detail: /nothing of it was applied/ })
+  t.notMatch(JSON.stringify(job), /disk is full/, 'the caller is not told the service\'s insides')
+  const line = logs.map((l) => JSON.parse(l) as { msg?: string, level?: number, job?: number, err?: { message?: string } }).find((l) => l.msg === 'import job failed')
+  t.match(line, { level: 50, job: job.id, err: { message: 'the disk is full' } }, 'the operator is')
+  t.equal(await queryValue(app, "select count(*) from officers where employee_no like 'JOB-%'"), 0)
+})
+
 t.test('dry-run and partial jobs end as their synchronous calls do', async (t) => {
   const { app, admin, countyB } = await registry(t)
   const rows: object[] = officers(20, countyB.id)

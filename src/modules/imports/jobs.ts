@@ -100,8 +100,11 @@ export function importJobs ({ store, config, clock, log }: ServiceContext, run: 
       const error: JobError = err instanceof RegistryError
         ? { code: err.code, detail: err.message }
         : { code: 'INTERNAL', detail: 'the import failed inside the service; nothing of it was applied / 导入失败，未写入任何数据' }
+      // The caller sees INTERNAL; the operator needs what it was (the job's answer never says).
+      if (!(err instanceof RegistryError)) log?.error({ err, job: job.id, kind: job.kind }, 'import job failed')
       const result = err instanceof RegistryError ? (err.extra?.result as ImportSummary | undefined) : undefined
-      await store.write(async (db) => { await finished(db, { error, ...(result === undefined ? {} : { result }) }) }).catch(() => {})
+      await store.write(async (db) => { await finished(db, { error, ...(result === undefined ? {} : { result }) }) })
+        .catch((failure: unknown) => { log?.error({ err: failure, job: job.id }, 'import job end not recorded (the next start fails it)') })
     } finally {
       progressOf.delete(job.id)
     }

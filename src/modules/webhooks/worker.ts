@@ -134,7 +134,7 @@ export function webhookWorker ({ store, config, clock, log }: ServiceContext) {
       return sent
     } finally {
       await store.write(async (db) => { await webhookRepository.update(db, w.id, { leaseHolder: null, leaseUntil: null }, me) })
-        .catch((err: unknown) => log?.info({ webhook: w.id, err: String(err) }, 'webhook lease not released'))
+        .catch((err: unknown) => { log?.error({ webhook: w.id, err }, 'webhook lease not released (it runs out on its own)') })
     }
   }
 
@@ -169,7 +169,7 @@ export function webhookWorker ({ store, config, clock, log }: ServiceContext) {
   function schedule (): void {
     if (!started) return
     timer = setTimeout(() => {
-      runOnce().catch((err: unknown) => log?.info({ err: String(err) }, 'webhook pass failed')).finally(schedule)
+      runOnce().catch((err: unknown) => { log?.error({ err }, 'webhook pass failed (tried again at the next)') }).finally(schedule)
     }, config.WEBHOOKS_POLL_MS)
     timer.unref()
   }
