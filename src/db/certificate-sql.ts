@@ -1,7 +1,8 @@
 // Certificate conditions in SQL shared by the repositories that count live cards (certificates,
 // agencies' staffing, the invariants): effectiveStatus of domain/certificates, as SQL. Standard
 // SQL, so both engines use it: a PostgreSQL repository passes its own certificates table.
-import { and, gte, inArray, isNull, or, type Column, type SQL } from 'drizzle-orm'
+import { and, eq, gte, inArray, isNull, lt, or, type Column, type SQL } from 'drizzle-orm'
+import type { CertificateStatus } from '../domain/certificates.js'
 import { certificates } from './schema.js'
 
 export const LIVE = ['active', 'suspended'] as const
@@ -16,4 +17,11 @@ export const currentOn = (today: string, t: CertificateColumns = certificates) =
  *  staffing counts and a merger lists for reissue. */
 export function liveOn (today: string, t: CertificateColumns = certificates): SQL | undefined {
   return and(inArray(t.status, [...LIVE]), currentOn(today, t))
+}
+
+/** effectiveStatus(status, validUntil, today) = `status`, in SQL: a list's ?status= filter
+ *  (test/core/certificate-status-sql.test.ts holds the two to each other). */
+export function effectiveStatusIs (status: CertificateStatus, today: string, t: CertificateColumns = certificates): SQL | undefined {
+  if (status === 'expired') return and(inArray(t.status, [...LIVE]), lt(t.validUntil, today))
+  return status === 'active' || status === 'suspended' ? and(eq(t.status, status), currentOn(today, t)) : eq(t.status, status)
 }

@@ -1,20 +1,13 @@
 // Certificates, their status history, card recalls and number sequences on PostgreSQL (the
 // SQLite ones: repository.ts): the same reads and writes, each query built per call.
-import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm'
 import type { PgDb } from '../../db/engine.js'
 import { agencies, cardCustodies, cardRecalls, certificateEvents, certificateSequences, certificates, examResults, exams, officers } from '../../db/pg/schema.js'
 import type * as sqlite from '../../db/schema.js'
 import { inScopeWhere } from '../../db/scope.js'
-import { currentOn, LIVE } from '../../db/certificate-sql.js'
+import { effectiveStatusIs, LIVE } from '../../db/certificate-sql.js'
 import type { Scope } from '../../security/roles.js'
-import type { CertificateStatus } from '../../domain/certificates.js'
 import type { CertificateFilter, CertificateRow, NewCertificate, RecallRow } from './rows.js'
-
-/** effectiveStatus(status, validUntil, today) = `status`, in SQL. */
-function effectiveStatusIs (status: CertificateStatus, today: string): SQL | undefined {
-  if (status === 'expired') return and(inArray(certificates.status, [...LIVE]), lt(certificates.validUntil, today))
-  return status === 'active' || status === 'suspended' ? and(eq(certificates.status, status), currentOn(today, certificates)) : eq(certificates.status, status)
-}
 
 export const pgCertificateRepository = {
   holder: async (db: PgDb, scope: Scope, officerId: number) => {
@@ -32,7 +25,7 @@ export const pgCertificateRepository = {
     const where: Array<SQL | undefined> = [gt(certificates.id, afterId), inScopeWhere(scope, certificates.agencyId)]
     if (f.officerId !== undefined) where.push(eq(certificates.officerId, f.officerId))
     if (f.agencyId !== undefined) where.push(eq(certificates.agencyId, f.agencyId))
-    if (f.status) where.push(effectiveStatusIs(f.status, today))
+    if (f.status) where.push(effectiveStatusIs(f.status, today, certificates))
     return await db.select().from(certificates).where(and(...where)).orderBy(asc(certificates.id)).limit(limit)
   },
 

@@ -1,12 +1,11 @@
 // Certificates, their status history, card recalls and number sequences in SQL.
-import { and, asc, desc, eq, gt, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm'
 import { byEngine, type SqliteDb } from '../../db/engine.js'
 import { agencies, cardCustodies, cardRecalls, certificateEvents, certificateSequences, certificates, examResults, exams, officers } from '../../db/schema.js'
 import { inScopeWhere, onceInScope } from '../../db/scope.js'
-import { currentOn, LIVE, liveOn } from '../../db/certificate-sql.js'
+import { effectiveStatusIs, LIVE, liveOn } from '../../db/certificate-sql.js'
 import { insertPlaceholders, once, queryKeys, setPlaceholders } from '../../db/sqlite/prepared.js'
 import type { Scope } from '../../security/roles.js'
-import type { CertificateStatus } from '../../domain/certificates.js'
 import { pgCertificateRepository } from './pg-repository.js'
 import type { CertificateFilter, CertificateRow, NewCertificate, NewCertificateColumns, RecallRow } from './rows.js'
 
@@ -22,12 +21,6 @@ const NEW_CERTIFICATE_COLUMNS: NewCertificateColumns = ['number', 'officerId', '
 // liveOn lives in db/ so the agencies repository can use it without importing this module
 // (which the certificates service, using the agencies repository, would make a circle).
 export { liveOn }
-
-/** effectiveStatus(status, validUntil, today) = `status`, in SQL. */
-function effectiveStatusIs (status: CertificateStatus, today: string): SQL | undefined {
-  if (status === 'expired') return and(inArray(certificates.status, [...LIVE]), lt(certificates.validUntil, today))
-  return status === 'active' || status === 'suspended' ? and(eq(certificates.status, status), currentOn(today)) : eq(certificates.status, status)
-}
 
 export const certificateRepository = byEngine({
   /** The officer a certificate would be issued to, what rule 1 asks of them, when in scope. (Read
