@@ -283,11 +283,13 @@ t.test('closing while another bulk write holds the lock: the running job ends, t
   const state = { go: false }
   const other = store.writeInTurns(async (_db, turn) => { while (!state.go) await turn() })
   const closed = app.close()
-  await sleep(300)
+  // Closing waits for the running job to end, then fails the waiting one with a write that
+  // queues behind the test's: let that go once the running job is seen done.
+  const status = (location: string) => queryRow<{ status: string, error: string | null }>(store, 'select status, error from import_jobs where id = $1', Number(location.split('/').pop()))
+  while ((await status(first))?.status !== 'done') await sleep(5)
   state.go = true
   await other
   await t.resolves(closed, 'closes, no "database is locked"')
-  const status = (location: string) => queryRow<{ status: string, error: string | null }>(store, 'select status, error from import_jobs where id = $1', Number(location.split('/').pop()))
   t.equal((await status(first))?.status, 'done', 'the running job ended')
   t.match(await status(second), { status: 'failed', error: /IMPORT_JOB_INTERRUPTED/ }, 'the waiting one is failed, to be sent again')
 })
