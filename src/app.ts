@@ -220,6 +220,13 @@ async function assembleApp (store: Store, config: Config, deps: AppDeps): Promis
   // ID numbers are sealed at rest: the store's key is checked against its data (PostgreSQL's
   // when it opened), and on SQLite rows still in clear are converted (see the file).
   if (store.engine === 'sqlite') await prepareIdNumbers(store as SqliteStore)
+  const tokens = await createTokenService(config)
+  // Several app servers on one database (PostgreSQL) sign with one key, or each refuses the
+  // others' tokens: the first to start claims its key, and another key stops the start.
+  if (tokens.kept && store.claimSigningKey !== undefined) {
+    const claimed = await store.claimSigningKey(tokens.keyId)
+    if (claimed !== tokens.keyId) throw new Error(`this database's servers sign tokens with the key whose public part begins ${claimed.slice(0, 12)}, but this server's begins ${tokens.keyId.slice(0, 12)}: set AUTH_SIGNING_KEY to the same key on every app server`)
+  }
   const clock = deps.clock ?? (() => new Date())
   const lazy = lazyCompilers()
   const options: FastifyHttpOptions<Server> = {
@@ -268,7 +275,6 @@ async function assembleApp (store: Store, config: Config, deps: AppDeps): Promis
   // WEBHOOKS_ENABLED is false) and stops on close, its request under way cut short.
   app.addHook('onReady', async () => { if (config.WEBHOOKS_ENABLED) services.webhooks.worker.start() })
   app.addHook('preClose', async () => { await services.webhooks.worker.stop() })
-  const tokens = await createTokenService(config)
   app.decorate('store', store)
   app.decorate('services', services)
 

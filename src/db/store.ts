@@ -51,6 +51,10 @@ export interface Store<D = Db> {
   /** What several app servers on one database must share (the sign-in back-off, the rate
    *  limits); absent where one process serves the database (SQLite). */
   readonly shared?: SharedLimits
+  /** Claims `keyId` as the key every app server on this database signs its tokens with (the
+   *  first claim stands) and answers the key claimed; absent where one process serves the
+   *  database (SQLite). */
+  claimSigningKey? (keyId: string): Promise<string>
   close (): void
 }
 

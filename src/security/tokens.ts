@@ -21,6 +21,11 @@ export interface TokenService {
   verified (token: string): Principal | undefined
   /** Our public key as a JWKS, for downstream systems that verify our tokens. */
   readonly jwks: { keys: JWK[] }
+  /** The signing key's id: its public key (JWK x). */
+  readonly keyId: string
+  /** Whether the key outlives this process (AUTH_SIGNING_KEY, or the data folder's file): an
+   *  in-memory database's key is this process's alone, and claims nothing. */
+  readonly kept: boolean
 }
 
 export const KEY_FILE_NAME = 'signing-key.pem'
@@ -104,6 +109,8 @@ export async function createTokenService (config: Config): Promise<TokenService>
 
   return {
     jwks: { keys: [{ ...publicJwk, kid, alg: 'EdDSA', use: 'sig' }] },
+    keyId: publicJwk.x ?? kid,
+    kept: config.AUTH_SIGNING_KEY !== undefined || config.DATABASE_PATH !== ':memory:',
 
     async issue (p, via) {
       const expiresIn = config.TOKEN_TTL_SECONDS

@@ -80,7 +80,7 @@ async function emptied (url: string): Promise<void> {
       const { rows: [d] } = await c.query<{ deletes: string }>(EMPTYING)
       const { rows: [r] } = await c.query<{ restart: string }>(RESTARTING)
       return `set session_replication_role = replica; ${d?.deletes ?? ''}; ${r?.restart ?? ''}; set session_replication_role = origin;
-        update write_lock set audit_last_id = 0, audit_last_hash = null, feed_last_id = 0, id_number_key_id = null`
+        update write_lock set audit_last_id = 0, audit_last_hash = null, feed_last_id = 0, id_number_key_id = null, signing_key_id = null`
     })()
     await c.query(await emptying)
   } finally {

@@ -37,3 +37,23 @@ t.test('an account disabled on one server is refused on the other at its next re
   const stale = await b.app.inject({ method: 'PATCH', url: `/v1/users/${account?.id ?? 0}`, headers: { ...admin, 'if-match': `"${account?.version ?? 0}"` }, payload: { disabled: false } })
   assertProblem(t, stale, 412, 'PRECONDITION_FAILED')
 })
+
+t.test('the first server\'s signing key is the database\'s: a server with another kept key does not start; one whose key dies with it claims nothing', async (t) => {
+  const ends: Array<() => Promise<void>> = []
+  const url = await migratedDatabase(t, ends)
+  const idNumberKey = randomBytes(32)
+  const key = () => generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+  const first = key()
+  const store = async () => {
+    const s = await openPgStore(url, { idNumberKey })
+    ends.push(() => s.end())
+    return s
+  }
+  const ephemeral = await buildTestApp(t, {}, { store: await store() })
+  t.ok(ephemeral.app, 'an in-memory key (DATABASE_PATH :memory:) claims nothing')
+  const a = await buildTestApp(t, { AUTH_SIGNING_KEY: first }, { store: await store() })
+  await t.rejects(buildTestApp(t, { AUTH_SIGNING_KEY: key() }, { store: await store() }), /set AUTH_SIGNING_KEY to the same key on every app server/, 'another key: the start fails, naming the setting')
+  const b = await buildTestApp(t, { AUTH_SIGNING_KEY: first }, { store: await store() })
+  const admin = await a.as('admin')
+  t.equal((await b.app.inject({ method: 'GET', url: '/v1/agencies', headers: admin })).statusCode, 200, 'the same key: B takes A\'s tokens')
+})

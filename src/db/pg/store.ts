@@ -207,6 +207,11 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
     },
     requests,
     shared: sharedLimits(limitsPool),
+    async claimSigningKey (keyId) {
+      await pool.query('update write_lock set signing_key_id = $1 where id = 1 and signing_key_id is null', [keyId])
+      const { rows: [claimed] } = await pool.query<{ keyId: string }>('select signing_key_id as "keyId" from write_lock where id = 1')
+      return claimed?.keyId ?? keyId
+    },
     get idNumbers (): IdNumberCodec {
       if (codec !== undefined) return codec
       if (key === undefined) throw new Error('this store was opened without an ID-number key: give idNumberKey')
