@@ -117,6 +117,7 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
       // head is the next writer's to read again. A connection whose ROLLBACK failed is not lent
       // again.
       delete db.$heads
+      delete db.$readAhead
       client.release(broken)
     }
   }
@@ -134,6 +135,7 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
     const row = last?.rows[0]
     if (last?.rowCount !== 1 || row === undefined) throw new Error('the write_lock row is missing: run npm run cli -- migrate, or insert (1) into write_lock')
     db.$heads = { ...row, locked: { auditId: row.auditId, feedId: row.feedId } }
+    db.$readAhead = new Map()
   }
   /** The statement that writes the heads back to the lock's row, when this transaction appended
    *  (sent with its COMMIT: no round trip of its own); '' when it did not. */
@@ -188,6 +190,8 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
         return value
       } catch (err) {
         if (heads !== undefined && db.$heads !== undefined) Object.assign(db.$heads, heads)
+        // What was read (or read ahead) inside it may be undone with it.
+        db.$readAhead?.clear()
         try {
           await db.$client.query(`ROLLBACK TO SAVEPOINT ${name}; RELEASE SAVEPOINT ${name}`)
         } catch (again) {

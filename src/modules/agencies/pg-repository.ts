@@ -9,13 +9,28 @@ import { inScopeWhere } from '../../db/scope.js'
 import type { Scope } from '../../security/roles.js'
 import type { AgencyFilter, AgencyRow, NewAgencyRow, StaffCounts } from './rows.js'
 import { ran } from '../../db/pg/results.js'
+import { keptReads } from '../../db/pg/handle.js'
 
 /** An active or suspended certificate not past its last valid day on `today` (db/certificate-sql). */
 const liveOn = (today: string) => liveOnTable(today, certificates)
 
+// In a write transaction, what findById answered, kept for the rest of it by scope and id (an
+// import of officers asks for the same agency at every row): forgotten, all of it, when the
+// transaction writes an agency (a move in the tree changes what a scope reaches), and handed out
+// as copies.
+const KEPT = 'agencies.byId'
+const forgetKept = (db: PgDb): void => { db.$readAhead?.delete(KEPT) }
+
 export const pgAgencyRepository = {
   findById: async (db: PgDb, scope: Scope, id: number): Promise<AgencyRow | undefined> => {
+    const kept = keptReads(db, KEPT)
+    const key = `${scope.all ? 'all' : scope.rootAgencyId}:${id}`
+    if (kept?.has(key) === true) {
+      const row = kept.get(key) as AgencyRow | null
+      return row === null ? undefined : structuredClone(row)
+    }
     const [row] = await db.select().from(agencies).where(and(eq(agencies.id, id), inScopeWhere(scope, agencies.id))).limit(1)
+    kept?.set(key, row === undefined ? null : structuredClone(row))
     return row
   },
 
@@ -33,6 +48,7 @@ export const pgAgencyRepository = {
   },
 
   insert: async (db: PgDb, v: NewAgencyRow): Promise<AgencyRow> => {
+    forgetKept(db)
     const [row] = await db.insert(agencies).values(v).returning()
     return row!
   },
@@ -40,20 +56,24 @@ export const pgAgencyRepository = {
   // Undefined when there is no such agency, as SQLite's returning().get() answers (its type says
   // a row): the service checks.
   update: async (db: PgDb, id: number, v: Partial<NewAgencyRow>): Promise<AgencyRow> => {
+    forgetKept(db)
     const [row] = await db.update(agencies).set({ ...v, version: sql`${agencies.version} + 1` }).where(eq(agencies.id, id)).returning()
     return row as AgencyRow
   },
 
   setPath: async (db: PgDb, id: number, path: string): Promise<AgencyRow> => {
+    forgetKept(db)
     const [row] = await db.update(agencies).set({ path }).where(eq(agencies.id, id)).returning()
     return row as AgencyRow
   },
 
   // The path column compares byte by byte (COLLATE "C"), so LIKE on a prefix is SQLite's.
-  rebaseSubtree: async (db: PgDb, oldPrefix: string, newPrefix: string) =>
-    ran((await db.update(agencies)
+  rebaseSubtree: async (db: PgDb, oldPrefix: string, newPrefix: string) => {
+    forgetKept(db)
+    return ran((await db.update(agencies)
       .set({ path: sql`${newPrefix}::text || substr(${agencies.path}, ${oldPrefix.length + 1}::int)` })
-      .where(like(agencies.path, `${oldPrefix}%`))).rowCount),
+      .where(like(agencies.path, `${oldPrefix}%`))).rowCount)
+  },
 
   confirmedYears: async (db: PgDb, ids: number[]): Promise<Map<number, number[]>> => {
     const rows = ids.length === 0

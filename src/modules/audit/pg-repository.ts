@@ -24,6 +24,25 @@ const APPEND_WITH_EVENT = `with appended as (${APPEND})
   insert into domain_events (id, audit_event_id, type, subject, agency_id, prior_agency_id, time, data)
     values ($15, $1, $16, $17, $18, $19, $2, $20::json)`
 
+// The statistics of the two tables, taken again once a transaction has appended RESTATE_AFTER
+// events (a large import). The foreign key of domain_events checks each feed event's audit event
+// with a query of PostgreSQL's own, planned once per connection: planned while the tables were
+// small (an empty trail, analysed so), it scans audit_events whole, and every event of a large
+// import scanned the ones it had appended before (quadratic: at 50,000 events, most of the
+// import's time). ANALYZE counts the transaction's own rows and makes the plans that read these
+// tables planned again: the check reads the primary key. Without the right to analyse them,
+// PostgreSQL warns and goes on; should ANALYZE fail (a lock another session holds past the
+// lock_timeout), its savepoint is rolled back and the transaction goes on: slower, not refused.
+const RESTATE_AFTER = 1000
+
+async function restate (db: PgDb): Promise<void> {
+  try {
+    await db.$client.query('SAVEPOINT restate; ANALYZE audit_events, domain_events; RELEASE SAVEPOINT restate')
+  } catch {
+    await db.$client.query('ROLLBACK TO SAVEPOINT restate; RELEASE SAVEPOINT restate')
+  }
+}
+
 /** Appends one event chained to the newest, and the first of the change-feed events `project`
  *  gives for it when that is a single event (the rest, and a batch, are the caller's to append
  *  after it: `rest`). Call it in the write transaction: its lock's row tells the new event's id
@@ -52,6 +71,7 @@ export async function pgAppendChained (db: PgDb, f: ChainedFields, project: (aud
   }
   heads.auditId = id
   heads.auditHash = hash
+  if (id - heads.locked.auditId === RESTATE_AFTER) await restate(db)
   return { audit, rest: single === undefined ? drafts : drafts.slice(1) }
 }
 

@@ -49,6 +49,18 @@ export const officerRepository = byEngine({
     .where(eq(officerIdIndex.digest, sql.placeholder('digest'))).prepare())
     .get({ digest: idNumberCodec(db).blindIndex(idNumber) })?.officer),
 
+  /** findByIdNumber for each of `idNumbers` (canonical), at once: the officers found, keyed by
+   *  the number asked (those not found are absent). On SQLite the prepared single lookup, once
+   *  each (no round trip to save). */
+  findByIdNumbers: async (db: SqliteDb, idNumbers: readonly string[]): Promise<Map<string, OfficerRow>> => {
+    const found = new Map<string, OfficerRow>()
+    for (const idNumber of new Set(idNumbers)) {
+      const row = await officerRepository.findByIdNumber(db, idNumber)
+      if (row !== undefined) found.set(idNumber, row)
+    }
+    return found
+  },
+
   list: async (db: SqliteDb, scope: Scope, f: OfficerFilter, afterId: number, limit: number) => {
     const where: Array<SQL | undefined> = [gt(officers.id, afterId), inScopeWhere(scope, officers.agencyId)]
     if (f.agencyId !== undefined) where.push(eq(officers.agencyId, f.agencyId))
