@@ -6,7 +6,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import pg from 'pg'
-import { shownUrl } from '../src/db/pg/copy.js'
+import { quote, shownUrl } from '../src/db/pg/copy.js'
 import { openPgStore } from '../src/db/pg/store.js'
 import { ID_KEY_FILE_NAME, loadIdNumberKey } from '../src/security/id-numbers.js'
 import { aggregateSql, BENCH_ROUTES, RECORD_COLUMNS, recordTuple, trainingSql, withStandIns, type BenchDatabase } from './engine.js'
@@ -17,8 +17,6 @@ import { DEFAULT_PG_ADMIN_URL, pgBenchDatabase } from './pg-data.js'
 const ROWS_PER_STATEMENT = 500
 /** How long the clone waits for connections still open on the copy (another run's) to go. */
 const TEMPLATE_WAIT_MS = 15_000
-
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
 
 async function withClient<T> (url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url })

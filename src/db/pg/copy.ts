@@ -89,7 +89,8 @@ function encodeField (v: unknown): string {
   return String(v)
 }
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
+/** `name` as a quoted SQL identifier (a table, an index, a database). */
+export const quote = (name: string) => `"${name.replace(/"/g, '""')}"`
 
 /** Drops the foreign keys and the indexes of table `name` that no constraint needs (its primary
  *  key stays); returns what makes them again, as they were. Bulk-loading is several times faster
