@@ -82,6 +82,16 @@ t.test('a read sees one snapshot, never a write before its commit', async (t) =>
   t.same(await b.read(async (db) => rows(db, sql`select count(*) as n from items`)), [{ n: 2 }], 'the next read sees all of it')
 })
 
+t.test('readOne answers one statement without a transaction, and refuses a second (which would read another snapshot)', async (t) => {
+  const [a] = await twoServers(t)
+  t.same(await a.readOne(async (db) => await rows<{ one: number }>(db, sql`select 1 as one`)), [{ one: 1 }])
+  await t.rejects(a.readOne(async (db) => {
+    await rows(db, sql`select 1`)
+    return await rows(db, sql`select 2`)
+  }), /readOne sent 2 statements: a read of more than one statement needs store.read/)
+  t.same(await a.readOne(async (db) => await rows<{ two: number }>(db, sql`select 2 as two`)), [{ two: 2 }], 'the connection is lent again as it was')
+})
+
 t.test('a write that fails leaves nothing; a savepoint that fails undoes its own writes only', async (t) => {
   const [a] = await twoServers(t)
   await a.write(async (db) => { await db.execute(sql`create table items (n integer)`) })

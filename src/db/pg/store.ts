@@ -167,9 +167,18 @@ export async function openPgStore (url: string, options: PgStoreOptions = {}): P
     read: (fn) => transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', fn),
     async readOne (fn) {
       const client = await pool.connect()
+      const db = dbOf(client)
+      // One statement is one snapshot; a second would read another (no transaction holds them
+      // together): a caller that sends two is told to use read, not answered half-consistently.
+      const query = client.query
+      let sent = 0
+      client.query = ((...args: Parameters<typeof query>) => { sent++; return query.apply(client, args) }) as typeof query
       try {
-        return await fn(dbOf(client))
+        const value = await fn(db)
+        if (sent > 1) throw new Error(`readOne sent ${sent} statements: a read of more than one statement needs store.read`)
+        return value
       } finally {
+        client.query = query
         client.release()
       }
     },
