@@ -27,11 +27,11 @@ t.test('findByIdNumbers answers what findByIdNumber answers for each number, in 
 })
 
 t.test('in a write, what was read ahead gives way to what the transaction writes or undoes', async (t) => {
-  const { app, officer, countyB } = await registry(t)
+  const { app, officer, countyB, clock } = await registry(t)
   const a = await officer(countyB.id)
   const fresh = idNumber(998, '19900101')
   const undone = idNumber(997, '19900101')
-  const now = new Date().toISOString()
+  const now = clock().toISOString()
   await app.store.write(async (db) => {
     await officerRepository.findByIdNumbers(db, [a.idNumber, fresh, undone])
     await officerRepository.update(db, a.id, { name: '改名' })
