@@ -3,7 +3,7 @@
 // covering 公共法律知识, 业务知识 and 行政执法技能, by the end of May (line ~159: 2024年5月底前), and
 // trains every officer in rotation (全员轮训) by the end of June (003 lines 171–175, 004 line 39);
 // 000 line 93: each agency organises at least 30 学时 of offline public-law training itself.
-import { compareDates, onYear, type IsoDate, type MonthDay } from './dates.js'
+import { compareDates, onYear, yearOf, type IsoDate, type MonthDay } from './dates.js'
 import { hoursToUnits, HOURS_REFUSAL_TEXT, UNITS_PER_HOUR } from './hours.js'
 import { rate } from './statistics.js'
 
@@ -61,6 +61,14 @@ export type PlanStatus = 'filed' | 'below_minimum' | 'missing' | 'not_due'
 /** Returns the day a year's plan is due: `due` (MM-DD) of that year. */
 export function planDueDay (year: number, due: MonthDay = DEFAULT_PLAN_DUE): IsoDate {
   return onYear(due, year)
+}
+
+/** Returns the year whose plans the nightly checks on `asOf`: the latest one already due, that
+ *  is asOf's year once its due day has passed, the year before until then (in January a plan
+ *  missing for the year just closed is still the finding). */
+export function latestDuePlanYear (asOf: IsoDate, due: MonthDay = DEFAULT_PLAN_DUE): number {
+  const year = yearOf(asOf)
+  return compareDates(asOf, planDueDay(year, due)) > 0 ? year : year - 1
 }
 
 /** Returns the rotation checkpoint of a year: `checkpoint` (MM-DD) of that year. */

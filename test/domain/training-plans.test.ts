@@ -1,5 +1,6 @@
 import t from 'tap'
 import {
+  latestDuePlanYear,
   meetsPlanMinimum, offlinePublicLawShort, OFFLINE_PUBLIC_LAW_MINIMUM_UNITS, planDueDay, planStatus, planTotal, planUnits,
   PLAN_MINIMUM_UNITS, rotationCheckpointDay, rotationCountedUpTo, rotationCoverage, type PlanUnits
 } from '../../src/domain/training-plans.js'
@@ -101,4 +102,16 @@ t.test('rotation coverage: percent rounded once to one decimal, null with nobody
   t.throws(() => rotationCoverage(2, 3), RangeError)
   t.throws(() => rotationCoverage(2, -1), RangeError)
   t.throws(() => rotationCoverage(2.5, 1), RangeError)
+})
+
+t.test('the latest year whose plans are due: asOf\'s once its due day has passed, the year before until then', async (t) => {
+  const cases: Array<[string, string | undefined, number]> = [
+    ['2027-01-05', undefined, 2026],
+    ['2026-05-31', undefined, 2025], // the due day itself: still on time
+    ['2026-06-01', undefined, 2026],
+    ['2026-12-31', undefined, 2026],
+    ['2026-04-30', '04-30', 2025],
+    ['2026-05-01', '04-30', 2026]
+  ]
+  for (const [asOf, due, year] of cases) t.equal(latestDuePlanYear(asOf, due), year, `${asOf}${due ? ` (due ${due})` : ''}`)
 })

@@ -5,6 +5,7 @@ import t, { type Test } from 'tap'
 import ExcelJS from 'exceljs'
 import { assertProblem } from '../helper.js'
 import { post } from '../fixtures.js'
+import { execute } from '../db.js'
 import { world } from '../training/world.js'
 
 /** 10:00 on 1 December 2026, Asia/Shanghai. */
@@ -28,6 +29,10 @@ async function registry (t: Test) {
     post(w.app, admin, `/v1/agencies/${agencyId}/training-plans`, { year: 2026, publicLawHours: 30, professionalHours: 20.5, skillsHours: 10, document: '文号', ...fields })
   t.equal((await plan(b.id, { approvedOn: '2026-03-15', document: '乙司发〔2026〕1号' })).statusCode, 201)
   t.equal((await plan(c.id, { professionalHours: 19.9 })).statusCode, 201)
+  // Filed as they would have been (the world's clock is 1 December): B's in March, C's on the
+  // due day itself (16:00 in Shanghai).
+  await execute(w.app, 'update training_plans set created_at = $1 where agency_id = $2', '2026-03-16T02:00:00.000Z', b.id)
+  await execute(w.app, 'update training_plans set created_at = $1 where agency_id = $2', '2026-05-31T08:00:00.000Z', c.id)
   const march = await w.training(admin, { agencyId: b.id, hours: 20, mode: 'offline' })
   await w.training(admin, { agencyId: b.id, hours: 15, mode: 'online' })
   await w.training(admin, { agencyId: b.id, category: 'professional', minutes: 360, hours: undefined, mode: 'offline' })
@@ -72,7 +77,7 @@ t.test('JSON: plan, status, delivered by category and mode, offline public law a
   t.same(body.items[1], {
     agencyId: w.countyB.id,
     agencyName: w.countyB.name,
-    plan: { publicLawHours: 30, professionalHours: 20.5, skillsHours: 10, totalHours: 60.5, approvedOn: '2026-03-15', document: '乙司发〔2026〕1号' },
+    plan: { publicLawHours: 30, professionalHours: 20.5, skillsHours: 10, totalHours: 60.5, approvedOn: '2026-03-15', document: '乙司发〔2026〕1号', filedOn: '2026-03-16' },
     planStatus: 'filed',
     delivered: { publicLawOnlineHours: 15, publicLawOfflineHours: 20, professionalOnlineHours: 0.5, professionalOfflineHours: 8, totalHours: 43.5 },
     offlinePublicLawShort: true,
@@ -93,6 +98,8 @@ t.test('as of a day: no plan is not_due until PLAN_DUE has passed; what was deli
   const statuses = async (qs: string) => (await report(w, w.admin, qs)).json().items.map((r: Row) => r.planStatus)
   t.same(await statuses('?year=2026&asOf=2026-05-31'), ['not_due', 'filed', 'below_minimum'], 'due by the end of May: the last day is on time')
   t.same(await statuses('?year=2026&asOf=2026-06-01'), ['missing', 'filed', 'below_minimum'])
+  t.same(await statuses('?year=2026&asOf=2026-05-30'), ['not_due', 'filed', 'not_due'], 'a plan filed after the day asked was not there yet')
+  t.match((await report(w, w.admin, '?year=2026')).json().items.map((r: Row) => r.plan?.filedOn ?? null), [null, '2026-03-16', '2026-05-31'], 'the day each was filed (Shanghai)')
   t.same(await statuses('?year=2027'), ['not_due', 'not_due', 'not_due'], 'next year\'s plans')
   const march = (await report(w, w.admin, '?year=2026&asOf=2026-03-01')).json()
   t.same(march.items[1].delivered.totalHours, 0, 'the March courses end on 2 March')
@@ -139,8 +146,8 @@ t.test('CSV and xlsx: every row, Chinese headers', async (t) => {
   t.match(lines[0], /^执法主体编号,执法主体,计划公共法律知识学时,计划业务知识学时,计划行政执法技能学时,计划总学时,计划印发日期,计划文号,计划状态,计划状态代码,线上公共法律知识学时,线下公共法律知识学时/)
   t.match(lines[0], /轮训覆盖率/)
   t.equal(lines.length, 4, 'a header and every agency, whatever limit says')
-  t.equal(lines[1], `${w.city.id},${w.city.name},,,,,,,逾期未报送,missing,0,0,0,0,0,是,0,0,`)
-  t.equal(lines[2], `${w.countyB.id},${w.countyB.name},30,20.5,10,60.5,2026-03-15,乙司发〔2026〕1号,已报送,filed,15,20,0.5,8,43.5,是,3,2,66.7`)
+  t.equal(lines[1], `${w.city.id},${w.city.name},,,,,,,逾期未报送,missing,0,0,0,0,0,是,0,0,,`)
+  t.equal(lines[2], `${w.countyB.id},${w.countyB.name},30,20.5,10,60.5,2026-03-15,乙司发〔2026〕1号,已报送,filed,15,20,0.5,8,43.5,是,3,2,66.7,2026-03-16`)
   const viaAccept = await w.app.inject({ method: 'GET', url: '/v1/reports/training-plans?year=2026', headers: { ...w.admin, accept: 'text/csv' } })
   t.match(viaAccept.headers['content-type'], /^text\/csv/, 'Accept: text/csv asks for CSV')
 

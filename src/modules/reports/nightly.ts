@@ -10,6 +10,7 @@ import { reportsService, type ComplianceRow } from './service.js'
 import { agencyConfirmationChecks, brokenInvariants, incompetentWithLiveCertificate } from './invariants.js'
 import { certificatesReport, staffingReport } from './registry-reports.js'
 import { planReportService } from '../training-plans/report.js'
+import { latestDuePlanYear } from '../../domain/training-plans.js'
 
 export interface NightlyOptions {
   /** The day the checks are made as of. */
@@ -38,11 +39,14 @@ export async function nightlyChecks (store: Store, config: Config, actor: Actor,
     .trainingCompliance(actor, { year, asOf: o.asOf, statuses: TRAINING_STATUSES.filter(isFinding) })
   const flagged: Array<Omit<ComplianceRow, 'id'>> = []
   for await (const batch of report.batches()) for (const { id: _id, ...row } of batch) flagged.push(row)
-  // Agencies with no training plan for the year once it was due (PLAN_DUE; 003 line 52).
-  const plans = await planReportService({ store, config, clock: () => new Date(`${o.today}T04:00:00Z`) }).report(actor, { year, asOf: o.asOf })
+  // Agencies with no training plan for the year once it was due (PLAN_DUE; 003 line 52). A plan
+  // is due within its own year: the latest year whose plans are due (or the one asked), not the
+  // training year, which until AT_RISK_FROM is the last closed one.
+  const planYear = o.year ?? latestDuePlanYear(o.asOf, config.PLAN_DUE)
+  const plans = await planReportService({ store, config, clock: () => new Date(`${o.today}T04:00:00Z`) }).report(actor, { year: planYear, asOf: o.asOf })
   const withoutPlan: Array<{ agencyId: number, agencyName: string, year: number, planDue: string }> = []
   for await (const batch of plans.batches()) {
-    for (const r of batch) if (r.planStatus === 'missing') withoutPlan.push({ agencyId: r.agencyId, agencyName: r.agencyName, year, planDue: plans.planDue })
+    for (const r of batch) if (r.planStatus === 'missing') withoutPlan.push({ agencyId: r.agencyId, agencyName: r.agencyName, year: planYear, planDue: plans.planDue })
   }
   const { staffingShort, confirmations, certificates, invariants, incompetent } = await store.read(async (db) => ({
     staffingShort: (await staffingReport(db, actor, o.asOf)).filter((r) => !r.compliant),

@@ -29,7 +29,8 @@ export const PlanReportItem = Type.Object({
     skillsHours: Type.Number(),
     totalHours: Type.Number(),
     approvedOn: Nullable(IsoDate()),
-    document: Type.String()
+    document: Type.String(),
+    filedOn: IsoDate('报送日期（登记之日，Asia/Shanghai）the day it was filed here')
   }, { description: '本年度计划 the year\'s plan (null: none filed)' })),
   planStatus: PlanStatus,
   delivered: Type.Object({
@@ -81,5 +82,6 @@ export const PLAN_REPORT_COLUMNS: ReadonlyArray<Column<PlanReportRow>> = [
   { header: '线下公共法律知识不足30学时', value: (r) => (r.offlinePublicLawShort ? '是' : '否') },
   { header: '应轮训人数', value: (r) => r.rotation.officers },
   { header: '已轮训人数', value: (r) => r.rotation.trained },
-  { header: '轮训覆盖率(%)', value: (r) => r.rotation.percent }
+  { header: '轮训覆盖率(%)', value: (r) => r.rotation.percent },
+  { header: '报送日期', value: (r) => r.plan?.filedOn ?? null }
 ]

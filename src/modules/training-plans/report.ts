@@ -22,7 +22,7 @@ import { planRepository, type DeliveredUnits, type PlanRow, type ReportFilter, t
 export interface PlanReportRow {
   agencyId: number
   agencyName: string
-  plan: { publicLawHours: number, professionalHours: number, skillsHours: number, totalHours: number, approvedOn: string | null, document: string } | null
+  plan: { publicLawHours: number, professionalHours: number, skillsHours: number, totalHours: number, approvedOn: string | null, document: string, filedOn: string } | null
   planStatus: PlanStatus
   delivered: { publicLawOnlineHours: number, publicLawOfflineHours: number, professionalOnlineHours: number, professionalOfflineHours: number, totalHours: number }
   offlinePublicLawShort: boolean
@@ -83,7 +83,11 @@ export function planReportService ({ store, config, clock }: ServiceContext) {
       }
       const inTrainingScope = trainingScopeTest(year, checkpoint, config.TRAINING_INCLUDES_POLICE)
 
-      const rowOf = (agency: { id: number, name: string }, plan: PlanRow | undefined, delivered: readonly DeliveredUnits[], groups: readonly RotationGroup[]): PlanReportRow & { id: number } => {
+      const rowOf = (agency: { id: number, name: string }, stored: PlanRow | undefined, delivered: readonly DeliveredUnits[], groups: readonly RotationGroup[]): PlanReportRow & { id: number } => {
+        // A plan filed after asOf was not there on asOf (as a training ended later was not
+        // delivered): as of then, the agency had none. (A correction made later shows as made.)
+        const filedOn = stored === undefined ? undefined : shanghaiDate(new Date(stored.createdAt))
+        const plan = filedOn !== undefined && compareDates(filedOn, asOf) <= 0 ? stored : undefined
         const units = plan === undefined ? null : { publicLaw: plan.publicLawUnits, professional: plan.professionalUnits, skills: plan.skillsUnits }
         const publicLawOffline = sumUnits(delivered, 'public_law', 'offline')
         // The SQL counted officers at their post on the checkpoint; the domain decides who owes training.
@@ -100,7 +104,8 @@ export function planReportService ({ store, config, clock }: ServiceContext) {
                 skillsHours: unitsToHours(units.skills),
                 totalHours: unitsToHours(planTotal(units)),
                 approvedOn: plan.approvedOn,
-                document: plan.document
+                document: plan.document,
+                filedOn: filedOn as string
               },
           planStatus: planStatus(units, year, asOf, config.PLAN_DUE),
           delivered: {
