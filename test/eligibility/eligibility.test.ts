@@ -168,6 +168,7 @@ t.test('bad input is refused naming the field', async (t) => {
     ['not an id', { officerIds: ['x'], domain: '市场监管' }, 400, 'VALIDATION_FAILED', '/officerIds/0'],
     ['a mistyped number', { certificateNumbers: ['1408022026000011', '1408022026000012'], domain: '市场监管' }, 400, 'CERTIFICATE_NUMBER_INVALID', '/certificateNumbers/'],
     ['not a timestamp', { officerIds: [1], domain: '市场监管', at: '2026-12-01' }, 400, 'VALIDATION_FAILED', '/at'],
+    ['a leap second', { officerIds: [1], domain: '市场监管', at: '2016-12-31T23:59:60Z' }, 400, 'VALIDATION_FAILED', '/at'],
     ['two days ahead', { officerIds: [1], domain: '市场监管', at: new Date(w.clock().getTime() + 2 * 86_400_000).toISOString() }, 422, 'INSTANT_TOO_FAR_AHEAD', '/at'],
     ['not an agency id', { officerIds: [1], domain: '市场监管', agencyId: 0 }, 400, 'VALIDATION_FAILED', '/agencyId']
   ]

@@ -145,6 +145,7 @@ t.test('GET /v1/audit-events: filters, pages, and an auditor sees only their sco
   const byActor = await app.inject({ method: 'GET', url: `/v1/audit-events?actor=${encodeURIComponent(items[0]?.actor ?? '')}&entity=officer`, headers: admin })
   t.ok(byActor.json().items.length >= 3, 'filtered by actor')
   assertProblem(t, await app.inject({ method: 'GET', url: '/v1/audit-events?from=yesterday', headers: admin }), 400, 'VALIDATION_FAILED')
+  t.match(assertProblem(t, await app.inject({ method: 'GET', url: '/v1/audit-events?to=2016-12-31T23:59:60Z', headers: admin }), 400, 'VALIDATION_FAILED').errors, [{ pointer: '/to' }], 'a leap second (the format allows it; a date cannot hold it): 400 naming the parameter, not 500')
 
   const auditor = await as('auditor', countyB.id)
   const seen = (await app.inject({ method: 'GET', url: '/v1/audit-events?entity=officer&limit=500', headers: auditor })).json().items as Array<{ entityId: string, after: { idNumber: string } }>

@@ -149,7 +149,7 @@ t.test('a subscription speaks for its account: once the account is disabled or m
   const r = await w.receiver()
   const user = await w.app.services.accounts.createUser(systemActor('test'), { username: 'hook-clerk', password: 'Hook-Password-1234', role: 'clerk', agencyId: w.countyB.id })
   const token = await w.app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'hook-clerk', password: 'Hook-Password-1234' } })
-  await w.subscribe({ authorization: `Bearer ${token.json().access_token as string}` }, r)
+  const sub = await w.subscribe({ authorization: `Bearer ${token.json().access_token as string}` }, r)
   await w.officer(w.countyB.id)
   t.equal(await w.runOnce(), 1, 'delivered while the account is enabled')
   const change = async (payload: Record<string, unknown>) => {
@@ -165,9 +165,17 @@ t.test('a subscription speaks for its account: once the account is disabled or m
   await change({ agencyId: w.countyC.id })
   await w.officer(w.countyB.id)
   t.equal(await w.runOnce(), 0, 'the account moved to county C: county B\'s events are no longer its to receive')
+  const bEvent = Number(r.received[0]?.event.id)
+  const replay = async () => await w.app.inject({ method: 'POST', url: `/v1/webhooks/${sub.id}/events/${bEvent}/replay`, headers: await login(), payload: {} })
+  const login = async () => ({ authorization: `Bearer ${(await w.app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'hook-clerk', password: 'Hook-Password-1234' } })).json().access_token as string}` })
+  assertProblem(t, await replay(), 404, 'NOT_FOUND') // moved away: no replay of county B's events either
   await change({ agencyId: w.countyB.id })
   t.equal(await w.runOnce(), 1, 'back at county B: sent')
-  t.equal(r.received.length, 3)
+  t.equal((await replay()).statusCode, 200, 'and replayed')
+  await change({ role: 'casework' })
+  await w.officer(w.countyB.id)
+  t.equal(await w.runOnce(), 0, 'demoted to casework (which may not read the feed): nothing sent')
+  t.equal(r.received.length, 4)
 })
 
 t.test('the delivery log: an attempt a crash left pending is marked failed once no process can wait for it; attempts are forgotten after WEBHOOKS_DELIVERY_TTL_HOURS', async (t) => {
@@ -188,4 +196,19 @@ t.test('the delivery log: an attempt a crash left pending is marked failed once 
   await w.runOnce()
   t.same(await log(), [], 'forgotten 48 hours on')
   t.equal(r.received.length, 1)
+})
+
+t.test('an event inside a batch (attendances recorded together) can be replayed, each with its own webhook-id', async (t) => {
+  const w = await webhookWorld(t)
+  const r = await w.receiver()
+  const sub = await w.subscribe(w.admin, r, ['training.recorded'])
+  const officers = [await w.officer(w.countyB.id), await w.officer(w.countyB.id), await w.officer(w.countyC.id)]
+  const training = (await post(w.app, w.admin, '/v1/trainings', { title: '批量', category: 'public_law', hours: 2, startDate: '2026-11-02', endDate: '2026-11-02', mode: 'offline', provider: '市司法局', agencyId: null })).json()
+  t.equal((await post(w.app, w.admin, `/v1/trainings/${training.id as number}/attendances`, { officerIds: officers.map((o) => o.id) })).statusCode, 200)
+  t.equal(await w.runOnce(), 3, 'one event per officer')
+  for (const sent of r.received.slice(0, 3)) {
+    const res = await post(w.app, w.admin, `/v1/webhooks/${sub.id}/events/${sent.event.id as string}/replay`, {})
+    t.equal(res.statusCode, 200, `event ${sent.event.id as string}: ${res.body.slice(0, 120)}`)
+  }
+  t.same(r.received.slice(3).map((x) => x.id), r.received.slice(0, 3).map((x) => x.id), 'each replayed with its own webhook-id')
 })

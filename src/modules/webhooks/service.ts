@@ -13,7 +13,7 @@ import type { ServiceContext } from '../context.js'
 import { eventRepository } from '../events/repository.js'
 import { EVENT_TYPE_PREFIX, EVENT_TYPES } from '../events/projection.js'
 import { webhookRepository, type DeliveryRow, type WebhookRow } from './repository.js'
-import { SECRET_CONTEXT, subscriptionScope, webhookWorker, type WebhookWorker } from './worker.js'
+import { SECRET_CONTEXT, speaksForItsAccount, subscriptionScope, webhookWorker, type WebhookWorker } from './worker.js'
 
 export const webhookView = (w: WebhookRow) => ({
   id: w.id,
@@ -158,12 +158,16 @@ export function webhooksService (ctx: ServiceContext) {
      *  attempt; the cursor stays. NOT_FOUND: not the caller's subscription, or no such event in
      *  its scope and types. */
     async replay (actor: Actor, id: number, eventId: number) {
-      const { w, event } = await store.read(async (db) => {
+      const { w, event, stands } = await store.read(async (db) => {
         const w = await owned(db, actor, id)
-        const [event] = await eventRepository.list(db, subscriptionScope(w), eventId - 1, eventId, 1)
-        return { w, event }
+        // Up to the feed's head: an event inside a batch is read from the batch's row, whose id is
+        // its last event's.
+        const [event] = await eventRepository.list(db, subscriptionScope(w), eventId - 1, await eventRepository.head(db), 1)
+        return { w, event, stands: await speaksForItsAccount(db, w, config.WEBHOOKS_ALLOW_HTTP_LOOPBACK) }
       })
-      if (event === undefined || event.id !== eventId || !matchesEventType(w.events, event.type)) {
+      // What the worker would no longer send (its account disabled, moved or demoted) is not sent
+      // again either.
+      if (!stands || event === undefined || event.id !== eventId || !matchesEventType(w.events, event.type)) {
         fail('NOT_FOUND', `event ${eventId} is not one this subscription receives`, { errors: [{ in: 'params', pointer: '/eventId', detail: 'not in its scope and types / 不在订阅范围内' }] })
       }
       const done = await worker.replay(w, event)

@@ -8,7 +8,8 @@
 // At least once: a crash between a 2xx and its commit sends that event again (same webhook-id).
 // A lease left by a process that is gone is taken at once (process-identity.ts); another
 // process's runs out after the request timeout and a minute.
-import { afterFailure, matchesEventType, messageId } from '../../domain/webhooks.js'
+import { afterFailure, matchesEventType, messageId, urlProblem } from '../../domain/webhooks.js'
+import { ACCESS } from '../../security/roles.js'
 import { holderGone, thisProcess } from '../../process-identity.js'
 import type { Scope } from '../../security/roles.js'
 import type { ServiceContext } from '../context.js'
@@ -31,16 +32,20 @@ const MAX_PER_TICK = 500
 /** A principal that is one of this registry's accounts (accounts/repository subjectOf). */
 const LOCAL_ACCOUNT = /^(user|client):([1-9][0-9]{0,15})$/
 
-/** Whether the account that made `w` still stands behind it: enabled, with the scope it had then
- *  (an admin's everything, anyone else's own agency's subtree). One disabled, gone, or moved to
- *  another agency or to admin gets nothing more sent for it (an external identity's subscription
- *  is judged by its provider's tokens when it is changed, not here). */
-async function speaksForItsAccount (db: Db, w: WebhookRow): Promise<boolean> {
+/** Whether the account that made `w` still stands behind it: enabled, with a role that may
+ *  read the feed, and the scope it had then (an admin's everything, anyone else's own agency's
+ *  subtree). One disabled, gone, moved to another agency or to a role that may not read (casework)
+ *  gets nothing more sent for it (an external identity's subscription is judged by its
+ *  provider's tokens when it is changed, not here). The worker asks at each lease, a replay too;
+ *  and where it may be sent: a URL no longer allowed (WEBHOOKS_ALLOW_HTTP_LOOPBACK turned off)
+ *  is not used. */
+export async function speaksForItsAccount (db: Db, w: WebhookRow, allowHttpLoopback: boolean): Promise<boolean> {
+  if (urlProblem(w.url, allowHttpLoopback) !== null) return false
   const m = LOCAL_ACCOUNT.exec(w.principal)
   if (m === null) return true
   const id = Number(m[2])
   const account = m[1] === 'user' ? await userRepository.findById(db, id) : await clientRepository.findById(db, id)
-  if (account === undefined || account.disabled) return false
+  if (account === undefined || account.disabled || !(ACCESS.read.roles as readonly string[]).includes(account.role)) return false
   return (account.role === 'admin' ? null : account.agencyId) === w.agencyId
 }
 
@@ -156,14 +161,21 @@ export function webhookWorker ({ store, config, clock, log }: ServiceContext) {
       for (const candidate of free) {
         const w = await webhookRepository.findById(db, candidate.id)
         if (w === undefined || !w.active || w.failingSince !== null || !leaseFree(w, clock())) continue
-        if (!await speaksForItsAccount(db, w)) continue
+        if (!await speaksForItsAccount(db, w, config.WEBHOOKS_ALLOW_HTTP_LOOPBACK)) continue
         const row = await webhookRepository.update(db, w.id, { leaseHolder: me, leaseUntil: leaseUntil() })
         if (row !== undefined) mine.push(row)
       }
       return mine
     })
-    const counts = await Promise.all(leased.map(drain))
-    return counts.reduce((a, b) => a + b, 0)
+    // Each drain to its end, whatever another does: a pass that returned while one still ran
+    // would let the next lease it again (this process holds its lease) and drain it twice.
+    const drained = await Promise.allSettled(leased.map(drain))
+    let sent = 0
+    for (const [i, r] of drained.entries()) {
+      if (r.status === 'fulfilled') sent += r.value
+      else log?.error({ webhook: leased[i]?.id, err: r.reason }, 'webhook drain failed (tried again at the next pass)')
+    }
+    return sent
   }
 
   function schedule (): void {
