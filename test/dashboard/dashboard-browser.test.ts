@@ -91,7 +91,7 @@ async function option (page: Page, id: string): Promise<{ series: Array<{ data: 
 type Bucket = { key: string, label: string, officers: { active: number }, certificates: { live: number }, training: { complianceRate: { percent: number | null, denominator: number } }, assessments: Record<string, number> }
 type Statistics = { year: number, total: Bucket, items: Bucket[], nextCursor: string | null, certificatesByMonth: Array<{ month: string, expiring: number, awaitingRecall: number }> }
 type Plans = { items: Array<{ agencyId: number, agencyName: string, plan: { totalHours: number } | null, delivered: { totalHours: number } }>, nextCursor: string | null }
-type Compliance = { items: Array<{ name: string }>, nextCursor: string | null }
+type Compliance = { items: Array<{ name: string, agencyId: number }>, nextCursor: string | null }
 type Staffing = { items: Array<{ agencyName: string, compliant: boolean }>, nextCursor: string | null }
 
 if (!existsSync(CHROMIUM) && process.env.SKIP_BROWSER_TESTS === '1') {
@@ -192,7 +192,9 @@ if (!existsSync(CHROMIUM) && process.env.SKIP_BROWSER_TESTS === '1') {
       }, { index: target, value: bar.value })
       await page.mouse.click(point.x, point.y)
       await page.waitForSelector('body[data-state="drilled"]', { timeout: 20_000 })
-      const officers = await api<Compliance>(`/v1/reports/training-compliance?agencyId=${bar.key}&year=${YEAR}&limit=500`)
+      // The report is of the agency and those below it; the bar, and its drill, of its own officers.
+      const report = await api<Compliance>(`/v1/reports/training-compliance?agencyId=${bar.key}&year=${YEAR}&limit=500`)
+      const officers = { items: report.items.filter((o) => String(o.agencyId) === bar.key) }
       t.ok(officers.items.length > 0, `${bar.name}: ${officers.items.length} officers`)
       t.match(await page.locator('#drill-title').textContent(), new RegExp(`^${bar.name.replace(/[()（）]/g, '.')} · ${YEAR}年度执法人员学时明细（共 ${officers.items.length} 人`), 'the agency clicked, its officers counted')
       t.same(await page.locator('#drill-table tbody tr td:first-child').allTextContents(), officers.items.map((o) => o.name), 'every officer of that agency, by name')

@@ -101,6 +101,7 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
   function signOut (message) {
     state.token = null;
     state.seq++;
+    state.drillSeq++; // a drill still paging stops with the leader signed out
     try { sessionStorage.removeItem(TOKEN_KEY); sessionStorage.removeItem(USER_KEY); } catch (e) { /* private mode */ }
     show(false);
     forget();
@@ -472,9 +473,11 @@ export const DASHBOARD_SCRIPT = String.raw`'use strict';
     try {
       var page = await every('/v1/reports/training-compliance', { agencyId: key, year: state.year });
       if (seq !== state.drillSeq) return;
-      var done = page.items.filter(function (r) { return r.status === 'compliant'; }).length;
-      text($('drill-title'), name + ' · ' + page.year + '年度执法人员学时明细（共 ' + fmt(page.items.length) + ' 人，已达标 ' + fmt(done) + ' 人）');
-      fillTable('drill-table', page.items, function (r) {
+      // The report is of the agency and every one below it; the bar clicked counts its own officers.
+      var own = page.items.filter(function (r) { return String(r.agencyId) === String(key); });
+      var done = own.filter(function (r) { return r.status === 'compliant'; }).length;
+      text($('drill-title'), name + ' · ' + page.year + '年度执法人员学时明细（共 ' + fmt(own.length) + ' 人，已达标 ' + fmt(done) + ' 人）');
+      fillTable('drill-table', own, function (r) {
         return [[r.name, 'name'], [r.employeeNo || '—'], [hours(r.publicLawHours), 'num'], [hours(r.professionalHours), 'num'], [make('span', 'status ' + r.status, STATUS[r.status] || r.status)]];
       });
       setState('drilled');
