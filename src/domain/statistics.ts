@@ -140,3 +140,9 @@ export function shanghaiYearInstants (year: number): { from: string, to: string 
 export function monthsOf (year: number): string[] {
   return Array.from({ length: 12 }, (_, i) => `${String(year).padStart(4, '0')}-${String(i + 1).padStart(2, '0')}`)
 }
+
+/** The instant a day of Asia/Shanghai is over (the next day's first instant), RFC 3339 in UTC. */
+export function shanghaiDayEnd (day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
+  return new Date(Date.UTC(y, m - 1, d + 1) - 8 * 3600_000).toISOString()
+}

@@ -1,6 +1,6 @@
 import t from 'tap'
 import {
-  addCounts, bucketKeys, groupCounts, monthsOf, present, rate, shanghaiYearInstants, zeroCounts, type AgencyPlace, type Counts
+  addCounts, bucketKeys, groupCounts, monthsOf, present, rate, shanghaiDayEnd, shanghaiYearInstants, zeroCounts, type AgencyPlace, type Counts
 } from '../../src/domain/statistics.js'
 
 t.test('a rate keeps its integers and is rounded once, half up, to a tenth of a percent', async (t) => {
@@ -66,5 +66,8 @@ t.test('grouping: stable order and Chinese labels', async (t) => {
 t.test('a Shanghai year in UTC instants, and its months', async (t) => {
   t.same(shanghaiYearInstants(2026), { from: '2025-12-31T16:00:00.000Z', to: '2026-12-31T16:00:00.000Z' })
   t.same(shanghaiYearInstants(2028).to, '2028-12-31T16:00:00.000Z')
+  for (const [day, end] of [['2025-12-31', '2025-12-31T16:00:00.000Z'], ['2028-02-28', '2028-02-28T16:00:00.000Z'], ['2028-02-29', '2028-02-29T16:00:00.000Z'], ['2026-01-01', '2026-01-01T16:00:00.000Z']]) {
+    t.equal(shanghaiDayEnd(day as string), end, `${day as string} is over in Shanghai at ${end as string}`)
+  }
   t.same(monthsOf(2026), ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12'])
 })

@@ -24,7 +24,7 @@ const config = testConfig({ DATABASE_PATH: join(dir, 'registry.db') })
 const store = openSqliteStore(config)
 t.teardown(() => { store.close(); rmSync(dir, { recursive: true, force: true }) })
 
-type Agency = { id: number, name: string, path: string, kind: string, level: string, regionCode: string, domains: string, status: string }
+type Agency = { id: number, name: string, path: string, kind: string, level: string, regionCode: string, domains: string, status: string, endedOn: string | null, createdAt: string }
 type Officer = { id: number, agencyId: number, status: string, joinedOn: string | null, departedOn: string | null, auxiliary: number, police: number, legalReviewer: number, supervisor: number }
 type Certificate = { id: number, agencyId: number, status: string, issuedOn: string, validUntil: string }
 type Obj = Record<string, any>
@@ -32,10 +32,13 @@ type Obj = Record<string, any>
 /** Every figure of every agency for `year` counted on `day`, from the rows. */
 async function recount (year: number, asOf: string) {
   const day = asOf > `${year}-12-31` ? `${year}-12-31` : asOf
-  const agencies = await queryRows<Agency>(store, 'select id, name, path, kind, level, region_code as "regionCode", domains, status from agencies order by id')
+  // The day counted is over at this instant (the next day's first, Shanghai): what came later was not yet.
+  const dayEnd = new Date(Date.parse(`${day}T00:00:00+08:00`) + 86_400_000).toISOString()
+  const agencies = (await queryRows<Agency>(store, 'select id, name, path, kind, level, region_code as "regionCode", domains, status, ended_on as "endedOn", created_at as "createdAt" from agencies order by id'))
+    .filter((a) => a.createdAt < dayEnd)
   const officers = await queryRows<Officer>(store, 'select id, agency_id as "agencyId", status, joined_on as "joinedOn", departed_on as "departedOn", auxiliary, police, legal_reviewer as "legalReviewer", supervisor from officers')
   const certificates = await queryRows<Certificate>(store, 'select id, agency_id as "agencyId", status, issued_on as "issuedOn", valid_until as "validUntil" from certificates')
-  const events = await queryRows<{ certificateId: number, toStatus: string, at: string }>(store, 'select certificate_id as "certificateId", to_status as "toStatus", at from certificate_events')
+  const events = await queryRows<{ certificateId: number, fromStatus: string | null, toStatus: string, at: string }>(store, 'select certificate_id as "certificateId", from_status as "fromStatus", to_status as "toStatus", at from certificate_events')
   const recalls = await queryRows<{ certificateId: number, status: string, openedOn: string }>(store, 'select certificate_id as "certificateId", status, opened_on as "openedOn" from card_recalls')
   const grades = await queryRows<{ officerId: number, year: number, grade: string }>(store, 'select officer_id as "officerId", year, grade from assessments')
   const confirmations = await queryRows<{ agencyId: number, year: number }>(store, 'select agency_id as "agencyId", year from agency_confirmations')
@@ -57,9 +60,12 @@ async function recount (year: number, asOf: string) {
     const mine = officers.filter((o) => o.agencyId === a.id)
     const at = mine.filter(serving)
     const cards = certificates.filter((c) => c.agencyId === a.id)
-    const live = (c: Certificate) => (c.status === 'active' || c.status === 'suspended') && c.validUntil >= day
+    // As it stood on the day: a card ended later stood as it was before its ending event.
+    const then = (c: Certificate) => events.find((e) => e.certificateId === c.id && (e.toStatus === 'revoked' || e.toStatus === 'cancelled') && e.at >= dayEnd)?.fromStatus ?? c.status
+    const live = (c: Certificate) => c.issuedOn <= day && c.validUntil >= day && (then(c) === 'active' || then(c) === 'suspended')
     const endedThisYear = (status: string) => new Set(events.filter((e) => e.toStatus === status && yearOf(shanghaiDate(new Date(e.at))) === year && certById.get(e.certificateId)?.agencyId === a.id).map((e) => e.certificateId)).size
-    const active = a.status === 'active'
+    const ended = a.status !== 'active' && (a.endedOn === null || a.endedOn <= day)
+    const active = !ended
     const standing = confirmationStanding([...new Set(confirmations.filter((c) => c.agencyId === a.id).map((c) => c.year))].sort(), day, config.CONFIRMATION_GRACE_UNTIL)
     const headcount = at.filter((o) => o.auxiliary === 0) // rule 4's headcount on the day counted
     const staffing = evaluateStaffing({ officers: headcount.length, certified: 0, reviewers: headcount.filter((o) => o.legalReviewer === 1).length })
@@ -76,12 +82,12 @@ async function recount (year: number, asOf: string) {
     }
     const gradeOf = (g: string) => grades.filter((x) => x.year === year && x.grade === g && officerById.get(x.officerId)?.agencyId === a.id).length
     figures.set(a.id, {
-      agencies: { total: 1, active: active ? 1 : 0, confirmed: active && standing.confirmed ? 1 : 0, confirmationDue: active && standing.confirmationDue ? 1 : 0, merged: a.status === 'merged' ? 1 : 0, dissolved: a.status === 'dissolved' ? 1 : 0 },
+      agencies: { total: 1, active: active ? 1 : 0, confirmed: active && standing.confirmed ? 1 : 0, confirmationDue: active && standing.confirmationDue ? 1 : 0, merged: ended && a.status === 'merged' ? 1 : 0, dissolved: ended && a.status === 'dissolved' ? 1 : 0 },
       officers: { active: at.length, auxiliary: at.filter((o) => o.auxiliary === 1).length, police: at.filter((o) => o.police === 1).length, legalReviewers: at.filter((o) => o.legalReviewer === 1).length, supervisors: at.filter((o) => o.supervisor === 1).length },
       certificates: {
         live: cards.filter(live).length,
-        active: cards.filter((c) => live(c) && c.status === 'active').length,
-        suspended: cards.filter((c) => live(c) && c.status === 'suspended').length,
+        active: cards.filter((c) => live(c) && then(c) === 'active').length,
+        suspended: cards.filter((c) => live(c) && then(c) === 'suspended').length,
         issued: cards.filter((c) => yearOf(c.issuedOn) === year).length,
         revoked: endedThisYear('revoked'),
         cancelled: endedThisYear('cancelled'),

@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs'
 import { assertProblem } from '../helper.js'
 import { post } from '../fixtures.js'
 import { registry } from '../core/setup.js'
+import { execute } from '../db.js'
 
 type Obj = Record<string, any>
 
@@ -63,11 +64,15 @@ t.test('each figure counts what it says, in scope, by agency, and adds up to the
   t.equal(s.certificatesByMonth.length, 12)
   t.same(s.certificatesByMonth.filter((m: Obj) => m.awaitingRecall > 0), [{ month: '2026-12', expiring: 0, awaitingRecall: 2 }], 'the recalls opened this month')
 
-  const last = (await app.inject({ url: `/v1/reports/statistics?year=${year - 1}&groupBy=agency`, headers: admin })).json()
+  const lastYear = async () => (await app.inject({ url: `/v1/reports/statistics?year=${year - 1}&groupBy=agency`, headers: admin })).json()
+  t.equal((await lastYear()).total.agencies.total, 0, 'registered on 1 December 2026, these agencies were not there in 2025: nothing counted')
+  await execute(app, "update agencies set created_at = '2025-01-02T02:00:00.000Z'") // as if registered early in 2025
+  const last = await lastYear()
   t.equal(last.countedOn, `${year - 1}-12-31`, 'a closed year is counted on its last day')
   t.equal(last.total.officers.active, 6, 'with no joining day, everyone counts as serving then (as the compliance report has it), the one who left in 2026 too')
   t.equal(last.total.training.nonCompliant, 5, 'and a closed year\'s shortfalls are final')
   t.same(last.total.assessments, { excellent: 0, competent: 1, basicallyCompetent: 0, incompetent: 0 })
+  t.match(last.total.certificates, { live: 0, active: 0, suspended: 0, issued: 0, revoked: 0, cancelled: 0 }, 'no card had been issued by the end of 2025: those issued since are not counted live then')
 
   const hrC = await as('hr', countyC.id)
   const mine = (await app.inject({ url: `/v1/reports/statistics?year=${year}`, headers: hrC })).json()

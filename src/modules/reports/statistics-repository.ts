@@ -19,24 +19,35 @@ function within (w: Within, column: SQL): SQL {
   return sql`${column} in (select w.id from agencies w where ${sql.join(conditions, sql` and `)})`
 }
 
-export interface AgencyRow { id: number, name: string, path: string, kind: 'organ' | 'authorized' | 'entrusted', level: 'province' | 'city' | 'county' | 'township', regionCode: string, domains: string[] | string, status: 'active' | 'merged' | 'dissolved' }
+export interface AgencyRow { id: number, name: string, path: string, kind: 'organ' | 'authorized' | 'entrusted', level: 'province' | 'city' | 'county' | 'township', regionCode: string, domains: string[] | string, status: 'active' | 'merged' | 'dissolved', endedOn: string | null, createdAt: string }
 export interface CertificateCountRow { agencyId: number, live: number, active: number, suspended: number, issued: number }
 export interface AgencyStatusCountRow { agencyId: number, status: string, n: number }
 export interface MonthCountRow { month: string, n: number }
 
 export const statisticsRepository = {
-  agencies: async (db: Db, w: Within) => await rowsOf<AgencyRow>(db, sql`select id, name, path, kind, level, region_code as "regionCode", domains, status
+  agencies: async (db: Db, w: Within) => await rowsOf<AgencyRow>(db, sql`select id, name, path, kind, level, region_code as "regionCode", domains, status,
+      ended_on as "endedOn", created_at as "createdAt"
     from agencies where ${within(w, sql`id`)} order by id`),
 
-  /** Certificates live on `day` (active or suspended, not past their last valid day: db/certificate-sql liveOn), and
-   *  those issued from `from` to `to`, by agency. */
-  certificates: async (db: Db, w: Within, day: string, from: string, to: string) => await rowsOf<CertificateCountRow>(db, sql`select agency_id as "agencyId",
-      sum(case when status in ('active', 'suspended') and valid_until >= ${day} then 1 else 0 end) as live,
-      sum(case when status = 'active' and valid_until >= ${day} then 1 else 0 end) as active,
-      sum(case when status = 'suspended' and valid_until >= ${day} then 1 else 0 end) as suspended,
-      sum(case when issued_on >= ${from} and issued_on <= ${to} then 1 else 0 end) as issued
-    from certificates where ${within(w, sql`agency_id`)}
-    group by agency_id`),
+  /** Certificates live on `day` (issued by then, not past their last valid day, and active or
+   *  suspended then: db/certificate-sql liveOn as it stood), and those issued from `from` to `to`,
+   *  by agency. A card revoked or cancelled after `day` (at or after the instant `dayEnd`, when
+   *  the day is over in Shanghai) counts as it stood before that: its ending event's from_status
+   *  (a suspension or reinstatement between the day and the end is not told apart). */
+  certificates: async (db: Db, w: Within, day: string, dayEnd: string, from: string, to: string) => {
+    const then = sql`coalesce(later.from_status, c.status)`
+    const on = sql`c.issued_on <= ${day} and c.valid_until >= ${day}`
+    return await rowsOf<CertificateCountRow>(db, sql`select c.agency_id as "agencyId",
+        sum(case when ${on} and ${then} in ('active', 'suspended') then 1 else 0 end) as live,
+        sum(case when ${on} and ${then} = 'active' then 1 else 0 end) as active,
+        sum(case when ${on} and ${then} = 'suspended' then 1 else 0 end) as suspended,
+        sum(case when c.issued_on >= ${from} and c.issued_on <= ${to} then 1 else 0 end) as issued
+      from certificates c
+      left join (select certificate_id, min(from_status) as from_status from certificate_events
+        where to_status in ('revoked', 'cancelled') and at >= ${dayEnd} group by certificate_id) later on later.certificate_id = c.id
+      where ${within(w, sql`c.agency_id`)}
+      group by c.agency_id`)
+  },
 
   /** Certificates revoked or cancelled between the instants `from` (inclusive) and `to`
    *  (exclusive), RFC 3339 in UTC as the events are stamped, by agency and that status. */

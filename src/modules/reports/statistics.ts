@@ -3,10 +3,10 @@
 // the training-compliance report's own rows (the same rules, the same reads), counted by agency;
 // everything else is one GROUP BY per table, read in one transaction.
 import { confirmationStanding } from '../../domain/confirmation.js'
-import { endOfYear, startOfYear } from '../../domain/dates.js'
+import { endOfYear, startOfYear, yearOf } from '../../domain/dates.js'
 import { evaluateStaffing } from '../../domain/staffing.js'
 import {
-  addCounts, groupCounts, monthsOf, present, shanghaiYearInstants, zeroCounts,
+  addCounts, groupCounts, monthsOf, present, shanghaiDayEnd, shanghaiYearInstants, zeroCounts,
   type AgencyPlace, type Counts, type GroupBy
 } from '../../domain/statistics.js'
 import { scopeDay } from '../../domain/training.js'
@@ -101,6 +101,8 @@ export async function statistics ({ store, config }: ServiceContext, actor: Acto
   const from = startOfYear(year)
   const to = endOfYear(year)
   const instants = shanghaiYearInstants(year)
+  // The day counted is over in Shanghai at this instant (RFC 3339 UTC, as events are stamped).
+  const dayEnd = shanghaiDayEnd(day)
   const agencyId = q.agencyId
   const read = await store.read(async (db) => {
     const path = agencyId === undefined ? undefined : (await agencyRepository.findById(db, actor.scope, agencyId))?.path
@@ -120,16 +122,19 @@ export async function statistics ({ store, config }: ServiceContext, actor: Acto
     return {
       agencies,
       serving,
-      certificates: await repo.certificates(db, w, day, from, to),
+      certificates: await repo.certificates(db, w, day, dayEnd, from, to),
       ended: await repo.endedBetween(db, w, instants.from, instants.to),
       recalls: await repo.awaitingRecall(db, w),
       grades: await repo.grades(db, w, year),
-      confirmed: await repo.confirmedYears(db, w, year - 1, year),
+      // The years confirmationStanding reads on the day counted: its year, and the year before (grace).
+      confirmed: await repo.confirmedYears(db, w, yearOf(day) - 1, yearOf(day)),
       expiring: await repo.expiringByMonth(db, w, from, to),
       recallsOpened: await repo.recallsOpenedByMonth(db, w, from, to)
     }
   })
 
+  // Agencies registered after the day counted were not there yet.
+  read.agencies = read.agencies.filter((a) => a.createdAt < dayEnd)
   const counts = new Map<number, Counts>(read.agencies.map((a) => [a.id, zeroCounts()]))
   const of = (id: number): Counts | undefined => counts.get(id)
   const confirmed = new Map<number, number[]>()
@@ -137,7 +142,8 @@ export async function statistics ({ store, config }: ServiceContext, actor: Acto
   for (const a of read.agencies) {
     const c = of(a.id)!
     c.agencies.total = 1
-    if (a.status !== 'active') {
+    // As it stood on the day counted: merged or dissolved from its ended day on.
+    if (a.status !== 'active' && (a.endedOn === null || a.endedOn <= day)) {
       c.agencies[a.status] = 1
       continue
     }
