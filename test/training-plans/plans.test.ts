@@ -72,6 +72,13 @@ t.test('a second plan for the same agency and year is 409 PLAN_EXISTS naming it;
   t.equal((await post(w.app, w.hrC, plansUrl(w.countyC.id), PLAN)).statusCode, 201, 'another agency, the same year')
 })
 
+t.test('a merged or dissolved agency files no plan: 409 AGENCY_NOT_ACTIVE (its successor does)', async (t) => {
+  const w = await registry(t)
+  t.equal((await post(w.app, w.admin, `/v1/agencies/${w.countyC.id}/dissolution`, { date: '2026-11-01' })).statusCode, 200)
+  assertProblem(t, await post(w.app, w.admin, plansUrl(w.countyC.id), PLAN), 409, 'AGENCY_NOT_ACTIVE')
+  t.same(await queryRows(w.app, 'select id from training_plans'), [], 'nothing filed')
+})
+
 t.test('an agency out of scope is 404, on every route', async (t) => {
   const w = await registry(t)
   t.equal((await post(w.app, w.admin, plansUrl(w.countyC.id), PLAN)).statusCode, 201)

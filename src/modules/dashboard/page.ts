@@ -77,7 +77,7 @@ const SECTIONS = [
   section('staffing', '法制审核人员配备缺口（5%）',
     '<p class="empty" id="staffing-empty" hidden>各执法主体法制审核人员均已按不低于执法人员总数 5% 的比例配备。</p>' +
     table('staffing-table', ['执法主体', '#执法人员', '#法制审核人员', '#应配', '#缺口']),
-    { note: '法制审核人员不得少于本单位执法人员总数的 5%，缺口大的在前。' }),
+    { note: '法制审核人员不得少于本单位执法人员总数的 5%，缺口大的在前；按今日在岗人员计。' }),
   section('certificates', '证件到期与待收回（按月）', chart('chart-certificates', '证件到期与待收回折线图')),
   section('grades', '年度考核等次', chart('chart-grades', '年度考核等次饼图')),
   section('training', '培训计划学时与完成学时',

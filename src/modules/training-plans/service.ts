@@ -75,6 +75,9 @@ export function trainingPlansService (ctx: ServiceContext) {
       assertPlausibleDate('approvedOn', input.approvedOn, 'happened', today())
       return await store.write(async (db) => {
         const agency = await agencyOf(db, actor, agencyId)
+        // A merged or dissolved agency plans nothing: its successor does (and the report lists
+        // active agencies only, where a plan filed for it would never show).
+        if (agency.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${agency.id} is ${agency.status}; its successor files the plan / 该执法主体已${agency.status === 'merged' ? '合并' : '撤销'}，由承继主体报送`)
         const existing = await planRepository.find(db, agency.id, input.year)
         if (existing) {
           fail('PLAN_EXISTS', `agency ${agency.id} filed its ${input.year} plan (${existing.document}); correct it with PUT /v1/agencies/${agency.id}/training-plans/${input.year}`, { planId: existing.id })
