@@ -212,3 +212,19 @@ t.test('an event inside a batch (attendances recorded together) can be replayed,
   }
   t.same(r.received.slice(3).map((x) => x.id), r.received.slice(0, 3).map((x) => x.id), 'each replayed with its own webhook-id')
 })
+
+t.test('paused while a delivery is under way: that one goes out, no more after it', async (t) => {
+  const w = await webhookWorld(t)
+  const r = await w.receiver()
+  const sub = await w.subscribe(w.admin, r)
+  for (let i = 0; i < 3; i++) await w.officer(w.countyB.id)
+  let paused: Promise<unknown> | undefined
+  r.delayMs = 100 // the pause commits while the receiver takes its time over the first
+  r.answer = () => {
+    paused ??= w.app.inject({ method: 'PATCH', url: `/v1/webhooks/${sub.id}`, headers: { ...w.admin, 'if-match': '"1"' }, payload: { active: false } })
+    return 204
+  }
+  t.equal(await w.runOnce(), 1, 'the first sent, then the drain sees the pause')
+  t.equal((await paused as { statusCode: number }).statusCode, 200)
+  t.equal(r.received.length, 1)
+})

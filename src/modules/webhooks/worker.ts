@@ -114,6 +114,9 @@ export function webhookWorker ({ store, config, clock, log }: ServiceContext) {
     let sent = 0
     try {
       while (!stopper.signal.aborted && sent < MAX_PER_TICK) {
+        // Paused (PATCH active: false) or deleted meanwhile: each write answers the row as it
+        // now stands, so at most the one request under way goes out after the change.
+        if (!w.active || w.failingSince !== null) return sent
         const from = w.cursor
         const { head, events } = await store.read(async (db) => {
           const head = await eventRepository.head(db)
