@@ -3,6 +3,7 @@
 // (ajv-formats) and x-text, free text (Text() in schemas.ts; the rule is domain/text.ts).
 import { Ajv, type ErrorObject, type FuncKeywordDefinition, type ValidateFunction } from 'ajv'
 import addFormats from 'ajv-formats'
+import { fullFormats } from 'ajv-formats/dist/formats.js'
 import { checkText, type TextKind } from '../domain/text.js'
 import { passwordProblem } from '../domain/password-rule.js'
 import { PASSWORD_KEYWORD, TEXT_KEYWORD } from './schemas.js'
@@ -62,6 +63,10 @@ export function inputAjv ({ coerce = false }: { coerce?: boolean } = {}): Ajv {
   // verbose: an error carries its schema and value, for its words (http/validation-messages).
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, useDefaults: true, removeAdditional: false, coerceTypes: coerce ? 'array' : false })
   addFormats.default(ajv)
+  // RFC 3339 allows a leap second (23:59:60), which a JavaScript date cannot hold: every
+  // instant a client sends is one the service can read, or a 400 naming the field.
+  const rfc3339 = fullFormats['date-time'] as { validate: (s: string) => boolean }
+  ajv.addFormat('date-time', { type: 'string', validate: (s: string) => rfc3339.validate(s) && !Number.isNaN(Date.parse(s)) })
   ajv.addKeyword(textKeyword)
   ajv.addKeyword(passwordKeyword)
   return ajv
