@@ -146,3 +146,11 @@ export function shanghaiDayEnd (day: string): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number]
   return new Date(Date.UTC(y, m - 1, d + 1) - 8 * 3600_000).toISOString()
 }
+
+/** What an agency was on `day` (Asia/Shanghai), its day ending at `dayEnd` (shanghaiDayEnd):
+ *  absent when registered after it (`createdAt`, RFC 3339 UTC), merged or dissolved from the day
+ *  it ended on, active before. */
+export function agencyOn (a: { status: 'active' | 'merged' | 'dissolved', endedOn: string | null, createdAt: string }, day: string, dayEnd: string): 'absent' | 'active' | 'merged' | 'dissolved' {
+  if (a.createdAt >= dayEnd) return 'absent'
+  return a.status !== 'active' && (a.endedOn === null || a.endedOn <= day) ? a.status : 'active'
+}

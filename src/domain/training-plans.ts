@@ -111,3 +111,15 @@ export function rotationCoverage (officers: number, trained: number): RotationCo
 export function rotationCountedUpTo (checkpoint: IsoDate, asOf: IsoDate): IsoDate {
   return compareDates(asOf, checkpoint) < 0 ? asOf : checkpoint
 }
+
+/** Whether a plan filed (registered here) on `filedOn` was on file on `asOf`: one filed later was
+ *  not there yet, as a training ended later was not delivered. */
+export function planOnFile (filedOn: IsoDate, asOf: IsoDate): boolean {
+  return compareDates(filedOn, asOf) <= 0
+}
+
+/** Whether an agency of this status files plans: a merged or dissolved one does not, its
+ *  successor does (and the report lists active agencies only). */
+export function filesPlans (status: 'active' | 'merged' | 'dissolved'): boolean {
+  return status === 'active'
+}

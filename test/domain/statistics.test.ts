@@ -1,5 +1,6 @@
 import t from 'tap'
 import {
+  agencyOn,
   addCounts, bucketKeys, groupCounts, monthsOf, present, rate, shanghaiDayEnd, shanghaiYearInstants, zeroCounts, type AgencyPlace, type Counts
 } from '../../src/domain/statistics.js'
 
@@ -70,4 +71,18 @@ t.test('a Shanghai year in UTC instants, and its months', async (t) => {
     t.equal(shanghaiDayEnd(day as string), end, `${day as string} is over in Shanghai at ${end as string}`)
   }
   t.same(monthsOf(2026), ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12'])
+})
+
+t.test('an agency as it stood on a day: absent before it was registered, ended from the day it ended on', async (t) => {
+  const day = '2025-12-31'
+  const end = shanghaiDayEnd(day)
+  const cases: Array<[Parameters<typeof agencyOn>[0], ReturnType<typeof agencyOn>]> = [
+    [{ status: 'active', endedOn: null, createdAt: '2025-03-01T02:00:00.000Z' }, 'active'],
+    [{ status: 'active', endedOn: null, createdAt: '2025-12-31T15:59:59.999Z' }, 'active'], // 23:59:59 on the day, Shanghai
+    [{ status: 'active', endedOn: null, createdAt: '2025-12-31T16:00:00.000Z' }, 'absent'], // 00:00 the next day
+    [{ status: 'merged', endedOn: '2026-02-01', createdAt: '2024-01-01T00:00:00.000Z' }, 'active'],
+    [{ status: 'merged', endedOn: '2025-12-31', createdAt: '2024-01-01T00:00:00.000Z' }, 'merged'],
+    [{ status: 'dissolved', endedOn: null, createdAt: '2024-01-01T00:00:00.000Z' }, 'dissolved']
+  ]
+  for (const [a, was] of cases) t.equal(agencyOn(a, day, end), was, `${a.status} ended ${a.endedOn ?? '—'}, registered ${a.createdAt}`)
 })

@@ -1,5 +1,6 @@
 import t from 'tap'
 import {
+  planOnFile, filesPlans,
   latestDuePlanYear,
   meetsPlanMinimum, offlinePublicLawShort, OFFLINE_PUBLIC_LAW_MINIMUM_UNITS, planDueDay, planStatus, planTotal, planUnits,
   PLAN_MINIMUM_UNITS, rotationCheckpointDay, rotationCountedUpTo, rotationCoverage, type PlanUnits
@@ -114,4 +115,10 @@ t.test('the latest year whose plans are due: asOf\'s once its due day has passed
     ['2026-05-01', '04-30', 2026]
   ]
   for (const [asOf, due, year] of cases) t.equal(latestDuePlanYear(asOf, due), year, `${asOf}${due ? ` (due ${due})` : ''}`)
+})
+
+t.test('a plan is on file from the day it was filed; only an active agency files one', async (t) => {
+  const onFile: Array<[string, string, boolean]> = [['2026-03-16', '2026-03-15', false], ['2026-03-16', '2026-03-16', true], ['2026-03-16', '2026-12-01', true]]
+  for (const [filedOn, asOf, yes] of onFile) t.equal(planOnFile(filedOn, asOf), yes, `filed ${filedOn}, as of ${asOf}`)
+  t.same((['active', 'merged', 'dissolved'] as const).map(filesPlans), [true, false, false], 'merged or dissolved: the successor files')
 })

@@ -6,7 +6,7 @@ import { confirmationStanding } from '../../domain/confirmation.js'
 import { endOfYear, startOfYear, yearOf } from '../../domain/dates.js'
 import { evaluateStaffing } from '../../domain/staffing.js'
 import {
-  addCounts, groupCounts, monthsOf, present, shanghaiDayEnd, shanghaiYearInstants, zeroCounts,
+  addCounts, agencyOn, groupCounts, monthsOf, present, shanghaiDayEnd, shanghaiYearInstants, zeroCounts,
   type AgencyPlace, type Counts, type GroupBy
 } from '../../domain/statistics.js'
 import { scopeDay } from '../../domain/training.js'
@@ -48,24 +48,21 @@ const GRADE_KEY: Record<string, keyof Counts['assessments']> = {
   excellent: 'excellent', competent: 'competent', basically_competent: 'basicallyCompetent', incompetent: 'incompetent'
 }
 
-/** An agency's serving officers: by flag, by standing, and rule 4's headcount (not auxiliary,
- *  police included) with the legal reviewers among it. */
-interface Serving { officers: Counts['officers'], training: Counts['training'], headcount: number, headcountReviewers: number }
+/** An agency's serving officers: by flag, by standing, and the legal reviewers among those not
+ *  auxiliary (rule 4's headcount is the serving less the auxiliary). */
+interface Serving { officers: Counts['officers'], training: Counts['training'], headcountReviewers: number }
 
 /** Counts one serving officer, judged `e`, in their agency. */
 function countOfficer (into: Map<number, Serving>, c: Candidate, e: TrainingEvaluation): void {
   let s = into.get(c.agencyId)
-  if (s === undefined) into.set(c.agencyId, s = { officers: zeroCounts().officers, training: zeroCounts().training, headcount: 0, headcountReviewers: 0 })
+  if (s === undefined) into.set(c.agencyId, s = { officers: zeroCounts().officers, training: zeroCounts().training, headcountReviewers: 0 })
   const o = s.officers
   o.active += 1
   o.auxiliary += c.auxiliary
   o.police += c.police
   o.legalReviewers += c.legalReviewer
   o.supervisors += c.supervisor
-  if (c.auxiliary === 0) {
-    s.headcount += 1
-    s.headcountReviewers += c.legalReviewer
-  }
+  if (c.auxiliary === 0) s.headcountReviewers += c.legalReviewer
   s.training[TRAINING_KEY[e.status]] += 1
   if (e.status !== 'not_applicable') s.training.units += c.publicLawUnits + c.professionalUnits
 }
@@ -133,26 +130,27 @@ export async function statistics ({ store, config }: ServiceContext, actor: Acto
     }
   })
 
-  // Agencies registered after the day counted were not there yet.
-  read.agencies = read.agencies.filter((a) => a.createdAt < dayEnd)
-  const counts = new Map<number, Counts>(read.agencies.map((a) => [a.id, zeroCounts()]))
+  const standing = new Map(read.agencies.map((a) => [a.id, agencyOn(a, day, dayEnd)]))
+  const agencies = read.agencies.filter((a) => standing.get(a.id) !== 'absent')
+  const counts = new Map<number, Counts>(agencies.map((a) => [a.id, zeroCounts()]))
   const of = (id: number): Counts | undefined => counts.get(id)
   const confirmed = new Map<number, number[]>()
   for (const r of read.confirmed) confirmed.set(r.agencyId, [...(confirmed.get(r.agencyId) ?? []), r.year])
-  for (const a of read.agencies) {
+  for (const a of agencies) {
     const c = of(a.id)!
     c.agencies.total = 1
-    // As it stood on the day counted: merged or dissolved from its ended day on.
-    if (a.status !== 'active' && (a.endedOn === null || a.endedOn <= day)) {
-      c.agencies[a.status] = 1
+    const was = standing.get(a.id)
+    if (was === 'merged' || was === 'dissolved') {
+      c.agencies[was] = 1
       continue
     }
     c.agencies.active = 1
-    const standing = confirmationStanding(confirmed.get(a.id) ?? [], day, config.CONFIRMATION_GRACE_UNTIL)
-    c.agencies.confirmed = standing.confirmed ? 1 : 0
-    c.agencies.confirmationDue = standing.confirmationDue ? 1 : 0
+    const confirmation = confirmationStanding(confirmed.get(a.id) ?? [], day, config.CONFIRMATION_GRACE_UNTIL)
+    c.agencies.confirmed = confirmation.confirmed ? 1 : 0
+    c.agencies.confirmationDue = confirmation.confirmationDue ? 1 : 0
+    // Rule 4's headcount on the day counted: those serving, less auxiliary staff (police included).
     const heads = read.serving.get(a.id)
-    const staffing = evaluateStaffing({ officers: heads?.headcount ?? 0, certified: 0, reviewers: heads?.headcountReviewers ?? 0 })
+    const staffing = evaluateStaffing({ officers: heads === undefined ? 0 : heads.officers.active - heads.officers.auxiliary, certified: 0, reviewers: heads?.headcountReviewers ?? 0 })
     c.staffing = { agencies: 1, shortfallAgencies: staffing.compliant ? 0 : 1, reviewersShort: staffing.shortfall }
   }
   for (const [id, { officers, training }] of read.serving) {
@@ -177,7 +175,7 @@ export async function statistics ({ store, config }: ServiceContext, actor: Acto
     if (c && key) c.assessments[key] += r.n
   }
 
-  const rows = read.agencies.map((a) => ({ place: placeOf(a), counts: counts.get(a.id)! }))
+  const rows = agencies.map((a) => ({ place: placeOf(a), counts: counts.get(a.id)! }))
   const total = rows.reduce((sum, r) => addCounts(sum, r.counts), zeroCounts())
   const expiring = new Map(read.expiring.map((r) => [r.month, r.n]))
   const opened = new Map(read.recallsOpened.map((r) => [r.month, r.n]))

@@ -7,7 +7,7 @@
 import { compareDates, shanghaiDate, yearOf } from '../../domain/dates.js'
 import { unitsToHours } from '../../domain/hours.js'
 import {
-  offlinePublicLawShort, planDueDay, planStatus, planTotal, rotationCheckpointDay, rotationCountedUpTo, rotationCoverage,
+  offlinePublicLawShort, planDueDay, planOnFile, planStatus, planTotal, rotationCheckpointDay, rotationCountedUpTo, rotationCoverage,
   type PlanStatus, type RotationCoverage
 } from '../../domain/training-plans.js'
 import { trainingScopeTest } from '../../domain/training.js'
@@ -87,7 +87,7 @@ export function planReportService ({ store, config, clock }: ServiceContext) {
         // A plan filed after asOf was not there on asOf (as a training ended later was not
         // delivered): as of then, the agency had none. (A correction made later shows as made.)
         const filedOn = stored === undefined ? undefined : shanghaiDate(new Date(stored.createdAt))
-        const plan = filedOn !== undefined && compareDates(filedOn, asOf) <= 0 ? stored : undefined
+        const plan = filedOn !== undefined && planOnFile(filedOn, asOf) ? stored : undefined
         const units = plan === undefined ? null : { publicLaw: plan.publicLawUnits, professional: plan.professionalUnits, skills: plan.skillsUnits }
         const publicLawOffline = sumUnits(delivered, 'public_law', 'offline')
         // The SQL counted officers at their post on the checkpoint; the domain decides who owes training.

@@ -2,7 +2,7 @@
 // audited before and after). The parts are kept in exact units of 1/90 学时 (domain/hours.ts).
 import { shanghaiDate } from '../../domain/dates.js'
 import { unitsToHours } from '../../domain/hours.js'
-import { meetsPlanMinimum, planTotal, planUnits, type PlanPart, type PlanUnits } from '../../domain/training-plans.js'
+import { filesPlans, meetsPlanMinimum, planTotal, planUnits, type PlanPart, type PlanUnits } from '../../domain/training-plans.js'
 import type { Db } from '../../db/store.js'
 import { fail } from '../../errors.js'
 import { assertVersion, type ExpectedVersion } from '../../http/concurrency.js'
@@ -75,9 +75,7 @@ export function trainingPlansService (ctx: ServiceContext) {
       assertPlausibleDate('approvedOn', input.approvedOn, 'happened', today())
       return await store.write(async (db) => {
         const agency = await agencyOf(db, actor, agencyId)
-        // A merged or dissolved agency plans nothing: its successor does (and the report lists
-        // active agencies only, where a plan filed for it would never show).
-        if (agency.status !== 'active') fail('AGENCY_NOT_ACTIVE', `agency ${agency.id} is ${agency.status}; its successor files the plan / 该执法主体已${agency.status === 'merged' ? '合并' : '撤销'}，由承继主体报送`)
+        if (!filesPlans(agency.status)) fail('AGENCY_NOT_ACTIVE', `agency ${agency.id} is ${agency.status}; its successor files the plan / 该执法主体已${agency.status === 'merged' ? '合并' : '撤销'}，由承继主体报送`)
         const existing = await planRepository.find(db, agency.id, input.year)
         if (existing) {
           fail('PLAN_EXISTS', `agency ${agency.id} filed its ${input.year} plan (${existing.document}); correct it with PUT /v1/agencies/${agency.id}/training-plans/${input.year}`, { planId: existing.id })
