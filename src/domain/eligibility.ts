@@ -6,7 +6,7 @@
 // issued today for who holds it or who issued it, does not let its holder act.
 import { domainsNotHeld, effectiveStatus, holdingRefusals, isValid, type CertificateStatus, type HoldingRefusal, type StoredStatus } from './certificates.js'
 import { confirmationStanding } from './confirmation.js'
-import { compareDates, type IsoDate, type MonthDay } from './dates.js'
+import { compareDates, shanghaiDate, type IsoDate, type MonthDay } from './dates.js'
 
 /** Every reason an officer may not act, in the order they are listed. Stable: clients branch on them. */
 export const ELIGIBILITY_REASONS = [
@@ -20,6 +20,17 @@ export type EligibilityReason = typeof ELIGIBILITY_REASONS[number]
  *  stored now decides (a departure recorded at 10:00 stops a check at 10:01, whatever day it is
  *  dated); false: a past instant, judged by the recorded dates and the cards' history. */
 export interface Instant { readonly day: IsoDate, readonly current: boolean }
+
+/** How far ahead an instant may be judged: a step planned for later today or tomorrow morning. */
+export const JUDGED_AHEAD_MS = 24 * 60 * 60 * 1000
+
+/** The instant `at` as the rules judge it on `now`, or null when it is more than a day ahead:
+ *  its Shanghai day, and whether what is stored now decides (now or ahead) or the recorded dates
+ *  and the cards' history do (a past instant). */
+export function judgedInstant (at: Date, now: Date): Instant | null {
+  if (at.getTime() - now.getTime() > JUDGED_AHEAD_MS) return null
+  return { day: shanghaiDate(at), current: at.getTime() >= now.getTime() }
+}
 
 export interface AgencyFacts {
   readonly status: 'active' | 'merged' | 'dissolved'

@@ -1,7 +1,9 @@
 import t from 'tap'
 import {
+  judgedInstant,
   departedAt, ELIGIBILITY_REASONS, officerEligibility, statusAt, teamSufficiency,
   type AgencyFacts, type CardFacts, type EligibilityQuestion, type EligibilityReason, type OfficerFacts
+  , type Instant
 } from '../../src/domain/eligibility.js'
 import { certificateEligibility, holdingRefusals } from '../../src/domain/certificates.js'
 
@@ -114,4 +116,17 @@ t.test('issuing and eligibility share holdingRefusals: one rule for who may hold
   const facts = { ...person, ...standing, servesAtAgency: false, hasPassedExam: true, requalificationRequired: false, hasActiveCertificateAtAgency: false }
   t.same(certificateEligibility(facts), holdingRefusals(person, standing), 'issuing refuses for the same reasons')
   t.same(certificateEligibility({ ...facts, officerStatus: 'active' }).slice(0, 2), ['OFFICER_NOT_AT_AGENCY', 'AGENCY_NOT_ACTIVE'], 'not at the agency still comes first')
+})
+
+t.test('the instant judged: now or ahead as stored, a past one by its dates; more than a day ahead, none', async (t) => {
+  const now = new Date('2026-12-01T02:00:00Z') // 10:00 in Shanghai
+  const cases: Array<[string, Instant | null]> = [
+    ['2026-12-01T02:00:00Z', { day: '2026-12-01', current: true }],
+    ['2026-12-01T01:59:59Z', { day: '2026-12-01', current: false }],
+    ['2026-11-30T16:30:00Z', { day: '2026-12-01', current: false }], // 00:30 in Shanghai
+    ['2026-11-30T15:30:00Z', { day: '2026-11-30', current: false }],
+    ['2026-12-02T02:00:00Z', { day: '2026-12-02', current: true }], // a day ahead, just
+    ['2026-12-02T02:00:01Z', null]
+  ]
+  for (const [at, instant] of cases) t.same(judgedInstant(new Date(at), now), instant, at)
 })

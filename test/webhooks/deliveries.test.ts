@@ -148,8 +148,8 @@ t.test('a subscription speaks for its account: once the account is disabled or m
   const w = await webhookWorld(t)
   const r = await w.receiver()
   const user = await w.app.services.accounts.createUser(systemActor('test'), { username: 'hook-clerk', password: 'Hook-Password-1234', role: 'clerk', agencyId: w.countyB.id })
-  const token = await w.app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'hook-clerk', password: 'Hook-Password-1234' } })
-  const sub = await w.subscribe({ authorization: `Bearer ${token.json().access_token as string}` }, r)
+  const login = async () => ({ authorization: `Bearer ${(await w.app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'hook-clerk', password: 'Hook-Password-1234' } })).json().access_token as string}` })
+  const sub = await w.subscribe(await login(), r)
   await w.officer(w.countyB.id)
   t.equal(await w.runOnce(), 1, 'delivered while the account is enabled')
   const change = async (payload: Record<string, unknown>) => {
@@ -167,7 +167,6 @@ t.test('a subscription speaks for its account: once the account is disabled or m
   t.equal(await w.runOnce(), 0, 'the account moved to county C: county B\'s events are no longer its to receive')
   const bEvent = Number(r.received[0]?.event.id)
   const replay = async () => await w.app.inject({ method: 'POST', url: `/v1/webhooks/${sub.id}/events/${bEvent}/replay`, headers: await login(), payload: {} })
-  const login = async () => ({ authorization: `Bearer ${(await w.app.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'hook-clerk', password: 'Hook-Password-1234' } })).json().access_token as string}` })
   assertProblem(t, await replay(), 404, 'NOT_FOUND') // moved away: no replay of county B's events either
   await change({ agencyId: w.countyB.id })
   t.equal(await w.runOnce(), 1, 'back at county B: sent')

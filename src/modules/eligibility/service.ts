@@ -2,16 +2,13 @@
 // one read transaction (one statement for up to 50 officers or numbers, plus the cards' status
 // events for a past instant), judged by domain/eligibility.ts officerEligibility.
 import { checkCertificateNumber, normalizeCertificateNumber } from '../../domain/certificate-number.js'
-import { officerEligibility, statusAt, teamSufficiency, type CardFacts, type EligibilityReason, type EligibilityVerdict, type Instant, type OfficerFacts } from '../../domain/eligibility.js'
-import { shanghaiDate, yearOf } from '../../domain/dates.js'
+import { judgedInstant, officerEligibility, statusAt, teamSufficiency, type CardFacts, type EligibilityReason, type EligibilityVerdict, type Instant, type OfficerFacts } from '../../domain/eligibility.js'
+import { yearOf } from '../../domain/dates.js'
 import type { Db } from '../../db/store.js'
 import { fail } from '../../errors.js'
 import type { Actor } from '../../security/roles.js'
 import type { ServiceContext } from '../context.js'
 import { eligibilityRepository, type EventRow, type Facts } from './repository.js'
-
-/** How far ahead an instant may be judged: a step planned for later today or tomorrow morning. */
-const AHEAD_MS = 24 * 60 * 60 * 1000
 
 export interface EligibilityInput {
   officerIds?: number[] | undefined
@@ -83,11 +80,7 @@ export function eligibilityService ({ store, config, clock }: ServiceContext) {
       if (bad.length > 0) fail('CERTIFICATE_NUMBER_INVALID', bad.length === 1 ? undefined : `${bad.length} numbers fail their check`, { errors: bad })
       const now = clock()
       const at = input.at === undefined ? now : new Date(input.at)
-      if (at.getTime() - now.getTime() > AHEAD_MS) {
-        fail('INSTANT_TOO_FAR_AHEAD', `${input.at ?? ''} is more than a day after now (${now.toISOString()}) / 查询时刻不得晚于当前时间一天以上`, { errors: [{ in: 'body', pointer: '/at', detail: 'no more than a day ahead / 不得晚于当前一天以上' }] })
-      }
-      // Now or ahead: what is stored now decides; a past instant: the dates and the cards' history.
-      const instant: Instant = { day: shanghaiDate(at), current: at.getTime() >= now.getTime() }
+      const instant = judgedInstant(at, now) ?? fail('INSTANT_TOO_FAR_AHEAD', `${input.at ?? ''} is more than a day after now (${now.toISOString()}) / 查询时刻不得晚于当前时间一天以上`, { errors: [{ in: 'body', pointer: '/at', detail: 'no more than a day ahead / 不得晚于当前一天以上' }] })
       const atIso = at.toISOString()
       const question = { domain: input.domain, agencyId: input.agencyId, at: instant, graceUntil: config.CONFIRMATION_GRACE_UNTIL }
       const judged = await store.read(async (db): Promise<Judged[]> => {
