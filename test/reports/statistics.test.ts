@@ -3,6 +3,8 @@
 // city's figures are recomputed from its rows in statistics-seed.test.ts.
 import t from 'tap'
 import ExcelJS from 'exceljs'
+import fastJson from 'fast-json-stringify'
+import { StatisticsPage } from '../../src/modules/reports/statistics-schema.js'
 import { assertProblem } from '../helper.js'
 import { post } from '../fixtures.js'
 import { registry } from '../core/setup.js'
@@ -96,6 +98,13 @@ t.test('other groupings, paging, exports and refusals', async (t) => {
   const byRegion = (await app.inject({ url: `/v1/reports/statistics?year=${year}&groupBy=region`, headers: admin })).json()
   t.ok(byRegion.items.every((b: Obj) => /（\d{6}）$/.test(b.label)), 'a region is named with its code')
 
+  // The route writes its JSON with JSON.stringify, not the schema's serializer: the two must agree,
+  // field for field, or the document would promise what the answer is not.
+  const serialize = fastJson(StatisticsPage as object)
+  for (const groupBy of ['agency', 'region', 'level', 'domain', 'kind']) {
+    const body = (await app.inject({ url: `/v1/reports/statistics?year=${year}&groupBy=${groupBy}`, headers: admin })).json()
+    t.same(JSON.parse(serialize(body)), body, `${groupBy}: the answer is its schema's, field for field (the serializer drops what the schema does not name)`)
+  }
   const first = (await app.inject({ url: `/v1/reports/statistics?year=${year}&limit=2`, headers: admin })).json()
   t.same(first.items.map((b: Obj) => b.key), [String(city.id), String(countyB.id)])
   t.type(first.nextCursor, 'string')
